@@ -1,0 +1,65 @@
+"""Name normalisation: the one place that decides when two spellings are the same name.
+
+The index files every name under `normalize_name(name)` and the geoparser looks text up with the
+same function, so "Ţarţūs", "Tartous" and "TARTUS" all meet at one key, as do "al-Qamishli",
+"Al Qāmishlī" and "Qamishli", or "Khmeimim", "Hmeimim" and "Hmeymim".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Letters that Unicode decomposition leaves alone but a reader treats as plain Latin letters.
+_LETTERS = str.maketrans({
+    "ø": "o", "đ": "d", "ł": "l", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th", "ð": "d", "ħ": "h",
+    "ŧ": "t", "ŀ": "l", "ʒ": "z", "ə": "e",
+})
+# Apostrophes and the letters used for ayn and hamza vanish: Ma'arrat, Maʿarrat and Maarrat match.
+_VANISH = re.compile(r"['’‘`´ʼʻʿʾ′]")
+_NOT_WORD = re.compile(r"[^\w]+")
+_DOTTED_ABBREVIATION = re.compile(r"\b(?:\w\.){2,}")
+
+# Romanisations differ most in these spellings (Khmeimim / Hmeimim, Qamishli / Kamishli,
+# Tartous / Tartus, Hmeymim / Hmeimim); folding them is cheaper and more general than listing pairs.
+_TRANSLITERATION = (("kh", "h"), ("q", "k"), ("ou", "u"), ("ee", "i"), ("y", "i"))
+_DOUBLE_LETTER = re.compile(r"(\w)\1+")
+
+_ARTICLES = frozenset({"al", "el"})
+# Sun-letter forms of the Arabic article assimilate to the next consonant: ar-Raqqah, as-Suwayda.
+_SUN_ARTICLES = {"ad": "d", "adh": "dh", "an": "n", "ar": "r", "as": "s", "ash": "sh", "at": "t",
+                 "ath": "th", "az": "z"}
+
+
+def fold_word(word: str) -> str:
+    """Fold one word: case, diacritics, apostrophes and spelling variants. Never adds spaces."""
+    word = unicodedata.normalize("NFKD", word)
+    word = "".join(ch for ch in word if not unicodedata.combining(ch))
+    word = _VANISH.sub("", word.casefold().translate(_LETTERS))
+    word = word.replace(".", "")
+    for old, new in _TRANSLITERATION:
+        word = word.replace(old, new)
+    return _DOUBLE_LETTER.sub(r"\1", word)
+
+
+def fold_words(text: str) -> list[str]:
+    """Split a name into folded words (hyphens, slashes and punctuation separate words)."""
+    text = _DOTTED_ABBREVIATION.sub(lambda m: m.group(0).replace(".", ""), text)
+    return [w for w in (fold_word(part) for part in _NOT_WORD.split(_VANISH.sub("", text))) if w]
+
+
+def strip_article(words: list[str]) -> list[str]:
+    """Drop a leading Arabic article (al-, el-, and sun-letter forms such as ar-Raqqah)."""
+    if len(words) > 1:
+        first = words[0]
+        if first in _ARTICLES:
+            return words[1:]
+        sun = _SUN_ARTICLES.get(first)
+        if sun is not None and words[1].startswith(sun):
+            return words[1:]
+    return words
+
+
+def normalize_name(name: str) -> str:
+    """The key under which a name is filed: folded words without a leading article."""
+    return " ".join(strip_article(fold_words(name)))
