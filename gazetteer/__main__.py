@@ -1,0 +1,3 @@
+from gazetteer.cli import main
+
+raise SystemExit(main())

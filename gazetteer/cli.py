@@ -1,0 +1,219 @@
+"""`python -m gazetteer`: build the index, geocode names, geoparse text, evaluate on a corpus."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from gazetteer.sources.geonames import GeoNamesFormatError
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except (ValueError, GeoNamesFormatError, OSError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m gazetteer", description=__doc__)
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    build = commands.add_parser("build", help="build the index (default sources, plus GeoNames dumps)")
+    build.add_argument("--geonames", nargs="+", default=[], metavar="FILE",
+                       help="GeoNames main-table files: allCountries.txt, XX.txt, cities500.txt (.zip too)")
+    build.add_argument("--admin1", metavar="FILE", help="admin1CodesASCII.txt, for region names")
+    build.add_argument("--alternates", metavar="FILE", help="alternateNamesV2.txt (.zip too)")
+    build.add_argument("--no-default", action="store_true", help="only the GeoNames files, not the default")
+    build.set_defaults(run=_build)
+
+    geocode = commands.add_parser("geocode", help="places called NAME, best first")
+    geocode.add_argument("name")
+    geocode.add_argument("--country", help="ISO country code(s), comma-separated")
+    geocode.add_argument("--near", metavar="LAT,LON", help="prefer places near this point")
+    geocode.add_argument("--limit", type=int, default=5)
+    geocode.add_argument("--json", action="store_true")
+    geocode.set_defaults(run=_geocode)
+
+    reverse = commands.add_parser("reverse", help="the nearest populated place to LAT,LON")
+    reverse.add_argument("point", metavar="LAT,LON")
+    reverse.add_argument("--json", action="store_true")
+    reverse.set_defaults(run=_reverse)
+
+    geoparse = commands.add_parser("geoparse", help="the places a text names")
+    geoparse.add_argument("file", nargs="?", default="-", help="a text file, or - for standard input")
+    geoparse.add_argument("--json", action="store_true", help="JSON output")
+    geoparse.add_argument("--context", metavar="FILE", help="the surrounding document, for context")
+    geoparse.add_argument("--jsonl", metavar="IN", help='batch: lines of {"id": ..., "text": ...}')
+    geoparse.add_argument("--out", metavar="OUT", help="batch output file (JSONL)")
+    geoparse.set_defaults(run=_geoparse)
+
+    evaluate = commands.add_parser("evaluate", help="score the geoparser on gold JSONL corpora")
+    evaluate.add_argument("files", nargs="+", metavar="FILE.jsonl")
+    evaluate.set_defaults(run=_evaluate)
+
+    coverage = commands.add_parser("coverage", help="share of gold toponyms among the top candidates")
+    coverage.add_argument("files", nargs="+", metavar="FILE.jsonl")
+    coverage.add_argument("--limit", type=int, default=10)
+    coverage.set_defaults(run=_coverage)
+
+    info = commands.add_parser("info", help="where the index is and what it holds")
+    info.set_defaults(run=_info)
+    return parser
+
+
+def _build(args: argparse.Namespace) -> int:
+    from gazetteer.build import build_index
+
+    build_index(geonames_files=args.geonames, admin1_file=args.admin1, alternates_file=args.alternates,
+                with_default=not args.no_default, log=lambda msg: print(msg, file=sys.stderr))
+    return 0
+
+
+def _point(text: str) -> tuple[float, float]:
+    try:
+        lat, lon = (float(part) for part in text.split(","))
+    except ValueError as err:
+        raise ValueError(f"not a point: {text!r} (expected LAT,LON such as 33.1,35.8)") from err
+    return lat, lon
+
+
+def _geocode(args: argparse.Namespace) -> int:
+    from gazetteer.lookup import Gazetteer
+
+    country = args.country.split(",") if args.country else None
+    near = _point(args.near) if args.near else None
+    found = Gazetteer.default().scored_candidates(args.name, country=country, near=near, limit=args.limit)
+    if args.json:
+        print(json.dumps([{**_place_dict(c.place), "score": c.score} for c in found], ensure_ascii=False))
+    elif not found:
+        print(f"no place called {args.name!r}", file=sys.stderr)
+    for c in found if not args.json else ():
+        p = c.place
+        print(f"{p.latitude:9.4f} {p.longitude:10.4f}  {p.feature_code:<5} {p.address}  [{p.place_id}, {c.score:.2f}]")
+    return 0 if found else 1
+
+
+def _reverse(args: argparse.Namespace) -> int:
+    from gazetteer.lookup import Gazetteer
+
+    place = Gazetteer.default().reverse(*_point(args.point))
+    if place is None:
+        return 1
+    print(json.dumps(_place_dict(place), ensure_ascii=False) if args.json else place.address)
+    return 0
+
+
+def _place_dict(place) -> dict:
+    return {"name": place.name, "lat": place.latitude, "lon": place.longitude,
+            "country_code": place.country_code, "feature_code": place.feature_code,
+            "admin1": place.admin1_name, "geonameid": place.geonameid, "place_id": place.place_id,
+            "population": place.population}
+
+
+def _read_text(name: str) -> str:
+    if name == "-":
+        return sys.stdin.read()
+    return Path(name).read_text(encoding="utf-8")
+
+
+def _geoparse(args: argparse.Namespace) -> int:
+    from gazetteer.geoparse import geoparse
+
+    if args.jsonl:
+        return _geoparse_batch(Path(args.jsonl), Path(args.out) if args.out else None)
+    text = _read_text(args.file)
+    context = _read_text(args.context) if args.context else None
+    mentions = geoparse(text, context=context)
+    if args.json:
+        print(json.dumps([m.as_dict() for m in mentions], ensure_ascii=False))
+    else:
+        for m in mentions:
+            p = m.place
+            print(f"{m.start:>6}-{m.end:<6} {m.text!r:<28} {p.latitude:8.4f} {p.longitude:9.4f} "
+                  f"{p.feature_code:<5} {p.address} ({m.score:.2f})")
+    return 0
+
+
+def _geoparse_batch(path: Path, out: Path | None) -> int:
+    from gazetteer.geoparse import geoparse
+
+    lines = path.read_text(encoding="utf-8").splitlines()
+    sink = open(out, "w", encoding="utf-8") if out else sys.stdout  # noqa: SIM115 - closed below
+    progress = _progress(len(lines))
+    try:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                doc = json.loads(line)
+                text = doc["text"]
+            except (json.JSONDecodeError, KeyError, TypeError) as err:
+                raise ValueError(f"{path}:{number}: expected a JSON object with 'id' and 'text' ({err})") from err
+            mentions = [m.as_dict() for m in geoparse(str(text))]
+            sink.write(json.dumps({"id": doc.get("id"), "mentions": mentions}, ensure_ascii=False) + "\n")
+            progress(number)
+    finally:
+        if out:
+            sink.close()
+        progress(None)
+    return 0
+
+
+def _progress(total: int):
+    """A progress bar on a terminal (tqdm would do, but this is all we need)."""
+    if not sys.stderr.isatty() or total < 2:
+        return lambda done: None
+    started = time.perf_counter()
+
+    def show(done: int | None) -> None:
+        if done is None:
+            sys.stderr.write("\n")
+            return
+        width = 30
+        filled = int(width * done / total)
+        rate = done / max(time.perf_counter() - started, 1e-9)
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} ({rate:.0f} docs/s)")
+        sys.stderr.flush()
+
+    return show
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from gazetteer.evaluate import evaluate
+    from gazetteer.geoparse import default_geoparser
+
+    parser = default_geoparser()
+    for name in args.files:
+        result = evaluate(name, lambda text: parser.parse(text))
+        print(json.dumps({"file": name, **result}))
+    return 0
+
+
+def _coverage(args: argparse.Namespace) -> int:
+    from gazetteer.evaluate import coverage
+    from gazetteer.lookup import Gazetteer
+
+    gazetteer = Gazetteer.default()
+    for name in args.files:
+        result = coverage(name, lambda surface: gazetteer.candidates(surface, limit=args.limit), args.limit)
+        print(json.dumps({"file": name, **result}))
+    return 0
+
+
+def _info(args: argparse.Namespace) -> int:
+    from gazetteer.build import default_index_path, read_dumps_config
+    from gazetteer.lookup import Gazetteer
+
+    gazetteer = Gazetteer.default()
+    path = default_index_path()
+    print(json.dumps({"index": str(path), "places": len(gazetteer.index), "names": len(gazetteer.index.names),
+                      "size_mb": round(path.stat().st_size / 1e6, 1), "dumps": read_dumps_config(path)["files"]}))
+    return 0

@@ -1,0 +1,81 @@
+"""`LocalGeocoder`: a geopy geocoder over the local gazetteer. No network, ever.
+
+Anything that takes a geopy geocoder takes this one:
+
+    >>> from gazetteer import LocalGeocoder
+    >>> LocalGeocoder().geocode("Tartus").point
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
+from geopy.location import Location
+from geopy.point import Point
+
+from gazetteer.lookup import Candidate, Gazetteer
+
+
+class LocalGeocoder(Geocoder):
+    """A geopy `Geocoder` backed by the offline index. Parameter names follow Nominatim and Photon."""
+
+    def __init__(self, gazetteer: Gazetteer | None = None, *, timeout=DEFAULT_SENTINEL,
+                 user_agent: str | None = "liveblog-map"):
+        super().__init__(timeout=timeout, user_agent=user_agent)
+        self._gazetteer = gazetteer
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        if self._gazetteer is None:
+            self._gazetteer = Gazetteer.default()
+        return self._gazetteer
+
+    def geocode(self, query: str, *, exactly_one: bool = True, timeout=DEFAULT_SENTINEL,
+                limit: int | None = None, country_codes: str | Iterable[str] | None = None,
+                location_bias=None) -> Location | list[Location] | None:
+        """Places called `query`: the best one, or a list (best first); None when there is none.
+
+        `country_codes` restricts the search ("SY" or ["SY", "LB"]); `location_bias` prefers places
+        near a point: `(lat, lon)`, a geopy `Point` or a "lat, lon" string.
+        """
+        near = _as_point(location_bias)
+        found = self.gazetteer.scored_candidates(query, country=country_codes, near=near,
+                                                 limit=1 if exactly_one else (limit or 10))
+        locations = [_location(c) for c in found]
+        if exactly_one:
+            return locations[0] if locations else None
+        return locations or None
+
+    def reverse(self, query, *, exactly_one: bool = True, timeout=DEFAULT_SENTINEL
+                ) -> Location | list[Location] | None:
+        """The nearest populated place to a point (`(lat, lon)`, a `Point` or "lat, lon")."""
+        point = _as_point(query)
+        if point is None:
+            raise ValueError("reverse() needs a point")
+        place = self.gazetteer.reverse(*point)
+        if place is None:
+            return None
+        location = _location(Candidate(place, 0.0, 0.0))
+        return location if exactly_one else [location]
+
+
+def _as_point(value) -> tuple[float, float] | None:
+    if value is None:
+        return None
+    try:
+        point = value if isinstance(value, Point) else Point(value)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"not a point: {value!r} (give (lat, lon), a geopy Point or 'lat, lon')") from err
+    return (point.latitude, point.longitude)
+
+
+def _location(candidate: Candidate) -> Location:
+    p = candidate.place
+    raw = {
+        "place_id": p.place_id, "geonameid": p.geonameid, "name": p.name, "asciiname": p.asciiname,
+        "latitude": p.latitude, "longitude": p.longitude, "feature_class": p.feature_class,
+        "feature_code": p.feature_code, "country_code": p.country_code, "admin1_name": p.admin1_name,
+        "population": p.population, "source": p.source, "score": candidate.score,
+    }
+    return Location(p.address, (p.latitude, p.longitude, 0), raw)

@@ -1,0 +1,247 @@
+"""The gazetteer index: every place and the names it goes by, built once into one SQLite file.
+
+Layout of the file:
+- `places`: one row per place (GeoNames columns plus `prominence`), rowid = the place's number.
+- `meta`: the build's fingerprint, and `names`: a marshal blob of {normalised name: place numbers,
+  most prominent first}. Loading the blob is the whole start-up cost (a dict of ~1M short keys
+  loads in a fraction of a second; an Aho-Corasick automaton over the same names took 5 s here).
+Place rows are read on demand and kept in a small cache.
+
+The file is written next to its final path and moved into place, so a failed build leaves the
+index in use untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import marshal
+import math
+import os
+import sqlite3
+import tempfile
+import threading
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+from gazetteer.normalize import normalize_name
+from gazetteer.places import Place
+
+FORMAT_VERSION = 4
+MAX_PLACES_PER_NAME = 64
+MAX_NAME_LENGTH = 80
+
+_PLACE_COLUMNS = ("place_id", "geonameid", "name", "asciiname", "latitude", "longitude",
+                  "feature_class", "feature_code", "country_code", "admin1_code", "admin1_name",
+                  "population", "source")
+
+# What a kind of place weighs when nothing else tells two same-named places apart, in the same
+# unit as log10(population). A capital outranks a town of the same name, a country or a famous
+# mountain outranks a village, a first-level region loses to its eponymous city.
+_FEATURE_WEIGHT = {
+    "CONT": 5.0, "PCLI": 4.0, "PCLD": 3.0, "PCLS": 3.0, "PCLF": 3.0, "TERR": 2.5, "PCLIX": 2.5,
+    "RGN": 3.0, "OCN": 6.0, "SEA": 5.0, "GULF": 4.5, "STRT": 4.5, "BAY": 3.5, "LK": 3.5, "STM": 3.5,
+    "MTS": 4.0, "MT": 4.0, "DSRT": 4.5, "PEN": 3.5, "ISL": 3.0, "VAL": 3.0, "PLN": 3.0,
+    "PPLC": 1.5, "PPLA": 0.6, "ADM1": -0.3, "ADM2": -0.8,
+    "AIRB": 3.5, "AIRF": 3.0, "NVB": 3.5, "MILB": 3.5, "PRN": 3.5, "MSQE": 3.5, "HSTS": 3.0,
+    "AIRP": 0.5, "PSTB": 3.0,
+}
+# Rows we curated by hand are places the news names: they should beat a hamlet of the same name.
+_CURATED_FLOOR = 4.3
+
+
+def prominence(place: Place) -> float:
+    """How prominent a place is without any context: log10(population) plus a weight for its kind."""
+    weight = _FEATURE_WEIGHT.get(place.feature_code, 0.0)
+    base = math.log10(place.population + 1) + weight
+    if place.source == "curated":
+        base = max(base, _CURATED_FLOOR + weight / 2)
+    return round(base, 4)
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _name_keys(place: Place) -> set[str]:
+    keys = set()
+    for i, name in enumerate((place.name, place.asciiname, *place.alternate_names)):
+        if not name or len(name) > MAX_NAME_LENGTH:
+            continue
+        key = normalize_name(name)
+        # Codes and numbers ("SY-13", "12") are not names anyone writes for a place, and two-letter
+        # alternates are mostly codes ("US" for a Russian city): short forms come from abbreviations.tsv.
+        if not key or any(ch.isdigit() for ch in key) or not any(ch.isalpha() for ch in key):
+            continue
+        if i >= 2 and (len(key) < 3 or (name.isupper() and len(name) <= 4)):
+            continue  # "HTS", "SDF": airport codes filed among cities' alternate names
+        keys.add(key)
+    return keys
+
+
+def write_index(path: Path, places: Iterable[Place], *, fingerprint: str,
+                extra_names: dict[str, Sequence[str]] | None = None,
+                demonyms: dict[str, str] | None = None,
+                common_words: dict[str, float] | None = None) -> int:
+    """Write the index file atomically. `extra_names` maps a name to place_ids it also denotes;
+    `common_words` maps common English words to their Zipf frequency (kept where they name a place).
+
+    Returns the number of places written.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        count = _write(tmp, places, fingerprint, extra_names or {}, demonyms or {}, common_words or {})
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return count
+
+
+def _write(tmp: Path, places: Iterable[Place], fingerprint: str,
+           extra_names: dict[str, Sequence[str]], demonyms: dict[str, str],
+           common_words: dict[str, float]) -> int:
+    conn = sqlite3.connect(tmp)
+    try:
+        conn.execute("PRAGMA journal_mode=OFF")
+        conn.execute("PRAGMA synchronous=OFF")
+        conn.execute(
+            "CREATE TABLE places (number INTEGER PRIMARY KEY, place_id TEXT UNIQUE, geonameid INTEGER,"
+            " name TEXT, asciiname TEXT, latitude REAL, longitude REAL, feature_class TEXT,"
+            " feature_code TEXT, country_code TEXT, admin1_code TEXT, admin1_name TEXT,"
+            " population INTEGER, source TEXT, prominence REAL, alternate_names TEXT)"
+        )
+        conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB)")
+        names: dict[str, list[tuple[float, int]]] = defaultdict(list)
+        number_of: dict[str, int] = {}
+        rows = []
+        for number, place in enumerate(places, start=1):
+            weight = prominence(place)
+            number_of[place.place_id] = number
+            rows.append((number, place.place_id, place.geonameid, place.name, place.asciiname or place.name,
+                         place.latitude, place.longitude, place.feature_class, place.feature_code,
+                         place.country_code, place.admin1_code, place.admin1_name, place.population,
+                         place.source, weight, "|".join(place.alternate_names[:200])))
+            for key in _name_keys(place):
+                names[key].append((weight, number))
+        conn.executemany(f"INSERT INTO places VALUES ({','.join('?' * 16)})", rows)
+        conn.execute("CREATE INDEX places_lat ON places (latitude)")
+        weights = {row[0]: row[14] for row in rows}
+        for name, place_ids in extra_names.items():
+            key = normalize_name(name)
+            for place_id in place_ids:
+                number = number_of.get(place_id)
+                if key and number is not None and all(n != number for _, n in names[key]):
+                    names[key].append((weights[number], number))
+        packed = {}
+        for key, entries in names.items():
+            entries.sort(key=lambda e: (-e[0], e[1]))
+            numbers = tuple(n for _, n in entries[:MAX_PLACES_PER_NAME])
+            packed[key] = numbers[0] if len(numbers) == 1 else numbers
+        demonym_numbers = {}
+        country_number = {r[9]: r[0] for r in rows if r[8] == "PCLI"}
+        for word, iso2 in demonyms.items():
+            if iso2 in country_number:
+                demonym_numbers[normalize_name(word)] = country_number[iso2]
+        conn.executemany("INSERT INTO meta VALUES (?, ?)", [
+            ("fingerprint", fingerprint), ("format", str(FORMAT_VERSION)),
+            ("names", marshal.dumps(packed)), ("demonyms", marshal.dumps(demonym_numbers)),
+            ("common_words", marshal.dumps({k: v for k, v in common_words.items() if k in packed})),
+        ])
+        conn.commit()
+        return len(rows)
+    finally:
+        conn.close()
+
+
+def read_fingerprint(path: Path) -> str | None:
+    """The fingerprint an index file was built with, or None when it is missing or unreadable."""
+    if not path.exists():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return None
+    return row[0] if row else None
+
+
+def fingerprint_of(parts: dict) -> str:
+    blob = json.dumps({"format": FORMAT_VERSION, **parts}, sort_keys=True).encode()
+    return hashlib.sha256(blob).hexdigest()[:32]
+
+
+def file_signature(path: Path) -> str:
+    """Content hash of a small file (our curated data): rebuilding follows edits exactly."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16] if path.exists() else "missing"
+
+
+class PlaceIndex:
+    """A loaded index file: name lookups in memory, place rows read on demand."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self._conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+        self._lock = threading.Lock()
+        meta = dict(self._conn.execute("SELECT key, value FROM meta"))
+        if meta.get("format") != str(FORMAT_VERSION):
+            raise ValueError(f"{self.path}: index format {meta.get('format')}, expected {FORMAT_VERSION}")
+        self.fingerprint: str = meta["fingerprint"]
+        self.names: dict[str, int | tuple[int, ...]] = marshal.loads(meta["names"])
+        self.demonyms: dict[str, int] = marshal.loads(meta["demonyms"])
+        self.common_words: dict[str, float] = marshal.loads(meta["common_words"])
+        self.place = lru_cache(maxsize=200_000)(self._read_place)
+
+    def numbers(self, key: str) -> tuple[int, ...]:
+        """Place numbers filed under a normalised name, most prominent first."""
+        found = self.names.get(key)
+        if found is None:
+            return ()
+        return (found,) if isinstance(found, int) else found
+
+    def _read_place(self, number: int) -> tuple[Place, float]:
+        with self._lock:
+            row = self._conn.execute(
+                f"SELECT {','.join(_PLACE_COLUMNS)}, prominence, alternate_names FROM places WHERE number = ?",
+                (number,),
+            ).fetchone()
+        if row is None:
+            raise KeyError(number)
+        return _place_from_row(row), row[13]
+
+    def places_near(self, lat: float, lon: float, radius_deg: float) -> list[tuple[Place, float]]:
+        with self._lock:
+            rows = self._conn.execute(
+                f"SELECT {','.join(_PLACE_COLUMNS)}, prominence, alternate_names FROM places"
+                " WHERE latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?",
+                (lat - radius_deg, lat + radius_deg, lon - radius_deg * 2, lon + radius_deg * 2),
+            ).fetchall()
+        return [(_place_from_row(r), r[13]) for r in rows]
+
+    def __len__(self) -> int:
+        with self._lock:
+            return self._conn.execute("SELECT count(*) FROM places").fetchone()[0]
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+def _place_from_row(row: tuple) -> Place:
+    (place_id, geonameid, name, asciiname, lat, lon, fclass, fcode, cc, admin1_code, admin1_name,
+     population, source, _prominence, alternates) = row
+    return Place(
+        place_id=place_id, geonameid=geonameid, name=name, asciiname=asciiname, latitude=lat, longitude=lon,
+        feature_class=fclass, feature_code=fcode, country_code=cc, admin1_code=admin1_code,
+        admin1_name=admin1_name, population=population, source=source,
+        alternate_names=tuple(alternates.split("|")) if alternates else (),
+    )

@@ -1,0 +1,110 @@
+"""`Gazetteer`: ranked candidate places for a name, from the local index."""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from gazetteer.index import PlaceIndex, distance_km
+from gazetteer.normalize import normalize_name
+from gazetteer.places import Place
+
+MAX_QUERY_LENGTH = 300
+# How much a place loses per tenfold of distance from `near`, in units of log10(population).
+NEAR_WEIGHT = 1.5
+NEAR_SCALE_KM = 25.0
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A place a name may denote, with its score (higher is likelier) and base prominence."""
+
+    place: Place
+    score: float
+    prominence: float
+
+
+class Gazetteer:
+    """Names to places. `Gazetteer.default()` is the shared default index (built on first use)."""
+
+    _default: Gazetteer | None = None
+    _default_lock = threading.Lock()
+
+    def __init__(self, index: PlaceIndex | str | Path):
+        self.index = index if isinstance(index, PlaceIndex) else PlaceIndex(index)
+
+    @classmethod
+    def default(cls) -> Gazetteer:
+        with cls._default_lock:
+            if cls._default is None:
+                from gazetteer.build import ensure_index
+
+                cls._default = cls(ensure_index())
+            return cls._default
+
+    def candidates(self, name: str, country: str | Iterable[str] | None = None,
+                   near: tuple[float, float] | None = None, limit: int = 10) -> list[Place]:
+        """Places called `name`, best first. `country` restricts to ISO codes; `near` ranks by distance."""
+        return [c.place for c in self.scored_candidates(name, country=country, near=near, limit=limit)]
+
+    def scored_candidates(self, name: str, country: str | Iterable[str] | None = None,
+                          near: tuple[float, float] | None = None, limit: int = 10) -> list[Candidate]:
+        key = self._key(name)
+        numbers = self.index.numbers(key)
+        if not numbers and key.startswith("the "):
+            numbers = self.index.numbers(key[4:])
+        return self.rank(numbers, country=country, near=near, limit=limit)
+
+    def rank(self, numbers: Iterable[int], country: str | Iterable[str] | None = None,
+             near: tuple[float, float] | None = None, limit: int = 10) -> list[Candidate]:
+        countries = _country_set(country)
+        found = []
+        for number in numbers:
+            place, weight = self.index.place(number)
+            if countries and place.country_code not in countries:
+                continue
+            score = weight
+            if near is not None:
+                d = distance_km(near[0], near[1], place.latitude, place.longitude)
+                score -= NEAR_WEIGHT * math.log10(1 + d / NEAR_SCALE_KM)
+            found.append(Candidate(place, round(score, 4), weight))
+        found.sort(key=lambda c: -c.score)
+        return found[:limit] if limit else found
+
+    def numbers_for_key(self, key: str) -> tuple[int, ...]:
+        """Place numbers for an already normalised name (the geoparser's fast path)."""
+        return self.index.numbers(key)
+
+    def demonym_country(self, word: str) -> Place | None:
+        """The country a demonym refers to ("Syrian" -> Syria), or None."""
+        number = self.index.demonyms.get(normalize_name(word))
+        return self.index.place(number)[0] if number else None
+
+    def reverse(self, latitude: float, longitude: float) -> Place | None:
+        """The nearest populated place (or, far from any, the nearest place of any kind)."""
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            raise ValueError(f"coordinates out of range: {latitude}, {longitude}")
+        for radius in (0.1, 0.3, 1.0, 3.0, 10.0, 45.0):
+            nearby = self.index.places_near(latitude, longitude, radius)
+            populated = [p for p, _ in nearby if p.feature_class == "P"] or [p for p, _ in nearby]
+            if populated:
+                return min(populated, key=lambda p: distance_km(latitude, longitude, p.latitude, p.longitude))
+        return None
+
+    @staticmethod
+    def _key(name: str) -> str:
+        if not isinstance(name, str):
+            raise ValueError(f"a place name must be text, not {type(name).__name__}")
+        if len(name) > MAX_QUERY_LENGTH:
+            raise ValueError(f"a place name of {len(name)} characters is too long (at most {MAX_QUERY_LENGTH})")
+        return normalize_name(name)
+
+
+def _country_set(country: str | Iterable[str] | None) -> set[str]:
+    if country is None:
+        return set()
+    codes = [country] if isinstance(country, str) else list(country)
+    return {c.strip().upper() for c in codes if c and c.strip()}

@@ -1,0 +1,124 @@
+"""Small word lists the geoparser weighs evidence with: general English, not any one text's names.
+
+Every list is folded with `fold_word`, the same function that folds the text, so "Sheikh" and
+"sheikh" meet whatever transliteration folding does to them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gazetteer.normalize import fold_word
+
+_DATA = Path(__file__).resolve().parent / "data"
+
+
+def _fold(words: str) -> frozenset[str]:
+    return frozenset(fold_word(w) for w in words.split())
+
+
+# Arabic articles that may start a name written in lower case: "al-Qamishli".
+ARTICLES = _fold("al el")
+# Lower-case words that may sit inside a name: "Bosnia and Herzegovina", "Stratford-upon-Avon".
+NAME_CONNECTORS = _fold("of the and de du des la le les al el y da do dos das del di upon on sur am an der")
+
+# Words before a surname. "Gen" and "Sen" are kept short because news abbreviates them.
+TITLES = _fold("""
+mr mrs ms miss dr prof sir dame lord lady president vice prime minister chancellor secretary
+senator sen rep representative congressman congresswoman governor gov mayor general gen lt lieutenant
+col colonel maj major capt captain sgt sergeant admiral adm commander cmdr brig brigadier marshal
+king queen prince princess sheikh emir sultan pope father rev reverend bishop archbishop cardinal
+rabbi imam ayatollah judge justice chief spokesman spokeswoman spokesperson ambassador envoy coach
+ceo chairman chairwoman director professor dr. mp mep deputy officer inspector detective agent
+sheik mullah mufti patriarch pastor brother sister uncle aunt saint-less comrade
+""")
+
+# Capitalised words that start sentences or headlines and are never a place on their own.
+STOPWORDS = _fold("""
+a an the in on at but and or if as after before since while when where with without from for by to
+of this that these those there here it its he she they we i you his her their our my your what who
+whom which how why all some many more most no not yes meanwhile however also then now today tonight
+yesterday tomorrow earlier later last next during despite although though because among between
+across into over under about against near outside inside around through throughout according just
+even only both each every other another such so than too very will would can could should may might
+must has have had is are was were be been being do does did said says say told asked one two three
+four five six seven eight nine ten first second third once again still already never ever always
+monday tuesday wednesday thursday friday saturday sunday january february march april june july
+august september october november december jan feb mar apr jun jul aug sep sept oct nov dec
+breaking update updated live watch read listen share photo video image picture credit getty
+reuters afp ap epa pa bbc cnn please thanks thank let lets here's there's it's that's what's
+north south east west northern southern eastern western central
+""")
+
+# Single words that are places somewhere but, capitalised in news, almost always mean something else.
+NOT_PLACE_WORDS = _fold("""
+god lord allah christ jesus islam christian christians muslim muslims jewish jews arab arabs
+western eastern northern southern
+""")
+
+# Words that sharpen a place rather than start another name: "Northern Syria", "Greater London".
+DESCRIPTORS = _fold("""
+north south east west northern southern eastern western central upper lower greater inner outer
+downtown old northeast northwest southeast southwest northeastern northwestern southeastern
+southwestern mid coastal rural metro metropolitan occupied suburban
+""")
+
+# After a place, these make it the name of an organisation, a publication or a brand.
+ORGANISATION_WORDS = _fold("""
+institute institution institutions endowment foundation council times post journal herald tribune
+independent telegraph guardian observer news gazette chronicle express mail today press review
+magazine group company corporation corp inc ltd llc plc bank airlines airways club fc united rovers
+wanderers athletic party movement front forces force army navy police ministry agency service
+committee commission authority association society federation league union network images media
+studios pictures records partners fund holdings trust program programme initiative project
+report centre center observatory monitor watch democrats republicans government administration
+office bureau court tribunal university college school academy hospital clinic team squad
+symphony orchestra festival summit conference accord accords agreement treaty protocol
+""")
+
+# After a place, these keep it a place: "Damascus Central Prison", "Tartus naval base".
+FACILITY_WORDS = _fold("""
+airport airbase base prison jail camp crossing border bridge dam square street road avenue mosque
+church cathedral palace castle stadium station market park harbour harbor port valley river
+mountains mountain lake bay sea gulf strait coast peninsula desert heights hills hill island
+islands province governorate region district county state oblast city town village municipality
+plain plains basin corridor canal falls beach reservoir airfield checkpoint refinery
+""")
+
+SPEECH_VERBS = _fold("said says told added wrote tweeted posted announced claimed argued warned insisted")
+
+LOCATIVE_PREPOSITIONS = _fold("""
+in at from near to into across outside inside towards toward via between around throughout
+within through of off over reached visited visit entered left
+""")
+
+# "the X air base" prefers airbases, "X province" first-level regions, "Mount X" mountains.
+FEATURE_HINTS_AFTER: dict[str, frozenset[str]] = {
+    " ".join(fold_word(w) for w in phrase.split()): frozenset(codes.split())
+    for phrase, codes in {
+        "air base": "AIRB AIRF AIRP MILB", "airbase": "AIRB AIRF AIRP MILB", "airport": "AIRP AIRF AIRB",
+        "airfield": "AIRF AIRB AIRP", "naval base": "NVB MILB PRT", "base": "MILB AIRB NVB",
+        "prison": "PRN", "jail": "PRN", "mosque": "MSQE", "province": "ADM1 ADM2",
+        "governorate": "ADM1", "region": "ADM1 RGN", "oblast": "ADM1", "state": "ADM1",
+        "county": "ADM2", "district": "ADM2 ADM3", "river": "STM", "mountains": "MTS", "camp": "CMP",
+        "crossing": "PSTB",
+    }.items()
+}
+FEATURE_HINTS_BEFORE: dict[str, frozenset[str]] = {
+    fold_word("mount"): frozenset({"MT", "MTS"}), fold_word("lake"): frozenset({"LK"}),
+    fold_word("river"): frozenset({"STM"}),
+}
+
+
+def _given_names() -> frozenset[str]:
+    path = _DATA / "given_names.txt"
+    if not path.exists():
+        return frozenset()
+    words = [w for line in path.read_text(encoding="utf-8").splitlines()
+             if not line.startswith("#") for w in line.split()]
+    return frozenset(fold_word(w) for w in words)
+
+
+# Common given names across the languages world news names people in: a capitalised word after
+# one of these is a surname ("Charles Lister"), and stays one for the rest of the document.
+GIVEN_NAMES = _given_names()
