@@ -14,7 +14,7 @@ __all__ = ["Candidate", "Gazetteer", "LocalGeocoder", "Mention", "Place", "geopa
 
 
 def geoparse(text: str, context: str | None = None) -> list[Mention]:
-    """The places `text` names, resolved with the default gazetteer (see `gazetteer.geoparse`)."""
-    from gazetteer.geoparse import geoparse as _geoparse
+    """The places `text` names, resolved with the default gazetteer (see `gazetteer.geoparser`)."""
+    from gazetteer.geoparser import geoparse as _geoparse
 
     return _geoparse(text, context=context)

@@ -11,6 +11,7 @@ import json
 import os
 import time
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from pathlib import Path
 
 from gazetteer.index import file_signature, fingerprint_of, read_fingerprint, write_index
@@ -160,6 +161,7 @@ def _dump_places(config: dict) -> Iterator[Place]:
 COMMON_WORD_ZIPF = 3.0
 
 
+@lru_cache(maxsize=1)
 def common_english_words() -> dict[str, float]:
     """Lower-case English dictionary words (Webster's, via english-words) with their frequency.
 
@@ -173,10 +175,12 @@ def common_english_words() -> dict[str, float]:
     for word in get_english_words_set(["web2"], lower=False, alpha=True):
         if not word.islower() or len(word) < 3:
             continue
-        frequency = zipf_frequency(word, "en")
-        if frequency >= COMMON_WORD_ZIPF:
-            key = normalize_name(word)
-            common[key] = max(common.get(key, 0.0), frequency)
+        # The dictionary lists "marine", not "marines": plurals are as common as words.
+        for form in (word, word + "s", word + "es"):
+            frequency = zipf_frequency(form, "en")
+            if frequency >= COMMON_WORD_ZIPF:
+                key = normalize_name(form)
+                common[key] = max(common.get(key, 0.0), frequency)
     return common
 
 

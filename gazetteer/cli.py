@@ -125,7 +125,7 @@ def _read_text(name: str) -> str:
 
 
 def _geoparse(args: argparse.Namespace) -> int:
-    from gazetteer.geoparse import geoparse
+    from gazetteer.geoparser import geoparse
 
     if args.jsonl:
         return _geoparse_batch(Path(args.jsonl), Path(args.out) if args.out else None)
@@ -143,7 +143,7 @@ def _geoparse(args: argparse.Namespace) -> int:
 
 
 def _geoparse_batch(path: Path, out: Path | None) -> int:
-    from gazetteer.geoparse import geoparse
+    from gazetteer.geoparser import geoparse
 
     lines = path.read_text(encoding="utf-8").splitlines()
     sink = open(out, "w", encoding="utf-8") if out else sys.stdout  # noqa: SIM115 - closed below
@@ -188,7 +188,7 @@ def _progress(total: int):
 
 def _evaluate(args: argparse.Namespace) -> int:
     from gazetteer.evaluate import evaluate
-    from gazetteer.geoparse import default_geoparser
+    from gazetteer.geoparser import default_geoparser
 
     parser = default_geoparser()
     for name in args.files:

@@ -29,7 +29,7 @@ from pathlib import Path
 from gazetteer.normalize import normalize_name
 from gazetteer.places import Place
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 MAX_PLACES_PER_NAME = 64
 MAX_NAME_LENGTH = 80
 
@@ -154,6 +154,7 @@ def _write(tmp: Path, places: Iterable[Place], fingerprint: str,
             ("fingerprint", fingerprint), ("format", str(FORMAT_VERSION)),
             ("names", marshal.dumps(packed)), ("demonyms", marshal.dumps(demonym_numbers)),
             ("common_words", marshal.dumps({k: v for k, v in common_words.items() if k in packed})),
+            ("abbreviations", marshal.dumps(sorted({normalize_name(n) for n in extra_names}))),
         ])
         conn.commit()
         return len(rows)
@@ -200,6 +201,9 @@ class PlaceIndex:
         self.names: dict[str, int | tuple[int, ...]] = marshal.loads(meta["names"])
         self.demonyms: dict[str, int] = marshal.loads(meta["demonyms"])
         self.common_words: dict[str, float] = marshal.loads(meta["common_words"])
+        # Short forms we file on purpose ("US", "Calif.", "B.C."): unlike codes that crept into
+        # alternate names, these may be matched in capitals.
+        self.abbreviations: frozenset[str] = frozenset(marshal.loads(meta["abbreviations"]))
         self.place = lru_cache(maxsize=200_000)(self._read_place)
 
     def numbers(self, key: str) -> tuple[int, ...]:

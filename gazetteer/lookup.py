@@ -18,6 +18,18 @@ NEAR_WEIGHT = 1.5
 NEAR_SCALE_KM = 25.0
 
 
+_LEADING_WORDS = frozenset(normalize_name(w) for w in (
+    "the north south east west northern southern eastern western central upper lower greater old "
+    "downtown northeast northwest southeast southwest"
+).split())
+_TRAILING_KIND_WORDS = frozenset(normalize_name(w) for w in (
+    "river lake county township twp parish province region state city district governorate oblast "
+    "mountains valley creek"
+).split())
+_PEOPLE_SUFFIXES = tuple((normalize_name(a) if a else "", b) for a, b in (
+    ("ians", "ia"), ("ian", "ia"), ("ans", "a"), ("an", "a"), ("ns", ""), ("n", ""), ("s", "")))
+
+
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """A place a name may denote, with its score (higher is likelier) and base prominence."""
@@ -54,9 +66,33 @@ class Gazetteer:
                           near: tuple[float, float] | None = None, limit: int = 10) -> list[Candidate]:
         key = self._key(name)
         numbers = self.index.numbers(key)
-        if not numbers and key.startswith("the "):
-            numbers = self.index.numbers(key[4:])
+        if not numbers:
+            numbers = self._looser_numbers(key)
+        demonym = self.index.demonyms.get(key)
+        if demonym is not None and demonym not in numbers:
+            numbers = (*numbers, demonym)  # "Syrian" -> Syria, after any place really called so
         return self.rank(numbers, country=country, near=near, limit=limit)
+
+    def _looser_numbers(self, key: str) -> tuple[int, ...]:
+        """Names news writes around a gazetteer name: "the X", "southern X", "X River", "Xans"."""
+        words = key.split()
+        tries = []
+        if len(words) > 1:
+            if words[0] in _LEADING_WORDS:
+                tries.append(" ".join(words[1:]))
+            if words[-1] in _TRAILING_KIND_WORDS:
+                tries.append(" ".join(words[:-1]))
+        for variant in tries:
+            if found := self.index.numbers(variant):
+                return found
+        # "Iowans", "Georgian", "South Ossetian": the region or country a people word comes from.
+        for suffix, replacement in _PEOPLE_SUFFIXES:
+            if key.endswith(suffix) and len(key) > len(suffix) + 2:
+                stem = key[: -len(suffix)] + replacement
+                areas = tuple(n for n in self.index.numbers(stem) if self.index.place(n)[0].is_area)
+                if areas:
+                    return areas
+        return ()
 
     def rank(self, numbers: Iterable[int], country: str | Iterable[str] | None = None,
              near: tuple[float, float] | None = None, limit: int = 10) -> list[Candidate]:

@@ -22,6 +22,9 @@ ARTICLES = _fold("al el")
 # Lower-case words that may sit inside a name: "Bosnia and Herzegovina", "Stratford-upon-Avon".
 NAME_CONNECTORS = _fold("of the and de du des la le les al el y da do dos das del di upon on sur am an der")
 
+# Lower-case particles inside people's names: "Mike de Kock", "Mohammed bin Salman".
+NAME_PARTICLES = _fold("de da di del della van von der den du le la al el bin ibn ben bint abu")
+
 # Words before a surname. "Gen" and "Sen" are kept short because news abbreviates them.
 TITLES = _fold("""
 mr mrs ms miss dr prof sir dame lord lady president vice prime minister chancellor secretary
@@ -30,7 +33,7 @@ col colonel maj major capt captain sgt sergeant admiral adm commander cmdr brig 
 king queen prince princess sheikh emir sultan pope father rev reverend bishop archbishop cardinal
 rabbi imam ayatollah judge justice chief spokesman spokeswoman spokesperson ambassador envoy coach
 ceo chairman chairwoman director professor dr. mp mep deputy officer inspector detective agent
-sheik mullah mufti patriarch pastor brother sister uncle aunt saint-less comrade
+sheik mullah mufti patriarch pastor comrade
 """)
 
 # Capitalised words that start sentences or headlines and are never a place on their own.
@@ -78,11 +81,25 @@ symphony orchestra festival summit conference accord accords agreement treaty pr
 
 # After a place, these keep it a place: "Damascus Central Prison", "Tartus naval base".
 FACILITY_WORDS = _fold("""
-airport airbase base prison jail camp crossing border bridge dam square street road avenue mosque
-church cathedral palace castle stadium station market park harbour harbor port valley river
-mountains mountain lake bay sea gulf strait coast peninsula desert heights hills hill island
-islands province governorate region district county state oblast city town village municipality
-plain plains basin corridor canal falls beach reservoir airfield checkpoint refinery
+airport airbase base prison jail camp crossing border dam mosque cathedral stadium port harbour
+harbor valley river mountains mountain lake bay sea gulf strait coast peninsula desert heights hills
+island islands province governorate region district county state oblast city town village
+municipality plain plains basin corridor canal falls reservoir airfield checkpoint refinery
+""")
+
+# After a name, these make it a street, a building or a business named after someone or something:
+# "Royal Street", "Franklin Avenue", "St George's Chapel". The name is not the place.
+STREET_WORDS = _fold("""
+street st avenue ave road rd boulevard blvd lane drive way parkway highway court place terrace
+crescent hotel inn restaurant bar cafe chapel basilica church school elementary academy hall
+building tower mall plaza square park gardens center centre library museum theatre theater
+""")
+
+
+# After a place, an event held there: "Dubai World Cup", "Muscat International Film Festival".
+EVENT_WORDS = _fold("""
+cup games olympics marathon festival fair expo exhibition show week open championship championships
+grand prix derby race rally summit forum biennale carnival parade
 """)
 
 SPEECH_VERBS = _fold("said says told added wrote tweeted posted announced claimed argued warned insisted")

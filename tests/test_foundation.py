@@ -1,17 +1,28 @@
-"""The frame: the app page renders and tells the store's state."""
+"""The frame: the app page renders its title, slider, map and panel on a store that has entries."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import browser_support as B
 from streamlit.testing.v1 import AppTest
+
+from dashboard.store import EventStore
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 
 
-def test_app_says_store_is_empty(tmp_path, monkeypatch):
-    monkeypatch.setenv("DASHBOARD_DB", str(tmp_path / "none.db"))
+def test_app_page_renders_on_a_filled_store(tmp_path, monkeypatch):
+    db = tmp_path / "events.db"
+    with EventStore(db) as store:
+        B.write_blog(store, "small-blog", B.small_blog())
+    monkeypatch.setenv("DASHBOARD_DB", str(db))
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert at.title[0].value == "Live-blog map"
-    assert "No events stored yet" in at.info[0].value
+    assert at.select_slider[0].label == "Time window"
+    assert at.selectbox(key="place").label == "Place"
+    assert not at.multiselect  # one blog: no blog picker
+    # The map: the st_folium component, an unknown element to AppTest, named by its component.
+    components = at.get("component_instance")
+    assert len(components) == 1 and components[0].proto.component_name == "streamlit_folium.st_folium"

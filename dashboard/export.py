@@ -1,0 +1,173 @@
+"""Exports of the mapped places: CSV, GeoJSON and KML, shared by the CLI and the app's downloads.
+
+One row per (entry, place), in a stable order (time, entry, mention position); when an entry names
+a place twice the first mention is kept. Only resolved mentions are exported: the ones no place was
+found for are reported by the ingest.
+
+Every format is built by a serialiser that knows its escaping (the csv module, json, ElementTree):
+text from a live blog is data and leaves here exactly as it came in, never as markup.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from dashboard.store import EventStore
+
+ATTRIBUTION = "Place data: GeoNames (CC BY 4.0), https://www.geonames.org/"
+COLUMNS = ("entry_id", "is_lead", "time", "time_given", "source", "url", "headline", "mention", "place",
+           "lat", "lon", "country_code", "feature_code", "score")
+FORMATS = ("csv", "geojson", "kml")
+KML_NAMESPACE = "http://www.opengis.net/kml/2.2"
+
+
+def export_rows(store: EventStore, source_ids: Sequence[int] | None = None) -> list[dict[str, Any]]:
+    """The rows every format is made of: dicts with COLUMNS as keys, in export order.
+
+    `time` is ISO 8601 UTC text, `is_lead` a bool, `lat`/`lon`/`score` floats (score may be None).
+    `url` is the entry's own link, else its source's.
+    """
+    mentions = store.mentions(source_ids)
+    if mentions.empty:
+        return []
+    entries = store.entries(source_ids).set_index("entry_id")
+    source_urls = store.sources().set_index("source_id")["url"].to_dict()
+    first = mentions.drop_duplicates(["entry_id", "place_id"], keep="first")
+    rows: list[dict[str, Any]] = []
+    for m in first.itertuples(index=False):
+        entry = entries.loc[m.entry_id]
+        rows.append({
+            "entry_id": int(m.entry_id),
+            "is_lead": bool(entry["is_lead"]),
+            "time": _iso(m.time_utc),
+            "time_given": entry["time_given"],
+            "source": entry["source"],
+            "url": entry["url"] or source_urls.get(int(m.source_id), "") or "",
+            "headline": entry["headline"],
+            "mention": m.mention,
+            "place": m.place_name,
+            "lat": float(m.lat),
+            "lon": float(m.lon),
+            "country_code": m.country_code,
+            "feature_code": m.feature_code,
+            "score": None if pd.isna(m.score) else float(m.score),
+        })
+    return rows
+
+
+def _iso(moment: pd.Timestamp) -> str:
+    """2024-12-13T15:21:00+00:00: seconds always, fractions only when there are any."""
+    return moment.to_pydatetime().isoformat()
+
+
+def _csv_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value)
+
+
+def to_csv(rows: Sequence[dict[str, Any]]) -> str:
+    """CSV with a header of COLUMNS; quoting by the csv module (commas, quotes, newlines survive)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow([_csv_value(row[c]) for c in COLUMNS])
+    return out.getvalue()
+
+
+# Escaped so the JSON can sit inside an HTML page's <script> without ending it; still plain JSON.
+_JSON_HTML_CHARS = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
+
+
+def to_geojson(rows: Sequence[dict[str, Any]]) -> str:
+    """A GeoJSON FeatureCollection of Points ([lon, lat]) with the rows as properties."""
+    header = json.dumps({"type": "FeatureCollection", "attribution": ATTRIBUTION})
+    features = [
+        json.dumps({"type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]},
+                    "properties": {c: row[c] for c in COLUMNS}},
+                   ensure_ascii=True, allow_nan=False, separators=(",", ":"))
+        for row in rows
+    ]
+    # One feature a line: compact, yet a diff or a glance shows one place per line.
+    text = header[:-1] + ', "features": [\n' + ",\n".join(features) + "\n]}\n"
+    return re.sub("[<>&]", lambda m: _JSON_HTML_CHARS[m.group(0)], text)
+
+
+# XML 1.0 allows tab, newline and carriage return among the control characters, and no surrogates
+# nor U+FFFE/U+FFFF; carriage returns are folded into newlines because an XML parser would anyway.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value: Any) -> str:
+    """Text fit for an XML document: the characters XML cannot carry are removed."""
+    text = _csv_value(value).replace("\r\n", "\n").replace("\r", "\n")
+    return _NOT_XML.sub("", text)
+
+
+def _describe(row: dict[str, Any]) -> str:
+    """A plain-text description: when, the headline, what the text said, where it is placed."""
+    when = f"{row['time_given']} ({row['time']})" if row["time_given"] else row["time"]
+    lines = [when + (" - lead" if row["is_lead"] else "")]
+    if row["headline"]:
+        lines.append(row["headline"])
+    lines.append(f"Mentioned as: {row['mention']}")
+    lines.append(f"Placed at: {row['place']} ({row['country_code'] or '-'}, {row['feature_code'] or '-'})")
+    lines.append(f"Source: {row['source']}" + (f" {row['url']}" if row["url"] else ""))
+    return "\n".join(lines)
+
+
+def to_kml(rows: Sequence[dict[str, Any]]) -> str:
+    """KML 2.2: one Placemark per row (name, description, TimeStamp, ExtendedData, Point).
+
+    The description is plain text, escaped by ElementTree; ExtendedData carries every column as is.
+    """
+    ET.register_namespace("", KML_NAMESPACE)
+
+    def sub(parent: ET.Element, tag: str, text: Any = None) -> ET.Element:
+        element = ET.SubElement(parent, f"{{{KML_NAMESPACE}}}{tag}")
+        if text is not None:
+            element.text = xml_text(text)
+        return element
+
+    kml = ET.Element(f"{{{KML_NAMESPACE}}}kml")
+    document = sub(kml, "Document")
+    sub(document, "name", "Live-blog places")
+    sub(document, "description", ATTRIBUTION)
+    for row in rows:
+        placemark = sub(document, "Placemark")
+        sub(placemark, "name", row["place"])
+        sub(placemark, "description", _describe(row))
+        sub(sub(placemark, "TimeStamp"), "when", row["time"])
+        extended = sub(placemark, "ExtendedData")
+        for column in COLUMNS:
+            data = sub(extended, "Data")
+            data.set("name", column)
+            sub(data, "value", row[column])
+        sub(sub(placemark, "Point"), "coordinates", f"{row['lon']!r},{row['lat']!r}")
+    ET.indent(kml, space=" ")
+    return ET.tostring(kml, encoding="unicode", xml_declaration=True) + "\n"
+
+
+WRITERS = {"csv": to_csv, "geojson": to_geojson, "kml": to_kml}
+MEDIA_TYPES = {"csv": "text/csv", "geojson": "application/geo+json",
+               "kml": "application/vnd.google-earth.kml+xml"}
+
+
+def export(store: EventStore, fmt: str, source_ids: Sequence[int] | None = None) -> str:
+    """The store's places in one of FORMATS."""
+    if fmt not in WRITERS:
+        raise ValueError(f"unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    return WRITERS[fmt](export_rows(store, source_ids))

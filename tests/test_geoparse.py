@@ -1,0 +1,131 @@
+"""The geoparser on sentences of our own: places found, people and organisations left alone."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+
+import pytest
+from gazetteer_support import km_from
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gazetteer import geoparse
+from gazetteer.evaluate import read_jsonl, score
+
+pytestmark = pytest.mark.slow
+
+
+def names(text: str, context: str | None = None) -> list[str]:
+    return [m.text for m in geoparse(text, context=context)]
+
+
+def test_places_in_a_news_sentence():
+    text = ("Convoys left Qamishli for the Khmeimim air base on Friday, while crowds filled the "
+            "Umayyad Mosque in Damascus and the streets of Aleppo, Hama and Homs.")
+    assert names(text) == ["Qamishli", "Khmeimim", "Umayyad Mosque", "Damascus", "Aleppo", "Hama", "Homs"]
+
+
+def test_offsets_index_the_original_text():
+    text = "Troops moved from al-Qamishli — and later from Ţarţūs — to Russia’s base."
+    for m in geoparse(text):
+        assert text[m.start:m.end] == m.text
+    assert [m.place.country_code for m in geoparse(text)] == ["SY", "SY", "RU"]
+
+
+def test_people_whose_surnames_are_places_are_not_places():
+    text = ("Oliver Alexander, an analyst, watched the footage. Mr Alexander said the radar had gone. "
+            "Charles Lister, of the Middle East Institute, agreed; Lister said so on Friday. "
+            "A fellow at the Carnegie Endowment spoke too, and later Carnegie published a note.")
+    found = names(text)
+    assert "Alexander" not in found
+    assert "Lister" not in found
+    assert "Carnegie" not in found
+    assert "Middle East" not in found
+
+
+def test_titles_and_speech_mark_people():
+    assert names("President Hama met reporters.") == []
+    assert "Damascus" in names("Damascus said nothing, but Mr Jordan did.")
+
+
+def test_credits_and_organisations():
+    assert "Europe" not in names("A picture from Getty Images Europe shows the crowd.")
+    assert "Israel" not in names("The Times of Israel reported the move.")
+    assert "Kyiv" not in names("The Kyiv Independent reported the move.")
+
+
+def test_demonyms_name_no_place():
+    assert names("Syrian forces and Russian officers met Israeli envoys.") == []
+
+
+def test_a_place_inside_a_facility_name_is_kept():
+    found = geoparse("Prisoners were freed from Damascus Central Prison overnight.")
+    assert found and km_from(found[0].place, 33.5138, 36.2765) < 30
+
+
+def test_hyphenated_pairs_are_two_places():
+    assert names("The Russia-Ukraine war and the Syria-Turkey border.") == ["Russia", "Ukraine", "Syria", "Turkey"]
+
+
+def test_context_picks_the_right_tripoli():
+    blog = "Syria live: fighters from Lebanon crossed near Homs; Beirut and Damascus both reacted."
+    alone = geoparse("A civilian from Tripoli was among the dead.")
+    in_blog = geoparse("A civilian from Tripoli was among the dead.", context=blog)
+    assert alone[0].place.country_code == "LY"
+    assert in_blog[0].place.country_code == "LB"
+    assert in_blog[0].alternatives  # the runner-up (Libya's Tripoli) is kept
+
+
+def test_qualifier_after_a_comma():
+    (springfield, _illinois) = geoparse("He grew up in Springfield, Illinois.")
+    assert springfield.place.admin1_name == "Illinois"
+
+
+def test_sentence_start_common_words_are_not_places():
+    assert names("Split decisions were made. Reading the report took time.") == []
+    assert names("She moved to Split in Croatia.") == ["Split", "Croatia"]
+
+
+@pytest.mark.parametrize("text", [
+    "", " ", "\x00\x01binary\xff\xfe", "İSTANBUL ﬁnance", "e\u0301\u0301\u0301 Damascus",
+    "دمشق وحلب", "🙂 Tartus 🙂", "\u202eDamascus\u202c", "a" * 10_000,
+])
+def test_odd_input_never_crashes(text):
+    for m in geoparse(text):
+        assert text[m.start:m.end] == m.text
+
+
+def test_five_megabytes_is_parsed_in_pieces():
+    text = ("Shelling was reported near Aleppo and Idlib. " * 120_000)[:5_000_000]
+    mentions = geoparse(text)
+    assert len(mentions) > 200_000
+    assert all(text[m.start:m.end] == m.text for m in mentions[-50:])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=st.sampled_from(list("Damscu Tartus al-Qmishi ,.’'\n\t İıﬁé\u0301🙂ءب")), max_size=300)
+       | st.text(max_size=200))
+def test_offsets_are_exact_for_any_text(text):
+    for m in geoparse(text):
+        assert 0 <= m.start < m.end <= len(text)
+        assert text[m.start:m.end] == m.text
+
+
+def test_evaluate_matches_the_shared_scorer(shared_dir, tmp_path):
+    """Our `evaluate` and ../shared/scoring/score_geoparse.py give the same numbers."""
+    corpus = shared_dir / "bench" / "gwn-dev.jsonl"
+    gold = read_jsonl(corpus)[:40]
+    gold_path = tmp_path / "gold.jsonl"
+    gold_path.write_text("".join(json.dumps(d) + "\n" for d in gold), encoding="utf-8")
+    predictions = {str(d["id"]): [m.as_dict() for m in geoparse(d["text"])] for d in gold}
+    pred_path = tmp_path / "pred.jsonl"
+    pred_path.write_text("".join(json.dumps({"id": k, "mentions": v}) + "\n" for k, v in predictions.items()),
+                         encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("score_geoparse", shared_dir / "scoring" / "score_geoparse.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    theirs = module.score(str(gold_path), str(pred_path))
+    ours = score(gold, predictions)
+    for key in ("precision", "literal_recall", "f1", "acc161", "median_km", "end_to_end161", "resolved"):
+        assert ours[key] == theirs[key], key

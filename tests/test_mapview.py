@@ -1,0 +1,240 @@
+"""The map's logic over DataFrames shaped like the store's: a window's places, their sizes and
+colours, areas drawn as areas, the layer's payload (hostile text stays data), the offline base map,
+and clicks traced back to places."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dashboard import assets, mapview
+from dashboard import html as H
+
+T0 = pd.Timestamp("2024-12-13 08:00", tz="UTC")
+HOSTILE_NAME = '<img src=x onerror="alert(1)"> ${alert(2)} `x` \\` _abc {{ "y" }}'
+PLACES = {
+    "gn:1": ("Damascus", 33.51, 36.29, "SY", "PPLC", False),
+    "gn:2": ("Homs", 34.73, 36.72, "SY", "PPLA", False),
+    "gn:3": ("Syria", 35.0, 38.0, "SY", "PCLI", True),
+    "gn:4": (HOSTILE_NAME, 34.0, 31.0, "XX", "PPL", False),
+    "gn:5": ("Moscow", 55.75, 37.62, "RU", "PPLC", False),
+}
+# (hours after T0, source, headline, place ids named; a place named twice counts once)
+ENTRIES = [
+    (0, 1, "Queues in Damascus", ["gn:1", "gn:1"]),
+    (1, 1, "Road to Homs", ["gn:1", "gn:2"]),
+    (2, 1, "<script>alert(3)</script>", ["gn:4", "gn:3"]),
+    (3, 1, "Homs quiet", ["gn:2"]),
+    (4, 2, "Kremlin statement", ["gn:5", "gn:1"]),
+]
+
+
+def frames(entries=ENTRIES) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(entries, mentions) as EventStore.entries() and .mentions() return them."""
+    erows, mrows = [], []
+    for i, (hours, source, headline, named) in enumerate(entries, start=1):
+        time = T0 + pd.Timedelta(hours=hours)
+        erows.append({"entry_id": i, "source_id": source, "source": f"Blog {source}", "time_utc": time,
+                      "time_given": time.strftime("%H:%M"), "is_lead": False, "is_timed": True,
+                      "headline": headline, "body": "", "captions": [], "url": ""})
+        for position, place_id in enumerate(named):
+            name, lat, lon, cc, fcode, area = PLACES[place_id]
+            mrows.append({"entry_id": i, "source_id": source, "time_utc": time, "position": position,
+                          "start": 0, "end": 1, "mention": name, "place_id": place_id, "place_name": name,
+                          "lat": lat, "lon": lon, "country_code": cc, "feature_code": fcode, "is_area": area,
+                          "score": 0.9, "alternatives": []})
+    columns = ["entry_id", "source_id", "time_utc", "position", "start", "end", "mention", "place_id",
+               "place_name", "lat", "lon", "country_code", "feature_code", "is_area", "score", "alternatives"]
+    return pd.DataFrame(erows), pd.DataFrame(mrows, columns=columns)
+
+
+@pytest.fixture
+def data() -> mapview.MapData:
+    entries, mentions = frames()
+    return mapview.prepare(entries, mentions, [1, 2], {1: "Blog 1", 2: "Blog 2"})
+
+
+def window(first: int, last: int) -> tuple[pd.Timestamp, pd.Timestamp]:
+    return T0 + pd.Timedelta(hours=first), T0 + pd.Timedelta(hours=last)
+
+
+def test_one_row_per_place_in_the_window_with_entry_counts(data):
+    places = mapview.window_places(data, window(0, 4))
+    assert sorted(places["place_id"]) == ["gn:1", "gn:2", "gn:3", "gn:4", "gn:5"]
+    counts = dict(zip(places["place_id"], places["count"], strict=True))
+    assert counts == {"gn:1": 3, "gn:2": 2, "gn:3": 1, "gn:4": 1, "gn:5": 1}
+    assert places["count"].is_monotonic_decreasing
+
+
+def test_the_window_decides_which_places_show(data):
+    assert sorted(mapview.window_places(data, window(0, 1))["place_id"]) == ["gn:1", "gn:2"]
+    assert sorted(mapview.window_places(data, window(3, 3))["place_id"]) == ["gn:2"]
+    assert mapview.window_places(data, (T0 - pd.Timedelta(days=1), T0 - pd.Timedelta(hours=1))).empty
+    assert mapview.window_entry_rows(data, window(1, 3)) == [1, 2, 3]
+    homs = int(mapview.window_places(data, window(0, 4)).set_index("place_id").at["gn:2", "code"])
+    assert mapview.window_entry_rows(data, window(0, 4), homs) == [1, 3]
+
+
+def test_popup_lists_newest_entries_first_and_counts_the_rest(data):
+    places = mapview.window_places(data, window(0, 4), popup_entries=2).set_index("place_id")
+    headlines = data.entries["headline"]
+    assert [headlines[r] for r in places.at["gn:1", "listed"]] == ["Kremlin statement", "Road to Homs"]
+    assert places.at["gn:1", "more"] == 1 and places.at["gn:2", "more"] == 0
+
+
+def test_size_grows_with_entries_and_colour_with_recency(data):
+    assert [mapview.radius_px(n) for n in (1, 2, 4, 16, 10_000)] == [6, 10, 14, 22, 26]
+    everything = mapview.window_places(data, window(0, 4)).set_index("place_id")
+    assert everything.at["gn:1", "radius"] > everything.at["gn:2", "radius"] > everything.at["gn:5", "radius"]
+    places = mapview.window_places(data, window(0, 3)).set_index("place_id")
+    # Homs was last named at the window's end, Damascus an hour before: Homs is darker.
+    assert places.at["gn:2", "recency"] == 1.0
+    assert places.at["gn:1", "recency"] == pytest.approx(1 / 3)
+
+    def lightness(colour: str) -> int:
+        return sum(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+
+    assert lightness(places.at["gn:2", "fill"]) < lightness(places.at["gn:1", "fill"])
+    assert places.at["gn:2", "fill"] == mapview.PALETTE[0]
+
+
+def test_sources_get_their_own_colours(data):
+    places = mapview.window_places(data, window(0, 4)).set_index("place_id")
+    assert places.at["gn:5", "stroke"] == mapview.PALETTE[1]  # named only by source 2
+    assert places.at["gn:1", "stroke"] == mapview.PALETTE[1]  # named last by source 2
+    assert places.at["gn:2", "stroke"] == mapview.PALETTE[0]
+
+
+def test_areas_are_drawn_as_wide_circles_not_pins(data):
+    places = mapview.window_places(data, window(0, 4)).set_index("place_id")
+    assert bool(places.at["gn:3", "is_area"]) and places.at["gn:3", "area_m"] > 100_000
+    assert places.at["gn:1", "area_m"] == 0
+    payload = mapview.layer_payload(data, places.reset_index())
+    by_name = {p["name"]: p for p in payload["places"]}
+    assert by_name["Syria"]["area"] == places.at["gn:3", "area_m"] and by_name["Homs"]["area"] == 0
+    assert mapview.area_summary(places.reset_index()) == [("Syria", 1)]
+    legend = mapview.legend_html(data, places.reset_index())
+    assert "Syria (1)" in legend and "Blog 2" in legend
+
+
+def test_area_sizes_follow_the_country():
+    syria, lebanon, russia = (mapview.area_radius_m("PCLI", cc) for cc in ("SY", "LB", "RU"))
+    assert lebanon < syria < russia <= mapview.COUNTRY_RADIUS_BOUNDS_M[1]
+    assert 200_000 < syria < 300_000
+    assert mapview.area_radius_m("ADM1") == mapview.AREA_RADIUS_M["ADM1"]
+    assert mapview.area_radius_m("PCLI", "??") > 0
+
+
+def decode_payload(js: str) -> dict:
+    literal = re.search(r"placeLayer\(JSON\.parse\(('.*?')\)\)", js).group(1)
+    return json.loads(json.loads('"' + literal[1:-1].replace('"', '\\"') + '"'))
+
+
+def test_layer_is_one_element_with_one_feature_per_place_and_hostile_text_as_data(data):
+    from streamlit_folium import _get_feature_group_string
+
+    places = mapview.window_places(data, window(0, 4))
+    group = mapview.places_layer(data, places)
+    assert len(group._children) == 1
+    js = _get_feature_group_string(group, mapview.base_map(mapview.map_bounds(data)))
+    payload = decode_payload(js)
+    assert len(payload["places"]) == len(places) == 5
+    hostile = next(p for p in payload["places"] if p["label"].startswith("<img"))
+    assert hostile["name"] == HOSTILE_NAME and hostile["label"] == HOSTILE_NAME
+    assert hostile["tip"] == H.text(HOSTILE_NAME)
+    assert [payload["entries"][i][1] for i in hostile["entries"]] == ["<script>alert(3)</script>"]
+    assert payload["multi"] is True and payload["entries"][0][2].startswith("Blog")
+    # Nothing of the text is left where the generated script could act on it.
+    call = js[js.index("placeLayer("):]
+    for dangerous in ("<img", "<script", "${", "`", "{{"):
+        assert dangerous not in call
+
+
+def test_layer_script_builds_text_with_textcontent_only():
+    script = (assets.STATIC_DIR / "places.js").read_text()
+    assert "innerHTML" not in script and "insertAdjacentHTML" not in script and "eval(" not in script
+    assert "textContent" in script
+
+
+def test_base_map_loads_only_our_own_files(data):
+    fmap = mapview.base_map(mapview.map_bounds(data))
+    links = [url for _, url in fmap.default_js + fmap.default_css]
+    assert links and all(url.startswith("/app/static/") for url in links)
+    for url in links:
+        assert (assets.STATIC_DIR / url.removeprefix("/app/static/")).parent.name in (
+            "static", "leaflet", "markercluster", "jquery")
+    rendered = fmap.get_root().render()
+    sources = re.findall(r'(?:src|href)="([^"]+)"', rendered)
+    assert all(s.startswith("/app/static/") for s in sources), sources
+    assert "bootstrap" not in rendered.lower() and "font-awesome" not in rendered.lower()
+    assert fmap.options["maxZoom"] == mapview.MAP_MAX_ZOOM and not fmap.options.get("preferCanvas")
+    assert "openstreetmap.org" in rendered and "GeoNames" in rendered
+    # Framed without animation: a zoom animation started while the iframe is being sized never ends,
+    # and Leaflet then ignores every later zoom.
+    assert re.search(r'fitBounds\(\s*\[\[[^]]+\], \[[^]]+\]\],\s*\{[^}]*"animate": false', rendered)
+
+
+def test_base_map_follows_a_base_url_path():
+    fmap = mapview.base_map(None, base_url_path="/maps/")
+    assert all(url.startswith("/maps/app/static/") for _, url in fmap.default_js)
+
+
+def test_framing_uses_points_not_country_centres(data):
+    assert mapview.map_bounds(data) == [[33.51, 31.0], [55.75, 37.62]]
+    entries, mentions = frames([(0, 1, "Only a country", ["gn:3"])])
+    assert mapview.map_bounds(mapview.prepare(entries, mentions)) == [[35.0, 38.0], [35.0, 38.0]]
+    empty = mapview.prepare(*frames([(0, 1, "Nowhere", [])]))
+    assert mapview.map_bounds(empty) is None and mapview.window_places(empty, window(0, 0)).empty
+
+
+def test_base_map_is_the_same_whatever_the_window(data):
+    """The component's identity hangs on the base map: it must not depend on the window."""
+    from streamlit_folium import _get_map_string, generate_js_hash
+
+    bounds = mapview.map_bounds(data)
+    hashes = {generate_js_hash(_get_map_string(mapview.base_map(bounds)), "map") for _ in range(3)}
+    assert len(hashes) == 1
+
+
+def test_labels_are_unique_per_window():
+    labels = mapview.unique_labels(["Tripoli", "Tripoli", "Homs", "Al Hadir", "Al Hadir", " "],
+                                   ["LB", "LY", "SY", "SY", "SY", ""])
+    assert labels == ["Tripoli (LB)", "Tripoli (LY)", "Homs", "Al Hadir (SY) #1", "Al Hadir (SY) #2",
+                      "(unnamed place)"]
+
+
+def test_clicks_are_traced_back_to_places(data):
+    places = mapview.window_places(data, window(0, 4))
+    hit = {"last_object_clicked_tooltip": "Homs", "last_object_clicked": {"lat": 34.73, "lng": 36.72}}
+    assert mapview.clicked_place(hit, places) == "gn:2"
+    assert mapview.clicked_place({"last_object_clicked_tooltip": HOSTILE_NAME}, places) == "gn:4"
+    cluster = {"last_object_clicked_tooltip": "3 places here: click to zoom in"}
+    assert mapview.clicked_place(cluster, places) is None
+    nothing = {"last_object_clicked_tooltip": None, "last_object_clicked": None}
+    assert mapview.clicked_place(nothing, places) is None
+    assert mapview.clicked_place(None, places) is None
+
+
+def test_a_click_on_a_shared_label_goes_to_the_nearest_place():
+    twins = pd.DataFrame({"label": ["Twin", "Twin"], "place_id": ["a", "b"], "lat": [10.0, 20.0],
+                          "lon": [10.0, 20.0]})
+    assert mapview.clicked_place({"last_object_clicked_tooltip": "Twin",
+                                  "last_object_clicked": {"lat": 19.0, "lng": 19.5}}, twins) == "b"
+
+
+def test_vendor_assets_are_copied_once(tmp_path):
+    placed = assets.ensure_vendor(tmp_path)
+    names = {p.relative_to(tmp_path).as_posix() for p in placed}
+    assert {"leaflet/leaflet.js", "leaflet/leaflet.css", "leaflet/images/marker-icon.png",
+            "markercluster/leaflet.markercluster.js", "jquery/jquery.min.js"} <= names
+    before = {p: p.stat().st_mtime_ns for p in placed}
+    assets.ensure_vendor(tmp_path)
+    assert {p: p.stat().st_mtime_ns for p in placed} == before
+    assert not list(Path(tmp_path).rglob("*.part"))
+    for _, url in assets.map_js() + assets.map_css():
+        relative = url.removeprefix("/app/static/")
+        assert relative.startswith("vendor/") or (assets.STATIC_DIR / relative).is_file()

@@ -1,0 +1,69 @@
+"""The timeline: the slider's stops, their labels, and which rows a window holds."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dashboard import timeline
+
+
+def ts(text: str) -> pd.Timestamp:
+    return pd.Timestamp(text, tz="UTC")
+
+
+def frame(times: list[str | None]) -> pd.DataFrame:
+    values = pd.Series([ts(t) if t else pd.NaT for t in times], dtype="datetime64[ns, UTC]")
+    return pd.DataFrame({"time_utc": values, "n": range(len(times))})
+
+
+def test_entry_times_are_sorted_distinct_and_skip_missing():
+    times = timeline.entry_times(frame(["2024-12-13 10:00", None, "2024-12-13 08:00", "2024-12-13 10:00"]))
+    assert times == [ts("2024-12-13 08:00"), ts("2024-12-13 10:00")]
+
+
+def test_full_window_spans_everything_and_needs_a_time():
+    times = [ts("2024-12-13 08:00"), ts("2024-12-13 09:00"), ts("2024-12-14 01:00")]
+    assert timeline.full_window(times) == (times[0], times[-1])
+    with pytest.raises(ValueError):
+        timeline.full_window([])
+
+
+def test_time_labels():
+    assert timeline.time_label(ts("2024-12-03 09:05")) == "3 Dec 09:05"
+    assert timeline.time_label(ts("2024-12-03 00:30:15"), with_date=False) == "00:30:15"
+    assert timeline.time_label(pd.NaT) == "no time"
+    one_day = [ts("2024-12-13 08:00"), ts("2024-12-13 09:30")]
+    assert timeline.time_labels(one_day) == ["08:00", "09:30"]
+    two_days = [ts("2024-12-13 23:00"), ts("2024-12-14 01:00")]
+    assert timeline.time_labels(two_days) == ["13 Dec 23:00", "14 Dec 01:00"]
+
+
+def test_window_is_inclusive_at_both_ends():
+    rows = frame(["2024-12-13 08:00", "2024-12-13 09:00", "2024-12-13 09:00", "2024-12-13 10:00"])
+    inside = timeline.in_window(rows, (ts("2024-12-13 09:00"), ts("2024-12-13 09:00")))
+    assert inside["n"].tolist() == [1, 2]
+    everything = timeline.in_window(rows, (ts("2024-12-13 08:00"), ts("2024-12-13 10:00")))
+    assert everything["n"].tolist() == [0, 1, 2, 3]
+    assert timeline.in_window(rows, (ts("2024-12-13 08:30"), ts("2024-12-13 08:45"))).empty
+
+
+def test_window_moves_with_its_ends():
+    rows = frame([f"2024-12-13 {h:02d}:00" for h in range(8, 14)])
+    times = timeline.entry_times(rows)
+    seen = [timeline.in_window(rows, (times[i], times[-1]))["n"].tolist() for i in range(len(times))]
+    assert seen == [list(range(i, 6)) for i in range(6)]
+
+
+def test_window_bounds_on_nanoseconds_and_other_time_zones():
+    ns = np.array([ts("2024-12-13 08:00").value, ts("2024-12-13 09:00").value], dtype=np.int64)
+    paris = pd.Timestamp("2024-12-13 10:00", tz="Europe/Paris")  # 09:00 UTC
+    assert timeline.window_bounds(ns, (ts("2024-12-13 08:00"), paris)) == (0, 2)
+    assert timeline.window_bounds(ns, (ts("2024-12-13 10:00"), ts("2024-12-13 08:00"))) == (2, 2)
+
+
+def test_unsorted_rows_are_refused():
+    with pytest.raises(ValueError):
+        timeline.in_window(frame(["2024-12-13 10:00", "2024-12-13 08:00"]),
+                           (ts("2024-12-13 08:00"), ts("2024-12-13 10:00")))
