@@ -8,25 +8,16 @@ lives in dashboard.mapview, dashboard.timeline and dashboard.panel; this script 
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-# `streamlit run dashboard/app.py` puts dashboard/ first on sys.path, where our html.py would stand in
-# for the standard library's `html` (branca and folium import it). The project is imported as the
-# `dashboard` package instead, so that folder comes off the path before anything else is imported.
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
-if getattr(sys.modules.get("html"), "__file__", "") == str(_HERE / "html.py"):
-    del sys.modules["html"]
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
 
-import pandas as pd  # noqa: E402
-import streamlit as st  # noqa: E402
-from streamlit_folium import st_folium  # noqa: E402
-
-from dashboard import assets, mapview, panel, timeline  # noqa: E402
-from dashboard.ingest import IngestError, ingest_file  # noqa: E402
-from dashboard.settings import SAMPLE_BLOG, default_db_path  # noqa: E402
-from dashboard.store import EventStore, StoreError  # noqa: E402
+from dashboard import assets, mapview, panel, timeline
+from dashboard.ingest import IngestError, ingest_file
+from dashboard.settings import SAMPLE_BLOG, default_db_path
+from dashboard.store import EventStore, StoreError
 
 # Entries listed beside the map before a place is chosen.
 LATEST = 30

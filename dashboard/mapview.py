@@ -26,7 +26,7 @@ from branca.element import MacroElement
 from folium.template import Template
 
 from dashboard import assets
-from dashboard import html as H
+from dashboard import markup as H
 from dashboard.timeline import Window, time_label, window_bounds
 
 # One hue per source, the first being the theme's red (.streamlit/config.toml).
@@ -313,7 +313,7 @@ def layer_payload(data: MapData, places: pd.DataFrame) -> dict:
 
     Text stays text: names and headlines are plain strings that the browser sets as `textContent`;
     the one HTML field, `tip` (the tooltip, which Leaflet and streamlit-folium read as HTML), is
-    escaped by `dashboard.html`.
+    escaped by `dashboard.markup`.
     """
     entry_index: dict[int, int] = {}
     for rows in places["listed"]:

@@ -1,7 +1,7 @@
 """The entry panel: one entry in full, its places highlighted, and how each place was resolved.
 
 Plain functions over the store's rows (pandas Series / DataFrames) that return HTML built only
-through `dashboard.html`, so every piece of blog text arrives escaped.
+through `dashboard.markup`, so every piece of blog text arrives escaped.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from dashboard import html as H
+from dashboard import markup as H
 from dashboard.liveblog import Caption, Entry
 
 RUNNERS_UP = 3

@@ -136,7 +136,7 @@ def build_index(index_path: Path | None = None, *, geonames_files: Sequence[str 
     merged = _merge(iter(places))
     count = write_index(index_path, merged, fingerprint=source_fingerprint(config),
                         extra_names=_abbreviation_names(merged), demonyms=packages.demonyms(),
-                        common_words=common_english_words())
+                        common_words=common_english_words(), neighbours=packages.country_neighbours())
     _dumps_config_path(index_path).write_text(json.dumps(config, indent=1), encoding="utf-8")
     log(f"built {index_path} with {count:,} places in {time.perf_counter() - started:.1f} s")
     return index_path

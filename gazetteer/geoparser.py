@@ -43,6 +43,8 @@ _POSSESSIVE = re.compile(r"['’ʼ]s$", re.IGNORECASE)
 _NAME_GAP = re.compile(r"^(?:[ \t\u00a0]+|[-‐‑])$")
 _SENTENCE_END = re.compile(r"[.!?:;\n\"“”‘(\[•·|—]\s*$")
 _QUALIFIER_GAP = re.compile(r"^,[ \t]+$")
+# Reasons that make a name someone's or something's for the rest of the document. "named after"
+# does not: "The News & Observer of Raleigh" or "Riverdale Lukoil" leave Raleigh and Riverdale places.
 _OTHER_NAMES = frozenset({"person", "longer name", "organisation"})
 
 
@@ -81,6 +83,7 @@ class Weights:
     primary_name: float = 1.0  # the text uses the place's own name, not a foreign spelling of it
     country_present: float = 0.5  # the candidate's country is mentioned in the document
     country_share: float = 2.0  # ... times the share of the document's places in that country
+    neighbour_share: float = 1.0  # times the share of the document's places in bordering countries
     feature_hint: float = 3.0  # "the X air base", "X province", "Mount X"
     qualifier: float = 5.0  # "Tripoli, Lebanon"
     distance: float = 1.2  # per tenfold of distance (beyond 50 km) to the nearest confident place
@@ -225,7 +228,9 @@ class Geoparser:
         if span.key in wordlists.STOPWORDS or (single and first.key in wordlists.NOT_PLACE_WORDS):
             return "common word"
         letters = sum(ch.isalpha() for ch in surface)
-        if letters <= 3 and not (surface.isupper() or "." in surface):
+        # "Va.", "Md.", "Ga.": abbreviations we file, written with their full stop.
+        dotted = span.key in index.abbreviations and text.startswith(".", last.end)
+        if letters <= 3 and not (surface.isupper() or "." in surface or dotted):
             return "short word"  # "In", "Or", "Us": short names only count in capitals (US, UK, UAE)
         if letters == 2 and not self._short_code_allowed(span, tokens):
             return "short code"
@@ -259,18 +264,18 @@ class Geoparser:
         if (before is not None and before.key == "of" and span.first >= 2
                 and tokens[span.first - 2].capitalised
                 and tokens[span.first - 2].key in wordlists.ORGANISATION_WORDS):
-            return "organisation"
+            return "named after"
         if joined_after and after.capitalised:
             following = _capitalised_run(tokens, span.last + 1)
             if following[-1] in wordlists.STREET_WORDS:
-                return "longer name"
+                return "named after"
             if any(k in wordlists.FACILITY_WORDS or k in wordlists.EVENT_WORDS for k in following):
                 pass  # "Damascus Central Prison", "Dubai World Cup": the place is still there
             elif any(k in wordlists.ORGANISATION_WORDS for k in following):
                 return "organisation"
             elif not (after.key in wordlists.DESCRIPTORS or after.key in wordlists.TITLES
                       or after.key in wordlists.STOPWORDS or after.key in index.demonyms):
-                return "longer name"
+                return "named after"  # "Riverdale Lukoil": a business named after the place
         speaks = after is not None and after.key in wordlists.SPEECH_VERBS and not after.gap.strip()
         if speaks and single and self._best_prominence(span) < 6.0:
             return "person"  # "Alexander said": a person, unless a capital or a country speaks
@@ -284,7 +289,8 @@ class Geoparser:
         # Also a common word: a capital at a sentence's start proves nothing, and mid-sentence only
         # the most common words ("Will", "Hope") need a preposition or a qualifier.
         common = self.common_words.get(span.key, 0.0) if single else 0.0
-        if common and span.key not in index.abbreviations:
+        abbreviated = span.key in index.abbreviations and (dotted or surface.isupper())
+        if common and not abbreviated:
             if first.sentence_start and not (located or qualified) and prominence < 6.5 + (common - 3.0):
                 return "common word"
             if common >= 4.5 and not (located or qualified) and prominence < 7.0:
@@ -332,6 +338,7 @@ class Geoparser:
         # Each place once: a long document names the same few places many times over.
         anchor_list = list(anchors.values())
         nearest: dict[tuple[str, str], float | None] = {}
+        neighbours = self.gazetteer.index.neighbours
         mentions = []
         for span in spans:
             scored = []
@@ -343,6 +350,9 @@ class Geoparser:
                 share = countries.get(place.country_code, 0) / total
                 if share:
                     score += w.country_present + w.country_share * share
+                bordering = neighbours.get(place.country_code)
+                if bordering:
+                    score += w.neighbour_share * sum(countries.get(n, 0) for n in bordering) / total
                 if span.feature_hint and place.feature_code in span.feature_hint:
                     score += w.feature_hint
                 if span.qualifier is not None and _within(place, span.qualifier):

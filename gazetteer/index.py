@@ -29,7 +29,7 @@ from pathlib import Path
 from gazetteer.normalize import normalize_name
 from gazetteer.places import Place
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 MAX_PLACES_PER_NAME = 64
 MAX_NAME_LENGTH = 80
 
@@ -69,6 +69,7 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def _name_keys(place: Place) -> set[str]:
+    own = place.source == "curated"  # our own rows' short forms ("EU", "IDF"?) are deliberate
     keys = set()
     for i, name in enumerate((place.name, place.asciiname, *place.alternate_names)):
         if not name or len(name) > MAX_NAME_LENGTH:
@@ -78,7 +79,7 @@ def _name_keys(place: Place) -> set[str]:
         # alternates are mostly codes ("US" for a Russian city): short forms come from abbreviations.tsv.
         if not key or any(ch.isdigit() for ch in key) or not any(ch.isalpha() for ch in key):
             continue
-        if i >= 2 and (len(key) < 3 or (name.isupper() and len(name) <= 4)):
+        if i >= 2 and not own and (len(key) < 3 or (name.isupper() and len(name) <= 4)):
             continue  # "HTS", "SDF": airport codes filed among cities' alternate names
         keys.add(key)
     return keys
@@ -87,7 +88,8 @@ def _name_keys(place: Place) -> set[str]:
 def write_index(path: Path, places: Iterable[Place], *, fingerprint: str,
                 extra_names: dict[str, Sequence[str]] | None = None,
                 demonyms: dict[str, str] | None = None,
-                common_words: dict[str, float] | None = None) -> int:
+                common_words: dict[str, float] | None = None,
+                neighbours: dict[str, str] | None = None) -> int:
     """Write the index file atomically. `extra_names` maps a name to place_ids it also denotes;
     `common_words` maps common English words to their Zipf frequency (kept where they name a place).
 
@@ -98,7 +100,8 @@ def write_index(path: Path, places: Iterable[Place], *, fingerprint: str,
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        count = _write(tmp, places, fingerprint, extra_names or {}, demonyms or {}, common_words or {})
+        count = _write(tmp, places, fingerprint, extra_names or {}, demonyms or {}, common_words or {},
+                       neighbours or {})
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
@@ -107,7 +110,7 @@ def write_index(path: Path, places: Iterable[Place], *, fingerprint: str,
 
 def _write(tmp: Path, places: Iterable[Place], fingerprint: str,
            extra_names: dict[str, Sequence[str]], demonyms: dict[str, str],
-           common_words: dict[str, float]) -> int:
+           common_words: dict[str, float], neighbours: dict[str, str]) -> int:
     conn = sqlite3.connect(tmp)
     try:
         conn.execute("PRAGMA journal_mode=OFF")
@@ -120,6 +123,7 @@ def _write(tmp: Path, places: Iterable[Place], fingerprint: str,
         )
         conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB)")
         names: dict[str, list[tuple[float, int]]] = defaultdict(list)
+        curated_short: set[str] = set()
         number_of: dict[str, int] = {}
         rows = []
         for number, place in enumerate(places, start=1):
@@ -131,6 +135,8 @@ def _write(tmp: Path, places: Iterable[Place], fingerprint: str,
                          place.source, weight, "|".join(place.alternate_names[:200])))
             for key in _name_keys(place):
                 names[key].append((weight, number))
+            if place.source == "curated":
+                curated_short.update(normalize_name(a) for a in place.alternate_names if a.isupper() and len(a) <= 5)
         conn.executemany(f"INSERT INTO places VALUES ({','.join('?' * 16)})", rows)
         conn.execute("CREATE INDEX places_lat ON places (latitude)")
         weights = {row[0]: row[14] for row in rows}
@@ -154,7 +160,8 @@ def _write(tmp: Path, places: Iterable[Place], fingerprint: str,
             ("fingerprint", fingerprint), ("format", str(FORMAT_VERSION)),
             ("names", marshal.dumps(packed)), ("demonyms", marshal.dumps(demonym_numbers)),
             ("common_words", marshal.dumps({k: v for k, v in common_words.items() if k in packed})),
-            ("abbreviations", marshal.dumps(sorted({normalize_name(n) for n in extra_names}))),
+            ("neighbours", marshal.dumps(neighbours)),
+            ("abbreviations", marshal.dumps(sorted({normalize_name(n) for n in extra_names} | curated_short))),
         ])
         conn.commit()
         return len(rows)
@@ -204,6 +211,8 @@ class PlaceIndex:
         # Short forms we file on purpose ("US", "Calif.", "B.C."): unlike codes that crept into
         # alternate names, these may be matched in capitals.
         self.abbreviations: frozenset[str] = frozenset(marshal.loads(meta["abbreviations"]))
+        self.neighbours: dict[str, frozenset[str]] = {
+            cc: frozenset(n for n in codes.split(",") if n) for cc, codes in marshal.loads(meta["neighbours"]).items()}
         self.place = lru_cache(maxsize=200_000)(self._read_place)
 
     def numbers(self, key: str) -> tuple[int, ...]:

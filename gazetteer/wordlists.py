@@ -75,7 +75,7 @@ wanderers athletic party movement front forces force army navy police ministry a
 committee commission authority association society federation league union network images media
 studios pictures records partners fund holdings trust program programme initiative project
 report centre center observatory monitor watch democrats republicans government administration
-office bureau court tribunal university college school academy hospital clinic team squad
+office bureau court tribunal team squad
 symphony orchestra festival summit conference accord accords agreement treaty protocol
 """)
 
@@ -85,6 +85,7 @@ airport airbase base prison jail camp crossing border dam mosque cathedral stadi
 harbor valley river mountains mountain lake bay sea gulf strait coast peninsula desert heights hills
 island islands province governorate region district county state oblast city town village
 municipality plain plains basin corridor canal falls reservoir airfield checkpoint refinery
+hospital clinic university college school academy police fire sheriff council area agency
 """)
 
 # After a name, these make it a street, a building or a business named after someone or something:
@@ -92,7 +93,7 @@ municipality plain plains basin corridor canal falls reservoir airfield checkpoi
 STREET_WORDS = _fold("""
 street st avenue ave road rd boulevard blvd lane drive way parkway highway court place terrace
 crescent hotel inn restaurant bar cafe chapel basilica church school elementary academy hall
-building tower mall plaza square park gardens center centre library museum theatre theater
+building tower mall plaza square park gardens library museum theatre theater
 """)
 
 

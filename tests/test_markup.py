@@ -1,4 +1,4 @@
-"""Text becomes HTML only through dashboard.html, inert: escaping, links, highlights, script literals,
+"""Text becomes HTML only through dashboard.markup, inert: escaping, links, highlights, script literals,
 and the entry panel built on them."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dashboard import html as H
+from dashboard import markup as H
 from dashboard import panel
 from dashboard.liveblog import Entry
 
