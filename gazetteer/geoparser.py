@@ -45,6 +45,7 @@ _SENTENCE_END = re.compile(r"[.!?:;\n\"“”‘(\[•·|—]\s*$")
 _QUALIFIER_GAP = re.compile(r"^,[ \t]+$")
 # Reasons that make a name someone's or something's for the rest of the document. "named after"
 # does not: "The News & Observer of Raleigh" or "Riverdale Lukoil" leave Raleigh and Riverdale places.
+_ARTICLES = frozenset({"the", "a", "an", "this", "that", "its", "their", "our"})
 _OTHER_NAMES = frozenset({"person", "longer name", "organisation"})
 
 
@@ -80,14 +81,14 @@ class Weights:
     reproduces them); they are few on purpose, so that they cannot learn single documents.
     """
 
-    primary_name: float = 1.0  # the text uses the place's own name, not a foreign spelling of it
+    primary_name: float = 1.5  # the text uses the place's own name, not a foreign spelling of it
     country_present: float = 0.5  # the candidate's country is mentioned in the document
-    country_share: float = 2.0  # ... times the share of the document's places in that country
-    neighbour_share: float = 1.0  # times the share of the document's places in bordering countries
+    country_share: float = 4.0  # ... times the share of the document's places in that country
+    neighbour_share: float = 2.0  # times the share of the document's places in bordering countries
     feature_hint: float = 3.0  # "the X air base", "X province", "Mount X"
     qualifier: float = 5.0  # "Tripoli, Lebanon"
-    distance: float = 1.2  # per tenfold of distance (beyond 50 km) to the nearest confident place
-    confident_margin: float = 1.0  # a mention is an anchor when its best candidate leads by this
+    distance: float = 1.8  # per tenfold of distance (beyond 50 km) to the nearest confident place
+    confident_margin: float = 0.5  # a mention is an anchor when its best candidate leads by this
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,7 +253,10 @@ class Geoparser:
         # "Mike de Kock", "Mohammed bin Salman".
         if joined_before and before.key in wordlists.TITLES:
             return "person"
-        if joined_before and before.capitalised and not first.sentence_start and not (
+        # (A code such as "A429" or "BC" before a place is no one's first name.)
+        name_like_before = joined_before and before.capitalised and not (
+            before.text.isupper() or any(ch.isdigit() for ch in before.text))
+        if name_like_before and not first.sentence_start and not (
                 before.key in wordlists.DESCRIPTORS or before.key in wordlists.STOPWORDS
                 or before.key in index.demonyms):
             return "longer name"
@@ -286,15 +290,17 @@ class Geoparser:
         if single and first.key in wordlists.GIVEN_NAMES and not (located or qualified) and prominence < 6.0:
             return "person"  # "Olivia", "Eugene": a first name, unless the text puts it on a map
 
-        # Also a common word: a capital at a sentence's start proves nothing, and mid-sentence only
-        # the most common words ("Will", "Hope") need a preposition or a qualifier.
+        # Also a common word: a capital at a sentence's start proves nothing; mid-sentence a capital
+        # is good evidence of a name, and given names are weighed above.
         common = self.common_words.get(span.key, 0.0) if single else 0.0
         abbreviated = span.key in index.abbreviations and (dotted or surface.isupper())
         if common and not abbreviated:
             if first.sentence_start and not (located or qualified) and prominence < 6.5 + (common - 3.0):
                 return "common word"
-            if common >= 4.5 and not (located or qualified) and prominence < 7.0:
-                return "common word"
+            if common >= 5.0 and not (located or qualified) and prominence < 5.0:
+                return "common word"  # mid-sentence, only the commonest words: "Hope", "Will"
+            if before is not None and before.key in _ARTICLES and prominence < 6.5:
+                return "common word"  # "the Centre", "the Royal family": a title, not a place
         return None
 
     def _short_code_allowed(self, span: Span, tokens: list[Token]) -> bool:

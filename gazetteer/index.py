@@ -69,7 +69,8 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def _name_keys(place: Place) -> set[str]:
-    own = place.source == "curated"  # our own rows' short forms ("EU", "IDF"?) are deliberate
+    # Our own rows' short forms ("EU") are deliberate; airport codes ("LED", "TIP") are words too often.
+    own = place.source == "curated" and not place.feature_code.startswith("AIR")
     keys = set()
     for i, name in enumerate((place.name, place.asciiname, *place.alternate_names)):
         if not name or len(name) > MAX_NAME_LENGTH:
@@ -135,7 +136,7 @@ def _write(tmp: Path, places: Iterable[Place], fingerprint: str,
                          place.source, weight, "|".join(place.alternate_names[:200])))
             for key in _name_keys(place):
                 names[key].append((weight, number))
-            if place.source == "curated":
+            if place.source == "curated" and not place.feature_code.startswith("AIR"):
                 curated_short.update(normalize_name(a) for a in place.alternate_names if a.isupper() and len(a) <= 5)
         conn.executemany(f"INSERT INTO places VALUES ({','.join('?' * 16)})", rows)
         conn.execute("CREATE INDEX places_lat ON places (latitude)")
