@@ -63,6 +63,11 @@ class LocalGeocoder(Geocoder):
 def _as_point(value) -> tuple[float, float] | None:
     if value is None:
         return None
+    if isinstance(value, (tuple, list)) and len(value) == 2:
+        lat, lon = (float(v) for v in value)
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise ValueError(f"coordinates out of range: {lat}, {lon}")
+        return (lat, lon)
     try:
         point = value if isinstance(value, Point) else Point(value)
     except (TypeError, ValueError) as err:
