@@ -111,6 +111,8 @@ def tokenize(text: str) -> list[Token]:
         if possessive and len(word) > 3:
             end -= len(possessive.group())
             word = word[: len(word) - len(possessive.group())]
+        # `gap` runs from the end of the previous match (a sentence may end after "Syria’s."),
+        # Token.gap from the end of the previous token, so a possessive "’s " separates two names.
         gap = text[previous_end:start]
         sentence_start = not tokens or bool(_SENTENCE_END.search(gap)) or _ends_sentence(tokens[-1], gap)
         tokens.append(Token(start, end, word, fold_word(word), word[:1].isupper(), sentence_start,
@@ -131,7 +133,7 @@ class Geoparser:
         self.gazetteer = gazetteer or Gazetteer.default()
         self.weights = weights or Weights()
         self.common_words: dict[str, float] = self.gazetteer.index.common_words
-        self._context_cache: dict[int, DocumentContext] = {}
+        self._context_cache: dict[str, DocumentContext] = {}
         self._lock = threading.Lock()
 
     # -- public -------------------------------------------------------------------------------
@@ -383,14 +385,15 @@ class Geoparser:
         return mentions
 
     def _context(self, context: str) -> DocumentContext:
-        key = hash(context)
         with self._lock:
-            cached = self._context_cache.get(key)
+            cached = self._context_cache.get(context)
         if cached is not None:
             return cached
-        mentions = self._parse(context, None) if len(context) <= CHUNK_CHARS else [
-            m for _, piece in _pieces(context) for m in self._parse(piece, None)]
-        tokens = tokenize(context[:CHUNK_CHARS])
+        mentions: list[Mention] = []
+        people: set[str] = set()
+        for _, piece in _pieces(context):
+            mentions.extend(self._parse(piece, None))
+            people |= _people(tokenize(piece))
         countries: Counter = Counter()
         for m in mentions:
             if m.place.country_code:
@@ -398,11 +401,11 @@ class Geoparser:
         places = tuple({m.place.place_id: m.place for m in mentions
                         if m.score >= 0.7 and not m.place.is_area}.values())
         keys = frozenset(normalize_name(m.text) for m in mentions)
-        result = DocumentContext(countries, _people(tokens), places[:200], keys)
+        result = DocumentContext(countries, frozenset(people), places[:200], keys)
         with self._lock:
             if len(self._context_cache) > 32:
                 self._context_cache.clear()
-            self._context_cache[key] = result
+            self._context_cache[context] = result  # keyed by the text itself: no hash collisions
         return result
 
 
