@@ -1,8 +1,8 @@
 """Map benchmark: prints figures, asserts nothing.
 
-    .venv/bin/python bench/bench_map.py [--events 10000] [--steps 15] [--chromium /usr/bin/chromium]
+    .venv/bin/python bench/bench_map.py [--events 1000 10000 100000] [--steps 15] [--chromium PATH]
 
-For the bundled sample (ingested through the real pipeline) and for a synthetic blog of N entries
+For the bundled sample (ingested through the real pipeline) and for synthetic blogs of N entries
 over real place names spread over a week (bench/synthetic.py, written through the store's API), each
 in a fresh temporary store and a fresh Streamlit server on a loopback port, in headless Chromium:
 
@@ -11,9 +11,12 @@ in a fresh temporary store and a fresh Streamlit server on a loopback port, in h
   are drawn; then the same for a second visit (caches warm);
 - slider step: focus the start handle of "Time window", press the right arrow (one entry later),
   until the map's places layer has been replaced; medians over --steps steps, the window starting
-  at the whole span.
+  at the whole span;
+- playback step: press Play at the fastest speed and time the map's layer swaps one after another;
+  the figure is the interval between two swaps less the timer's period (the work of one step);
+- peak memory: the server process's peak resident set (VmHWM) after all of the above.
 
-Goals (the issue): first map <= 3 s; a step <= 300 ms on the sample, <= 1 s at 10,000 events.
+Goals (issues 9 and 14): first map <= 3 s; a step <= 300 ms at 10,000 events, <= 1 s at 100,000.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import statistics
 import sys
 import tempfile
 import time
+from itertools import pairwise
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,6 +34,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.synthetic import write_synthetic  # noqa: E402
+from dashboard import playback  # noqa: E402
 from dashboard.settings import SAMPLE_BLOG  # noqa: E402
 from dashboard.store import EventStore  # noqa: E402
 from tests import browser_support as B  # noqa: E402
@@ -75,6 +80,58 @@ def step_seconds(browser, url: str, steps: int) -> tuple[list[float], int]:
     return times, unchanged
 
 
+def playback_seconds(browser, url: str, steps: int) -> tuple[list[float], float]:
+    """Intervals between the map's layer swaps while playing at the fastest speed, and that speed's
+    period (seconds)."""
+    speed = min(playback.SPEEDS, key=playback.SPEEDS.__getitem__)
+    period = playback.SPEEDS[speed]
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    page.route("**/*", B.LoopbackGuard())
+    page.goto(url)
+    frame = B.map_frame(page)
+    B.wait_idle(page)
+    box = page.get_by_label("Speed")
+    box.scroll_into_view_if_needed()  # a dropdown opened while the page scrolls closes at once
+    page.wait_for_timeout(300)
+    box.click()
+    page.get_by_role("option", name=speed, exact=False).click()
+    B.wait_idle(page)
+    page.get_by_role("button", name="Play", exact=True).click()
+    page.get_by_role("button", name="Pause", exact=True).wait_for(timeout=30_000)
+    swaps = []
+    count = B.layer_serial(frame)
+    deadline = time.perf_counter() + 60 + steps * (period + 5)
+    while len(swaps) < steps + 1 and time.perf_counter() < deadline:
+        frame.wait_for_function("(n) => window.feature_group.length > n", arg=count, timeout=30_000, polling=5)
+        swaps.append(time.perf_counter())
+        count = B.layer_serial(frame)
+    page.get_by_role("button", name="Pause", exact=True).click()
+    page.close()
+    # The first swap comes from pressing Play (a full rerun), not from the timer.
+    return [b - a for a, b in pairwise(swaps[1:])], period
+
+
+def server_pid(port: str) -> int | None:
+    """The process serving `port` (the one `streamlit_server` started), found through /proc."""
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"streamlit" in b" ".join(args) and port.encode() in args and b"--server.port" in args:
+            return int(cmdline.parent.name)
+    return None
+
+
+def peak_rss_mb(pid: int | None) -> float | None:
+    if pid is None:
+        return None
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return None
+
+
 def run_case(name: str, db: Path, browser, steps: int) -> None:
     launched = time.perf_counter()
     with B.streamlit_server(db) as url:
@@ -82,6 +139,8 @@ def run_case(name: str, db: Path, browser, steps: int) -> None:
         cold = first_map_seconds(browser, url)
         warm = first_map_seconds(browser, url)
         times, unchanged = step_seconds(browser, url, steps)
+        intervals, period = playback_seconds(browser, url, min(steps, 10))
+        peak = peak_rss_mb(server_pid(url.rsplit(":", 1)[1]))
     print(f"{name}:")
     print(f"  server start        {server:6.2f} s")
     print(f"  first map (cold)    {cold:6.2f} s")
@@ -93,11 +152,19 @@ def run_case(name: str, db: Path, browser, steps: int) -> None:
               f"max {ms[-1]:5.0f} ({len(ms)} steps{note})")
     else:
         print(f"  slider step         no step changed the map ({unchanged} tried)")
+    if intervals:
+        ms = sorted((t - period) * 1000 for t in intervals)
+        print(f"  playback step       median {statistics.median(ms):5.0f} ms, min {ms[0]:4.0f}, max {ms[-1]:5.0f} "
+              f"({len(ms)} steps; beyond the timer's {period:g} s)")
+    else:
+        print("  playback step       no step seen")
+    print(f"  server peak memory  {peak:6.0f} MB" if peak is not None else "  server peak memory  unknown")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--events", type=int, default=10_000, help="entries of the synthetic blog")
+    parser.add_argument("--events", type=int, nargs="+", default=[1_000, 10_000, 100_000],
+                        help="entries of each synthetic blog")
     parser.add_argument("--steps", type=int, default=15)
     parser.add_argument("--chromium", default=None,
                         help="Chromium's path (default: found as the tests find it)")
@@ -121,11 +188,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"sample ingested: {report.added} entries, {report.places} places "
                   f"({time.perf_counter() - started:.1f} s, gazetteer load included)")
             run_case(f"sample ({report.added} entries)", db, browser, min(args.steps, report.added - 1))
-        db = Path(tmp) / "synthetic.db"
-        with EventStore(db) as store:
-            result = write_synthetic(store, args.events)
-        name = f"synthetic ({result.added} entries, {result.mentions_written} mentions, one week)"
-        run_case(name, db, browser, args.steps)
+        for events in args.events:
+            db = Path(tmp) / f"synthetic-{events}.db"
+            with EventStore(db) as store:
+                result = write_synthetic(store, events)
+            name = f"synthetic ({result.added} entries, {result.mentions_written} mentions, one week)"
+            run_case(name, db, browser, args.steps)
         browser.close()
     return 0
 

@@ -10,11 +10,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import assets, mapview, panel, timeline
+from dashboard import (
+    assets,
+    corrections,
+    entries_table,
+    filters,
+    histogram,
+    mapview,
+    panel,
+    playback,
+    timeline,
+    upload,
+    viewstate,
+)
 from dashboard.ingest import IngestError, ingest_file
 from dashboard.settings import SAMPLE_BLOG, default_db_path
 from dashboard.store import EventStore, StoreError
@@ -57,10 +70,68 @@ def load_map_data(path: str, stamp: tuple, source_ids: tuple[int, ...]) -> tuple
     store = open_store(path)
     sources = load_sources(path, stamp)
     names = dict(zip(sources["source_id"], sources["name"], strict=True))
-    data = mapview.prepare(store.entries(list(source_ids)), store.mentions(list(source_ids)), source_ids,
+    mentions = corrections.apply(store.mentions(list(source_ids)), store.corrections(list(source_ids)))
+    data = mapview.prepare(store.entries(list(source_ids)), mentions, source_ids,
                            {sid: names.get(sid, str(sid)) for sid in source_ids})
     times = timeline.entry_times(data.entries)
     return data, times, timeline.time_labels(times)
+
+
+# -- playback and histogram (issue 14): logic in dashboard.playback and dashboard.histogram ---------
+@st.cache_resource(show_spinner=False, max_entries=4)
+def load_timeline(path: str, stamp: tuple, source_ids: tuple[int, ...]) -> tuple[np.ndarray, pd.DataFrame, dict]:
+    """The entry times as int64 ns (playback steps over them), the histogram's counts and each
+    source's colour by name. Shared, read-only."""
+    data, times, _ = load_map_data(path, stamp, source_ids)
+    colours = {data.source_names.get(sid, str(sid)): colour for sid, colour in data.source_colours.items()}
+    return playback.as_ns(times), histogram.counts_frame(data.entries), colours
+
+
+def playback_timer(window_key: str, ns: np.ndarray) -> None:
+    """Run as a fragment every period while playing: one step, then the whole page follows it (the
+    map only swaps its layer, so it keeps its zoom and centre)."""
+    if playback.tick(st.session_state, window_key, ns):
+        st.rerun()
+
+
+def show_playback(window_key: str, window: timeline.Window, ns: np.ndarray, counts: pd.DataFrame,
+                  colours: dict) -> None:
+    """The histogram with the window shaded, then a row of play / pause / step controls, and the timer."""
+    playback.defaults(st.session_state)
+    playing = bool(st.session_state[playback.PLAYING])
+    st.altair_chart(histogram.chart(counts, window, colours), width="stretch")
+    toggle, step, kind, speed, loop = st.columns([1.1, 1.1, 2, 2.2, 1], vertical_alignment="center")
+    toggle.button("Pause" if playing else "Play", key="playback-toggle", type="primary" if playing else "secondary",
+                  on_click=playback.toggle, args=(st.session_state, window_key, ns),
+                  help="Move the window forward step by step; a window at the end starts over.")
+    step.button("Step", key="playback-once", on_click=playback.step_once, args=(st.session_state, window_key, ns),
+                help="One step forward (pauses playback).")
+    kind.selectbox("Each step moves", options=list(playback.STEPS), key=playback.STEP_KEY,
+                   label_visibility="collapsed", format_func=lambda s: f"step: {s}")
+    speed.selectbox("Speed", options=list(playback.SPEEDS), key=playback.SPEED_KEY, label_visibility="collapsed",
+                    format_func=lambda s: f"{s}: {playback.SPEEDS[s]:g} s a step")
+    loop.checkbox("Loop", key=playback.LOOP_KEY, help="Start over at the end instead of stopping.")
+    # Called on every run, playing or not, so the page keeps its shape: an element appearing before the
+    # map would remount it and lose the reader's view. This call only arms the timer; it never steps.
+    st.session_state[playback.FULL_RUN] = True
+    period = playback.period_seconds(st.session_state[playback.SPEED_KEY]) if playing else None
+    st.fragment(playback_timer, run_every=period)(window_key, ns)
+
+
+# -- analyst tools (issue 13): logic in dashboard.filters, viewstate, entries_table, upload, corrections
+@st.cache_resource(show_spinner=False, max_entries=8)
+def load_filtered(path: str, stamp: tuple, source_ids: tuple[int, ...], chosen: filters.Filters) -> mapview.MapData:
+    """The chosen sources after the filters, prepared for the map. Shared, read-only."""
+    data, _, _ = load_map_data(path, stamp, source_ids)
+    if not chosen.active:
+        return data
+    entries, mentions = filters.apply(data.entries, data.mentions, chosen)
+    return mapview.prepare(entries, mentions, source_ids, data.source_names)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def load_corrections(path: str, stamp: tuple, source_ids: tuple[int, ...]) -> pd.DataFrame:
+    return open_store(path).corrections(list(source_ids))
 
 
 # -- load -----------------------------------------------------------------------------------------
@@ -76,16 +147,17 @@ except (StoreError, IngestError) as exc:
     st.code(str(exc), language=None)  # verbatim: the message may quote the blog's own text
     st.stop()
 
+# A shared link's view, read on a session's first run; its notices go in a box of fixed place.
+link, notices = viewstate.first_run_view(st.session_state, st.query_params)
+notice_box = st.container()
+if upload.upload_form(store):
+    st.rerun()  # show the blog just added
+
 stamp = store_stamp(db_path)
 sources = load_sources(str(db_path), stamp)
 names = dict(zip(sources["source_id"].astype(int), sources["name"].astype(str), strict=True))
 newest = int(sources["source_id"].iloc[0])  # the store lists the most recently ingested first
-if len(sources) > 1:
-    chosen = st.multiselect("Live blogs", options=list(names), default=[newest],
-                            format_func=names.__getitem__,
-                            help="Several blogs are drawn together, each in its own colour.")
-else:
-    chosen = [newest]
+chosen = viewstate.blog_picker(names, newest, link, notices, select=st.session_state.pop(upload.SELECT_KEY, None))
 if not chosen:
     st.info("Choose a live blog to map.")
     st.stop()
@@ -93,12 +165,21 @@ data, times, labels = load_map_data(str(db_path), stamp, tuple(chosen))
 if not times:
     st.info("The chosen blogs have no entries yet.")
     st.stop()
+# Filters (sidebar): the map, the table and the downloads show what passes them; the slider and the
+# base map stay those of all the entries, so a filter never resets the window or the map's view.
+if link is not None:
+    viewstate.seed_filters(st.session_state, link, list(filters.place_options(data.mentions)),
+                           list(filters.country_options(data.mentions)), notices)
+chosen_filters = filters.filter_widgets(data.mentions)
+all_data, data = data, load_filtered(str(db_path), stamp, tuple(chosen), chosen_filters)
 
 # -- slider ---------------------------------------------------------------------------------------
+window_key = f"window-{'-'.join(map(str, chosen))}-{len(times)}"
 if len(times) > 1:
-    first, last = st.select_slider(
-        "Time window", options=range(len(times)), value=(0, len(times) - 1), format_func=labels.__getitem__,
-        key=f"window-{'-'.join(map(str, chosen))}-{len(times)}",
+    first, last = st.select_slider(  # playback moves it through its key
+        "Time window", options=range(len(times)), value=viewstate.window_value(link, times, notices),
+        format_func=labels.__getitem__,
+        key=window_key,
         help="Times are UTC. Drag either end, or focus a handle and use the arrow keys to step one entry.")
 else:
     first = last = 0
@@ -111,12 +192,25 @@ st.caption(f"{panel.counted(len(window_rows), 'entry', 'entries')} and "
 
 # -- map ------------------------------------------------------------------------------------------
 map_column, panel_column = st.columns([3, 2], gap="medium")
+# The entries table and downloads sit under the map but run first: a row chosen there (or the link's
+# entry) selects its entry in the panel's pickers before they are drawn, and is ringed on the map.
+with st.container():
+    picked = entries_table.show_table(data, window_rows)
+    entries_table.download_buttons(data, window_rows, sources)
+if link is not None:
+    viewstate.select_from_link(st.session_state, link, data, places["place_id"].tolist(), window, notices)
+if picked is not None:
+    entries_table.select_entry(st.session_state, data, picked, window)
 with map_column:
-    base = mapview.base_map(mapview.map_bounds(data), base_url_path=st.get_option("server.baseUrlPath") or "")
-    returned = st_folium(base, key="map", feature_group_to_add=mapview.places_layer(data, places),
+    base = mapview.base_map(mapview.map_bounds(all_data), base_url_path=st.get_option("server.baseUrlPath") or "")
+    layer = entries_table.highlight(mapview.places_layer(data, places), data,
+                                    st.session_state.get(entries_table.RING_KEY))
+    returned = st_folium(base, key="map", feature_group_to_add=layer,
                          returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
                          height=560, use_container_width=True)
     st.html(mapview.legend_html(data, places))
+    if len(times) > 1:  # issue 14: under the map, so that the map keeps its place on the page
+        show_playback(window_key, window, *load_timeline(str(db_path), stamp, tuple(chosen)))
 
 # A click is acted on once: st_folium keeps returning the last click on every rerun.
 click = (returned or {}).get("last_object_clicked_tooltip"), str((returned or {}).get("last_object_clicked"))
@@ -154,5 +248,19 @@ with panel_column:
         source = sources[sources["source_id"] == entry["source_id"]]
         source_row = source.iloc[0].to_dict() if len(source) else None
         st.html(panel.PANEL_CSS + panel.entry_html(entry, mentions, source_row, chosen_place=place_id))
+        fixes = load_corrections(str(db_path), stamp, tuple(chosen))  # issue 13: corrected places
+        if not corrections.entry_corrections(fixes, entry["entry_id"]).empty:
+            st.html(corrections.notes_html(corrections.entry_corrections(fixes, entry["entry_id"])))
         with st.expander("How the places were found", expanded=False):
             st.html(panel.PANEL_CSS + panel.resolution_html(mentions))
+        if corrections.correction_form(store, int(entry["entry_id"]), mentions, fixes):
+            st.rerun()  # the store changed: the map, table and panel follow the correction
+
+# -- the link (issue 13): the view just drawn goes in the page's URL; a link's notices are shown ---
+viewstate.write_url(st.query_params, viewstate.View(
+    blogs=tuple(names[i] for i in chosen), start=window[0] if first > 0 else None,
+    end=window[1] if last < len(times) - 1 else None, filters=chosen_filters,
+    place=st.session_state.get(entries_table.PLACE_PICKER_KEY),
+    entry=entries_table.shown_entry_id(st.session_state, data, window)))
+for notice in notices:
+    notice_box.warning(notice)

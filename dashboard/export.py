@@ -2,7 +2,9 @@
 
 One row per (entry, place), in a stable order (time, entry, mention position); when an entry names
 a place twice the first mention is kept. Only resolved mentions are exported: the ones no place was
-found for are reported by the ingest.
+found for are reported by the ingest. Analysts' corrections (dashboard.corrections) are applied: a
+corrected mention is exported at its corrected place, with who corrected it and from what; a
+mention marked "not a place" is left out.
 
 Every format is built by a serialiser that knows its escaping (the csv module, json, ElementTree):
 text from a live blog is data and leaves here exactly as it came in, never as markup.
@@ -21,11 +23,12 @@ from typing import Any
 
 import pandas as pd
 
+from dashboard import corrections as corrections_
 from dashboard.store import EventStore
 
 ATTRIBUTION = "Place data: GeoNames (CC BY 4.0), https://www.geonames.org/"
 COLUMNS = ("entry_id", "is_lead", "time", "time_given", "source", "url", "headline", "mention", "place",
-           "lat", "lon", "country_code", "feature_code", "score")
+           "lat", "lon", "country_code", "feature_code", "score", "corrected_from", "corrected_by")
 FORMATS = ("csv", "geojson", "kml")
 KML_NAMESPACE = "http://www.opengis.net/kml/2.2"
 
@@ -36,11 +39,21 @@ def export_rows(store: EventStore, source_ids: Sequence[int] | None = None) -> l
     `time` is ISO 8601 UTC text, `is_lead` a bool, `lat`/`lon`/`score` floats (score may be None).
     `url` is the entry's own link, else its source's.
     """
-    mentions = store.mentions(source_ids)
+    mentions = corrections_.apply(store.mentions(source_ids), store.corrections(source_ids))
     if mentions.empty:
         return []
-    entries = store.entries(source_ids).set_index("entry_id")
-    source_urls = store.sources().set_index("source_id")["url"].to_dict()
+    return rows_from_frames(store.entries(source_ids), mentions, store.sources())
+
+
+def rows_from_frames(entries: pd.DataFrame, mentions: pd.DataFrame, sources: pd.DataFrame) -> list[dict[str, Any]]:
+    """Export rows from the store's frames as the app holds them (already filtered, corrected, cut to
+    a time window): `entries` and `mentions` as `EventStore.entries` / `mentions` give them, with
+    `corrections.apply`'s columns when there are corrections; `sources` as `EventStore.sources`."""
+    if mentions.empty:
+        return []
+    entries = entries.set_index("entry_id")
+    source_urls = sources.set_index("source_id")["url"].to_dict()
+    mentions = mentions.sort_values(["time_utc", "entry_id", "start"], kind="stable")
     first = mentions.drop_duplicates(["entry_id", "place_id"], keep="first")
     rows: list[dict[str, Any]] = []
     for m in first.itertuples(index=False):
@@ -60,6 +73,8 @@ def export_rows(store: EventStore, source_ids: Sequence[int] | None = None) -> l
             "country_code": m.country_code,
             "feature_code": m.feature_code,
             "score": None if pd.isna(m.score) else float(m.score),
+            "corrected_from": str(getattr(m, "corrected_from", "") or ""),
+            "corrected_by": str(getattr(m, "corrected_by", "") or ""),
         })
     return rows
 
@@ -166,8 +181,15 @@ MEDIA_TYPES = {"csv": "text/csv", "geojson": "application/geo+json",
                "kml": "application/vnd.google-earth.kml+xml"}
 
 
+def render(fmt: str, rows: Sequence[dict[str, Any]]) -> str:
+    """Export rows in one of FORMATS."""
+    if fmt not in WRITERS:
+        raise ValueError(f"unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    return WRITERS[fmt](rows)
+
+
 def export(store: EventStore, fmt: str, source_ids: Sequence[int] | None = None) -> str:
     """The store's places in one of FORMATS."""
     if fmt not in WRITERS:
         raise ValueError(f"unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}")
-    return WRITERS[fmt](export_rows(store, source_ids))
+    return render(fmt, export_rows(store, source_ids))

@@ -35,8 +35,8 @@ from dashboard.liveblog import Entry
 from dashboard.settings import default_db_path
 from gazetteer.places import Mention, Place
 
-SCHEMA_VERSION = 1
-_TABLES = ("sources", "entries", "places", "mentions")
+SCHEMA_VERSION = 2
+_TABLES = ("sources", "entries", "places", "mentions", "corrections")
 
 
 class StoreError(Exception):
@@ -110,7 +110,33 @@ def _migrate_0_to_1(conn: sqlite3.Connection) -> None:
             conn.execute(statement)
 
 
-_MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migrate_0_to_1,)
+# -- version 2: analysts' corrections of places (issue 13) -------------------------------------------
+# Keyed by what survives a re-ingest: the source's name, the entry's identity (minute and order, as
+# in `entries`) and the mention's offsets and words; never by rowids, which an ingest may renumber.
+_SCHEMA_2 = """
+CREATE TABLE corrections (
+    correction_id INTEGER PRIMARY KEY,
+    source        TEXT NOT NULL,
+    entry_minute  TEXT NOT NULL,
+    minute_order  INTEGER NOT NULL,
+    start         INTEGER NOT NULL,
+    "end"         INTEGER NOT NULL,
+    text          TEXT NOT NULL,
+    place_json    TEXT,                 -- the place chosen instead; NULL: "not a place"
+    was_place_id  TEXT NOT NULL DEFAULT '',
+    was_name      TEXT NOT NULL DEFAULT '',
+    author        TEXT NOT NULL,
+    created_at    TEXT NOT NULL,        -- ISO 8601 UTC
+    UNIQUE (source, entry_minute, minute_order, start, "end", text)
+);
+"""
+
+
+def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
+    conn.execute(_SCHEMA_2)
+
+
+_MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migrate_0_to_1, _migrate_1_to_2)
 assert len(_MIGRATIONS) == SCHEMA_VERSION
 
 
@@ -588,7 +614,97 @@ class EventStore:
 
     def dump(self) -> dict[str, list[tuple]]:
         """Every row of every table, in key order: tests compare it before and after an operation."""
-        keys = {"sources": "source_id", "entries": "entry_id", "places": "place_id", "mentions": "mention_id"}
+        keys = {"sources": "source_id", "entries": "entry_id", "places": "place_id", "mentions": "mention_id",
+                "corrections": "correction_id"}
         dumped = {table: self._query(f"SELECT * FROM {table} ORDER BY {keys[table]}") for table in _TABLES}
         dumped["schema_version"] = [(self.schema_version,)]
         return dumped
+
+    # -- corrections (issue 13): an analyst's choice of place for one mention ----------------------
+
+    def correct_mention(self, entry_id: int, start: int, end: int, text: str, place: Place | None, *,
+                        author: str, was: Place | None = None) -> None:
+        """Record that the mention [start, end) `text` of an entry is `place` (None: not a place).
+
+        `author` is a free-text name; `was` the place the geoparser had chosen. A later correction of
+        the same mention replaces this one. The entry is found by its id now, and the correction is
+        stored under the entry's lasting identity, so it survives re-ingesting the blog.
+        """
+        if self.read_only:
+            raise StoreError("the store is open read-only")
+        author = " ".join(str(author).split())[:200]
+        if not author:
+            raise StoreError("say who makes the correction")
+        place_json = None
+        if place is not None:
+            if not (_finite(place.latitude) and _finite(place.longitude)):
+                raise StoreError(f"the place {place.name!r} has no coordinates")
+            place_json = json.dumps(
+                {"place_id": place.place_id, "name": place.name, "lat": float(place.latitude),
+                 "lon": float(place.longitude), "feature_class": place.feature_class,
+                 "feature_code": place.feature_code, "country_code": place.country_code,
+                 "admin1_name": place.admin1_name}, ensure_ascii=False, allow_nan=False)
+        with self._lock:
+            try:
+                with _transaction(self._conn):
+                    found = self._conn.execute(
+                        "SELECT s.name, e.time_utc_minute, e.minute_order FROM entries e"
+                        " JOIN sources s USING (source_id) WHERE e.entry_id = ?", (int(entry_id),)).fetchone()
+                    if found is None:
+                        raise StoreError(f"no entry {entry_id} in the store")
+                    self._conn.execute(
+                        'INSERT INTO corrections (source, entry_minute, minute_order, start, "end", text,'
+                        " place_json, was_place_id, was_name, author, created_at)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                        ' ON CONFLICT (source, entry_minute, minute_order, start, "end", text) DO UPDATE SET'
+                        " place_json = excluded.place_json, author = excluded.author,"
+                        " created_at = excluded.created_at",
+                        (*found, int(start), int(end), str(text), place_json,
+                         was.place_id if was else "", was.name if was else "", author, _now()))
+            except sqlite3.Error as exc:
+                raise StoreError(f"the store {self.path} could not be written: {exc}") from exc
+
+    def remove_correction(self, entry_id: int, start: int, end: int, text: str) -> bool:
+        """Forget the correction of one mention; True when there was one."""
+        if self.read_only:
+            raise StoreError("the store is open read-only")
+        with self._lock:
+            try:
+                with _transaction(self._conn):
+                    cursor = self._conn.execute(
+                        'DELETE FROM corrections WHERE (source, entry_minute, minute_order, start, "end", text)'
+                        " IN (SELECT s.name, e.time_utc_minute, e.minute_order, ?, ?, ? FROM entries e"
+                        " JOIN sources s USING (source_id) WHERE e.entry_id = ?)",
+                        (int(start), int(end), str(text), int(entry_id)))
+                    return cursor.rowcount > 0
+            except sqlite3.Error as exc:
+                raise StoreError(f"the store {self.path} could not be written: {exc}") from exc
+
+    def corrections(self, source_ids: Sequence[int] | None = None) -> pd.DataFrame:
+        """The corrections of the stored entries: entry_id, source_id, start, end, mention, not_a_place,
+        place_id, place_name, lat, lon, country_code, feature_code, is_area, was_place_id, was_name,
+        author, created_at. Corrections whose entry is not stored (any more) are left out."""
+        where, params = self._source_filter(source_ids, "e.source_id")
+        rows = self._query(
+            'SELECT e.entry_id, e.source_id, c.start, c."end", c.text, c.place_json, c.was_place_id,'
+            " c.was_name, c.author, c.created_at FROM corrections c JOIN sources s ON s.name = c.source"
+            " JOIN entries e ON e.source_id = s.source_id AND e.time_utc_minute = c.entry_minute"
+            f" AND e.minute_order = c.minute_order{where} ORDER BY e.entry_id, c.start", params)
+        records = []
+        for entry_id, source_id, start, end, text, place_json, was_id, was_name, author, created in rows:
+            place = json.loads(place_json) if place_json else None
+            area = place is not None and Place("", "", 0.0, 0.0, feature_class=place.get("feature_class", ""),
+                                               feature_code=place.get("feature_code", "")).is_area
+            records.append((entry_id, source_id, start, end, text, place is None,
+                            place["place_id"] if place else None, place["name"] if place else None,
+                            place["lat"] if place else math.nan, place["lon"] if place else math.nan,
+                            place.get("country_code", "") if place else "",
+                            place.get("feature_code", "") if place else "", area, was_id, was_name, author,
+                            created))
+        frame = pd.DataFrame(records, columns=[
+            "entry_id", "source_id", "start", "end", "mention", "not_a_place", "place_id", "place_name", "lat",
+            "lon", "country_code", "feature_code", "is_area", "was_place_id", "was_name", "author",
+            "created_at"])
+        frame["created_at"] = _utc_series(frame["created_at"])
+        return frame.astype({"entry_id": "int64", "source_id": "int64", "start": "int64", "end": "int64",
+                             "not_a_place": bool, "is_area": bool, "lat": "float64", "lon": "float64"})

@@ -16,7 +16,7 @@ from word_geoparser import WordGeoparser, blog, sample_entries
 import dashboard.ingest
 from dashboard.cli import main
 from dashboard.ingest import ingest_blog
-from dashboard.store import EventStore
+from dashboard.store import SCHEMA_VERSION, EventStore
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -158,7 +158,7 @@ def test_export_uses_the_default_store(filled, monkeypatch):
 def test_info(filled):
     code, out, err = run(["info", "--db", str(filled)])
     assert code == 0, err
-    assert f"store: {filled} (schema version 1)" in out
+    assert f"store: {filled} (schema version {SCHEMA_VERSION})" in out
     assert "[1] sample: 5 entries, 2031-05-04 09:00 to 2031-05-04 09:47 UTC" in out
     assert "title: A test live blog" in out and "url: https://news.example/live" in out
     assert "9 places, 11 mentions, 1 unresolved" in out

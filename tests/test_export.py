@@ -63,7 +63,8 @@ def test_csv(store):
         "entry_id": "1", "is_lead": "true", "time": "2031-05-04T09:00:00+00:00", "time_given": "",
         "source": "test-blog", "url": "https://news.example/live",
         "headline": "Talks continue as convoys move north", "mention": "Syria", "place": "Syria",
-        "lat": "35.0", "lon": "38.0", "country_code": "SY", "feature_code": "PCLI", "score": "0.9"}
+        "lat": "35.0", "lon": "38.0", "country_code": "SY", "feature_code": "PCLI", "score": "0.9",
+        "corrected_from": "", "corrected_by": ""}
     assert {row["is_lead"] for row in rows[2:]} == {"false"}
     assert rows[2]["time_given"] == "09:12 AM GMT"
     assert all(float(row["lat"]) and float(row["lon"]) for row in rows)

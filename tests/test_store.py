@@ -51,12 +51,12 @@ def test_new_store_has_schema_and_wal(tmp_path):
     with EventStore(path) as store:
         assert store.schema_version == SCHEMA_VERSION
         assert store.is_empty()
-        assert store.dump() == {"sources": [], "entries": [], "places": [], "mentions": [],
+        assert store.dump() == {"sources": [], "entries": [], "places": [], "mentions": [], "corrections": [],
                                 "schema_version": [(SCHEMA_VERSION,)]}
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert tables == {"sources", "entries", "places", "mentions"}
+    assert tables == {"sources", "entries", "places", "mentions", "corrections"}
     conn.close()
 
 

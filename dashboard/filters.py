@@ -1,0 +1,123 @@
+"""Filters over the entries and places shown: keyword, place, country, minimum resolution score.
+
+They combine with each other and with the time window (the window is applied afterwards, by the
+map's own slicing). The source filter is the blog picker: the app loads only the chosen sources.
+
+Two kinds of filter:
+- on entries: the keyword (every word given must appear in the headline, body or a caption,
+  case-insensitively);
+- on places: the place, the country and the minimum score keep the mentions that pass; an entry
+  stays only while one of its places does.
+The map, the entries table and the downloads are all built from what `apply` returns.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+# The widgets' session keys (the link in the URL restores them: dashboard.viewstate).
+KEYWORD_KEY, PLACE_KEY, COUNTRY_KEY, SCORE_KEY = "filter-q", "filter-place", "filter-country", "filter-score"
+MAX_KEYWORD_CHARS = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """What the analyst asked for. Empty / None / 0.0 means "no filter"."""
+
+    keyword: str = ""
+    place: str | None = None      # a place_id
+    country: str | None = None    # an ISO 3166 alpha-2 code
+    min_score: float = 0.0        # 0..1
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "keyword", " ".join(str(self.keyword or "").split())[:MAX_KEYWORD_CHARS])
+        object.__setattr__(self, "country", (self.country or "").strip().upper() or None)
+        object.__setattr__(self, "place", (self.place or "").strip() or None)
+        score = float(self.min_score or 0.0)
+        if not math.isfinite(score) or not 0.0 <= score <= 1.0:
+            raise ValueError(f"the minimum score must be between 0 and 1, not {self.min_score!r}")
+        object.__setattr__(self, "min_score", score)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.keyword or self.place or self.country or self.min_score > 0)
+
+    @property
+    def on_places(self) -> bool:
+        return bool(self.place or self.country or self.min_score > 0)
+
+
+def entry_text(entries: pd.DataFrame) -> pd.Series:
+    """Each entry's searchable text: headline, body and caption texts, lower-cased."""
+    captions = entries["captions"].map(lambda cs: "\n".join(str(c.get("text", "")) for c in (cs or [])))
+    return (entries["headline"].fillna("").astype(str) + "\n" + entries["body"].fillna("").astype(str)
+            + "\n" + captions.astype(str)).str.casefold()
+
+
+def keep_mentions(mentions: pd.DataFrame, filters: Filters) -> pd.Series:
+    """Which mentions pass the place filters (a boolean Series over `mentions`)."""
+    keep = pd.Series(True, index=mentions.index)
+    if filters.place:
+        keep &= mentions["place_id"] == filters.place
+    if filters.country:
+        keep &= mentions["country_code"].fillna("").str.upper() == filters.country
+    if filters.min_score > 0:
+        keep &= mentions["score"].fillna(-1.0) >= filters.min_score
+    return keep
+
+
+def apply(entries: pd.DataFrame, mentions: pd.DataFrame, filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The entries and mentions that pass the filters (order kept)."""
+    if not filters.active:
+        return entries, mentions
+    keep_entries = pd.Series(True, index=entries.index)
+    if filters.keyword:
+        text = entry_text(entries)
+        for word in filters.keyword.casefold().split():
+            keep_entries &= text.str.contains(word, regex=False)
+    mentions = mentions[mentions["entry_id"].isin(entries.loc[keep_entries, "entry_id"])]
+    if filters.on_places:
+        mentions = mentions[keep_mentions(mentions, filters)]
+        keep_entries &= entries["entry_id"].isin(mentions["entry_id"])
+    return entries[keep_entries], mentions
+
+
+def place_options(mentions: pd.DataFrame) -> dict[str, str]:
+    """place_id -> "Name (CC)" for every place named, sorted by name."""
+    places = mentions.drop_duplicates("place_id")
+    labels = {str(pid): f"{name} ({cc})" if cc else str(name)
+              for pid, name, cc in zip(places["place_id"], places["place_name"], places["country_code"], strict=True)}
+    return dict(sorted(labels.items(), key=lambda item: item[1].casefold()))
+
+
+def country_options(mentions: pd.DataFrame) -> dict[str, str]:
+    """ISO code -> "Syria (SY)" (the country's own name when a mention names the country), sorted."""
+    codes = sorted({str(c).upper() for c in mentions["country_code"].dropna() if str(c)})
+    named = mentions[mentions["feature_code"].astype(str).str.startswith("PCL")]
+    names = dict(zip(named["country_code"].astype(str).str.upper(), named["place_name"].astype(str), strict=True))
+    return {code: f"{names[code]} ({code})" if code in names else code for code in codes}
+
+
+def filter_widgets(mentions: pd.DataFrame) -> Filters:
+    """The filter widgets (in the sidebar), their state kept under the *_KEY session keys."""
+    import streamlit as st
+
+    st.sidebar.header("Filters")
+    keyword = st.sidebar.text_input("Keyword", key=KEYWORD_KEY, max_chars=MAX_KEYWORD_CHARS,
+                                    help="Entries whose headline, text or captions hold every word given.")
+    places = place_options(mentions)
+    if st.session_state.get(PLACE_KEY) is not None and st.session_state[PLACE_KEY] not in places:
+        st.session_state[PLACE_KEY] = None  # a place no longer named (only then: a write resets the widget)
+    place = st.sidebar.selectbox("Place named", options=list(places), key=PLACE_KEY,
+                                 format_func=places.__getitem__, placeholder="Any place")
+    countries = country_options(mentions)
+    if st.session_state.get(COUNTRY_KEY) is not None and st.session_state[COUNTRY_KEY] not in countries:
+        st.session_state[COUNTRY_KEY] = None  # a place no longer named (only then: a write resets the widget)
+    country = st.sidebar.selectbox("Country", options=list(countries), key=COUNTRY_KEY,
+                                   format_func=countries.__getitem__, placeholder="Any country")
+    score = st.sidebar.slider("Minimum resolution score", min_value=0.0, max_value=1.0, step=0.05, key=SCORE_KEY,
+                              help="How sure the geoparser was of each place; corrected places count as 1.")
+    return Filters(keyword=keyword or "", place=place, country=country, min_score=float(score or 0.0))

@@ -1,0 +1,253 @@
+"""Shareable views: the blogs, time window, filters, chosen place and entry in the page's URL.
+
+A link holds query parameters; opening it in a fresh page restores that view. Reading is forgiving:
+a parameter that is malformed, or names something the store does not hold (any more), falls back to
+its default with a notice, never an error page. Names are used where they last (a blog's source
+name, a place id, times); the entry is the store's entry id, checked against what is shown.
+
+    blog=NAME (repeatable)   from=ISO-TIME  to=ISO-TIME   q=WORDS  in=PLACE_ID  country=CC
+    min_score=0.5            place=PLACE_ID entry=ENTRY_ID
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, MutableMapping, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from dashboard import entries_table
+from dashboard.filters import COUNTRY_KEY, KEYWORD_KEY, MAX_KEYWORD_CHARS, PLACE_KEY, SCORE_KEY, Filters
+
+# The session key that holds the link's view during the first run of a session.
+LINK_KEY = "link-view"
+PARAMS = ("blog", "from", "to", "q", "in", "country", "min_score", "place", "entry")
+MAX_PARAM_CHARS = 300
+_COUNTRY = re.compile(r"[A-Za-z]{2}")
+
+
+@dataclass(frozen=True)
+class View:
+    """A view of the dashboard, as a link describes it; empty fields are the default view's."""
+
+    blogs: tuple[str, ...] = ()
+    start: pd.Timestamp | None = None
+    end: pd.Timestamp | None = None
+    filters: Filters = field(default_factory=Filters)
+    place: str | None = None
+    entry: int | None = None
+
+
+def _time(value: str) -> pd.Timestamp:
+    moment = pd.Timestamp(value)
+    if pd.isna(moment):
+        raise ValueError("not a time")
+    return moment.tz_localize("UTC") if moment.tzinfo is None else moment.tz_convert("UTC")
+
+
+def time_param(moment: pd.Timestamp) -> str:
+    """A time as the link writes it: 2024-12-13T08:00Z (seconds only when there are some)."""
+    moment = pd.Timestamp(moment).tz_convert("UTC")
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ" if moment.second else "%Y-%m-%dT%H:%MZ")
+
+
+def parse(params: Mapping[str, Sequence[str] | str]) -> tuple[View, list[str]]:
+    """A link's parameters (each a list of values, as `st.query_params.get_all` gives) as a View,
+    with a notice for each one that could not be read (and is left at its default)."""
+    notices: list[str] = []
+
+    def values(name: str) -> list[str]:
+        raw = params.get(name) or []
+        raw = [raw] if isinstance(raw, str) else list(raw)
+        return [" ".join(str(v).split())[:MAX_PARAM_CHARS] for v in raw if str(v).strip()]
+
+    def one(name: str) -> str | None:
+        found = values(name)
+        return found[-1] if found else None
+
+    def bad(name: str, value: str, why: str) -> None:
+        notices.append(f"The link's {name}={value!r} {why}; using the default instead.")
+
+    start = end = None
+    for name in ("from", "to"):
+        value = one(name)
+        if value is None:
+            continue
+        try:
+            moment = _time(value)
+        except (ValueError, TypeError, OverflowError):
+            bad(name, value, "is not a time")
+            continue
+        start, end = (moment, end) if name == "from" else (start, moment)
+    if start is not None and end is not None and start > end:
+        bad("from", time_param(start), "is after its 'to'")
+        start = end = None
+    keyword = one("q") or ""
+    if len(keyword) > MAX_KEYWORD_CHARS:
+        keyword = keyword[:MAX_KEYWORD_CHARS]
+    country = one("country")
+    if country is not None and not _COUNTRY.fullmatch(country):
+        bad("country", country, "is not a two-letter country code")
+        country = None
+    min_score = 0.0
+    if (raw := one("min_score")) is not None:
+        try:
+            min_score = float(raw)
+            if not math.isfinite(min_score) or not 0.0 <= min_score <= 1.0:
+                raise ValueError
+        except ValueError:
+            bad("min_score", raw, "is not a number between 0 and 1")
+            min_score = 0.0
+    entry = None
+    if (raw := one("entry")) is not None:
+        if raw.isdigit() and len(raw) < 19:
+            entry = int(raw)
+        else:
+            bad("entry", raw, "is not an entry number")
+    view = View(blogs=tuple(dict.fromkeys(values("blog"))), start=start, end=end,
+                filters=Filters(keyword=keyword, place=one("in"), country=country, min_score=min_score),
+                place=one("place"), entry=entry)
+    return view, notices
+
+
+def to_params(view: View) -> dict[str, str | list[str]]:
+    """The view as query parameters; defaults are left out, so the default view's link is bare."""
+    params: dict[str, str | list[str]] = {}
+    if view.blogs:
+        params["blog"] = list(view.blogs)
+    if view.start is not None:
+        params["from"] = time_param(view.start)
+    if view.end is not None:
+        params["to"] = time_param(view.end)
+    f = view.filters
+    if f.keyword:
+        params["q"] = f.keyword
+    if f.place:
+        params["in"] = f.place
+    if f.country:
+        params["country"] = f.country
+    if f.min_score > 0:
+        params["min_score"] = f"{f.min_score:g}"
+    if view.place:
+        params["place"] = view.place
+    if view.entry is not None:
+        params["entry"] = str(view.entry)
+    return params
+
+
+# --------------------------------------------------------------------------------------------------
+# Resolving a link against what the store holds.
+# --------------------------------------------------------------------------------------------------
+
+
+def source_ids(view: View, names: Mapping[int, str], notices: list[str]) -> list[int] | None:
+    """The ids of the link's blogs; None (the default) when it names none or none is stored."""
+    if not view.blogs:
+        return None
+    by_name = {name: sid for sid, name in names.items()}
+    found = [by_name[name] for name in view.blogs if name in by_name]
+    missing = [name for name in view.blogs if name not in by_name]
+    if missing:
+        notices.append(f"The link names blogs this store does not hold ({', '.join(missing)}); "
+                       + ("showing the others." if found else "showing the default blog instead."))
+    return found or None
+
+
+def window_value(view: View | None, times: Sequence[pd.Timestamp], notices: list[str]) -> tuple[int, int]:
+    """The slider's (first, last) stops for the link's window; the whole span by default.
+
+    A window that holds no entry time falls back to the whole span with a notice.
+    """
+    full = (0, len(times) - 1)
+    if view is None or (view.start is None and view.end is None) or not len(times):
+        return full
+    ns = pd.DatetimeIndex(times)
+    first = 0 if view.start is None else int(ns.searchsorted(view.start, side="left"))
+    last = len(times) - 1 if view.end is None else int(ns.searchsorted(view.end, side="right")) - 1
+    if first > last or first >= len(times) or last < 0:
+        notices.append("The link's time window holds no entry of these blogs; showing the whole span.")
+        return full
+    return first, last
+
+
+def seed_filters(state: MutableMapping, view: View, place_ids: Sequence[str], countries: Sequence[str],
+                 notices: list[str]) -> None:
+    """Put the link's filters into the filter widgets' session state (before they are drawn)."""
+    f = view.filters
+    state[KEYWORD_KEY] = f.keyword
+    if f.place and f.place not in place_ids:
+        notices.append(f"The link filters on a place these blogs do not name ({f.place}); showing every place.")
+    state[PLACE_KEY] = f.place if f.place in place_ids else None
+    if f.country and f.country not in countries:
+        notices.append(f"The link filters on a country these blogs do not name ({f.country}); "
+                       "showing every country.")
+    state[COUNTRY_KEY] = f.country if f.country in countries else None
+    state[SCORE_KEY] = f.min_score
+
+
+def first_run_view(state: MutableMapping, query: object) -> tuple[View | None, list[str]]:
+    """The link's view on the first run of a session (None afterwards), with its notices.
+
+    `query` is `st.query_params` (anything with `keys()` and `get_all(name)`).
+    """
+    if state.get(LINK_KEY):
+        return None, []
+    state[LINK_KEY] = True
+    params = {name: query.get_all(name) for name in query if name in PARAMS}  # type: ignore[attr-defined]
+    view, notices = parse(params)
+    return view, notices
+
+
+def write_url(query: object, view: View) -> None:
+    """Put the view in the page's URL (only when it changed: each write is a message to the browser)."""
+    params = to_params(view)
+    current = {name: query.get_all(name) for name in query}  # type: ignore[attr-defined]
+    wanted = {name: value if isinstance(value, list) else [value] for name, value in params.items()}
+    if current != wanted:
+        query.from_dict(params)  # type: ignore[attr-defined]
+
+
+def select_from_link(state: MutableMapping, view: View, data: object, place_ids: Sequence[str], window: object,
+                     notices: list[str]) -> None:
+    """Choose the link's entry (or else its place) in the panel, before the panel is drawn.
+
+    `data` is the shown `mapview.MapData`, `place_ids` the places in the window.
+    """
+    if view.entry is not None:
+        if entries_table.select_entry(state, data, view.entry, window):  # type: ignore[arg-type]
+            state[entries_table.RING_KEY] = view.entry
+            return
+        notices.append(f"The link's entry {view.entry} is not among the entries shown; none is selected.")
+    if view.place:
+        if view.place in place_ids:
+            state[entries_table.PLACE_PICKER_KEY] = view.place
+        else:
+            notices.append(f"The link's place ({view.place}) is not on the map in this window; none is selected.")
+
+
+BLOGS_KEY = "blogs"
+
+
+def blog_picker(names: Mapping[int, str], newest: int, view: View | None, notices: list[str],
+                select: int | None = None) -> list[int]:
+    """The blogs to show: the picker (when there are several), its first value from the link, else
+    the newest blog; `select` (a blog just uploaded) replaces the choice."""
+    import streamlit as st
+
+    current = st.session_state.get(BLOGS_KEY)
+    wanted = current
+    if select in names:
+        wanted = [select]
+    elif current is None or view is not None:
+        wanted = (source_ids(view, names, notices) if view else None) or [newest]
+    wanted = [i for i in wanted if i in names]
+    # Written only when it changes: writing a widget's state resets it in the browser (an open
+    # dropdown would close).
+    if wanted != current:
+        st.session_state[BLOGS_KEY] = wanted
+    if len(names) < 2:
+        return wanted or [newest]
+    return st.multiselect("Live blogs", options=list(names), key=BLOGS_KEY, format_func=names.__getitem__,
+                          help="Several blogs are drawn together, each in its own colour.")

@@ -1,0 +1,160 @@
+"""Corrections: stored with who and when under the mention's lasting identity, surviving re-ingest,
+laid over the mentions for the map, the table and the exports; the store of the previous schema
+migrates; and through AppTest, the analyst corrects a place from the entry panel."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import browser_support as B
+import pytest
+from streamlit.testing.v1 import AppTest
+from word_geoparser import DAMASCUS, DAMASCUS_MD, WordGeoparser, blog, entry, sample_entries
+
+from dashboard import corrections
+from dashboard.export import export, export_rows
+from dashboard.ingest import ingest_blog
+from dashboard.store import _MIGRATIONS, SCHEMA_VERSION, EventStore, StoreError, migrate
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+
+
+def ingest(store: EventStore, entries, **kw):
+    return ingest_blog(blog(entries), store, source="test-blog", geoparser=WordGeoparser(), **kw)
+
+
+def damascus_mention(store: EventStore, headline: str = "Statement from abroad"):
+    entries, mentions = store.entries(), store.mentions()
+    entry_id = int(entries.loc[entries["headline"] == headline, "entry_id"].iloc[0])
+    own = mentions[(mentions["entry_id"] == entry_id) & (mentions["mention"] == "Damascus")]
+    return entry_id, own.iloc[0]
+
+
+@pytest.fixture
+def store(tmp_path):
+    with EventStore(tmp_path / "events.db") as opened:
+        ingest(opened, sample_entries())
+        yield opened
+
+
+def test_a_store_of_the_previous_version_migrates(tmp_path):
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    assert migrate(conn, _MIGRATIONS[:SCHEMA_VERSION - 1]) == SCHEMA_VERSION - 1
+    conn.close()
+    with EventStore(path) as old:  # an empty store of the previous version
+        assert old.schema_version == SCHEMA_VERSION
+    # A version-1 store holding data keeps every row through the migration.
+    path = tmp_path / "filled.db"
+    with EventStore(path) as filled:
+        ingest(filled, sample_entries())
+        before = filled.dump()
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("DROP TABLE corrections")
+    conn.execute("PRAGMA user_version = 1")
+    conn.close()
+    with EventStore(path) as migrated:
+        after = migrated.dump()
+        assert after == before and after["corrections"] == [] and migrated.schema_version == SCHEMA_VERSION
+
+
+def test_a_correction_moves_the_place_and_says_from_what(store):
+    entry_id, mention = damascus_mention(store)
+    store.correct_mention(entry_id, int(mention["start"]), int(mention["end"]), "Damascus", DAMASCUS_MD,
+                          author="  Ana  Analyst ", was=DAMASCUS)
+    fixes = store.corrections()
+    assert len(fixes) == 1
+    fix = fixes.iloc[0]
+    assert (fix["author"], fix["was_name"], fix["place_name"], fix["country_code"]) == (
+        "Ana Analyst", "Damascus", "Damascus", "US")
+    assert fix["created_at"].tzinfo is not None
+    mentions = corrections.apply(store.mentions(), fixes)
+    moved = mentions[(mentions["entry_id"] == entry_id) & (mentions["start"] == mention["start"])].iloc[0]
+    assert (moved["place_id"], moved["lat"], moved["corrected_from"], moved["corrected_by"]) == (
+        DAMASCUS_MD.place_id, DAMASCUS_MD.latitude, "Damascus", "Ana Analyst")
+    assert moved["score"] == 1.0
+    # Other mentions of the same place elsewhere keep theirs.
+    assert (mentions.loc[mentions["entry_id"] != entry_id, "place_id"] == DAMASCUS.place_id).any()
+    note = corrections.notes_html(corrections.entry_corrections(fixes, entry_id))
+    assert "corrected from Damascus to Damascus, US" in note and "Ana Analyst" in note
+
+
+def test_not_a_place_leaves_the_mention_out(store):
+    entry_id, mention = damascus_mention(store)
+    before = len(store.mentions())
+    store.correct_mention(entry_id, int(mention["start"]), int(mention["end"]), "Damascus", None, author="Bo")
+    mentions = corrections.apply(store.mentions(), store.corrections())
+    assert len(mentions) == before - 1
+    assert corrections.note_lines(store.corrections())[0].startswith("“Damascus” is not a place")
+    assert store.remove_correction(entry_id, int(mention["start"]), int(mention["end"]), "Damascus")
+    assert store.corrections().empty and not store.remove_correction(entry_id, 0, 1, "x")
+
+
+def test_corrections_survive_reingest_and_flow_into_exports(store):
+    entry_id, mention = damascus_mention(store)
+    store.correct_mention(entry_id, int(mention["start"]), int(mention["end"]), "Damascus", DAMASCUS_MD,
+                          author="Ana")
+    # The same blog again, then a version whose entry text changed after the mention (an update).
+    ingest(store, sample_entries())
+    changed = [*sample_entries()[:-1], entry(47, "Statement from abroad", sample_entries()[-1].body + " More later.")]
+    report = ingest(store, changed)
+    assert report.updated == 1
+    assert len(store.corrections()) == 1
+    rows = [r for r in export_rows(store) if r["entry_id"] == entry_id and r["mention"] == "Damascus"]
+    # The entry names Damascus twice: the corrected mention is in Maryland, the other stays in Syria.
+    assert [(r["country_code"], r["corrected_from"], r["corrected_by"]) for r in rows] == [
+        ("US", "Damascus", "Ana"), ("SY", "", "")]
+    geojson = json.loads(export(store, "geojson"))
+    moved = [f for f in geojson["features"] if f["properties"]["corrected_by"] == "Ana"]
+    assert moved[0]["geometry"]["coordinates"] == [DAMASCUS_MD.longitude, DAMASCUS_MD.latitude]
+
+
+def test_bad_corrections_are_refused(store):
+    entry_id, _ = damascus_mention(store)
+    before = store.dump()
+    with pytest.raises(StoreError, match="who"):
+        store.correct_mention(entry_id, 0, 8, "Damascus", None, author="   ")
+    with pytest.raises(StoreError, match="no entry"):
+        store.correct_mention(10**9, 0, 8, "Damascus", None, author="Ana")
+    assert store.dump() == before
+
+
+def test_candidates_are_runner_ups_then_the_search():
+    mention = {"place_id": "gn:1", "mention": "Homs", "alternatives": [
+        {"place_id": "gn:2", "name": "Homs Lake", "lat": 34.6, "lon": 36.5, "country_code": "SY",
+         "feature_code": "LK", "score": 0.2}, {"broken": True}]}
+    found = corrections.candidates(mention, "", lambda name: pytest.fail("searched without a query"))
+    assert [p.place_id for p in found] == ["gn:2"]
+    searched = corrections.candidates(mention, " homs ", lambda name: [B.PLACES["Homs"], B.RUNNER_UP])
+    assert [p.name for p in searched] == ["Homs Lake", "Homs", "Homs Lake"][: len(searched)]
+
+
+# -- through the app --------------------------------------------------------------------------------
+
+def test_app_corrects_a_place_from_the_panel(tmp_path, monkeypatch):
+    db = tmp_path / "events.db"
+    with EventStore(db) as filled:
+        B.write_blog(filled, "small-blog", B.small_blog())
+    monkeypatch.setenv("DASHBOARD_DB", str(db))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    tartus = B.PLACES["Tartus"].place_id
+    at.selectbox(key="place").select(tartus).run()
+    form = next(s for s in at.selectbox if s.key and s.key.startswith("fix-") and s.key.endswith("-choice"))
+    assert form.options[0] == "Not a place" and any("Homs Lake" in o for o in form.options)
+    form.select(B.RUNNER_UP.place_id).run()
+    at.text_input(key="correction-author").input("<b>Ana</b>").run()
+    save = next(b for b in at.button if b.key and b.key.endswith("-save"))
+    save.click().run()
+    assert not at.exception and not at.error
+    with EventStore(db) as after:
+        fixes = after.corrections()
+    assert fixes["place_name"].tolist() == ["Homs Lake"] and fixes["author"].tolist() == ["<b>Ana</b>"]
+    # The map's places follow (the headline's "Tartus" was corrected; the body's still names Tartus).
+    labels = at.selectbox(key="place").options
+    assert "Homs Lake · 1 entry" in labels and "Tartus · 1 entry" in labels
+    at.selectbox(key="place").select(B.RUNNER_UP.place_id).run()
+    notes = "\n".join(h.value for h in at.html if "lbm-corrections" in h.value)
+    assert "corrected from Tartus to Homs Lake, SY" in notes
+    assert "&lt;b&gt;Ana&lt;/b&gt;" in notes and "<b>Ana" not in notes

@@ -1,0 +1,218 @@
+"""Filters, the entries table and the downloads: the logic on its own, then through AppTest.
+
+The store is written by hand (tests/browser_support.py: four entries of our own naming Damascus,
+Homs, Tartus and Syria). AppTest cannot click a table row, but a dataframe's selection state can be
+written through `at.session_state`, which is what a click does.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import browser_support as B
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import entries_table, export, mapview
+from dashboard.filters import Filters, apply, country_options, place_options
+from dashboard.store import EventStore
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+DAMASCUS, HOMS, TARTUS, SYRIA = (B.PLACES[n].place_id for n in ("Damascus", "Homs", "Tartus", "Syria"))
+LEBANON = B.Place("gn:272103", "Lebanon", 33.83, 35.83, "A", "PCLI", "LB")
+BEIRUT = B.Place("gn:276781", "Beirut", 33.89, 35.5, "P", "PPLC", "LB")
+
+
+@pytest.fixture
+def store_path(tmp_path) -> Path:
+    db = tmp_path / "events.db"
+    with EventStore(db) as store:
+        B.write_blog(store, "small-blog", [*B.small_blog(), B.entry(
+            "2024-12-13T12:00:00+00:00", "Flights to Beirut", "Planes left Damascus for Beirut in Lebanon.",
+            [B.Caption("A departures board showing KEYWORD-in-caption", "Agency")])],
+            places={**B.PLACES, "Lebanon": LEBANON, "Beirut": BEIRUT}, url="https://example.org/blog")
+    return db
+
+
+@pytest.fixture
+def frames(store_path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    with EventStore(store_path) as store:
+        return store.entries(), store.mentions()
+
+
+def headlines(entries: pd.DataFrame) -> list[str]:
+    return entries["headline"].tolist()
+
+
+# -- the filters on their own ---------------------------------------------------------------------
+
+def test_no_filter_keeps_everything(frames):
+    entries, mentions = frames
+    kept_entries, kept_mentions = apply(entries, mentions, Filters())
+    assert kept_entries is entries and kept_mentions is mentions
+    assert not Filters(keyword="  ").active
+
+
+def test_keyword_reads_headline_body_and_captions_ignoring_case(frames):
+    entries, mentions = frames
+    kept, kept_mentions = apply(entries, mentions, Filters(keyword="HOMS"))
+    assert headlines(kept) == ["Road to Homs open again", "Quiet morning in Homs"]
+    # Every place of a kept entry stays (the keyword filters entries, not places).
+    assert set(kept_mentions["place_id"]) == {DAMASCUS, HOMS, SYRIA}
+    assert headlines(apply(entries, mentions, Filters(keyword="keyword-IN-caption"))[0]) == ["Flights to Beirut"]
+    # Every word must appear, in any order.
+    assert headlines(apply(entries, mentions, Filters(keyword="calm  markets"))[0]) == ["Quiet morning in Homs"]
+    assert apply(entries, mentions, Filters(keyword="homs tartus"))[0].empty
+    # Markup or regex characters are words like any other.
+    assert apply(entries, mentions, Filters(keyword="<script>.*"))[0].empty
+
+
+def test_place_country_and_score_filter_places(frames):
+    entries, mentions = frames
+    kept, kept_mentions = apply(entries, mentions, Filters(place=TARTUS))
+    assert headlines(kept) == ["Ships leave Tartus"] and set(kept_mentions["place_id"]) == {TARTUS}
+    kept, kept_mentions = apply(entries, mentions, Filters(country="lb"))
+    assert headlines(kept) == ["Flights to Beirut"]
+    assert set(kept_mentions["place_name"]) == {"Beirut", "Lebanon"}
+    mentions = mentions.assign(score=[0.3 if p == SYRIA else 0.9 for p in mentions["place_id"]])
+    kept, kept_mentions = apply(entries, mentions, Filters(min_score=0.5))
+    assert SYRIA not in set(kept_mentions["place_id"]) and len(kept) == 5
+    assert apply(entries, mentions, Filters(min_score=0.95))[0].empty
+
+
+def test_filters_combine(frames):
+    entries, mentions = frames
+    kept, kept_mentions = apply(entries, mentions, Filters(keyword="damascus", country="SY", place=HOMS))
+    assert headlines(kept) == ["Road to Homs open again"] and set(kept_mentions["place_id"]) == {HOMS}
+
+
+def test_filter_values_are_checked():
+    for bad in (-0.1, 1.5, float("nan")):
+        with pytest.raises(ValueError):
+            Filters(min_score=bad)
+    f = Filters(keyword="  a \n b ", country=" sy ", place=" ")
+    assert (f.keyword, f.country, f.place) == ("a b", "SY", None)
+
+
+def test_options_name_places_and_countries(frames):
+    _, mentions = frames
+    assert list(place_options(mentions).values()) == ["Beirut (LB)", "Damascus (SY)", "Homs (SY)", "Lebanon (LB)",
+                                                      "Syria (SY)", "Tartus (SY)"]
+    assert country_options(mentions) == {"LB": "Lebanon (LB)", "SY": "Syria (SY)"}
+
+
+# -- the table and the downloads on their own ----------------------------------------------------
+
+def test_table_and_downloads_show_the_window(frames, store_path):
+    entries, mentions = frames
+    data = mapview.prepare(*apply(entries, mentions, Filters(keyword="homs")))
+    window = (pd.Timestamp("2024-12-13T09:00Z"), pd.Timestamp("2024-12-13T11:00Z"))
+    rows = mapview.window_entry_rows(data, window)
+    table = entries_table.table_frame(data, rows)
+    assert table["headline"].tolist() == ["Quiet morning in Homs", "Road to Homs open again"]  # newest first
+    assert table["time"].tolist() == ["13 Dec 11:00 UTC", "13 Dec 09:00 UTC"]
+    assert table["places"].tolist() == ["Homs, Syria", "Homs, Damascus"]
+    assert set(table["source"]) == {"small-blog"}
+    with EventStore(store_path) as store:
+        sources = store.sources()
+    got = entries_table.download_rows(data, rows, sources)
+    assert [(r["headline"], r["place"]) for r in got] == [
+        ("Road to Homs open again", "Homs"), ("Road to Homs open again", "Damascus"),
+        ("Quiet morning in Homs", "Homs"), ("Quiet morning in Homs", "Syria")]
+    geojson = json.loads(export.render("geojson", got))
+    assert geojson["attribution"] == export.ATTRIBUTION and len(geojson["features"]) == 4
+    assert len(list(csv.DictReader(io.StringIO(export.render("csv", got))))) == 4
+    kml = ET.fromstring(export.render("kml", got).split("\n", 1)[1])
+    assert export.ATTRIBUTION in ET.tostring(kml, encoding="unicode")
+
+
+def test_a_row_selects_its_entry(frames):
+    data = mapview.prepare(*frames)
+    window = (data.entries["time_utc"].min(), data.entries["time_utc"].max())
+    state: dict = {}
+    road = int(data.entries.loc[data.entries["headline"] == "Road to Homs open again", "entry_id"].iloc[0])
+    assert entries_table.select_entry(state, data, road, window)
+    # The first point the entry names (its headline names Homs), and the entry's row in the picker.
+    assert state["place"] == HOMS
+    assert int(data.entries.iloc[state[f"entry-{HOMS}"]]["entry_id"]) == road
+    assert entries_table.shown_entry_id(state, data, window) == road
+    early = (window[0], window[0])
+    assert not entries_table.select_entry({}, data, road, early)  # outside the window: nothing chosen
+    assert not entries_table.select_entry({}, data, 10**9, window)
+
+
+# -- through the app --------------------------------------------------------------------------------
+
+def run_app(db: Path, monkeypatch, **params: str) -> AppTest:
+    monkeypatch.setenv("DASHBOARD_DB", str(db))
+    at = AppTest.from_file(APP, default_timeout=60)
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def caption_counts(at: AppTest) -> str:
+    return next(c.value for c in at.caption if " between " in c.value)
+
+
+def panel_text(at: AppTest) -> str:
+    shown = "\n".join(h.value for h in at.html if '<div class="lbm-entry">' in h.value)
+    return html.unescape(re.sub(r"<[^>]*>", "", shown))
+
+
+def table(at: AppTest) -> pd.DataFrame:
+    return next(d for d in at.dataframe if d.key and d.key.startswith("entries-table")).value
+
+
+def test_app_filters_drive_map_table_and_downloads(store_path, monkeypatch):
+    at = run_app(store_path, monkeypatch)
+    assert caption_counts(at).startswith("5 entries and 6 places")
+    assert len(table(at)) == 5
+    assert [b.label for b in at.get("download_button")] == ["Download CSV", "Download GeoJSON", "Download KML"]
+    at.text_input(key="filter-q").input("homs").run()
+    assert caption_counts(at).startswith("2 entries and 3 places")
+    assert table(at)["headline"].tolist() == ["Quiet morning in Homs", "Road to Homs open again"]
+    assert sorted(at.selectbox(key="place").options) == ["Damascus · 1 entry", "Homs · 2 entries",
+                                                         "Syria · 1 entry"]
+    # With the time window: the filters and the window combine.
+    at.select_slider[0].set_range(0, 1).run()
+    assert caption_counts(at).startswith("1 entry and 2 places")
+    at.text_input(key="filter-q").input("").run()
+    at.selectbox(key="filter-country").select("LB").run()
+    at.select_slider[0].set_range(0, 4).run()
+    assert caption_counts(at).startswith("1 entry and 2 places")
+    assert table(at)["places"].tolist() == ["Beirut, Lebanon"]
+    at.selectbox(key="filter-country").select(None).run()
+    at.slider(key="filter-score").set_value(0.95).run()
+    assert caption_counts(at).startswith("0 entries and 0 places")
+    assert not at.exception
+
+
+def test_app_choosing_a_row_selects_the_entry(store_path, monkeypatch):
+    at = run_app(store_path, monkeypatch)
+    listed = table(at)
+    row = listed.index[listed["headline"] == "Ships leave Tartus"][0]
+    key = next(d.key for d in at.dataframe if d.key and d.key.startswith("entries-table"))
+    at.session_state[key] = {"selection": {"rows": [int(row)], "columns": [], "cells": []}}
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="place").value == TARTUS
+    assert "Ships leave Tartus" in panel_text(at)
+    assert at.session_state[entries_table.RING_KEY] == int(listed.loc[row, "entry_id"])
+    # Another row: the panel follows (the place picker too, to a place that entry names).
+    row = listed.index[listed["headline"] == "Road to Homs open again"][0]
+    at.session_state[key] = {"selection": {"rows": [int(row)], "columns": [], "cells": []}}
+    at.run()
+    assert at.selectbox(key="place").value == HOMS
+    picker = at.selectbox(key=f"entry-{HOMS}")
+    assert picker.format_func(picker.value) == "13 Dec 09:00  Road to Homs open again"
+    assert "Road to Homs open again" in panel_text(at) and "Quiet morning" not in panel_text(at)

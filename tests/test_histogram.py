@@ -1,0 +1,93 @@
+"""The histogram of entries over time: bin widths, counts per source, the chart's window band, and
+the chart in the app (AppTest), following the slider."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import browser_support as B
+import pandas as pd
+import pyarrow as pa
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import histogram as H
+from dashboard.store import EventStore
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+T0 = pd.Timestamp("2024-12-13T08:00:00Z")
+
+
+def entries(*rows: tuple[float, str]) -> pd.DataFrame:
+    """Entries at minutes after T0, with their source's name."""
+    return pd.DataFrame({"time_utc": [T0 + pd.Timedelta(minutes=m) for m, _ in rows],
+                         "source": [s for _, s in rows]})
+
+
+@pytest.mark.parametrize(("span", "width"), [
+    ("0min", "1min"), ("90min", "1min"), ("3h", "2min"), ("6h", "5min"), ("1D", "15min"),
+    ("7D", "2h"), ("50D", "12h"), ("3000D", "7D")])
+def test_the_bin_width_is_the_shortest_round_width_that_fits(span, width):
+    assert H.bin_width(T0, T0 + pd.Timedelta(span)) == pd.Timedelta(width)
+
+
+def test_counts_per_bin_and_source_aligned_on_round_times():
+    frame = H.counts_frame(entries((3, "a"), (4, "a"), (7, "b"), (62, "a"), (118, "b")), max_bins=10)
+    # Two hours fit ten bins of 15 minutes, starting on the quarter hour.
+    assert set(frame["end"] - frame["start"]) == {pd.Timedelta("15min")}
+    assert frame["start"].min() == T0 and frame["start"].max() == T0 + pd.Timedelta("105min")
+    a = frame[frame["source"] == "a"].set_index("start")["count"]
+    b = frame[frame["source"] == "b"].set_index("start")["count"]
+    assert a[T0] == 2 and b[T0] == 1 and a[T0 + pd.Timedelta("60min")] == 1 and b[T0 + pd.Timedelta("105min")] == 1
+    assert frame["count"].sum() == 5
+    assert (a[T0 + pd.Timedelta("15min")], b[T0 + pd.Timedelta("30min")]) == (0, 0)  # quiet bins are kept
+    assert list(dict.fromkeys(frame["source"])) == ["a", "b"]
+    assert frame.loc[0, "label"] == "13 Dec 08:00 – 08:15"
+
+
+def test_entries_without_time_are_left_out_and_no_entries_give_an_empty_frame():
+    frame = H.counts_frame(pd.DataFrame({"time_utc": [T0, pd.NaT], "source": ["a", "a"]}))
+    assert frame["count"].sum() == 1
+    empty = H.counts_frame(pd.DataFrame({"time_utc": pd.Series([], dtype="datetime64[ns, UTC]"), "source": []}))
+    assert empty.empty and list(empty.columns) == H.COLUMNS
+
+
+def layers(spec: dict) -> list[dict]:
+    return spec["layer"]
+
+
+def test_the_chart_shades_the_window_and_colours_sources():
+    frame = H.counts_frame(entries((0, "a"), (30, "b"), (60, "a")))
+    window = (T0 + pd.Timedelta("10min"), T0 + pd.Timedelta("40min"))
+    spec = H.chart(frame, window, {"a": "#b3261e", "b": "#1d5fa6"}).to_dict()
+    shade, bars, _ = layers(spec)
+    band = spec["datasets"][shade["data"]["name"]][0]
+    assert (band["start"], band["end"]) == (window[0].value // 10**6, window[1].value // 10**6)
+    assert bars["encoding"]["color"]["scale"] == {"domain": ["a", "b"], "range": ["#b3261e", "#1d5fa6"]}
+    assert bars["encoding"]["x"]["scale"]["type"] == "utc"
+    single = H.chart(H.counts_frame(entries((0, "a"), (5, "a"))), window).to_dict()
+    assert "value" in layers(single)[1]["encoding"]["color"]  # one source: one plain colour, no legend
+
+
+def test_the_app_shows_the_histogram_following_the_slider(tmp_path, monkeypatch):
+    db = tmp_path / "events.db"
+    with EventStore(db) as store:
+        B.write_blog(store, "small-blog", B.small_blog())
+    monkeypatch.setenv("DASHBOARD_DB", str(db))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+
+    def datasets() -> dict[str, pd.DataFrame]:
+        """The chart's data, which Streamlit ships beside the spec as Arrow tables."""
+        chart = at.get("vega_lite_chart")[0].proto
+        return {d.name: pa.ipc.open_stream(d.data.data).read_pandas() for d in chart.datasets}
+
+    def band() -> tuple[pd.Timestamp, pd.Timestamp]:
+        (row,) = [frame.iloc[0] for frame in datasets().values() if str(frame["label"].iloc[0]).startswith("Window")]
+        return pd.Timestamp(row["start"], unit="ms", tz="UTC"), pd.Timestamp(row["end"], unit="ms", tz="UTC")
+
+    assert band() == (pd.Timestamp("2024-12-13T08:00Z"), pd.Timestamp("2024-12-13T11:00Z"))
+    (counts,) = [frame for frame in datasets().values() if "count" in frame.columns]
+    assert counts["count"].sum() == 4 and set(counts["source"]) == {"small-blog"}
+    at.select_slider[0].set_range(1, 2).run()
+    assert band() == (pd.Timestamp("2024-12-13T09:00Z"), pd.Timestamp("2024-12-13T10:00Z"))

@@ -1,0 +1,147 @@
+"""Bring your own blog: an upload is parsed, geoparsed with progress and stored; every rejection is a
+clear one-line message and leaves the store exactly as it was (compared with `store.dump()`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import browser_support as B
+import pytest
+from streamlit.testing.v1 import AppTest
+from word_geoparser import WordGeoparser
+
+from dashboard.ingest import IngestError
+from dashboard.settings import MAX_INPUT_BYTES
+from dashboard.store import EventStore
+from dashboard.upload import ingest_upload, source_name
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+SCRIPT = "<script>window.__pwned = 1</script>"
+# A small live blog in our own words.
+BLOG = """Aid convoys on the move
+
+Saturday 14 December 2024
+
+10:05 GMT
+Convoy reaches Homs
+Aid lorries arrived in Homs this morning after a long drive from Damascus.
+
+11:30 GMT
+Harbour busy again
+Fishing boats returned to the harbour in Latakia, and ferries were expected at Tartus.
+"""
+HOSTILE_BLOG = f"""{SCRIPT} Hostile title
+
+Saturday 14 December 2024
+
+10:05 GMT
+{SCRIPT} Convoy reaches Homs <img src=x onerror="window.__pwned=2">
+Lorries reached Homs. ${{window.__pwned = 3}} [link](javascript:alert(1))
+"""
+
+
+@pytest.fixture
+def store(tmp_path):
+    with EventStore(tmp_path / "events.db") as opened:
+        B.write_blog(opened, "small-blog", B.small_blog())
+        yield opened
+
+
+def test_an_upload_is_stored_with_progress(store):
+    steps: list[tuple[float, str]] = []
+    report = ingest_upload(store, BLOG.encode(), filename="my blog.txt", geoparser=WordGeoparser(),
+                           progress=lambda f, m: steps.append((f, m)))
+    assert report.source == "my blog" and report.added == 3  # the lead and two entries
+    fractions = [f for f, _ in steps]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0 and len(steps) >= 4
+    entries = store.entries([report.source_id])
+    assert "Convoy reaches Homs" in entries["headline"].tolist()
+    assert {"Homs", "Latakia"} <= set(store.mentions([report.source_id])["place_name"])
+    # Pasted text needs a name of its own; the same blog again changes nothing.
+    with pytest.raises(IngestError, match="source name"):
+        source_name("  ", "")
+    again = ingest_upload(store, BLOG, source="my blog", geoparser=WordGeoparser())
+    assert again.added == 0 and not again.changed
+
+
+@pytest.mark.parametrize(("data", "options", "words"), [
+    (b"", {}, "empty"),
+    (b"   \n\t ", {}, "white space"),
+    (bytes(range(256)) * 64, {}, "binary"),
+    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, {}, "binary"),
+    ("10:05 GMT\nCaf\u00e9 in Homs".encode("latin-1"), {}, "UTF-8"),
+    (b"x" * (MAX_INPUT_BYTES + 1), {}, "limit"),
+    (b"a" * (50 * 2**20), {}, "50.0 MB is over the 20 MB limit"),
+    (BLOG.encode(), {"tz": SCRIPT}, "zone"),
+    (HOSTILE_BLOG.encode(), {"tz": SCRIPT, "source": SCRIPT}, "zone"),
+    (BLOG.encode(), {"source": " \n "}, "source name"),
+])
+def test_rejections_are_clear_and_change_nothing(store, data, options, words):
+    before = store.dump()
+    kwargs = {"filename": "upload.txt", **options} if "source" not in options else {"filename": "", **options}
+    with pytest.raises(IngestError) as caught:
+        ingest_upload(store, data, geoparser=WordGeoparser(), **kwargs)
+    message = str(caught.value)
+    assert words.lower() in message.lower() and "\n" not in message and len(message) < 400
+    assert store.dump() == before
+
+
+def test_a_failing_geoparser_changes_nothing(store):
+    before = store.dump()
+
+    def broken(text, context):
+        raise RuntimeError("index missing")
+
+    with pytest.raises(IngestError, match="index missing"):
+        ingest_upload(store, BLOG.encode(), filename="b.txt", geoparser=broken)
+    assert store.dump() == before
+
+
+# -- through the app --------------------------------------------------------------------------------
+
+def open_app(db: Path, monkeypatch) -> AppTest:
+    monkeypatch.setenv("DASHBOARD_DB", str(db))
+    at = AppTest.from_file(APP, default_timeout=600).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def submit(at: AppTest) -> AppTest:
+    next(b for b in at.button if b.label == "Add to the map").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_app_upload_is_shown(store, monkeypatch):
+    at = open_app(store.path, monkeypatch)
+    at.file_uploader(key="upload-file").upload("aid-convoys.txt", BLOG.encode(), "text/plain")
+    submit(at)
+    assert any(s.value == "Added to the map." for s in at.success)
+    assert at.multiselect[0].value == [int(store.sources()["source_id"].iloc[0])]
+    assert store.sources()["name"].iloc[0] == "aid-convoys"
+    caption = next(c.value for c in at.caption if " between " in c.value)
+    assert caption.startswith("2 entries")  # the two timed entries name places; the lead names none
+    assert any(o.startswith("Latakia") for o in at.selectbox(key="place").options)
+
+
+def test_app_hostile_uploads_change_nothing(store, monkeypatch):
+    at = open_app(store.path, monkeypatch)
+    before = store.dump()
+    cases = [("hostile.txt", HOSTILE_BLOG.encode(), SCRIPT), ("big.txt", b"a" * (50 * 2**20), ""),
+             ("photo.txt", bytes(range(256)) * 64, "")]
+    for filename, data, zone in cases:
+        at.file_uploader(key="upload-file").upload(filename, data, "text/plain")
+        at.text_input(key="upload-tz").input(zone)
+        at.text_input(key="upload-source").input(SCRIPT if zone else "")
+        submit(at)
+        assert [e.value for e in at.error] == ["The blog was not added; the store is unchanged."], filename
+        message = at.code[-1].value
+        assert filename in message or "zone" in message
+        assert store.dump() == before
+    # A hostile blog that is otherwise fine is stored as text and shown escaped.
+    at.text_input(key="upload-tz").input("Europe/London")
+    at.file_uploader(key="upload-file").upload("hostile.txt", HOSTILE_BLOG.encode(), "text/plain")
+    submit(at)
+    assert not at.error
+    page = "\n".join(h.value for h in at.html)
+    assert "<script" not in page and "<img" not in page and "&lt;script&gt;" in page
