@@ -8,12 +8,15 @@ shaded band of the current window changes as the slider or playback moves (`char
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
-import altair as alt
 import numpy as np
 import pandas as pd
 
 from dashboard.timeline import Window, time_label
+
+if TYPE_CHECKING:
+    import altair as alt
 
 MAX_BINS = 120
 # Round bin widths, shortest first; the first that fits the span in MAX_BINS bars is used.
@@ -89,6 +92,10 @@ def chart(counts: pd.DataFrame, window: Window, colours: Mapping[str, str] | Non
           height: int = CHART_HEIGHT) -> alt.LayerChart:
     """Bars of entries over time (stacked and coloured by source when there are several), with the
     window as a shaded band behind them. Times are shown in UTC, as everywhere in the dashboard."""
+    # Imported here, not at the top: Altair takes half a second to import, and the map, drawn
+    # earlier in the script, should not wait for it on a session's first page.
+    import altair as alt
+
     data = counts.assign(start=_utc_ms(counts["start"]), end=_utc_ms(counts["end"]))
     # Stacked by hand (sources in their order): a bar spanning start..end is a rectangle from y0 to y1.
     data["y1"] = data.groupby("start", sort=False)["count"].cumsum()
