@@ -251,3 +251,17 @@ def layer_serial(frame) -> int:
 def wait_idle(page, timeout: float = 30_000) -> None:
     """Wait until the Streamlit script is not running (reruns settle)."""
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
+
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@contextmanager
+def screenshot_on_failure(page, name: str) -> Iterator[None]:
+    """A full-page screenshot in test-artifacts/ when the block fails, to see what the test saw."""
+    try:
+        yield
+    except BaseException:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        raise

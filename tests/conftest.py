@@ -42,3 +42,15 @@ def chromium_path() -> str:
     except ImportError:
         pytest.fail("playwright is not installed: make test installs it with the test extra")
     return path
+
+
+@pytest.fixture
+def browser(chromium_path):
+    """A headless Chromium (Debian's), closed after the test."""
+    from browser_support import launch
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright, chromium_path)
+        yield browser
+        browser.close()

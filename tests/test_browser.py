@@ -9,8 +9,6 @@ an older hostile blog. A screenshot goes to test-artifacts/ when a test fails.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
 import browser_support as B
 import pandas as pd
@@ -23,7 +21,6 @@ from dashboard.store import EventStore
 
 pytestmark = pytest.mark.browser
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 START = 'input[aria-label="Time window — start"]'
 PLACE_STARTS_WITH = """(name) => document.querySelector('input[aria-label="Place"]').value.startsWith(name)"""
 PWNED = "() => typeof window.__pwned === 'undefined'"
@@ -55,26 +52,6 @@ def store(tmp_path_factory) -> dict:
 def server(store) -> Iterator[str]:
     with B.streamlit_server(store["db"]) as url:
         yield url
-
-
-@pytest.fixture
-def browser(chromium_path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = B.launch(playwright, chromium_path)
-        yield browser
-        browser.close()
-
-
-@contextmanager
-def screenshot_on_failure(page, name: str) -> Iterator[None]:
-    try:
-        yield
-    except BaseException:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-        raise
 
 
 def open_app(browser, url: str):
@@ -126,7 +103,7 @@ def visible_marker(page, frame_locator, exclude: str):
 
 def test_scrub_the_timeline_then_click_a_marker(server, store, browser):
     page, frame, guard, dialogs = open_app(browser, server)
-    with screenshot_on_failure(page, "scrub-and-click"):
+    with B.screenshot_on_failure(page, "scrub-and-click"):
         data, times = store["data"], store["times"]
         start = expected_places(data, (times[0], times[-1]))
         assert wait_for_places(page, frame, start) == start
@@ -187,7 +164,7 @@ def test_scrub_the_timeline_then_click_a_marker(server, store, browser):
 
 def test_hostile_entry_shows_as_text_and_runs_nothing(server, browser):
     page, frame, guard, dialogs = open_app(browser, server)
-    with screenshot_on_failure(page, "hostile"):
+    with B.screenshot_on_failure(page, "hostile"):
         latest = page.locator("ol.lbm-latest").inner_text()
         assert B.HOSTILE_HEADLINE in latest
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import browser_support as B
@@ -22,7 +21,6 @@ from dashboard.store import EventStore
 
 pytestmark = pytest.mark.browser
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 PWNED = "() => typeof window.__pwned === 'undefined'"
 BLOG = """Aid convoys on the move
 
@@ -50,26 +48,6 @@ def db(tmp_path) -> Path:
 def server(db) -> Iterator[str]:
     with B.streamlit_server(db) as url:
         yield url
-
-
-@pytest.fixture
-def browser(chromium_path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = B.launch(playwright, chromium_path)
-        yield browser
-        browser.close()
-
-
-@contextmanager
-def screenshot_on_failure(page, name: str) -> Iterator[None]:
-    try:
-        yield
-    except BaseException:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-        raise
 
 
 def open_page(browser, url: str):
@@ -118,7 +96,7 @@ def pick(page, label: str, option: str) -> None:
 
 def test_filter_share_and_download(server, db, browser, tmp_path):
     page, frame, guard = open_page(browser, server)
-    with screenshot_on_failure(page, "analyst-filter-share-download"):
+    with B.screenshot_on_failure(page, "analyst-filter-share-download"):
         everything = expected_places(db)
         assert wait_for_places(page, frame, everything) == everything
         keyword = page.locator('input[aria-label="Keyword"]')
@@ -155,7 +133,7 @@ def test_filter_share_and_download(server, db, browser, tmp_path):
 
 def test_upload_a_blog_and_refuse_hostile_ones(server, db, browser, tmp_path):
     page, frame, guard = open_page(browser, server)
-    with screenshot_on_failure(page, "analyst-upload"):
+    with B.screenshot_on_failure(page, "analyst-upload"):
         with EventStore(db) as store:
             before = store.dump()
         page.get_by_text("Add a live blog").click()
@@ -196,7 +174,7 @@ def test_upload_a_blog_and_refuse_hostile_ones(server, db, browser, tmp_path):
 
 def test_correct_a_place_and_the_marker_moves(server, db, browser):
     page, frame, guard = open_page(browser, server)
-    with screenshot_on_failure(page, "analyst-correct"):
+    with B.screenshot_on_failure(page, "analyst-correct"):
         before = expected_places(db)
         assert before["Syria"] == 2 and "Homs Lake" not in before
         pick(page, "Place", "Syria")
