@@ -65,16 +65,18 @@ def load_sources(path: str, stamp: tuple) -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner="Loading the entries…", max_entries=4)
-def load_map_data(path: str, stamp: tuple, source_ids: tuple[int, ...]) -> tuple[mapview.MapData, list, list]:
-    """The chosen sources, prepared for the map, with the slider's stops. Shared, read-only."""
+def load_map_data(path: str, stamp: tuple, source_ids: tuple[int, ...]
+                  ) -> tuple[mapview.MapData, list, list, pd.Timedelta]:
+    """The chosen sources, prepared for the map, with the slider's stops, their labels and grain.
+    Shared, read-only."""
     store = open_store(path)
     sources = load_sources(path, stamp)
     names = dict(zip(sources["source_id"], sources["name"], strict=True))
     mentions = corrections.apply(store.mentions(list(source_ids)), store.corrections(list(source_ids)))
     data = mapview.prepare(store.entries(list(source_ids)), mentions, source_ids,
                            {sid: names.get(sid, str(sid)) for sid in source_ids})
-    times = timeline.entry_times(data.entries)
-    return data, times, timeline.time_labels(times)
+    times, grain = timeline.slider_stops(timeline.entry_times(data.entries))
+    return data, times, timeline.time_labels(times), grain
 
 
 # -- playback and histogram (issue 14): logic in dashboard.playback and dashboard.histogram ---------
@@ -82,7 +84,7 @@ def load_map_data(path: str, stamp: tuple, source_ids: tuple[int, ...]) -> tuple
 def load_timeline(path: str, stamp: tuple, source_ids: tuple[int, ...]) -> tuple[np.ndarray, pd.DataFrame, dict]:
     """The entry times as int64 ns (playback steps over them), the histogram's counts and each
     source's colour by name. Shared, read-only."""
-    data, times, _ = load_map_data(path, stamp, source_ids)
+    data, times, _, _ = load_map_data(path, stamp, source_ids)
     colours = {data.source_names.get(sid, str(sid)): colour for sid, colour in data.source_colours.items()}
     return playback.as_ns(times), histogram.counts_frame(data.entries), colours
 
@@ -122,7 +124,7 @@ def show_playback(window_key: str, window: timeline.Window, ns: np.ndarray, coun
 @st.cache_resource(show_spinner=False, max_entries=8)
 def load_filtered(path: str, stamp: tuple, source_ids: tuple[int, ...], chosen: filters.Filters) -> mapview.MapData:
     """The chosen sources after the filters, prepared for the map. Shared, read-only."""
-    data, _, _ = load_map_data(path, stamp, source_ids)
+    data, _, _, _ = load_map_data(path, stamp, source_ids)
     if not chosen.active:
         return data
     entries, mentions = filters.apply(data.entries, data.mentions, chosen)
@@ -161,7 +163,7 @@ chosen = viewstate.blog_picker(names, newest, link, notices, select=st.session_s
 if not chosen:
     st.info("Choose a live blog to map.")
     st.stop()
-data, times, labels = load_map_data(str(db_path), stamp, tuple(chosen))
+data, times, labels, grain = load_map_data(str(db_path), stamp, tuple(chosen))
 if not times:
     st.info("The chosen blogs have no entries yet.")
     st.stop()
@@ -180,10 +182,11 @@ if len(times) > 1:
         "Time window", options=range(len(times)), value=viewstate.window_value(link, times, notices),
         format_func=labels.__getitem__,
         key=window_key,
-        help="Times are UTC. Drag either end, or focus a handle and use the arrow keys to step one entry.")
+        help="Times are UTC. Drag either end, or focus a handle and use the arrow keys to step one entry "
+             "(one minute or more when there are thousands of entries).")
 else:
     first = last = 0
-window = (times[first], times[last])
+window = timeline.window_between(times, first, last, grain)
 places = mapview.window_places(data, window)
 window_rows = mapview.window_entry_rows(data, window)
 st.caption(f"{panel.counted(len(window_rows), 'entry', 'entries')} and "

@@ -29,9 +29,15 @@ def entry_picker_key(place_id: str) -> str:
     return f"entry-{place_id}"
 
 
+# The table lists the window's newest entries, at most this many: a window of 100,000 entries
+# would otherwise rebuild and ship a 100,000-row table at every step of the slider.
+MAX_TABLE_ROWS = 500
+
+
 def table_frame(data: mapview.MapData, rows: Sequence[int]) -> pd.DataFrame:
-    """The table for rows of `data.entries` (newest first): entry_id, time, headline, places, source."""
-    chosen = data.entries.iloc[list(rows)[::-1]]
+    """The table for rows of `data.entries` (newest first, at most MAX_TABLE_ROWS): entry_id, time,
+    headline, places, source."""
+    chosen = data.entries.iloc[list(rows)[::-1][:MAX_TABLE_ROWS]]
     named = panel.places_named([int(i) for i in chosen["entry_id"]], data.mentions)
     return pd.DataFrame({
         "entry_id": chosen["entry_id"].astype(int).to_numpy(),
@@ -112,6 +118,9 @@ def show_table(data: mapview.MapData, rows: Sequence[int]) -> int | None:
     import streamlit as st
 
     frame = table_frame(data, rows)
+    if len(rows) > len(frame):
+        st.caption(f"The newest {len(frame):,} of the window's {len(rows):,} entries; narrow the window "
+                   "or filter to see others.")
     # Keyed by what is listed: when the window or the filters change, the old selection (a row
     # number) would point at another entry, so the table starts afresh.
     key = f"entries-table-{hash(tuple(frame['entry_id']))}"

@@ -216,3 +216,12 @@ def test_app_choosing_a_row_selects_the_entry(store_path, monkeypatch):
     picker = at.selectbox(key=f"entry-{HOMS}")
     assert picker.format_func(picker.value) == "13 Dec 09:00  Road to Homs open again"
     assert "Road to Homs open again" in panel_text(at) and "Quiet morning" not in panel_text(at)
+
+
+def test_the_table_lists_at_most_the_newest_rows(frames, monkeypatch):
+    data = mapview.prepare(*frames)
+    rows = list(range(len(data.entries)))
+    monkeypatch.setattr(entries_table, "MAX_TABLE_ROWS", 2)
+    table = entries_table.table_frame(data, rows)
+    newest_first = data.entries.iloc[rows[::-1]]["entry_id"].astype(int).tolist()
+    assert table["entry_id"].tolist() == newest_first[:2]

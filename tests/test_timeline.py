@@ -67,3 +67,21 @@ def test_unsorted_rows_are_refused():
     with pytest.raises(ValueError):
         timeline.in_window(frame(["2024-12-13 10:00", "2024-12-13 08:00"]),
                            (ts("2024-12-13 08:00"), ts("2024-12-13 10:00")))
+
+
+def test_slider_stops_are_entries_until_there_are_too_many():
+    few = list(pd.date_range("2024-12-13 08:00", periods=50, freq="7min", tz="UTC"))
+    stops, grain = timeline.slider_stops(few)
+    assert stops == few and grain == pd.Timedelta(0)
+    assert timeline.window_between(stops, 3, 5, grain) == (few[3], few[5])
+
+
+def test_many_entries_give_coarser_stops_and_windows_that_keep_their_last_minute():
+    many = list(pd.date_range("2024-12-13", periods=100_000, freq="6s", tz="UTC"))
+    stops, grain = timeline.slider_stops(many)
+    assert len(stops) <= timeline.MAX_STOPS
+    assert grain >= pd.Timedelta("1min")
+    start, end = timeline.window_between(stops, 0, len(stops) - 1, grain)
+    assert start <= many[0] and end >= many[-1]  # the full window still holds every entry
+    frame = pd.DataFrame({"time_utc": many})
+    assert len(timeline.in_window(frame, (start, end))) == len(many)
