@@ -197,7 +197,7 @@ class Geoparser:
             keys = [token.key]
             for j in range(i, min(n, i + MAX_NAME_TOKENS)):
                 if j > i:
-                    gap = _gap(tokens, j)
+                    gap = tokens[j].gap
                     if not _NAME_GAP.match(gap) and not (gap == ". " and len(tokens[j - 1].text) <= 3):
                         break
                     keys.append(tokens[j].key)
@@ -311,7 +311,7 @@ class Geoparser:
             place, _ = self.gazetteer.index.place(number)
             if place.feature_code.startswith("PCL"):
                 return True
-        return span.first > 0 and _gap(tokens, span.first).startswith(",")
+        return span.first > 0 and tokens[span.first].gap.startswith(",")
 
     def _best_prominence(self, span: Span) -> float:
         return self.gazetteer.index.place(span.numbers[0])[1]
@@ -409,11 +409,6 @@ class Geoparser:
         return result
 
 
-def _gap(tokens: list[Token], j: int) -> str:
-    """The text between token j-1 and token j."""
-    return tokens[j].gap
-
-
 @lru_cache(maxsize=100_000)
 def _primary_key(name: str) -> str:
     return normalize_name(name)
@@ -453,7 +448,7 @@ def _people(tokens: list[Token]) -> frozenset[str]:
 def _attach_qualifiers(spans: list[Span], tokens: list[Token]) -> None:
     """"Tripoli, Lebanon" or "Paris, Texas": the second name qualifies the first."""
     for a, b in itertools.pairwise(spans):
-        if b.first == a.last + 1 and _QUALIFIER_GAP.match(_gap(tokens, b.first)):
+        if b.first == a.last + 1 and _QUALIFIER_GAP.match(tokens[b.first].gap):
             a.qualifier = b
 
 

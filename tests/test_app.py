@@ -14,20 +14,13 @@ from pathlib import Path
 
 import browser_support as B
 import pytest
+from app_support import APP, run_app
 from streamlit.testing.v1 import AppTest
 
 from dashboard.settings import SAMPLE_BLOG
 from dashboard.store import EventStore
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 DAMASCUS, HOMS, TARTUS, SYRIA = (B.PLACES[n].place_id for n in ("Damascus", "Homs", "Tartus", "Syria"))
-
-
-def run_app(db: Path, monkeypatch, timeout: float = 60) -> AppTest:
-    monkeypatch.setenv("DASHBOARD_DB", str(db))
-    at = AppTest.from_file(APP, default_timeout=timeout).run()
-    assert not at.exception, at.exception
-    return at
 
 
 @pytest.fixture

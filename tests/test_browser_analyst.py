@@ -14,6 +14,7 @@ from pathlib import Path
 
 import browser_support as B
 import pytest
+from app_support import UPLOAD_BLOG
 
 from dashboard import corrections, mapview
 from dashboard.filters import Filters, apply
@@ -22,18 +23,6 @@ from dashboard.store import EventStore
 pytestmark = pytest.mark.browser
 
 PWNED = "() => typeof window.__pwned === 'undefined'"
-BLOG = """Aid convoys on the move
-
-Saturday 14 December 2024
-
-10:05 GMT
-Convoy reaches Homs
-Aid lorries arrived in Homs this morning after a long drive from Damascus.
-
-11:30 GMT
-Harbour busy again
-Fishing boats returned to the harbour in Latakia.
-"""
 
 
 @pytest.fixture
@@ -153,7 +142,7 @@ def test_upload_a_blog_and_refuse_hostile_ones(server, db, browser, tmp_path):
             assert store.dump() == before
 
         blog = tmp_path / "aid-convoys.txt"
-        blog.write_text(BLOG)
+        blog.write_text(UPLOAD_BLOG)
         dropzone.set_input_files(str(blog))
         page.get_by_role("button", name="Add to the map").click()
         page.get_by_text("Added to the map.").wait_for(timeout=120_000)

@@ -6,19 +6,16 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from pathlib import Path
 
 import browser_support as B
 import pytest
-from streamlit.testing.v1 import AppTest
+from app_support import run_app
 from word_geoparser import DAMASCUS, DAMASCUS_MD, WordGeoparser, blog, entry, sample_entries
 
 from dashboard import corrections
 from dashboard.export import export, export_rows
 from dashboard.ingest import ingest_blog
 from dashboard.store import _MIGRATIONS, SCHEMA_VERSION, EventStore, StoreError, migrate
-
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 
 
 def ingest(store: EventStore, entries, **kw):
@@ -137,8 +134,7 @@ def test_app_corrects_a_place_from_the_panel(tmp_path, monkeypatch):
     db = tmp_path / "events.db"
     with EventStore(db) as filled:
         B.write_blog(filled, "small-blog", B.small_blog())
-    monkeypatch.setenv("DASHBOARD_DB", str(db))
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = run_app(db, monkeypatch)
     tartus = B.PLACES["Tartus"].place_id
     at.selectbox(key="place").select(tartus).run()
     form = next(s for s in at.selectbox if s.key and s.key.startswith("fix-") and s.key.endswith("-choice"))

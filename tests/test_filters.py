@@ -18,13 +18,13 @@ from pathlib import Path
 import browser_support as B
 import pandas as pd
 import pytest
+from app_support import run_app
 from streamlit.testing.v1 import AppTest
 
 from dashboard import entries_table, export, mapview
 from dashboard.filters import Filters, apply, country_options, place_options
 from dashboard.store import EventStore
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 DAMASCUS, HOMS, TARTUS, SYRIA = (B.PLACES[n].place_id for n in ("Damascus", "Homs", "Tartus", "Syria"))
 LEBANON = B.Place("gn:272103", "Lebanon", 33.83, 35.83, "A", "PCLI", "LB")
 BEIRUT = B.Place("gn:276781", "Beirut", 33.89, 35.5, "P", "PPLC", "LB")
@@ -149,16 +149,6 @@ def test_a_row_selects_its_entry(frames):
 
 
 # -- through the app --------------------------------------------------------------------------------
-
-def run_app(db: Path, monkeypatch, **params: str) -> AppTest:
-    monkeypatch.setenv("DASHBOARD_DB", str(db))
-    at = AppTest.from_file(APP, default_timeout=60)
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
 
 def caption_counts(at: AppTest) -> str:
     return next(c.value for c in at.caption if " between " in c.value)

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import browser_support as B
-from streamlit.testing.v1 import AppTest
+from app_support import run_app
 
 from dashboard.store import EventStore
-
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 
 
 def test_app_page_renders_on_a_filled_store(tmp_path, monkeypatch):
     db = tmp_path / "events.db"
     with EventStore(db) as store:
         B.write_blog(store, "small-blog", B.small_blog())
-    monkeypatch.setenv("DASHBOARD_DB", str(db))
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = run_app(db, monkeypatch)
     assert not at.exception
     assert at.title[0].value == "Live-blog map"
     assert at.select_slider[0].label == "Time window"

@@ -3,18 +3,15 @@ the chart in the app (AppTest), following the slider."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import browser_support as B
 import pandas as pd
 import pyarrow as pa
 import pytest
-from streamlit.testing.v1 import AppTest
+from app_support import run_app
 
 from dashboard import histogram as H
 from dashboard.store import EventStore
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 T0 = pd.Timestamp("2024-12-13T08:00:00Z")
 
 
@@ -73,8 +70,7 @@ def test_the_app_shows_the_histogram_following_the_slider(tmp_path, monkeypatch)
     db = tmp_path / "events.db"
     with EventStore(db) as store:
         B.write_blog(store, "small-blog", B.small_blog())
-    monkeypatch.setenv("DASHBOARD_DB", str(db))
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = run_app(db, monkeypatch)
     assert not at.exception
 
     def datasets() -> dict[str, pd.DataFrame]:

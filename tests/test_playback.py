@@ -11,14 +11,13 @@ from pathlib import Path
 import browser_support as B
 import pandas as pd
 import pytest
+from app_support import run_app
 from hypothesis import given
 from hypothesis import strategies as st
-from streamlit.testing.v1 import AppTest
 
 from dashboard import playback as P
 from dashboard.store import EventStore
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 T0 = pd.Timestamp("2024-12-13T08:00:00Z")
 
 
@@ -152,8 +151,7 @@ def small_store(tmp_path) -> Path:
 
 
 def test_the_controls_move_the_slider(small_store, monkeypatch):
-    monkeypatch.setenv("DASHBOARD_DB", str(small_store))
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = run_app(small_store, monkeypatch)
     assert not at.exception
     slider = at.select_slider[0]
     assert slider.value == (0, 3)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import browser_support as B
 import pytest
+from app_support import UPLOAD_BLOG, run_app
 from streamlit.testing.v1 import AppTest
 from word_geoparser import WordGeoparser
 
@@ -15,21 +16,8 @@ from dashboard.settings import MAX_INPUT_BYTES
 from dashboard.store import EventStore
 from dashboard.upload import ingest_upload, source_name
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 SCRIPT = "<script>window.__pwned = 1</script>"
-# A small live blog in our own words.
-BLOG = """Aid convoys on the move
-
-Saturday 14 December 2024
-
-10:05 GMT
-Convoy reaches Homs
-Aid lorries arrived in Homs this morning after a long drive from Damascus.
-
-11:30 GMT
-Harbour busy again
-Fishing boats returned to the harbour in Latakia, and ferries were expected at Tartus.
-"""
+BLOG = UPLOAD_BLOG
 HOSTILE_BLOG = f"""{SCRIPT} Hostile title
 
 Saturday 14 December 2024
@@ -100,10 +88,7 @@ def test_a_failing_geoparser_changes_nothing(store):
 # -- through the app --------------------------------------------------------------------------------
 
 def open_app(db: Path, monkeypatch) -> AppTest:
-    monkeypatch.setenv("DASHBOARD_DB", str(db))
-    at = AppTest.from_file(APP, default_timeout=600).run()
-    assert not at.exception, at.exception
-    return at
+    return run_app(db, monkeypatch, timeout=600)
 
 
 def submit(at: AppTest) -> AppTest:

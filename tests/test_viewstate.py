@@ -8,13 +8,13 @@ from pathlib import Path
 import browser_support as B
 import pandas as pd
 import pytest
+from app_support import run_app
 from streamlit.testing.v1 import AppTest
 
 from dashboard.filters import Filters
 from dashboard.store import EventStore
 from dashboard.viewstate import View, parse, time_param, to_params, window_value
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 DAMASCUS, HOMS, TARTUS = (B.PLACES[n].place_id for n in ("Damascus", "Homs", "Tartus"))
 TIMES = [pd.Timestamp(f"2024-12-13T{h:02d}:00Z") for h in (8, 9, 10, 11)]
 
@@ -71,13 +71,7 @@ def store_path(tmp_path) -> Path:
 
 
 def open_link(db: Path, monkeypatch, params: dict[str, str | list[str]]) -> AppTest:
-    monkeypatch.setenv("DASHBOARD_DB", str(db))
-    at = AppTest.from_file(APP, default_timeout=60)
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return run_app(db, monkeypatch, **params)
 
 
 def view_of(at: AppTest) -> tuple:
