@@ -25,7 +25,7 @@ $(VENV)/.installed-test: pyproject.toml | $(PY)
 	@touch $@ $(VENV)/.installed-run
 
 run: $(VENV)/.installed-run
-	$(PY) -m streamlit run dashboard/app.py --server.address 127.0.0.1 --server.port $${PORT:-8501}
+	$(PY) -m dashboard serve --address 127.0.0.1 --port $${PORT:-8501}
 
 test: $(VENV)/.installed-test
 	$(PY) -m ruff check .

@@ -6,7 +6,7 @@ For the bundled sample (ingested through the real pipeline) and for synthetic bl
 over real place names spread over a week (bench/synthetic.py, written through the store's API), each
 in a fresh temporary store and a fresh Streamlit server on a loopback port, in headless Chromium:
 
-- server start: from launching `streamlit run` to /_stcore/health answering;
+- server start: from launching `python -m dashboard serve` to /_stcore/health answering;
 - first map: from opening the page (server already answering, caches cold) until the map's places
   are drawn; then the same for a second visit (caches warm);
 - slider step: focus the start handle of "Time window", press the right arrow (one entry later),
@@ -118,7 +118,7 @@ def server_pid(port: str) -> int | None:
             args = cmdline.read_bytes().split(b"\0")
         except OSError:
             continue
-        if b"streamlit" in b" ".join(args) and port.encode() in args and b"--server.port" in args:
+        if args[1:4] == [b"-m", b"dashboard", b"serve"] and port.encode() in args:
             return int(cmdline.parent.name)
     return None
 

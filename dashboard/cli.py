@@ -1,4 +1,4 @@
-"""The command line: `python -m dashboard ingest | export | info`.
+"""The command line: `python -m dashboard ingest | export | info | serve`.
 
 Each file given to `ingest` is its own transaction: a rejected file prints one `error:` line to
 stderr and leaves the store as it was, the others are still stored, and the exit status is 1 if any
@@ -8,6 +8,7 @@ file failed. Exit status 2 is a usage error (argparse's own convention).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -74,6 +75,20 @@ def build_parser() -> argparse.ArgumentParser:
                           description="List the sources in the store: entries, places, mentions and the "
                                       "time range each covers.")
     info.add_argument("--db", type=Path, metavar="PATH", help=db_help)
+
+    serve = sub.add_parser(
+        "serve", help="start the dashboard's web server",
+        description="Start the dashboard (a Streamlit app) on ADDRESS:PORT, with its modules loaded before "
+                    "the first visit. An empty store is filled with the bundled sample on the first visit. "
+                    "Further Streamlit options go after --.",
+        epilog="Example: python -m dashboard serve --port 8600 -- --server.headless true")
+    serve.add_argument("--address", default="127.0.0.1",
+                       help="the address to listen on (default: 127.0.0.1, this machine only)")
+    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 8501),
+                       help="the port (default: $PORT, else 8501)")
+    serve.add_argument("--db", type=Path, metavar="PATH", help=db_help)
+    serve.add_argument("streamlit_options", nargs="*", metavar="-- OPTION",
+                       help="options for Streamlit itself, after --")
     return parser
 
 
@@ -169,7 +184,15 @@ def cmd_info(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     return 0
 
 
-COMMANDS = {"ingest": cmd_ingest, "export": cmd_export, "info": cmd_info}
+def cmd_serve(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from dashboard.serve import serve
+
+    if args.db is not None:
+        os.environ["DASHBOARD_DB"] = str(args.db.resolve())  # how the app's script learns it
+    return serve(args.address, args.port, args.streamlit_options)
+
+
+COMMANDS = {"ingest": cmd_ingest, "export": cmd_export, "info": cmd_info, "serve": cmd_serve}
 
 
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,

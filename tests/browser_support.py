@@ -27,7 +27,6 @@ from dashboard.store import EventStore, WriteResult, entry_rows
 from gazetteer.places import Mention, Place
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-APP = PROJECT_ROOT / "dashboard" / "app.py"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
@@ -137,15 +136,16 @@ class ServerError(RuntimeError):
 @contextmanager
 def streamlit_server(db_path: Path, port: int | None = None, timeout: float = 120.0,
                      extra_env: dict[str, str] | None = None) -> Iterator[str]:
-    """Run `streamlit run dashboard/app.py` on 127.0.0.1 against `db_path`; yields the base URL.
+    """Run the dashboard (`python -m dashboard serve`, what `make run` runs) on 127.0.0.1 against
+    `db_path`; yields the base URL.
 
     Waits for /_stcore/health; the server process (and only it) is stopped on exit.
     """
     port = port or free_port()
     env = {**os.environ, "DASHBOARD_DB": str(db_path), **(extra_env or {})}
     log = tempfile.NamedTemporaryFile(prefix="streamlit-", suffix=".log", delete=False)  # noqa: SIM115
-    command = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.address", "127.0.0.1",
-               "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
+    command = [sys.executable, "-m", "dashboard", "serve", "--address", "127.0.0.1", "--port", str(port), "--",
+               "--server.headless", "true", "--browser.gatherUsageStats", "false",
                "--server.fileWatcherType", "none"]
     process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"

@@ -1,7 +1,7 @@
 """The dashboard in Chromium: open it, scrub the timeline with the keyboard, click a marker, read the
 entry; hostile text shows as text and runs nothing; nothing but map tiles leaves loopback.
 
-The server runs `streamlit run dashboard/app.py` on a free loopback port against a temporary store
+The server runs `python -m dashboard serve` on a free loopback port against a temporary store
 holding the bundled sample (ingested through the real pipeline), one hostile entry added to it, and
 an older hostile blog. A screenshot goes to test-artifacts/ when a test fails.
 """

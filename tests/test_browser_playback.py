@@ -1,7 +1,7 @@
 """Playback in Chromium: press Play, watch the window and the markers move step by step, press Pause;
 the map keeps the reader's zoom and centre throughout (only its places layer is swapped).
 
-The server runs `streamlit run dashboard/app.py` on a free loopback port against a store of twelve
+The server runs `python -m dashboard serve` on a free loopback port against a store of twelve
 entries of our own, an hour apart, each naming one or two places.
 """
 
