@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from gazetteer.index import file_signature, fingerprint_of, read_fingerprint, write_index
+from gazetteer.index import file_signature, fingerprint_of, prominence, read_fingerprint, write_index
 from gazetteer.normalize import normalize_name
 from gazetteer.places import Place
 from gazetteer.sources import packages
@@ -65,6 +66,7 @@ def source_fingerprint(config: dict) -> str:
         "curated": file_signature(packages.CURATED_FILE),
         "country_points": file_signature(packages.COUNTRY_POINTS_FILE),
         "abbreviations": file_signature(packages.ABBREVIATIONS_FILE),
+        "demonyms": file_signature(packages.DEMONYMS_FILE),
         "dumps": {name: signature(name) for name in config.get("files", [])},
         "admin1": signature(config.get("admin1")),
         "alternates": signature(config.get("alternates")),
@@ -114,6 +116,61 @@ def _abbreviation_names(places: list[Place]) -> dict[str, list[str]]:
     return names
 
 
+class DemonymTargetError(ValueError):
+    """Rows of demonyms.tsv whose place is not in the index: the message lists every one."""
+
+
+def _demonym_places(places: list[Place], *, with_curated: bool = True) -> dict[str, str]:
+    """Demonym -> place_id: countries from countryinfo, then our demonyms.tsv, which wins for a word.
+
+    A word that is its place's own name ("Gibraltar", "Djibouti" in countryinfo) is left out: it names
+    the place, and the geoparser drops demonyms as place mentions.
+    """
+    by_id = {p.place_id: p for p in places}
+    countries = {p.country_code: p.place_id for p in places if p.feature_code == "PCLI"}
+    found = {word: countries[iso2] for word, iso2 in packages.demonyms().items() if iso2 in countries}
+    if with_curated:
+        found.update(_resolve_curated_demonyms(places, packages.curated_demonyms()))
+    return {word: place_id for word, place_id in found.items()
+            if normalize_name(word) not in _own_name_keys(by_id[place_id])}
+
+
+def _own_name_keys(place: Place) -> set[str]:
+    return {normalize_name(place.name), normalize_name(place.asciiname or place.name)}
+
+
+def _resolve_curated_demonyms(places: list[Place],
+                              wanted: dict[str, packages.DemonymTarget]) -> dict[str, str]:
+    """Each curated demonym's place_id; raises DemonymTargetError naming every row not found."""
+    keys = {normalize_name(t.name) for t in wanted.values()}
+    # (is an alternate name, place) per target name: a place's own name beats an alternate one.
+    kinds = {t.feature_code for t in wanted.values()}
+    named: dict[str, list[tuple[bool, Place]]] = defaultdict(list)
+    for place in places:
+        if place.feature_code not in kinds and place.feature_class not in kinds:
+            continue  # (folding every city's alternate names would cost seconds)
+        own = _own_name_keys(place)
+        for key in keys & (own | {normalize_name(a) for a in place.alternate_names}):
+            named[key].append((key not in own, place))
+    resolved: dict[packages.DemonymTarget, str] = {}
+    missing = []
+    for target in sorted(set(wanted.values()), key=lambda t: t.line):
+        fits = [(alternate, -prominence(p), p.place_id) for alternate, p in named[normalize_name(target.name)]
+                if _fits(p, target)]
+        if fits:
+            resolved[target] = min(fits)[2]  # the most prominent place of that name and kind
+        else:
+            missing.append(f"line {target.line}: {target.name} ({target.feature_code}, {target.country_code or '-'})")
+    if missing:
+        raise DemonymTargetError(f"{packages.DEMONYMS_FILE}: no place in the index for: " + "; ".join(missing))
+    return {word: resolved[target] for word, target in wanted.items()}
+
+
+def _fits(place: Place, target: packages.DemonymTarget) -> bool:
+    kind = place.feature_class if len(target.feature_code) == 1 else place.feature_code
+    return kind == target.feature_code and (not target.country_code or place.country_code == target.country_code)
+
+
 def build_index(index_path: Path | None = None, *, geonames_files: Sequence[str | Path] = (),
                 admin1_file: str | Path | None = None, alternates_file: str | Path | None = None,
                 with_default: bool = True, log=print) -> Path:
@@ -135,7 +192,8 @@ def build_index(index_path: Path | None = None, *, geonames_files: Sequence[str 
         places.extend(_dump_places(config))
     merged = _merge(iter(places))
     count = write_index(index_path, merged, fingerprint=source_fingerprint(config),
-                        extra_names=_abbreviation_names(merged), demonyms=packages.demonyms(),
+                        extra_names=_abbreviation_names(merged),
+                        demonyms=_demonym_places(merged, with_curated=with_default),
                         common_words=common_english_words(), neighbours=packages.country_neighbours())
     _dumps_config_path(index_path).write_text(json.dumps(config, indent=1), encoding="utf-8")
     log(f"built {index_path} with {count:,} places in {time.perf_counter() - started:.1f} s")

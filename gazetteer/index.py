@@ -92,6 +92,7 @@ def write_index(path: Path, places: Iterable[Place], *, fingerprint: str,
                 common_words: dict[str, float] | None = None,
                 neighbours: dict[str, str] | None = None) -> int:
     """Write the index file atomically. `extra_names` maps a name to place_ids it also denotes;
+    `demonyms` maps a people word to the place_id of its place ("Syrian" -> Syria, "Texan" -> Texas);
     `common_words` maps common English words to their Zipf frequency (kept where they name a place).
 
     Returns the number of places written.
@@ -152,11 +153,8 @@ def _write(tmp: Path, places: Iterable[Place], fingerprint: str,
             entries.sort(key=lambda e: (-e[0], e[1]))
             numbers = tuple(n for _, n in entries[:MAX_PLACES_PER_NAME])
             packed[key] = numbers[0] if len(numbers) == 1 else numbers
-        demonym_numbers = {}
-        country_number = {r[9]: r[0] for r in rows if r[8] == "PCLI"}
-        for word, iso2 in demonyms.items():
-            if iso2 in country_number:
-                demonym_numbers[normalize_name(word)] = country_number[iso2]
+        demonym_numbers = {normalize_name(word): number_of[place_id] for word, place_id in demonyms.items()
+                            if place_id in number_of}
         conn.executemany("INSERT INTO meta VALUES (?, ?)", [
             ("fingerprint", fingerprint), ("format", str(FORMAT_VERSION)),
             ("names", marshal.dumps(packed)), ("demonyms", marshal.dumps(demonym_numbers)),

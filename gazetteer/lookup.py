@@ -70,7 +70,7 @@ class Gazetteer:
             numbers = self._looser_numbers(key)
         demonym = self.index.demonyms.get(key)
         if demonym is not None and demonym not in numbers:
-            numbers = (*numbers, demonym)  # "Syrian" -> Syria, after any place really called so
+            numbers = (*numbers, demonym)  # "Syrian" -> Syria, "Texan" -> Texas, after any place really called so
         return self.rank(numbers, country=country, near=near, limit=limit)
 
     def _looser_numbers(self, key: str) -> tuple[int, ...]:
@@ -114,8 +114,8 @@ class Gazetteer:
         """Place numbers for an already normalised name (the geoparser's fast path)."""
         return self.index.numbers(key)
 
-    def demonym_country(self, word: str) -> Place | None:
-        """The country a demonym refers to ("Syrian" -> Syria), or None."""
+    def demonym_place(self, word: str) -> Place | None:
+        """The place a demonym refers to: a country ("Syrian" -> Syria) or another place ("Texan" -> Texas)."""
         number = self.index.demonyms.get(normalize_name(word))
         return self.index.place(number)[0] if number else None
 

