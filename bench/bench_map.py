@@ -168,6 +168,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--steps", type=int, default=15)
     parser.add_argument("--chromium", default=None,
                         help="Chromium's path (default: found as the tests find it)")
+    parser.add_argument("--places", type=int, default=400,
+                        help="distinct cities the synthetic entries name (default 400; more than the map "
+                             "draws one by one shows its aggregated markers)")
     parser.add_argument("--skip-sample", action="store_true")
     args = parser.parse_args(argv)
     chromium = args.chromium or find_chromium()
@@ -191,8 +194,9 @@ def main(argv: list[str] | None = None) -> int:
         for events in args.events:
             db = Path(tmp) / f"synthetic-{events}.db"
             with EventStore(db) as store:
-                result = write_synthetic(store, events)
-            name = f"synthetic ({result.added} entries, {result.mentions_written} mentions, one week)"
+                result = write_synthetic(store, events, places=args.places)
+            name = (f"synthetic ({result.added} entries, {result.mentions_written} mentions, "
+                    f"{args.places} cities, one week)")
             run_case(name, db, browser, args.steps)
         browser.close()
     return 0

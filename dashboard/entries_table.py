@@ -29,15 +29,22 @@ def entry_picker_key(place_id: str) -> str:
     return f"entry-{place_id}"
 
 
-# The table lists the window's newest entries, at most this many: a window of 100,000 entries
-# would otherwise rebuild and ship a 100,000-row table at every step of the slider.
+# The table lists the window's entries a page of this many at a time, newest first: a window of
+# 100,000 entries would otherwise rebuild and ship a 100,000-row table at every step of the slider.
 MAX_TABLE_ROWS = 500
+PAGE_KEY = "table-page"
 
 
-def table_frame(data: mapview.MapData, rows: Sequence[int]) -> pd.DataFrame:
-    """The table for rows of `data.entries` (newest first, at most MAX_TABLE_ROWS): entry_id, time,
-    headline, places, source."""
-    chosen = data.entries.iloc[list(rows)[::-1][:MAX_TABLE_ROWS]]
+def page_count(rows: int) -> int:
+    """How many pages of MAX_TABLE_ROWS the table has for `rows` entries (at least one)."""
+    return max(1, -(-rows // MAX_TABLE_ROWS))
+
+
+def table_frame(data: mapview.MapData, rows: Sequence[int], page: int = 1) -> pd.DataFrame:
+    """The table for rows of `data.entries`, newest first, page `page` (from 1; MAX_TABLE_ROWS a
+    page): entry_id, time, headline, places, source."""
+    first = (min(max(1, page), page_count(len(rows))) - 1) * MAX_TABLE_ROWS
+    chosen = data.entries.iloc[list(rows)[::-1][first:first + MAX_TABLE_ROWS]]
     named = panel.places_named([int(i) for i in chosen["entry_id"]], data.mentions)
     return pd.DataFrame({
         "entry_id": chosen["entry_id"].astype(int).to_numpy(),
@@ -102,7 +109,7 @@ def download_rows(data: mapview.MapData, rows: Sequence[int], sources: pd.DataFr
     """The export rows of what is shown: the entries at `rows` and their (filtered, corrected) places."""
     entries = data.entries.iloc[list(rows)]
     mentions = data.mentions[data.mentions["entry_id"].isin(entries["entry_id"])]
-    return export.rows_from_frames(entries.drop(columns=["time_label"], errors="ignore"), mentions, sources)
+    return export.rows_from_frames(entries, mentions, sources)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -117,10 +124,18 @@ def show_table(data: mapview.MapData, rows: Sequence[int]) -> int | None:
     """
     import streamlit as st
 
-    frame = table_frame(data, rows)
-    if len(rows) > len(frame):
-        st.caption(f"The newest {len(frame):,} of the window's {len(rows):,} entries; narrow the window "
-                   "or filter to see others.")
+    page = 1
+    if len(rows) > MAX_TABLE_ROWS:
+        pages = page_count(len(rows))
+        if st.session_state.get(PAGE_KEY, 1) > pages:  # the window shrank under the page read
+            st.session_state[PAGE_KEY] = pages
+        label, pager = st.columns([4, 1], vertical_alignment="center")
+        page = int(pager.number_input("Page", min_value=1, max_value=pages, step=1, key=PAGE_KEY,
+                                      help=f"{MAX_TABLE_ROWS} entries a page, newest first."))
+        first = (page - 1) * MAX_TABLE_ROWS
+        label.caption(f"Entries {first + 1:,}–{min(first + MAX_TABLE_ROWS, len(rows)):,} of the window's "
+                      f"{len(rows):,}, newest first (page {page:,} of {pages:,}).")
+    frame = table_frame(data, rows, page)
     # Keyed by what is listed: when the window or the filters change, the old selection (a row
     # number) would point at another entry, so the table starts afresh.
     key = f"entries-table-{hash(tuple(frame['entry_id']))}"

@@ -14,6 +14,7 @@ The map, the entries table and the downloads are all built from what `apply` ret
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -101,19 +102,18 @@ def country_options(mentions: pd.DataFrame) -> dict[str, str]:
     return {code: f"{names[code]} ({code})" if code in names else code for code in codes}
 
 
-def filter_widgets(mentions: pd.DataFrame) -> Filters:
-    """The filter widgets (in the sidebar), their state kept under the *_KEY session keys."""
+def filter_widgets(places: Mapping[str, str], countries: Mapping[str, str]) -> Filters:
+    """The filter widgets (in the sidebar), their state kept under the *_KEY session keys; the
+    choices are `place_options` and `country_options` of the entries shown."""
     import streamlit as st
 
     st.sidebar.header("Filters")
     keyword = st.sidebar.text_input("Keyword", key=KEYWORD_KEY, max_chars=MAX_KEYWORD_CHARS,
                                     help="Entries whose headline, text or captions hold every word given.")
-    places = place_options(mentions)
     if st.session_state.get(PLACE_KEY) is not None and st.session_state[PLACE_KEY] not in places:
         st.session_state[PLACE_KEY] = None  # a place no longer named (only then: a write resets the widget)
     place = st.sidebar.selectbox("Place named", options=list(places), key=PLACE_KEY,
-                                 format_func=places.__getitem__, placeholder="Any place")
-    countries = country_options(mentions)
+                                 format_func=places.get, placeholder="Any place")
     if st.session_state.get(COUNTRY_KEY) is not None and st.session_state[COUNTRY_KEY] not in countries:
         st.session_state[COUNTRY_KEY] = None  # a place no longer named (only then: a write resets the widget)
     country = st.sidebar.selectbox("Country", options=list(countries), key=COUNTRY_KEY,

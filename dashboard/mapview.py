@@ -41,6 +41,13 @@ AREA_RADIUS_M = {"CONT": 1_500_000, "OCN": 1_000_000, "RGN": 150_000, "SEA": 200
                  "VAL": 25_000, "LK": 15_000, "STM": 30_000, "ZN": 20_000, "PRSH": 10_000, "TERR": 60_000}
 DEFAULT_AREA_RADIUS_M = 60_000
 COUNTRY_RADIUS_BOUNDS_M = (25_000, 900_000)
+# Past this many points in a window, only the most named are drawn one by one and the others are summed
+# up by grid cell: a marker costs the browser time on every step (bench/bench_map.py --places).
+MAX_POINT_MARKERS = 1_000
+# Grid cells (degrees) tried from fine to coarse until the summed-up places fill at most MAX_CELLS.
+CELL_SIZES_DEG = (0.5, 1.0, 2.0, 5.0, 10.0, 30.0)
+MAX_CELLS = 300
+CELL_TOP_PLACES = 8
 MAP_MAX_ZOOM = 18
 FIT_MAX_ZOOM = 10
 TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -105,7 +112,7 @@ def prepare(entries: pd.DataFrame, mentions: pd.DataFrame, source_ids: Sequence[
                                                     place_rows["is_area"], strict=True)]
     code = pd.Series(np.arange(len(place_rows)), index=place_rows["place_id"].to_numpy())
     return MapData(
-        entries=entries.assign(time_label=[time_label(t) for t in entries["time_utc"]]),
+        entries=entries,
         mentions=mentions.loc[known].reset_index(drop=True),
         places=place_rows,
         pair_ns=pairs["time_utc"].to_numpy(dtype="datetime64[ns]").view("int64"),
@@ -308,20 +315,68 @@ class PlaceLayer(MacroElement):
         self.payload = H.js_json(payload)
 
 
-def layer_payload(data: MapData, places: pd.DataFrame) -> dict:
+@dataclass(frozen=True)
+class Drawing:
+    """How a window's places go on the map: `places` one by one (every area, and the most named
+    points), `cells` the other points summed up by grid cell (empty while there are few)."""
+
+    places: pd.DataFrame
+    cells: pd.DataFrame
+    cell_deg: float = 0.0
+
+    @property
+    def summed_up(self) -> int:
+        return int(self.cells["places"].sum()) if not self.cells.empty else 0
+
+
+def for_drawing(places: pd.DataFrame, max_points: int = MAX_POINT_MARKERS, max_cells: int = MAX_CELLS
+                ) -> Drawing:
+    """Split `window_places` (biggest first) into what is drawn one by one and what by grid cell.
+
+    Cell columns: lat, lon (the mean of its places, weighted by entries), places, count (entries
+    naming them, summed per place), top (the most named: [name, count] pairs, at most CELL_TOP_PLACES).
+    """
+    cell_columns = ["lat", "lon", "places", "count", "top"]
+    points = places[~places["is_area"].astype(bool)]
+    if len(points) <= max_points:
+        return Drawing(places, pd.DataFrame(columns=cell_columns))
+    rest = points.iloc[max_points:]
+    drawn = places.drop(index=rest.index)
+    for size in CELL_SIZES_DEG:
+        cell = (np.floor(rest["lat"].to_numpy(float) / size).astype(np.int64) * 100_000
+                + np.floor(rest["lon"].to_numpy(float) / size).astype(np.int64))
+        if len(np.unique(cell)) <= max_cells:
+            break
+    weight = rest["count"].to_numpy(float)
+    grouped = pd.DataFrame({"cell": cell, "wlat": rest["lat"].to_numpy(float) * weight,
+                            "wlon": rest["lon"].to_numpy(float) * weight, "count": weight,
+                            "name": rest["label"].to_numpy(), "n": rest["count"].to_numpy()})
+    sums = grouped.groupby("cell", sort=False).agg(wlat=("wlat", "sum"), wlon=("wlon", "sum"),
+                                                   count=("count", "sum"), places=("name", "size"))
+    # `rest` is biggest first, so each cell's first rows are its most named places.
+    tops = {c: [[str(name), int(n)] for name, n in zip(g["name"], g["n"], strict=True)]
+            for c, g in grouped.groupby("cell", sort=False).head(CELL_TOP_PLACES).groupby("cell", sort=False)}
+    cells = pd.DataFrame({"lat": sums["wlat"] / sums["count"], "lon": sums["wlon"] / sums["count"],
+                          "places": sums["places"].astype(int), "count": sums["count"].astype(int),
+                          "top": [tops[c] for c in sums.index]})
+    return Drawing(drawn, cells.sort_values("count", ascending=False, ignore_index=True), size)
+
+
+def layer_payload(data: MapData, drawing: Drawing) -> dict:
     """What `static/places.js` needs: each place, and the entries its popup lists.
 
     Text stays text: names and headlines are plain strings that the browser sets as `textContent`;
     the one HTML field, `tip` (the tooltip, which Leaflet and streamlit-folium read as HTML), is
     escaped by `dashboard.markup`.
     """
+    places = drawing.places
     entry_index: dict[int, int] = {}
     for rows in places["listed"]:
         for row in rows:
             entry_index.setdefault(row, len(entry_index))
     multi = len(data.source_colours) > 1
     chosen = data.entries.iloc[list(entry_index)]
-    columns = [chosen["time_label"].astype(str).tolist(), chosen["headline"].fillna("").astype(str).tolist()]
+    columns = [[time_label(t) for t in chosen["time_utc"]], chosen["headline"].fillna("").astype(str).tolist()]
     if multi:
         columns.append(chosen["source"].astype(str).tolist())
     entry_list = [list(item) for item in zip(*columns, strict=True)]
@@ -335,13 +390,17 @@ def layer_payload(data: MapData, places: pd.DataFrame) -> dict:
             "stroke": p.stroke, "r": int(p.radius), "area": int(p.area_m) if p.is_area else 0,
             "entries": [entry_index[r] for r in p.listed], "more": int(p.more),
         })
-    return {"places": place_list, "entries": entry_list, "multi": multi}
+    cell_list = [{"lat": round(float(c.lat), 4), "lon": round(float(c.lon), 4), "places": int(c.places),
+                  "n": int(c.count), "top": c.top, "more": int(c.places) - len(c.top)}
+                 for c in drawing.cells.itertuples(index=False)]
+    return {"places": place_list, "entries": entry_list, "multi": multi, "cells": cell_list,
+            "cellDeg": drawing.cell_deg}
 
 
-def places_layer(data: MapData, places: pd.DataFrame) -> folium.FeatureGroup:
+def places_layer(data: MapData, drawing: Drawing) -> folium.FeatureGroup:
     """The feature group handed to `st_folium(feature_group_to_add=...)`: swapped without a remount."""
     group = folium.FeatureGroup(name="Places")
-    group.add_child(PlaceLayer(layer_payload(data, places)))
+    group.add_child(PlaceLayer(layer_payload(data, drawing)))
     return group
 
 
@@ -379,7 +438,7 @@ def area_summary(places: pd.DataFrame) -> list[tuple[str, int]]:
     return [(str(n), int(c)) for n, c in zip(areas["name"], areas["count"], strict=True)]
 
 
-def legend_html(data: MapData, places: pd.DataFrame) -> str:
+def legend_html(data: MapData, drawing: Drawing) -> str:
     """What the marks mean, each source's colour, and the areas named in the window (as a list too,
     so that nobody reads a country as a spot)."""
     hue = next(iter(data.source_colours.values()), PALETTE[0])
@@ -389,7 +448,11 @@ def legend_html(data: MapData, places: pd.DataFrame) -> str:
     if len(data.source_colours) > 1:
         lines.append(" &nbsp; ".join(H.swatch(colour, data.source_names.get(sid, str(sid)))
                                      for sid, colour in data.source_colours.items()))
-    areas = area_summary(places)
+    areas = area_summary(drawing.places)
+    if drawing.summed_up:
+        lines.append(f"{H.swatch('#5f6b7a')}grey numbered tiles: {drawing.summed_up:,} less named places summed up by "
+                     f"{drawing.cell_deg:g}° grid cell (the {len(drawing.places) - len(areas):,} most named are "
+                     "drawn one by one; narrow the window or filter to see them all).")
     if areas:
         named = ", ".join(f"{H.text(name)} ({count})" for name, count in areas)
         lines.append(f"Areas, drawn as faint circles rather than points: {named}.")

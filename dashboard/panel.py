@@ -12,6 +12,7 @@ import pandas as pd
 
 from dashboard import markup as H
 from dashboard.liveblog import Caption, Entry
+from dashboard.store import parse_alternatives
 
 RUNNERS_UP = 3
 
@@ -149,7 +150,7 @@ def resolution_rows(mentions: pd.DataFrame, runners_up: int = RUNNERS_UP) -> lis
     rows = []
     for m in mentions.sort_values("start", kind="stable").itertuples(index=False):
         others = []
-        for alt in list(m.alternatives or [])[:runners_up]:
+        for alt in parse_alternatives(m.alternatives)[:runners_up]:
             others.append(f"{_place(alt.get('name'), alt.get('country_code'), alt.get('feature_code'))} "
                           f"{_score(alt.get('score'))}".strip())
         rows.append([str(m.mention), _place(m.place_name, m.country_code, m.feature_code),
@@ -166,8 +167,8 @@ def resolution_html(mentions: pd.DataFrame) -> str:
 
 
 def counted(n: int, one: str, many: str) -> str:
-    """"1 entry", "3 entries"."""
-    return f"{n} {one if n == 1 else many}"
+    """"1 entry", "3 entries", "12,000 entries"."""
+    return f"{n:,} {one if n == 1 else many}"
 
 
 def place_option(label: str, count: int) -> str:

@@ -215,3 +215,22 @@ def test_the_table_lists_at_most_the_newest_rows(frames, monkeypatch):
     table = entries_table.table_frame(data, rows)
     newest_first = data.entries.iloc[rows[::-1]]["entry_id"].astype(int).tolist()
     assert table["entry_id"].tolist() == newest_first[:2]
+    # Further pages go on where the last stopped; a page past the end shows the last one.
+    pages = entries_table.page_count(len(rows))
+    assert pages == (len(rows) + 1) // 2
+    listed = [i for page in range(1, pages + 1) for i in entries_table.table_frame(data, rows, page)["entry_id"]]
+    assert listed == newest_first
+    assert entries_table.table_frame(data, rows, pages + 5)["entry_id"].tolist() == newest_first[(pages - 1) * 2:]
+
+
+def test_the_table_pages_through_a_long_window(store_path, monkeypatch):
+    monkeypatch.setattr(entries_table, "MAX_TABLE_ROWS", 2)
+    at = run_app(store_path, monkeypatch)
+    first = table(at)
+    assert len(first) == 2
+    pager = at.number_input(key=entries_table.PAGE_KEY)
+    assert pager.value == 1 and pager.max == entries_table.page_count(len(B.small_blog()) + 1)
+    pager.set_value(2).run()
+    second = table(at)
+    assert len(second) == 2 and not set(second["entry_id"]) & set(first["entry_id"])
+    assert any("Entries 3–4 of the window's" in c.value for c in at.caption)

@@ -113,11 +113,11 @@ def test_areas_are_drawn_as_wide_circles_not_pins(data):
     places = mapview.window_places(data, window(0, 4)).set_index("place_id")
     assert bool(places.at["gn:3", "is_area"]) and places.at["gn:3", "area_m"] > 100_000
     assert places.at["gn:1", "area_m"] == 0
-    payload = mapview.layer_payload(data, places.reset_index())
+    payload = mapview.layer_payload(data, mapview.for_drawing(places.reset_index()))
     by_name = {p["name"]: p for p in payload["places"]}
     assert by_name["Syria"]["area"] == places.at["gn:3", "area_m"] and by_name["Homs"]["area"] == 0
     assert mapview.area_summary(places.reset_index()) == [("Syria", 1)]
-    legend = mapview.legend_html(data, places.reset_index())
+    legend = mapview.legend_html(data, mapview.for_drawing(places.reset_index()))
     assert "Syria (1)" in legend and "Blog 2" in legend
 
 
@@ -138,7 +138,7 @@ def test_layer_is_one_element_with_one_feature_per_place_and_hostile_text_as_dat
     from streamlit_folium import _get_feature_group_string
 
     places = mapview.window_places(data, window(0, 4))
-    group = mapview.places_layer(data, places)
+    group = mapview.places_layer(data, mapview.for_drawing(places))
     assert len(group._children) == 1
     js = _get_feature_group_string(group, mapview.base_map(mapview.map_bounds(data)))
     payload = decode_payload(js)
@@ -238,3 +238,50 @@ def test_vendor_assets_are_copied_once(tmp_path):
     for _, url in assets.map_js() + assets.map_css():
         relative = url.removeprefix("/app/static/")
         assert relative.startswith("vendor/") or (assets.STATIC_DIR / relative).is_file()
+
+
+def crowded_places(points: int, areas: int = 2) -> pd.DataFrame:
+    """`window_places`-shaped rows: `points` cities on a 0.1° grid (biggest first) and a few areas."""
+    rows = [{"place_id": f"p{i}", "label": f"Town {i}", "lat": 30 + (i % 60) * 0.1, "lon": 30 + (i // 60) * 0.1,
+             "is_area": False, "count": points - i} for i in range(points)]
+    rows += [{"place_id": f"a{i}", "label": f"Land {i}", "lat": 35.0, "lon": 40.0, "is_area": True, "count": 1}
+             for i in range(areas)]
+    return pd.DataFrame(rows).sort_values("count", ascending=False, kind="stable", ignore_index=True)
+
+
+def test_few_places_are_all_drawn_one_by_one():
+    places = crowded_places(50)
+    drawing = mapview.for_drawing(places, max_points=50)
+    assert drawing.places.equals(places) and drawing.cells.empty and drawing.summed_up == 0
+
+
+def test_past_the_limit_the_less_named_points_are_summed_up_by_grid_cell():
+    places = crowded_places(3_000)
+    drawing = mapview.for_drawing(places, max_points=1_000, max_cells=40)
+    points = drawing.places[~drawing.places["is_area"]]
+    # The most named points and every area are drawn; nothing is lost or counted twice.
+    assert len(points) == 1_000 and set(points["label"]) == {f"Town {i}" for i in range(1_000)}
+    assert drawing.places["is_area"].sum() == 2
+    assert drawing.summed_up == 2_000 == drawing.cells["places"].sum()
+    assert drawing.cells["count"].sum() == sum(3_000 - i for i in range(1_000, 3_000))
+    assert 0 < len(drawing.cells) <= 40 and drawing.cell_deg in mapview.CELL_SIZES_DEG
+    # A cell's centre lies among its places; its list names the most named first.
+    assert drawing.cells["lat"].between(30, 36).all() and drawing.cells["lon"].between(30, 35).all()
+    for top in drawing.cells["top"]:
+        counts = [n for _, n in top]
+        assert counts == sorted(counts, reverse=True) and len(top) <= mapview.CELL_TOP_PLACES
+
+
+def test_summed_up_places_reach_the_layer_and_the_legend(data):
+    places = mapview.window_places(data, window(0, 4))
+    payload = mapview.layer_payload(data, mapview.for_drawing(places))
+    assert payload["cells"] == []
+    crowded = crowded_places(mapview.MAX_POINT_MARKERS + 500).assign(
+        name=lambda f: f["label"], country_code="SY", feature_code="PPL", area_m=lambda f: f["is_area"] * 90_000,
+        fill="#ffffff",
+        stroke="#b3261e", radius=6, listed=[[] for _ in range(mapview.MAX_POINT_MARKERS + 502)], more=0)
+    payload = mapview.layer_payload(data, mapview.for_drawing(crowded))
+    assert len([p for p in payload["places"] if not p["area"]]) == mapview.MAX_POINT_MARKERS
+    assert sum(c["places"] for c in payload["cells"]) == 500
+    assert all(c["more"] == c["places"] - len(c["top"]) for c in payload["cells"])
+    assert "500 less named places summed up" in mapview.legend_html(data, mapview.for_drawing(crowded))

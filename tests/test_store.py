@@ -25,6 +25,7 @@ from dashboard.store import (
     StoreError,
     entry_rows,
     migrate,
+    parse_alternatives,
     schema_version,
 )
 
@@ -336,7 +337,7 @@ def test_mentions_frame(store):
     damascus = frame[frame["place_id"] == DAMASCUS.place_id].iloc[0]
     assert (damascus["lat"], damascus["lon"], damascus["country_code"]) == (DAMASCUS.latitude,
                                                                             DAMASCUS.longitude, "SY")
-    assert damascus["alternatives"] == [{"place_id": DAMASCUS_MD.place_id, "name": "Damascus",
+    assert parse_alternatives(damascus["alternatives"]) == [{"place_id": DAMASCUS_MD.place_id, "name": "Damascus",
                                          "lat": DAMASCUS_MD.latitude, "lon": DAMASCUS_MD.longitude,
                                          "country_code": "US", "feature_code": "PPL", "score": 0.1}]
     syria = frame[frame["place_id"] == SYRIA.place_id].iloc[0]

@@ -52,6 +52,45 @@
     return root;
   }
 
+  function cellContent(cell) {
+    var root = el("div", "lbm-popup");
+    root.appendChild(el("div", "lbm-popup-title", plural(cell.places, "place", "places") + " around here"));
+    root.appendChild(el("div", "lbm-popup-count", "named " + plural(cell.n, "time", "times") +
+      " in this window; the most named:"));
+    var list = el("ul", "lbm-popup-entries");
+    cell.top.forEach(function (pair) {
+      var item = el("li", "lbm-popup-entry");
+      item.appendChild(el("span", "lbm-popup-headline", pair[0]));
+      item.appendChild(document.createTextNode(" (" + pair[1] + ")"));
+      list.appendChild(item);
+    });
+    root.appendChild(list);
+    if (cell.more > 0) {
+      root.appendChild(el("div", "lbm-popup-more", "and " + plural(cell.more, "other", "others") +
+        ": narrow the window or filter to draw them one by one"));
+    }
+    return root;
+  }
+
+  // Less named places summed up by grid cell (mapview.for_drawing): a grey tile with their number.
+  function cellLayer(cells) {
+    var layer = L.featureGroup();
+    (cells || []).forEach(function (cell) {
+      var label = cell.places > 999 ? Math.round(cell.places / 100) / 10 + "k" : String(cell.places);
+      var tile = el("span", "lbm-cell-tile", label);
+      var marker = L.marker([cell.lat, cell.lon], {
+        icon: L.divIcon({className: "lbm-cell", html: tile, iconSize: [26, 16]}),
+        zIndexOffset: -1000,  // under the places drawn one by one
+        keyboard: true
+      });
+      // Plain text; a click reports it, and it names no place, so the panel's choice stays.
+      marker.bindTooltip(plural(cell.places, "place", "places") + " summed up here", {direction: "top"});
+      marker.bindPopup(function () { return cellContent(cell); }, {maxWidth: 300, minWidth: 180});
+      layer.addLayer(marker);
+    });
+    return layer;
+  }
+
   var clicks = 0;
 
   // streamlit-folium tells the app of a click by the layer's tooltip and the event's position. The
@@ -85,6 +124,7 @@
       spiderfyOnMaxZoom: true,
       iconCreateFunction: clusterIcon
     }).addTo(group);
+    cellLayer(data.cells).addTo(group);
     var selected = null;
 
     function select(node) {
@@ -134,5 +174,6 @@
     return group;
   }
 
-  window.liveblogMap = {placeLayer: placeLayer, popupContent: popupContent, current: null};
+  window.liveblogMap = {placeLayer: placeLayer, popupContent: popupContent, cellContent: cellContent,
+    current: null};
 })();
