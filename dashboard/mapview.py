@@ -51,8 +51,9 @@ CELL_TOP_PLACES = 8
 MAP_MAX_ZOOM = 18
 FIT_MAX_ZOOM = 10
 TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-ATTRIBUTION = ('&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
-               ' | Places: <a href="https://www.geonames.org/">GeoNames</a>'
+# Short enough for one line under a narrow map (a second line covered the scale bar).
+ATTRIBUTION = ('&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+               ' | places <a href="https://www.geonames.org/">GeoNames</a>'
                ' (<a href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>)')
 
 

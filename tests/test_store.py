@@ -372,3 +372,12 @@ def test_sources_frame_and_filters(store):
     assert store.entries([]).empty and store.mentions([]).empty
     assert len(store.entries()) == 7
     assert store.source_id("second") == second.source_id and store.source_id("none") is None
+
+
+def test_parse_alternatives_reads_the_stored_text_and_tolerates_damage():
+    stored = '[{"place_id": "gn:1", "name": "Homs Lake", "score": 0.2}]'
+    assert parse_alternatives(stored) == [{"place_id": "gn:1", "name": "Homs Lake", "score": 0.2}]
+    assert parse_alternatives([{"name": "already parsed"}]) == [{"name": "already parsed"}]
+    assert parse_alternatives(None) == [] and parse_alternatives("[]") == []
+    # A damaged cell (hand-edited store, truncated write) shows no runner-ups rather than failing.
+    assert parse_alternatives('[{"name": ') == [] and parse_alternatives('{"name": "x"}') == []
