@@ -64,6 +64,8 @@ def open_app(browser, url: str):
     page.goto(url)
     frame = B.map_frame(page)
     B.wait_idle(page)
+    # The whole map in view: a marker at the window's edge is scrolled to mid-click otherwise.
+    page.locator(B.MAP_FRAME).evaluate("frame => frame.scrollIntoView({block: 'center'})")
     return page, frame, guard, dialogs
 
 
