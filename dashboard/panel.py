@@ -12,7 +12,6 @@ import pandas as pd
 
 from dashboard import markup as H
 from dashboard.liveblog import Caption, Entry
-from dashboard.store import parse_alternatives
 
 RUNNERS_UP = 3
 
@@ -150,7 +149,7 @@ def resolution_rows(mentions: pd.DataFrame, runners_up: int = RUNNERS_UP) -> lis
     rows = []
     for m in mentions.sort_values("start", kind="stable").itertuples(index=False):
         others = []
-        for alt in parse_alternatives(m.alternatives)[:runners_up]:
+        for alt in list(m.alternatives or [])[:runners_up]:
             others.append(f"{_place(alt.get('name'), alt.get('country_code'), alt.get('feature_code'))} "
                           f"{_score(alt.get('score'))}".strip())
         rows.append([str(m.mention), _place(m.place_name, m.country_code, m.feature_code),

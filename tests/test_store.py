@@ -25,7 +25,6 @@ from dashboard.store import (
     StoreError,
     entry_rows,
     migrate,
-    parse_alternatives,
     schema_version,
 )
 
@@ -297,8 +296,7 @@ def test_source_url_and_title_are_kept_and_updated(store):
 ENTRY_COLUMNS = ["entry_id", "source_id", "source", "time_utc", "time_given", "is_lead", "is_timed",
                  "headline", "body", "captions", "url"]
 MENTION_COLUMNS = ["entry_id", "source_id", "time_utc", "position", "start", "end", "mention", "place_id",
-                   "place_name", "lat", "lon", "country_code", "feature_code", "is_area", "score",
-                   "alternatives"]
+                   "place_name", "lat", "lon", "country_code", "feature_code", "is_area", "score"]
 SOURCE_COLUMNS = ["source_id", "name", "url", "title", "ingested_at", "updated_at", "entries"]
 
 
@@ -337,7 +335,8 @@ def test_mentions_frame(store):
     damascus = frame[frame["place_id"] == DAMASCUS.place_id].iloc[0]
     assert (damascus["lat"], damascus["lon"], damascus["country_code"]) == (DAMASCUS.latitude,
                                                                             DAMASCUS.longitude, "SY")
-    assert parse_alternatives(damascus["alternatives"]) == [{"place_id": DAMASCUS_MD.place_id, "name": "Damascus",
+    runner_ups = store.with_runner_ups(frame[frame["place_id"] == DAMASCUS.place_id])
+    assert runner_ups["alternatives"].iloc[0] == [{"place_id": DAMASCUS_MD.place_id, "name": "Damascus",
                                          "lat": DAMASCUS_MD.latitude, "lon": DAMASCUS_MD.longitude,
                                          "country_code": "US", "feature_code": "PPL", "score": 0.1}]
     syria = frame[frame["place_id"] == SYRIA.place_id].iloc[0]
@@ -374,10 +373,13 @@ def test_sources_frame_and_filters(store):
     assert store.source_id("second") == second.source_id and store.source_id("none") is None
 
 
-def test_parse_alternatives_reads_the_stored_text_and_tolerates_damage():
-    stored = '[{"place_id": "gn:1", "name": "Homs Lake", "score": 0.2}]'
-    assert parse_alternatives(stored) == [{"place_id": "gn:1", "name": "Homs Lake", "score": 0.2}]
-    assert parse_alternatives([{"name": "already parsed"}]) == [{"name": "already parsed"}]
-    assert parse_alternatives(None) == [] and parse_alternatives("[]") == []
-    # A damaged cell (hand-edited store, truncated write) shows no runner-ups rather than failing.
-    assert parse_alternatives('[{"name": ') == [] and parse_alternatives('{"name": "x"}') == []
+def test_runner_ups_are_read_for_the_mentions_shown_and_damage_gives_none(store):
+    write(store, sample_entries())
+    frame = store.mentions()
+    shown = store.with_runner_ups(frame.iloc[[0, len(frame) - 1]])
+    assert list(shown.index) == [0, len(frame) - 1] and shown["alternatives"].map(type).eq(list).all()
+    assert store.with_runner_ups(frame.iloc[0:0])["alternatives"].tolist() == []
+    # A damaged cell (hand-edited store, cut-off write) shows no runner-ups rather than failing.
+    with sqlite3.connect(store.path) as raw:
+        raw.execute("UPDATE mentions SET alternatives_json = '[{\"name\": '")
+    assert store.with_runner_ups(frame)["alternatives"].tolist() == [[]] * len(frame)
