@@ -152,7 +152,12 @@ def area_radius_m(feature_code: str, country_code: str = "") -> int:
 
 def radius_px(count: int) -> int:
     """Marker radius for a place named by `count` entries: grows with the logarithm, capped."""
-    return int(min(MAX_RADIUS_PX, MIN_RADIUS_PX + 4 * math.log2(max(1, count))))
+    return int(radii_px(np.asarray([count]))[0])
+
+
+def radii_px(counts: np.ndarray) -> np.ndarray:
+    """`radius_px` of many counts at once."""
+    return np.minimum(MAX_RADIUS_PX, MIN_RADIUS_PX + 4 * np.log2(np.maximum(1, counts))).astype(np.int64)
 
 
 def mix(colour_a: str, colour_b: str, t: float) -> str:
@@ -163,9 +168,19 @@ def mix(colour_a: str, colour_b: str, t: float) -> str:
     return "#" + "".join(f"{round(x + (y - x) * t):02x}" for x, y in zip(a, b, strict=True))
 
 
+# Recency is shaded in this many steps: more than the eye tells apart, and few enough that a window
+# of thousands of places reuses a handful of colours instead of mixing one for each place.
+RECENCY_STEPS = 50
+
+
 def recency_fill(hue: str, recency: float) -> str:
     """Fill for a place whose latest entry is `recency` (0 oldest .. 1 newest) through the window."""
-    return mix("#ffffff", hue, 0.2 + 0.8 * recency)
+    return _shade(hue, round(min(1.0, max(0.0, float(recency))) * RECENCY_STEPS))
+
+
+@lru_cache(maxsize=1024)
+def _shade(hue: str, step: int) -> str:
+    return mix("#ffffff", hue, 0.2 + 0.8 * step / RECENCY_STEPS)
 
 
 def unique_labels(names: Sequence[str], country_codes: Sequence[str]) -> list[str]:
@@ -228,7 +243,7 @@ def window_places(data: MapData, window: Window, popup_entries: int = POPUP_ENTR
         "feature_code": p["feature_code"].to_numpy(), "count": counts, "latest": latest,
         "source_id": latest_source, "recency": recency,
         "fill": [recency_fill(h, r) for h, r in zip(hues, recency, strict=True)],
-        "stroke": hues, "radius": [radius_px(int(n)) for n in counts],
+        "stroke": hues, "radius": radii_px(counts),
         "listed": [listed_by_code[int(c)] for c in codes],
         "more": np.maximum(counts - popup_entries, 0),
     })
