@@ -220,6 +220,21 @@ def map_frame(page, timeout: float = 60_000):
     raise TimeoutError("the map did not appear")
 
 
+def open_app(browser, url: str, height: int = 1000):
+    """A page on the app, its request guard and dialog log, once the map shows its places."""
+    page = browser.new_page(viewport={"width": 1400, "height": height})
+    guard = LoopbackGuard()
+    dialogs: list[str] = []
+    page.route("**/*", guard)
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(url)
+    frame = map_frame(page)
+    wait_idle(page)
+    # The whole map in view: a marker at the window's edge is scrolled to mid-click otherwise.
+    page.locator(MAP_FRAME).evaluate("frame => frame.scrollIntoView({block: 'center'})")
+    return page, frame, guard, dialogs
+
+
 def map_view(frame) -> tuple[int, float, float]:
     """The Leaflet map's zoom and centre, read from the map object itself."""
     zoom, lat, lng = frame.evaluate(

@@ -54,21 +54,6 @@ def server(store) -> Iterator[str]:
         yield url
 
 
-def open_app(browser, url: str):
-    """A page on the app, its request guard and dialog log, once the map shows its places."""
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    guard = B.LoopbackGuard()
-    dialogs: list[str] = []
-    page.route("**/*", guard)
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    page.goto(url)
-    frame = B.map_frame(page)
-    B.wait_idle(page)
-    # The whole map in view: a marker at the window's edge is scrolled to mid-click otherwise.
-    page.locator(B.MAP_FRAME).evaluate("frame => frame.scrollIntoView({block: 'center'})")
-    return page, frame, guard, dialogs
-
-
 def expected_places(data: mapview.MapData, window) -> dict[str, int]:
     places = mapview.window_places(data, window)
     return dict(zip(places["label"], places["count"].astype(int), strict=True))
@@ -104,7 +89,7 @@ def visible_marker(page, frame_locator, exclude: str):
 
 
 def test_scrub_the_timeline_then_click_a_marker(server, store, browser):
-    page, frame, guard, dialogs = open_app(browser, server)
+    page, frame, guard, dialogs = B.open_app(browser, server)
     with B.screenshot_on_failure(page, "scrub-and-click"):
         data, times = store["data"], store["times"]
         start = expected_places(data, (times[0], times[-1]))
@@ -165,7 +150,7 @@ def test_scrub_the_timeline_then_click_a_marker(server, store, browser):
 
 
 def test_hostile_entry_shows_as_text_and_runs_nothing(server, browser):
-    page, frame, guard, dialogs = open_app(browser, server)
+    page, frame, guard, dialogs = B.open_app(browser, server)
     with B.screenshot_on_failure(page, "hostile"):
         latest = page.locator("ol.lbm-latest").inner_text()
         assert B.HOSTILE_HEADLINE in latest

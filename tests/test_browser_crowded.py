@@ -52,41 +52,27 @@ def server(tmp_path_factory) -> Iterator[str]:
         yield url
 
 
-def test_a_crowded_window_sums_up_the_less_named_places_by_grid_cell(server, chromium_path):
-    from playwright.sync_api import sync_playwright
+def test_a_crowded_window_sums_up_the_less_named_places_by_grid_cell(server, browser):
+    page, frame, guard, _ = B.open_app(browser, server, height=1100)
+    with B.screenshot_on_failure(page, "crowded"):
+        # The most named places are drawn one by one; the others are in the tiles' counts.
+        drawn = B.layer_places(frame)
+        assert len(drawn) == mapview.MAX_POINT_MARKERS
+        assert all(drawn[f"Gridtown {i:04d}"] == 2 for i in range(100))
+        counts = frame.evaluate("() => Array.from(document.querySelectorAll('.lbm-cell-tile'), t => t.textContent)")
+        assert counts and sum(int(c) for c in counts) == PLACES - mapview.MAX_POINT_MARKERS
+        assert "300 less named places summed up" in page.inner_text("body")
 
-    with sync_playwright() as playwright:
-        browser = B.launch(playwright, chromium_path)
-        page = browser.new_page(viewport={"width": 1400, "height": 1100})
-        guard = B.LoopbackGuard()
-        page.route("**/*", guard)
-        try:
-            with B.screenshot_on_failure(page, "crowded"):
-                page.goto(server)
-                frame = B.map_frame(page)
-                B.wait_idle(page)
-                # The most named places are drawn one by one; the others are in the tiles' counts.
-                drawn = B.layer_places(frame)
-                assert len(drawn) == mapview.MAX_POINT_MARKERS
-                assert all(drawn[f"Gridtown {i:04d}"] == 2 for i in range(100))
-                counts = frame.evaluate("() => Array.from(document.querySelectorAll('.lbm-cell-tile'),"
-                                        " t => t.textContent)")
-                assert counts and sum(int(c) for c in counts) == PLACES - mapview.MAX_POINT_MARKERS
-                assert "300 less named places summed up" in page.inner_text("body")
+        # A tile's popup lists its places, as text; the panel's choice of place stays empty.
+        frame.locator(".lbm-cell").first.click()
+        popup = frame.locator(".leaflet-popup-content")
+        popup.wait_for(timeout=10_000)
+        assert "around here" in popup.inner_text() and "Gridtown" in popup.inner_text()
+        B.wait_idle(page)
+        assert "The latest entries in the window" in page.inner_text("body")  # no place chosen
 
-                # A tile's popup lists its places, as text; the panel's choice of place stays empty.
-                frame.locator(".lbm-cell").first.click()
-                popup = frame.locator(".leaflet-popup-content")
-                popup.wait_for(timeout=10_000)
-                assert "places around here" in popup.inner_text() or "place around here" in popup.inner_text()
-                assert "Gridtown" in popup.inner_text()
-                B.wait_idle(page)
-                assert "The latest entries in the window" in page.inner_text("body")  # no place chosen
-
-                # The entries table pages: the window holds more entries than a page.
-                pages = entries_table.page_count(PLACES + 100)
-                assert pages > 1
-                assert f"page 1 of {pages}" in page.inner_text("body")
-                assert guard.outside == [], f"requests left loopback: {guard.outside}"
-        finally:
-            browser.close()
+        # The entries table pages: the window holds more entries than a page.
+        pages = entries_table.page_count(PLACES + 100)
+        assert pages > 1
+        assert f"page 1 of {pages}" in page.inner_text("body")
+        assert guard.outside == [], f"requests left loopback: {guard.outside}"
