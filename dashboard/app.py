@@ -127,7 +127,8 @@ def load_filtered(path: str, stamp: tuple, source_ids: tuple[int, ...], chosen: 
     data, _, _, _ = load_map_data(path, stamp, source_ids)
     if not chosen.active:
         return data
-    entries, mentions = filters.apply(data.entries, data.mentions, chosen)
+    matches = open_store(path).search(chosen.keyword, source_ids) if chosen.keyword else None
+    entries, mentions = filters.apply(data.entries, data.mentions, chosen, matches)
     return mapview.prepare(entries, mentions, source_ids, data.source_names)
 
 

@@ -4,8 +4,9 @@ They combine with each other and with the time window (the window is applied aft
 map's own slicing). The source filter is the blog picker: the app loads only the chosen sources.
 
 Two kinds of filter:
-- on entries: the keyword (every word given must appear in the headline, body or a caption,
-  case-insensitively);
+- on entries: the keyword (every word given must appear in the headline, body or a caption, as a
+  word or the start of one, ignoring case and accents), looked up in the store's word index
+  (`EventStore.search`), one query at any size of store;
 - on places: the place, the country and the minimum score keep the mentions that pass; an entry
   stays only while one of its places does.
 The map, the entries table and the downloads are all built from what `apply` returns.
@@ -14,7 +15,7 @@ The map, the entries table and the downloads are all built from what `apply` ret
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -51,13 +52,6 @@ class Filters:
         return bool(self.place or self.country or self.min_score > 0)
 
 
-def entry_text(entries: pd.DataFrame) -> pd.Series:
-    """Each entry's searchable text: headline, body and caption texts, lower-cased."""
-    captions = entries["captions"].map(lambda cs: "\n".join(str(c.get("text", "")) for c in (cs or [])))
-    return (entries["headline"].fillna("").astype(str) + "\n" + entries["body"].fillna("").astype(str)
-            + "\n" + captions.astype(str)).str.casefold()
-
-
 def keep_mentions(mentions: pd.DataFrame, filters: Filters) -> pd.Series:
     """Which mentions pass the place filters (a boolean Series over `mentions`)."""
     keep = pd.Series(True, index=mentions.index)
@@ -70,15 +64,17 @@ def keep_mentions(mentions: pd.DataFrame, filters: Filters) -> pd.Series:
     return keep
 
 
-def apply(entries: pd.DataFrame, mentions: pd.DataFrame, filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The entries and mentions that pass the filters (order kept)."""
+def apply(entries: pd.DataFrame, mentions: pd.DataFrame, filters: Filters,
+          keyword_matches: Collection[int] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The entries and mentions that pass the filters (order kept). The keyword is looked up in the
+    store's word index: `keyword_matches` is what `EventStore.search(filters.keyword)` found."""
     if not filters.active:
         return entries, mentions
     keep_entries = pd.Series(True, index=entries.index)
     if filters.keyword:
-        text = entry_text(entries)
-        for word in filters.keyword.casefold().split():
-            keep_entries &= text.str.contains(word, regex=False)
+        if keyword_matches is None:
+            raise ValueError("a keyword filter needs the entries the store's search found")
+        keep_entries &= entries["entry_id"].isin(keyword_matches)
     mentions = mentions[mentions["entry_id"].isin(entries.loc[keep_entries, "entry_id"])]
     if filters.on_places:
         mentions = mentions[keep_mentions(mentions, filters)]
@@ -109,7 +105,8 @@ def filter_widgets(places: Mapping[str, str], countries: Mapping[str, str]) -> F
 
     st.sidebar.header("Filters")
     keyword = st.sidebar.text_input("Keyword", key=KEYWORD_KEY, max_chars=MAX_KEYWORD_CHARS,
-                                    help="Entries whose headline, text or captions hold every word given.")
+                                    help="Entries whose headline, text or captions hold every word given, as a word or "
+                                         "the start of one, ignoring case and accents (tartus finds Ţarţūs).")
     if st.session_state.get(PLACE_KEY) is not None and st.session_state[PLACE_KEY] not in places:
         st.session_state[PLACE_KEY] = None  # a place no longer named (only then: a write resets the widget)
     place = st.sidebar.selectbox("Place named", options=list(places), key=PLACE_KEY,

@@ -21,6 +21,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -35,7 +36,7 @@ from dashboard.liveblog import Entry
 from dashboard.settings import default_db_path
 from gazetteer.places import Mention, Place
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _TABLES = ("sources", "entries", "places", "mentions", "corrections")
 
 
@@ -136,7 +137,57 @@ def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
     conn.execute(_SCHEMA_2)
 
 
-_MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migrate_0_to_1, _migrate_1_to_2)
+# -- version 3: word search over the entries (issue 14) -----------------------------------------------
+# A full-text index (SQLite's FTS5) of each entry's headline, body and caption texts, kept in step
+# with `entries` by triggers, so that a keyword filter is one query at any size of store. Contentless:
+# it holds the words, not a second copy of the text. Case and accents are folded ("tartus" finds
+# "Ţarţūs").
+def _caption_text(row: str) -> str:
+    """SQL for the caption texts of `row` (new or old): the "text" of each caption, credits aside."""
+    return (f"(SELECT coalesce(group_concat(json_extract(value, '$.text'), ' '), '') FROM json_each("
+            f"CASE WHEN json_valid({row}.captions_json) THEN {row}.captions_json ELSE '[]' END))")
+
+
+def _words_row(row: str) -> str:
+    return f"{row}.entry_id, {row}.headline, {row}.body, {_caption_text(row)}"
+
+
+_SCHEMA_3 = (
+    "CREATE VIRTUAL TABLE entry_words USING fts5(headline, body, captions, content='',"
+    " tokenize='unicode61 remove_diacritics 2')",
+    f"INSERT INTO entry_words (rowid, headline, body, captions) SELECT {_words_row('entries')} FROM entries",
+    "CREATE TRIGGER entry_words_insert AFTER INSERT ON entries BEGIN"
+    f" INSERT INTO entry_words (rowid, headline, body, captions) VALUES ({_words_row('new')}); END",
+    # A contentless index forgets a row when told the words it had.
+    "CREATE TRIGGER entry_words_delete AFTER DELETE ON entries BEGIN"
+    f" INSERT INTO entry_words (entry_words, rowid, headline, body, captions) VALUES ('delete', {_words_row('old')});"
+    " END",
+    "CREATE TRIGGER entry_words_update AFTER UPDATE OF headline, body, captions_json ON entries BEGIN"
+    f" INSERT INTO entry_words (entry_words, rowid, headline, body, captions) VALUES ('delete', {_words_row('old')});"
+    f" INSERT INTO entry_words (rowid, headline, body, captions) VALUES ({_words_row('new')}); END",
+)
+
+
+def _migrate_2_to_3(conn: sqlite3.Connection) -> None:
+    try:
+        for statement in _SCHEMA_3:
+            conn.execute(statement)
+    except sqlite3.OperationalError as exc:
+        if "fts5" in str(exc).lower():
+            raise StoreError(f"this Python's SQLite has no full-text search (FTS5), which the store needs: "
+                             f"{exc}") from exc
+        raise
+
+
+def words_query(words: str) -> str | None:
+    """An FTS5 query for "every word given": each word a quoted phrase (so that no character is
+    query syntax), matching as a word or the start of one; None when no word has a letter or digit."""
+    phrases = ['"' + word.replace('"', '""') + '"*' for word in words.split() if re.search(r"\w", word)]
+    return " AND ".join(phrases) or None
+
+
+_MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migrate_0_to_1, _migrate_1_to_2,
+                                                                  _migrate_2_to_3)
 assert len(_MIGRATIONS) == SCHEMA_VERSION
 
 
@@ -633,6 +684,20 @@ class EventStore:
                               "start": "int64", "end": "int64", "lat": "float64", "lon": "float64",
                               "score": "float64"})
         return frame.sort_values(["time_utc", "entry_id", "position"], kind="stable", ignore_index=True)
+
+    def search(self, words: str, source_ids: Sequence[int] | None = None) -> list[int]:
+        """The ids of the entries whose headline, body or captions hold every one of `words`, as a
+        word or the start of one ("fuel" finds "fuels"), ignoring case and accents, oldest first."""
+        query = words_query(words)
+        if query is None:
+            return []
+        where, params = self._source_filter(source_ids, "source_id")
+        # The index is asked once, in a subquery: joined, SQLite would ask it again for every entry.
+        rows = self._query(
+            f"SELECT entry_id FROM entries{where}{' AND' if where else ' WHERE'} entry_id IN"
+            " (SELECT rowid FROM entry_words WHERE entry_words MATCH ?) ORDER BY time_utc, entry_id",
+            [*params, query])
+        return [entry_id for (entry_id,) in rows]
 
     def with_runner_ups(self, mentions: pd.DataFrame) -> pd.DataFrame:
         """`mentions` (rows of `mentions()`, corrected or not) with an `alternatives` column: each

@@ -51,9 +51,10 @@ def open_page(browser, url: str):
 
 def expected_places(db: Path, filters: Filters | None = None) -> dict[str, int]:
     """The places the map should show over the whole span: the store's, corrected and filtered."""
+    filters = filters or Filters()
     with EventStore(db) as store:
         mentions = corrections.apply(store.mentions(), store.corrections())
-        data = mapview.prepare(*apply(store.entries(), mentions, filters or Filters()))
+        data = mapview.prepare(*apply(store.entries(), mentions, filters, store.search(filters.keyword)))
     window = (data.entries["time_utc"].min(), data.entries["time_utc"].max())
     places = mapview.window_places(data, window)
     return dict(zip(places["label"], places["count"].astype(int), strict=True))

@@ -12,6 +12,7 @@ import html
 import io
 import json
 import re
+import sqlite3
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -19,6 +20,7 @@ import browser_support as B
 import pandas as pd
 import pytest
 from app_support import run_app
+from store_support import undo_word_index
 from streamlit.testing.v1 import AppTest
 
 from dashboard import entries_table, export, mapview
@@ -60,18 +62,46 @@ def test_no_filter_keeps_everything(frames):
     assert not Filters(keyword="  ").active
 
 
-def test_keyword_reads_headline_body_and_captions_ignoring_case(frames):
-    entries, mentions = frames
-    kept, kept_mentions = apply(entries, mentions, Filters(keyword="HOMS"))
+def keyword(store_path, frames, words: str, **others) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`apply` with a keyword, looked up in the store as the app does."""
+    chosen = Filters(keyword=words, **others)
+    with EventStore(store_path) as store:
+        return apply(*frames, chosen, store.search(chosen.keyword))
+
+
+def test_keyword_reads_headline_body_and_captions_ignoring_case_and_accents(store_path, frames):
+    kept, kept_mentions = keyword(store_path, frames, "HOMS")
     assert headlines(kept) == ["Road to Homs open again", "Quiet morning in Homs"]
     # Every place of a kept entry stays (the keyword filters entries, not places).
     assert set(kept_mentions["place_id"]) == {DAMASCUS, HOMS, SYRIA}
-    assert headlines(apply(entries, mentions, Filters(keyword="keyword-IN-caption"))[0]) == ["Flights to Beirut"]
-    # Every word must appear, in any order.
-    assert headlines(apply(entries, mentions, Filters(keyword="calm  markets"))[0]) == ["Quiet morning in Homs"]
-    assert apply(entries, mentions, Filters(keyword="homs tartus"))[0].empty
-    # Markup or regex characters are words like any other.
-    assert apply(entries, mentions, Filters(keyword="<script>.*"))[0].empty
+    assert headlines(keyword(store_path, frames, "keyword-IN-caption")[0]) == ["Flights to Beirut"]
+    # Every word must appear, in any order; a word also finds the words it starts.
+    assert headlines(keyword(store_path, frames, "calm  markets")[0]) == ["Quiet morning in Homs"]
+    assert headlines(keyword(store_path, frames, "calm  mark")[0]) == ["Quiet morning in Homs"]
+    assert keyword(store_path, frames, "homs tartus")[0].empty
+    assert headlines(keyword(store_path, frames, "ȚARȚŪS")[0]) == ["Ships leave Tartus"]
+    # Markup, regex and search-syntax characters are text like any other.
+    for words in ("<script>.*", 'homs" OR "tartus', "NEAR(homs tartus)", "*", "!!!"):
+        assert keyword(store_path, frames, words)[0].empty, words
+
+
+def test_a_keyword_filter_without_the_stores_answer_is_refused(frames):
+    with pytest.raises(ValueError, match="search"):
+        apply(*frames, Filters(keyword="homs"))
+
+
+def test_the_word_index_follows_edits_and_deletions(tmp_path):
+    db = tmp_path / "events.db"
+    with EventStore(db) as store:
+        B.write_blog(store, "blog", B.small_blog())
+        assert len(store.search("bakeries")) == 1
+        # A newer version of the blog rewrites that entry: the old words go, the new ones come.
+        changed = [B.entry(e.time_utc.isoformat(), e.headline.replace("Bakeries", "Markets"), e.body, e.captions)
+                   for e in B.small_blog()]
+        B.write_blog(store, "blog", changed)
+        assert store.search("bakeries") == [] and len(store.search("markets damascus")) == 1
+        store._conn.execute("DELETE FROM sources")  # cascades to the entries
+        assert store.search("markets") == []
 
 
 def test_place_country_and_score_filter_places(frames):
@@ -87,9 +117,8 @@ def test_place_country_and_score_filter_places(frames):
     assert apply(entries, mentions, Filters(min_score=0.95))[0].empty
 
 
-def test_filters_combine(frames):
-    entries, mentions = frames
-    kept, kept_mentions = apply(entries, mentions, Filters(keyword="damascus", country="SY", place=HOMS))
+def test_filters_combine(store_path, frames):
+    kept, kept_mentions = keyword(store_path, frames, "damascus", country="SY", place=HOMS)
     assert headlines(kept) == ["Road to Homs open again"] and set(kept_mentions["place_id"]) == {HOMS}
 
 
@@ -112,7 +141,7 @@ def test_options_name_places_and_countries(frames):
 
 def test_table_and_downloads_show_the_window(frames, store_path):
     entries, mentions = frames
-    data = mapview.prepare(*apply(entries, mentions, Filters(keyword="homs")))
+    data = mapview.prepare(*keyword(store_path, (entries, mentions), "homs"))
     window = (pd.Timestamp("2024-12-13T09:00Z"), pd.Timestamp("2024-12-13T11:00Z"))
     rows = mapview.window_entry_rows(data, window)
     table = entries_table.table_frame(data, rows)
@@ -234,3 +263,16 @@ def test_the_table_pages_through_a_long_window(store_path, monkeypatch):
     second = table(at)
     assert len(second) == 2 and not set(second["entry_id"]) & set(first["entry_id"])
     assert any("Entries 3–4 of the window's" in c.value for c in at.caption)
+
+
+def test_a_store_from_before_the_word_index_gets_one_when_opened(tmp_path):
+    db = tmp_path / "events.db"
+    with EventStore(db) as store:
+        B.write_blog(store, "blog", B.small_blog())
+    # Back to schema version 2, as a store written before the index was.
+    with sqlite3.connect(db) as raw:
+        undo_word_index(raw)
+        raw.execute("PRAGMA user_version = 2")
+    with EventStore(db) as store:
+        assert store.schema_version == 3
+        assert len(store.search("tartus")) == 1 and len(store.search("homs")) == 2
