@@ -8,6 +8,7 @@ lives in dashboard.mapview, dashboard.timeline and dashboard.panel; this script 
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -181,7 +182,13 @@ place_choices, country_choices = load_filter_options(str(db_path), stamp, tuple(
 if link is not None:
     viewstate.seed_filters(st.session_state, link, list(place_choices), list(country_choices), notices)
 chosen_filters = filters.filter_widgets(place_choices, country_choices)
-all_data, data = data, load_filtered(str(db_path), stamp, tuple(chosen), chosen_filters)
+try:
+    all_data, data = data, load_filtered(str(db_path), stamp, tuple(chosen), chosen_filters)
+except StoreError as exc:  # the keyword search failed: say so, and show the rest of the filters
+    notice_box.error("The keyword search failed, so the map leaves the keyword out.")
+    notice_box.code(str(exc), language=None)  # verbatim: the message quotes the keyword
+    chosen_filters = dataclasses.replace(chosen_filters, keyword="")
+    all_data, data = data, load_filtered(str(db_path), stamp, tuple(chosen), chosen_filters)
 
 # -- slider ---------------------------------------------------------------------------------------
 window_key = f"window-{'-'.join(map(str, chosen))}-{len(times)}"

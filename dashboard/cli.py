@@ -84,7 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Example: python -m dashboard serve --port 8600 -- --server.headless true")
     serve.add_argument("--address", default="127.0.0.1",
                        help="the address to listen on (default: 127.0.0.1, this machine only)")
-    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 8501),
+    # A string default is converted only when `serve` is used: a bad $PORT is then a usage error.
+    serve.add_argument("--port", type=int, default=os.environ.get("PORT") or "8501",
                        help="the port (default: $PORT, else 8501)")
     serve.add_argument("--db", type=Path, metavar="PATH", help=db_help)
     serve.add_argument("streamlit_options", nargs="*", metavar="-- OPTION",
@@ -187,6 +188,10 @@ def cmd_info(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 def cmd_serve(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from dashboard.serve import serve
 
+    if args.streamlit_options and not args.streamlit_options[0].startswith("--"):
+        _error(f"unexpected argument {args.streamlit_options[0]!r}: Streamlit's options go after --, "
+               "as in: python -m dashboard serve -- --server.headless true", stderr)
+        return 2
     if args.db is not None:
         os.environ["DASHBOARD_DB"] = str(args.db.resolve())  # how the app's script learns it
     return serve(args.address, args.port, args.streamlit_options)

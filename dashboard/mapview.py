@@ -465,7 +465,7 @@ def legend_html(data: MapData, drawing: Drawing) -> str:
         lines.append(" &nbsp; ".join(H.swatch(colour, data.source_names.get(sid, str(sid)))
                                      for sid, colour in data.source_colours.items()))
     areas = area_summary(drawing.places)
-    if drawing.summed_up:
+    if drawing.summed_up:  # #5f6b7a: the grey of .lbm-cell-tile in static/places.css
         lines.append(f"{H.swatch('#5f6b7a')}grey numbered tiles: {drawing.summed_up:,} less named places summed up by "
                      f"{drawing.cell_deg:g}° grid cell (the {len(drawing.places) - len(areas):,} most named are "
                      "drawn one by one; narrow the window or filter to see them all).")

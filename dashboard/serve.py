@@ -44,9 +44,14 @@ def streamlit_args(address: str, port: int, extra: Sequence[str] = ()) -> list[s
 def serve(address: str, port: int, extra: Sequence[str] = ()) -> int:
     """Preload, then run Streamlit's own command line in this process until the server stops."""
     preload()
+    import click
     from streamlit.web import cli as streamlit_cli
 
     # Click's entry point; standalone_mode=False returns instead of exiting, so our caller decides.
-    result = streamlit_cli.main(args=streamlit_args(address, port, extra), prog_name="streamlit",
-                                standalone_mode=False)
+    try:
+        result = streamlit_cli.main(args=streamlit_args(address, port, extra), prog_name="streamlit",
+                                    standalone_mode=False)
+    except click.ClickException as exc:  # a Streamlit option it does not know: a usage error
+        exc.show()
+        return exc.exit_code
     return result if isinstance(result, int) else 0

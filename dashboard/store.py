@@ -144,8 +144,10 @@ def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
 # "Ţarţūs").
 def _caption_text(row: str) -> str:
     """SQL for the caption texts of `row` (new or old): the "text" of each caption, credits aside."""
+    # Only objects: json_extract on a bare string item would raise, and with it the whole write.
     return (f"(SELECT coalesce(group_concat(json_extract(value, '$.text'), ' '), '') FROM json_each("
-            f"CASE WHEN json_valid({row}.captions_json) THEN {row}.captions_json ELSE '[]' END))")
+            f"CASE WHEN json_valid({row}.captions_json) THEN {row}.captions_json ELSE '[]' END)"
+            " WHERE type = 'object')")
 
 
 def _words_row(row: str) -> str:
@@ -182,6 +184,8 @@ def _migrate_2_to_3(conn: sqlite3.Connection) -> None:
 def words_query(words: str) -> str | None:
     """An FTS5 query for "every word given": each word a quoted phrase (so that no character is
     query syntax), matching as a word or the start of one; None when no word has a letter or digit."""
+    # Control characters become spaces: FTS5 stops reading a query at a NUL.
+    words = re.sub(r"[\x00-\x1f\x7f]", " ", words)
     phrases = ['"' + word.replace('"', '""') + '"*' for word in words.split() if re.search(r"\w", word)]
     return " AND ".join(phrases) or None
 
@@ -438,7 +442,7 @@ def _utc_series(values: Sequence[str] | pd.Series) -> pd.Series:
     codes, distinct = pd.factorize(pd.Series(values, dtype=object))
     parsed = pd.to_datetime(pd.Series(distinct, dtype=object), utc=True, format="ISO8601")
     times = parsed.astype("datetime64[ns, UTC]").array.take(codes, allow_fill=True)
-    return pd.Series(times, dtype="datetime64[ns, UTC]")
+    return pd.Series(times, index=getattr(values, "index", None), dtype="datetime64[ns, UTC]")
 
 
 class EventStore:
@@ -693,10 +697,13 @@ class EventStore:
             return []
         where, params = self._source_filter(source_ids, "source_id")
         # The index is asked once, in a subquery: joined, SQLite would ask it again for every entry.
-        rows = self._query(
-            f"SELECT entry_id FROM entries{where}{' AND' if where else ' WHERE'} entry_id IN"
-            " (SELECT rowid FROM entry_words WHERE entry_words MATCH ?) ORDER BY time_utc, entry_id",
-            [*params, query])
+        try:
+            rows = self._query(
+                f"SELECT entry_id FROM entries{where}{' AND' if where else ' WHERE'} entry_id IN"
+                " (SELECT rowid FROM entry_words WHERE entry_words MATCH ?) ORDER BY time_utc, entry_id",
+                [*params, query])
+        except sqlite3.Error as exc:
+            raise StoreError(f"the word search for {words!r} failed: {exc}") from exc
         return [entry_id for (entry_id,) in rows]
 
     def with_runner_ups(self, mentions: pd.DataFrame) -> pd.DataFrame:
