@@ -40,11 +40,18 @@ def page_count(rows: int) -> int:
     return max(1, -(-rows // MAX_TABLE_ROWS))
 
 
+def page_span(rows: int, page: int) -> tuple[int, int]:
+    """[first, end) of page `page` (from 1; a page past either end is the nearest page) among `rows`
+    entries listed newest first."""
+    first = (min(max(1, page), page_count(rows)) - 1) * MAX_TABLE_ROWS
+    return first, min(first + MAX_TABLE_ROWS, rows)
+
+
 def table_frame(data: mapview.MapData, rows: Sequence[int], page: int = 1) -> pd.DataFrame:
-    """The table for rows of `data.entries`, newest first, page `page` (from 1; MAX_TABLE_ROWS a
-    page): entry_id, time, headline, places, source."""
-    first = (min(max(1, page), page_count(len(rows))) - 1) * MAX_TABLE_ROWS
-    chosen = data.entries.iloc[list(rows)[::-1][first:first + MAX_TABLE_ROWS]]
+    """The table for rows of `data.entries`, newest first, page `page` (`page_span`): entry_id, time,
+    headline, places, source."""
+    first, end = page_span(len(rows), page)
+    chosen = data.entries.iloc[list(rows)[::-1][first:end]]
     named = panel.places_named([int(i) for i in chosen["entry_id"]], data.mentions)
     return pd.DataFrame({
         "entry_id": chosen["entry_id"].astype(int).to_numpy(),
@@ -132,8 +139,8 @@ def show_table(data: mapview.MapData, rows: Sequence[int]) -> int | None:
         label, pager = st.columns([4, 1], vertical_alignment="center")
         page = int(pager.number_input("Page", min_value=1, max_value=pages, step=1, key=PAGE_KEY,
                                       help=f"{MAX_TABLE_ROWS} entries a page, newest first."))
-        first = (page - 1) * MAX_TABLE_ROWS
-        label.caption(f"Entries {first + 1:,}–{min(first + MAX_TABLE_ROWS, len(rows)):,} of the window's "
+        first, end = page_span(len(rows), page)
+        label.caption(f"Entries {first + 1:,}–{end:,} of the window's "
                       f"{len(rows):,}, newest first (page {page:,} of {pages:,}).")
     frame = table_frame(data, rows, page)
     # Keyed by what is listed: when the window or the filters change, the old selection (a row

@@ -150,13 +150,8 @@ def area_radius_m(feature_code: str, country_code: str = "") -> int:
 # --------------------------------------------------------------------------------------------------
 
 
-def radius_px(count: int) -> int:
-    """Marker radius for a place named by `count` entries: grows with the logarithm, capped."""
-    return int(radii_px(np.asarray([count]))[0])
-
-
 def radii_px(counts: np.ndarray) -> np.ndarray:
-    """`radius_px` of many counts at once."""
+    """Marker radii for places named by `counts` entries: they grow with the logarithm, capped."""
     return np.minimum(MAX_RADIUS_PX, MIN_RADIUS_PX + 4 * np.log2(np.maximum(1, counts))).astype(np.int64)
 
 

@@ -515,9 +515,7 @@ class EventStore:
             cursor = self._conn.execute(sql, params)
             while rows := cursor.fetchmany(chunk_rows):
                 chunks.append(pd.DataFrame(rows, columns=list(columns)))
-        if not chunks:
-            return pd.DataFrame(columns=list(columns))
-        return pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
+        return pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame(columns=list(columns))
 
     # -- writing -----------------------------------------------------------------------------------
 

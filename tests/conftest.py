@@ -1,4 +1,5 @@
-"""Shared fixtures: the shared material beside the project, and Chromium for browser tests."""
+"""Shared fixtures: the shared material beside the project, a store holding a small blog of our own,
+and Chromium for browser tests."""
 
 from __future__ import annotations
 
@@ -18,6 +19,19 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is not beside the project")
     return SHARED
+
+
+@pytest.fixture
+def small_blog_db(tmp_path) -> Path:
+    """A store file holding browser_support.small_blog() as "small-blog" (four entries of our own)."""
+    from browser_support import small_blog, write_blog
+
+    from dashboard.store import EventStore
+
+    db = tmp_path / "events.db"
+    with EventStore(db) as store:
+        write_blog(store, "small-blog", small_blog())
+    return db
 
 
 def find_chromium() -> str | None:

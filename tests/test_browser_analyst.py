@@ -26,11 +26,8 @@ PWNED = "() => typeof window.__pwned === 'undefined'"
 
 
 @pytest.fixture
-def db(tmp_path) -> Path:
-    path = tmp_path / "events.db"
-    with EventStore(path) as store:
-        B.write_blog(store, "small-blog", B.small_blog())
-    return path
+def db(small_blog_db) -> Path:
+    return small_blog_db
 
 
 @pytest.fixture

@@ -132,10 +132,8 @@ def test_candidates_are_runner_ups_then_the_search():
 
 # -- through the app --------------------------------------------------------------------------------
 
-def test_app_corrects_a_place_from_the_panel(tmp_path, monkeypatch):
-    db = tmp_path / "events.db"
-    with EventStore(db) as filled:
-        B.write_blog(filled, "small-blog", B.small_blog())
+def test_app_corrects_a_place_from_the_panel(small_blog_db, monkeypatch):
+    db = small_blog_db
     at = run_app(db, monkeypatch)
     tartus = B.PLACES["Tartus"].place_id
     at.selectbox(key="place").select(tartus).run()

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import browser_support as B
 from app_support import run_app
 
-from dashboard.store import EventStore
 
-
-def test_app_page_renders_on_a_filled_store(tmp_path, monkeypatch):
-    db = tmp_path / "events.db"
-    with EventStore(db) as store:
-        B.write_blog(store, "small-blog", B.small_blog())
-    at = run_app(db, monkeypatch)
+def test_app_page_renders_on_a_filled_store(small_blog_db, monkeypatch):
+    at = run_app(small_blog_db, monkeypatch)
     assert not at.exception
     assert at.title[0].value == "Live-blog map"
     assert at.select_slider[0].label == "Time window"

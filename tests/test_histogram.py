@@ -3,14 +3,12 @@ the chart in the app (AppTest), following the slider."""
 
 from __future__ import annotations
 
-import browser_support as B
 import pandas as pd
 import pyarrow as pa
 import pytest
 from app_support import run_app
 
 from dashboard import histogram as H
-from dashboard.store import EventStore
 
 T0 = pd.Timestamp("2024-12-13T08:00:00Z")
 
@@ -66,11 +64,8 @@ def test_the_chart_shades_the_window_and_colours_sources():
     assert "value" in layers(single)[1]["encoding"]["color"]  # one source: one plain colour, no legend
 
 
-def test_the_app_shows_the_histogram_following_the_slider(tmp_path, monkeypatch):
-    db = tmp_path / "events.db"
-    with EventStore(db) as store:
-        B.write_blog(store, "small-blog", B.small_blog())
-    at = run_app(db, monkeypatch)
+def test_the_app_shows_the_histogram_following_the_slider(small_blog_db, monkeypatch):
+    at = run_app(small_blog_db, monkeypatch)
     assert not at.exception
 
     def datasets() -> dict[str, pd.DataFrame]:

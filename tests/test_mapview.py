@@ -8,6 +8,7 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -87,7 +88,7 @@ def test_popup_lists_newest_entries_first_and_counts_the_rest(data):
 
 
 def test_size_grows_with_entries_and_colour_with_recency(data):
-    assert [mapview.radius_px(n) for n in (1, 2, 4, 16, 10_000)] == [6, 10, 14, 22, 26]
+    assert mapview.radii_px(np.array([1, 2, 4, 16, 10_000])).tolist() == [6, 10, 14, 22, 26]
     everything = mapview.window_places(data, window(0, 4)).set_index("place_id")
     assert everything.at["gn:1", "radius"] > everything.at["gn:2", "radius"] > everything.at["gn:5", "radius"]
     places = mapview.window_places(data, window(0, 3)).set_index("place_id")

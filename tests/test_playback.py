@@ -6,9 +6,6 @@ and watches the map. Here the "Step" button and `tick` prove the same rule drive
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import browser_support as B
 import pandas as pd
 import pytest
 from app_support import run_app
@@ -16,7 +13,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dashboard import playback as P
-from dashboard.store import EventStore
 
 T0 = pd.Timestamp("2024-12-13T08:00:00Z")
 
@@ -142,16 +138,8 @@ def test_toggle_and_tick_drive_the_window_until_the_end():
 # -- in the app -------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def small_store(tmp_path) -> Path:
-    db = tmp_path / "events.db"
-    with EventStore(db) as store:
-        B.write_blog(store, "small-blog", B.small_blog())
-    return db
-
-
-def test_the_controls_move_the_slider(small_store, monkeypatch):
-    at = run_app(small_store, monkeypatch)
+def test_the_controls_move_the_slider(small_blog_db, monkeypatch):
+    at = run_app(small_blog_db, monkeypatch)
     assert not at.exception
     slider = at.select_slider[0]
     assert slider.value == (0, 3)
