@@ -92,7 +92,7 @@ def _geocode(args: argparse.Namespace) -> int:
     near = _point(args.near) if args.near else None
     found = Gazetteer.default().scored_candidates(args.name, country=country, near=near, limit=args.limit)
     if args.json:
-        print(json.dumps([{**_place_dict(c.place), "score": c.score} for c in found], ensure_ascii=False))
+        print(json.dumps([{**c.place.as_dict(), "score": c.score} for c in found], ensure_ascii=False))
     elif not found:
         print(f"no place called {args.name!r}", file=sys.stderr)
     for c in found if not args.json else ():
@@ -107,15 +107,8 @@ def _reverse(args: argparse.Namespace) -> int:
     place = Gazetteer.default().reverse(*_point(args.point))
     if place is None:
         return 1
-    print(json.dumps(_place_dict(place), ensure_ascii=False) if args.json else place.address)
+    print(json.dumps(place.as_dict(), ensure_ascii=False) if args.json else place.address)
     return 0
-
-
-def _place_dict(place) -> dict:
-    return {"name": place.name, "lat": place.latitude, "lon": place.longitude,
-            "country_code": place.country_code, "feature_code": place.feature_code,
-            "admin1": place.admin1_name, "geonameid": place.geonameid, "place_id": place.place_id,
-            "population": place.population}
 
 
 def _read_text(name: str) -> str:

@@ -77,10 +77,5 @@ def _as_point(value) -> tuple[float, float] | None:
 
 def _location(candidate: Candidate) -> Location:
     p = candidate.place
-    raw = {
-        "place_id": p.place_id, "geonameid": p.geonameid, "name": p.name, "asciiname": p.asciiname,
-        "latitude": p.latitude, "longitude": p.longitude, "feature_class": p.feature_class,
-        "feature_code": p.feature_code, "country_code": p.country_code, "admin1_name": p.admin1_name,
-        "population": p.population, "source": p.source, "score": candidate.score,
-    }
+    raw = {**p.as_dict(), "asciiname": p.asciiname, "source": p.source, "score": candidate.score}
     return Location(p.address, (p.latitude, p.longitude, 0), raw)

@@ -309,7 +309,7 @@ class Geoparser:
         """Two-letter codes: countries (US, UK) anywhere; states (IN, PA) only as "City, ST"."""
         for number in span.numbers:
             place, _ = self.gazetteer.index.place(number)
-            if place.feature_code.startswith("PCL"):
+            if place.is_country:
                 return True
         return span.first > 0 and tokens[span.first].gap.startswith(",")
 
@@ -455,7 +455,7 @@ def _attach_qualifiers(spans: list[Span], tokens: list[Token]) -> None:
 def _within(place: Place, qualifier: Span) -> bool:
     for c in qualifier.candidates[:5]:
         q = c.place
-        if q.feature_code.startswith("PCL") and place.country_code == q.country_code:
+        if q.is_country and place.country_code == q.country_code:
             return True
         if q.feature_code == "ADM1" and place.country_code == q.country_code and (
                 place.admin1_name == q.name or (place.admin1_code and place.admin1_code == q.admin1_code)):

@@ -16,6 +16,17 @@ AREA_FEATURE_CODES = frozenset(
 )
 
 
+def is_country_code(feature_code: str) -> bool:
+    """Whether a GeoNames feature code names a country or dependent territory (PCL, PCLI, PCLD...)."""
+    return feature_code.startswith("PCL")
+
+
+def is_area_kind(feature_class: str, feature_code: str) -> bool:
+    """Whether a place of this kind covers a wide area (the one rule behind `Place.is_area`)."""
+    return feature_code in AREA_FEATURE_CODES or (feature_class == "A" and (
+        is_country_code(feature_code) or feature_code.startswith("ADM")))
+
+
 @dataclass(frozen=True, slots=True)
 class Place:
     """One gazetteer record, in GeoNames' terms.
@@ -46,9 +57,12 @@ class Place:
     @property
     def is_area(self) -> bool:
         """True for countries, regions, seas and the like: things with no single spot."""
-        return self.feature_code in AREA_FEATURE_CODES or (self.feature_class == "A" and (
-            self.feature_code.startswith("PCL") or self.feature_code.startswith("ADM")
-        ))
+        return is_area_kind(self.feature_class, self.feature_code)
+
+    @property
+    def is_country(self) -> bool:
+        """True for countries and dependent territories (GeoNames' PCL* codes)."""
+        return is_country_code(self.feature_code)
 
     @property
     def address(self) -> str:
@@ -59,6 +73,28 @@ class Place:
         if self.country_code:
             parts.append(self.country_code)
         return ", ".join(parts)
+
+    def as_dict(self) -> dict:
+        """The flat JSON form of a place (the CLI, the geocoder's `raw`, stored runner-ups)."""
+        return {
+            "place_id": self.place_id, "name": self.name, "lat": self.latitude, "lon": self.longitude,
+            "feature_class": self.feature_class, "feature_code": self.feature_code,
+            "country_code": self.country_code, "admin1_name": self.admin1_name,
+            "population": self.population, "geonameid": self.geonameid,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Place:
+        """The inverse of `as_dict`; keys it lacks take their defaults."""
+        geonameid = data.get("geonameid")
+        return cls(
+            place_id=str(data.get("place_id") or ""), name=str(data.get("name") or ""),
+            latitude=float(data["lat"]), longitude=float(data["lon"]),
+            feature_class=str(data.get("feature_class") or ""), feature_code=str(data.get("feature_code") or ""),
+            country_code=str(data.get("country_code") or ""), admin1_name=str(data.get("admin1_name") or ""),
+            population=int(data.get("population") or 0),
+            geonameid=int(geonameid) if geonameid not in (None, "") else None,
+        )
 
 
 @dataclass(frozen=True, slots=True)
