@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from dashboard.liveblog import Caption, Entry  # noqa: E402
+from dashboard.model import Caption, Entry  # noqa: E402
 from dashboard.store import EventStore, WriteResult, entry_rows  # noqa: E402
 from gazetteer.places import Mention, Place  # noqa: E402
 

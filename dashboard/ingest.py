@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from datetime import date as Date
     from datetime import tzinfo
 
-    from dashboard.liveblog import ParsedBlog
+    from dashboard.model import ParsedBlog
     from gazetteer.places import Mention
 
 Geoparser = Callable[[str, "str | None"], "list[Mention]"]

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from dashboard import markup as H
-from dashboard.liveblog import Caption, Entry
+from dashboard.model import Caption, Entry
 
 RUNNERS_UP = 3
 

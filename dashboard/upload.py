@@ -20,7 +20,7 @@ from dashboard.liveblog import LiveBlogError, parse_liveblog
 from dashboard.settings import MAX_INPUT_BYTES
 
 if TYPE_CHECKING:
-    from dashboard.liveblog import ParsedBlog
+    from dashboard.model import ParsedBlog
     from dashboard.store import EventStore
 
 Progress = Callable[[float, str], None]

@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from dashboard.liveblog import Caption, Entry
+from dashboard.model import Caption, Entry
 from dashboard.store import EventStore, WriteResult, entry_rows
 from gazetteer.places import Mention, Place
 

@@ -15,7 +15,7 @@ import browser_support as B
 import pytest
 
 from dashboard import entries_table, mapview
-from dashboard.liveblog import Entry
+from dashboard.model import Entry
 from dashboard.store import EventStore, entry_rows
 from gazetteer.places import Mention, Place
 

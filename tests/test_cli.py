@@ -247,10 +247,10 @@ def test_rejected_files_leave_the_store_untouched(filled, tmp_path, content, why
 
 
 def test_a_file_over_the_cap_is_rejected_unread(filled, tmp_path, monkeypatch):
-    import dashboard.liveblog
+    import dashboard.settings
 
     path = write_blog(tmp_path)
-    monkeypatch.setattr(dashboard.liveblog, "MAX_INPUT_BYTES", 100)
+    monkeypatch.setattr(dashboard.settings, "MAX_INPUT_BYTES", 100)
     before = dump(filled)
     code, out, err = run(["ingest", str(path), "--date", "2031-06-01", "--db", str(filled)])
     assert code == 1 and out == ""

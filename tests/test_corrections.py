@@ -16,7 +16,8 @@ from word_geoparser import DAMASCUS, DAMASCUS_MD, WordGeoparser, blog, entry, sa
 from dashboard import corrections
 from dashboard.export import export, export_rows
 from dashboard.ingest import ingest_blog
-from dashboard.store import _MIGRATIONS, SCHEMA_VERSION, EventStore, StoreError, migrate
+from dashboard.store import SCHEMA_VERSION, EventStore, StoreError
+from dashboard.store.schema import MIGRATIONS, migrate
 
 
 def ingest(store: EventStore, entries, **kw):
@@ -40,7 +41,7 @@ def store(tmp_path):
 def test_a_store_of_the_previous_version_migrates(tmp_path):
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path, isolation_level=None)
-    assert migrate(conn, _MIGRATIONS[:SCHEMA_VERSION - 1]) == SCHEMA_VERSION - 1
+    assert migrate(conn, MIGRATIONS[:SCHEMA_VERSION - 1]) == SCHEMA_VERSION - 1
     conn.close()
     with EventStore(path) as old:  # an empty store of the previous version
         assert old.schema_version == SCHEMA_VERSION

@@ -12,7 +12,7 @@ from word_geoparser import DAMASCUS, SYRIA, WordGeoparser, blog, entry, sample_e
 
 from dashboard.export import ATTRIBUTION, COLUMNS, export, export_rows, to_csv, to_geojson, to_kml, xml_text
 from dashboard.ingest import ingest_blog
-from dashboard.liveblog import Caption
+from dashboard.model import Caption
 from dashboard.store import EventStore
 
 KML = "{http://www.opengis.net/kml/2.2}"

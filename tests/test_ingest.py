@@ -18,7 +18,7 @@ from word_geoparser import (
     sample_entries,
 )
 
-import dashboard.store
+import dashboard.store.event_store
 from dashboard.ingest import IngestError, IngestReport, default_geoparser, ingest_blog
 from dashboard.store import EventStore
 
@@ -116,7 +116,7 @@ class Boom(RuntimeError):
 
 def fail_after(monkeypatch, calls: int) -> None:
     """Make the store's mention writer raise on its `calls`+1-th call, after rows were written."""
-    original = dashboard.store._insert_mentions
+    original = dashboard.store.event_store.insert_mentions
     count = {"n": 0}
 
     def flaky(conn, entry_id, mentions):
@@ -125,7 +125,7 @@ def fail_after(monkeypatch, calls: int) -> None:
         count["n"] += 1
         return original(conn, entry_id, mentions)
 
-    monkeypatch.setattr(dashboard.store, "_insert_mentions", flaky)
+    monkeypatch.setattr(dashboard.store.event_store, "insert_mentions", flaky)
 
 
 def test_a_fault_in_the_middle_of_a_first_ingest_leaves_the_store_untouched(store, monkeypatch):

@@ -1,4 +1,4 @@
-"""Live blogs in: dashboard/liveblog.py on the seed, the sample, our own fixtures and bad inputs."""
+"""Live blogs in: dashboard/liveblog/ on the seed, the sample, our own fixtures and bad inputs."""
 
 from __future__ import annotations
 
@@ -12,16 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard import liveblog
-from dashboard.liveblog import (
-    Caption,
-    Entry,
-    LiveBlogError,
-    ParsedBlog,
-    normalise,
-    parse_liveblog,
-    read_liveblog,
-)
+from dashboard import settings as dashboard_settings
+from dashboard.liveblog import LiveBlogError, parse_liveblog, read_liveblog
+from dashboard.liveblog.compose import normalise
+from dashboard.model import Caption, Entry, ParsedBlog
 from dashboard.settings import MAX_INPUT_BYTES, SAMPLE_BLOG
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "liveblogs"
@@ -416,7 +410,7 @@ def test_over_the_cap_is_refused_before_reading(tmp_path, monkeypatch):
         handle.truncate(MAX_INPUT_BYTES + 1)  # sparse: costs no disk, and reading it would say "binary"
     with pytest.raises(LiveBlogError, match=r"^big\.txt: 20\.0 MB is over the 20\.0 MB limit$"):
         read_liveblog(big)
-    monkeypatch.setattr(liveblog, "MAX_INPUT_BYTES", 100)
+    monkeypatch.setattr(dashboard_settings, "MAX_INPUT_BYTES", 100)
     with pytest.raises(LiveBlogError, match="over the"):
         parse_liveblog(b"a" * 101, filename="small.txt")
     with pytest.raises(LiveBlogError, match="over the"):

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from dashboard import markup as H
 from dashboard import panel
-from dashboard.liveblog import Entry
+from dashboard.model import Entry
 
 HOSTILE = [
     "<script>alert(1)</script>",

@@ -17,16 +17,9 @@ from word_geoparser import (
     sample_entries,
 )
 
-from dashboard.liveblog import Caption
-from dashboard.store import (
-    _MIGRATIONS,
-    SCHEMA_VERSION,
-    EventStore,
-    StoreError,
-    entry_rows,
-    migrate,
-    schema_version,
-)
+from dashboard.model import Caption
+from dashboard.store import SCHEMA_VERSION, EventStore, StoreError, entry_rows
+from dashboard.store.schema import MIGRATIONS, migrate, schema_version
 
 
 def write(store: EventStore, entries, *, source: str = "blog", title: str = "Title", url: str | None = None,
@@ -82,7 +75,7 @@ def test_migration_step_applies_to_an_existing_store(tmp_path):
         conn.execute("ALTER TABLE sources ADD COLUMN note TEXT NOT NULL DEFAULT ''")
 
     conn = sqlite3.connect(path, isolation_level=None)
-    assert migrate(conn, [*_MIGRATIONS, add_note_column]) == SCHEMA_VERSION + 1
+    assert migrate(conn, [*MIGRATIONS, add_note_column]) == SCHEMA_VERSION + 1
     assert schema_version(conn) == SCHEMA_VERSION + 1
     rows = conn.execute("SELECT * FROM sources").fetchall()
     assert [row[:-1] for row in rows] == before["sources"] and all(row[-1] == "" for row in rows)
@@ -100,7 +93,7 @@ def test_failed_migration_step_rolls_back(tmp_path):
 
     conn = sqlite3.connect(path, isolation_level=None)
     with pytest.raises(RuntimeError):
-        migrate(conn, [*_MIGRATIONS, broken])
+        migrate(conn, [*MIGRATIONS, broken])
     assert schema_version(conn) == SCHEMA_VERSION
     assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'half_done'").fetchall()
     conn.close()

@@ -1,4 +1,4 @@
-"""Time lines, date lines, zones and days: dashboard/timeparse.py."""
+"""Time lines, date lines, zones and days: dashboard/liveblog/timeparse.py."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard import timeparse as tp
+from dashboard.liveblog import timeparse as tp
 
 
 def offset_minutes(stamp: tp.Stamp, on: date = date(2024, 12, 13)) -> int:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 
-from dashboard.liveblog import Caption, Entry, ParsedBlog
+from dashboard.model import Caption, Entry, ParsedBlog
 from gazetteer.places import Mention, Place
 
 

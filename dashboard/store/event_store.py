@@ -1,408 +1,38 @@
-"""The event store: live-blog entries, the places they mention, in one SQLite file.
+"""`EventStore`: the store file opened, written one blog at a time, and read as frames.
 
-Why SQLite (the standard library's `sqlite3`): it is embedded, so there is no server to install or
-run; the whole store is one file that a user can copy, back up or delete; every ingest is one
-transaction, so a failure half-way leaves the store exactly as it was; and in WAL mode the app can
-read the store while an ingest writes to it, each seeing a consistent snapshot.
-
-Identity: an entry is (source, its time to the minute, its order within that minute), so a newer
-version of the same blog finds the entries it already holds; the lead, whose time moves with the
-blog, is keyed as the lead. Whether an entry changed is decided by a
-hash of its content. Entries are never deleted by an ingest: a live blog rarely drops an entry, and an
-analyst would rather keep one than lose it silently.
-
-Value objects (`Entry`, `Place`, `Mention`) become rows here and nowhere else. The read API returns
-pandas DataFrames with times as `datetime64[ns, UTC]`.
+Every SQL query of the read API and the corrections lives here; the frames it returns have the
+columns listed in `dashboard.model`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import os
-import re
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
-from dashboard.liveblog import Entry
 from dashboard.settings import default_db_path
-from gazetteer.places import Mention, Place
-
-SCHEMA_VERSION = 3
-_TABLES = ("sources", "entries", "places", "mentions", "corrections")
-
-
-class StoreError(Exception):
-    """The store cannot be opened, migrated or written: the message is one line, fit for a user."""
-
-
-# --------------------------------------------------------------------------------------------------
-# Schema and migrations. `PRAGMA user_version` holds the schema version; `_MIGRATIONS[v]` takes a
-# store from version v to v + 1. A later change appends a step and never edits an old one.
-# --------------------------------------------------------------------------------------------------
-
-_SCHEMA_1 = """
-CREATE TABLE sources (
-    source_id   INTEGER PRIMARY KEY,
-    name        TEXT NOT NULL UNIQUE,
-    url         TEXT NOT NULL DEFAULT '',
-    title       TEXT NOT NULL DEFAULT '',
-    ingested_at TEXT NOT NULL,          -- first ingest, ISO 8601 UTC
-    updated_at  TEXT NOT NULL           -- last ingest that changed something
-);
-CREATE TABLE entries (
-    entry_id        INTEGER PRIMARY KEY,
-    source_id       INTEGER NOT NULL REFERENCES sources(source_id) ON DELETE CASCADE,
-    time_utc        TEXT NOT NULL,      -- ISO 8601 UTC
-    time_utc_minute TEXT NOT NULL,      -- time_utc cut to the minute, 'lead' for the lead: identity
-    minute_order    INTEGER NOT NULL,   -- order within that minute, oldest first
-    time_given      TEXT NOT NULL DEFAULT '',
-    is_lead         INTEGER NOT NULL CHECK (is_lead IN (0, 1)),
-    is_timed        INTEGER NOT NULL CHECK (is_timed IN (0, 1)),
-    headline        TEXT NOT NULL DEFAULT '',
-    body            TEXT NOT NULL DEFAULT '',
-    captions_json   TEXT NOT NULL DEFAULT '[]',
-    url             TEXT NOT NULL DEFAULT '',
-    raw_text        TEXT NOT NULL DEFAULT '',
-    content_hash    TEXT NOT NULL,
-    UNIQUE (source_id, time_utc_minute, minute_order)
-);
-CREATE INDEX entries_by_time ON entries(source_id, time_utc);
-CREATE TABLE places (
-    place_id      TEXT PRIMARY KEY,
-    geonameid     INTEGER,
-    name          TEXT NOT NULL,
-    latitude      REAL NOT NULL,
-    longitude     REAL NOT NULL,
-    feature_class TEXT NOT NULL DEFAULT '',
-    feature_code  TEXT NOT NULL DEFAULT '',
-    country_code  TEXT NOT NULL DEFAULT '',
-    admin1_name   TEXT NOT NULL DEFAULT '',
-    population    INTEGER NOT NULL DEFAULT 0,
-    source        TEXT NOT NULL DEFAULT ''
-);
-CREATE TABLE mentions (
-    mention_id        INTEGER PRIMARY KEY,
-    entry_id          INTEGER NOT NULL REFERENCES entries(entry_id) ON DELETE CASCADE,
-    position          INTEGER NOT NULL,  -- the mention's rank in its entry, in text order
-    start             INTEGER NOT NULL,  -- offsets into Entry.text
-    "end"             INTEGER NOT NULL,
-    text              TEXT NOT NULL,
-    place_id          TEXT REFERENCES places(place_id),  -- NULL: found but not resolved
-    score             REAL,
-    alternatives_json TEXT NOT NULL DEFAULT '[]',
-    UNIQUE (entry_id, position)
-);
-CREATE INDEX mentions_by_place ON mentions(place_id);
-"""
-
-
-def _migrate_0_to_1(conn: sqlite3.Connection) -> None:
-    for statement in _SCHEMA_1.split(";"):
-        if statement.strip():
-            conn.execute(statement)
-
-
-# -- version 2: analysts' corrections of places (issue 13) -------------------------------------------
-# Keyed by what survives a re-ingest: the source's name, the entry's identity (minute and order, as
-# in `entries`) and the mention's offsets and words; never by rowids, which an ingest may renumber.
-_SCHEMA_2 = """
-CREATE TABLE corrections (
-    correction_id INTEGER PRIMARY KEY,
-    source        TEXT NOT NULL,
-    entry_minute  TEXT NOT NULL,
-    minute_order  INTEGER NOT NULL,
-    start         INTEGER NOT NULL,
-    "end"         INTEGER NOT NULL,
-    text          TEXT NOT NULL,
-    place_json    TEXT,                 -- the place chosen instead; NULL: "not a place"
-    was_place_id  TEXT NOT NULL DEFAULT '',
-    was_name      TEXT NOT NULL DEFAULT '',
-    author        TEXT NOT NULL,
-    created_at    TEXT NOT NULL,        -- ISO 8601 UTC
-    UNIQUE (source, entry_minute, minute_order, start, "end", text)
-);
-"""
-
-
-def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
-    conn.execute(_SCHEMA_2)
-
-
-# -- version 3: word search over the entries (issue 14) -----------------------------------------------
-# A full-text index (SQLite's FTS5) of each entry's headline, body and caption texts, kept in step
-# with `entries` by triggers, so that a keyword filter is one query at any size of store. Contentless:
-# it holds the words, not a second copy of the text. Case and accents are folded ("tartus" finds
-# "Ţarţūs").
-def _caption_text(row: str) -> str:
-    """SQL for the caption texts of `row` (new or old): the "text" of each caption, credits aside."""
-    # Only objects: json_extract on a bare string item would raise, and with it the whole write.
-    return (f"(SELECT coalesce(group_concat(json_extract(value, '$.text'), ' '), '') FROM json_each("
-            f"CASE WHEN json_valid({row}.captions_json) THEN {row}.captions_json ELSE '[]' END)"
-            " WHERE type = 'object')")
-
-
-def _words_row(row: str) -> str:
-    return f"{row}.entry_id, {row}.headline, {row}.body, {_caption_text(row)}"
-
-
-_SCHEMA_3 = (
-    "CREATE VIRTUAL TABLE entry_words USING fts5(headline, body, captions, content='',"
-    " tokenize='unicode61 remove_diacritics 2')",
-    f"INSERT INTO entry_words (rowid, headline, body, captions) SELECT {_words_row('entries')} FROM entries",
-    "CREATE TRIGGER entry_words_insert AFTER INSERT ON entries BEGIN"
-    f" INSERT INTO entry_words (rowid, headline, body, captions) VALUES ({_words_row('new')}); END",
-    # A contentless index forgets a row when told the words it had.
-    "CREATE TRIGGER entry_words_delete AFTER DELETE ON entries BEGIN"
-    f" INSERT INTO entry_words (entry_words, rowid, headline, body, captions) VALUES ('delete', {_words_row('old')});"
-    " END",
-    "CREATE TRIGGER entry_words_update AFTER UPDATE OF headline, body, captions_json ON entries BEGIN"
-    f" INSERT INTO entry_words (entry_words, rowid, headline, body, captions) VALUES ('delete', {_words_row('old')});"
-    f" INSERT INTO entry_words (rowid, headline, body, captions) VALUES ({_words_row('new')}); END",
+from dashboard.store.rows import (
+    EntryKey,
+    EntryRow,
+    finite,
+    insert_entry,
+    insert_mentions,
+    mention_values,
+    parse_alternatives,
+    stored_mention_values,
+    update_entry,
+    upsert_places,
 )
-
-
-def _migrate_2_to_3(conn: sqlite3.Connection) -> None:
-    try:
-        for statement in _SCHEMA_3:
-            conn.execute(statement)
-    except sqlite3.OperationalError as exc:
-        if "fts5" in str(exc).lower():
-            raise StoreError(f"this Python's SQLite has no full-text search (FTS5), which the store needs: "
-                             f"{exc}") from exc
-        raise
-
-
-def words_query(words: str) -> str | None:
-    """An FTS5 query for "every word given": each word a quoted phrase (so that no character is
-    query syntax), matching as a word or the start of one; None when no word has a letter or digit."""
-    # Control characters become spaces: FTS5 stops reading a query at a NUL.
-    words = re.sub(r"[\x00-\x1f\x7f]", " ", words)
-    phrases = ['"' + word.replace('"', '""') + '"*' for word in words.split() if re.search(r"\w", word)]
-    return " AND ".join(phrases) or None
-
-
-_MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migrate_0_to_1, _migrate_1_to_2,
-                                                                  _migrate_2_to_3)
-assert len(_MIGRATIONS) == SCHEMA_VERSION
-
-
-def schema_version(conn: sqlite3.Connection) -> int:
-    return int(conn.execute("PRAGMA user_version").fetchone()[0])
-
-
-Migration = Callable[[sqlite3.Connection], None]
-
-
-def migrate(conn: sqlite3.Connection, migrations: Sequence[Migration] = _MIGRATIONS) -> int:
-    """Bring the store to the newest schema, one transaction per step; returns the version reached.
-
-    A file at version 0 that already holds tables is someone else's database: it is left alone.
-    """
-    target = len(migrations)
-    while True:
-        with _transaction(conn):
-            version = schema_version(conn)
-            if version > target:
-                raise StoreError(f"the store has schema version {version}, newer than this program's "
-                                 f"{target}: upgrade the program")
-            if version == target:
-                return version
-            if version == 0:
-                tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
-                if tables:
-                    raise StoreError("the file is an SQLite database but not an event store")
-            migrations[version](conn)
-            conn.execute(f"PRAGMA user_version = {version + 1}")
-
-
-@contextmanager
-def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
-    """BEGIN IMMEDIATE ... COMMIT; ROLLBACK on any error, KeyboardInterrupt included.
-
-    IMMEDIATE takes the write lock at the start, so two writers queue up instead of one failing
-    half-way with "database is locked".
-    """
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-        conn.execute("COMMIT")
-    except BaseException:
-        # SQLite may already have rolled back by itself (a full disk, say): then there is nothing to undo.
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-
-
-# --------------------------------------------------------------------------------------------------
-# Value objects to rows.
-# --------------------------------------------------------------------------------------------------
-
-EntryKey = tuple[str, int]  # (time_utc_minute, minute_order)
-
-
-@dataclass(frozen=True, slots=True)
-class EntryRow:
-    """An entry as the store keys and hashes it."""
-
-    entry: Entry
-    time_utc: str
-    minute: str
-    minute_order: int
-    content_hash: str
-
-    @property
-    def key(self) -> EntryKey:
-        return (self.minute, self.minute_order)
-
-
-def _utc(moment: datetime) -> datetime:
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError(f"entry time {moment.isoformat()} has no time zone")
-    return moment.astimezone(UTC)
-
-
-def _content_hash(entry: Entry, time_utc: str) -> str:
-    """Everything stored about an entry, hashed: a change to any of it is an update."""
-    content = [time_utc, entry.time_given, bool(entry.is_lead), bool(entry.is_timed), entry.headline,
-               entry.body, [[c.text, c.credit] for c in entry.captions], entry.url, entry.raw_text]
-    encoded = json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
-    return hashlib.sha256(encoded).hexdigest()
-
-
-LEAD_KEY = "lead"
-
-
-def entry_rows(entries: Sequence[Entry], *, newest_first: bool = False) -> list[EntryRow]:
-    """Key the entries of one blog: (minute, order within the minute), in the blog's own order.
-
-    Within a minute the order is the order of writing, oldest first, so an entry added later in an
-    already-stored minute takes the next number instead of shifting the ones before it.
-    `newest_first` says the entries are listed newest first.
-
-    The lead is keyed as the lead, not by its time: it has no time of its own (it takes the stated
-    publication time, or the newest entry's), and that time moves when the blog grows.
-    """
-    chronological = list(reversed(entries)) if newest_first else list(entries)
-    counts: dict[str, int] = {}
-    rows: list[EntryRow] = []
-    for entry in chronological:
-        moment = _utc(entry.time_utc)
-        time_utc = moment.isoformat()
-        minute = LEAD_KEY if entry.is_lead else moment.strftime("%Y-%m-%dT%H:%M")
-        order = counts[minute] = counts.get(minute, -1) + 1
-        rows.append(EntryRow(entry, time_utc, minute, order, _content_hash(entry, time_utc)))
-    return list(reversed(rows)) if newest_first else rows
-
-
-def _finite(value: float) -> bool:
-    return isinstance(value, (int, float)) and math.isfinite(value)
-
-
-def is_resolved(mention: Mention) -> bool:
-    """A mention the map can draw: it has a place with real coordinates."""
-    place = mention.place
-    return place is not None and _finite(place.latitude) and _finite(place.longitude)
-
-
-def _place_row(place: Place) -> tuple:
-    return (place.place_id, place.geonameid, place.name, float(place.latitude), float(place.longitude),
-            place.feature_class, place.feature_code, place.country_code, place.admin1_name,
-            int(place.population or 0), place.source)
-
-
-def _alternatives_json(mention: Mention) -> str:
-    alternatives = [
-        {"place_id": p.place_id, "name": p.name, "lat": p.latitude, "lon": p.longitude,
-         "country_code": p.country_code, "feature_code": p.feature_code, "score": float(score)}
-        for p, score in mention.alternatives
-    ]
-    return json.dumps(alternatives, ensure_ascii=False, allow_nan=False)
-
-
-def _parse_alternatives(stored: str | None) -> list[dict]:
-    """The stored JSON list of a mention's runner-ups; damaged text (a hand-edited store) gives []."""
-    try:
-        parsed = json.loads(stored or "[]")
-    except ValueError:
-        return []
-    return [a for a in parsed if isinstance(a, dict)] if isinstance(parsed, list) else []
-
-
-def _insert_entry(conn: sqlite3.Connection, source_id: int, row: EntryRow) -> int:
-    cursor = conn.execute(
-        "INSERT INTO entries (source_id, time_utc, time_utc_minute, minute_order, time_given, is_lead,"
-        " is_timed, headline, body, captions_json, url, raw_text, content_hash)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (source_id, row.time_utc, row.minute, row.minute_order, *_entry_fields(row)),
-    )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
-
-
-def _entry_fields(row: EntryRow) -> tuple:
-    e = row.entry
-    captions = json.dumps([{"text": c.text, "credit": c.credit} for c in e.captions], ensure_ascii=False)
-    return (e.time_given, int(bool(e.is_lead)), int(bool(e.is_timed)), e.headline, e.body, captions, e.url,
-            e.raw_text, row.content_hash)
-
-
-def _update_entry(conn: sqlite3.Connection, entry_id: int, row: EntryRow) -> None:
-    conn.execute(
-        "UPDATE entries SET time_utc = ?, time_given = ?, is_lead = ?, is_timed = ?, headline = ?, body = ?,"
-        " captions_json = ?, url = ?, raw_text = ?, content_hash = ? WHERE entry_id = ?",
-        (row.time_utc, *_entry_fields(row), entry_id),
-    )
-
-
-def _upsert_places(conn: sqlite3.Connection, mentions: Sequence[Mention]) -> None:
-    """Write the places the mentions name; a newer gazetteer may move or rename one: the latest wins."""
-    for mention in mentions:
-        if is_resolved(mention):
-            conn.execute(
-                "INSERT INTO places VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT(place_id) DO UPDATE SET"
-                " geonameid = excluded.geonameid, name = excluded.name, latitude = excluded.latitude,"
-                " longitude = excluded.longitude, feature_class = excluded.feature_class,"
-                " feature_code = excluded.feature_code, country_code = excluded.country_code,"
-                " admin1_name = excluded.admin1_name, population = excluded.population,"
-                " source = excluded.source",
-                _place_row(mention.place),
-            )
-
-
-def _mention_values(mentions: Sequence[Mention]) -> list[tuple]:
-    """One entry's mentions as rows (without ids), in text order: position is the rank in that order."""
-    ordered = sorted(mentions, key=lambda m: (m.start, m.end))
-    return [(position, int(m.start), int(m.end), m.text, m.place.place_id if is_resolved(m) else None,
-             float(m.score) if _finite(m.score) else None, _alternatives_json(m))
-            for position, m in enumerate(ordered)]
-
-
-def _stored_mention_values(conn: sqlite3.Connection, entry_id: int) -> list[tuple]:
-    return conn.execute(
-        'SELECT position, start, "end", text, place_id, score, alternatives_json FROM mentions'
-        " WHERE entry_id = ? ORDER BY position", (entry_id,)).fetchall()
-
-
-def _insert_mentions(conn: sqlite3.Connection, entry_id: int, mentions: Sequence[Mention]) -> int:
-    """Write one entry's mentions (and the places they name); returns how many were written."""
-    _upsert_places(conn, mentions)
-    values = _mention_values(mentions)
-    conn.executemany(
-        'INSERT INTO mentions (entry_id, position, start, "end", text, place_id, score, alternatives_json)'
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [(entry_id, *v) for v in values])
-    return len(values)
-
+from dashboard.store.schema import SCHEMA_VERSION, TABLES, StoreError, migrate, schema_version, transaction, words_query
+from gazetteer.places import Mention, Place
 
 # --------------------------------------------------------------------------------------------------
 # The store.
@@ -433,11 +63,11 @@ class SourceSummary:
     unresolved: tuple[str, ...]
 
 
-def _now() -> str:
+def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _utc_series(values: Sequence[str] | pd.Series) -> pd.Series:
+def utc_series(values: Sequence[str] | pd.Series) -> pd.Series:
     # Each distinct text parsed once: a mention repeats its entry's time.
     codes, distinct = pd.factorize(pd.Series(values, dtype=object))
     parsed = pd.to_datetime(pd.Series(distinct, dtype=object), utc=True, format="ISO8601")
@@ -546,7 +176,7 @@ class EventStore:
             raise StoreError("two entries share a time and an order: the blog was keyed twice")
         with self._lock:
             try:
-                with _transaction(self._conn):
+                with transaction(self._conn):
                     return self._write_blog(source, title, url, rows, mentions, remap)
             except sqlite3.Error as exc:
                 raise StoreError(f"the store {self.path} could not be written: {exc}") from exc
@@ -554,7 +184,7 @@ class EventStore:
     def _write_blog(self, source: str, title: str, url: str | None, rows: Sequence[EntryRow],
                     mentions: Mapping[EntryKey, Sequence[Mention]], remap: bool) -> WriteResult:
         conn = self._conn
-        now = _now()
+        now = now_iso()
         changed = False
         found = conn.execute("SELECT source_id, title, url FROM sources WHERE name = ?", (source,)).fetchone()
         if found is None:
@@ -581,25 +211,25 @@ class EventStore:
                 unchanged += 1
                 if remap and row.key in mentions:
                     entry_id, found_now = previous[0], mentions[row.key]
-                    if _mention_values(found_now) == _stored_mention_values(conn, entry_id):
-                        _upsert_places(conn, found_now)  # same mentions; a place's data may be newer
+                    if mention_values(found_now) == stored_mention_values(conn, entry_id):
+                        upsert_places(conn, found_now)  # same mentions; a place's data may be newer
                     else:
                         conn.execute("DELETE FROM mentions WHERE entry_id = ?", (entry_id,))
-                        written += _insert_mentions(conn, entry_id, found_now)
+                        written += insert_mentions(conn, entry_id, found_now)
                         remapped += 1
                 continue
             if row.key not in mentions:
                 # Planned against an older state of the store (another ingest ran in between).
                 raise StoreError("the store changed during this ingest: run it again")
             if previous is None:
-                entry_id = _insert_entry(conn, source_id, row)
+                entry_id = insert_entry(conn, source_id, row)
                 added += 1
             else:
                 entry_id = previous[0]
-                _update_entry(conn, entry_id, row)
+                update_entry(conn, entry_id, row)
                 conn.execute("DELETE FROM mentions WHERE entry_id = ?", (entry_id,))
                 updated += 1
-            written += _insert_mentions(conn, entry_id, mentions[row.key])
+            written += insert_mentions(conn, entry_id, mentions[row.key])
         present = {row.key for row in rows}
         missing = sum(1 for key in stored if key not in present)
         if updated or remapped:
@@ -635,7 +265,7 @@ class EventStore:
         frame = pd.DataFrame(rows, columns=["source_id", "name", "url", "title", "ingested_at", "updated_at",
                                             "entries"])
         for column in ("ingested_at", "updated_at"):
-            frame[column] = _utc_series(frame[column])
+            frame[column] = utc_series(frame[column])
         return frame.astype({"source_id": "int64", "entries": "int64"})
 
     @staticmethod
@@ -655,7 +285,7 @@ class EventStore:
             f"{where} ORDER BY e.time_utc, e.entry_id", params,
             ["entry_id", "source_id", "source", "time_utc", "time_given", "is_lead", "is_timed", "headline", "body",
              "captions", "url"])
-        frame["time_utc"] = _utc_series(frame["time_utc"])
+        frame["time_utc"] = utc_series(frame["time_utc"])
         frame["captions"] = pd.Series([json.loads(c) for c in frame["captions"]], index=frame.index,
                                       dtype=object)
         frame = frame.astype({"entry_id": "int64", "source_id": "int64", "is_lead": bool, "is_timed": bool})
@@ -675,7 +305,7 @@ class EventStore:
             f" JOIN places p USING (place_id){where} ORDER BY e.time_utc, m.entry_id, m.position", params,
             ["entry_id", "source_id", "time_utc", "position", "start", "end", "mention", "place_id", "place_name",
              "lat", "lon", "country_code", "feature_code", "feature_class", "score"])
-        frame["time_utc"] = _utc_series(frame["time_utc"])
+        frame["time_utc"] = utc_series(frame["time_utc"])
         # The one rule for what is an area lives on Place; asked once per kind of place, not per row.
         kinds = frame["feature_class"].astype(str) + "." + frame["feature_code"].astype(str)
         area = {kind: Place("", "", 0.0, 0.0, feature_class=kind.split(".")[0],
@@ -715,7 +345,7 @@ class EventStore:
             for entry_id, start, end, text, raw in self._query(
                     'SELECT entry_id, start, "end", text, alternatives_json FROM mentions'
                     f" WHERE entry_id IN ({', '.join('?' * len(chunk))})", chunk):
-                stored[(entry_id, start, end, text)] = _parse_alternatives(raw)
+                stored[(entry_id, start, end, text)] = parse_alternatives(raw)
         keys = zip(mentions["entry_id"], mentions["start"], mentions["end"], mentions["mention"], strict=True)
         return mentions.assign(alternatives=pd.Series([stored.get((int(e), int(a), int(b), str(t)), [])
                                                        for e, a, b, t in keys], index=mentions.index, dtype=object))
@@ -724,7 +354,7 @@ class EventStore:
         """Every row of every table, in key order: tests compare it before and after an operation."""
         keys = {"sources": "source_id", "entries": "entry_id", "places": "place_id", "mentions": "mention_id",
                 "corrections": "correction_id"}
-        dumped = {table: self._query(f"SELECT * FROM {table} ORDER BY {keys[table]}") for table in _TABLES}
+        dumped = {table: self._query(f"SELECT * FROM {table} ORDER BY {keys[table]}") for table in TABLES}
         dumped["schema_version"] = [(self.schema_version,)]
         return dumped
 
@@ -745,7 +375,7 @@ class EventStore:
             raise StoreError("say who makes the correction")
         place_json = None
         if place is not None:
-            if not (_finite(place.latitude) and _finite(place.longitude)):
+            if not (finite(place.latitude) and finite(place.longitude)):
                 raise StoreError(f"the place {place.name!r} has no coordinates")
             place_json = json.dumps(
                 {"place_id": place.place_id, "name": place.name, "lat": float(place.latitude),
@@ -754,7 +384,7 @@ class EventStore:
                  "admin1_name": place.admin1_name}, ensure_ascii=False, allow_nan=False)
         with self._lock:
             try:
-                with _transaction(self._conn):
+                with transaction(self._conn):
                     found = self._conn.execute(
                         "SELECT s.name, e.time_utc_minute, e.minute_order FROM entries e"
                         " JOIN sources s USING (source_id) WHERE e.entry_id = ?", (int(entry_id),)).fetchone()
@@ -768,7 +398,7 @@ class EventStore:
                         " place_json = excluded.place_json, author = excluded.author,"
                         " created_at = excluded.created_at",
                         (*found, int(start), int(end), str(text), place_json,
-                         was.place_id if was else "", was.name if was else "", author, _now()))
+                         was.place_id if was else "", was.name if was else "", author, now_iso()))
             except sqlite3.Error as exc:
                 raise StoreError(f"the store {self.path} could not be written: {exc}") from exc
 
@@ -778,7 +408,7 @@ class EventStore:
             raise StoreError("the store is open read-only")
         with self._lock:
             try:
-                with _transaction(self._conn):
+                with transaction(self._conn):
                     cursor = self._conn.execute(
                         'DELETE FROM corrections WHERE (source, entry_minute, minute_order, start, "end", text)'
                         " IN (SELECT s.name, e.time_utc_minute, e.minute_order, ?, ?, ? FROM entries e"
@@ -813,6 +443,6 @@ class EventStore:
             "entry_id", "source_id", "start", "end", "mention", "not_a_place", "place_id", "place_name", "lat",
             "lon", "country_code", "feature_code", "is_area", "was_place_id", "was_name", "author",
             "created_at"])
-        frame["created_at"] = _utc_series(frame["created_at"])
+        frame["created_at"] = utc_series(frame["created_at"])
         return frame.astype({"entry_id": "int64", "source_id": "int64", "start": "int64", "end": "int64",
                              "not_a_place": bool, "is_area": bool, "lat": "float64", "lon": "float64"})

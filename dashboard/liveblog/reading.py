@@ -1,0 +1,107 @@
+"""Reading a live blog's bytes: size and binary checks, decoding, and the one error type.
+
+Every rejection is a `LiveBlogError` whose text is one line naming the input.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass, field
+from datetime import date as Date
+from datetime import tzinfo
+
+from dashboard import settings
+
+
+class LiveBlogError(ValueError):
+    """A live blog that cannot be read; ``str(err)`` is one line naming the file."""
+
+
+
+# How much of the start of a file is sampled to tell text from binary, and the share of control
+# characters beyond which it is binary.
+_BINARY_SAMPLE = 65536
+_BINARY_RATIO = 0.10
+_CONTROL_BYTES = bytes([*range(0, 9), 11, *range(14, 32), 127])
+CONTROL_CHARS = frozenset(chr(b) for b in _CONTROL_BYTES)
+WANTED = "give a live blog as text, HTML, CSV or JSON"
+
+# ---------------------------------------------------------------------------------------------
+# Reading and decoding
+
+
+@dataclass(slots=True)
+class Context:
+    name: str
+    date: Date | None
+    tz: tzinfo | None
+    warnings: list[str] = field(default_factory=list)
+
+    def error(self, message: str) -> LiveBlogError:
+        return blog_error(self.name, message)
+
+    def warn(self, number: int, message: str) -> None:
+        self.warnings.append(f"line {number}: {message}" if number else message)
+
+
+def blog_error(name: str, message: str) -> LiveBlogError:
+    """A LiveBlogError whose text is one line: "NAME: what is wrong (what to do)"."""
+    return LiveBlogError(" ".join(f"{name}: {message}".split()))
+
+
+def megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def too_big(name: str, size: int) -> LiveBlogError:
+    return blog_error(name, f"{megabytes(size)} is over the {megabytes(settings.MAX_INPUT_BYTES)} limit")
+
+
+def decode(data: bytes | str, ctx: Context, encoding: str | None) -> str:
+    if len(data) > settings.MAX_INPUT_BYTES:
+        raise too_big(ctx.name, len(data))
+    text = data if isinstance(data, str) else _decode_bytes(bytes(data), ctx, encoding)
+    # Checked on the text, so that a declared encoding (UTF-16, UTF-32) is judged after decoding.
+    controls = sum(ch in CONTROL_CHARS for ch in text[:_BINARY_SAMPLE])
+    if "\x00" in text or controls > _BINARY_RATIO * min(len(text), _BINARY_SAMPLE):
+        raise ctx.error(f"looks binary, not text (NUL or control characters); {WANTED}")
+    text = text.removeprefix("\ufeff")
+    if not text.strip():
+        raise ctx.error("the file is empty" if not text else "the file holds only white space")
+    return text
+
+
+# Byte-order marks that name an encoding; UTF-32's come first, since UTF-16 LE's is a prefix of one.
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def _decode_bytes(data: bytes, ctx: Context, encoding: str | None) -> str:
+    if encoding is None:
+        encoding = next((name for bom, name in _BOMS if data.startswith(bom)), None)
+    if encoding is None:
+        # Binary files are told apart before decoding: their first bad byte would otherwise be
+        # reported as a UTF-8 problem.
+        sample = data[:_BINARY_SAMPLE]
+        controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+        if b"\x00" in data or controls > _BINARY_RATIO * len(sample):
+            raise ctx.error(f"looks binary, not text (NUL or control bytes); {WANTED}")
+        offset = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+        try:
+            return data[offset:].decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise ctx.error(f"not valid UTF-8 at byte {err.start + offset} (use --encoding)") from None
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as err:
+        raise ctx.error(f"not valid {encoding} at byte {err.start} (check --encoding)") from None
+
+
+def check_encoding(encoding: str | None, name: str) -> None:
+    if encoding is None:
+        return
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise blog_error(name, f"unknown encoding {encoding!r}") from None
+

@@ -1,0 +1,57 @@
+"""The value objects of the events side: a live blog's entries as parsed, shared by every module.
+
+Small frozen dataclasses with no behaviour beyond their own fields (the gazetteer's `Place` and
+`Mention` are their counterparts for places). They are turned into rows only at the store's edge
+(`dashboard.store.rows`); the frames the store returns are described by the column lists below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Caption:
+    """A photo or video caption, kept once, with its credit ("AFP", "Reuters", "NAME/X")."""
+
+    text: str
+    credit: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One entry of a live blog. `time_utc` is timezone-aware UTC; `time_given` is as written."""
+
+    time_utc: datetime
+    time_given: str
+    headline: str
+    body: str
+    captions: tuple[Caption, ...] = ()
+    is_lead: bool = False
+    is_timed: bool = True
+    url: str = ""
+    raw_text: str = field(default="", repr=False)
+
+    @property
+    def text(self) -> str:
+        """The text that is geoparsed, and that mention offsets index: headline, body, captions.
+
+        Credits are left out: they name agencies and photographers, not places.
+        """
+        parts = [self.headline, self.body, *(c.text for c in self.captions)]
+        return "\n\n".join(p for p in parts if p)
+
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedBlog:
+    """A parsed live blog: the lead (if any) first, then the timed entries in the order written."""
+
+    title: str
+    entries: tuple[Entry, ...]
+    warnings: tuple[str, ...]
+    published: datetime | None
+    newest_first: bool
+    source_name: str = ""
+

@@ -1,0 +1,179 @@
+"""Value objects to rows: how an `Entry`, a `Place` and a `Mention` are keyed, hashed and written.
+
+This is the only place where the shared value objects become SQL rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from dashboard.model import Entry
+from gazetteer.places import Mention, Place
+
+# --------------------------------------------------------------------------------------------------
+# Value objects to rows.
+# --------------------------------------------------------------------------------------------------
+
+EntryKey = tuple[str, int]  # (time_utc_minute, minute_order)
+
+
+@dataclass(frozen=True, slots=True)
+class EntryRow:
+    """An entry as the store keys and hashes it."""
+
+    entry: Entry
+    time_utc: str
+    minute: str
+    minute_order: int
+    content_hash: str
+
+    @property
+    def key(self) -> EntryKey:
+        return (self.minute, self.minute_order)
+
+
+def as_utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"entry time {moment.isoformat()} has no time zone")
+    return moment.astimezone(UTC)
+
+
+def _content_hash(entry: Entry, time_utc: str) -> str:
+    """Everything stored about an entry, hashed: a change to any of it is an update."""
+    content = [time_utc, entry.time_given, bool(entry.is_lead), bool(entry.is_timed), entry.headline,
+               entry.body, [[c.text, c.credit] for c in entry.captions], entry.url, entry.raw_text]
+    encoded = json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+    return hashlib.sha256(encoded).hexdigest()
+
+
+LEAD_KEY = "lead"
+
+
+def entry_rows(entries: Sequence[Entry], *, newest_first: bool = False) -> list[EntryRow]:
+    """Key the entries of one blog: (minute, order within the minute), in the blog's own order.
+
+    Within a minute the order is the order of writing, oldest first, so an entry added later in an
+    already-stored minute takes the next number instead of shifting the ones before it.
+    `newest_first` says the entries are listed newest first.
+
+    The lead is keyed as the lead, not by its time: it has no time of its own (it takes the stated
+    publication time, or the newest entry's), and that time moves when the blog grows.
+    """
+    chronological = list(reversed(entries)) if newest_first else list(entries)
+    counts: dict[str, int] = {}
+    rows: list[EntryRow] = []
+    for entry in chronological:
+        moment = as_utc(entry.time_utc)
+        time_utc = moment.isoformat()
+        minute = LEAD_KEY if entry.is_lead else moment.strftime("%Y-%m-%dT%H:%M")
+        order = counts[minute] = counts.get(minute, -1) + 1
+        rows.append(EntryRow(entry, time_utc, minute, order, _content_hash(entry, time_utc)))
+    return list(reversed(rows)) if newest_first else rows
+
+
+def finite(value: float) -> bool:
+    return isinstance(value, (int, float)) and math.isfinite(value)
+
+
+def is_resolved(mention: Mention) -> bool:
+    """A mention the map can draw: it has a place with real coordinates."""
+    place = mention.place
+    return place is not None and finite(place.latitude) and finite(place.longitude)
+
+
+def place_row(place: Place) -> tuple:
+    return (place.place_id, place.geonameid, place.name, float(place.latitude), float(place.longitude),
+            place.feature_class, place.feature_code, place.country_code, place.admin1_name,
+            int(place.population or 0), place.source)
+
+
+def alternatives_json(mention: Mention) -> str:
+    alternatives = [
+        {"place_id": p.place_id, "name": p.name, "lat": p.latitude, "lon": p.longitude,
+         "country_code": p.country_code, "feature_code": p.feature_code, "score": float(score)}
+        for p, score in mention.alternatives
+    ]
+    return json.dumps(alternatives, ensure_ascii=False, allow_nan=False)
+
+
+def parse_alternatives(stored: str | None) -> list[dict]:
+    """The stored JSON list of a mention's runner-ups; damaged text (a hand-edited store) gives []."""
+    try:
+        parsed = json.loads(stored or "[]")
+    except ValueError:
+        return []
+    return [a for a in parsed if isinstance(a, dict)] if isinstance(parsed, list) else []
+
+
+def insert_entry(conn: sqlite3.Connection, source_id: int, row: EntryRow) -> int:
+    cursor = conn.execute(
+        "INSERT INTO entries (source_id, time_utc, time_utc_minute, minute_order, time_given, is_lead,"
+        " is_timed, headline, body, captions_json, url, raw_text, content_hash)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (source_id, row.time_utc, row.minute, row.minute_order, *_entry_fields(row)),
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def _entry_fields(row: EntryRow) -> tuple:
+    e = row.entry
+    captions = json.dumps([{"text": c.text, "credit": c.credit} for c in e.captions], ensure_ascii=False)
+    return (e.time_given, int(bool(e.is_lead)), int(bool(e.is_timed)), e.headline, e.body, captions, e.url,
+            e.raw_text, row.content_hash)
+
+
+def update_entry(conn: sqlite3.Connection, entry_id: int, row: EntryRow) -> None:
+    conn.execute(
+        "UPDATE entries SET time_utc = ?, time_given = ?, is_lead = ?, is_timed = ?, headline = ?, body = ?,"
+        " captions_json = ?, url = ?, raw_text = ?, content_hash = ? WHERE entry_id = ?",
+        (row.time_utc, *_entry_fields(row), entry_id),
+    )
+
+
+def upsert_places(conn: sqlite3.Connection, mentions: Sequence[Mention]) -> None:
+    """Write the places the mentions name; a newer gazetteer may move or rename one: the latest wins."""
+    for mention in mentions:
+        if is_resolved(mention):
+            conn.execute(
+                "INSERT INTO places VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT(place_id) DO UPDATE SET"
+                " geonameid = excluded.geonameid, name = excluded.name, latitude = excluded.latitude,"
+                " longitude = excluded.longitude, feature_class = excluded.feature_class,"
+                " feature_code = excluded.feature_code, country_code = excluded.country_code,"
+                " admin1_name = excluded.admin1_name, population = excluded.population,"
+                " source = excluded.source",
+                place_row(mention.place),
+            )
+
+
+def mention_values(mentions: Sequence[Mention]) -> list[tuple]:
+    """One entry's mentions as rows (without ids), in text order: position is the rank in that order."""
+    ordered = sorted(mentions, key=lambda m: (m.start, m.end))
+    return [(position, int(m.start), int(m.end), m.text, m.place.place_id if is_resolved(m) else None,
+             float(m.score) if finite(m.score) else None, alternatives_json(m))
+            for position, m in enumerate(ordered)]
+
+
+def stored_mention_values(conn: sqlite3.Connection, entry_id: int) -> list[tuple]:
+    return conn.execute(
+        'SELECT position, start, "end", text, place_id, score, alternatives_json FROM mentions'
+        " WHERE entry_id = ? ORDER BY position", (entry_id,)).fetchall()
+
+
+def insert_mentions(conn: sqlite3.Connection, entry_id: int, mentions: Sequence[Mention]) -> int:
+    """Write one entry's mentions (and the places they name); returns how many were written."""
+    upsert_places(conn, mentions)
+    values = mention_values(mentions)
+    conn.executemany(
+        'INSERT INTO mentions (entry_id, position, start, "end", text, place_id, score, alternatives_json)'
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(entry_id, *v) for v in values])
+    return len(values)
+

@@ -1,0 +1,218 @@
+"""The store's schema and its migrations, and the one way a write transaction is opened.
+
+`PRAGMA user_version` holds the schema version; each migration takes a store one version up. A later
+change appends a step and never edits an old one.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+
+SCHEMA_VERSION = 3
+TABLES = ("sources", "entries", "places", "mentions", "corrections")
+
+
+class StoreError(Exception):
+    """The store cannot be opened, migrated or written: the message is one line, fit for a user."""
+
+
+# --------------------------------------------------------------------------------------------------
+# Schema and migrations. `PRAGMA user_version` holds the schema version; `MIGRATIONS[v]` takes a
+# store from version v to v + 1. A later change appends a step and never edits an old one.
+# --------------------------------------------------------------------------------------------------
+
+_SCHEMA_1 = """
+CREATE TABLE sources (
+    source_id   INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE,
+    url         TEXT NOT NULL DEFAULT '',
+    title       TEXT NOT NULL DEFAULT '',
+    ingested_at TEXT NOT NULL,          -- first ingest, ISO 8601 UTC
+    updated_at  TEXT NOT NULL           -- last ingest that changed something
+);
+CREATE TABLE entries (
+    entry_id        INTEGER PRIMARY KEY,
+    source_id       INTEGER NOT NULL REFERENCES sources(source_id) ON DELETE CASCADE,
+    time_utc        TEXT NOT NULL,      -- ISO 8601 UTC
+    time_utc_minute TEXT NOT NULL,      -- time_utc cut to the minute, 'lead' for the lead: identity
+    minute_order    INTEGER NOT NULL,   -- order within that minute, oldest first
+    time_given      TEXT NOT NULL DEFAULT '',
+    is_lead         INTEGER NOT NULL CHECK (is_lead IN (0, 1)),
+    is_timed        INTEGER NOT NULL CHECK (is_timed IN (0, 1)),
+    headline        TEXT NOT NULL DEFAULT '',
+    body            TEXT NOT NULL DEFAULT '',
+    captions_json   TEXT NOT NULL DEFAULT '[]',
+    url             TEXT NOT NULL DEFAULT '',
+    raw_text        TEXT NOT NULL DEFAULT '',
+    content_hash    TEXT NOT NULL,
+    UNIQUE (source_id, time_utc_minute, minute_order)
+);
+CREATE INDEX entries_by_time ON entries(source_id, time_utc);
+CREATE TABLE places (
+    place_id      TEXT PRIMARY KEY,
+    geonameid     INTEGER,
+    name          TEXT NOT NULL,
+    latitude      REAL NOT NULL,
+    longitude     REAL NOT NULL,
+    feature_class TEXT NOT NULL DEFAULT '',
+    feature_code  TEXT NOT NULL DEFAULT '',
+    country_code  TEXT NOT NULL DEFAULT '',
+    admin1_name   TEXT NOT NULL DEFAULT '',
+    population    INTEGER NOT NULL DEFAULT 0,
+    source        TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE mentions (
+    mention_id        INTEGER PRIMARY KEY,
+    entry_id          INTEGER NOT NULL REFERENCES entries(entry_id) ON DELETE CASCADE,
+    position          INTEGER NOT NULL,  -- the mention's rank in its entry, in text order
+    start             INTEGER NOT NULL,  -- offsets into Entry.text
+    "end"             INTEGER NOT NULL,
+    text              TEXT NOT NULL,
+    place_id          TEXT REFERENCES places(place_id),  -- NULL: found but not resolved
+    score             REAL,
+    alternatives_json TEXT NOT NULL DEFAULT '[]',
+    UNIQUE (entry_id, position)
+);
+CREATE INDEX mentions_by_place ON mentions(place_id);
+"""
+
+
+def _migrate_0_to_1(conn: sqlite3.Connection) -> None:
+    for statement in _SCHEMA_1.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+# -- version 2: analysts' corrections of places (issue 13) -------------------------------------------
+# Keyed by what survives a re-ingest: the source's name, the entry's identity (minute and order, as
+# in `entries`) and the mention's offsets and words; never by rowids, which an ingest may renumber.
+_SCHEMA_2 = """
+CREATE TABLE corrections (
+    correction_id INTEGER PRIMARY KEY,
+    source        TEXT NOT NULL,
+    entry_minute  TEXT NOT NULL,
+    minute_order  INTEGER NOT NULL,
+    start         INTEGER NOT NULL,
+    "end"         INTEGER NOT NULL,
+    text          TEXT NOT NULL,
+    place_json    TEXT,                 -- the place chosen instead; NULL: "not a place"
+    was_place_id  TEXT NOT NULL DEFAULT '',
+    was_name      TEXT NOT NULL DEFAULT '',
+    author        TEXT NOT NULL,
+    created_at    TEXT NOT NULL,        -- ISO 8601 UTC
+    UNIQUE (source, entry_minute, minute_order, start, "end", text)
+);
+"""
+
+
+def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
+    conn.execute(_SCHEMA_2)
+
+
+# -- version 3: word search over the entries (issue 14) -----------------------------------------------
+# A full-text index (SQLite's FTS5) of each entry's headline, body and caption texts, kept in step
+# with `entries` by triggers, so that a keyword filter is one query at any size of store. Contentless:
+# it holds the words, not a second copy of the text. Case and accents are folded ("tartus" finds
+# "Ţarţūs").
+def _caption_text(row: str) -> str:
+    """SQL for the caption texts of `row` (new or old): the "text" of each caption, credits aside."""
+    # Only objects: json_extract on a bare string item would raise, and with it the whole write.
+    return (f"(SELECT coalesce(group_concat(json_extract(value, '$.text'), ' '), '') FROM json_each("
+            f"CASE WHEN json_valid({row}.captions_json) THEN {row}.captions_json ELSE '[]' END)"
+            " WHERE type = 'object')")
+
+
+def _words_row(row: str) -> str:
+    return f"{row}.entry_id, {row}.headline, {row}.body, {_caption_text(row)}"
+
+
+_SCHEMA_3 = (
+    "CREATE VIRTUAL TABLE entry_words USING fts5(headline, body, captions, content='',"
+    " tokenize='unicode61 remove_diacritics 2')",
+    f"INSERT INTO entry_words (rowid, headline, body, captions) SELECT {_words_row('entries')} FROM entries",
+    "CREATE TRIGGER entry_words_insert AFTER INSERT ON entries BEGIN"
+    f" INSERT INTO entry_words (rowid, headline, body, captions) VALUES ({_words_row('new')}); END",
+    # A contentless index forgets a row when told the words it had.
+    "CREATE TRIGGER entry_words_delete AFTER DELETE ON entries BEGIN"
+    f" INSERT INTO entry_words (entry_words, rowid, headline, body, captions) VALUES ('delete', {_words_row('old')});"
+    " END",
+    "CREATE TRIGGER entry_words_update AFTER UPDATE OF headline, body, captions_json ON entries BEGIN"
+    f" INSERT INTO entry_words (entry_words, rowid, headline, body, captions) VALUES ('delete', {_words_row('old')});"
+    f" INSERT INTO entry_words (rowid, headline, body, captions) VALUES ({_words_row('new')}); END",
+)
+
+
+def _migrate_2_to_3(conn: sqlite3.Connection) -> None:
+    try:
+        for statement in _SCHEMA_3:
+            conn.execute(statement)
+    except sqlite3.OperationalError as exc:
+        if "fts5" in str(exc).lower():
+            raise StoreError(f"this Python's SQLite has no full-text search (FTS5), which the store needs: "
+                             f"{exc}") from exc
+        raise
+
+
+def words_query(words: str) -> str | None:
+    """An FTS5 query for "every word given": each word a quoted phrase (so that no character is
+    query syntax), matching as a word or the start of one; None when no word has a letter or digit."""
+    # Control characters become spaces: FTS5 stops reading a query at a NUL.
+    words = re.sub(r"[\x00-\x1f\x7f]", " ", words)
+    phrases = ['"' + word.replace('"', '""') + '"*' for word in words.split() if re.search(r"\w", word)]
+    return " AND ".join(phrases) or None
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migrate_0_to_1, _migrate_1_to_2,
+                                                                  _migrate_2_to_3)
+assert len(MIGRATIONS) == SCHEMA_VERSION
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def migrate(conn: sqlite3.Connection, migrations: Sequence[Migration] = MIGRATIONS) -> int:
+    """Bring the store to the newest schema, one transaction per step; returns the version reached.
+
+    A file at version 0 that already holds tables is someone else's database: it is left alone.
+    """
+    target = len(migrations)
+    while True:
+        with transaction(conn):
+            version = schema_version(conn)
+            if version > target:
+                raise StoreError(f"the store has schema version {version}, newer than this program's "
+                                 f"{target}: upgrade the program")
+            if version == target:
+                return version
+            if version == 0:
+                tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
+                if tables:
+                    raise StoreError("the file is an SQLite database but not an event store")
+            migrations[version](conn)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """BEGIN IMMEDIATE ... COMMIT; ROLLBACK on any error, KeyboardInterrupt included.
+
+    IMMEDIATE takes the write lock at the start, so two writers queue up instead of one failing
+    half-way with "database is locked".
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        conn.execute("COMMIT")
+    except BaseException:
+        # SQLite may already have rolled back by itself (a full disk, say): then there is nothing to undo.
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
