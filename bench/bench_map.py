@@ -34,9 +34,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.synthetic import write_synthetic  # noqa: E402
-from dashboard import playback  # noqa: E402
 from dashboard.settings import SAMPLE_BLOG  # noqa: E402
 from dashboard.store import EventStore  # noqa: E402
+from dashboard.view import playback  # noqa: E402
 from tests import browser_support as B  # noqa: E402
 from tests.conftest import find_chromium  # noqa: E402
 

@@ -3,10 +3,8 @@
 The store keeps each correction under the mention's lasting identity (source, entry, offsets and
 words; see `EventStore.correct_mention`), with who made it and when. Here corrections are laid over
 the store's mentions (`apply`), so the map, the entries table and the exports all read the corrected
-places; and the entry panel is told what was corrected and from what (`notes_html`).
-
-The correction form (`correction_form`) is a small group of Streamlit widgets; Streamlit is imported
-inside it, so the CLI's exports can use `apply` without loading Streamlit.
+places. The entry panel tells what was corrected and from what (`dashboard.view.panel.notes_html`);
+the form is `dashboard.ui.corrections`.
 """
 
 from __future__ import annotations
@@ -17,24 +15,19 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from dashboard import markup as H
-from gazetteer.places import Place
+from gazetteer.places import Place, is_country_code
 
 if TYPE_CHECKING:
-    from dashboard.store import EventStore
+    pass
 
 # Columns of the store's mentions that describe the place; a correction replaces them.
 PLACE_COLUMNS = ("place_id", "place_name", "lat", "lon", "country_code", "feature_code", "is_area")
-NOT_A_PLACE = "not-a-place"
-SEARCH_LIMIT = 10
 
-NOTES_CSS = """
-<style>
-.lbm-corrections { font-size: 0.85rem; color: #555; margin: 0.2rem 0 0.6rem; padding-left: 0.7rem;
-  border-left: 3px solid #b3261e; }
-.lbm-corrections li { margin: 0 0 0.2rem; }
-</style>
-"""
+
+NOT_A_PLACE = "not-a-place"
+
+
+SEARCH_LIMIT = 10
 
 
 def apply(mentions: pd.DataFrame, corrections: pd.DataFrame) -> pd.DataFrame:
@@ -84,40 +77,12 @@ def entry_corrections(corrections: pd.DataFrame, entry_id: int) -> pd.DataFrame:
     return corrections[corrections["entry_id"] == int(entry_id)].sort_values("start", kind="stable")
 
 
-def _when(moment: object) -> str:
-    stamp = pd.Timestamp(moment)
-    return "" if pd.isna(stamp) else f"{stamp.day} {stamp.strftime('%b %Y %H:%M')} UTC"
-
-
-def note_lines(corrections: pd.DataFrame) -> list[str]:
-    """Plain sentences: what was corrected, from what, to what, by whom and when."""
-    lines = []
-    for c in corrections.itertuples(index=False):
-        was = f"{c.was_name}" if c.was_name else "an unknown place"
-        if c.not_a_place:
-            change = f"“{c.mention}” is not a place (it was placed at {was})"
-        else:
-            where = ", ".join(x for x in (str(c.place_name), str(c.country_code)) if x)
-            change = f"“{c.mention}” corrected from {was} to {where}"
-        lines.append(f"{change}, by {c.author}, {_when(c.created_at)}.")
-    return lines
-
-
-def notes_html(corrections: pd.DataFrame) -> str:
-    """The entry panel's note on corrected places (escaped; empty when nothing was corrected)."""
-    lines = note_lines(corrections)
-    if not lines:
-        return ""
-    items = "".join(f"<li>{H.text(line)}</li>" for line in lines)
-    return f'{NOTES_CSS}<div class="lbm-corrections">Corrected by hand:<ul>{items}</ul></div>'
-
-
 def place_from_alternative(alt: Mapping) -> Place:
     """A runner-up candidate stored with a mention (a dict) as a Place."""
     code = str(alt.get("feature_code") or "")
-    feature_class = "A" if code.startswith(("PCL", "ADM")) else ""
-    return Place(str(alt["place_id"]), str(alt.get("name") or ""), float(alt["lat"]), float(alt["lon"]),
-                 feature_class=feature_class, feature_code=code, country_code=str(alt.get("country_code") or ""))
+    # Runner-ups stored before they carried their feature class: countries and regions are class A.
+    guessed_class = "A" if is_country_code(code) or code.startswith("ADM") else ""
+    return Place.from_dict({"feature_class": guessed_class, **alt})
 
 
 def candidate_label(place: Place) -> str:
@@ -157,56 +122,3 @@ def gazetteer_lookup(name: str) -> list[Place]:
 # --------------------------------------------------------------------------------------------------
 # The form (Streamlit widgets).
 # --------------------------------------------------------------------------------------------------
-
-
-def correction_form(store: EventStore, entry_id: int, mentions: pd.DataFrame, corrections: pd.DataFrame,
-                    lookup: Callable[[str], Sequence[Place]] = gazetteer_lookup) -> bool:
-    """Widgets to correct one entry's places; True when the store was changed (the caller reruns)."""
-    import streamlit as st
-
-    from dashboard.store import StoreError
-
-    ordered = mentions.sort_values("start", kind="stable").reset_index(drop=True)
-    own = entry_corrections(corrections, entry_id)
-    if ordered.empty and own.empty:
-        return False
-    prefix = f"fix-{entry_id}"
-    with st.expander("Correct a place", expanded=False):
-        changed = False
-        if not ordered.empty:
-            labels = [f"“{m.mention}” at {m.place_name} ({m.country_code})" for m in ordered.itertuples()]
-            pick = st.selectbox("Mention", options=list(range(len(ordered))), key=f"{prefix}-mention",
-                                format_func=labels.__getitem__)
-            mention = ordered.iloc[int(pick)].to_dict()
-            search = st.text_input("Search the gazetteer", key=f"{prefix}-search",
-                                   placeholder=str(mention["mention"]),
-                                   help="A name to look up when the right place is not among the candidates.")
-            try:
-                options = candidates(mention, search, lookup)
-            except Exception as exc:  # the gazetteer index may be missing: the runner-ups still serve
-                st.warning(f"The gazetteer could not be searched: {' '.join(str(exc).split())}")
-                options = candidates(mention)
-            by_id = {p.place_id: p for p in options}
-            choice = st.selectbox("Place instead", options=[NOT_A_PLACE, *by_id], key=f"{prefix}-choice",
-                                  format_func=lambda pid: "Not a place" if pid == NOT_A_PLACE
-                                  else candidate_label(by_id[pid]))
-            author = st.text_input("Your name", key="correction-author", max_chars=200)
-            if st.button("Save the correction", key=f"{prefix}-save"):
-                # Kept only by a mention's first correction: "from what" stays the geoparser's choice.
-                was = Place(str(mention["place_id"]), str(mention["place_name"]), float(mention["lat"]),
-                            float(mention["lon"]))
-                try:
-                    store.correct_mention(entry_id, int(mention["start"]), int(mention["end"]),
-                                          str(mention["mention"]), by_id.get(choice), author=author, was=was)
-                    changed = True
-                except StoreError as exc:
-                    st.error("The correction was not saved.")
-                    st.code(str(exc), language=None, wrap_lines=True)  # verbatim: it may quote the blog
-        if not own.empty:
-            undo = st.selectbox("Corrected mention", options=list(range(len(own))), key=f"{prefix}-undo-pick",
-                                format_func=lambda i: f"“{own.iloc[i]['mention']}”")
-            if st.button("Undo the correction", key=f"{prefix}-undo"):
-                c = own.iloc[int(undo)]
-                store.remove_correction(entry_id, int(c["start"]), int(c["end"]), str(c["mention"]))
-                changed = True
-        return changed

@@ -12,13 +12,15 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from datetime import date as Date
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
+from dashboard import settings
+from dashboard.liveblog import LiveBlogError, parse_liveblog
 from dashboard.store import EntryKey, EventStore, StoreError, entry_rows
 
 if TYPE_CHECKING:
-    from datetime import date as Date
     from datetime import tzinfo
 
     from dashboard.model import ParsedBlog
@@ -70,12 +72,12 @@ class IngestReport:
                    f"({self.mentions_written} mentions written now)")
         if self.unresolved:
             out.append(f"  {len(self.unresolved)} mentions not resolved to a place: "
-                       + ", ".join(_one_line(u) for u in self.unresolved))
-        out.extend(f"  warning: {_one_line(w)}" for w in self.warnings)
+                       + ", ".join(one_line(u) for u in self.unresolved))
+        out.extend(f"  warning: {one_line(w)}" for w in self.warnings)
         return out
 
 
-def _one_line(message: object) -> str:
+def one_line(message: object) -> str:
     return " ".join(str(message).split())
 
 
@@ -84,7 +86,7 @@ def default_geoparser() -> Geoparser:
     try:
         from gazetteer import geoparse
     except ImportError as exc:
-        raise IngestError(f"the geoparser is not available: {_one_line(exc)}") from exc
+        raise IngestError(f"the geoparser is not available: {one_line(exc)}") from exc
     return geoparse
 
 
@@ -94,13 +96,13 @@ def load_blog(path: str | os.PathLike[str], *, date: Date | None = None, tz: tzi
 
     The parser checks the size cap before reading, the encoding, and that the file is text.
     """
-    from dashboard.liveblog import LiveBlogError, read_liveblog
+    from dashboard.liveblog import read_liveblog
 
     try:
         # The path as given names the file in messages (its extension still tells the format).
         return read_liveblog(path, filename=str(path), date=date, tz=tz, encoding=encoding)
     except LiveBlogError as exc:
-        raise IngestError(_one_line(exc)) from exc
+        raise IngestError(one_line(exc)) from exc
 
 
 def ingest_file(path: str | os.PathLike[str], store: EventStore, *, date: Date | None = None,
@@ -123,7 +125,7 @@ def ingest_blog(parsed: ParsedBlog, store: EventStore, *, source: str | None = N
     Only new and changed entries are geoparsed, unless `reparse` asks for every entry (after the
     gazetteer improved): then unchanged entries whose places differ get them replaced too.
     """
-    name = _one_line(source or parsed.source_name or "")
+    name = one_line(source or parsed.source_name or "")
     if not name:
         raise IngestError("the blog has no source name: give one")
     entries = list(parsed.entries)
@@ -132,11 +134,11 @@ def ingest_blog(parsed: ParsedBlog, store: EventStore, *, source: str | None = N
     try:
         rows = entry_rows(entries, newest_first=parsed.newest_first)
     except ValueError as exc:
-        raise IngestError(_one_line(exc)) from exc
+        raise IngestError(one_line(exc)) from exc
     try:
         stored = store.stored_hashes(name)
     except StoreError as exc:
-        raise IngestError(_one_line(exc)) from exc
+        raise IngestError(one_line(exc)) from exc
     todo = [row for row in rows if reparse or stored.get(row.key) != row.content_hash]
     mentions: dict[EntryKey, Sequence[Mention]] = {}
     if todo:
@@ -149,15 +151,88 @@ def ingest_blog(parsed: ParsedBlog, store: EventStore, *, source: str | None = N
                 mentions[row.key] = list(parse(row.entry.text, context))
             except Exception as exc:
                 raise IngestError("the geoparser failed on the entry at "
-                                  f"{row.entry.time_given or row.time_utc}: {_one_line(exc)}") from exc
+                                  f"{row.entry.time_given or row.time_utc}: {one_line(exc)}") from exc
     try:
-        result = store.write_blog(source=name, title=_one_line(parsed.title or ""), url=url, rows=rows,
+        result = store.write_blog(source=name, title=one_line(parsed.title or ""), url=url, rows=rows,
                                   mentions=mentions, remap=reparse)
         summary = store.summary(result.source_id)
     except StoreError as exc:
-        raise IngestError(_one_line(exc)) from exc
+        raise IngestError(one_line(exc)) from exc
     return IngestReport(
         source=name, source_id=result.source_id, added=result.added, updated=result.updated,
         unchanged=result.unchanged, missing=result.missing, places=summary.places, mentions=summary.mentions,
         mentions_written=result.mentions_written, unresolved=list(summary.unresolved),
-        warnings=[_one_line(w) for w in parsed.warnings], remapped=result.remapped)
+        warnings=[one_line(w) for w in parsed.warnings], remapped=result.remapped)
+
+
+# --------------------------------------------------------------------------------------------------
+# A blog uploaded or pasted in the app: the same pipeline with a progress callback. Every rejection
+# (empty, binary, over the input cap, not UTF-8, no date, an unknown zone, no source name...) is an
+# IngestError with a one-line message, raised before the store's one write transaction.
+# --------------------------------------------------------------------------------------------------
+
+Progress = Callable[[float, str], None]
+
+
+MAX_SOURCE_CHARS = 200
+
+
+def _no_progress(fraction: float, message: str) -> None:
+    pass
+
+
+def source_name(given: str, filename: str) -> str:
+    """The source name: the one given, else the file's stem ("pasted text" has none: an error)."""
+    name = one_line(given)[:MAX_SOURCE_CHARS] or one_line(PurePath(filename).stem if filename else "")
+    if not name:
+        raise IngestError("give the blog a source name")
+    return name
+
+
+def parse_upload(data: bytes | str, *, filename: str = "", date: Date | None = None, tz: str = "") -> ParsedBlog:
+    """Parse an uploaded file (bytes) or pasted text; a rejection becomes an IngestError."""
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
+    if len(data) > settings.MAX_INPUT_BYTES:
+        size, cap = len(data) / 2**20, settings.MAX_INPUT_BYTES / 2**20
+        raise IngestError(f"{filename or 'the text'}: {size:.1f} MB is over the {cap:.0f} MB limit")
+    try:
+        return parse_liveblog(data, filename=filename or "pasted text", date=date, tz=one_line(tz) or None)
+    except LiveBlogError as exc:
+        raise IngestError(one_line(exc)) from exc
+    except UnicodeError as exc:  # text that cannot be encoded (lone surrogates) is not a blog either
+        raise IngestError(f"{filename or 'the text'}: not valid text ({one_line(exc)})") from exc
+
+
+def ingest_upload(store: EventStore, data: bytes | str, *, filename: str = "", source: str = "",
+                  date: Date | None = None, tz: str = "", url: str | None = None,
+                  geoparser: Geoparser | None = None, progress: Progress = _no_progress) -> IngestReport:
+    """Parse, geoparse and store one uploaded blog; `progress(fraction, message)` follows the work."""
+    name = source_name(source, filename)
+    progress(0.02, "Reading the blog…")
+    parsed = parse_upload(data, filename=filename, date=date, tz=tz)
+    total = max(1, len(parsed.entries))
+    progress(0.1, f"Finding places in {total} entries…")
+    parse = geoparser or default_geoparser()
+    done = 0
+
+    def counted(text: str, context: str | None):
+        nonlocal done
+        found = parse(text, context)
+        done += 1
+        progress(0.1 + 0.85 * min(1.0, done / total), f"Finding places: {done} of {total} entries")
+        return found
+
+    report = ingest_blog(parsed, store, source=name, url=url, geoparser=counted)
+    progress(1.0, "Stored.")
+    return report
+
+
+def report_text(report: IngestReport) -> str:
+    """What an upload did, in one plain paragraph."""
+    return " ".join(report.lines())
+
+
+# --------------------------------------------------------------------------------------------------
+# Widgets.
+# --------------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import dashboard
-from dashboard import assets
+from dashboard.ui import assets
 
 APP = Path(__file__).with_name("app.py")
 # What the app imports that is slow to import the first time (measured on a 2-core machine: pandas
@@ -28,8 +28,8 @@ NOT_PRELOADED = {"app", "cli", "serve", "__main__"}
 
 def preload() -> list[str]:
     """Import the app's modules and put the map's scripts in place; returns the modules imported."""
-    names = [*THIRD_PARTY, *(f"dashboard.{m.name}" for m in pkgutil.iter_modules(dashboard.__path__)
-                             if m.name not in NOT_PRELOADED)]
+    names = [*THIRD_PARTY, *(m.name for m in pkgutil.walk_packages(dashboard.__path__, "dashboard.")
+                             if m.name.removeprefix("dashboard.") not in NOT_PRELOADED)]
     for name in names:
         importlib.import_module(name)
     assets.ensure_vendor()

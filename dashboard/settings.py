@@ -1,14 +1,21 @@
-"""Where things live: the store file, the bundled sample, the upload size cap."""
+"""Settings, paths and limits, in one place: where things live and how big an input may be.
+
+Environment variables: `DASHBOARD_DB` (the event store).
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_DIR.parent
+# The map's own scripts and styles, served by Streamlit at /app/static/.
+STATIC_DIR = PACKAGE_DIR / "static"
 DATA_DIR = PROJECT_ROOT / "data"
 SAMPLE_BLOG = DATA_DIR / "sample-liveblog.txt"
-# The same cap as the app's upload limit in .streamlit/config.toml (server.maxUploadSize).
+# The largest live blog read, on the command line and in the app: the same cap as the app's upload
+# limit in .streamlit/config.toml (server.maxUploadSize, in megabytes; a test keeps the two equal).
 MAX_INPUT_BYTES = 20 * 1024 * 1024
 
 

@@ -14,10 +14,10 @@ import browser_support as B
 import pandas as pd
 import pytest
 
-from dashboard import mapview
 from dashboard.ingest import ingest_file
 from dashboard.settings import SAMPLE_BLOG
 from dashboard.store import EventStore
+from dashboard.view import mapdata
 
 pytestmark = pytest.mark.browser
 
@@ -43,7 +43,7 @@ def store(tmp_path_factory) -> dict:
         moment = (times.min() + (times.max() - times.min()) / 2).floor("min") + pd.Timedelta(seconds=1)
         B.write_blog(events, sample["name"], [B.hostile_entry(moment.isoformat())], places=B.hostile_places(),
                      title=sample["title"])
-        data = mapview.prepare(events.entries([report.source_id]), events.mentions([report.source_id]),
+        data = mapdata.prepare(events.entries([report.source_id]), events.mentions([report.source_id]),
                                [report.source_id])
     return {"db": db, "data": data, "times": sorted(data.entries["time_utc"].unique())}
 
@@ -54,8 +54,8 @@ def server(store) -> Iterator[str]:
         yield url
 
 
-def expected_places(data: mapview.MapData, window) -> dict[str, int]:
-    places = mapview.window_places(data, window)
+def expected_places(data: mapdata.MapData, window) -> dict[str, int]:
+    places = mapdata.window_places(data, window)
     return dict(zip(places["label"], places["count"].astype(int), strict=True))
 
 

@@ -16,9 +16,10 @@ import browser_support as B
 import pytest
 from app_support import UPLOAD_BLOG
 
-from dashboard import corrections, mapview
-from dashboard.filters import Filters, apply
+from dashboard import corrections
 from dashboard.store import EventStore
+from dashboard.view import mapdata
+from dashboard.view.filters import Filters, apply
 
 pytestmark = pytest.mark.browser
 
@@ -51,9 +52,9 @@ def expected_places(db: Path, filters: Filters | None = None) -> dict[str, int]:
     filters = filters or Filters()
     with EventStore(db) as store:
         mentions = corrections.apply(store.mentions(), store.corrections())
-        data = mapview.prepare(*apply(store.entries(), mentions, filters, store.search(filters.keyword)))
+        data = mapdata.prepare(*apply(store.entries(), mentions, filters, store.search(filters.keyword)))
     window = (data.entries["time_utc"].min(), data.entries["time_utc"].max())
-    places = mapview.window_places(data, window)
+    places = mapdata.window_places(data, window)
     return dict(zip(places["label"], places["count"].astype(int), strict=True))
 
 
@@ -149,10 +150,10 @@ def test_upload_a_blog_and_refuse_hostile_ones(server, db, browser, tmp_path):
         with EventStore(db) as store:
             new = store.sources()
             assert new["name"].iloc[0] == "aid-convoys"
-            data = mapview.prepare(store.entries([int(new["source_id"].iloc[0])]),
+            data = mapdata.prepare(store.entries([int(new["source_id"].iloc[0])]),
                                    store.mentions([int(new["source_id"].iloc[0])]))
         window = (data.entries["time_utc"].min(), data.entries["time_utc"].max())
-        places = mapview.window_places(data, window)
+        places = mapdata.window_places(data, window)
         expected = dict(zip(places["label"], places["count"].astype(int), strict=True))
         assert "Latakia" in expected
         assert wait_for_places(page, frame, expected) == expected

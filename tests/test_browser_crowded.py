@@ -14,14 +14,14 @@ from datetime import UTC, datetime, timedelta
 import browser_support as B
 import pytest
 
-from dashboard import entries_table, mapview
 from dashboard.model import Entry
 from dashboard.store import EventStore, entry_rows
+from dashboard.view import entries_table, mapdata
 from gazetteer.places import Mention, Place
 
 pytestmark = pytest.mark.browser
 
-PLACES = mapview.MAX_POINT_MARKERS + 300
+PLACES = mapdata.MAX_POINT_MARKERS + 300
 
 
 def grid_blog() -> tuple[list[Entry], dict[tuple, list[Mention]]]:
@@ -57,10 +57,10 @@ def test_a_crowded_window_sums_up_the_less_named_places_by_grid_cell(server, bro
     with B.screenshot_on_failure(page, "crowded"):
         # The most named places are drawn one by one; the others are in the tiles' counts.
         drawn = B.layer_places(frame)
-        assert len(drawn) == mapview.MAX_POINT_MARKERS
+        assert len(drawn) == mapdata.MAX_POINT_MARKERS
         assert all(drawn[f"Gridtown {i:04d}"] == 2 for i in range(100))
         counts = frame.evaluate("() => Array.from(document.querySelectorAll('.lbm-cell-tile'), t => t.textContent)")
-        assert counts and sum(int(c) for c in counts) == PLACES - mapview.MAX_POINT_MARKERS
+        assert counts and sum(int(c) for c in counts) == PLACES - mapdata.MAX_POINT_MARKERS
         assert "300 less named places summed up" in page.inner_text("body")
 
         # A tile's popup lists its places, as text; the panel's choice of place stays empty.

@@ -13,8 +13,8 @@ from pathlib import Path
 import browser_support as B
 import pytest
 
-from dashboard import mapview, timeline
 from dashboard.store import EventStore
+from dashboard.view import mapdata, timeline
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +36,7 @@ def store(tmp_path_factory) -> dict:
     db = tmp_path_factory.mktemp("playback") / "events.db"
     with EventStore(db) as events:
         B.write_blog(events, "hourly-blog", hourly_blog())
-        data = mapview.prepare(events.entries(), events.mentions())
+        data = mapdata.prepare(events.entries(), events.mentions())
     return {"db": db, "data": data, "times": timeline.entry_times(data.entries)}
 
 
@@ -55,7 +55,7 @@ def window_of(page) -> tuple[int, int]:
 
 def expected_places(store: dict, window: tuple[int, int]) -> dict[str, int]:
     times = store["times"]
-    places = mapview.window_places(store["data"], (times[window[0]], times[window[1]]))
+    places = mapdata.window_places(store["data"], (times[window[0]], times[window[1]]))
     return dict(zip(places["label"], places["count"].astype(int), strict=True))
 
 

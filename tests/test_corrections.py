@@ -18,6 +18,7 @@ from dashboard.export import export, export_rows
 from dashboard.ingest import ingest_blog
 from dashboard.store import SCHEMA_VERSION, EventStore, StoreError
 from dashboard.store.schema import MIGRATIONS, migrate
+from dashboard.view import panel
 
 
 def ingest(store: EventStore, entries, **kw):
@@ -77,7 +78,7 @@ def test_a_correction_moves_the_place_and_says_from_what(store):
     assert moved["score"] == 1.0
     # Other mentions of the same place elsewhere keep theirs.
     assert (mentions.loc[mentions["entry_id"] != entry_id, "place_id"] == DAMASCUS.place_id).any()
-    note = corrections.notes_html(corrections.entry_corrections(fixes, entry_id))
+    note = panel.notes_html(corrections.entry_corrections(fixes, entry_id))
     assert "corrected from Damascus to Damascus, US" in note and "Ana Analyst" in note
 
 
@@ -87,7 +88,7 @@ def test_not_a_place_leaves_the_mention_out(store):
     store.correct_mention(entry_id, int(mention["start"]), int(mention["end"]), "Damascus", None, author="Bo")
     mentions = corrections.apply(store.mentions(), store.corrections())
     assert len(mentions) == before - 1
-    assert corrections.note_lines(store.corrections())[0].startswith("“Damascus” is not a place")
+    assert panel.note_lines(store.corrections())[0].startswith("“Damascus” is not a place")
     assert store.remove_correction(entry_id, int(mention["start"]), int(mention["end"]), "Damascus")
     assert store.corrections().empty and not store.remove_correction(entry_id, 0, 1, "x")
 

@@ -23,9 +23,12 @@ from app_support import run_app
 from store_support import undo_word_index
 from streamlit.testing.v1 import AppTest
 
-from dashboard import entries_table, export, mapview
-from dashboard.filters import Filters, apply, country_options, place_options
+from dashboard import export
 from dashboard.store import EventStore
+from dashboard.ui import keys
+from dashboard.ui import table as table_ui
+from dashboard.view import entries_table, mapdata
+from dashboard.view.filters import Filters, apply, country_options, place_options
 
 DAMASCUS, HOMS, TARTUS, SYRIA = (B.PLACES[n].place_id for n in ("Damascus", "Homs", "Tartus", "Syria"))
 LEBANON = B.Place("gn:272103", "Lebanon", 33.83, 35.83, "A", "PCLI", "LB")
@@ -164,9 +167,9 @@ def test_options_name_places_and_countries(frames):
 
 def test_table_and_downloads_show_the_window(frames, store_path):
     entries, mentions = frames
-    data = mapview.prepare(*keyword(store_path, (entries, mentions), "homs"))
+    data = mapdata.prepare(*keyword(store_path, (entries, mentions), "homs"))
     window = (pd.Timestamp("2024-12-13T09:00Z"), pd.Timestamp("2024-12-13T11:00Z"))
-    rows = mapview.window_entry_rows(data, window)
+    rows = mapdata.window_entry_rows(data, window)
     table = entries_table.table_frame(data, rows)
     assert table["headline"].tolist() == ["Quiet morning in Homs", "Road to Homs open again"]  # newest first
     assert table["time"].tolist() == ["13 Dec 11:00 UTC", "13 Dec 09:00 UTC"]
@@ -186,18 +189,18 @@ def test_table_and_downloads_show_the_window(frames, store_path):
 
 
 def test_a_row_selects_its_entry(frames):
-    data = mapview.prepare(*frames)
+    data = mapdata.prepare(*frames)
     window = (data.entries["time_utc"].min(), data.entries["time_utc"].max())
     state: dict = {}
     road = int(data.entries.loc[data.entries["headline"] == "Road to Homs open again", "entry_id"].iloc[0])
-    assert entries_table.select_entry(state, data, road, window)
+    assert table_ui.select_entry(state, data, road, window)
     # The first point the entry names (its headline names Homs), and the entry's row in the picker.
     assert state["place"] == HOMS
     assert int(data.entries.iloc[state[f"entry-{HOMS}"]]["entry_id"]) == road
-    assert entries_table.shown_entry_id(state, data, window) == road
+    assert table_ui.shown_entry_id(state, data, window) == road
     early = (window[0], window[0])
-    assert not entries_table.select_entry({}, data, road, early)  # outside the window: nothing chosen
-    assert not entries_table.select_entry({}, data, 10**9, window)
+    assert not table_ui.select_entry({}, data, road, early)  # outside the window: nothing chosen
+    assert not table_ui.select_entry({}, data, 10**9, window)
 
 
 # -- through the app --------------------------------------------------------------------------------
@@ -249,7 +252,7 @@ def test_app_choosing_a_row_selects_the_entry(store_path, monkeypatch):
     assert not at.exception
     assert at.selectbox(key="place").value == TARTUS
     assert "Ships leave Tartus" in panel_text(at)
-    assert at.session_state[entries_table.RING_KEY] == int(listed.loc[row, "entry_id"])
+    assert at.session_state[keys.RING_KEY] == int(listed.loc[row, "entry_id"])
     # Another row: the panel follows (the place picker too, to a place that entry names).
     row = listed.index[listed["headline"] == "Road to Homs open again"][0]
     at.session_state[key] = {"selection": {"rows": [int(row)], "columns": [], "cells": []}}
@@ -261,7 +264,7 @@ def test_app_choosing_a_row_selects_the_entry(store_path, monkeypatch):
 
 
 def test_the_table_lists_at_most_the_newest_rows(frames, monkeypatch):
-    data = mapview.prepare(*frames)
+    data = mapdata.prepare(*frames)
     rows = list(range(len(data.entries)))
     monkeypatch.setattr(entries_table, "MAX_TABLE_ROWS", 2)
     table = entries_table.table_frame(data, rows)
@@ -280,7 +283,7 @@ def test_the_table_pages_through_a_long_window(store_path, monkeypatch):
     at = run_app(store_path, monkeypatch)
     first = table(at)
     assert len(first) == 2
-    pager = at.number_input(key=entries_table.PAGE_KEY)
+    pager = at.number_input(key=keys.PAGE_KEY)
     assert pager.value == 1 and pager.max == entries_table.page_count(len(B.small_blog()) + 1)
     pager.set_value(2).run()
     second = table(at)

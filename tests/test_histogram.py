@@ -8,7 +8,7 @@ import pyarrow as pa
 import pytest
 from app_support import run_app
 
-from dashboard import histogram as H
+from dashboard.view import histogram as H
 
 T0 = pd.Timestamp("2024-12-13T08:00:00Z")
 

@@ -12,8 +12,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import assets, mapview
-from dashboard import markup as H
+from dashboard.ui import assets
+from dashboard.ui import map as map_ui
+from dashboard.view import mapdata
+from dashboard.view import markup as H
 
 T0 = pd.Timestamp("2024-12-13 08:00", tz="UTC")
 HOSTILE_NAME = '<img src=x onerror="alert(1)"> ${alert(2)} `x` \\` _abc {{ "y" }}'
@@ -54,9 +56,9 @@ def frames(entries=ENTRIES) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 @pytest.fixture
-def data() -> mapview.MapData:
+def data() -> mapdata.MapData:
     entries, mentions = frames()
-    return mapview.prepare(entries, mentions, [1, 2], {1: "Blog 1", 2: "Blog 2"})
+    return mapdata.prepare(entries, mentions, [1, 2], {1: "Blog 1", 2: "Blog 2"})
 
 
 def window(first: int, last: int) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -64,7 +66,7 @@ def window(first: int, last: int) -> tuple[pd.Timestamp, pd.Timestamp]:
 
 
 def test_one_row_per_place_in_the_window_with_entry_counts(data):
-    places = mapview.window_places(data, window(0, 4))
+    places = mapdata.window_places(data, window(0, 4))
     assert sorted(places["place_id"]) == ["gn:1", "gn:2", "gn:3", "gn:4", "gn:5"]
     counts = dict(zip(places["place_id"], places["count"], strict=True))
     assert counts == {"gn:1": 3, "gn:2": 2, "gn:3": 1, "gn:4": 1, "gn:5": 1}
@@ -72,26 +74,26 @@ def test_one_row_per_place_in_the_window_with_entry_counts(data):
 
 
 def test_the_window_decides_which_places_show(data):
-    assert sorted(mapview.window_places(data, window(0, 1))["place_id"]) == ["gn:1", "gn:2"]
-    assert sorted(mapview.window_places(data, window(3, 3))["place_id"]) == ["gn:2"]
-    assert mapview.window_places(data, (T0 - pd.Timedelta(days=1), T0 - pd.Timedelta(hours=1))).empty
-    assert mapview.window_entry_rows(data, window(1, 3)) == [1, 2, 3]
-    homs = int(mapview.window_places(data, window(0, 4)).set_index("place_id").at["gn:2", "code"])
-    assert mapview.window_entry_rows(data, window(0, 4), homs) == [1, 3]
+    assert sorted(mapdata.window_places(data, window(0, 1))["place_id"]) == ["gn:1", "gn:2"]
+    assert sorted(mapdata.window_places(data, window(3, 3))["place_id"]) == ["gn:2"]
+    assert mapdata.window_places(data, (T0 - pd.Timedelta(days=1), T0 - pd.Timedelta(hours=1))).empty
+    assert mapdata.window_entry_rows(data, window(1, 3)) == [1, 2, 3]
+    homs = int(mapdata.window_places(data, window(0, 4)).set_index("place_id").at["gn:2", "code"])
+    assert mapdata.window_entry_rows(data, window(0, 4), homs) == [1, 3]
 
 
 def test_popup_lists_newest_entries_first_and_counts_the_rest(data):
-    places = mapview.window_places(data, window(0, 4), popup_entries=2).set_index("place_id")
+    places = mapdata.window_places(data, window(0, 4), popup_entries=2).set_index("place_id")
     headlines = data.entries["headline"]
     assert [headlines[r] for r in places.at["gn:1", "listed"]] == ["Kremlin statement", "Road to Homs"]
     assert places.at["gn:1", "more"] == 1 and places.at["gn:2", "more"] == 0
 
 
 def test_size_grows_with_entries_and_colour_with_recency(data):
-    assert mapview.radii_px(np.array([1, 2, 4, 16, 10_000])).tolist() == [6, 10, 14, 22, 26]
-    everything = mapview.window_places(data, window(0, 4)).set_index("place_id")
+    assert mapdata.radii_px(np.array([1, 2, 4, 16, 10_000])).tolist() == [6, 10, 14, 22, 26]
+    everything = mapdata.window_places(data, window(0, 4)).set_index("place_id")
     assert everything.at["gn:1", "radius"] > everything.at["gn:2", "radius"] > everything.at["gn:5", "radius"]
-    places = mapview.window_places(data, window(0, 3)).set_index("place_id")
+    places = mapdata.window_places(data, window(0, 3)).set_index("place_id")
     # Homs was last named at the window's end, Damascus an hour before: Homs is darker.
     assert places.at["gn:2", "recency"] == 1.0
     assert places.at["gn:1", "recency"] == pytest.approx(1 / 3)
@@ -100,34 +102,34 @@ def test_size_grows_with_entries_and_colour_with_recency(data):
         return sum(int(colour[i:i + 2], 16) for i in (1, 3, 5))
 
     assert lightness(places.at["gn:2", "fill"]) < lightness(places.at["gn:1", "fill"])
-    assert places.at["gn:2", "fill"] == mapview.PALETTE[0]
+    assert places.at["gn:2", "fill"] == mapdata.PALETTE[0]
 
 
 def test_sources_get_their_own_colours(data):
-    places = mapview.window_places(data, window(0, 4)).set_index("place_id")
-    assert places.at["gn:5", "stroke"] == mapview.PALETTE[1]  # named only by source 2
-    assert places.at["gn:1", "stroke"] == mapview.PALETTE[1]  # named last by source 2
-    assert places.at["gn:2", "stroke"] == mapview.PALETTE[0]
+    places = mapdata.window_places(data, window(0, 4)).set_index("place_id")
+    assert places.at["gn:5", "stroke"] == mapdata.PALETTE[1]  # named only by source 2
+    assert places.at["gn:1", "stroke"] == mapdata.PALETTE[1]  # named last by source 2
+    assert places.at["gn:2", "stroke"] == mapdata.PALETTE[0]
 
 
 def test_areas_are_drawn_as_wide_circles_not_pins(data):
-    places = mapview.window_places(data, window(0, 4)).set_index("place_id")
+    places = mapdata.window_places(data, window(0, 4)).set_index("place_id")
     assert bool(places.at["gn:3", "is_area"]) and places.at["gn:3", "area_m"] > 100_000
     assert places.at["gn:1", "area_m"] == 0
-    payload = mapview.layer_payload(data, mapview.for_drawing(places.reset_index()))
+    payload = mapdata.layer_payload(data, mapdata.for_drawing(places.reset_index()))
     by_name = {p["name"]: p for p in payload["places"]}
     assert by_name["Syria"]["area"] == places.at["gn:3", "area_m"] and by_name["Homs"]["area"] == 0
-    assert mapview.area_summary(places.reset_index()) == [("Syria", 1)]
-    legend = mapview.legend_html(data, mapview.for_drawing(places.reset_index()))
+    assert mapdata.area_summary(places.reset_index()) == [("Syria", 1)]
+    legend = mapdata.legend_html(data, mapdata.for_drawing(places.reset_index()))
     assert "Syria (1)" in legend and "Blog 2" in legend
 
 
 def test_area_sizes_follow_the_country():
-    syria, lebanon, russia = (mapview.area_radius_m("PCLI", cc) for cc in ("SY", "LB", "RU"))
-    assert lebanon < syria < russia <= mapview.COUNTRY_RADIUS_BOUNDS_M[1]
+    syria, lebanon, russia = (mapdata.area_radius_m("PCLI", cc) for cc in ("SY", "LB", "RU"))
+    assert lebanon < syria < russia <= mapdata.COUNTRY_RADIUS_BOUNDS_M[1]
     assert 200_000 < syria < 300_000
-    assert mapview.area_radius_m("ADM1") == mapview.AREA_RADIUS_M["ADM1"]
-    assert mapview.area_radius_m("PCLI", "??") > 0
+    assert mapdata.area_radius_m("ADM1") == mapdata.AREA_RADIUS_M["ADM1"]
+    assert mapdata.area_radius_m("PCLI", "??") > 0
 
 
 def decode_payload(js: str) -> dict:
@@ -138,10 +140,10 @@ def decode_payload(js: str) -> dict:
 def test_layer_is_one_element_with_one_feature_per_place_and_hostile_text_as_data(data):
     from streamlit_folium import _get_feature_group_string
 
-    places = mapview.window_places(data, window(0, 4))
-    group = mapview.places_layer(data, mapview.for_drawing(places))
+    places = mapdata.window_places(data, window(0, 4))
+    group = map_ui.places_layer(data, mapdata.for_drawing(places))
     assert len(group._children) == 1
-    js = _get_feature_group_string(group, mapview.base_map(mapview.map_bounds(data)))
+    js = _get_feature_group_string(group, map_ui.base_map(mapdata.map_bounds(data)))
     payload = decode_payload(js)
     assert len(payload["places"]) == len(places) == 5
     hostile = next(p for p in payload["places"] if p["label"].startswith("<img"))
@@ -162,7 +164,7 @@ def test_layer_script_builds_text_with_textcontent_only():
 
 
 def test_base_map_loads_only_our_own_files(data):
-    fmap = mapview.base_map(mapview.map_bounds(data))
+    fmap = map_ui.base_map(mapdata.map_bounds(data))
     links = [url for _, url in fmap.default_js + fmap.default_css]
     assert links and all(url.startswith("/app/static/") for url in links)
     for url in links:
@@ -172,7 +174,7 @@ def test_base_map_loads_only_our_own_files(data):
     sources = re.findall(r'(?:src|href)="([^"]+)"', rendered)
     assert all(s.startswith("/app/static/") for s in sources), sources
     assert "bootstrap" not in rendered.lower() and "font-awesome" not in rendered.lower()
-    assert fmap.options["maxZoom"] == mapview.MAP_MAX_ZOOM and not fmap.options.get("preferCanvas")
+    assert fmap.options["maxZoom"] == mapdata.MAP_MAX_ZOOM and not fmap.options.get("preferCanvas")
     assert "openstreetmap.org" in rendered and "GeoNames" in rendered
     # Framed without animation: a zoom animation started while the iframe is being sized never ends,
     # and Leaflet then ignores every later zoom.
@@ -180,50 +182,50 @@ def test_base_map_loads_only_our_own_files(data):
 
 
 def test_base_map_follows_a_base_url_path():
-    fmap = mapview.base_map(None, base_url_path="/maps/")
+    fmap = map_ui.base_map(None, base_url_path="/maps/")
     assert all(url.startswith("/maps/app/static/") for _, url in fmap.default_js)
 
 
 def test_framing_uses_points_not_country_centres(data):
-    assert mapview.map_bounds(data) == [[33.51, 31.0], [55.75, 37.62]]
+    assert mapdata.map_bounds(data) == [[33.51, 31.0], [55.75, 37.62]]
     entries, mentions = frames([(0, 1, "Only a country", ["gn:3"])])
-    assert mapview.map_bounds(mapview.prepare(entries, mentions)) == [[35.0, 38.0], [35.0, 38.0]]
-    empty = mapview.prepare(*frames([(0, 1, "Nowhere", [])]))
-    assert mapview.map_bounds(empty) is None and mapview.window_places(empty, window(0, 0)).empty
+    assert mapdata.map_bounds(mapdata.prepare(entries, mentions)) == [[35.0, 38.0], [35.0, 38.0]]
+    empty = mapdata.prepare(*frames([(0, 1, "Nowhere", [])]))
+    assert mapdata.map_bounds(empty) is None and mapdata.window_places(empty, window(0, 0)).empty
 
 
 def test_base_map_is_the_same_whatever_the_window(data):
     """The component's identity hangs on the base map: it must not depend on the window."""
     from streamlit_folium import _get_map_string, generate_js_hash
 
-    bounds = mapview.map_bounds(data)
-    hashes = {generate_js_hash(_get_map_string(mapview.base_map(bounds)), "map") for _ in range(3)}
+    bounds = mapdata.map_bounds(data)
+    hashes = {generate_js_hash(_get_map_string(map_ui.base_map(bounds)), "map") for _ in range(3)}
     assert len(hashes) == 1
 
 
 def test_labels_are_unique_per_window():
-    labels = mapview.unique_labels(["Tripoli", "Tripoli", "Homs", "Al Hadir", "Al Hadir", " "],
+    labels = mapdata.unique_labels(["Tripoli", "Tripoli", "Homs", "Al Hadir", "Al Hadir", " "],
                                    ["LB", "LY", "SY", "SY", "SY", ""])
     assert labels == ["Tripoli (LB)", "Tripoli (LY)", "Homs", "Al Hadir (SY) #1", "Al Hadir (SY) #2",
                       "(unnamed place)"]
 
 
 def test_clicks_are_traced_back_to_places(data):
-    places = mapview.window_places(data, window(0, 4))
+    places = mapdata.window_places(data, window(0, 4))
     hit = {"last_object_clicked_tooltip": "Homs", "last_object_clicked": {"lat": 34.73, "lng": 36.72}}
-    assert mapview.clicked_place(hit, places) == "gn:2"
-    assert mapview.clicked_place({"last_object_clicked_tooltip": HOSTILE_NAME}, places) == "gn:4"
+    assert mapdata.clicked_place(hit, places) == "gn:2"
+    assert mapdata.clicked_place({"last_object_clicked_tooltip": HOSTILE_NAME}, places) == "gn:4"
     cluster = {"last_object_clicked_tooltip": "3 places here: click to zoom in"}
-    assert mapview.clicked_place(cluster, places) is None
+    assert mapdata.clicked_place(cluster, places) is None
     nothing = {"last_object_clicked_tooltip": None, "last_object_clicked": None}
-    assert mapview.clicked_place(nothing, places) is None
-    assert mapview.clicked_place(None, places) is None
+    assert mapdata.clicked_place(nothing, places) is None
+    assert mapdata.clicked_place(None, places) is None
 
 
 def test_a_click_on_a_shared_label_goes_to_the_nearest_place():
     twins = pd.DataFrame({"label": ["Twin", "Twin"], "place_id": ["a", "b"], "lat": [10.0, 20.0],
                           "lon": [10.0, 20.0]})
-    assert mapview.clicked_place({"last_object_clicked_tooltip": "Twin",
+    assert mapdata.clicked_place({"last_object_clicked_tooltip": "Twin",
                                   "last_object_clicked": {"lat": 19.0, "lng": 19.5}}, twins) == "b"
 
 
@@ -252,37 +254,37 @@ def crowded_places(points: int, areas: int = 2) -> pd.DataFrame:
 
 def test_few_places_are_all_drawn_one_by_one():
     places = crowded_places(50)
-    drawing = mapview.for_drawing(places, max_points=50)
+    drawing = mapdata.for_drawing(places, max_points=50)
     assert drawing.places.equals(places) and drawing.cells.empty and drawing.summed_up == 0
 
 
 def test_past_the_limit_the_less_named_points_are_summed_up_by_grid_cell():
     places = crowded_places(3_000)
-    drawing = mapview.for_drawing(places, max_points=1_000, max_cells=40)
+    drawing = mapdata.for_drawing(places, max_points=1_000, max_cells=40)
     points = drawing.places[~drawing.places["is_area"]]
     # The most named points and every area are drawn; nothing is lost or counted twice.
     assert len(points) == 1_000 and set(points["label"]) == {f"Town {i}" for i in range(1_000)}
     assert drawing.places["is_area"].sum() == 2
     assert drawing.summed_up == 2_000 == drawing.cells["places"].sum()
     assert drawing.cells["count"].sum() == sum(3_000 - i for i in range(1_000, 3_000))
-    assert 0 < len(drawing.cells) <= 40 and drawing.cell_deg in mapview.CELL_SIZES_DEG
+    assert 0 < len(drawing.cells) <= 40 and drawing.cell_deg in mapdata.CELL_SIZES_DEG
     # A cell's centre lies among its places; its list names the most named first.
     assert drawing.cells["lat"].between(30, 36).all() and drawing.cells["lon"].between(30, 35).all()
     for top in drawing.cells["top"]:
         counts = [n for _, n in top]
-        assert counts == sorted(counts, reverse=True) and len(top) <= mapview.CELL_TOP_PLACES
+        assert counts == sorted(counts, reverse=True) and len(top) <= mapdata.CELL_TOP_PLACES
 
 
 def test_summed_up_places_reach_the_layer_and_the_legend(data):
-    places = mapview.window_places(data, window(0, 4))
-    payload = mapview.layer_payload(data, mapview.for_drawing(places))
+    places = mapdata.window_places(data, window(0, 4))
+    payload = mapdata.layer_payload(data, mapdata.for_drawing(places))
     assert payload["cells"] == []
-    crowded = crowded_places(mapview.MAX_POINT_MARKERS + 500).assign(
+    crowded = crowded_places(mapdata.MAX_POINT_MARKERS + 500).assign(
         name=lambda f: f["label"], country_code="SY", feature_code="PPL", area_m=lambda f: f["is_area"] * 90_000,
         fill="#ffffff",
-        stroke="#b3261e", radius=6, listed=[[] for _ in range(mapview.MAX_POINT_MARKERS + 502)], more=0)
-    payload = mapview.layer_payload(data, mapview.for_drawing(crowded))
-    assert len([p for p in payload["places"] if not p["area"]]) == mapview.MAX_POINT_MARKERS
+        stroke="#b3261e", radius=6, listed=[[] for _ in range(mapdata.MAX_POINT_MARKERS + 502)], more=0)
+    payload = mapdata.layer_payload(data, mapdata.for_drawing(crowded))
+    assert len([p for p in payload["places"] if not p["area"]]) == mapdata.MAX_POINT_MARKERS
     assert sum(c["places"] for c in payload["cells"]) == 500
     assert all(c["more"] == c["places"] - len(c["top"]) for c in payload["cells"])
-    assert "500 less named places summed up" in mapview.legend_html(data, mapview.for_drawing(crowded))
+    assert "500 less named places summed up" in mapdata.legend_html(data, mapdata.for_drawing(crowded))

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dashboard import markup as H
-from dashboard import panel
 from dashboard.model import Entry
+from dashboard.view import markup as H
+from dashboard.view import panel
 
 HOSTILE = [
     "<script>alert(1)</script>",

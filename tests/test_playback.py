@@ -12,7 +12,9 @@ from app_support import run_app
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dashboard import playback as P
+from dashboard.ui import keys
+from dashboard.ui import playback as playback_ui
+from dashboard.view import playback as P
 
 T0 = pd.Timestamp("2024-12-13T08:00:00Z")
 
@@ -120,19 +122,19 @@ def test_play_starts_from_a_window_that_can_move():
 def test_toggle_and_tick_drive_the_window_until_the_end():
     ns = P.as_ns(times_at(0, 1, 2, 3))
     state: dict = {"w": (1, 2)}
-    P.defaults(state)
-    P.toggle(state, "w", ns)
-    assert state[P.PLAYING] and state["w"] == (1, 2)
-    state[P.FULL_RUN] = True
-    assert not P.tick(state, "w", ns) and state["w"] == (1, 2)  # the full run only arms the timer
-    assert P.tick(state, "w", ns) and state["w"] == (2, 3)
-    assert P.tick(state, "w", ns) and state["w"] == (2, 3) and not state[P.PLAYING]  # stopped at the end
-    assert not P.tick(state, "w", ns)  # paused: nothing moves
-    state[P.LOOP_KEY] = True
-    P.toggle(state, "w", ns)
-    assert state["w"] == (0, 1) and state[P.PLAYING]
-    P.toggle(state, "w", ns)
-    assert not state[P.PLAYING]
+    playback_ui.defaults(state)
+    playback_ui.toggle(state, "w", ns)
+    assert state[keys.PLAYING] and state["w"] == (1, 2)
+    state[keys.FULL_RUN] = True
+    assert not playback_ui.tick(state, "w", ns) and state["w"] == (1, 2)  # the full run only arms the timer
+    assert playback_ui.tick(state, "w", ns) and state["w"] == (2, 3)
+    assert playback_ui.tick(state, "w", ns) and state["w"] == (2, 3) and not state[keys.PLAYING]  # stopped at the end
+    assert not playback_ui.tick(state, "w", ns)  # paused: nothing moves
+    state[keys.LOOP_KEY] = True
+    playback_ui.toggle(state, "w", ns)
+    assert state["w"] == (0, 1) and state[keys.PLAYING]
+    playback_ui.toggle(state, "w", ns)
+    assert not state[keys.PLAYING]
 
 
 # -- in the app -------------------------------------------------------------------------------------
@@ -144,7 +146,7 @@ def test_the_controls_move_the_slider(small_blog_db, monkeypatch):
     slider = at.select_slider[0]
     assert slider.value == (0, 3)
     assert at.button(key="playback-toggle").label == "Play"
-    assert at.selectbox(key=P.STEP_KEY).value == P.DEFAULT_STEP
+    assert at.selectbox(key=keys.STEP_KEY).value == P.DEFAULT_STEP
 
     # Step from the whole span: it starts over (the first tenth, at least one entry), then moves on.
     at.button(key="playback-once").click().run()
@@ -155,14 +157,14 @@ def test_the_controls_move_the_slider(small_blog_db, monkeypatch):
 
     # An hour a step: the entries are an hour apart.
     at.select_slider[0].set_range(0, 1).run()
-    at.selectbox(key=P.STEP_KEY).select("1 hour").run()
+    at.selectbox(key=keys.STEP_KEY).select("1 hour").run()
     at.button(key="playback-once").click().run()
     assert at.select_slider[0].value == (1, 2)
 
     # Play arms the timer and turns the button into Pause; pause stops it.
     at.button(key="playback-toggle").click().run()
     assert not at.exception
-    assert at.session_state[P.PLAYING] and at.button(key="playback-toggle").label == "Pause"
+    assert at.session_state[keys.PLAYING] and at.button(key="playback-toggle").label == "Pause"
     assert at.select_slider[0].value == (1, 2)  # the full rerun did not step by itself
     at.button(key="playback-toggle").click().run()
-    assert not at.session_state[P.PLAYING] and at.button(key="playback-toggle").label == "Play"
+    assert not at.session_state[keys.PLAYING] and at.button(key="playback-toggle").label == "Play"

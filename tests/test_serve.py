@@ -13,7 +13,7 @@ from dashboard.settings import PROJECT_ROOT
 
 def test_preload_imports_the_apps_slow_modules_but_not_the_app_itself() -> None:
     names = serve.preload()
-    assert {"pandas", "folium", "altair", "dashboard.mapview", "dashboard.store"} <= set(names)
+    assert {"pandas", "folium", "altair", "dashboard.view.mapdata", "dashboard.ui.map", "dashboard.store"} <= set(names)
     assert "dashboard.app" not in names and "dashboard.cli" not in names
     assert all(name in sys.modules for name in names)
 

@@ -331,9 +331,12 @@ def test_mentions_frame(store):
     assert (damascus["lat"], damascus["lon"], damascus["country_code"]) == (DAMASCUS.latitude,
                                                                             DAMASCUS.longitude, "SY")
     runner_ups = store.with_runner_ups(frame[frame["place_id"] == DAMASCUS.place_id])
-    assert runner_ups["alternatives"].iloc[0] == [{"place_id": DAMASCUS_MD.place_id, "name": "Damascus",
-                                         "lat": DAMASCUS_MD.latitude, "lon": DAMASCUS_MD.longitude,
-                                         "country_code": "US", "feature_code": "PPL", "score": 0.1}]
+    # A runner-up is stored in the place's one dict form (Place.as_dict) with its score.
+    assert runner_ups["alternatives"].iloc[0] == [{**DAMASCUS_MD.as_dict(), "score": 0.1}]
+    assert runner_ups["alternatives"].iloc[0][0] | {"place_id": DAMASCUS_MD.place_id, "name": "Damascus",
+                                                   "lat": DAMASCUS_MD.latitude, "lon": DAMASCUS_MD.longitude,
+                                                   "country_code": "US", "feature_code": "PPL", "score": 0.1
+                                                   } == runner_ups["alternatives"].iloc[0][0]
     syria = frame[frame["place_id"] == SYRIA.place_id].iloc[0]
     assert bool(syria["is_area"]) and not bool(damascus["is_area"])
     assert frame["is_area"].dtype == bool

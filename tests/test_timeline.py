@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import timeline
+from dashboard.view import timeline
 
 
 def ts(text: str) -> pd.Timestamp:

@@ -11,10 +11,9 @@ from app_support import UPLOAD_BLOG, run_app
 from streamlit.testing.v1 import AppTest
 from word_geoparser import WordGeoparser
 
-from dashboard.ingest import IngestError
+from dashboard.ingest import IngestError, ingest_upload, source_name
 from dashboard.settings import MAX_INPUT_BYTES
 from dashboard.store import EventStore
-from dashboard.upload import ingest_upload, source_name
 
 SCRIPT = "<script>window.__pwned = 1</script>"
 BLOG = UPLOAD_BLOG

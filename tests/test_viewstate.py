@@ -11,9 +11,9 @@ import pytest
 from app_support import run_app
 from streamlit.testing.v1 import AppTest
 
-from dashboard.filters import Filters
 from dashboard.store import EventStore
-from dashboard.viewstate import View, parse, time_param, to_params, window_value
+from dashboard.ui.viewstate import View, parse, time_param, to_params, window_value
+from dashboard.view.filters import Filters
 
 DAMASCUS, HOMS, TARTUS = (B.PLACES[n].place_id for n in ("Damascus", "Homs", "Tartus"))
 TIMES = [pd.Timestamp(f"2024-12-13T{h:02d}:00Z") for h in (8, 9, 10, 11)]

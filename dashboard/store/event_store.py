@@ -32,7 +32,7 @@ from dashboard.store.rows import (
     upsert_places,
 )
 from dashboard.store.schema import SCHEMA_VERSION, TABLES, StoreError, migrate, schema_version, transaction, words_query
-from gazetteer.places import Mention, Place
+from gazetteer.places import Mention, Place, is_area_kind
 
 # --------------------------------------------------------------------------------------------------
 # The store.
@@ -306,10 +306,9 @@ class EventStore:
             ["entry_id", "source_id", "time_utc", "position", "start", "end", "mention", "place_id", "place_name",
              "lat", "lon", "country_code", "feature_code", "feature_class", "score"])
         frame["time_utc"] = utc_series(frame["time_utc"])
-        # The one rule for what is an area lives on Place; asked once per kind of place, not per row.
+        # The one rule for what is an area is gazetteer.places.is_area_kind; asked once per kind of place, not per row.
         kinds = frame["feature_class"].astype(str) + "." + frame["feature_code"].astype(str)
-        area = {kind: Place("", "", 0.0, 0.0, feature_class=kind.split(".")[0],
-                            feature_code=kind.split(".", 1)[1]).is_area for kind in kinds.unique()}
+        area = {kind: is_area_kind(*kind.split(".", 1)) for kind in kinds.unique()}
         frame.insert(frame.columns.get_loc("feature_code") + 1, "is_area", kinds.map(area).astype(bool))
         frame = frame.drop(columns="feature_class")
         frame = frame.astype({"entry_id": "int64", "source_id": "int64", "position": "int64",
@@ -377,11 +376,7 @@ class EventStore:
         if place is not None:
             if not (finite(place.latitude) and finite(place.longitude)):
                 raise StoreError(f"the place {place.name!r} has no coordinates")
-            place_json = json.dumps(
-                {"place_id": place.place_id, "name": place.name, "lat": float(place.latitude),
-                 "lon": float(place.longitude), "feature_class": place.feature_class,
-                 "feature_code": place.feature_code, "country_code": place.country_code,
-                 "admin1_name": place.admin1_name}, ensure_ascii=False, allow_nan=False)
+            place_json = json.dumps(place.as_dict(), ensure_ascii=False, allow_nan=False)
         with self._lock:
             try:
                 with transaction(self._conn):
@@ -431,8 +426,7 @@ class EventStore:
         records = []
         for entry_id, source_id, start, end, text, place_json, was_id, was_name, author, created in rows:
             place = json.loads(place_json) if place_json else None
-            area = place is not None and Place("", "", 0.0, 0.0, feature_class=place.get("feature_class", ""),
-                                               feature_code=place.get("feature_code", "")).is_area
+            area = place is not None and is_area_kind(place.get("feature_class", ""), place.get("feature_code", ""))
             records.append((entry_id, source_id, start, end, text, place is None,
                             place["place_id"] if place else None, place["name"] if place else None,
                             place["lat"] if place else math.nan, place["lon"] if place else math.nan,

@@ -94,11 +94,7 @@ def place_row(place: Place) -> tuple:
 
 
 def alternatives_json(mention: Mention) -> str:
-    alternatives = [
-        {"place_id": p.place_id, "name": p.name, "lat": p.latitude, "lon": p.longitude,
-         "country_code": p.country_code, "feature_code": p.feature_code, "score": float(score)}
-        for p, score in mention.alternatives
-    ]
+    alternatives = [{**p.as_dict(), "score": float(score)} for p, score in mention.alternatives]
     return json.dumps(alternatives, ensure_ascii=False, allow_nan=False)
 
 

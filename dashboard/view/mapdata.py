@@ -1,14 +1,15 @@
-"""The map: a fixed base map, and the places of a time window as one layer on it.
+"""What the map shows, without drawing it: the window's places, their sizes, shades and popups.
 
 The design (measured in FACTS.md "Map speed"): the base map never changes while the slider moves, so
 the browser keeps its zoom and centre; the window's places travel as ONE element holding a compact
-JSON payload, which `static/places.js` turns into Leaflet layers in the browser, building popups
-with `textContent` (entry text never becomes markup or script). The mention table is sorted by time
-once (`prepare`), so a window is a binary-search slice plus a few numpy aggregations.
+JSON payload (`layer_payload`), which `static/places.js` turns into Leaflet layers in the browser,
+building popups with `textContent` (entry text never becomes markup or script). The mention table is
+sorted by time once (`prepare`), so a window is a binary-search slice plus a few numpy aggregations.
 
 Points are round markers sized by how many entries name the place and shaded by how recent the
 latest of them is; they cluster where they crowd. Countries, regions, seas and the like are not
-points: they are drawn as faint wide circles (and listed beside the map).
+points: they are drawn as faint wide circles (and listed beside the map). The folium side is
+`dashboard.ui.map`.
 """
 
 from __future__ import annotations
@@ -19,15 +20,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-import folium
 import numpy as np
 import pandas as pd
-from branca.element import MacroElement
-from folium.template import Template
 
-from dashboard import assets
-from dashboard import markup as H
-from dashboard.timeline import Window, time_label, window_bounds
+from dashboard.view import markup as H
+from dashboard.view.timeline import Window, time_label, window_bounds
+from gazetteer.places import is_country_code
 
 # One hue per source, the first being the theme's red (.streamlit/config.toml).
 PALETTE = ("#b3261e", "#1d5fa6", "#2e7d32", "#7b3fa0", "#c25e00", "#00838f", "#6d4c41", "#ad1457")
@@ -50,11 +48,6 @@ MAX_CELLS = 300
 CELL_TOP_PLACES = 8
 MAP_MAX_ZOOM = 18
 FIT_MAX_ZOOM = 10
-TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-# Short enough for one line under a narrow map (a second line covered the scale bar).
-ATTRIBUTION = ('&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
-               ' | places <a href="https://www.geonames.org/">GeoNames</a>'
-               ' (<a href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>)')
 
 
 # --------------------------------------------------------------------------------------------------
@@ -136,7 +129,7 @@ def _country_areas_km2() -> dict[str, float]:
 def area_radius_m(feature_code: str, country_code: str = "") -> int:
     """How wide to draw an area: a country as a disc of its land area, others by feature code."""
     code = (feature_code or "").upper()
-    if code.startswith("PCL"):
+    if is_country_code(code):
         area = _country_areas_km2().get((country_code or "").upper(), 0.0)
         if area > 0:
             low, high = COUNTRY_RADIUS_BOUNDS_M
@@ -255,19 +248,8 @@ def window_entry_rows(data: MapData, window: Window, place_code: int | None = No
 
 
 # --------------------------------------------------------------------------------------------------
-# Folium: the base map and the places layer.
+# What goes on the map, one by one or by grid cell.
 # --------------------------------------------------------------------------------------------------
-
-
-class LocalMap(folium.Map):
-    """A folium map whose scripts and stylesheets all come from our own server.
-
-    Bootstrap, Font Awesome, awesome-markers and folium's CDN stylesheet are dropped (so no
-    `folium.Icon`): markers are Leaflet div icons and circles styled by `static/places.css`.
-    """
-
-    default_js = assets.map_js()
-    default_css = assets.map_css()
 
 
 def map_bounds(data: MapData) -> list[list[float]] | None:
@@ -280,50 +262,6 @@ def map_bounds(data: MapData) -> list[list[float]] | None:
     chosen = points if not points.empty else places
     return [[float(chosen["lat"].min()), float(chosen["lon"].min())],
             [float(chosen["lat"].max()), float(chosen["lon"].max())]]
-
-
-def base_map(bounds: list[list[float]] | None, base_url_path: str = "", tiles: bool = True) -> folium.Map:
-    """The fixed base map, framing `bounds`. It must not change while the slider moves (a change
-    remounts the map and resets the view), so it depends on the chosen sources only."""
-    if bounds is None:
-        location, zoom = [20.0, 0.0], 2
-    else:
-        (south, west), (north, east) = bounds
-        location, zoom = [(south + north) / 2, (west + east) / 2], 6
-    fmap = LocalMap(location=location, zoom_start=zoom, tiles=None, control_scale=True,
-                    min_zoom=2, max_zoom=MAP_MAX_ZOOM)
-    # Leaflet.markercluster needs the map's own maxZoom when no tile layer has loaded to give one.
-    fmap.options["maxZoom"] = MAP_MAX_ZOOM
-    fmap.options["minZoom"] = 2
-    fmap.default_js = assets.map_js(base_url_path)
-    fmap.default_css = assets.map_css(base_url_path)
-    if tiles:
-        # Tried when online; offline the tiles fail quietly and the layers show on a plain background.
-        folium.TileLayer(TILE_URL, attr=ATTRIBUTION, name="OpenStreetMap", max_zoom=19,
-                         min_zoom=2).add_to(fmap)
-    if bounds is not None:
-        framing = folium.FitBounds(bounds, padding=(30, 30), max_zoom=FIT_MAX_ZOOM)
-        # Not animated: the map is drawn while its iframe is still being sized, where a zoom animation
-        # never gets its `transitionend` and Leaflet then ignores every later zoom (buttons included).
-        framing.options["animate"] = False
-        fmap.add_child(framing)
-    return fmap
-
-
-class PlaceLayer(MacroElement):
-    """The window's places as one element: a JSON payload handed to `liveblogMap.placeLayer`."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = window.liveblogMap.placeLayer({{ this.payload }});
-            {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
-        {% endmacro %}
-    """)
-
-    def __init__(self, payload: dict):
-        super().__init__()
-        self._name = "PlaceLayer"
-        self.payload = H.js_json(payload)
 
 
 @dataclass(frozen=True)
@@ -406,13 +344,6 @@ def layer_payload(data: MapData, drawing: Drawing) -> dict:
                  for c in drawing.cells.itertuples(index=False)]
     return {"places": place_list, "entries": entry_list, "multi": multi, "cells": cell_list,
             "cellDeg": drawing.cell_deg}
-
-
-def places_layer(data: MapData, drawing: Drawing) -> folium.FeatureGroup:
-    """The feature group handed to `st_folium(feature_group_to_add=...)`: swapped without a remount."""
-    group = folium.FeatureGroup(name="Places")
-    group.add_child(PlaceLayer(layer_payload(data, drawing)))
-    return group
 
 
 # --------------------------------------------------------------------------------------------------

@@ -14,7 +14,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-STATIC_DIR = Path(__file__).resolve().parent / "static"
+from dashboard.settings import STATIC_DIR
+
 VENDOR_DIR = STATIC_DIR / "vendor"
 # Where Streamlit serves STATIC_DIR (below server.baseUrlPath).
 STATIC_URL = "/app/static"

@@ -15,13 +15,13 @@ The map, the entries table and the downloads are all built from what `apply` ret
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import pandas as pd
 
-# The widgets' session keys (the link in the URL restores them: dashboard.viewstate).
-KEYWORD_KEY, PLACE_KEY, COUNTRY_KEY, SCORE_KEY = "filter-q", "filter-place", "filter-country", "filter-score"
+from gazetteer.places import is_country_code
+
 MAX_KEYWORD_CHARS = 200
 
 
@@ -93,28 +93,6 @@ def place_options(mentions: pd.DataFrame) -> dict[str, str]:
 def country_options(mentions: pd.DataFrame) -> dict[str, str]:
     """ISO code -> "Syria (SY)" (the country's own name when a mention names the country), sorted."""
     codes = sorted({str(c).upper() for c in mentions["country_code"].dropna() if str(c)})
-    named = mentions[mentions["feature_code"].astype(str).str.startswith("PCL")]
+    named = mentions[[is_country_code(code) for code in mentions["feature_code"].astype(str)]]
     names = dict(zip(named["country_code"].astype(str).str.upper(), named["place_name"].astype(str), strict=True))
     return {code: f"{names[code]} ({code})" if code in names else code for code in codes}
-
-
-def filter_widgets(places: Mapping[str, str], countries: Mapping[str, str]) -> Filters:
-    """The filter widgets (in the sidebar), their state kept under the *_KEY session keys; the
-    choices are `place_options` and `country_options` of the entries shown."""
-    import streamlit as st
-
-    st.sidebar.header("Filters")
-    keyword = st.sidebar.text_input("Keyword", key=KEYWORD_KEY, max_chars=MAX_KEYWORD_CHARS,
-                                    help="Entries whose headline, text or captions hold every word given, as a word or "
-                                         "the start of one, ignoring case and accents (tartus finds Ţarţūs).")
-    if st.session_state.get(PLACE_KEY) is not None and st.session_state[PLACE_KEY] not in places:
-        st.session_state[PLACE_KEY] = None  # a place no longer named (only then: a write resets the widget)
-    place = st.sidebar.selectbox("Place named", options=list(places), key=PLACE_KEY,
-                                 format_func=places.get, placeholder="Any place")
-    if st.session_state.get(COUNTRY_KEY) is not None and st.session_state[COUNTRY_KEY] not in countries:
-        st.session_state[COUNTRY_KEY] = None  # a place no longer named (only then: a write resets the widget)
-    country = st.sidebar.selectbox("Country", options=list(countries), key=COUNTRY_KEY,
-                                   format_func=countries.__getitem__, placeholder="Any country")
-    score = st.sidebar.slider("Minimum resolution score", min_value=0.0, max_value=1.0, step=0.05, key=SCORE_KEY,
-                              help="How sure the geoparser was of each place; corrected places count as 1.")
-    return Filters(keyword=keyword or "", place=place, country=country, min_score=float(score or 0.0))

@@ -18,12 +18,20 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from dashboard import entries_table
-from dashboard.filters import COUNTRY_KEY, KEYWORD_KEY, MAX_KEYWORD_CHARS, PLACE_KEY, SCORE_KEY, Filters
+from dashboard.ui import table
+from dashboard.ui.keys import (
+    BLOGS_KEY,
+    COUNTRY_KEY,
+    KEYWORD_KEY,
+    LINK_KEY,
+    PLACE_KEY,
+    PLACE_PICKER_KEY,
+    RING_KEY,
+    SCORE_KEY,
+    URL_PARAMS,
+)
+from dashboard.view.filters import MAX_KEYWORD_CHARS, Filters
 
-# The session key that holds the link's view during the first run of a session.
-LINK_KEY = "link-view"
-PARAMS = ("blog", "from", "to", "q", "in", "country", "min_score", "place", "entry")
 MAX_PARAM_CHARS = 300
 _COUNTRY = re.compile(r"[A-Za-z]{2}")
 
@@ -195,7 +203,7 @@ def first_run_view(state: MutableMapping, query: object) -> tuple[View | None, l
     if state.get(LINK_KEY):
         return None, []
     state[LINK_KEY] = True
-    params = {name: query.get_all(name) for name in query if name in PARAMS}  # type: ignore[attr-defined]
+    params = {name: query.get_all(name) for name in query if name in URL_PARAMS}  # type: ignore[attr-defined]
     view, notices = parse(params)
     return view, notices
 
@@ -213,21 +221,18 @@ def select_from_link(state: MutableMapping, view: View, data: object, place_ids:
                      notices: list[str]) -> None:
     """Choose the link's entry (or else its place) in the panel, before the panel is drawn.
 
-    `data` is the shown `mapview.MapData`, `place_ids` the places in the window.
+    `data` is the shown `MapData`, `place_ids` the places in the window.
     """
     if view.entry is not None:
-        if entries_table.select_entry(state, data, view.entry, window):  # type: ignore[arg-type]
-            state[entries_table.RING_KEY] = view.entry
+        if table.select_entry(state, data, view.entry, window):  # type: ignore[arg-type]
+            state[RING_KEY] = view.entry
             return
         notices.append(f"The link's entry {view.entry} is not among the entries shown; none is selected.")
     if view.place:
         if view.place in place_ids:
-            state[entries_table.PLACE_PICKER_KEY] = view.place
+            state[PLACE_PICKER_KEY] = view.place
         else:
             notices.append(f"The link's place ({view.place}) is not on the map in this window; none is selected.")
-
-
-BLOGS_KEY = "blogs"
 
 
 def blog_picker(names: Mapping[int, str], newest: int, view: View | None, notices: list[str],

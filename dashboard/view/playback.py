@@ -8,9 +8,8 @@ functions on positions and times, so the app only wires widgets and a timer to t
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -24,14 +23,25 @@ STEPS: dict[str, pd.Timedelta | None] = {
     "6 hours": pd.Timedelta(hours=6),
     "1 day": pd.Timedelta(days=1),
 }
+
+
 # Seconds between two steps, by the speed's name.
 SPEEDS: dict[str, float] = {"slow": 2.0, "normal": 1.0, "fast": 0.5}
+
+
 DEFAULT_STEP = "1 entry"
+
+
 DEFAULT_SPEED = "normal"
+
+
 # A window over every entry has nowhere to move: playback then starts over this share of the entries.
 START_SHARE = 0.1
 
+
 Positions = tuple[int, int]
+
+
 # A window as times: (start, end), int64 nanoseconds UTC, both ends included.
 Span = tuple[int, int]
 
@@ -146,67 +156,3 @@ def step_delta(name: str) -> pd.Timedelta | None:
 # The controls' state. The app keeps it in st.session_state; these take any mutable mapping, so the
 # button callbacks and the timer's tick are plain functions (tested with a dict).
 # --------------------------------------------------------------------------------------------------
-
-PLAYING = "playback-playing"
-STEP_KEY = "playback-step"
-SPEED_KEY = "playback-speed"
-LOOP_KEY = "playback-loop"
-SPAN_KEY = "playback-span"
-# Set by the full script run just before it calls the timer fragment: that call must not step.
-FULL_RUN = "playback-full-run"
-
-
-def defaults(state: MutableMapping[str, Any]) -> None:
-    """Give the controls their starting values (paused, one entry at a time, normal speed, no loop)."""
-    state.setdefault(PLAYING, False)
-    state.setdefault(STEP_KEY, DEFAULT_STEP)
-    state.setdefault(SPEED_KEY, DEFAULT_SPEED)
-    state.setdefault(LOOP_KEY, False)
-
-
-def advance(state: MutableMapping[str, Any], window_key: str, ns: np.ndarray) -> bool:
-    """Move the window in `state[window_key]` one step, as the step and loop controls say.
-
-    Returns whether playback goes on; stops it (and says False) at the end without a loop.
-    """
-    step = next_window(ns, tuple(state[window_key]), step_delta(state.get(STEP_KEY, DEFAULT_STEP)),
-                       bool(state.get(LOOP_KEY, False)), state.get(SPAN_KEY))
-    state[window_key] = step.window
-    state[SPAN_KEY] = step.span
-    if not step.playing:
-        state[PLAYING] = False
-    return step.playing
-
-
-def toggle(state: MutableMapping[str, Any], window_key: str, ns: np.ndarray) -> None:
-    """Play or pause. Play starts from `start_window` (a window at the end starts over)."""
-    if state.get(PLAYING):
-        state[PLAYING] = False
-        return
-    state[window_key] = start_window(len(ns), tuple(state[window_key]))
-    state[SPAN_KEY] = None
-    state[PLAYING] = True
-
-
-def step_once(state: MutableMapping[str, Any], window_key: str, ns: np.ndarray) -> None:
-    """The "Step" button: pause and move one step; a window at the end starts over (`start_window`)."""
-    state[PLAYING] = False
-    window = tuple(state[window_key])
-    if window[1] >= len(ns) - 1:
-        state[window_key] = start_window(len(ns), window)
-        state[SPAN_KEY] = None
-    else:
-        advance(state, window_key, ns)
-
-
-def tick(state: MutableMapping[str, Any], window_key: str, ns: np.ndarray) -> bool:
-    """The timer: one step while playing. Returns whether it stepped (or stopped at the end): the
-    app then reruns to show it.
-
-    The full script calls the timer fragment once as it draws the page, with FULL_RUN set: that
-    call only arms the timer, so a rerun never steps by itself.
-    """
-    if state.pop(FULL_RUN, False) or not state.get(PLAYING):
-        return False
-    advance(state, window_key, ns)
-    return True

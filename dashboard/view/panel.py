@@ -10,8 +10,8 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from dashboard import markup as H
 from dashboard.model import Caption, Entry
+from dashboard.view import markup as H
 
 RUNNERS_UP = 3
 
@@ -207,3 +207,45 @@ def entries_list_html(rows: pd.DataFrame, mentions: pd.DataFrame) -> str:
         headline = H.text(row.headline or "(no headline)")
         items.append(f'<li><span class="lbm-time">{H.text(when)}</span> {headline}{where}</li>')
     return f'<ol class="lbm-latest">{"".join(items)}</ol>'
+
+
+# --------------------------------------------------------------------------------------------------
+# Corrections of the entry shown.
+# --------------------------------------------------------------------------------------------------
+
+
+NOTES_CSS = """
+<style>
+.lbm-corrections { font-size: 0.85rem; color: #555; margin: 0.2rem 0 0.6rem; padding-left: 0.7rem;
+  border-left: 3px solid #b3261e; }
+.lbm-corrections li { margin: 0 0 0.2rem; }
+</style>
+"""
+
+
+def _when(moment: object) -> str:
+    stamp = pd.Timestamp(moment)
+    return "" if pd.isna(stamp) else f"{stamp.day} {stamp.strftime('%b %Y %H:%M')} UTC"
+
+
+def note_lines(corrections: pd.DataFrame) -> list[str]:
+    """Plain sentences: what was corrected, from what, to what, by whom and when."""
+    lines = []
+    for c in corrections.itertuples(index=False):
+        was = f"{c.was_name}" if c.was_name else "an unknown place"
+        if c.not_a_place:
+            change = f"“{c.mention}” is not a place (it was placed at {was})"
+        else:
+            where = ", ".join(x for x in (str(c.place_name), str(c.country_code)) if x)
+            change = f"“{c.mention}” corrected from {was} to {where}"
+        lines.append(f"{change}, by {c.author}, {_when(c.created_at)}.")
+    return lines
+
+
+def notes_html(corrections: pd.DataFrame) -> str:
+    """The entry panel's note on corrected places (escaped; empty when nothing was corrected)."""
+    lines = note_lines(corrections)
+    if not lines:
+        return ""
+    items = "".join(f"<li>{H.text(line)}</li>" for line in lines)
+    return f'{NOTES_CSS}<div class="lbm-corrections">Corrected by hand:<ul>{items}</ul></div>'

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from dashboard.timeline import Window, time_label
+from dashboard.view.timeline import Window, time_label
 
 if TYPE_CHECKING:
     import altair as alt

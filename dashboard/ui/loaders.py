@@ -1,0 +1,90 @@
+"""What the app reads from the store, cached: each loader runs once per change of the store file.
+
+Every loader takes the store's path and its `store_stamp`, so a write (an ingest, a correction)
+changes the key and the next run reads afresh; reruns that change only widgets read nothing.
+The results are shared by every session and must be treated as read-only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from dashboard import corrections
+from dashboard.store import EventStore
+from dashboard.ui import assets
+from dashboard.view import filters, histogram, mapdata, playback, timeline
+
+
+@st.cache_resource(show_spinner=False)
+def vendor_assets() -> None:
+    """Leaflet and friends into dashboard/static/vendor/, once per server."""
+    assets.ensure_vendor()
+
+
+@st.cache_resource(show_spinner=False)
+def open_store(path: str) -> EventStore:
+    return EventStore(path)
+
+
+def store_stamp(path: Path) -> tuple:
+    """Changes whenever the store file (or its write-ahead log) does: the key of every cache below."""
+    stamp = []
+    for file in (path, path.with_name(path.name + "-wal")):
+        stat = file.stat() if file.exists() else None
+        stamp.append((stat.st_mtime_ns, stat.st_size) if stat else None)
+    return tuple(stamp)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def load_sources(path: str, stamp: tuple) -> pd.DataFrame:
+    return open_store(path).sources()
+
+
+@st.cache_resource(show_spinner="Loading the entries…", max_entries=4)
+def load_map_data(path: str, stamp: tuple, source_ids: tuple[int, ...]
+                  ) -> tuple[mapdata.MapData, list, list, pd.Timedelta]:
+    """The chosen sources, prepared for the map, with the slider's stops, their labels and grain."""
+    store = open_store(path)
+    sources = load_sources(path, stamp)
+    names = dict(zip(sources["source_id"], sources["name"], strict=True))
+    mentions = corrections.apply(store.mentions(list(source_ids)), store.corrections(list(source_ids)))
+    data = mapdata.prepare(store.entries(list(source_ids)), mentions, source_ids,
+                           {sid: names.get(sid, str(sid)) for sid in source_ids})
+    times, grain = timeline.slider_stops(timeline.entry_times(data.entries))
+    return data, times, timeline.time_labels(times), grain
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def load_timeline(path: str, stamp: tuple, source_ids: tuple[int, ...]) -> tuple[np.ndarray, pd.DataFrame, dict]:
+    """The entry times as int64 ns (playback steps over them), the histogram's counts and each
+    source's colour by name."""
+    data, times, _, _ = load_map_data(path, stamp, source_ids)
+    colours = {data.source_names.get(sid, str(sid)): colour for sid, colour in data.source_colours.items()}
+    return playback.as_ns(times), histogram.counts_frame(data.entries), colours
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def load_filtered(path: str, stamp: tuple, source_ids: tuple[int, ...], chosen: filters.Filters) -> mapdata.MapData:
+    """The chosen sources after the filters, prepared for the map."""
+    data, _, _, _ = load_map_data(path, stamp, source_ids)
+    if not chosen.active:
+        return data
+    matches = open_store(path).search(chosen.keyword, source_ids) if chosen.keyword else None
+    entries, mentions = filters.apply(data.entries, data.mentions, chosen, matches)
+    return mapdata.prepare(entries, mentions, source_ids, data.source_names)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def load_filter_options(path: str, stamp: tuple, source_ids: tuple[int, ...]) -> tuple[dict, dict]:
+    """The filters' choices, place_id -> label and country code -> label, of all the chosen entries."""
+    data, _, _, _ = load_map_data(path, stamp, source_ids)
+    return filters.place_options(data.mentions), filters.country_options(data.mentions)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def load_corrections(path: str, stamp: tuple, source_ids: tuple[int, ...]) -> pd.DataFrame:
+    return open_store(path).corrections(list(source_ids))

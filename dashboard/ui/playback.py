@@ -1,0 +1,122 @@
+"""Playback's controls: their state, the timer's tick, and the widgets under the map.
+
+The app keeps the state in st.session_state; the state functions take any mutable mapping, so the
+button callbacks and the timer's tick are plain functions (tested with a dict). The window's
+arithmetic is `dashboard.view.playback`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import MutableMapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from dashboard.ui.keys import FULL_RUN, LOOP_KEY, PLAYING, SPAN_KEY, SPEED_KEY, STEP_KEY
+from dashboard.view import histogram
+from dashboard.view.playback import (
+    DEFAULT_SPEED,
+    DEFAULT_STEP,
+    SPEEDS,
+    STEPS,
+    next_window,
+    period_seconds,
+    start_window,
+    step_delta,
+)
+from dashboard.view.timeline import Window
+
+
+def defaults(state: MutableMapping[str, Any]) -> None:
+    """Give the controls their starting values (paused, one entry at a time, normal speed, no loop)."""
+    state.setdefault(PLAYING, False)
+    state.setdefault(STEP_KEY, DEFAULT_STEP)
+    state.setdefault(SPEED_KEY, DEFAULT_SPEED)
+    state.setdefault(LOOP_KEY, False)
+
+
+def advance(state: MutableMapping[str, Any], window_key: str, ns: np.ndarray) -> bool:
+    """Move the window in `state[window_key]` one step, as the step and loop controls say.
+
+    Returns whether playback goes on; stops it (and says False) at the end without a loop.
+    """
+    step = next_window(ns, tuple(state[window_key]), step_delta(state.get(STEP_KEY, DEFAULT_STEP)),
+                       bool(state.get(LOOP_KEY, False)), state.get(SPAN_KEY))
+    state[window_key] = step.window
+    state[SPAN_KEY] = step.span
+    if not step.playing:
+        state[PLAYING] = False
+    return step.playing
+
+
+def toggle(state: MutableMapping[str, Any], window_key: str, ns: np.ndarray) -> None:
+    """Play or pause. Play starts from `start_window` (a window at the end starts over)."""
+    if state.get(PLAYING):
+        state[PLAYING] = False
+        return
+    state[window_key] = start_window(len(ns), tuple(state[window_key]))
+    state[SPAN_KEY] = None
+    state[PLAYING] = True
+
+
+def step_once(state: MutableMapping[str, Any], window_key: str, ns: np.ndarray) -> None:
+    """The "Step" button: pause and move one step; a window at the end starts over (`start_window`)."""
+    state[PLAYING] = False
+    window = tuple(state[window_key])
+    if window[1] >= len(ns) - 1:
+        state[window_key] = start_window(len(ns), window)
+        state[SPAN_KEY] = None
+    else:
+        advance(state, window_key, ns)
+
+
+def tick(state: MutableMapping[str, Any], window_key: str, ns: np.ndarray) -> bool:
+    """The timer: one step while playing. Returns whether it stepped (or stopped at the end): the
+    app then reruns to show it.
+
+    The full script calls the timer fragment once as it draws the page, with FULL_RUN set: that
+    call only arms the timer, so a rerun never steps by itself.
+    """
+    if state.pop(FULL_RUN, False) or not state.get(PLAYING):
+        return False
+    advance(state, window_key, ns)
+    return True
+
+
+
+# --------------------------------------------------------------------------------------------------
+# Widgets.
+# --------------------------------------------------------------------------------------------------
+
+
+def playback_timer(window_key: str, ns: np.ndarray) -> None:
+    """Run as a fragment every period while playing: one step, then the whole page follows it (the
+    map only swaps its layer, so it keeps its zoom and centre)."""
+    if tick(st.session_state, window_key, ns):
+        st.rerun()
+
+
+def show_playback(window_key: str, window: Window, ns: np.ndarray, counts: pd.DataFrame, colours: dict) -> None:
+    """The histogram with the window shaded, then a row of play / pause / step controls, and the timer."""
+    defaults(st.session_state)
+    playing = bool(st.session_state[PLAYING])
+    st.altair_chart(histogram.chart(counts, window, colours), width="stretch")
+    toggle_column, step_column, kind, speed, loop = st.columns([1.1, 1.1, 2, 2.2, 1], vertical_alignment="center")
+    toggle_column.button("Pause" if playing else "Play", key="playback-toggle",
+                         type="primary" if playing else "secondary", on_click=toggle,
+                         args=(st.session_state, window_key, ns),
+                         help="Move the window forward step by step; a window at the end starts over.")
+    step_column.button("Step", key="playback-once", on_click=step_once, args=(st.session_state, window_key, ns),
+                       help="One step forward (pauses playback).")
+    kind.selectbox("Each step moves", options=list(STEPS), key=STEP_KEY,
+                   label_visibility="collapsed", format_func=lambda s: f"step: {s}")
+    speed.selectbox("Speed", options=list(SPEEDS), key=SPEED_KEY, label_visibility="collapsed",
+                    format_func=lambda s: f"{s}: {SPEEDS[s]:g} s a step")
+    loop.checkbox("Loop", key=LOOP_KEY, help="Start over at the end instead of stopping.")
+    # Called on every run, playing or not, so the page keeps its shape: an element appearing before the
+    # map would remount it and lose the reader's view. This call only arms the timer; it never steps.
+    st.session_state[FULL_RUN] = True
+    period = period_seconds(st.session_state[SPEED_KEY]) if playing else None
+    st.fragment(playback_timer, run_every=period)(window_key, ns)

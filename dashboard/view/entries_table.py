@@ -1,0 +1,75 @@
+"""The entries table under the map, as data: its pages and rows, where an entry is shown, what
+is downloaded.
+
+The table lists the window's entries (after the filters): time, headline, places, source. The
+downloads (CSV, GeoJSON, KML) hold the same (entry, place) pairs the map shows, built by
+dashboard.export like `python -m dashboard export`. The widgets are in `dashboard.ui.table`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from dashboard import export
+from dashboard.view import mapdata, panel
+from dashboard.view.timeline import Window
+
+FILE_STEM = "liveblog-places"
+
+
+# The table lists the window's entries a page of this many at a time, newest first: a window of
+# 100,000 entries would otherwise rebuild and ship a 100,000-row table at every step of the slider.
+MAX_TABLE_ROWS = 500
+
+
+def page_count(rows: int) -> int:
+    """How many pages of MAX_TABLE_ROWS the table has for `rows` entries (at least one)."""
+    return max(1, -(-rows // MAX_TABLE_ROWS))
+
+
+def page_span(rows: int, page: int) -> tuple[int, int]:
+    """[first, end) of page `page` (from 1; a page past either end is the nearest page) among `rows`
+    entries listed newest first."""
+    first = (min(max(1, page), page_count(rows)) - 1) * MAX_TABLE_ROWS
+    return first, min(first + MAX_TABLE_ROWS, rows)
+
+
+def table_frame(data: mapdata.MapData, rows: Sequence[int], page: int = 1) -> pd.DataFrame:
+    """The table for rows of `data.entries`, newest first, page `page` (`page_span`): entry_id, time,
+    headline, places, source."""
+    first, end = page_span(len(rows), page)
+    chosen = data.entries.iloc[list(rows)[::-1][first:end]]
+    named = panel.places_named([int(i) for i in chosen["entry_id"]], data.mentions)
+    return pd.DataFrame({
+        "entry_id": chosen["entry_id"].astype(int).to_numpy(),
+        "time": [f"{pd.Timestamp(t).strftime('%d %b %H:%M')} UTC" for t in chosen["time_utc"]],
+        "headline": chosen["headline"].fillna("").astype(str).to_numpy(),
+        "places": [", ".join(named.get(int(i), [])) for i in chosen["entry_id"]],
+        "source": chosen["source"].astype(str).to_numpy(),
+    })
+
+
+def entry_place(data: mapdata.MapData, entry_id: int, window: Window) -> tuple[str, int] | None:
+    """Where the panel shows an entry: (place_id, row of data.entries), the place being the first
+    point (else area) the entry names in text order; None when the entry is not in the window."""
+    rows = data.entries.index[data.entries["entry_id"] == int(entry_id)]
+    if not len(rows) or int(rows[0]) not in mapdata.window_entry_rows(data, window):
+        return None
+    mentions = data.mentions[data.mentions["entry_id"] == int(entry_id)].sort_values(["is_area", "start"])
+    if mentions.empty:
+        return None
+    return str(mentions.iloc[0]["place_id"]), int(rows[0])
+
+
+def download_rows(data: mapdata.MapData, rows: Sequence[int], sources: pd.DataFrame) -> list[dict]:
+    """The export rows of what is shown: the entries at `rows` and their (filtered, corrected) places."""
+    entries = data.entries.iloc[list(rows)]
+    mentions = data.mentions[data.mentions["entry_id"].isin(entries["entry_id"])]
+    return export.rows_from_frames(entries, mentions, sources)
+
+
+# --------------------------------------------------------------------------------------------------
+# Widgets.
+# --------------------------------------------------------------------------------------------------
