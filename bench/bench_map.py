@@ -16,7 +16,7 @@ in a fresh temporary store and a fresh Streamlit server on a loopback port, in h
   the figure is the interval between two swaps less the timer's period (the work of one step);
 - peak memory: the server process's peak resident set (VmHWM) after all of the above.
 
-Goals (issues 9 and 14): first map <= 3 s; a step <= 300 ms at 10,000 events, <= 1 s at 100,000.
+Goals: first map <= 3 s; a step <= 300 ms at 10,000 events, <= 1 s at 100,000.
 """
 
 from __future__ import annotations

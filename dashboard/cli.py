@@ -19,6 +19,7 @@ from dashboard import settings
 from dashboard.export import FORMATS, export
 from dashboard.ingest import IngestError, ingest_blog, load_blog
 from dashboard.store import EventStore, StoreError
+from gazetteer.places import DATA_ATTRIBUTION
 
 
 def _date(text: str) -> date:
@@ -64,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     exp = sub.add_parser(
         "export", help="write the mapped places as CSV, GeoJSON or KML",
         description="One row (feature, placemark) per entry and place, in time order. "
-                    "Place data: GeoNames (CC BY 4.0).")
+                    f"{DATA_ATTRIBUTION}.")
     exp.add_argument("--format", "-f", choices=FORMATS, required=True, help="the output format")
     exp.add_argument("--source", action="append", metavar="NAME",
                      help="only this source (repeat for several; default: all)")

@@ -25,8 +25,9 @@ import pandas as pd
 
 from dashboard import corrections as corrections_
 from dashboard.store import EventStore
+from gazetteer.places import DATA_ATTRIBUTION
 
-ATTRIBUTION = "Place data: GeoNames (CC BY 4.0), https://www.geonames.org/"
+ATTRIBUTION = DATA_ATTRIBUTION
 COLUMNS = ("entry_id", "is_lead", "time", "time_given", "source", "url", "headline", "mention", "place",
            "lat", "lon", "country_code", "feature_code", "score", "corrected_from", "corrected_by")
 FORMATS = ("csv", "geojson", "kml")

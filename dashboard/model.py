@@ -55,3 +55,21 @@ class ParsedBlog:
     newest_first: bool
     source_name: str = ""
 
+
+
+# The frames `EventStore` returns, column by column (times are `datetime64[ns, UTC]`).
+SOURCE_COLUMNS = ("source_id", "name", "url", "title", "ingested_at", "updated_at", "entries")
+ENTRY_COLUMNS = ("entry_id", "source_id", "source", "time_utc", "time_given", "is_lead", "is_timed", "headline",
+                 "body",
+                 "captions",  # a list of {"text", "credit"}
+                 "url")
+MENTION_COLUMNS = ("entry_id", "source_id", "time_utc",
+                   "position",  # the mention's order within its entry
+                   "start", "end",  # offsets into `Entry.text`
+                   "mention",  # the words as written
+                   "place_id", "place_name", "lat", "lon", "country_code", "feature_code",
+                   "is_area",  # gazetteer.places.is_area_kind
+                   "score")
+CORRECTION_COLUMNS = ("entry_id", "source_id", "start", "end", "mention", "not_a_place", "place_id", "place_name",
+                      "lat", "lon", "country_code", "feature_code", "is_area", "was_place_id", "was_name", "author",
+                      "created_at")

@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# The credit every product of the place data carries (the map, the exports, the CLI's help).
+DATA_NAME, DATA_URL = "GeoNames", "https://www.geonames.org/"
+DATA_LICENCE, DATA_LICENCE_URL = "CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/"
+DATA_ATTRIBUTION = f"Place data: {DATA_NAME} ({DATA_LICENCE}), {DATA_URL}"
+
 # GeoNames feature codes of places that cover a wide area: the map draws them as areas, not pins,
 # and the geoparser treats them as context for smaller places inside them.
 AREA_FEATURE_CODES = frozenset(

@@ -1,4 +1,4 @@
-"""Text becomes HTML only through dashboard.markup, inert: escaping, links, highlights, script literals,
+"""Text becomes HTML only through dashboard.view.markup, inert: escaping, links, highlights, script literals,
 and the entry panel built on them."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Playback: the stepping rule (dashboard.playback) on its own, and the controls in the app (AppTest).
+"""Playback: the stepping rule (dashboard.view.playback) on its own, and the controls in the app (AppTest).
 
 The timer itself (st.fragment(run_every=...)) cannot tick in AppTest; the browser test presses play
 and watches the map. Here the "Step" button and `tick` prove the same rule drives the slider.

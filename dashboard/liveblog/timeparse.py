@@ -1,5 +1,8 @@
 """Time parsing for live blogs, all in one place: time lines, date lines, zones, and days.
 
+One module on purpose, though long: it is the project's one home for reading times, and its parts
+(stamps, dates, zones, placing on days) share the same small value types and regexes.
+
 **Time lines.** A time line is a line on its own that states a time of day: ``03:21 PM GMT``,
 ``15.21 GMT``, ``16.32 BST``, ``15:21``, ``3.21pm``, ``3:21 p.m. ET``, ``1521 GMT``, optionally
 with a label (``Posted at 15:21``, ``Updated at 16.45 BST``, ``Published ...``) and a date beside it

@@ -1,8 +1,8 @@
 /*
- * The places of a time window as Leaflet layers (see dashboard/mapview.py).
+ * The places of a time window as Leaflet layers (see dashboard/view/mapdata.py).
  *
  * Text is data: names and headlines are only ever set as textContent. The one HTML string used is
- * `place.tip`, the tooltip, escaped by dashboard/markup.py (streamlit-folium reads a clicked layer's
+ * `place.tip`, the tooltip, escaped by dashboard/view/markup.py (streamlit-folium reads a clicked layer's
  * tooltip back as HTML to tell the app which place was clicked).
  */
 (function () {
@@ -72,7 +72,7 @@
     return root;
   }
 
-  // Less named places summed up by grid cell (mapview.for_drawing): a grey tile with their number.
+  // Less named places summed up by grid cell (view.mapdata.for_drawing): a grey tile with their number.
   function cellLayer(cells) {
     var layer = L.featureGroup();
     (cells || []).forEach(function (cell) {

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from dashboard.model import CORRECTION_COLUMNS, ENTRY_COLUMNS, MENTION_COLUMNS, SOURCE_COLUMNS
 from dashboard.settings import default_db_path
 from dashboard.store.rows import (
     EntryKey,
@@ -257,13 +258,12 @@ class EventStore:
         return not self._query("SELECT 1 FROM entries LIMIT 1")
 
     def sources(self) -> pd.DataFrame:
-        """source_id, name, url, title, ingested_at, updated_at, entries; most recently updated first."""
+        """One row per blog (`SOURCE_COLUMNS`), most recently updated first."""
         rows = self._query(
             "SELECT s.source_id, s.name, s.url, s.title, s.ingested_at, s.updated_at, count(e.entry_id)"
             " FROM sources s LEFT JOIN entries e USING (source_id) GROUP BY s.source_id"
             " ORDER BY s.updated_at DESC, s.source_id DESC")
-        frame = pd.DataFrame(rows, columns=["source_id", "name", "url", "title", "ingested_at", "updated_at",
-                                            "entries"])
+        frame = pd.DataFrame(rows, columns=list(SOURCE_COLUMNS))
         for column in ("ingested_at", "updated_at"):
             frame[column] = utc_series(frame[column])
         return frame.astype({"source_id": "int64", "entries": "int64"})
@@ -276,15 +276,13 @@ class EventStore:
         return f" WHERE {column} IN ({', '.join('?' * len(ids))})" if ids else " WHERE 0", ids
 
     def entries(self, source_ids: Sequence[int] | None = None) -> pd.DataFrame:
-        """One row per entry: entry_id, source_id, source, time_utc, time_given, is_lead, is_timed,
-        headline, body, captions (list of {"text", "credit"}), url; sorted by time_utc, entry_id."""
+        """One row per entry (`ENTRY_COLUMNS`), sorted by time_utc, entry_id."""
         where, params = self._source_filter(source_ids, "e.source_id")
         frame = self._frame(
             "SELECT e.entry_id, e.source_id, s.name, e.time_utc, e.time_given, e.is_lead, e.is_timed,"
             " e.headline, e.body, e.captions_json, e.url FROM entries e JOIN sources s USING (source_id)"
             f"{where} ORDER BY e.time_utc, e.entry_id", params,
-            ["entry_id", "source_id", "source", "time_utc", "time_given", "is_lead", "is_timed", "headline", "body",
-             "captions", "url"])
+            ENTRY_COLUMNS)
         frame["time_utc"] = utc_series(frame["time_utc"])
         frame["captions"] = pd.Series([json.loads(c) for c in frame["captions"]], index=frame.index,
                                       dtype=object)
@@ -293,9 +291,8 @@ class EventStore:
         return frame.sort_values(["time_utc", "entry_id"], kind="stable", ignore_index=True)
 
     def mentions(self, source_ids: Sequence[int] | None = None) -> pd.DataFrame:
-        """One row per resolved mention: entry_id, source_id, time_utc, position, start, end, mention,
-        place_id, place_name, lat, lon, country_code, feature_code, is_area, score; sorted by time_utc,
-        entry_id, position. Unresolved mentions are in `summary`, not here; the runner-up candidates
+        """One row per resolved mention (`MENTION_COLUMNS`), sorted by time_utc, entry_id, position.
+        Unresolved mentions are in `summary`, not here; the runner-up candidates
         are read for the few mentions shown (`with_runner_ups`)."""
         where, params = self._source_filter(source_ids, "e.source_id")
         frame = self._frame(
@@ -310,7 +307,7 @@ class EventStore:
         kinds = frame["feature_class"].astype(str) + "." + frame["feature_code"].astype(str)
         area = {kind: is_area_kind(*kind.split(".", 1)) for kind in kinds.unique()}
         frame.insert(frame.columns.get_loc("feature_code") + 1, "is_area", kinds.map(area).astype(bool))
-        frame = frame.drop(columns="feature_class")
+        frame = frame.drop(columns="feature_class")[list(MENTION_COLUMNS)]
         frame = frame.astype({"entry_id": "int64", "source_id": "int64", "position": "int64",
                               "start": "int64", "end": "int64", "lat": "float64", "lon": "float64",
                               "score": "float64"})
@@ -357,7 +354,7 @@ class EventStore:
         dumped["schema_version"] = [(self.schema_version,)]
         return dumped
 
-    # -- corrections (issue 13): an analyst's choice of place for one mention ----------------------
+    # -- corrections: an analyst's choice of place for one mention ----------------------
 
     def correct_mention(self, entry_id: int, start: int, end: int, text: str, place: Place | None, *,
                         author: str, was: Place | None = None) -> None:
@@ -414,9 +411,8 @@ class EventStore:
                 raise StoreError(f"the store {self.path} could not be written: {exc}") from exc
 
     def corrections(self, source_ids: Sequence[int] | None = None) -> pd.DataFrame:
-        """The corrections of the stored entries: entry_id, source_id, start, end, mention, not_a_place,
-        place_id, place_name, lat, lon, country_code, feature_code, is_area, was_place_id, was_name,
-        author, created_at. Corrections whose entry is not stored (any more) are left out."""
+        """The corrections of the stored entries (`CORRECTION_COLUMNS`); corrections whose entry is not
+        stored (any more) are left out."""
         where, params = self._source_filter(source_ids, "e.source_id")
         rows = self._query(
             'SELECT e.entry_id, e.source_id, c.start, c."end", c.text, c.place_json, c.was_place_id,'
@@ -433,10 +429,7 @@ class EventStore:
                             place.get("country_code", "") if place else "",
                             place.get("feature_code", "") if place else "", area, was_id, was_name, author,
                             created))
-        frame = pd.DataFrame(records, columns=[
-            "entry_id", "source_id", "start", "end", "mention", "not_a_place", "place_id", "place_name", "lat",
-            "lon", "country_code", "feature_code", "is_area", "was_place_id", "was_name", "author",
-            "created_at"])
+        frame = pd.DataFrame(records, columns=list(CORRECTION_COLUMNS))
         frame["created_at"] = utc_series(frame["created_at"])
         return frame.astype({"entry_id": "int64", "source_id": "int64", "start": "int64", "end": "int64",
                              "not_a_place": bool, "is_area": bool, "lat": "float64", "lon": "float64"})

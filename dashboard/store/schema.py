@@ -86,7 +86,7 @@ def _migrate_0_to_1(conn: sqlite3.Connection) -> None:
             conn.execute(statement)
 
 
-# -- version 2: analysts' corrections of places (issue 13) -------------------------------------------
+# -- version 2: analysts' corrections of places --------------------------------------------------------
 # Keyed by what survives a re-ingest: the source's name, the entry's identity (minute and order, as
 # in `entries`) and the mention's offsets and words; never by rowids, which an ingest may renumber.
 _SCHEMA_2 = """
@@ -112,7 +112,7 @@ def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
     conn.execute(_SCHEMA_2)
 
 
-# -- version 3: word search over the entries (issue 14) -----------------------------------------------
+# -- version 3: word search over the entries -------------------------------------------------------------
 # A full-text index (SQLite's FTS5) of each entry's headline, body and caption texts, kept in step
 # with `entries` by triggers, so that a keyword filter is one query at any size of store. Contentless:
 # it holds the words, not a second copy of the text. Case and accents are folded ("tartus" finds

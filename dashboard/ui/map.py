@@ -13,14 +13,14 @@ from folium.template import Template
 from dashboard.ui import assets
 from dashboard.view import markup as H
 from dashboard.view.mapdata import FIT_MAX_ZOOM, MAP_MAX_ZOOM, MAX_RADIUS_PX, Drawing, MapData, layer_payload
+from gazetteer.places import DATA_LICENCE, DATA_LICENCE_URL, DATA_NAME, DATA_URL
 
 # The ring drawn round the places of the entry chosen in the table.
 HIGHLIGHT = "#111111"
 TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 # Short enough for one line under a narrow map (a second line covered the scale bar).
 ATTRIBUTION = ('&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
-               ' | places <a href="https://www.geonames.org/">GeoNames</a>'
-               ' (<a href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>)')
+               f' | places {H.link(DATA_NAME, DATA_URL)} ({H.link(DATA_LICENCE, DATA_LICENCE_URL)})')
 
 
 class LocalMap(folium.Map):

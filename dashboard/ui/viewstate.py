@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from dashboard.ui import table
@@ -31,6 +32,8 @@ from dashboard.ui.keys import (
     URL_PARAMS,
 )
 from dashboard.view.filters import MAX_KEYWORD_CHARS, Filters
+from dashboard.view.playback import as_ns
+from dashboard.view.timeline import moment_ns, span_bounds
 
 MAX_PARAM_CHARS = 300
 _COUNTRY = re.compile(r"[A-Za-z]{2}")
@@ -171,13 +174,12 @@ def window_value(view: View | None, times: Sequence[pd.Timestamp], notices: list
     full = (0, len(times) - 1)
     if view is None or (view.start is None and view.end is None) or not len(times):
         return full
-    ns = pd.DatetimeIndex(times)
-    first = 0 if view.start is None else int(ns.searchsorted(view.start, side="left"))
-    last = len(times) - 1 if view.end is None else int(ns.searchsorted(view.end, side="right")) - 1
-    if first > last or first >= len(times) or last < 0:
+    lo, hi = span_bounds(as_ns(times), np.iinfo(np.int64).min if view.start is None else moment_ns(view.start),
+                         np.iinfo(np.int64).max if view.end is None else moment_ns(view.end))
+    if lo >= hi:
         notices.append("The link's time window holds no entry of these blogs; showing the whole span.")
         return full
-    return first, last
+    return lo, hi - 1
 
 
 def seed_filters(state: MutableMapping, view: View, place_ids: Sequence[str], countries: Sequence[str],

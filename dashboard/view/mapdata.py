@@ -316,7 +316,7 @@ def layer_payload(data: MapData, drawing: Drawing) -> dict:
 
     Text stays text: names and headlines are plain strings that the browser sets as `textContent`;
     the one HTML field, `tip` (the tooltip, which Leaflet and streamlit-folium read as HTML), is
-    escaped by `dashboard.markup`.
+    escaped by `dashboard.view.markup`.
     """
     places = drawing.places
     entry_index: dict[int, int] = {}

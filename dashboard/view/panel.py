@@ -1,7 +1,7 @@
 """The entry panel: one entry in full, its places highlighted, and how each place was resolved.
 
 Plain functions over the store's rows (pandas Series / DataFrames) that return HTML built only
-through `dashboard.markup`, so every piece of blog text arrives escaped.
+through `dashboard.view.markup`, so every piece of blog text arrives escaped.
 """
 
 from __future__ import annotations

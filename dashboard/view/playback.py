@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from dashboard.view.timeline import span_bounds
+
 # What one step moves the window by: "entry" (the next entry), or a stretch of time.
 STEPS: dict[str, pd.Timedelta | None] = {
     "1 entry": None,
@@ -90,9 +92,8 @@ def start_window(n: int, window: Positions) -> Positions:
 
 def snap(ns: np.ndarray, span: Span) -> Positions | None:
     """The positions of the first and last entries inside a time span, or None if it holds none."""
-    first = int(np.searchsorted(ns, span[0], side="left"))
-    last = int(np.searchsorted(ns, span[1], side="right")) - 1
-    return (first, last) if first <= last else None
+    lo, hi = span_bounds(ns, span[0], span[1])
+    return (lo, hi - 1) if lo < hi else None
 
 
 def next_window(times: Sequence[pd.Timestamp] | np.ndarray, window: Positions, step: pd.Timedelta | None,
@@ -119,7 +120,7 @@ def next_window(times: Sequence[pd.Timestamp] | np.ndarray, window: Positions, s
     if span is None or snap(ns, span) != (first, last):
         span = (int(ns[first]), int(ns[last]))
     start, end = span
-    after = int(np.searchsorted(ns, end, side="right"))  # the first entry past the window
+    after = span_bounds(ns, end, end)[1]  # the first entry past the window
     if after >= n:
         if not loop:
             return Step((first, last), False, span)

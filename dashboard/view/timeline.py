@@ -66,16 +66,22 @@ def time_labels(times: Sequence[pd.Timestamp]) -> list[str]:
     return [time_label(t, with_date=spans_days) for t in times]
 
 
-def _as_ns(moment: pd.Timestamp) -> np.int64:
+def moment_ns(moment: pd.Timestamp) -> np.int64:
+    """A moment as int64 nanoseconds UTC, the unit of the sorted time arrays."""
     return np.int64(pd.Timestamp(moment).tz_convert("UTC").value)
 
 
-def window_bounds(sorted_ns: np.ndarray, window: Window) -> tuple[int, int]:
-    """Row positions [lo, hi) of the times (int64 ns, sorted) inside the window, by binary search."""
-    start, end = window
-    lo = int(np.searchsorted(sorted_ns, _as_ns(start), side="left"))
-    hi = int(np.searchsorted(sorted_ns, _as_ns(end), side="right"))
+def span_bounds(sorted_ns: np.ndarray, start_ns: int, end_ns: int) -> tuple[int, int]:
+    """Row positions [lo, hi) of the times (int64 ns, sorted) from start_ns to end_ns, both included,
+    by binary search: the one way a time window becomes rows."""
+    lo = int(np.searchsorted(sorted_ns, start_ns, side="left"))
+    hi = int(np.searchsorted(sorted_ns, end_ns, side="right"))
     return lo, max(lo, hi)
+
+
+def window_bounds(sorted_ns: np.ndarray, window: Window) -> tuple[int, int]:
+    """Row positions [lo, hi) of the times (int64 ns, sorted) inside the window."""
+    return span_bounds(sorted_ns, moment_ns(window[0]), moment_ns(window[1]))
 
 
 def in_window(frame: pd.DataFrame, window: Window, column: str = "time_utc") -> pd.DataFrame:
