@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 
+from gazetteer.datafiles import INDEX_SOURCES, data_path
 from gazetteer.index import file_signature, fingerprint_of, prominence, read_fingerprint, write_index
 from gazetteer.normalize import normalize_name
 from gazetteer.places import Place
@@ -63,10 +64,7 @@ def source_fingerprint(config: dict) -> str:
     return fingerprint_of({
         "code": _builder_code_signature(),
         "packages": packages.package_versions() if config.get("with_default", True) else {},
-        "curated": file_signature(packages.CURATED_FILE),
-        "country_points": file_signature(packages.COUNTRY_POINTS_FILE),
-        "abbreviations": file_signature(packages.ABBREVIATIONS_FILE),
-        "demonyms": file_signature(packages.DEMONYMS_FILE),
+        "data": {name: file_signature(data_path(name)) for name in INDEX_SOURCES},
         "dumps": {name: signature(name) for name in config.get("files", [])},
         "admin1": signature(config.get("admin1")),
         "alternates": signature(config.get("alternates")),
@@ -86,8 +84,7 @@ def default_places() -> Iterator[Place]:
     yield from packages.countries()
     yield from packages.cities_and_regions()
     yield from packages.airports()
-    if packages.CURATED_FILE.exists():
-        yield from read_places(packages.CURATED_FILE, source="curated")
+    yield from read_places(data_path("curated.tsv"), source="curated")
 
 
 def _merge(places: Iterator[Place]) -> list[Place]:
@@ -162,7 +159,7 @@ def _resolve_curated_demonyms(places: list[Place],
         else:
             missing.append(f"line {target.line}: {target.name} ({target.feature_code}, {target.country_code or '-'})")
     if missing:
-        raise DemonymTargetError(f"{packages.DEMONYMS_FILE}: no place in the index for: " + "; ".join(missing))
+        raise DemonymTargetError(f"{data_path('demonyms.tsv')}: no place in the index for: " + "; ".join(missing))
     return {word: resolved[target] for word, target in wanted.items()}
 
 
@@ -239,6 +236,8 @@ def common_english_words() -> dict[str, float]:
             if frequency >= COMMON_WORD_ZIPF:
                 key = normalize_name(form)
                 common[key] = max(common.get(key, 0.0), frequency)
+    if not common:  # a broken english-words or wordfreq install: the index would take every word for a place
+        raise RuntimeError("no common English words: english-words or wordfreq gave none (reinstall them)")
     return common
 
 
