@@ -99,6 +99,6 @@ def test_cli_build_and_geocode(tmp_path, monkeypatch, capsys):
     assert main(["build", "--no-default", "--geonames", str(SAMPLE)]) == 0
     assert main(["geocode", "Tartous", "--json"]) == 0
     assert '"name": "Tartus"' in capsys.readouterr().out
-    assert main(["build", "--no-default", "--geonames", str(tmp_path / "missing.txt")]) == 2
+    assert main(["build", "--no-default", "--geonames", str(tmp_path / "missing.txt")]) == 1
     assert "missing.txt" in capsys.readouterr().err
     monkeypatch.setattr(Gazetteer, "_default", None)

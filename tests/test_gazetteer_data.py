@@ -13,6 +13,7 @@ import pytest
 
 from gazetteer import datafiles, wordlists
 from gazetteer.build import build_index, source_fingerprint
+from gazetteer.cli import main
 from gazetteer.errors import MissingDataFile
 from gazetteer.sources import packages
 from gazetteer.sources.geonames import read_places
@@ -75,7 +76,7 @@ def test_an_unregistered_name_is_refused():
         datafiles.data_path("../pyproject.toml")
 
 
-def test_building_without_a_data_file_fails_naming_it(data_without, tmp_path):
+def test_building_without_a_data_file_fails_naming_it(data_without, tmp_path, monkeypatch, capsys):
     data_without("abbreviations.tsv")
     with pytest.raises(MissingDataFile, match=r"abbreviations\.tsv"):
         source_fingerprint({})  # which ensure_index compares before anything else
@@ -83,6 +84,9 @@ def test_building_without_a_data_file_fails_naming_it(data_without, tmp_path):
     with pytest.raises(MissingDataFile, match=r"abbreviations\.tsv"):
         build_index(index, geonames_files=[SAMPLE], with_default=False, log=lambda _: None)
     assert not index.exists()
+    monkeypatch.setenv("GAZETTEER_CACHE", str(tmp_path / "cache"))
+    assert main(["build", "--no-default", "--geonames", str(SAMPLE)]) == 1
+    assert "abbreviations.tsv" in capsys.readouterr().err
 
 
 @pytest.mark.slow
