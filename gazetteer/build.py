@@ -16,7 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from gazetteer.datafiles import INDEX_SOURCES, data_path
-from gazetteer.index import file_signature, fingerprint_of, prominence, read_fingerprint, write_index
+from gazetteer.errors import DamagedIndex
+from gazetteer.index import check_index, file_signature, fingerprint_of, prominence, read_fingerprint, write_index
 from gazetteer.normalize import normalize_name
 from gazetteer.places import Place
 from gazetteer.sources import packages
@@ -241,13 +242,32 @@ def common_english_words() -> dict[str, float]:
     return common
 
 
-def ensure_index(index_path: Path | None = None, log=print) -> Path:
-    """The index file, built or rebuilt first when it is missing or its sources changed."""
+def ensure_index(index_path: Path | None = None, log=print, *, rebuild: bool = False) -> Path:
+    """The index file, built or rebuilt first when it is missing, damaged or its sources changed.
+
+    The file is treated as a cache: whatever is at `index_path` may be replaced. Opening a file directly
+    (`PlaceIndex(path)`) never rebuilds; a damaged one raises DamagedIndex naming it. `rebuild` builds
+    it again whatever its state.
+    """
     index_path = index_path or default_index_path()
     config = read_dumps_config(index_path)
-    if read_fingerprint(index_path) != source_fingerprint(config):
+    fresh = not rebuild and read_fingerprint(index_path) == source_fingerprint(config)
+    damage = None
+    if fresh:
+        try:
+            check_index(index_path)
+        except DamagedIndex as err:  # a cache file cut short or half-copied: ours to build again
+            log(f"{index_path}: damaged ({err.why}), building it again")
+            fresh, damage = False, err
+    if not fresh:
         log(f"building the gazetteer index at {index_path} (once; about a minute)...")
-        build_index(index_path, geonames_files=config.get("files", []), admin1_file=config.get("admin1"),
-                    alternates_file=config.get("alternates"),
-                    with_default=config.get("with_default", True), log=log)
+        try:
+            build_index(index_path, geonames_files=config.get("files", []), admin1_file=config.get("admin1"),
+                        alternates_file=config.get("alternates"),
+                        with_default=config.get("with_default", True), log=log)
+        except OSError as err:
+            if damage is None:
+                raise
+            # A shared cache folder this user may not write to: the owner must delete the file.
+            raise DamagedIndex(index_path, f"{damage.why}; building it again failed: {err}") from err
     return index_path

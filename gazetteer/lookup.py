@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from gazetteer.errors import InvalidPoint, InvalidQuery
+from gazetteer.errors import DamagedIndex, InvalidPoint, InvalidQuery
 from gazetteer.index import PlaceIndex, distance_km
 from gazetteer.normalize import normalize_name
 from gazetteer.places import Place
@@ -55,7 +55,10 @@ class Gazetteer:
             if cls._default is None:
                 from gazetteer.build import ensure_index
 
-                cls._default = cls(ensure_index())
+                try:
+                    cls._default = cls(ensure_index())
+                except DamagedIndex:  # damage the quick check cannot see (a spoilt stored blob): our cache
+                    cls._default = cls(ensure_index(rebuild=True))
             return cls._default
 
     def candidates(self, name: str, country: str | Iterable[str] | None = None,
