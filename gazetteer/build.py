@@ -15,7 +15,9 @@ from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from gazetteer.index import file_signature, fingerprint_of, prominence, read_fingerprint, write_index
+from gazetteer.datafiles import INDEX_SOURCES, data_path
+from gazetteer.errors import DamagedIndex
+from gazetteer.index import check_index, file_signature, fingerprint_of, prominence, read_fingerprint, write_index
 from gazetteer.normalize import normalize_name
 from gazetteer.places import Place
 from gazetteer.sources import packages
@@ -63,10 +65,7 @@ def source_fingerprint(config: dict) -> str:
     return fingerprint_of({
         "code": _builder_code_signature(),
         "packages": packages.package_versions() if config.get("with_default", True) else {},
-        "curated": file_signature(packages.CURATED_FILE),
-        "country_points": file_signature(packages.COUNTRY_POINTS_FILE),
-        "abbreviations": file_signature(packages.ABBREVIATIONS_FILE),
-        "demonyms": file_signature(packages.DEMONYMS_FILE),
+        "data": {name: file_signature(data_path(name)) for name in INDEX_SOURCES},
         "dumps": {name: signature(name) for name in config.get("files", [])},
         "admin1": signature(config.get("admin1")),
         "alternates": signature(config.get("alternates")),
@@ -86,8 +85,7 @@ def default_places() -> Iterator[Place]:
     yield from packages.countries()
     yield from packages.cities_and_regions()
     yield from packages.airports()
-    if packages.CURATED_FILE.exists():
-        yield from read_places(packages.CURATED_FILE, source="curated")
+    yield from read_places(data_path("curated.tsv"), source="curated")
 
 
 def _merge(places: Iterator[Place]) -> list[Place]:
@@ -162,7 +160,7 @@ def _resolve_curated_demonyms(places: list[Place],
         else:
             missing.append(f"line {target.line}: {target.name} ({target.feature_code}, {target.country_code or '-'})")
     if missing:
-        raise DemonymTargetError(f"{packages.DEMONYMS_FILE}: no place in the index for: " + "; ".join(missing))
+        raise DemonymTargetError(f"{data_path('demonyms.tsv')}: no place in the index for: " + "; ".join(missing))
     return {word: resolved[target] for word, target in wanted.items()}
 
 
@@ -239,16 +237,37 @@ def common_english_words() -> dict[str, float]:
             if frequency >= COMMON_WORD_ZIPF:
                 key = normalize_name(form)
                 common[key] = max(common.get(key, 0.0), frequency)
+    if not common:  # a broken english-words or wordfreq install: the index would take every word for a place
+        raise RuntimeError("no common English words: english-words or wordfreq gave none (reinstall them)")
     return common
 
 
-def ensure_index(index_path: Path | None = None, log=print) -> Path:
-    """The index file, built or rebuilt first when it is missing or its sources changed."""
+def ensure_index(index_path: Path | None = None, log=print, *, rebuild: bool = False) -> Path:
+    """The index file, built or rebuilt first when it is missing, damaged or its sources changed.
+
+    The file is treated as a cache: whatever is at `index_path` may be replaced. Opening a file directly
+    (`PlaceIndex(path)`) never rebuilds; a damaged one raises DamagedIndex naming it. `rebuild` builds
+    it again whatever its state.
+    """
     index_path = index_path or default_index_path()
     config = read_dumps_config(index_path)
-    if read_fingerprint(index_path) != source_fingerprint(config):
+    fresh = not rebuild and read_fingerprint(index_path) == source_fingerprint(config)
+    damage = None
+    if fresh:
+        try:
+            check_index(index_path)
+        except DamagedIndex as err:  # a cache file cut short or half-copied: ours to build again
+            log(f"{index_path}: damaged ({err.why}), building it again")
+            fresh, damage = False, err
+    if not fresh:
         log(f"building the gazetteer index at {index_path} (once; about a minute)...")
-        build_index(index_path, geonames_files=config.get("files", []), admin1_file=config.get("admin1"),
-                    alternates_file=config.get("alternates"),
-                    with_default=config.get("with_default", True), log=log)
+        try:
+            build_index(index_path, geonames_files=config.get("files", []), admin1_file=config.get("admin1"),
+                        alternates_file=config.get("alternates"),
+                        with_default=config.get("with_default", True), log=log)
+        except OSError as err:
+            if damage is None:
+                raise
+            # A shared cache folder this user may not write to: the owner must delete the file.
+            raise DamagedIndex(index_path, f"{damage.why}; building it again failed: {err}") from err
     return index_path

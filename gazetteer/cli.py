@@ -1,4 +1,8 @@
-"""`python -m gazetteer`: build the index, geocode names, geoparse text, evaluate on a corpus."""
+"""`python -m gazetteer`: build the index, geocode names, geoparse text, evaluate on a corpus.
+
+Exit status: 0 done, 1 failed (nothing found, a file that cannot be read, a damaged index),
+2 usage error (argparse's own, and values such as a malformed --near).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,13 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from gazetteer.sources.geonames import GeoNamesFormatError
+from gazetteer.errors import DamagedIndex, InvalidQuery
+
+DONE, FAILED, USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A combination of options that cannot work (exit 2, like argparse's own errors)."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -17,13 +27,55 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except (ValueError, GeoNamesFormatError, OSError) as err:
+    except (UsageError, InvalidQuery) as err:
         print(f"error: {err}", file=sys.stderr)
-        return 2
+        return USAGE
+    except (ValueError, OSError, DamagedIndex) as err:  # (GeoNamesFormatError and MissingDataFile among them)
+        print(f"error: {err}", file=sys.stderr)
+        return FAILED
+
+
+def package_version() -> str:
+    """The installed liveblog-map's version; in a checkout that is not installed, pyproject's."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("liveblog-map")
+    except PackageNotFoundError:
+        import tomllib
+
+        try:
+            with open(Path(__file__).resolve().parent.parent / "pyproject.toml", "rb") as handle:
+                return tomllib.load(handle)["project"]["version"] + " (not installed)"
+        except (OSError, KeyError, tomllib.TOMLDecodeError):
+            return "unknown (not installed)"
+
+
+def _point(text: str) -> tuple[float, float]:
+    """LAT,LON as an argparse type: a malformed or out-of-range point is a usage error."""
+    try:
+        lat, lon = (float(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a point: {text!r} (expected LAT,LON such as 33.1,35.8)") from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise argparse.ArgumentTypeError(f"coordinates out of range: {text!r}")
+    return lat, lon
+
+
+def _positive(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 1, not {text!r}")
+    return number
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m gazetteer", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m gazetteer", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"%(prog)s (liveblog-map) {package_version()}")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     build = commands.add_parser("build", help="build the index (default sources, plus GeoNames dumps)")
@@ -37,13 +89,13 @@ def _parser() -> argparse.ArgumentParser:
     geocode = commands.add_parser("geocode", help="places called NAME, best first")
     geocode.add_argument("name")
     geocode.add_argument("--country", help="ISO country code(s), comma-separated")
-    geocode.add_argument("--near", metavar="LAT,LON", help="prefer places near this point")
-    geocode.add_argument("--limit", type=int, default=5)
+    geocode.add_argument("--near", metavar="LAT,LON", type=_point, help="prefer places near this point")
+    geocode.add_argument("--limit", type=_positive, default=5)
     geocode.add_argument("--json", action="store_true")
     geocode.set_defaults(run=_geocode)
 
     reverse = commands.add_parser("reverse", help="the nearest populated place to LAT,LON")
-    reverse.add_argument("point", metavar="LAT,LON")
+    reverse.add_argument("point", metavar="LAT,LON", type=_point)
     reverse.add_argument("--json", action="store_true")
     reverse.set_defaults(run=_reverse)
 
@@ -61,7 +113,7 @@ def _parser() -> argparse.ArgumentParser:
 
     coverage = commands.add_parser("coverage", help="share of gold toponyms among the top candidates")
     coverage.add_argument("files", nargs="+", metavar="FILE.jsonl")
-    coverage.add_argument("--limit", type=int, default=10)
+    coverage.add_argument("--limit", type=_positive, default=10)
     coverage.set_defaults(run=_coverage)
 
     info = commands.add_parser("info", help="where the index is and what it holds")
@@ -72,28 +124,21 @@ def _parser() -> argparse.ArgumentParser:
 def _build(args: argparse.Namespace) -> int:
     from gazetteer.build import build_index
 
+    if args.no_default and not args.geonames:
+        raise UsageError("build --no-default needs --geonames FILE...: there is nothing else to build from")
     build_index(geonames_files=args.geonames, admin1_file=args.admin1, alternates_file=args.alternates,
                 with_default=not args.no_default, log=lambda msg: print(msg, file=sys.stderr))
     return 0
-
-
-def _point(text: str) -> tuple[float, float]:
-    try:
-        lat, lon = (float(part) for part in text.split(","))
-    except ValueError as err:
-        raise ValueError(f"not a point: {text!r} (expected LAT,LON such as 33.1,35.8)") from err
-    return lat, lon
 
 
 def _geocode(args: argparse.Namespace) -> int:
     from gazetteer.lookup import Gazetteer
 
     country = args.country.split(",") if args.country else None
-    near = _point(args.near) if args.near else None
-    found = Gazetteer.default().scored_candidates(args.name, country=country, near=near, limit=args.limit)
+    found = Gazetteer.default().scored_candidates(args.name, country=country, near=args.near, limit=args.limit)
     if args.json:
         print(json.dumps([{**c.place.as_dict(), "score": c.score} for c in found], ensure_ascii=False))
-    elif not found:
+    if not found:  # (on stderr: with --json, stdout stays the JSON list)
         print(f"no place called {args.name!r}", file=sys.stderr)
     for c in found if not args.json else ():
         p = c.place
@@ -104,9 +149,10 @@ def _geocode(args: argparse.Namespace) -> int:
 def _reverse(args: argparse.Namespace) -> int:
     from gazetteer.lookup import Gazetteer
 
-    place = Gazetteer.default().reverse(*_point(args.point))
+    place = Gazetteer.default().reverse(*args.point)
     if place is None:
-        return 1
+        print(f"no place near {args.point[0]}, {args.point[1]}", file=sys.stderr)
+        return FAILED
     print(json.dumps(place.as_dict(), ensure_ascii=False) if args.json else place.address)
     return 0
 

@@ -4,16 +4,21 @@ Anything that takes a geopy geocoder takes this one:
 
     >>> from gazetteer import LocalGeocoder
     >>> LocalGeocoder().geocode("Tartus").point
+
+A bad query (empty, a point out of range, a parameter of the wrong kind) raises geopy's
+`GeocoderQueryError`, as a web geocoder would; the classes (gazetteer.errors) are `ValueError`s too.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 
 from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
 from geopy.location import Location
 from geopy.point import Point
 
+from gazetteer.errors import InvalidPoint, InvalidQuery
 from gazetteer.lookup import Candidate, Gazetteer
 
 
@@ -39,8 +44,12 @@ class LocalGeocoder(Geocoder):
         `country_codes` restricts the search ("SY" or ["SY", "LB"]); `location_bias` prefers places
         near a point: `(lat, lon)`, a geopy `Point` or a "lat, lon" string.
         """
+        if isinstance(query, str) and not query.strip():
+            raise InvalidQuery("an empty query names no place")
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+            raise InvalidQuery(f"limit must be a whole number from 1, not {limit!r}")
         near = _as_point(location_bias)
-        found = self.gazetteer.scored_candidates(query, country=country_codes, near=near,
+        found = self.gazetteer.scored_candidates(query, country=_country_codes(country_codes), near=near,
                                                  limit=1 if exactly_one else (limit or 10))
         locations = [_location(c) for c in found]
         if exactly_one:
@@ -52,7 +61,7 @@ class LocalGeocoder(Geocoder):
         """The nearest populated place to a point (`(lat, lon)`, a `Point` or "lat, lon")."""
         point = _as_point(query)
         if point is None:
-            raise ValueError("reverse() needs a point")
+            raise InvalidPoint("reverse() needs a point")
         place = self.gazetteer.reverse(*point)
         if place is None:
             return None
@@ -63,16 +72,28 @@ class LocalGeocoder(Geocoder):
 def _as_point(value) -> tuple[float, float] | None:
     if value is None:
         return None
-    if isinstance(value, (tuple, list)) and len(value) == 2:
-        lat, lon = (float(v) for v in value)
-        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise ValueError(f"coordinates out of range: {lat}, {lon}")
-        return (lat, lon)
     try:
-        point = value if isinstance(value, Point) else Point(value)
+        if isinstance(value, (tuple, list)) and len(value) == 2:
+            lat, lon = (float(v) for v in value)
+        else:
+            with warnings.catch_warnings():  # geopy warns before it refuses "95, 10": our error says it all
+                warnings.simplefilter("ignore", UserWarning)
+                point = value if isinstance(value, Point) else Point(value)
+            lat, lon = point.latitude, point.longitude
     except (TypeError, ValueError) as err:
-        raise ValueError(f"not a point: {value!r} (give (lat, lon), a geopy Point or 'lat, lon')") from err
-    return (point.latitude, point.longitude)
+        raise InvalidPoint(f"not a point: {value!r} (give (lat, lon), a geopy Point or 'lat, lon')") from err
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):  # (NaN fails too)
+        raise InvalidPoint(f"coordinates out of range: {lat}, {lon}")
+    return (lat, lon)
+
+
+def _country_codes(value) -> list[str] | None:
+    if value is None:
+        return None
+    codes = [value] if isinstance(value, str) else list(value) if isinstance(value, Iterable) else None
+    if codes is None or not all(isinstance(code, str) for code in codes):
+        raise InvalidQuery(f"country_codes must be an ISO code or a list of them, not {value!r}")
+    return codes
 
 
 def _location(candidate: Candidate) -> Location:

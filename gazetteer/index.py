@@ -8,7 +8,8 @@ Layout of the file:
 Place rows are read on demand and kept in a small cache.
 
 The file is written next to its final path and moved into place, so a failed build leaves the
-index in use untouched.
+index in use untouched. It is created with the permissions the umask allows (0644 under the usual
+umask), like any other file, so a group sharing a cache folder can read it.
 """
 
 from __future__ import annotations
@@ -18,14 +19,15 @@ import json
 import marshal
 import math
 import os
+import secrets
 import sqlite3
-import tempfile
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
+from gazetteer.errors import DamagedIndex
 from gazetteer.normalize import normalize_name
 from gazetteer.places import Place
 
@@ -98,9 +100,9 @@ def write_index(path: Path, places: Iterable[Place], *, fingerprint: str,
     Returns the number of places written.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    # Not tempfile.mkstemp: its files are 0600, and the index is meant to be shared. os.open applies the umask.
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
     try:
         count = _write(tmp, places, fingerprint, extra_names or {}, demonyms or {}, common_words or {},
                        neighbours or {})
@@ -168,12 +170,17 @@ def _write(tmp: Path, places: Iterable[Place], fingerprint: str,
         conn.close()
 
 
+def _connect_read_only(path: Path, **kwargs) -> sqlite3.Connection:
+    # A file: URI, percent-encoded, so a cache folder whose name holds "?" or "#" still opens.
+    return sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, **kwargs)
+
+
 def read_fingerprint(path: Path) -> str | None:
     """The fingerprint an index file was built with, or None when it is missing or unreadable."""
     if not path.exists():
         return None
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = _connect_read_only(path)
         try:
             row = conn.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
         finally:
@@ -193,26 +200,85 @@ def file_signature(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:16] if path.exists() else "missing"
 
 
+_META_KEYS = frozenset({"fingerprint", "format", "names", "demonyms", "common_words", "neighbours", "abbreviations"})
+
+
+def _checked_meta(conn: sqlite3.Connection, path: Path, *, values: bool = True) -> dict:
+    """The meta table of a whole index file; raises DamagedIndex (naming `path`) for anything less.
+
+    Cheap (no table scan): a file that is not SQLite, shorter than its header says, or missing a
+    table or a meta row. SQLite itself reports most of these only on the first query that needs the
+    missing pages, in the middle of a geoparse. Without `values`, only the format is read, not the blobs.
+    """
+    try:
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        page_count = conn.execute("PRAGMA page_count").fetchone()[0]
+        if path.stat().st_size < page_size * page_count:
+            raise DamagedIndex(path, f"{path.stat().st_size:,} bytes where the file says {page_size * page_count:,}")
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if missing := {"places", "meta"} - tables:
+            raise DamagedIndex(path, f"no {' or '.join(sorted(missing))} table")
+        meta = dict(conn.execute("SELECT key, value FROM meta" if values else
+                                 "SELECT key, CASE key WHEN 'format' THEN value END FROM meta"))
+    except sqlite3.DatabaseError as err:
+        raise DamagedIndex(path, str(err)) from err
+    if "format" in meta and meta["format"] != str(FORMAT_VERSION):
+        raise ValueError(f"{path}: index format {meta['format']}, expected {FORMAT_VERSION}"
+                         " (built by another version: delete it, or build it again)")
+    if missing := _META_KEYS - meta.keys():
+        raise DamagedIndex(path, f"no {', '.join(sorted(missing))} in its meta table")
+    return meta
+
+
+def check_index(path: Path) -> None:
+    """Raise DamagedIndex naming `path` unless it is a whole index file (see `_checked_meta`), or
+    ValueError when it is one of another format."""
+    try:
+        conn = _connect_read_only(path)
+    except sqlite3.DatabaseError as err:
+        raise DamagedIndex(path, str(err)) from err
+    try:
+        _checked_meta(conn, Path(path), values=False)
+    finally:
+        conn.close()
+
+
 class PlaceIndex:
-    """A loaded index file: name lookups in memory, place rows read on demand."""
+    """A loaded index file: name lookups in memory, place rows read on demand.
+
+    A damaged file raises DamagedIndex, which names the file to delete (the default index, through
+    `Gazetteer.default()`, is rebuilt instead).
+    """
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self._conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+        if not self.path.is_file():  # sqlite would open a missing file as an empty database
+            raise FileNotFoundError(f"{self.path}: no gazetteer index here (python -m gazetteer build makes one)")
+        try:
+            self._conn = _connect_read_only(self.path, check_same_thread=False)
+        except sqlite3.DatabaseError as err:
+            raise DamagedIndex(self.path, str(err)) from err
         self._lock = threading.Lock()
-        meta = dict(self._conn.execute("SELECT key, value FROM meta"))
-        if meta.get("format") != str(FORMAT_VERSION):
-            raise ValueError(f"{self.path}: index format {meta.get('format')}, expected {FORMAT_VERSION}")
-        self.fingerprint: str = meta["fingerprint"]
-        self.names: dict[str, int | tuple[int, ...]] = marshal.loads(meta["names"])
-        self.demonyms: dict[str, int] = marshal.loads(meta["demonyms"])
-        self.common_words: dict[str, float] = marshal.loads(meta["common_words"])
-        # Short forms we file on purpose ("US", "Calif.", "B.C."): unlike codes that crept into
-        # alternate names, these may be matched in capitals.
-        self.abbreviations: frozenset[str] = frozenset(marshal.loads(meta["abbreviations"]))
-        self.neighbours: dict[str, frozenset[str]] = {
-            cc: frozenset(n for n in codes.split(",") if n) for cc, codes in marshal.loads(meta["neighbours"]).items()}
+        try:
+            self._load(_checked_meta(self._conn, self.path))
+        except BaseException:
+            self._conn.close()
+            raise
         self.place = lru_cache(maxsize=200_000)(self._read_place)
+
+    def _load(self, meta: dict) -> None:
+        try:
+            self.fingerprint: str = meta["fingerprint"]
+            self.names: dict[str, int | tuple[int, ...]] = marshal.loads(meta["names"])
+            self.demonyms: dict[str, int] = marshal.loads(meta["demonyms"])
+            self.common_words: dict[str, float] = marshal.loads(meta["common_words"])
+            # Short forms we file on purpose ("US", "Calif.", "B.C."): unlike codes that crept into
+            # alternate names, these may be matched in capitals.
+            self.abbreviations: frozenset[str] = frozenset(marshal.loads(meta["abbreviations"]))
+            self.neighbours: dict[str, frozenset[str]] = {cc: frozenset(n for n in codes.split(",") if n)
+                                                          for cc, codes in marshal.loads(meta["neighbours"]).items()}
+        except (EOFError, ValueError, TypeError, AttributeError) as err:  # what marshal says of a spoilt blob
+            raise DamagedIndex(self.path, f"unreadable meta data: {err}") from err
 
     def numbers(self, key: str) -> tuple[int, ...]:
         """Place numbers filed under a normalised name, most prominent first."""

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from gazetteer.errors import DamagedIndex, InvalidPoint, InvalidQuery
 from gazetteer.index import PlaceIndex, distance_km
 from gazetteer.normalize import normalize_name
 from gazetteer.places import Place
@@ -54,7 +55,10 @@ class Gazetteer:
             if cls._default is None:
                 from gazetteer.build import ensure_index
 
-                cls._default = cls(ensure_index())
+                try:
+                    cls._default = cls(ensure_index())
+                except DamagedIndex:  # damage the quick check cannot see (a spoilt stored blob): our cache
+                    cls._default = cls(ensure_index(rebuild=True))
             return cls._default
 
     def candidates(self, name: str, country: str | Iterable[str] | None = None,
@@ -122,7 +126,7 @@ class Gazetteer:
     def reverse(self, latitude: float, longitude: float) -> Place | None:
         """The nearest populated place (or, far from any, the nearest place of any kind)."""
         if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-            raise ValueError(f"coordinates out of range: {latitude}, {longitude}")
+            raise InvalidPoint(f"coordinates out of range: {latitude}, {longitude}")
         for radius in (0.1, 0.3, 1.0, 3.0, 10.0, 45.0):
             nearby = self.index.places_near(latitude, longitude, radius)
             populated = [p for p, _ in nearby if p.feature_class == "P"] or [p for p, _ in nearby]
@@ -133,9 +137,9 @@ class Gazetteer:
     @staticmethod
     def _key(name: str) -> str:
         if not isinstance(name, str):
-            raise ValueError(f"a place name must be text, not {type(name).__name__}")
+            raise InvalidQuery(f"a place name must be text, not {type(name).__name__}")
         if len(name) > MAX_QUERY_LENGTH:
-            raise ValueError(f"a place name of {len(name)} characters is too long (at most {MAX_QUERY_LENGTH})")
+            raise InvalidQuery(f"a place name of {len(name)} characters is too long (at most {MAX_QUERY_LENGTH})")
         return normalize_name(name)
 
 

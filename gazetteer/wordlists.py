@@ -6,11 +6,8 @@ Every list is folded with `fold_word`, the same function that folds the text, so
 
 from __future__ import annotations
 
-from pathlib import Path
-
+from gazetteer.datafiles import data_lines
 from gazetteer.normalize import fold_word
-
-_DATA = Path(__file__).resolve().parent / "data"
 
 
 def _fold(words: str) -> frozenset[str]:
@@ -129,12 +126,9 @@ FEATURE_HINTS_BEFORE: dict[str, frozenset[str]] = {
 
 
 def _given_names() -> frozenset[str]:
-    path = _DATA / "given_names.txt"
-    if not path.exists():
-        return frozenset()
-    words = [w for line in path.read_text(encoding="utf-8").splitlines()
-             if not line.startswith("#") for w in line.split()]
-    return frozenset(fold_word(w) for w in words)
+    # Missing or empty is an error (MissingDataFile), not an empty set: without the list every
+    # "Charles Lister" would be read as a place.
+    return frozenset(fold_word(w) for _, line in data_lines("given_names.txt") for w in line.split())
 
 
 # Common given names across the languages world news names people in: a capitalised word after

@@ -1,16 +1,22 @@
-"""Building the index: GeoNames dumps a user downloads, atomic replacement, rebuild on change."""
+"""Building the index: GeoNames dumps a user downloads, atomic replacement, rebuild on change or damage,
+and a cache a group can share."""
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
+import sqlite3
+import stat
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from gazetteer import Gazetteer
-from gazetteer.build import build_index, ensure_index, read_dumps_config
+from gazetteer.build import build_index, default_index_path, ensure_index, read_dumps_config
 from gazetteer.cli import main
+from gazetteer.errors import DamagedIndex
 from gazetteer.index import PlaceIndex, read_fingerprint
 from gazetteer.sources.geonames import GeoNamesFormatError, read_places
 
@@ -99,6 +105,110 @@ def test_cli_build_and_geocode(tmp_path, monkeypatch, capsys):
     assert main(["build", "--no-default", "--geonames", str(SAMPLE)]) == 0
     assert main(["geocode", "Tartous", "--json"]) == 0
     assert '"name": "Tartus"' in capsys.readouterr().out
-    assert main(["build", "--no-default", "--geonames", str(tmp_path / "missing.txt")]) == 2
+    assert main(["build", "--no-default", "--geonames", str(tmp_path / "missing.txt")]) == 1
     assert "missing.txt" in capsys.readouterr().err
     monkeypatch.setattr(Gazetteer, "_default", None)
+
+
+# -- the index cache: shared permissions, damaged files ---------------------------------------------
+
+@pytest.fixture
+def umask():
+    """Set the process umask for one test, then put the old one back."""
+    old = os.umask(0o022)
+    yield os.umask
+    os.umask(old)
+
+
+@pytest.mark.parametrize(("mask", "file_mode", "folder_mode"), [(0o022, 0o644, 0o755), (0o002, 0o664, 0o775)])
+def test_the_cache_is_readable_by_the_group_that_shares_it(tmp_path, umask, mask, file_mode, folder_mode):
+    umask(mask)
+    index = tmp_path / "cache" / "gazetteer" / "index.sqlite"
+    _build(index, SAMPLE)
+    assert stat.S_IMODE(index.stat().st_mode) == file_mode  # not 0600, which a temporary file would get
+    assert stat.S_IMODE(index.parent.stat().st_mode) == folder_mode
+    assert stat.S_IMODE(read_dumps_config_path(index).stat().st_mode) == file_mode
+    _build(index, SAMPLE)  # replaced in place: the same rule
+    assert stat.S_IMODE(index.stat().st_mode) == file_mode
+    assert not list(index.parent.glob("*.tmp"))
+
+
+def read_dumps_config_path(index: Path) -> Path:
+    return index.with_name("gazetteer-dumps.json")
+
+
+def _drop(table: str):
+    def damage(path: Path) -> None:
+        conn = sqlite3.connect(path)
+        conn.execute(f"DROP TABLE {table}")
+        conn.commit()
+        conn.close()
+    return damage
+
+
+def _spoil_meta(key: str, value: bytes | None):
+    def damage(path: Path) -> None:
+        conn = sqlite3.connect(path)
+        if value is None:
+            conn.execute("DELETE FROM meta WHERE key = ?", (key,))
+        else:
+            conn.execute("UPDATE meta SET value = ? WHERE key = ?", (value, key))
+        conn.commit()
+        conn.close()
+    return damage
+
+
+DAMAGE = {
+    "not SQLite": lambda path: path.write_bytes(b"this is not an index\n" * 500),
+    "empty": lambda path: path.write_bytes(b""),
+    "cut short": lambda path: path.write_bytes(path.read_bytes()[: path.stat().st_size // 2]),
+    "places table missing": _drop("places"),
+    "a meta row missing": _spoil_meta("names", None),
+}
+
+
+@pytest.mark.parametrize("how", sorted(DAMAGE))
+def test_a_damaged_cache_is_built_again(tmp_path, how):
+    index = tmp_path / "index.sqlite"
+    _build(index, SAMPLE)
+    DAMAGE[how](index)
+    messages = []
+    ensure_index(index, log=messages.append)
+    assert any("building" in m for m in messages), messages
+    assert Gazetteer(index).candidates("Tartous")[0].name == "Tartus"
+
+
+@pytest.mark.parametrize("how", [*sorted(DAMAGE), "spoilt names blob"])
+def test_opening_a_damaged_file_names_the_file_to_delete(tmp_path, how):
+    index = tmp_path / "my index.sqlite"
+    _build(index, SAMPLE)
+    {**DAMAGE, "spoilt names blob": _spoil_meta("names", b"\x00not marshal")}[how](index)
+    with pytest.raises(DamagedIndex) as raised:
+        Gazetteer(index)
+    message = str(raised.value)
+    assert str(index) in message and "delete this file" in message
+    assert raised.value.path == index
+
+
+def test_the_default_index_is_built_again_when_damaged(tmp_path, monkeypatch):
+    monkeypatch.setenv("GAZETTEER_CACHE", str(tmp_path))
+    monkeypatch.setattr(Gazetteer, "_default", None)
+    _build(default_index_path(), SAMPLE)
+    # Damage only loading can see: the quick check passes, then Gazetteer.default() builds it again.
+    _spoil_meta("names", b"\x00not marshal")(default_index_path())
+    assert Gazetteer.default().candidates("Tartous")[0].name == "Tartus"
+    monkeypatch.setattr(Gazetteer, "_default", None)
+
+
+def test_a_damaged_cache_that_cannot_be_rebuilt_names_the_file(tmp_path, monkeypatch):
+    index = tmp_path / "index.sqlite"
+    _build(index, SAMPLE)
+    _drop("places")(index)
+
+    def read_only_folder(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(tmp_path))
+
+    monkeypatch.setattr("gazetteer.build.build_index", read_only_folder)
+    with pytest.raises(DamagedIndex, match=re.escape(str(index))) as raised:
+        ensure_index(index, log=lambda _: None)
+    assert "Permission denied" in str(raised.value)

@@ -21,14 +21,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from gazetteer.datafiles import data_lines, data_path
 from gazetteer.places import Place
-
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-CURATED_FILE = DATA_DIR / "curated.tsv"
-COUNTRY_POINTS_FILE = DATA_DIR / "country_points.tsv"
-ABBREVIATIONS_FILE = DATA_DIR / "abbreviations.tsv"
-REGION_POINTS_FILE = DATA_DIR / "region_points.tsv"
-DEMONYMS_FILE = DATA_DIR / "demonyms.tsv"
 
 # Share of a country's city rows that must name a second-level region before we derive them:
 # where admin2 is filled this often it is a real division (US counties, French departments).
@@ -174,11 +168,10 @@ def _centre(points: list[tuple[float, float]]) -> tuple[float, float]:
     return ((lats[low] + lats[high]) / 2, (lons[low] + lons[high]) / 2)
 
 
-def _read_tsv(path: Path) -> Iterator[list[str]]:
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip() and not line.startswith("#"):
-                yield line.rstrip("\n").split("\t")
+def _read_tsv(name: str) -> Iterator[list[str]]:
+    """The tab-separated columns of each data line of one of our data files (see gazetteer.datafiles)."""
+    for _, line in data_lines(name):
+        yield line.split("\t")
 
 
 def region_points() -> dict[tuple[str, str], tuple[float, float, int | None, tuple[str, ...]]]:
@@ -186,10 +179,8 @@ def region_points() -> dict[tuple[str, str], tuple[float, float, int | None, tup
 
     (country, region name) -> (lat, lon, geonameid or None, alternate names).
     """
-    if not REGION_POINTS_FILE.exists():
-        return {}
     found = {}
-    for cols in _read_tsv(REGION_POINTS_FILE):
+    for cols in _read_tsv("region_points.tsv"):
         geonameid = int(cols[4]) if len(cols) > 4 and cols[4].strip() else None
         alternates = tuple(a.strip() for a in cols[6].split(",") if a.strip()) if len(cols) > 6 else ()
         found[(cols[0].upper(), cols[1])] = (float(cols[2]), float(cols[3]), geonameid, alternates)
@@ -198,9 +189,7 @@ def region_points() -> dict[tuple[str, str], tuple[float, float, int | None, tup
 
 def country_points() -> dict[str, tuple[float, float]]:
     """GeoNames' conventional country points, where our file gives them (iso2 -> lat, lon)."""
-    if not COUNTRY_POINTS_FILE.exists():
-        return {}
-    return {cols[0].upper(): (float(cols[3]), float(cols[4])) for cols in _read_tsv(COUNTRY_POINTS_FILE)}
+    return {cols[0].upper(): (float(cols[3]), float(cols[4])) for cols in _read_tsv("country_points.tsv")}
 
 
 def countries() -> Iterator[Place]:
@@ -277,24 +266,20 @@ def curated_demonyms() -> dict[str, DemonymTarget]:
 
     A malformed row raises ValueError naming its line: a typo must not quietly drop a demonym.
     """
-    if not DEMONYMS_FILE.exists():
-        return {}
+    path = data_path("demonyms.tsv")
     written: dict[str, DemonymTarget] = {}
     plurals: dict[str, DemonymTarget] = {}
-    with open(DEMONYMS_FILE, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip() or line.startswith("#"):
-                continue
-            cols = [c.strip() for c in line.rstrip("\n").split("\t")]
-            if len(cols) < 4 or not cols[0] or not cols[1] or not cols[2]:
-                raise ValueError(f"{DEMONYMS_FILE}:{number}: expected demonym, target name, feature code,"
-                                 " country code (may be empty) and a note, tab-separated")
-            if cols[0] in written:
-                raise ValueError(f"{DEMONYMS_FILE}:{number}: {cols[0]!r} is listed twice")
-            target = DemonymTarget(cols[1], cols[2], cols[3].upper(), number)
-            written[cols[0]] = target
-            for form in with_plural(cols[0])[1:]:
-                plurals.setdefault(form, target)
+    for number, line in data_lines("demonyms.tsv"):
+        cols = [c.strip() for c in line.split("\t")]
+        if len(cols) < 4 or not cols[0] or not cols[1] or not cols[2]:
+            raise ValueError(f"{path}:{number}: expected demonym, target name, feature code,"
+                             " country code (may be empty) and a note, tab-separated")
+        if cols[0] in written:
+            raise ValueError(f"{path}:{number}: {cols[0]!r} is listed twice")
+        target = DemonymTarget(cols[1], cols[2], cols[3].upper(), number)
+        written[cols[0]] = target
+        for form in with_plural(cols[0])[1:]:
+            plurals.setdefault(form, target)
     # A word written as its own row ("Scots") wins over a plural derived from another row.
     return {**plurals, **written}
 
@@ -365,9 +350,7 @@ def _is_common_word(word: str) -> bool:
 
 def abbreviations() -> list[tuple[str, str, str]]:
     """(abbreviation, country, region name or "" for the country): ("Calif.", "US", "California")."""
-    if not ABBREVIATIONS_FILE.exists():
-        return []
-    return [(cols[0], cols[1].upper(), cols[2] if len(cols) > 2 else "") for cols in _read_tsv(ABBREVIATIONS_FILE)]
+    return [(cols[0], cols[1].upper(), cols[2] if len(cols) > 2 else "") for cols in _read_tsv("abbreviations.tsv")]
 
 
 def package_versions() -> dict[str, str]:
