@@ -6,9 +6,16 @@ the timed entries in the order written, warnings, the stated publication time, a
 **Inputs**, recognised from the file's extension, else from the content:
 
 - plain text: a live-blog page copied or saved as text (one paragraph a line, as browsers copy);
+- a page with schema.org ``LiveBlogPosting`` JSON-LD (`dashboard.liveblog.jsonld`): its updates
+  are the entries, at their exact times with their offsets (no date or zone needed); the page's HTML
+  entries stand in where the structured data has no times or shortened bodies;
+- RSS 2.0 and Atom feeds (`dashboard.liveblog.feed`), one entry per item at its stated time;
 - saved HTML: parsed with BeautifulSoup (stdlib ``html.parser``), never with regexes. Scripts,
   styles, forms, ``nav``, ``aside`` and hidden elements are dropped, and ``header``/``footer`` unless
-  they sit inside an ``<article>`` (there they are an entry's own, holding its time and headline).
+  they sit inside an ``<article>`` (there they are an entry's own, holding its time and headline);
+  so are blocks with a furniture ARIA role (navigation, banner, contentinfo, complementary...),
+  consent banners, "related stories" and share blocks, and link-dense blocks (menus of sections or
+  countries), so that they never become entries or the lead.
   Block elements become lines, and the same text rules apply. A line that is just a
   ``<time datetime=...>`` element (perhaps with "Posted at") is a time line at that exact instant.
   The title comes from og:title, else ``<title>``; the publication time from
@@ -69,7 +76,9 @@ from pathlib import Path
 
 from dashboard import settings
 from dashboard.liveblog import timeparse as tp
-from dashboard.liveblog.html import parse_html
+from dashboard.liveblog.feed import looks_like_feed, parse_feed
+from dashboard.liveblog.html import parse_soup, read_soup
+from dashboard.liveblog.jsonld import live_postings, parse_posting
 from dashboard.liveblog.lines import text_lines
 from dashboard.liveblog.reading import Context, LiveBlogError, blog_error, check_encoding, decode, too_big
 from dashboard.liveblog.records import csv_header, csv_records, json_document, parse_json, parse_records
@@ -83,16 +92,22 @@ __all__ = ["LiveBlogError", "parse_liveblog", "read_liveblog"]
 # The public functions
 
 _HTML_EXTENSIONS = (".html", ".htm", ".xhtml")
+_FEED_EXTENSIONS = (".rss", ".atom")
 
 
 def _sniff(text: str, filename: str) -> str:
-    """'html', 'csv', 'json' or 'text': the extension decides when it names one of the first three."""
+    """'html', 'feed', 'csv', 'json' or 'text': the extension decides when it names one of the first
+    four (an .xml file is a feed when it reads as one)."""
     suffix = Path(filename).suffix.lower()
     if suffix in _HTML_EXTENSIONS:
         return "html"
+    if suffix in _FEED_EXTENSIONS:
+        return "feed"
     if suffix in (".csv", ".json"):
         return suffix[1:]
     head = text.lstrip()[:2048].lower()
+    if head.startswith(("<?xml", "<rss", "<feed", "<!--")) and looks_like_feed(head):
+        return "feed"
     if head.startswith(("<!doctype html", "<html")) or (
             head.startswith("<") and any(tag in head for tag in ("<body", "<head", "<article", "<main"))):
         return "html"
@@ -125,7 +140,9 @@ def parse_liveblog(data: bytes | str, *, filename: str = "", date: Date | None =
     kind = _sniff(text, filename)
     try:
         if kind == "html":
-            return parse_html(text, ctx)
+            return _parse_page(text, ctx)
+        if kind == "feed":
+            return parse_feed(text, ctx)
         if kind == "csv":
             return parse_records(csv_records(text, ctx), ctx)
         if kind == "json":
@@ -133,6 +150,21 @@ def parse_liveblog(data: bytes | str, *, filename: str = "", date: Date | None =
         return parse_lines(text_lines(text), ctx, PageHints())
     except OverflowError:
         raise ctx.error("a date is out of range") from None
+
+
+def _parse_page(markup: str, ctx: Context) -> ParsedBlog:
+    """A web page: its LiveBlogPosting when it has one, else the entries its HTML shows."""
+    soup = read_soup(markup, ctx)
+    postings = live_postings(soup)
+    if postings:
+        # The posting with the most updates: a page may also describe related live pages.
+        return parse_posting(max(postings, key=_update_count), soup, ctx)
+    return parse_soup(soup, ctx)
+
+
+def _update_count(posting: dict) -> int:
+    updates = posting.get("liveBlogUpdate")
+    return len(updates) if isinstance(updates, list) else int(isinstance(updates, dict))
 
 
 def read_liveblog(path: str | os.PathLike[str], **keywords: object) -> ParsedBlog:

@@ -1,11 +1,16 @@
 """Saved HTML pages: the page's block elements become lines, read by the text rules.
 
-Parsed with BeautifulSoup (stdlib ``html.parser``), never with regexes.
+Parsed with BeautifulSoup (stdlib ``html.parser``), never with regexes. The page's furniture never
+becomes text: navigation, site headers and footers, asides, cookie and consent banners, "related
+stories" and share blocks, told by their element (``nav``, ``aside``...), their ARIA role
+(navigation, banner, contentinfo, complementary...), a few class or id names, and by how much of a
+block's text is links (a list of section or country links is a menu, wherever it sits).
 """
 
 from __future__ import annotations
 
 import inspect
+import re
 from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -37,6 +42,22 @@ _BLOCK_TAGS = frozenset({
     "thead", "tr", "ul",
 })
 _SKIPPED_STRINGS = (Comment, CData, Declaration, Doctype, ProcessingInstruction)
+# ARIA roles of page furniture: a site's menus, masthead, footer, sidebars, search and pop-ups.
+_FURNITURE_ROLES = frozenset({
+    "navigation", "banner", "contentinfo", "complementary", "search", "menu", "menubar", "toolbar",
+    "dialog", "alertdialog", "tablist",
+})
+# Class or id names of furniture that has no element or role of its own: consent banners, "related
+# stories", share and newsletter blocks, breadcrumbs. A whole name, or one of its dash-separated
+# words ("cookie-banner", "related-stories", "social-share"); never applied to the page's body,
+# main content or an article (body classes such as "cookies-accepted" would drop the whole page).
+_FURNITURE_NAME_RE = re.compile(
+    r"(?:^|[-_])(?:cookies?|consent|gdpr|breadcrumbs?|related|recommended|newsletter|most-?read|"
+    r"most-?popular|trending|share|sharing)(?:$|[-_])", re.I)
+_NEVER_FURNITURE = frozenset({"html", "body", "main", "article"})
+# A block is a menu when it holds at least this many links and links make up this share of its text.
+_MENU_LINKS = 3
+_MENU_LINK_SHARE = 0.7
 
 
 class _CountedList(list):
@@ -123,6 +144,7 @@ class _HtmlLines:
         self._parts, self._times = [], []
 
     def walk(self, root: Tag) -> None:
+        menus = _link_dense(root)
         stack: list[tuple[object, bool]] = [(root, False)]
         while stack:
             node, leaving = stack.pop()
@@ -140,7 +162,8 @@ class _HtmlLines:
             if not isinstance(node, Tag) or _hidden(node):
                 continue
             name = node.name
-            if name in _DROP_TAGS or (name in _FRAME_TAGS and node.find_parent("article") is None):
+            if name in _DROP_TAGS or (name in _FRAME_TAGS and node.find_parent("article") is None) or \
+                    id(node) in menus or _furniture(node):
                 continue
             if name == "br":
                 self.flush()
@@ -165,6 +188,50 @@ def _hidden(tag: Tag) -> bool:
     style = str(tag.get("style") or "").replace(" ", "").lower()
     return tag.has_attr("hidden") or str(tag.get("aria-hidden") or "").lower() == "true" or \
         "display:none" in style
+
+
+def _furniture(tag: Tag) -> bool:
+    """A page-furniture block by its ARIA role or its class or id names (see the module's docstring)."""
+    roles = str(tag.get("role") or "").lower().split()
+    if any(role in _FURNITURE_ROLES for role in roles):
+        return True
+    if tag.name in _NEVER_FURNITURE:
+        return False
+    classes = tag.get("class") or []
+    names = [*(classes if isinstance(classes, list) else str(classes).split()), str(tag.get("id") or "")]
+    return any(_FURNITURE_NAME_RE.search(name) for name in names if name)
+
+
+def _link_dense(root: Tag) -> set[int]:
+    """The ids of the blocks that are menus: mostly links, and several of them (one pass, post-order).
+
+    A time inside a permalink or a headline that is a link stays: it takes several links to make a menu.
+    """
+    totals: dict[int, tuple[int, int, int]] = {}  # id -> (text length, link text length, links)
+    dense: set[int] = set()
+    stack: list[tuple[Tag, bool]] = [(root, False)]
+    while stack:
+        tag, leaving = stack.pop()
+        if not leaving:
+            stack.append((tag, True))
+            stack.extend((child, False) for child in tag.contents if isinstance(child, Tag))
+            continue
+        text = links = count = 0
+        for child in tag.contents:
+            if isinstance(child, Tag):
+                child_text, child_links, child_count = totals.pop(id(child), (0, 0, 0))
+                text, links, count = text + child_text, links + child_links, count + child_count
+            elif isinstance(child, NavigableString) and not isinstance(child, _SKIPPED_STRINGS):
+                text += len(child.strip())
+        if tag.name == "a" and tag.get("href") is not None:
+            links, count = text, count + 1
+        if tag.name in (_DROP_TAGS - {"nav", "aside", "menu"}):
+            text = links = count = 0  # scripts and styles are not shown: they weigh nothing
+        totals[id(tag)] = (text, links, count)
+        if (tag.name in _BLOCK_TAGS and tag.name not in _NEVER_FURNITURE and count >= _MENU_LINKS
+                and text and links >= _MENU_LINK_SHARE * text):
+            dense.add(id(tag))
+    return dense
 
 
 def _stamp_from_attribute(attribute: str, shown: str,
@@ -211,20 +278,43 @@ def _html_title(soup: BeautifulSoup, meta: dict[str, str]) -> str:
     return title
 
 
-def parse_html(markup: str, ctx: Context) -> ParsedBlog:
+def read_soup(markup: str, ctx: Context) -> BeautifulSoup:
+    """The page parsed; hostile markup that bs4 rejects is a LiveBlogError naming the input."""
     try:
-        soup = BeautifulSoup(markup, builder=_HTML_BUILDER())
+        return BeautifulSoup(markup, builder=_HTML_BUILDER())
     except Exception as err:  # bs4 raises ParserRejectedMarkup and others on hostile markup
         raise ctx.error(f"not readable as HTML ({err})") from None
+
+
+def page_hints(soup: BeautifulSoup, ctx: Context) -> PageHints:
+    """The page's title and stated publication and update times, from its <title> and <meta>."""
     meta = _metadata(soup)
-    hints = PageHints(
+    return PageHints(
         title=_html_title(soup, meta),
         published=_meta_instant(meta, ctx, "article:published_time", "datepublished"),
         updated=_meta_instant(meta, ctx, "article:modified_time", "datemodified"),
     )
+
+
+def fragment_lines(markup: str) -> list[Line]:
+    """An entry's body given as HTML (in JSON-LD or a feed) as lines, by the page rules.
+
+    Text without markup comes back as its own lines; a string that merely contains "<" is parsed
+    like any page, which keeps "a < b" as text.
+    """
+    walker = _HtmlLines()
+    try:
+        walker.walk(BeautifulSoup(markup, builder=_HTML_BUILDER()))
+    except Exception:  # hostile markup in one body: keep its text as written
+        return [Line(0, markup, tp.clean_line(markup))]
+    return walker.lines
+
+
+def parse_soup(soup: BeautifulSoup, ctx: Context) -> ParsedBlog:
+    """The page's entries from its visible text (block elements as lines), furniture left out."""
+    hints = page_hints(soup, ctx)
     walker = _HtmlLines()
     walker.walk(soup)
     if not walker.lines:
         raise ctx.error("the page holds no text")
     return parse_lines(walker.lines, ctx, hints)
-
