@@ -1,4 +1,4 @@
-"""The command line: `python -m dashboard ingest | export | info | serve`.
+"""The command line: `python -m dashboard ingest | follow | export | info | serve`.
 
 Each file given to `ingest` is its own transaction: a rejected file prints one `error:` line to
 stderr and leaves the store as it was, the others are still stored, and the exit status is 1 if any
@@ -27,6 +27,16 @@ def _date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"not a positive number of seconds: {text!r}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,6 +71,20 @@ def build_parser() -> argparse.ArgumentParser:
                         help="geoparse every entry again, not only new and changed ones "
                              "(after the gazetteer improved)")
     ingest.add_argument("--db", type=Path, metavar="PATH", help=db_help)
+
+    follow = sub.add_parser(
+        "follow", help="follow live pages as they are written: poll, ingest what is new or changed",
+        description="Fetch each live page (a URL or a file), ingest its new and changed entries, print one "
+                    "line per poll, and poll again every SECONDS until stopped (Ctrl-C). Pages with "
+                    "schema.org LiveBlogPosting data, RSS and Atom feeds, and plain live-blog pages are read. "
+                    "Exit status with --once: 0 when every poll worked, 1 when one failed.")
+    follow.add_argument("targets", nargs="+", metavar="URL", help="live pages to follow (URLs or files)")
+    follow.add_argument("--every", type=_seconds, metavar="SECONDS",
+                        help="seconds between polls of each page (default: $DASHBOARD_FOLLOW_EVERY, else 60)")
+    follow.add_argument("--once", action="store_true", help="poll each page once and exit")
+    follow.add_argument("--source", metavar="NAME",
+                        help="the blog's name in the store (default: the page's title); one page only")
+    follow.add_argument("--db", type=Path, metavar="PATH", help=db_help)
 
     exp = sub.add_parser(
         "export", help="write the mapped places as CSV, GeoJSON or KML",
@@ -186,6 +210,20 @@ def cmd_info(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     return 0
 
 
+def cmd_follow(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from dashboard.follow import Follower, follow
+
+    if args.source and len(args.targets) > 1:
+        _error("--source names one blog: follow one page with it, or leave it out", stderr)
+        return 2
+    with EventStore(args.db or settings.default_db_path()) as store:
+        followers = [Follower(target, source=args.source) for target in args.targets]
+        try:
+            return follow(followers, store, every=args.every or settings.follow_every(), once=args.once, out=stdout)
+        except KeyboardInterrupt:
+            return 0
+
+
 def cmd_serve(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from dashboard.serve import serve
 
@@ -198,7 +236,7 @@ def cmd_serve(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     return serve(args.address, args.port, args.streamlit_options)
 
 
-COMMANDS = {"ingest": cmd_ingest, "export": cmd_export, "info": cmd_info, "serve": cmd_serve}
+COMMANDS = {"ingest": cmd_ingest, "follow": cmd_follow, "export": cmd_export, "info": cmd_info, "serve": cmd_serve}
 
 
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
