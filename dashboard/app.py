@@ -19,6 +19,7 @@ from dashboard import corrections
 from dashboard.ingest import IngestError, ingest_file
 from dashboard.settings import SAMPLE_BLOG, default_db_path
 from dashboard.store import StoreError
+from dashboard.ui import follow as follow_ui
 from dashboard.ui import keys, loaders, playback, sidebar, table, upload, viewstate
 from dashboard.ui import map as map_ui
 from dashboard.ui.corrections import correction_form
@@ -48,8 +49,11 @@ link, notices = viewstate.first_run_view(st.session_state, st.query_params)
 notice_box = st.container()
 if upload.upload_form(store):
     st.rerun()  # show the blog just added
+if follow_ui.follow_form(store, db_path):
+    st.rerun()  # show the page just followed
 
 stamp = loaders.store_stamp(db_path)
+follow_ui.live_updates(db_path, stamp)  # followed pages: their status, and a rerun when entries arrive
 sources = loaders.load_sources(str(db_path), stamp)
 names = dict(zip(sources["source_id"].astype(int), sources["name"].astype(str), strict=True))
 newest = int(sources["source_id"].iloc[0])  # the store lists the most recently ingested first
@@ -78,14 +82,18 @@ except StoreError as exc:  # the keyword search failed: say so, and show the res
 # -- slider ---------------------------------------------------------------------------------------
 window_key = keys.window_key(chosen, len(times))
 if len(times) > 1:
+    # New entries make a new slider: it starts from the window shown last (moved on if it was at the end).
+    carried = follow_ui.carry_window(st.session_state, window_key, chosen, times)
     first, last = st.select_slider(  # playback moves it through its key
-        "Time window", options=range(len(times)), value=viewstate.window_value(link, times, notices),
+        "Time window", options=range(len(times)),
+        value=None if carried else viewstate.window_value(link, times, notices),
         format_func=labels.__getitem__,
         key=window_key,
         help="Times are UTC. Drag either end, or focus a handle and use the arrow keys to step one entry "
              "(one minute or more when there are thousands of entries).")
 else:
     first = last = 0
+follow_ui.remember_window(st.session_state, window_key, chosen, times, first, last)
 window = timeline.window_between(times, first, last, grain)
 places = mapdata.window_places(data, window)
 window_rows = mapdata.window_entry_rows(data, window)
@@ -105,7 +113,8 @@ if link is not None:
 if picked is not None:
     table.select_entry(st.session_state, data, picked, window)
 with map_column:
-    base = map_ui.base_map(mapdata.map_bounds(all_data), base_url_path=st.get_option("server.baseUrlPath") or "")
+    base = map_ui.base_map(follow_ui.kept_bounds(st.session_state, chosen, mapdata.map_bounds(all_data)),
+                           base_url_path=st.get_option("server.baseUrlPath") or "")
     drawing = mapdata.for_drawing(places)  # past MAX_POINT_MARKERS points, the less named go by grid cell
     layer = map_ui.highlight(map_ui.places_layer(data, drawing), data, st.session_state.get(keys.RING_KEY))
     returned = st_folium(base, key=keys.MAP_KEY, feature_group_to_add=layer,

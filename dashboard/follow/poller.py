@@ -212,8 +212,9 @@ def follow(followers: Sequence[Follower], store: EventStore, *, every: float, on
 class BackgroundPoller:
     """Polls one page every `every` seconds (with back-off) in a daemon thread until stopped."""
 
-    def __init__(self, follower: Follower, db_path: Path, every: float):
-        self.follower, self.db_path, self.every = follower, Path(db_path), every
+    def __init__(self, follower: Follower, db_path: Path, every: float, *, polled: bool = False):
+        """`polled`: the follower has just polled (the app's form does, to answer at once): wait first."""
+        self.follower, self.db_path, self.every, self._polled = follower, Path(db_path), every, polled
         self.started_at = datetime.now(UTC)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"follow {follower.target}", daemon=True)
@@ -246,6 +247,8 @@ class BackgroundPoller:
             self.follower.last = PollResult(self.target, "", datetime.now(UTC), error=one_line(exc))
             return
         with store:
+            if self._polled and self._stop.wait(next_delay(self.every, self.follower.failures)):
+                return
             while not self._stop.is_set():
                 self.follower.poll(store)
                 if self._stop.wait(next_delay(self.every, self.follower.failures)):
@@ -259,14 +262,19 @@ class PollerRegistry:
         self._lock = threading.Lock()
         self._pollers: dict[tuple[str, str], BackgroundPoller] = {}
 
-    def start(self, db_path: Path, follower: Follower, every: float) -> BackgroundPoller:
+    def start(self, db_path: Path, follower: Follower, every: float, *, polled: bool = False) -> BackgroundPoller:
+        """Poll `follower`'s page in the background, unless a poller of that page runs already."""
         key = (str(Path(db_path).resolve()), follower.target)
         with self._lock:
             running = self._pollers.get(key)
             if running is not None and running.running:
                 return running
-            poller = self._pollers[key] = BackgroundPoller(follower, db_path, every).start()
+            poller = self._pollers[key] = BackgroundPoller(follower, db_path, every, polled=polled).start()
             return poller
+
+    def running(self, db_path: Path, target: str) -> bool:
+        poller = self._pollers.get((str(Path(db_path).resolve()), target))
+        return poller is not None and poller.running
 
     def stop(self, db_path: Path, target: str) -> bool:
         with self._lock:

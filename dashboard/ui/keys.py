@@ -33,6 +33,12 @@ UPLOAD_SELECT_KEY = "upload-select"
 UPLOAD_MESSAGE_KEY = "upload-message"
 # The correction form: the analyst's name, kept for the session.
 CORRECTION_AUTHOR_KEY = "correction-author"
+# Following a live page: the form's fields, the window shown last (carried over when entries arrive)
+# and the map's frame for the chosen blogs (kept, so the reader's zoom survives new places).
+FOLLOW_URL_KEY = "follow-url"
+FOLLOW_NAME_KEY = "follow-name"
+FOLLOW_WINDOW_KEY = "follow-window"
+FOLLOW_BOUNDS_KEY = "follow-bounds"
 # Set on a session's first run, once the link's view has been read.
 LINK_KEY = "link-view"
 # The link's parameters: blog (repeatable), from, to, q, in, country, min_score, place, entry.
@@ -42,6 +48,11 @@ URL_PARAMS = ("blog", "from", "to", "q", "in", "country", "min_score", "place", 
 def entry_picker_key(place_id: str) -> str:
     """The session key of the panel's entry picker for a place."""
     return f"entry-{place_id}"
+
+
+def follow_stop_key(number: int) -> str:
+    """The key of the Stop button of the number-th followed page."""
+    return f"follow-stop-{number}"
 
 
 def window_key(source_ids: tuple[int, ...] | list[int], stops: int) -> str:

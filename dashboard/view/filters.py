@@ -93,6 +93,7 @@ def place_options(mentions: pd.DataFrame) -> dict[str, str]:
 def country_options(mentions: pd.DataFrame) -> dict[str, str]:
     """ISO code -> "Syria (SY)" (the country's own name when a mention names the country), sorted."""
     codes = sorted({str(c).upper() for c in mentions["country_code"].dropna() if str(c)})
-    named = mentions[[is_country_code(code) for code in mentions["feature_code"].astype(str)]]
+    # A boolean Series, not a list: an empty list would select no columns instead of no rows.
+    named = mentions[mentions["feature_code"].astype(str).map(is_country_code).astype(bool)]
     names = dict(zip(named["country_code"].astype(str).str.upper(), named["place_name"].astype(str), strict=True))
     return {code: f"{names[code]} ({code})" if code in names else code for code in codes}
