@@ -17,7 +17,7 @@ from streamlit_folium import st_folium
 
 from dashboard import corrections
 from dashboard.ingest import IngestError, ingest_file
-from dashboard.settings import SAMPLE_BLOG, default_db_path
+from dashboard.settings import SAMPLE_BLOG, default_db_path, tile_settings
 from dashboard.store import StoreError
 from dashboard.ui import follow as follow_ui
 from dashboard.ui import keys, loaders, playback, sidebar, table, upload, viewstate
@@ -46,6 +46,10 @@ except (StoreError, IngestError) as exc:
 
 # A shared link's view, read on a session's first run; its notices go in a box of fixed place.
 link, notices = viewstate.first_run_view(st.session_state, st.query_params)
+link_map_view, link_layer = viewstate.link_map_view(st.session_state, link)
+tiles = tile_settings()
+if link is not None:
+    notices.extend(tiles.problems)
 notice_box = st.container()
 if upload.upload_form(store):
     st.rerun()  # show the blog just added
@@ -114,11 +118,13 @@ if picked is not None:
     table.select_entry(st.session_state, data, picked, window)
 with map_column:
     base = map_ui.base_map(follow_ui.kept_bounds(st.session_state, chosen, mapdata.map_bounds(all_data)),
-                           base_url_path=st.get_option("server.baseUrlPath") or "")
+                           base_url_path=st.get_option("server.baseUrlPath") or "",
+                           tile_settings=tiles, view=link_map_view, layer=link_layer)
     drawing = mapdata.for_drawing(places)  # past MAX_POINT_MARKERS points, the less named go by grid cell
     layer = map_ui.highlight(map_ui.places_layer(data, drawing), data, st.session_state.get(keys.RING_KEY))
     returned = st_folium(base, key=keys.MAP_KEY, feature_group_to_add=layer,
-                         returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
+                         returned_objects=["last_object_clicked", "last_object_clicked_tooltip", "zoom", "center",
+                                           "selected_layers"],
                          height=560, use_container_width=True)
     st.html(mapdata.legend_html(data, drawing))
     if len(times) > 1:  # under the map, so that the map keeps its place on the page
@@ -174,10 +180,12 @@ with panel_column:
             st.rerun()  # the store changed: the map, table and panel follow the correction
 
 # -- the link: the view just drawn goes in the page's URL; a link's notices are shown -----------
+map_view, map_layer = viewstate.reader_map_view(st.session_state, returned)
 viewstate.write_url(st.query_params, viewstate.View(
     blogs=tuple(names[i] for i in chosen), start=window[0] if first > 0 else None,
     end=window[1] if last < len(times) - 1 else None, filters=chosen_filters,
     place=st.session_state.get(keys.PLACE_PICKER_KEY),
-    entry=table.shown_entry_id(st.session_state, data, window)))
+    entry=table.shown_entry_id(st.session_state, data, window),
+    zoom=map_view[0] if map_view else None, center=map_view[1] if map_view else None, layer=map_layer))
 for notice in notices:
     notice_box.warning(notice)

@@ -113,6 +113,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=os.environ.get("PORT") or "8501",
                        help="the port (default: $PORT, else 8501)")
     serve.add_argument("--db", type=Path, metavar="PATH", help=db_help)
+    serve.add_argument("--tiles", metavar="URL",
+                       help="your own tile server, an XYZ template such as https://tiles.example.org/{z}/{x}/{y}.png "
+                            "(default: $DASHBOARD_TILES); the map then opens on it")
+    serve.add_argument("--tiles-attribution", metavar="TEXT",
+                       help="the credit shown under your tiles (default: $DASHBOARD_TILES_ATTRIBUTION)")
     serve.add_argument("streamlit_options", nargs="*", metavar="-- OPTION",
                        help="options for Streamlit itself, after --")
     return parser
@@ -233,6 +238,10 @@ def cmd_serve(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         return 2
     if args.db is not None:
         os.environ["DASHBOARD_DB"] = str(args.db.resolve())  # how the app's script learns it
+    if args.tiles is not None:
+        os.environ["DASHBOARD_TILES"] = args.tiles  # read by dashboard.settings.tile_settings
+    if args.tiles_attribution is not None:
+        os.environ["DASHBOARD_TILES_ATTRIBUTION"] = args.tiles_attribution
     return serve(args.address, args.port, args.streamlit_options)
 
 

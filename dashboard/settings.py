@@ -1,13 +1,15 @@
 """Settings, paths and limits, in one place: where things live and how big an input may be.
 
-Environment variables: `DASHBOARD_DB` (the event store), `DASHBOARD_FOLLOW_EVERY` (seconds between
+Environment variables: `DASHBOARD_DB` (the event store); `DASHBOARD_FOLLOW_EVERY` (seconds between
 polls of a followed live page in the app) and `DASHBOARD_ALLOW_PRIVATE_URLS` (1 lets the app follow
-pages on loopback and private networks).
+pages on loopback and private networks); `DASHBOARD_BASEMAP` (the map's first base layer),
+`DASHBOARD_TILES` and `DASHBOARD_TILES_ATTRIBUTION` (the operator's own tile server).
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
@@ -15,6 +17,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = PACKAGE_DIR.parent
 # The map's own scripts and styles, served by Streamlit at /app/static/.
 STATIC_DIR = PACKAGE_DIR / "static"
+# The offline basemap's data (tools/build_basemap.py writes it), served beside the scripts.
+BASEMAP_DIR = STATIC_DIR / "basemap"
 DATA_DIR = PROJECT_ROOT / "data"
 SAMPLE_BLOG = DATA_DIR / "sample-liveblog.txt"
 # The largest live blog read, on the command line and in the app: the same cap as the app's upload
@@ -57,3 +61,37 @@ def user_agent() -> str:
     except metadata.PackageNotFoundError:
         version = "dev"
     return f"liveblog-map/{version} (+follows live pages; polite polling)"
+# The base layers a reader can choose; the first is the offline basemap, drawn from BASEMAP_DIR.
+BASEMAPS = ("offline", "osm", "satellite", "paper", "custom")
+
+
+@dataclass(frozen=True)
+class TileSettings:
+    """The map's base layer settings: the layer shown first, the operator's tiles, and what was wrong."""
+
+    basemap: str = "osm"
+    tiles: str | None = None
+    attribution: str = ""
+    problems: tuple[str, ...] = ()
+
+
+def tile_settings(environ: dict[str, str] | None = None) -> TileSettings:
+    """$DASHBOARD_BASEMAP, $DASHBOARD_TILES (an XYZ template) and $DASHBOARD_TILES_ATTRIBUTION.
+
+    A value that cannot be used is left out, with a one-line reason in `problems`.
+    """
+    env = os.environ if environ is None else environ
+    problems = []
+    tiles = (env.get("DASHBOARD_TILES") or "").strip() or None
+    if tiles is not None and not (tiles.startswith(("http://", "https://", "/"))
+                                  and all(part in tiles for part in ("{z}", "{x}", "{y}"))):
+        problems.append(f"DASHBOARD_TILES={tiles!r} is not an XYZ template (http(s)://.../{{z}}/{{x}}/{{y}}.png); "
+                        "leaving it out.")
+        tiles = None
+    attribution = " ".join((env.get("DASHBOARD_TILES_ATTRIBUTION") or "").split())
+    basemap = (env.get("DASHBOARD_BASEMAP") or "").strip().lower() or ("custom" if tiles else "osm")
+    if basemap not in BASEMAPS or (basemap == "custom" and not tiles):
+        problems.append(f"DASHBOARD_BASEMAP={basemap!r} is not one of {', '.join(BASEMAPS)}"
+                        + (" (custom needs DASHBOARD_TILES)" if basemap == "custom" else "") + "; using osm.")
+        basemap = "osm"
+    return TileSettings(basemap=basemap, tiles=tiles, attribution=attribution, problems=tuple(problems))

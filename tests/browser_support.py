@@ -31,7 +31,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--no-first-run"]
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
-TILE_HOSTS = frozenset({"tile.openstreetmap.org"})
+# The tile providers' hosts (dashboard.ui.map.PROVIDERS): tried when online, aborted here.
+TILE_HOSTS = frozenset({"tile.openstreetmap.org", "server.arcgisonline.com"})
 _MAP_READY = "() => !!(window.map && window.liveblogMap && window.liveblogMap.current)"
 
 
@@ -135,7 +136,7 @@ class ServerError(RuntimeError):
 
 @contextmanager
 def streamlit_server(db_path: Path, port: int | None = None, timeout: float = 120.0,
-                     extra_env: dict[str, str] | None = None) -> Iterator[str]:
+                     extra_env: dict[str, str] | None = None, serve_args: Sequence[str] = ()) -> Iterator[str]:
     """Run the dashboard (`python -m dashboard serve`, what `make run` runs) on 127.0.0.1 against
     `db_path`; yields the base URL.
 
@@ -144,7 +145,8 @@ def streamlit_server(db_path: Path, port: int | None = None, timeout: float = 12
     port = port or free_port()
     env = {**os.environ, "DASHBOARD_DB": str(db_path), **(extra_env or {})}
     log = tempfile.NamedTemporaryFile(prefix="streamlit-", suffix=".log", delete=False)  # noqa: SIM115
-    command = [sys.executable, "-m", "dashboard", "serve", "--address", "127.0.0.1", "--port", str(port), "--",
+    command = [sys.executable, "-m", "dashboard", "serve", "--address", "127.0.0.1", "--port", str(port),
+               *serve_args, "--",
                "--server.headless", "true", "--browser.gatherUsageStats", "false",
                "--server.fileWatcherType", "none"]
     process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -288,3 +288,43 @@ def test_summed_up_places_reach_the_layer_and_the_legend(data):
     assert sum(c["places"] for c in payload["cells"]) == 500
     assert all(c["more"] == c["places"] - len(c["top"]) for c in payload["cells"])
     assert "500 less named places summed up" in mapdata.legend_html(data, mapdata.for_drawing(crowded))
+
+
+def test_tile_settings_default_to_osm_and_to_the_operator_s_tiles_when_given():
+    from dashboard.settings import tile_settings
+
+    assert tile_settings({}).basemap == "osm"
+    own = tile_settings({"DASHBOARD_TILES": "http://127.0.0.1:9/{z}/{x}/{y}.png",
+                         "DASHBOARD_TILES_ATTRIBUTION": "Our  tiles"})
+    assert (own.basemap, own.attribution, own.problems) == ("custom", "Our tiles", ())
+    assert tile_settings({"DASHBOARD_BASEMAP": "Satellite"}).basemap == "satellite"
+    bad = tile_settings({"DASHBOARD_BASEMAP": "custom", "DASHBOARD_TILES": "ftp://nowhere"})
+    assert bad.basemap == "osm" and bad.tiles is None and len(bad.problems) == 2
+
+
+def test_base_layers_offer_providers_own_tiles_and_the_offline_basemap():
+    from dashboard.settings import TileSettings
+
+    own = TileSettings(basemap="custom", tiles="http://127.0.0.1:9/{z}/{x}/{y}.png",
+                       attribution="<b>Ours</b>")
+    layers = map_ui.tile_layers(own)
+    assert [layer["key"] for layer in layers] == ["osm", "satellite", "paper", "custom"]
+    assert layers[-1]["attribution"] == "&lt;b&gt;Ours&lt;/b&gt;"  # the operator's text stays text
+    rendered = map_ui.base_map(None, tile_settings=own, layer="offline").get_root().render()
+    assert '"chosen": "offline"' in rendered or '"chosen":"offline"' in rendered
+    assert "basemap/world.json" in rendered and "Natural Earth" in rendered
+    assert map_ui.tile_layers(TileSettings())[0]["url"].startswith("https://tile.openstreetmap.org/")
+
+
+def test_the_offline_basemap_files_hold_land_borders_names_and_regions():
+    import json
+
+    from dashboard.settings import BASEMAP_DIR
+
+    world = json.loads((BASEMAP_DIR / "world.json").read_text(encoding="utf-8"))
+    kinds = {f["properties"]["kind"] for f in world["features"]}
+    assert kinds == {"land", "border", "country", "sea", "city"}
+    names = {f["properties"]["name"] for f in world["features"] if f["properties"]["kind"] == "country"}
+    assert {"Egypt", "Cyprus", "Syria", "Lebanon"} <= names
+    regions = json.loads((BASEMAP_DIR / "regions.json").read_text(encoding="utf-8"))
+    assert any(f["properties"]["country"] == "SYR" for f in regions["features"])

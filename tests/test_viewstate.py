@@ -12,6 +12,7 @@ from app_support import run_app
 from streamlit.testing.v1 import AppTest
 
 from dashboard.store import EventStore
+from dashboard.ui import viewstate
 from dashboard.ui.viewstate import View, parse, time_param, to_params, window_value
 from dashboard.view.filters import Filters
 
@@ -130,3 +131,36 @@ def test_a_link_to_an_entry_selects_it(store_path, monkeypatch):
     at = open_link(store_path, monkeypatch, {"blog": "small-blog", "entry": str(ships)})
     assert at.selectbox(key="place").value == TARTUS
     assert not at.warning
+
+
+def test_the_maps_zoom_centre_and_layer_go_into_the_link_and_come_back():
+    view = viewstate.View(zoom=8, center=(34.73, 36.71), layer="satellite")
+    params = viewstate.to_params(view)
+    assert params == {"zoom": "8", "center": "34.7300,36.7100", "layer": "satellite"}
+    back, notices = viewstate.parse({name: [value] for name, value in params.items()})
+    assert (back.zoom, back.center, back.layer, notices) == (8, (34.73, 36.71), "satellite", [])
+
+
+def test_a_bad_map_view_in_a_link_falls_back_with_notices():
+    view, notices = viewstate.parse({"zoom": ["40"], "center": ["north,east"], "layer": ["moon"]})
+    assert (view.zoom, view.center, view.layer) == (None, None, None)
+    assert len(notices) == 3 and all("using the default" in n for n in notices)
+    alone, _ = viewstate.parse({"zoom": ["7"]})  # a zoom without a centre is no view
+    assert (alone.zoom, alone.center) == (None, None)
+
+
+def test_the_reader_s_map_view_replaces_the_link_s_once_they_move():
+    state: dict = {}
+    assert viewstate.link_map_view(state, viewstate.View(zoom=6, center=(35.0, 36.0))) == ((6, (35.0, 36.0)), None)
+    assert viewstate.link_map_view(state, None) == ((6, (35.0, 36.0)), None)  # kept for the session
+    first = {"zoom": 6, "center": {"lat": 35.0, "lng": 36.0}, "selected_layers": []}
+    assert viewstate.reader_map_view(state, first) == ((6, (35.0, 36.0)), None)
+    moved = {"zoom": 9, "center": {"lat": 33.51, "lng": 36.29},
+             "selected_layers": [{"name": "offline", "url": "basemap"}]}
+    assert viewstate.reader_map_view(state, moved) == ((9, (33.51, 36.29)), "offline")
+
+
+def test_a_default_map_view_leaves_the_link_bare():
+    state: dict = {}
+    viewstate.link_map_view(state, viewstate.View())
+    assert viewstate.reader_map_view(state, {"zoom": 4, "center": {"lat": 45.0, "lng": 35.0}}) == (None, None)

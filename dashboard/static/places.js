@@ -93,6 +93,24 @@
 
   var clicks = 0;
 
+  // Enter (Leaflet's own) or Space on a focused marker or area acts as a click: it selects the place.
+  function activateByKeyboard(node, layer, place) {
+    node.addEventListener("keydown", function (event) {
+      if (event.key !== " " && event.key !== "Spacebar" && !(event.key === "Enter" && place.area)) return;
+      event.preventDefault();
+      layer.fire("click", {latlng: L.latLng(place.lat, place.lon), originalEvent: event});
+    });
+  }
+
+  // Names beside the markers (most named first) and on the areas, through the map's one label placer.
+  function placeLabels(data) {
+    var items = data.places.slice().sort(function (a, b) { return b.n - a.n; }).map(function (place) {
+      return {text: place.name, lat: place.lat, lon: place.lon, kind: place.area ? "area" : "place",
+        minZoom: place.area ? data.areaLabelZoom : data.labelZoom, offset: place.r + 3};
+    });
+    return items;
+  }
+
   // streamlit-folium tells the app of a click by the layer's tooltip and the event's position. The
   // same marker clicked again would send the same value, which Streamlit does not pass on, so a
   // click picked in the panel meanwhile could not be undone from the map: each click gets a stamp.
@@ -145,6 +163,14 @@
           layer.setStyle({weight: 2.5, opacity: 0.9});
           window.setTimeout(function () { layer.setStyle({weight: 1, opacity: 0.6}); }, 1500);
         });
+        layer.on("add", function () {
+          var path = layer.getElement();
+          if (!path || path.getAttribute("tabindex")) return;
+          path.setAttribute("tabindex", "0");
+          path.setAttribute("role", "button");
+          path.setAttribute("aria-label", place.name + ": an area named in " + plural(place.n, "entry", "entries"));
+          activateByKeyboard(path, layer, place);
+        });
         areas.addLayer(layer);
       } else {
         var size = 2 * place.r;
@@ -161,6 +187,10 @@
           stampClick(event, place);
           select(dot);
         });
+        layer.on("add", function () {
+          var icon = layer.getElement();
+          if (icon && !icon._lbmKeys) { icon._lbmKeys = true; activateByKeyboard(icon, layer, place); }
+        });
         points.addLayer(layer);
       }
       // An area's tooltip follows the pointer: its centre may be far off screen.
@@ -170,6 +200,16 @@
     // What the layer shows, label -> entries, for anyone inspecting the map (the browser tests do).
     group.placeCounts = {};
     data.places.forEach(function (place) { group.placeCounts[place.label] = place.n; });
+    var labels = placeLabels(data);
+    var placer = null;
+    group.on("add", function () {
+      placer = window.liveblogBasemap.labels(group._map);
+      placer.set("places", 0, labels, group);
+    });
+    group.on("remove", function () {
+      // A newer places layer may have set its labels already: only the layer that set them clears them.
+      if (placer) placer.unset("places", group);
+    });
     window.liveblogMap.current = group;
     return group;
   }

@@ -86,8 +86,8 @@ def static_url(relative: str, base_url_path: str = "") -> str:
 
 
 def map_js(base_url_path: str = "") -> list[tuple[str, str]]:
-    """The map's scripts, in load order: Leaflet, clustering, our layer (which also points Leaflet's
-    default marker images at our server).
+    """The map's scripts, in load order: Leaflet, clustering, our base layers and labels, our places
+    layer (which also points Leaflet's default marker images at our server).
 
     streamlit-folium loads them one after another, so each one costs a round trip before the map
     appears: jQuery is vendored for folium plugins that need it, but nothing on our map does, so it
@@ -96,6 +96,7 @@ def map_js(base_url_path: str = "") -> list[tuple[str, str]]:
     return [(name, static_url(path, base_url_path)) for name, path in (
         ("leaflet", "vendor/leaflet/leaflet.js"),
         ("markercluster", "vendor/markercluster/leaflet.markercluster.js"),
+        ("basemap", "basemap.js"),
         ("places", "places.js"),
     )]
 
@@ -106,5 +107,6 @@ def map_css(base_url_path: str = "") -> list[tuple[str, str]]:
         ("leaflet_css", "vendor/leaflet/leaflet.css"),
         ("markercluster_css", "vendor/markercluster/MarkerCluster.css"),
         ("markercluster_default_css", "vendor/markercluster/MarkerCluster.Default.css"),
+        ("basemap_css", "basemap.css"),
         ("places_css", "places.css"),
     )]

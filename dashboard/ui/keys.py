@@ -41,8 +41,15 @@ FOLLOW_WINDOW_KEY = "follow-window"
 FOLLOW_BOUNDS_KEY = "follow-bounds"
 # Set on a session's first run, once the link's view has been read.
 LINK_KEY = "link-view"
-# The link's parameters: blog (repeatable), from, to, q, in, country, min_score, place, entry.
-URL_PARAMS = ("blog", "from", "to", "q", "in", "country", "min_score", "place", "entry")
+# The map's view: the link's zoom, centre and base layer (kept for the session, so the base map does not
+# change), the first view the map reported, and the reader's own once they moved it or chose a layer.
+MAP_LINK_VIEW_KEY = "map-link-view"
+MAP_FIRST_VIEW_KEY = "map-first-view"
+MAP_MOVED_KEY = "map-moved"
+MAP_LAYER_KEY = "map-layer"
+# The link's parameters: blog (repeatable), from, to, q, in, country, min_score, place, entry, and the
+# map's zoom, center (LAT,LON) and layer (a base layer's name).
+URL_PARAMS = ("blog", "from", "to", "q", "in", "country", "min_score", "place", "entry", "zoom", "center", "layer")
 
 
 def entry_picker_key(place_id: str) -> str:

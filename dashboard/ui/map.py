@@ -1,15 +1,21 @@
-"""The folium side of the map: the fixed base map and the window's places as one layer on it.
+"""The folium side of the map: the fixed base map, its base layers, and the window's places as one layer.
 
 What the layer holds is decided in `dashboard.view.mapdata`; here it becomes folium elements whose
-scripts and styles all come from our own server (`dashboard.ui.assets`).
+scripts and styles all come from our own server (`dashboard.ui.assets`). The base layers (tile providers
+from `xyzservices`, the operator's own tiles, the offline basemap) and their control are drawn by
+`static/basemap.js`, which falls back to the offline basemap when no tile loads.
 """
 
 from __future__ import annotations
 
+import warnings
+
 import folium
+import xyzservices
 from branca.element import MacroElement
 from folium.template import Template
 
+from dashboard.settings import TileSettings
 from dashboard.ui import assets
 from dashboard.view import markup as H
 from dashboard.view.mapdata import FIT_MAX_ZOOM, MAP_MAX_ZOOM, MAX_RADIUS_PX, Drawing, MapData, layer_payload
@@ -17,10 +23,19 @@ from gazetteer.places import DATA_LICENCE, DATA_LICENCE_URL, DATA_NAME, DATA_URL
 
 # The ring drawn round the places of the entry chosen in the table.
 HIGHLIGHT = "#111111"
-TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-# Short enough for one line under a narrow map (a second line covered the scale bar).
-ATTRIBUTION = ('&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
-               f' | places {H.link(DATA_NAME, DATA_URL)} ({H.link(DATA_LICENCE, DATA_LICENCE_URL)})')
+# The credit for the places layer, shown whatever the base layer; each base layer adds its own while it
+# is drawn (Leaflet's attribution control), so the line names only what the reader sees.
+PLACES_CREDIT = f"places {H.link(DATA_NAME, DATA_URL)} ({H.link(DATA_LICENCE, DATA_LICENCE_URL)})"
+OFFLINE_NAME = "Offline (Natural Earth)"
+OFFLINE_ATTRIBUTION = (f"{H.link('Natural Earth', 'https://www.naturalearthdata.com/')} (public domain)"
+                       f" | cities {H.link(DATA_NAME, DATA_URL)}")
+# Tile providers from xyzservices' registry, by the names DASHBOARD_BASEMAP and the link's layer= use.
+# The paper style is Esri's light grey canvas: CARTO's light tiles now ask for a key.
+PROVIDERS = {"osm": ("OpenStreetMap", ("OpenStreetMap", "Mapnik")),
+             "satellite": ("Satellite (Esri)", ("Esri", "WorldImagery")),
+             "paper": ("Paper (Esri light grey)", ("Esri", "WorldGrayCanvas"))}
+# How long a tile layer may show nothing before the map switches to the offline basemap.
+FALLBACK_MS = 4000
 
 
 class LocalMap(folium.Map):
@@ -34,10 +49,53 @@ class LocalMap(folium.Map):
     default_css = assets.map_css()
 
 
-def base_map(bounds: list[list[float]] | None, base_url_path: str = "", tiles: bool = True) -> folium.Map:
-    """The fixed base map, framing `bounds`. It must not change while the slider moves (a change
-    remounts the map and resets the view), so it depends on the chosen sources only."""
-    if bounds is None:
+def tile_layers(tiles: TileSettings) -> list[dict]:
+    """The tile layers a reader can choose: the providers', then the operator's own when given."""
+    layers = []
+    for key, (name, path) in PROVIDERS.items():
+        provider = xyzservices.providers
+        for part in path:
+            provider = provider[part]
+        with warnings.catch_warnings():  # a provider's notice (keys, usage policy) is not ours to print
+            warnings.simplefilter("ignore")
+            url = provider.build_url(fill_subdomain=False)
+        layers.append({"key": key, "name": name, "url": url, "attribution": provider.html_attribution,
+                       "maxZoom": int(provider.get("max_zoom", 19)), "subdomains": provider.get("subdomains", "abc")})
+    if tiles.tiles:
+        layers.append({"key": "custom", "name": "Your tiles", "url": tiles.tiles,
+                       "attribution": H.text(tiles.attribution or "Map tiles: your own server"),
+                       "maxZoom": 19, "subdomains": "abc"})
+    return layers
+
+
+class BaseLayers(MacroElement):
+    """The base layers, their control, and the fall-back to the offline basemap (static/basemap.js)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            window.liveblogBasemap.baseLayers({{ this._parent.get_name() }}, {{ this.config }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, config: dict):
+        super().__init__()
+        self._name = "BaseLayers"
+        self.config = H.js_json(config)
+
+
+def base_map(bounds: list[list[float]] | None, base_url_path: str = "", tiles: bool = True,
+             tile_settings: TileSettings | None = None, view: tuple[int, tuple[float, float]] | None = None,
+             layer: str | None = None) -> folium.Map:
+    """The fixed base map, framing `bounds` (or opening at a link's `view`, zoom and centre).
+
+    It must not change while the slider moves or the reader pans (a change remounts the map and resets
+    the view), so it depends on the chosen sources and the link only. `layer` (a link's) is the base
+    layer shown first, else the settings' default; without `tiles`, only the offline basemap is offered.
+    """
+    settings = tile_settings or TileSettings()
+    if view is not None:
+        zoom, location = view[0], list(view[1])
+    elif bounds is None:
         location, zoom = [20.0, 0.0], 2
     else:
         (south, west), (north, east) = bounds
@@ -49,11 +107,15 @@ def base_map(bounds: list[list[float]] | None, base_url_path: str = "", tiles: b
     fmap.options["minZoom"] = 2
     fmap.default_js = assets.map_js(base_url_path)
     fmap.default_css = assets.map_css(base_url_path)
-    if tiles:
-        # Tried when online; offline the tiles fail quietly and the layers show on a plain background.
-        folium.TileLayer(TILE_URL, attr=ATTRIBUTION, name="OpenStreetMap", max_zoom=19,
-                         min_zoom=2).add_to(fmap)
-    if bounds is not None:
+    layers = tile_layers(settings) if tiles else []
+    offered = {spec["key"] for spec in layers} | {"offline"}
+    chosen = next((key for key in (layer, settings.basemap, "osm") if key in offered), "offline")
+    fmap.add_child(BaseLayers({
+        "layers": layers, "chosen": chosen, "credit": PLACES_CREDIT, "fallbackMs": FALLBACK_MS,
+        "minZoom": 2, "maxZoom": MAP_MAX_ZOOM,
+        "offline": {"name": OFFLINE_NAME, "attribution": OFFLINE_ATTRIBUTION,
+                    "world": "basemap/world.json", "regions": "basemap/regions.json"}}))
+    if bounds is not None and view is None:
         framing = folium.FitBounds(bounds, padding=(30, 30), max_zoom=FIT_MAX_ZOOM)
         # Not animated: the map is drawn while its iframe is still being sized, where a zoom animation
         # never gets its `transitionend` and Leaflet then ignores every later zoom (buttons included).

@@ -7,6 +7,7 @@ name, a place id, times); the entry is the store's entry id, checked against wha
 
     blog=NAME (repeatable)   from=ISO-TIME  to=ISO-TIME   q=WORDS  in=PLACE_ID  country=CC
     min_score=0.5            place=PLACE_ID entry=ENTRY_ID
+    zoom=7  center=34.80,36.70  layer=offline|osm|satellite|paper|custom
 """
 
 from __future__ import annotations
@@ -19,12 +20,17 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from dashboard.settings import BASEMAPS
 from dashboard.ui import table
 from dashboard.ui.keys import (
     BLOGS_KEY,
     COUNTRY_KEY,
     KEYWORD_KEY,
     LINK_KEY,
+    MAP_FIRST_VIEW_KEY,
+    MAP_LAYER_KEY,
+    MAP_LINK_VIEW_KEY,
+    MAP_MOVED_KEY,
     PLACE_KEY,
     PLACE_PICKER_KEY,
     RING_KEY,
@@ -32,6 +38,7 @@ from dashboard.ui.keys import (
     URL_PARAMS,
 )
 from dashboard.view.filters import MAX_KEYWORD_CHARS, Filters
+from dashboard.view.mapdata import MAP_MAX_ZOOM
 from dashboard.view.playback import as_ns
 from dashboard.view.timeline import moment_ns, span_bounds
 
@@ -49,8 +56,12 @@ class View:
     filters: Filters = field(default_factory=Filters)
     place: str | None = None
     entry: int | None = None
+    zoom: int | None = None
+    center: tuple[float, float] | None = None
+    layer: str | None = None
 
 
+MIN_ZOOM = 2
 def _time(value: str) -> pd.Timestamp:
     moment = pd.Timestamp(value)
     if pd.isna(moment):
@@ -117,9 +128,29 @@ def parse(params: Mapping[str, Sequence[str] | str]) -> tuple[View, list[str]]:
             entry = int(raw)
         else:
             bad("entry", raw, "is not an entry number")
+    zoom = center = None
+    if (raw := one("zoom")) is not None:
+        if raw.isdigit() and MIN_ZOOM <= int(raw) <= MAP_MAX_ZOOM:
+            zoom = int(raw)
+        else:
+            bad("zoom", raw, f"is not a zoom level from {MIN_ZOOM} to {MAP_MAX_ZOOM}")
+    if (raw := one("center")) is not None:
+        try:
+            lat, lon = (float(part) for part in raw.split(","))
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                raise ValueError
+            center = (lat, lon)
+        except ValueError:
+            bad("center", raw, "is not a point (LAT,LON)")
+    if (zoom is None) != (center is None):  # a view needs both
+        zoom = center = None
+    layer = one("layer")
+    if layer is not None and layer not in BASEMAPS:
+        bad("layer", layer, f"is not one of {', '.join(BASEMAPS)}")
+        layer = None
     view = View(blogs=tuple(dict.fromkeys(values("blog"))), start=start, end=end,
                 filters=Filters(keyword=keyword, place=one("in"), country=country, min_score=min_score),
-                place=one("place"), entry=entry)
+                place=one("place"), entry=entry, zoom=zoom, center=center, layer=layer)
     return view, notices
 
 
@@ -145,6 +176,11 @@ def to_params(view: View) -> dict[str, str | list[str]]:
         params["place"] = view.place
     if view.entry is not None:
         params["entry"] = str(view.entry)
+    if view.zoom is not None and view.center is not None:
+        params["zoom"] = str(view.zoom)
+        params["center"] = f"{view.center[0]:.4f},{view.center[1]:.4f}"
+    if view.layer:
+        params["layer"] = view.layer
     return params
 
 
@@ -208,6 +244,39 @@ def first_run_view(state: MutableMapping, query: object) -> tuple[View | None, l
     params = {name: query.get_all(name) for name in query if name in URL_PARAMS}  # type: ignore[attr-defined]
     view, notices = parse(params)
     return view, notices
+
+
+MapView = tuple[int, tuple[float, float]]
+
+
+def link_map_view(state: MutableMapping, view: View | None) -> tuple[MapView | None, str | None]:
+    """The link's zoom and centre (when it gives both) and base layer, kept for the whole session: the
+    base map is built from them on every run, so that it never changes (a change remounts the map)."""
+    if view is not None:
+        state[MAP_LINK_VIEW_KEY] = ((view.zoom, view.center) if view.zoom is not None and view.center else None,
+                                    view.layer)
+    return state.get(MAP_LINK_VIEW_KEY, (None, None))
+
+
+def reader_map_view(state: MutableMapping, returned: Mapping | None) -> tuple[MapView | None, str | None]:
+    """The map's view and base layer to put in the link: the reader's once they moved the map or chose a
+    layer, else the link's; None before either (the default view's link stays bare).
+
+    `returned` is what st_folium returned: `zoom`, `center` ({lat, lng}) and `selected_layers` (where
+    static/basemap.js reports the base layer the reader chose).
+    """
+    returned = returned or {}
+    zoom, center = returned.get("zoom"), returned.get("center")
+    if isinstance(zoom, int | float) and isinstance(center, Mapping) and "lat" in center and "lng" in center:
+        seen: MapView = (int(zoom), (round(float(center["lat"]), 4), round(float(center["lng"]), 4)))
+        first = state.setdefault(MAP_FIRST_VIEW_KEY, seen)
+        if seen != first:
+            state[MAP_MOVED_KEY] = seen
+    for layer in returned.get("selected_layers") or []:
+        if isinstance(layer, Mapping) and layer.get("url") == "basemap" and layer.get("name") in BASEMAPS:
+            state[MAP_LAYER_KEY] = layer["name"]
+    link_view, link_layer = state.get(MAP_LINK_VIEW_KEY, (None, None))
+    return state.get(MAP_MOVED_KEY) or link_view, state.get(MAP_LAYER_KEY) or link_layer
 
 
 def write_url(query: object, view: View) -> None:

@@ -48,6 +48,10 @@ MAX_CELLS = 300
 CELL_TOP_PLACES = 8
 MAP_MAX_ZOOM = 18
 FIT_MAX_ZOOM = 10
+# Place names are written beside the markers from this zoom (a region's scale), and on area circles from
+# the next: further out they would cover each other and the basemap's own names.
+LABEL_ZOOM = 7
+AREA_LABEL_ZOOM = 4
 
 
 # --------------------------------------------------------------------------------------------------
@@ -343,7 +347,7 @@ def layer_payload(data: MapData, drawing: Drawing) -> dict:
                   "n": int(c.count), "top": c.top, "more": int(c.places) - len(c.top)}
                  for c in drawing.cells.itertuples(index=False)]
     return {"places": place_list, "entries": entry_list, "multi": multi, "cells": cell_list,
-            "cellDeg": drawing.cell_deg}
+            "cellDeg": drawing.cell_deg, "labelZoom": LABEL_ZOOM, "areaLabelZoom": AREA_LABEL_ZOOM}
 
 
 # --------------------------------------------------------------------------------------------------
