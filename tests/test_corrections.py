@@ -10,7 +10,7 @@ import sqlite3
 import browser_support as B
 import pytest
 from app_support import run_app
-from store_support import undo_word_index
+from store_support import undo_decisions, undo_word_index
 from word_geoparser import DAMASCUS, DAMASCUS_MD, WordGeoparser, blog, entry, sample_entries
 
 from dashboard import corrections
@@ -53,6 +53,7 @@ def test_a_store_of_the_previous_version_migrates(tmp_path):
         before = filled.dump()
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("DROP TABLE corrections")
+    undo_decisions(conn)
     undo_word_index(conn)
     conn.execute("PRAGMA user_version = 1")
     conn.close()
