@@ -94,3 +94,10 @@ def load_corrections(path: str, stamp: tuple, source_ids: tuple[int, ...]) -> pd
 @st.cache_data(show_spinner=False, max_entries=8)
 def load_decisions(path: str, stamp: tuple, source_ids: tuple[int, ...]) -> pd.DataFrame:
     return open_store(path).decisions(list(source_ids))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def load_mention_counts(path: str, stamp: tuple, source_ids: tuple[int, ...]) -> dict[int, int]:
+    """How many placed mentions the store holds per blog, before corrections (the review summary)."""
+    store = open_store(path)
+    return {int(sid): store.summary(int(sid)).mentions for sid in source_ids}
