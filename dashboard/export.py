@@ -171,9 +171,14 @@ def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] = COLUMNS) -> 
     """CSV with a header of `columns`; quoting by the csv module (commas, quotes, newlines survive)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
+    # The csv module quotes a field holding a line break only when the break is in `lineterminator`:
+    # a lone carriage return would go out bare and split the row when read back, so such rows are
+    # written with every field quoted.
+    quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([_csv_cell(row[c]) for c in columns])
+        cells = [_csv_cell(row[c]) for c in columns]
+        (quoted if any("\r" in cell for cell in cells) else writer).writerow(cells)
     return out.getvalue()
 
 

@@ -35,7 +35,7 @@ class Group:
     country_code: str
     precision: str                  # precision label of the place most of them are at
     score: float                    # the least sure of them
-    contexts: tuple[str, ...]       # a few lines of text around the words
+    contexts: tuple[tuple[str, str, str], ...]  # a few lines around the words: (before, words, after)
 
     @property
     def label(self) -> str:
@@ -46,13 +46,17 @@ class Group:
                 f"{trust.confidence_text(self.score)}")
 
 
-def context_line(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -> str:
-    """The words with some text either side, on one line: "…convoys left Jordan for the north…"."""
-    before = " ".join(text[max(0, start - width):start].split())
-    after = " ".join(text[end:end + width].split())
-    lead = "…" if start > width else ""
-    tail = "…" if end + width < len(text) else ""
-    return f"{lead}{before} [{text[start:end]}] {after}{tail}".strip()
+def context_line(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -> tuple[str, str, str]:
+    """The words with some text either side, on one line: ("…convoys left", "Jordan", "for the north…")."""
+    # Within the words' own paragraph (a headline, the body, a caption): never across the break.
+    first = max(text.rfind("\n\n", 0, start) + 2, start - width, 0)
+    stop = text.find("\n\n", end)
+    last = min(len(text) if stop < 0 else stop, end + width)
+    before = " ".join(text[first:start].split())
+    after = " ".join(text[end:last].split())
+    lead = "…" if first == start - width and first > 0 else ""
+    tail = "…" if last == end + width and last < len(text) else ""
+    return f"{lead}{before}", text[start:end], f"{after}{tail}"
 
 
 def doubtful_groups(entries: pd.DataFrame, mentions: pd.DataFrame, limit: int = QUEUE_LIMIT) -> list[Group]:
@@ -100,14 +104,8 @@ def group_mentions(mentions: pd.DataFrame, group: Group) -> pd.DataFrame:
 
 def group_html(group: Group) -> str:
     """The group's context lines, escaped, the words in bold."""
-    lines = []
-    for line in group.contexts:
-        before, _, rest = line.partition(" [")
-        words, _, after = rest.partition("] ")
-        if not rest:
-            lines.append(f"<li>{H.text(line)}</li>")
-            continue
-        lines.append(f"<li>{H.text(before)} <b>{H.text(words)}</b> {H.text(after)}</li>")
+    lines = [f"<li>{H.text(before)} <b>{H.text(words)}</b> {H.text(after)}</li>"
+             for before, words, after in group.contexts]
     return ('<ul class="lbm-review-context" style="font-size:0.85rem;color:#333;margin:0.2rem 0 0.5rem">'
             f"{''.join(lines)}</ul>")
 
