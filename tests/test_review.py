@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 import browser_support as B
 import pytest
 from app_support import run_app
+from review_support import JORDAN, PLACES, doubtful_blog, write_doubtful
 from word_geoparser import DAMASCUS_MD, WordGeoparser, blog, sample_entries
 
 from dashboard import corrections as trust
@@ -21,30 +22,6 @@ from dashboard.ingest import ingest_blog
 from dashboard.model import Caption
 from dashboard.store import EventStore, StoreError, entry_rows
 from dashboard.view import mapdata, panel, review
-
-JORDAN = B.Place("gn:248816", "Jordan", 31.0, 36.0, "A", "PCLI", "JO")
-PLACES = {**B.PLACES, "Jordan": JORDAN}
-
-
-def doubtful_blog() -> list:
-    """Three entries; a person called Jordan is taken for the country in two of them."""
-    return [
-        B.entry("2024-12-13T08:00:00+00:00", "Talks in Damascus", "Jordan Peters said talks in Damascus went on."),
-        B.entry("2024-12-13T09:00:00+00:00", "More from Homs", "Jordan said the road to Homs was open."),
-        B.entry("2024-12-13T10:00:00+00:00", "Ships leave Tartus", "Two ships left Tartus, near Baniyas.",
-                [Caption("The harbour at =SUM(A1)", "")]),
-    ]
-
-
-def write_doubtful(store: EventStore, source: str = "doubt-blog"):
-    rows = entry_rows(doubtful_blog())
-    mentions = {}
-    for row in rows:
-        found = B.find_mentions(row.entry.text, PLACES)
-        # Jordan is placed at the country with a low score, the rest surely.
-        mentions[row.key] = [B.Mention(m.start, m.end, m.text, m.place, 0.41 if m.text == "Jordan" else 0.9,
-                                       m.alternatives) for m in found]
-    return store.write_blog(source=source, title="", url=None, rows=rows, mentions=mentions)
 
 
 @pytest.fixture

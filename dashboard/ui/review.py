@@ -11,7 +11,6 @@ from collections.abc import Callable, Mapping, MutableMapping, Sequence
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from dashboard import corrections as trust
 from dashboard import export
@@ -72,6 +71,10 @@ def saved(message: str, entry_id: int | None = None) -> None:
 
 def pin_point(prefix: str, bounds: list[list[float]] | None, name: str) -> Place | None:
     """A point clicked on a small map, or typed as "lat, lon" (typed wins); None until there is one."""
+    # Imported here, not at the top: streamlit_folium declares its component on import, which only
+    # counts inside a running app, and `dashboard.serve` preloads this module before there is one.
+    from streamlit_folium import st_folium
+
     map_key, text_key = keys.pin_keys(prefix)
     st.caption("Click the map where the place is, or type its coordinates.")
     base = map_ui.base_map(bounds, base_url_path=st.get_option("server.baseUrlPath") or "")
