@@ -134,7 +134,7 @@ def review_queue(store: EventStore, data: MapData, source_ids: Sequence[int], na
         for row in summary.to_dict("records"):
             st.caption(review.summary_line(row, names.get(int(row["source_id"]), "")))
         if not groups:
-            st.info("Nothing doubtful in the chosen blogs.")
+            st.caption("Nothing doubtful in the chosen blogs.")
         else:
             st.caption(f"Words whose place the geoparser is less than {trust.DOUBT_BELOW:.0%} sure of, "
                        "least sure first. One decision settles every mention of the words.")
