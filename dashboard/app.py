@@ -22,7 +22,8 @@ from dashboard.store import StoreError
 from dashboard.ui import follow as follow_ui
 from dashboard.ui import keys, loaders, playback, sidebar, table, upload, viewstate
 from dashboard.ui import map as map_ui
-from dashboard.ui.corrections import correction_form
+from dashboard.ui import review as review_ui
+from dashboard.ui.corrections import add_missed_form, correction_form
 from dashboard.view import mapdata, panel, timeline
 
 # Entries listed beside the map before a place is chosen.
@@ -116,6 +117,8 @@ if link is not None:
     viewstate.select_from_link(st.session_state, link, data, places["place_id"].tolist(), window, notices)
 if picked is not None:
     table.select_entry(st.session_state, data, picked, window)
+if (followed := st.session_state.pop(keys.FOLLOW_ENTRY_KEY, None)) is not None:  # after a correction
+    review_ui.follow_entry(st.session_state, data, followed, window)
 with map_column:
     base = map_ui.base_map(follow_ui.kept_bounds(st.session_state, chosen, mapdata.map_bounds(all_data)),
                            base_url_path=st.get_option("server.baseUrlPath") or "",
@@ -140,6 +143,7 @@ if click != st.session_state.get(keys.HANDLED_CLICK_KEY):
 
 # -- entry panel ----------------------------------------------------------------------------------
 with panel_column:
+    review_ui.show_saved_message()
     by_id = places.set_index("place_id")
     if st.session_state.get(keys.PLACE_PICKER_KEY) not in by_id.index:
         st.session_state[keys.PLACE_PICKER_KEY] = None
@@ -178,6 +182,14 @@ with panel_column:
             st.html(panel.PANEL_CSS + panel.resolution_html(mentions))
         if correction_form(store, int(entry["entry_id"]), mentions, fixes):
             st.rerun()  # the store changed: the map, table and panel follow the correction
+        if add_missed_form(store, entry.to_dict(), mapdata.map_bounds(all_data)):
+            st.rerun()
+
+# -- review queue: the doubtful places of the chosen blogs, settled a group at a time ------------------
+stored_counts = loaders.load_mention_counts(str(db_path), stamp, tuple(chosen))
+if review_ui.review_queue(store, all_data, chosen, names, stored_counts,
+                          loaders.load_decisions(str(db_path), stamp, tuple(chosen))):
+    st.rerun()
 
 # -- the link: the view just drawn goes in the page's URL; a link's notices are shown -----------
 map_view, map_layer = viewstate.reader_map_view(st.session_state, returned)

@@ -15,10 +15,11 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from dashboard import settings
-from dashboard.export import FORMATS, export
+from dashboard import corrections, settings
+from dashboard.export import FORMATS, WHAT, export
 from dashboard.ingest import IngestError, ingest_blog, load_blog
 from dashboard.store import EventStore, StoreError
+from dashboard.view import review
 from gazetteer.places import DATA_ATTRIBUTION
 
 
@@ -91,6 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="One row (feature, placemark) per entry and place, in time order. "
                     f"{DATA_ATTRIBUTION}.")
     exp.add_argument("--format", "-f", choices=FORMATS, required=True, help="the output format")
+    exp.add_argument("--what", choices=WHAT, default="places",
+                     help="places (default: one row per entry and place) or corrections (every correction and "
+                          "review decision, \"not a place\" included, with who and when)")
     exp.add_argument("--source", action="append", metavar="NAME",
                      help="only this source (repeat for several; default: all)")
     exp.add_argument("--out", "-o", type=Path, metavar="FILE", help="write here (default: standard output)")
@@ -181,7 +185,7 @@ def cmd_export(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                     _error(f"no source named {name!r} in the store (sources: {known})", stderr)
                     return 1
                 source_ids.append(source_id)
-        text = export(store, args.format, source_ids)
+        text = export(store, args.format, source_ids, what=args.what)
     if args.out is None:
         stdout.write(text)
     else:
@@ -199,6 +203,8 @@ def cmd_info(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             print("no sources yet", file=stdout)
             return 0
         entries = store.entries()
+        reviewed = review.review_summary({int(i): store.summary(int(i)).mentions for i in sources["source_id"]},
+                                         corrections.laid_over(store, None, entries)).set_index("source_id")
         for source in sources.itertuples(index=False):
             times = entries.loc[entries["source_id"] == source.source_id, "time_utc"]
             summary = store.summary(source.source_id)
@@ -212,6 +218,8 @@ def cmd_info(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             print(f"    {summary.places} places, {summary.mentions} mentions, "
                   f"{len(summary.unresolved)} unresolved; updated {source.updated_at:%Y-%m-%d %H:%M} UTC",
                   file=stdout)
+            if source.source_id in reviewed.index:
+                print(f"    review: {review.summary_line(reviewed.loc[source.source_id])}", file=stdout)
     return 0
 
 

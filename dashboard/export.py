@@ -28,9 +28,16 @@ from dashboard.store import EventStore
 from gazetteer.places import DATA_ATTRIBUTION
 
 ATTRIBUTION = DATA_ATTRIBUTION
+# The first sixteen columns are those of the first exports, in their order: readers depend on them.
 COLUMNS = ("entry_id", "is_lead", "time", "time_given", "source", "url", "headline", "mention", "place",
-           "lat", "lon", "country_code", "feature_code", "score", "corrected_from", "corrected_by")
+           "lat", "lon", "country_code", "feature_code", "score", "corrected_from", "corrected_by",
+           "place_id", "geonameid", "place_precision", "reviewed_by", "reviewed_at", "corrected_at", "text")
+# The corrections export: every correction and review decision, "not a place" included, with who and when.
+CORRECTION_COLUMNS = ("entry_id", "time", "source", "headline", "mention", "decision", "scope", "place",
+                      "lat", "lon", "country_code", "feature_code", "place_id", "geonameid", "place_precision",
+                      "corrected_from", "corrected_by", "corrected_at")
 FORMATS = ("csv", "geojson", "kml")
+WHAT = ("places", "corrections")
 KML_NAMESPACE = "http://www.opengis.net/kml/2.2"
 
 
@@ -40,10 +47,11 @@ def export_rows(store: EventStore, source_ids: Sequence[int] | None = None) -> l
     `time` is ISO 8601 UTC text, `is_lead` a bool, `lat`/`lon`/`score` floats (score may be None).
     `url` is the entry's own link, else its source's.
     """
-    mentions = corrections_.apply(store.mentions(source_ids), store.corrections(source_ids))
+    entries = store.entries(source_ids)
+    mentions = corrections_.laid_over(store, source_ids, entries)
     if mentions.empty:
         return []
-    return rows_from_frames(store.entries(source_ids), mentions, store.sources())
+    return rows_from_frames(entries, mentions, store.sources())
 
 
 def rows_from_frames(entries: pd.DataFrame, mentions: pd.DataFrame, sources: pd.DataFrame) -> list[dict[str, Any]]:
@@ -57,6 +65,7 @@ def rows_from_frames(entries: pd.DataFrame, mentions: pd.DataFrame, sources: pd.
     mentions = mentions.sort_values(["time_utc", "entry_id", "start"], kind="stable")
     first = mentions.drop_duplicates(["entry_id", "place_id"], keep="first")
     rows: list[dict[str, Any]] = []
+    texts: dict[int, str] = {}
     for m in first.itertuples(index=False):
         entry = entries.loc[m.entry_id]
         rows.append({
@@ -76,7 +85,62 @@ def rows_from_frames(entries: pd.DataFrame, mentions: pd.DataFrame, sources: pd.
             "score": None if pd.isna(m.score) else float(m.score),
             "corrected_from": str(getattr(m, "corrected_from", "") or ""),
             "corrected_by": str(getattr(m, "corrected_by", "") or ""),
+            "place_id": str(m.place_id),
+            "geonameid": corrections_.geonameid_of(m.place_id),
+            "place_precision": corrections_.precision_class(str(m.feature_code), _class_of(m)),
+            "reviewed_by": str(getattr(m, "reviewed_by", "") or ""),
+            "reviewed_at": _iso_or_blank(getattr(m, "reviewed_at", None)),
+            "corrected_at": _iso_or_blank(getattr(m, "corrected_at", None)),
+            "text": texts.setdefault(int(m.entry_id), corrections_.entry_text(entry)),
         })
+    return rows
+
+
+def _class_of(mention: Any) -> str:
+    # The store's mention frames carry whether a place is an area, not its feature class.
+    return "A" if bool(getattr(mention, "is_area", False)) else ""
+
+
+def _iso_or_blank(moment: Any) -> str:
+    return "" if moment is None or pd.isna(moment) else _iso(pd.Timestamp(moment))
+
+
+def correction_rows(store: EventStore, source_ids: Sequence[int] | None = None) -> list[dict[str, Any]]:
+    """Every correction and review decision bearing on the sources, as dicts with CORRECTION_COLUMNS:
+    one row per corrected mention, per entry a blog's decision covers, per added mention, and one
+    per decision made in all blogs (no entry). "not a place" rows have no coordinates."""
+    entries = store.entries(source_ids).set_index("entry_id")
+    rows: list[dict[str, Any]] = []
+
+    def entry_fields(entry_id: int) -> dict[str, Any]:
+        if entry_id not in entries.index:
+            return {"entry_id": None, "time": "", "source": "(all blogs)", "headline": ""}
+        e = entries.loc[entry_id]
+        return {"entry_id": int(entry_id), "time": _iso(e["time_utc"]), "source": e["source"],
+                "headline": e["headline"]}
+
+    def place_fields(c: Any, not_a_place: bool) -> dict[str, Any]:
+        if not_a_place:
+            return {"place": "", "lat": None, "lon": None, "country_code": "", "feature_code": "",
+                    "place_id": "", "geonameid": None, "place_precision": ""}
+        return {"place": c.place_name, "lat": float(c.lat), "lon": float(c.lon), "country_code": c.country_code,
+                "feature_code": c.feature_code, "place_id": c.place_id,
+                "geonameid": corrections_.geonameid_of(c.place_id),
+                "place_precision": corrections_.precision_class(str(c.feature_code),
+                                                                 str(getattr(c, "feature_class", "") or ""))}
+
+    for c in store.corrections(source_ids).itertuples(index=False):
+        rows.append({**entry_fields(int(c.entry_id)), "mention": c.mention,
+                     "decision": corrections_.NOT_A_PLACE if c.not_a_place else "correction", "scope": "mention",
+                     **place_fields(c, bool(c.not_a_place)), "corrected_from": c.was_name,
+                     "corrected_by": c.author, "corrected_at": _iso_or_blank(c.created_at)})
+    decisions = store.decisions(source_ids).sort_values(["created_at", "entry_id"], kind="stable")
+    for d in decisions.itertuples(index=False):
+        rows.append({**entry_fields(int(d.entry_id)), "mention": d.words, "decision": d.action,
+                     "scope": "all blogs" if d.scope == "all" else "blog",
+                     **place_fields(d, d.action in (corrections_.NOT_PLACE, corrections_.CONFIRM)),
+                     "corrected_from": d.was_name, "corrected_by": d.author,
+                     "corrected_at": _iso_or_blank(d.created_at)})
     return rows
 
 
@@ -93,13 +157,28 @@ def _csv_value(value: Any) -> str:
     return str(value)
 
 
-def to_csv(rows: Sequence[dict[str, Any]]) -> str:
-    """CSV with a header of COLUMNS; quoting by the csv module (commas, quotes, newlines survive)."""
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: Any) -> str:
+    """A CSV cell: text a spreadsheet would run as a formula gets a leading apostrophe; numbers,
+    booleans and blanks are written as they are."""
+    text = _csv_value(value)
+    return "'" + text if isinstance(value, str) and text.startswith(FORMULA_STARTS) else text
+
+
+def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] = COLUMNS) -> str:
+    """CSV with a header of `columns`; quoting by the csv module (commas, quotes, newlines survive)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
+    # The csv module quotes a field holding a line break only when the break is in `lineterminator`:
+    # a lone carriage return would go out bare and split the row when read back, so such rows are
+    # written with every field quoted.
+    quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    writer.writerow(columns)
     for row in rows:
-        writer.writerow([_csv_value(row[c]) for c in COLUMNS])
+        cells = [_csv_cell(row[c]) for c in columns]
+        (quoted if any("\r" in cell for cell in cells) else writer).writerow(cells)
     return out.getvalue()
 
 
@@ -107,13 +186,18 @@ def to_csv(rows: Sequence[dict[str, Any]]) -> str:
 _JSON_HTML_CHARS = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
 
 
-def to_geojson(rows: Sequence[dict[str, Any]]) -> str:
+def _point(row: dict[str, Any]) -> dict | None:
+    # A row with no coordinates ("not a place") is a Feature with a null geometry (RFC 7946, 3.2).
+    if row["lat"] is None or row["lon"] is None:
+        return None
+    return {"type": "Point", "coordinates": [row["lon"], row["lat"]]}
+
+
+def to_geojson(rows: Sequence[dict[str, Any]], columns: Sequence[str] = COLUMNS) -> str:
     """A GeoJSON FeatureCollection of Points ([lon, lat]) with the rows as properties."""
     header = json.dumps({"type": "FeatureCollection", "attribution": ATTRIBUTION})
     features = [
-        json.dumps({"type": "Feature",
-                    "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]},
-                    "properties": {c: row[c] for c in COLUMNS}},
+        json.dumps({"type": "Feature", "geometry": _point(row), "properties": {c: row[c] for c in columns}},
                    ensure_ascii=True, allow_nan=False, separators=(",", ":"))
         for row in rows
     ]
@@ -135,17 +219,20 @@ def xml_text(value: Any) -> str:
 
 def _describe(row: dict[str, Any]) -> str:
     """A plain-text description: when, the headline, what the text said, where it is placed."""
-    when = f"{row['time_given']} ({row['time']})" if row["time_given"] else row["time"]
-    lines = [when + (" - lead" if row["is_lead"] else "")]
+    when = f"{row['time_given']} ({row['time']})" if row.get("time_given") else row["time"]
+    lines = [when + (" - lead" if row.get("is_lead") else "")]
     if row["headline"]:
         lines.append(row["headline"])
     lines.append(f"Mentioned as: {row['mention']}")
-    lines.append(f"Placed at: {row['place']} ({row['country_code'] or '-'}, {row['feature_code'] or '-'})")
-    lines.append(f"Source: {row['source']}" + (f" {row['url']}" if row["url"] else ""))
+    if row["place"]:
+        lines.append(f"Placed at: {row['place']} ({row['country_code'] or '-'}, {row['feature_code'] or '-'})")
+    if "decision" in row:
+        lines.append(f"Decision: {row['decision']} by {row['corrected_by']}, {row['corrected_at']}")
+    lines.append(f"Source: {row['source']}" + (f" {row['url']}" if row.get("url") else ""))
     return "\n".join(lines)
 
 
-def to_kml(rows: Sequence[dict[str, Any]]) -> str:
+def to_kml(rows: Sequence[dict[str, Any]], columns: Sequence[str] = COLUMNS) -> str:
     """KML 2.2: one Placemark per row (name, description, TimeStamp, ExtendedData, Point).
 
     The description is plain text, escaped by ElementTree; ExtendedData carries every column as is.
@@ -164,15 +251,17 @@ def to_kml(rows: Sequence[dict[str, Any]]) -> str:
     sub(document, "description", ATTRIBUTION)
     for row in rows:
         placemark = sub(document, "Placemark")
-        sub(placemark, "name", row["place"])
+        sub(placemark, "name", row["place"] or row["mention"])
         sub(placemark, "description", _describe(row))
-        sub(sub(placemark, "TimeStamp"), "when", row["time"])
+        if row["time"]:
+            sub(sub(placemark, "TimeStamp"), "when", row["time"])
         extended = sub(placemark, "ExtendedData")
-        for column in COLUMNS:
+        for column in columns:
             data = sub(extended, "Data")
             data.set("name", column)
             sub(data, "value", row[column])
-        sub(sub(placemark, "Point"), "coordinates", f"{row['lon']!r},{row['lat']!r}")
+        if row["lat"] is not None and row["lon"] is not None:
+            sub(sub(placemark, "Point"), "coordinates", f"{row['lon']!r},{row['lat']!r}")
     ET.indent(kml, space=" ")
     return ET.tostring(kml, encoding="unicode", xml_declaration=True) + "\n"
 
@@ -182,15 +271,19 @@ MEDIA_TYPES = {"csv": "text/csv", "geojson": "application/geo+json",
                "kml": "application/vnd.google-earth.kml+xml"}
 
 
-def render(fmt: str, rows: Sequence[dict[str, Any]]) -> str:
+def render(fmt: str, rows: Sequence[dict[str, Any]], columns: Sequence[str] = COLUMNS) -> str:
     """Export rows in one of FORMATS."""
     if fmt not in WRITERS:
         raise ValueError(f"unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}")
-    return WRITERS[fmt](rows)
+    return WRITERS[fmt](rows, columns)
 
 
-def export(store: EventStore, fmt: str, source_ids: Sequence[int] | None = None) -> str:
-    """The store's places in one of FORMATS."""
+def export(store: EventStore, fmt: str, source_ids: Sequence[int] | None = None, what: str = "places") -> str:
+    """The store's places (or, with what="corrections", its corrections and decisions) in one of FORMATS."""
     if fmt not in WRITERS:
         raise ValueError(f"unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    if what == "corrections":
+        return render(fmt, correction_rows(store, source_ids), CORRECTION_COLUMNS)
+    if what != "places":
+        raise ValueError(f"unknown export {what!r}: choose one of {', '.join(WHAT)}")
     return render(fmt, export_rows(store, source_ids))

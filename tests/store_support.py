@@ -10,3 +10,8 @@ def undo_word_index(conn: sqlite3.Connection) -> None:
     for trigger in ("entry_words_insert", "entry_words_delete", "entry_words_update"):
         conn.execute(f"DROP TRIGGER {trigger}")
     conn.execute("DROP TABLE entry_words")
+
+
+def undo_decisions(conn: sqlite3.Connection) -> None:
+    """Remove the review decisions' table (a later schema version than the word index)."""
+    conn.execute("DROP TABLE decisions")

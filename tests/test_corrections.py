@@ -10,7 +10,7 @@ import sqlite3
 import browser_support as B
 import pytest
 from app_support import run_app
-from store_support import undo_word_index
+from store_support import undo_decisions, undo_word_index
 from word_geoparser import DAMASCUS, DAMASCUS_MD, WordGeoparser, blog, entry, sample_entries
 
 from dashboard import corrections
@@ -53,6 +53,7 @@ def test_a_store_of_the_previous_version_migrates(tmp_path):
         before = filled.dump()
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("DROP TABLE corrections")
+    undo_decisions(conn)
     undo_word_index(conn)
     conn.execute("PRAGMA user_version = 1")
     conn.close()
@@ -140,12 +141,25 @@ def test_app_corrects_a_place_from_the_panel(small_blog_db, monkeypatch):
     tartus = B.PLACES["Tartus"].place_id
     at.selectbox(key="place").select(tartus).run()
     form = next(s for s in at.selectbox if s.key and s.key.startswith("fix-") and s.key.endswith("-choice"))
-    assert form.options[0] == "Not a place" and any("Homs Lake" in o for o in form.options)
+    # The place it has now is the default; "Not a place" is one choice among the others.
+    assert form.options[0] == "Tartus (SY), as now" and "Not a place" in form.options
+    assert any("Homs Lake" in o for o in form.options)
+    save = next(b for b in at.button if b.key and b.key.endswith("-save") and b.key.startswith("fix-"))
+    assert save.disabled  # nothing chosen yet, and no name
+    # The name is asked for up front.
+    assert any("Your name is required" in c.value for c in at.caption)
     form.select(B.RUNNER_UP.place_id).run()
-    at.text_input(key="correction-author").input("<b>Ana</b>").run()
-    save = next(b for b in at.button if b.key and b.key.endswith("-save"))
+    # Before Save, the form says what it will do.
+    assert any(c.value.startswith("Will move “Tartus” in this entry from Tartus (SY) to Homs Lake")
+               for c in at.caption)
+    author = next(t for t in at.text_input if t.key and t.key.startswith("fix-") and t.key.endswith("-author"))
+    author.input("<b>Ana</b>").run()
+    save = next(b for b in at.button if b.key and b.key.endswith("-save") and b.key.startswith("fix-"))
     save.click().run()
     assert not at.exception and not at.error
+    # After Save: a confirmation, and the reader is still on the same entry.
+    assert any(s.value.startswith("Saved. Move “Tartus”") for s in at.success)
+    assert any("Ships leave" in h.value for h in at.html if "lbm-entry" in h.value)
     with EventStore(db) as after:
         fixes = after.corrections()
     assert fixes["place_name"].tolist() == ["Homs Lake"] and fixes["author"].tolist() == ["<b>Ana</b>"]
@@ -156,3 +170,7 @@ def test_app_corrects_a_place_from_the_panel(small_blog_db, monkeypatch):
     notes = "\n".join(h.value for h in at.html if "lbm-corrections" in h.value)
     assert "corrected from Tartus to Homs Lake, SY" in notes
     assert "&lt;b&gt;Ana&lt;/b&gt;" in notes and "<b>Ana" not in notes
+    # The name is remembered for the session: another entry's form starts with it.
+    at.selectbox(key="place").select(B.PLACES["Homs"].place_id).run()
+    other = next(t for t in at.text_input if t.key and t.key.startswith("fix-") and t.key.endswith("-author"))
+    assert other.value == "<b>Ana</b>"

@@ -59,7 +59,15 @@ def test_csv(store):
     rows = read_csv(text)
     assert len(rows) == len(export_rows(store)) == 10
     first = rows[0]
-    assert first == {
+    # The first exports' columns keep their names, order and values; the new ones come after.
+    assert COLUMNS[:16] == ("entry_id", "is_lead", "time", "time_given", "source", "url", "headline", "mention",
+                            "place", "lat", "lon", "country_code", "feature_code", "score", "corrected_from",
+                            "corrected_by")
+    assert {k: first[k] for k in COLUMNS[16:]} == {
+        "place_id": "gn:163843", "geonameid": "163843", "place_precision": "country or wider", "reviewed_by": "",
+        "reviewed_at": "", "corrected_at": "", "text": first["text"]}
+    assert first["text"].startswith("Talks continue as convoys move north\n\n")
+    assert {k: first[k] for k in COLUMNS[:16]} == {
         "entry_id": "1", "is_lead": "true", "time": "2031-05-04T09:00:00+00:00", "time_given": "",
         "source": "test-blog", "url": "https://news.example/live",
         "headline": "Talks continue as convoys move north", "mention": "Syria", "place": "Syria",

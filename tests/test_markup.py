@@ -199,7 +199,15 @@ def test_source_line_links_only_http():
 def test_resolution_rows_tell_score_and_runners_up():
     row = entry_row("Homs", "")
     rows = panel.resolution_rows(mentions_for(row, {"Homs": ("gn:169577", "Homs")}))
-    assert rows == [["Homs", "Homs, SY (PPLA)", "34.700, 36.700", "0.83", "Homs Lake, SY (LK) 0.20"]]
+    assert rows == [["Homs", "Homs, SY (PPLA)", "town", "34.700, 36.700", "likely 0.83",
+                     "Homs Lake, SY (LK) check this 0.20"]]
+    # A runner-up that is the chosen place (after a correction) is not repeated; a raw score beyond
+    # 0..1 is not a probability and is not shown as one.
+    corrected = mentions_for(row, {"Homs": ("gn:1", "Homs Lake")})
+    corrected.at[0, "alternatives"] = [*corrected.at[0, "alternatives"],
+                                       {"name": "Homs", "country_code": "SY", "feature_code": "PPLA",
+                                        "score": 10.06, "lat": 34.7, "lon": 36.7, "place_id": "gn:169577"}]
+    assert panel.resolution_rows(corrected)[0][-1] == "Homs, SY (PPLA) not scored"
     assert "No place" in panel.resolution_html(pd.DataFrame(columns=["start"]))
 
 

@@ -31,6 +31,11 @@
     if (place.area) {
       root.appendChild(el("div", "lbm-popup-note", "A wide area, not a point: drawn as a faint circle."));
     }
+    if (place.sure) {
+      // How sure: the confidence in words and number, and how precisely the place pins the event.
+      root.appendChild(el("div", "lbm-popup-sure" + (place.doubt ? " lbm-popup-doubt" : ""),
+        "Confidence: " + place.sure + " · precision: " + place.prec));
+    }
     root.appendChild(el("div", "lbm-popup-count", plural(place.n, "entry", "entries") + " in this window"));
     var list = el("ul", "lbm-popup-entries");
     place.entries.forEach(function (index) {
@@ -155,7 +160,8 @@
       var layer;
       if (place.area) {
         layer = L.circle([place.lat, place.lon], {
-          radius: place.area, color: place.stroke, weight: 1, dashArray: "5 5", opacity: 0.6,
+          radius: place.area, color: place.stroke, weight: place.doubt ? 2 : 1,
+          dashArray: place.doubt ? "2 6" : "5 5", opacity: 0.6,
           fillColor: place.stroke, fillOpacity: 0.06, className: "lbm-area"
         });
         layer.on("click", function (event) {
@@ -174,7 +180,7 @@
         areas.addLayer(layer);
       } else {
         var size = 2 * place.r;
-        var dot = el("span", "lbm-dot");
+        var dot = el("span", "lbm-dot" + (place.doubt ? " lbm-doubt" : "") + (place.reviewed ? " lbm-reviewed" : ""));
         dot.style.backgroundColor = place.fill;
         dot.style.borderColor = place.stroke;
         dot.appendChild(el("span", "lbm-hidden", place.name));
@@ -199,7 +205,11 @@
     });
     // What the layer shows, label -> entries, for anyone inspecting the map (the browser tests do).
     group.placeCounts = {};
-    data.places.forEach(function (place) { group.placeCounts[place.label] = place.n; });
+    group.placeDoubts = {};
+    data.places.forEach(function (place) {
+      group.placeCounts[place.label] = place.n;
+      group.placeDoubts[place.label] = !!place.doubt;
+    });
     var labels = placeLabels(data);
     var placer = null;
     group.on("add", function () {

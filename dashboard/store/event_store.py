@@ -20,6 +20,7 @@ import pandas as pd
 
 from dashboard.model import CORRECTION_COLUMNS, ENTRY_COLUMNS, MENTION_COLUMNS, SOURCE_COLUMNS
 from dashboard.settings import default_db_path
+from dashboard.store.decisions import ReviewDecisions
 from dashboard.store.rows import (
     EntryKey,
     EntryRow,
@@ -76,7 +77,7 @@ def utc_series(values: Sequence[str] | pd.Series) -> pd.Series:
     return pd.Series(times, index=getattr(values, "index", None), dtype="datetime64[ns, UTC]")
 
 
-class EventStore:
+class EventStore(ReviewDecisions):
     """The store file: created and migrated on opening; a context manager that closes it.
 
     `read_only=True` opens an existing store without creating or migrating it (the app's way).
@@ -349,7 +350,7 @@ class EventStore:
     def dump(self) -> dict[str, list[tuple]]:
         """Every row of every table, in key order: tests compare it before and after an operation."""
         keys = {"sources": "source_id", "entries": "entry_id", "places": "place_id", "mentions": "mention_id",
-                "corrections": "correction_id"}
+                "corrections": "correction_id", "decisions": "decision_id"}
         dumped = {table: self._query(f"SELECT * FROM {table} ORDER BY {keys[table]}") for table in TABLES}
         dumped["schema_version"] = [(self.schema_version,)]
         return dumped

@@ -11,8 +11,8 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
-SCHEMA_VERSION = 3
-TABLES = ("sources", "entries", "places", "mentions", "corrections")
+SCHEMA_VERSION = 4
+TABLES = ("sources", "entries", "places", "mentions", "corrections", "decisions")
 
 
 class StoreError(Exception):
@@ -165,8 +165,41 @@ def words_query(words: str) -> str | None:
     return " AND ".join(phrases) or None
 
 
+# -- review decisions: one action for every mention of the same words, and mentions added by hand -----
+# A decision "in this blog" is kept per entry, under the entry's lasting identity (source name, minute
+# and order, as corrections are) and the words (spacing and case folded); one "in all blogs" is kept by
+# the words alone (source '' and entry_minute ''). `batch` ties the rows of one action, so that undo
+# removes them together. An added mention ("add") also keeps its offsets; every other row has -1.
+_SCHEMA_DECISIONS = """
+CREATE TABLE decisions (
+    decision_id   INTEGER PRIMARY KEY,
+    batch         TEXT NOT NULL,
+    source        TEXT NOT NULL,        -- '': in all blogs
+    entry_minute  TEXT NOT NULL,        -- '': every entry
+    minute_order  INTEGER NOT NULL,
+    words         TEXT NOT NULL,
+    start         INTEGER NOT NULL DEFAULT -1,
+    "end"         INTEGER NOT NULL DEFAULT -1,
+    action        TEXT NOT NULL CHECK (action IN ('confirm', 'place', 'not-a-place', 'add')),
+    place_json    TEXT,                 -- the place chosen, pinned or added (NULL otherwise)
+    was_place_id  TEXT NOT NULL DEFAULT '',
+    was_name      TEXT NOT NULL DEFAULT '',
+    author        TEXT NOT NULL,
+    created_at    TEXT NOT NULL,        -- ISO 8601 UTC
+    UNIQUE (source, entry_minute, minute_order, words, start)
+);
+CREATE INDEX decisions_by_batch ON decisions(batch);
+"""
+
+
+def _migrate_add_decisions(conn: sqlite3.Connection) -> None:
+    for statement in _SCHEMA_DECISIONS.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migrate_0_to_1, _migrate_1_to_2,
-                                                                  _migrate_2_to_3)
+                                                                  _migrate_2_to_3, _migrate_add_decisions)
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 

@@ -39,6 +39,20 @@ FOLLOW_URL_KEY = "follow-url"
 FOLLOW_NAME_KEY = "follow-name"
 FOLLOW_WINDOW_KEY = "follow-window"
 FOLLOW_BOUNDS_KEY = "follow-bounds"
+# The analyst's name, kept for the session and copied into each form's own name field.
+ANALYST_KEY = "analyst-name"
+# What the last saved correction or decision did (shown once, after the rerun), and the entry to
+# show again after it (the reader stays on the entry they corrected).
+SAVED_MESSAGE_KEY = "saved-message"
+FOLLOW_ENTRY_KEY = "follow-entry"
+# The review queue: the group chosen, the action, the scope, the search, the pin, the name field.
+REVIEW_GROUP_KEY = "review-group"
+REVIEW_ACTION_KEY = "review-action"
+REVIEW_SCOPE_KEY = "review-scope"
+REVIEW_SEARCH_KEY = "review-search"
+REVIEW_CHOICE_KEY = "review-choice"
+REVIEW_AUTHOR_KEY = "review-author"
+REVIEW_APPLY_KEY = "review-apply"
 # Set on a session's first run, once the link's view has been read.
 LINK_KEY = "link-view"
 # The map's view: the link's zoom, centre and base layer (kept for the session, so the base map does not
@@ -65,3 +79,13 @@ def follow_stop_key(number: int) -> str:
 def window_key(source_ids: tuple[int, ...] | list[int], stops: int) -> str:
     """The time slider's key: a new set of blogs (or of stops) starts a new slider."""
     return f"window-{'-'.join(map(str, source_ids))}-{stops}"
+
+
+def undo_key(batch: str) -> str:
+    """The undo button of one review decision."""
+    return f"undo-{batch}"
+
+
+def pin_keys(prefix: str) -> tuple[str, str]:
+    """The pin map and the typed coordinates of a form (`prefix`: the form's own prefix)."""
+    return f"{prefix}-pin-map", f"{prefix}-pin-text"

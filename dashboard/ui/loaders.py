@@ -51,8 +51,9 @@ def load_map_data(path: str, stamp: tuple, source_ids: tuple[int, ...]
     store = open_store(path)
     sources = load_sources(path, stamp)
     names = dict(zip(sources["source_id"], sources["name"], strict=True))
-    mentions = corrections.apply(store.mentions(list(source_ids)), store.corrections(list(source_ids)))
-    data = mapdata.prepare(store.entries(list(source_ids)), mentions, source_ids,
+    entries = store.entries(list(source_ids))
+    mentions = corrections.laid_over(store, list(source_ids), entries)
+    data = mapdata.prepare(entries, mentions, source_ids,
                            {sid: names.get(sid, str(sid)) for sid in source_ids})
     times, grain = timeline.slider_stops(timeline.entry_times(data.entries))
     return data, times, timeline.time_labels(times), grain
@@ -88,3 +89,15 @@ def load_filter_options(path: str, stamp: tuple, source_ids: tuple[int, ...]) ->
 @st.cache_data(show_spinner=False, max_entries=8)
 def load_corrections(path: str, stamp: tuple, source_ids: tuple[int, ...]) -> pd.DataFrame:
     return open_store(path).corrections(list(source_ids))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def load_decisions(path: str, stamp: tuple, source_ids: tuple[int, ...]) -> pd.DataFrame:
+    return open_store(path).decisions(list(source_ids))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def load_mention_counts(path: str, stamp: tuple, source_ids: tuple[int, ...]) -> dict[int, int]:
+    """How many placed mentions the store holds per blog, before corrections (the review summary)."""
+    store = open_store(path)
+    return {int(sid): store.summary(int(sid)).mentions for sid in source_ids}

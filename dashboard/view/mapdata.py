@@ -23,6 +23,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from dashboard import corrections as trust
 from dashboard.view import markup as H
 from dashboard.view.timeline import Window, time_label, window_bounds
 from gazetteer.places import is_country_code
@@ -105,6 +106,7 @@ def prepare(entries: pd.DataFrame, mentions: pd.DataFrame, source_ids: Sequence[
     place_rows = (mentions.loc[known].drop_duplicates("place_id")
                   [["place_id", "place_name", "lat", "lon", "country_code", "feature_code", "is_area"]]
                   .reset_index(drop=True))
+    place_rows = place_rows.merge(place_trust(mentions.loc[known]), on="place_id", how="left")
     place_rows["area_m"] = [area_radius_m(fc, cc) if area else 0
                             for fc, cc, area in zip(place_rows["feature_code"], place_rows["country_code"],
                                                     place_rows["is_area"], strict=True)]
@@ -120,6 +122,19 @@ def prepare(entries: pd.DataFrame, mentions: pd.DataFrame, source_ids: Sequence[
         source_colours=source_colours(source_ids),
         source_names={int(k): str(v) for k, v in source_names.items()},
     )
+
+
+def place_trust(mentions: pd.DataFrame) -> pd.DataFrame:
+    """How sure each place's marker is: `score`, the least sure of its placements (a reviewed one
+    counts as sure), and `reviewed`, whether a person confirmed or chose every one of them."""
+    reviewed = pd.Series(False, index=mentions.index)
+    for column in ("reviewed_by", "corrected_by"):
+        if column in mentions:
+            reviewed |= mentions[column].fillna("").astype(str) != ""
+    sure = mentions["score"].astype(float).where(~reviewed, 1.0)
+    grouped = pd.DataFrame({"place_id": mentions["place_id"], "score": sure, "reviewed": reviewed}).groupby(
+        "place_id", sort=False)
+    return grouped.agg(score=("score", "min"), reviewed=("reviewed", "all")).reset_index()
 
 
 @lru_cache(maxsize=1)
@@ -201,7 +216,7 @@ def window_places(data: MapData, window: Window, popup_entries: int = POPUP_ENTR
     lo, hi = window_bounds(data.pair_ns, window)
     columns = ["code", "place_id", "name", "label", "lat", "lon", "is_area", "area_m", "country_code",
                "feature_code", "count", "latest", "source_id", "recency", "fill", "stroke", "radius",
-               "listed", "more"]
+               "listed", "more", "score", "reviewed"]
     if lo == hi:
         return pd.DataFrame(columns=columns)
     place = data.pair_place[lo:hi]
@@ -238,6 +253,7 @@ def window_places(data: MapData, window: Window, popup_entries: int = POPUP_ENTR
         "stroke": hues, "radius": radii_px(counts),
         "listed": [listed_by_code[int(c)] for c in codes],
         "more": np.maximum(counts - popup_entries, 0),
+        "score": p["score"].to_numpy(dtype=float), "reviewed": p["reviewed"].to_numpy(dtype=bool),
     })
     return out.sort_values(["count", "latest"], ascending=False, kind="stable", ignore_index=True)
 
@@ -315,6 +331,12 @@ def for_drawing(places: pd.DataFrame, max_points: int = MAX_POINT_MARKERS, max_c
     return Drawing(drawn, cells.sort_values("count", ascending=False, ignore_index=True), size)
 
 
+def _trust_fields(score: object, reviewed: bool, feature_code: str, is_area: bool) -> dict:
+    return {"sure": trust.confidence_text(score, reviewed),
+            "prec": trust.precision_label(feature_code, "A" if is_area else ""),
+            "doubt": trust.is_doubtful(score, reviewed), "reviewed": reviewed}
+
+
 def layer_payload(data: MapData, drawing: Drawing) -> dict:
     """What `static/places.js` needs: each place, and the entries its popup lists.
 
@@ -342,6 +364,9 @@ def layer_payload(data: MapData, drawing: Drawing) -> dict:
             "label": str(p.label), "tip": H.text(p.label), "n": int(p.count), "fill": p.fill,
             "stroke": p.stroke, "r": int(p.radius), "area": int(p.area_m) if p.is_area else 0,
             "entries": [entry_index[r] for r in p.listed], "more": int(p.more),
+            # How sure: words and number, the precision class, and whether the marker is doubtful.
+            **_trust_fields(getattr(p, "score", None), bool(getattr(p, "reviewed", False)), str(p.feature_code),
+                            bool(p.is_area)),
         })
     cell_list = [{"lat": round(float(c.lat), 4), "lon": round(float(c.lon), 4), "places": int(c.places),
                   "n": int(c.count), "top": c.top, "more": int(c.places) - len(c.top)}
@@ -390,7 +415,8 @@ def legend_html(data: MapData, drawing: Drawing) -> str:
     hue = next(iter(data.source_colours.values()), PALETTE[0])
     lines = [f"{H.swatch(recency_fill(hue, 0.0))}{H.swatch(recency_fill(hue, 0.5))}{H.swatch(hue)}"
              "earlier to later in the window; size: how many entries name the place; "
-             "numbered discs: clusters of places (click to zoom in)."]
+             "numbered discs: clusters of places (click to zoom in); a dashed ring: a doubtful place "
+             f"(confidence under {trust.DOUBT_BELOW:.2f}, see the review queue); a tick: reviewed by a person."]
     if len(data.source_colours) > 1:
         lines.append(" &nbsp; ".join(H.swatch(colour, data.source_names.get(sid, str(sid)))
                                      for sid, colour in data.source_colours.items()))

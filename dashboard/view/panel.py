@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from dashboard import corrections as trust
 from dashboard.model import Caption, Entry
 from dashboard.view import markup as H
 
@@ -145,15 +146,22 @@ def _score(value: object) -> str:
 
 
 def resolution_rows(mentions: pd.DataFrame, runners_up: int = RUNNERS_UP) -> list[list[str]]:
-    """One row per mention: the words, the place chosen, its score, the best other candidates."""
+    """One row per mention: the words, the place chosen, its precision, where, its confidence (words
+    and number), the best other candidates on the same scale. A runner-up that is the chosen place
+    (as after a correction to a runner-up) is not listed again."""
     rows = []
     for m in mentions.sort_values("start", kind="stable").itertuples(index=False):
+        reviewed = bool(str(getattr(m, "reviewed_by", "") or "") or str(getattr(m, "corrected_by", "") or ""))
         others = []
-        for alt in list(m.alternatives or [])[:runners_up]:
+        for alt in list(getattr(m, "alternatives", None) or []):
+            if str(alt.get("place_id") or "") == str(m.place_id) or len(others) >= runners_up:
+                continue
             others.append(f"{_place(alt.get('name'), alt.get('country_code'), alt.get('feature_code'))} "
-                          f"{_score(alt.get('score'))}".strip())
+                          f"{trust.confidence_text(alt.get('score'))}".strip())
         rows.append([str(m.mention), _place(m.place_name, m.country_code, m.feature_code),
-                     f"{float(m.lat):.3f}, {float(m.lon):.3f}", _score(m.score), "; ".join(others) or "none"])
+                     trust.precision_label(str(m.feature_code), "A" if bool(getattr(m, "is_area", False)) else ""),
+                     f"{float(m.lat):.3f}, {float(m.lon):.3f}", trust.confidence_text(m.score, reviewed),
+                     "; ".join(others) or "none"])
     return rows
 
 
@@ -161,8 +169,8 @@ def resolution_html(mentions: pd.DataFrame) -> str:
     """How each place of the entry was resolved, as a table."""
     if mentions.empty:
         return '<p class="lbm-meta">No place in this entry was placed on the map.</p>'
-    return H.table(["Words", "Place", "Lat, lon", "Score", "Runners-up"], resolution_rows(mentions),
-                   css_class="lbm-resolved")
+    return H.table(["Words", "Place", "Precision", "Lat, lon", "Confidence", "Runners-up"],
+                   resolution_rows(mentions), css_class="lbm-resolved")
 
 
 def counted(n: int, one: str, many: str) -> str:

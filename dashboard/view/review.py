@@ -1,0 +1,171 @@
+"""The review queue, as data: the doubtful mentions of the chosen blogs grouped by their words, worst
+first, with context lines and candidates; the decisions made (for undo); a review summary per blog.
+
+A group is every mention of the same words (spacing and case folded: `corrections.words_key`); one
+decision settles them all (`EventStore.decide`). The widgets are `dashboard.ui.review`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboard import corrections as trust
+from dashboard.view import markup as H
+from dashboard.view.panel import counted
+
+# Groups listed in the queue at once (worst first); context lines shown for a group.
+QUEUE_LIMIT = 50
+CONTEXT_LINES = 3
+CONTEXT_CHARS = 70
+
+
+@dataclass(frozen=True)
+class Group:
+    """The mentions of one set of words, at least one of them doubtful."""
+
+    words: str                      # the key (words_key)
+    shown: str                      # as first written
+    mentions: int
+    entry_ids: tuple[int, ...]      # every entry of the chosen blogs whose mentions have these words
+    place_id: str
+    place_name: str
+    country_code: str
+    precision: str                  # precision label of the place most of them are at
+    score: float                    # the least sure of them
+    contexts: tuple[tuple[str, str, str], ...]  # a few lines around the words: (before, words, after)
+
+    @property
+    def label(self) -> str:
+        """"“Jordan”: 4 mentions in 3 entries, placed at Jordan, JO (country or wider), check this 0.41"."""
+        where = ", ".join(x for x in (self.place_name, self.country_code) if x)
+        return (f"“{self.shown}”: {counted(self.mentions, 'mention', 'mentions')} in "
+                f"{counted(len(self.entry_ids), 'entry', 'entries')}, placed at {where} ({self.precision}), "
+                f"{trust.confidence_text(self.score)}")
+
+
+def context_line(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -> tuple[str, str, str]:
+    """The words with some text either side, on one line: ("…convoys left", "Jordan", "for the north…")."""
+    # Within the words' own paragraph (a headline, the body, a caption): never across the break.
+    first = max(text.rfind("\n\n", 0, start) + 2, start - width, 0)
+    stop = text.find("\n\n", end)
+    last = min(len(text) if stop < 0 else stop, end + width)
+    before = " ".join(text[first:start].split())
+    after = " ".join(text[end:last].split())
+    lead = "…" if first == start - width and first > 0 else ""
+    tail = "…" if last == end + width and last < len(text) else ""
+    return f"{lead}{before}", text[start:end], f"{after}{tail}"
+
+
+def doubtful_groups(entries: pd.DataFrame, mentions: pd.DataFrame, limit: int = QUEUE_LIMIT) -> list[Group]:
+    """The groups of mentions (reviewed and corrected as laid over: `corrections.laid_over`) whose words
+    have at least one doubtful placement, worst first (least sure, then most mentioned)."""
+    if mentions.empty:
+        return []
+    keys = {m: trust.words_key(m) for m in mentions["mention"].unique()}
+    frame = mentions.assign(words=mentions["mention"].map(keys))
+    reviewed = (frame.get("reviewed_by", "").astype(str) != "") | (frame.get("corrected_by", "").astype(str) != "")
+    doubt = [trust.is_doubtful(s, r) for s, r in zip(frame["score"], reviewed, strict=True)]
+    doubtful = frame[doubt]
+    if doubtful.empty:
+        return []
+    worst = doubtful.groupby("words", sort=False).agg(score=("score", "min"), n=("score", "size"))
+    worst = worst.assign(score=worst["score"].fillna(-1.0)).sort_values(["score", "n"], ascending=[True, False])
+    texts = {int(e): trust.entry_text(row) for e, row in zip(entries["entry_id"], entries.to_dict("records"),
+                                                              strict=True)}
+    groups = []
+    for words in worst.index[:limit]:
+        own = doubtful[doubtful["words"] == words]
+        every = frame[frame["words"] == words]
+        top = own["place_id"].value_counts().index[0]
+        at = own[own["place_id"] == top].iloc[0]
+        contexts = []
+        for m in own.drop_duplicates("entry_id").head(CONTEXT_LINES).itertuples(index=False):
+            text = texts.get(int(m.entry_id), "")
+            if text:
+                contexts.append(context_line(text, int(m.start), int(m.end)))
+        score = own["score"].min()
+        groups.append(Group(
+            words=str(words), shown=str(own["mention"].iloc[0]), mentions=len(own),
+            entry_ids=tuple(sorted({int(e) for e in every["entry_id"]})), place_id=str(top),
+            place_name=str(at["place_name"]), country_code=str(at["country_code"]),
+            precision=trust.precision_label(str(at["feature_code"]), "A" if bool(at["is_area"]) else ""),
+            score=float(score) if pd.notna(score) else float("nan"), contexts=tuple(contexts)))
+    return groups
+
+
+def group_mentions(mentions: pd.DataFrame, group: Group) -> pd.DataFrame:
+    """The group's mentions (their runner-ups are the group's candidates)."""
+    keys = mentions["mention"].map(trust.words_key)
+    return mentions[keys == group.words]
+
+
+def group_html(group: Group) -> str:
+    """The group's context lines, escaped, the words in bold."""
+    lines = [f"<li>{H.text(before)} <b>{H.text(words)}</b> {H.text(after)}</li>"
+             for before, words, after in group.contexts]
+    return ('<ul class="lbm-review-context" style="font-size:0.85rem;color:#333;margin:0.2rem 0 0.5rem">'
+            f"{''.join(lines)}</ul>")
+
+
+# --------------------------------------------------------------------------------------------------
+# Decisions made, for undo.
+# --------------------------------------------------------------------------------------------------
+
+ACTION_WORDS = {trust.CONFIRM: "confirmed", trust.CHOOSE: "placed at", trust.NOT_PLACE: "not a place",
+                trust.ADD: "added at"}
+
+
+def decision_batches(decisions: pd.DataFrame) -> list[tuple[str, str]]:
+    """One (batch, plain-text line) per decision made, newest first: "“Jordan” not a place (this blog,
+    2 entries), by Ana, 13 Dec 2024 10:00 UTC"."""
+    if decisions.empty:
+        return []
+    out = []
+    ordered = decisions.sort_values("created_at", ascending=False, kind="stable")
+    for batch, rows in ordered.groupby("batch", sort=False):
+        d = rows.iloc[0]
+        what = ACTION_WORDS.get(str(d["action"]), str(d["action"]))
+        if d["action"] in (trust.CHOOSE, trust.ADD):
+            what += " " + ", ".join(x for x in (str(d["place_name"] or ""), str(d["country_code"] or "")) if x)
+        scope = "all blogs" if d["scope"] == "all" else f"this blog, {counted(len(rows), 'entry', 'entries')}"
+        when = pd.Timestamp(d["created_at"]).strftime("%d %b %Y %H:%M UTC")
+        out.append((str(batch), f"“{d['words']}” {what} ({scope}), by {d['author']}, {when}"))
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
+# The review summary per blog.
+# --------------------------------------------------------------------------------------------------
+
+SUMMARY_COLUMNS = ("source_id", "markers", "mentions", "doubtful", "reviewed", "corrected")
+
+
+def review_summary(stored: Mapping[int, int], laid: pd.DataFrame) -> pd.DataFrame:
+    """Per blog: markers (distinct places shown), mentions shown, doubtful, reviewed (by a person:
+    confirmed, chosen or added) and corrected (moved one by one or by a decision, or left out as not a
+    place). `stored` is how many placed mentions the store holds per blog (`EventStore.summary`),
+    `laid` the mentions with corrections and decisions laid over (`corrections.laid_over`)."""
+    rows = []
+    for source_id in sorted({*map(int, stored), *map(int, laid["source_id"])}):
+        mine = laid[laid["source_id"] == source_id]
+        blank = pd.Series("", index=mine.index)
+        reviewed = mine.get("reviewed_by", blank).astype(str) != ""
+        moved = mine.get("corrected_by", blank).astype(str) != ""
+        added = int((mine.get("decision", blank) == trust.ADD).sum())
+        left_out = int(stored.get(source_id, 0)) - (len(mine) - added)
+        doubtful = sum(trust.is_doubtful(s, bool(r or c)) for s, r, c in zip(mine["score"], reviewed, moved,
+                                                                            strict=True))
+        rows.append((source_id, int(mine["place_id"].nunique()), len(mine), int(doubtful),
+                     int((reviewed | moved).sum()), int((moved & (mine.get("decision", blank) != trust.ADD)).sum())
+                     + max(0, left_out)))
+    return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
+
+
+def summary_line(row: Mapping, name: str = "") -> str:
+    """"blog: 12 markers, 3 doubtful, 4 reviewed, 2 corrected" (plain text)."""
+    lead = f"{name}: " if name else ""
+    return (f"{lead}{counted(int(row['markers']), 'marker', 'markers')}, {int(row['doubtful']):,} doubtful, "
+            f"{int(row['reviewed']):,} reviewed, {int(row['corrected']):,} corrected")
