@@ -44,8 +44,10 @@ class Line:
 
 
 _BREAK = re.compile(r"\r\n|\r|\n")
-# A line break and the white-space-only lines after it, each with its own break.
-_BLANK_RUN = re.compile(r"(?:\r\n|\r|\n)(?:[^\S\r\n]*(?:\r\n|\r|\n))+")
+# A line break and the white-space-only lines after it, each with its own break; a thousand at most
+# a match, as the regex engine keeps some bytes per repetition of a match.
+# "\r" is a break only when no "\n" follows: backtracking must not split a "\r\n" into two breaks.
+_BLANK_RUN = re.compile(r"(?:\r\n|\r(?!\n)|\n)(?:[^\S\r\n]*(?:\r\n|\r(?!\n)|\n)){1,1000}")
 
 
 def text_lines(text: str) -> list[Line]:
