@@ -102,6 +102,12 @@ def test_shortened_runs_give_the_same_lines(markup, lines):
     assert read(_shorten_empty_runs(markup)) == lines
 
 
+@pytest.mark.parametrize("piece", ["<br>", "<BR/>", "<hr>", "<wbr>", "<p></p>", "<span></span>", "<P> </p>\n",
+                                   "<div></div><b></b>"])
+def test_every_kind_of_empty_markup_is_shortened(piece):
+    assert len(_shorten_empty_runs(piece * 100_000 + ONE_ENTRY)) < len(ONE_ENTRY) + 100_000 + 20
+
+
 def test_shortening_keeps_source_lines_for_warnings():
     page = "<html><body>\n<br>\n<br>\n<br>\n<p>Talks</p>\n<p>10:00 GMT</p>\n<p>25:99 GMT</p>\n<p>Text</p></body></html>"
     warnings = parse_liveblog(page, filename="x.html", date=DAY).warnings

@@ -83,11 +83,16 @@ _HTML_BUILDER = (_LinearTreeBuilder if "_parser_class" in inspect.signature(HTML
 
 
 # Markup that makes no text: a line break or rule, or an element with no attributes and nothing in it.
-_EMPTY_MARKUP = r"<(?:br|hr|wbr)\s*/?>|<([a-z][a-z0-9]*)\s*>\s*</\1\s*>"
+def _empty_markup(group: str) -> str:
+    # Each use has its own group: a numbered backreference in the second use would name the first's.
+    return rf"<(?:br|hr|wbr)\s*/?>|<(?P<{group}>[a-z][a-z0-9]*)\s*>\s*</(?P={group})\s*>"
+
+
 # At most a thousand pieces a match: the regex engine keeps some bytes per repetition of a match, which
 # for a million pieces in one match came to hundreds of megabytes. Two passes shorten any run the input
 # cap allows (5 million <br> tags) to a few.
-_EMPTY_RUN = re.compile(rf"(?:{_EMPTY_MARKUP})(?:\s*(?:{_EMPTY_MARKUP})){{1,1000}}", re.IGNORECASE)
+_EMPTY_RUN = re.compile(rf"(?:{_empty_markup('first')})(?:\s*(?:{_empty_markup('next')})){{1,1000}}",
+                        re.IGNORECASE)
 _LINE_BREAKING = re.compile(r"<(?:br|hr)\b|<(?:" + "|".join(sorted(_BLOCK_TAGS)) + r")\s*>", re.IGNORECASE)
 
 
