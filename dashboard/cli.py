@@ -104,6 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
                           description="List the sources in the store: entries, places, mentions and the "
                                       "time range each covers.")
     info.add_argument("--db", type=Path, metavar="PATH", help=db_help)
+    info.add_argument("--check", action="store_true",
+                      help="also check the whole file for damage (SQLite's quick_check); exit 1 if damaged")
 
     serve = sub.add_parser(
         "serve", help="start the dashboard's web server",
@@ -132,11 +134,23 @@ def _error(message: str, stderr: TextIO) -> None:
 
 
 def _existing_store(path: Path | None) -> EventStore:
-    """A store that must already exist: export and info never create an empty one."""
+    """A store that must already exist, opened read-only: export and info never create an empty one,
+    never wait for a writer, and work on a read-only file."""
     db = path or settings.default_db_path()
     if not db.is_file():
         raise StoreError(f"no event store at {db} (ingest a live blog first)")
-    return EventStore(db)
+    return EventStore.for_reading(db)
+
+
+def _store_to_write(db: Path) -> EventStore:
+    """The store opened to write, after a check of the whole file: nothing is written into a damaged one."""
+    store = EventStore(db)
+    try:
+        store.check()
+    except StoreError:
+        store.close()
+        raise
+    return store
 
 
 def cmd_ingest(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -151,9 +165,15 @@ def cmd_ingest(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                 failed += 1
                 _error(str(exc), stderr)
                 continue
-            try:
+            if store is None:
                 # Opened only once a file parsed: a rejected lone file must not leave a new empty store.
-                store = store or EventStore(db)
+                # A store that cannot be opened fails every file alike: one line, and stop.
+                try:
+                    store = _store_to_write(db)
+                except StoreError as exc:
+                    _error(str(exc), stderr)
+                    return 1
+            try:
                 report = ingest_blog(parsed, store, source=args.source or path.stem, url=args.url,
                                      reparse=args.reparse)
             except (IngestError, StoreError) as exc:
@@ -196,30 +216,34 @@ def cmd_export(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def cmd_info(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    # Everything is read before anything is printed: a store that fails half-way gives one error line.
+    lines: list[str] = []
     with _existing_store(args.db) as store:
-        print(f"store: {store.path} (schema version {store.schema_version})", file=stdout)
+        lines.append(f"store: {store.path} (schema version {store.schema_version})")
+        if args.check:
+            store.check()
+            lines.append("check: ok (SQLite quick_check found no damage)")
         sources = store.sources()
-        if sources.empty:
-            print("no sources yet", file=stdout)
-            return 0
         entries = store.entries()
         reviewed = review.review_summary({int(i): store.summary(int(i)).mentions for i in sources["source_id"]},
                                          corrections.laid_over(store, None, entries)).set_index("source_id")
+        if sources.empty:
+            lines.append("no sources yet")
         for source in sources.itertuples(index=False):
             times = entries.loc[entries["source_id"] == source.source_id, "time_utc"]
             summary = store.summary(source.source_id)
             span = (f"{times.min():%Y-%m-%d %H:%M} to {times.max():%Y-%m-%d %H:%M} UTC"
                     if not times.empty else "no entries")
-            print(f"[{source.source_id}] {source.name}: {source.entries} entries, {span}", file=stdout)
+            lines.append(f"[{source.source_id}] {source.name}: {source.entries} entries, {span}")
             if source.title:
-                print(f"    title: {source.title}", file=stdout)
+                lines.append(f"    title: {source.title}")
             if source.url:
-                print(f"    url: {source.url}", file=stdout)
-            print(f"    {summary.places} places, {summary.mentions} mentions, "
-                  f"{len(summary.unresolved)} unresolved; updated {source.updated_at:%Y-%m-%d %H:%M} UTC",
-                  file=stdout)
+                lines.append(f"    url: {source.url}")
+            lines.append(f"    {summary.places} places, {summary.mentions} mentions, "
+                         f"{len(summary.unresolved)} unresolved; updated {source.updated_at:%Y-%m-%d %H:%M} UTC")
             if source.source_id in reviewed.index:
-                print(f"    review: {review.summary_line(reviewed.loc[source.source_id])}", file=stdout)
+                lines.append(f"    review: {review.summary_line(reviewed.loc[source.source_id])}")
+    print("\n".join(lines), file=stdout)
     return 0
 
 

@@ -24,6 +24,9 @@ SAMPLE_BLOG = DATA_DIR / "sample-liveblog.txt"
 # The largest live blog read, on the command line and in the app: the same cap as the app's upload
 # limit in .streamlit/config.toml (server.maxUploadSize, in megabytes; a test keeps the two equal).
 MAX_INPUT_BYTES = 20 * 1024 * 1024
+# How long opening or writing the store waits for another process's write to end before saying the
+# store is busy: a few seconds, so that a command or a page answers instead of hanging.
+STORE_BUSY_SECONDS = 5.0
 
 
 def default_db_path() -> Path:

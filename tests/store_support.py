@@ -15,3 +15,15 @@ def undo_word_index(conn: sqlite3.Connection) -> None:
 def undo_decisions(conn: sqlite3.Connection) -> None:
     """Remove the review decisions' table (a later schema version than the word index)."""
     conn.execute("DROP TABLE decisions")
+
+
+# What each schema version added, undone: version -> its undo.
+UNDO = {3: undo_word_index, 4: undo_decisions}
+
+
+def back_to_version(conn: sqlite3.Connection, version: int) -> None:
+    """Take a current store back to schema `version`, newest change first, and say so in user_version."""
+    current = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    for step in range(current, version, -1):
+        UNDO[step](conn)
+    conn.execute(f"PRAGMA user_version = {int(version)}")

@@ -164,3 +164,38 @@ def test_a_default_map_view_leaves_the_link_bare():
     state: dict = {}
     viewstate.link_map_view(state, viewstate.View())
     assert viewstate.reader_map_view(state, {"zoom": 4, "center": {"lat": 45.0, "lng": 35.0}}) == (None, None)
+
+
+# -- hostile links: strict rules and ranges ------------------------------------------------------------
+
+@pytest.mark.parametrize(("params", "words"), [
+    ({"entry": ["²³"]}, "not an entry number"),           # str.isdigit() takes it, int() does not
+    ({"entry": ["١٢"]}, "not an entry number"),           # digits of another script
+    ({"entry": ["9" * 40]}, "not an entry number"),
+    ({"from": ["1000-01-01"]}, "outside the times"),       # before pandas' nanosecond range
+    ({"to": ["9999-12-31T23:59"]}, "outside the times"),   # after it
+    ({"from": ["now"]}, "is not a time"),                  # pandas reads it, a link must not
+    ({"from": ["٢٠٢٤-١٢-١٣"]}, "is not a time"),
+    ({"to": ["2024-12-13T09:00+99:00"]}, "is not a time"),
+])
+def test_hostile_parameters_fall_back_with_a_notice(params, words):
+    view, notices = parse(params)
+    assert view == View() and len(notices) == 1 and words in notices[0], notices
+    assert window_value(view, TIMES, []) == (0, 3)
+
+
+@pytest.mark.parametrize(("params", "words"), [
+    ({"entry": "²³"}, "not an entry number"),
+    ({"from": "1000-01-01"}, "outside the times"),
+    ({"to": "9999-12-31T23:59"}, "outside the times"),
+    ({"from": "2024-12-13T09:00Z", "to": "9999-12-31T23:59"}, "outside the times"),
+])
+def test_a_hostile_link_shows_the_default_view_with_a_notice(store_path, monkeypatch, params, words):
+    at = open_link(store_path, monkeypatch, {"blog": "small-blog", **params})
+    assert not at.exception and not at.error
+    notices = [w.value for w in at.warning]
+    assert len(notices) == 1 and words in notices[0], notices
+    caption = next(c.value for c in at.caption if " between " in c.value)
+    # The readable end of a window is kept; otherwise the whole span.
+    assert caption.startswith("3 entries" if "from" in params and "to" in params else "4 entries and 4 places")
+    assert at.selectbox(key="place").value is None

@@ -200,7 +200,7 @@ def compose(lines: Iterable[Line], take_headline: bool) -> tuple[str, str, tuple
 
 def joined_raw(lines: Sequence[Line]) -> str:
     """The lines as written, without blank lines at either end."""
-    raws = [line.raw.rstrip() for line in lines]
+    raws = ["\n" * (line.blank_run - 1) if line.blank_run > 1 else line.raw.rstrip() for line in lines]
     filled = [i for i, raw in enumerate(raws) if raw.strip()]
     return "\n".join(raws[filled[0]:filled[-1] + 1]) if filled else ""
 

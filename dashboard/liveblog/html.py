@@ -102,6 +102,38 @@ _HTML_BUILDER = (_LinearTreeBuilder if "_parser_class" in inspect.signature(HTML
                  else HTMLParserTreeBuilder)
 
 
+# Markup that makes no text: a line break or rule, or an element with no attributes and nothing in it.
+def _empty_markup(group: str) -> str:
+    # Each use has its own group: a numbered backreference in the second use would name the first's.
+    return rf"<(?:br|hr|wbr)\s*/?>|<(?P<{group}>[a-z][a-z0-9]*)\s*>\s*</(?P={group})\s*>"
+
+
+# At most a thousand pieces a match: the regex engine keeps some bytes per repetition of a match, which
+# for a million pieces in one match came to hundreds of megabytes. Two passes shorten any run the input
+# cap allows (5 million <br> tags) to a few.
+_EMPTY_RUN = re.compile(rf"(?:{_empty_markup('first')})(?:\s*(?:{_empty_markup('next')})){{1,1000}}",
+                        re.IGNORECASE)
+_LINE_BREAKING = re.compile(r"<(?:br|hr)\b|<(?:" + "|".join(sorted(_BLOCK_TAGS)) + r")\s*>", re.IGNORECASE)
+
+
+def _shorten_empty_runs(markup: str) -> str:
+    """Each run of two or more pieces of markup that make no text, such as a million <br> tags, as
+    one <br> (or as nothing, when no piece in it breaks a line).
+
+    Not a parse: the lines are the same either way (an empty line is dropped), but the parser and
+    BeautifulSoup spend some ten microseconds on every tag, which made a 4 MB page of <br> tags take
+    many seconds. The run's line breaks are kept, so that warnings still name the right source line.
+    """
+    def shortened(run: re.Match[str]) -> str:
+        text = run.group()
+        newlines = "\n" * text.count("\n")
+        if _LINE_BREAKING.search(text):
+            return "<br>" + newlines
+        return newlines or (" " if any(ch.isspace() for ch in text) else "")
+
+    return _EMPTY_RUN.sub(shortened, _EMPTY_RUN.sub(shortened, markup))
+
+
 class _HtmlLines:
     """Turns a parsed page into lines: one per block element, <br> breaks a line."""
 
@@ -281,7 +313,7 @@ def _html_title(soup: BeautifulSoup, meta: dict[str, str]) -> str:
 def read_soup(markup: str, ctx: Context) -> BeautifulSoup:
     """The page parsed; hostile markup that bs4 rejects is a LiveBlogError naming the input."""
     try:
-        return BeautifulSoup(markup, builder=_HTML_BUILDER())
+        return BeautifulSoup(_shorten_empty_runs(markup), builder=_HTML_BUILDER())
     except Exception as err:  # bs4 raises ParserRejectedMarkup and others on hostile markup
         raise ctx.error(f"not readable as HTML ({err})") from None
 
@@ -304,7 +336,7 @@ def fragment_lines(markup: str) -> list[Line]:
     """
     walker = _HtmlLines()
     try:
-        walker.walk(BeautifulSoup(markup, builder=_HTML_BUILDER()))
+        walker.walk(BeautifulSoup(_shorten_empty_runs(markup), builder=_HTML_BUILDER()))
     except Exception:  # hostile markup in one body: keep its text as written
         return [Line(0, markup, tp.clean_line(markup))]
     return walker.lines

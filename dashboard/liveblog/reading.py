@@ -49,6 +49,13 @@ def blog_error(name: str, message: str) -> LiveBlogError:
     return LiveBlogError(" ".join(f"{name}: {message}".split()))
 
 
+def quoted(value: object, limit: int = 80) -> str:
+    """`value` quoted for a message, cut short in the middle: a hostile file's 5,000-digit "time" or
+    megabyte-long line must not become a megabyte-long error."""
+    text = repr(value if isinstance(value, str) else str(value))
+    return text if len(text) <= limit else f"{text[:limit // 2]}…{text[-(limit // 2):]} ({len(text):,} characters)"
+
+
 def megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
@@ -95,13 +102,22 @@ def _decode_bytes(data: bytes, ctx: Context, encoding: str | None) -> str:
         return data.decode(encoding)
     except UnicodeDecodeError as err:
         raise ctx.error(f"not valid {encoding} at byte {err.start} (check --encoding)") from None
+    except UnicodeError as err:  # a codec that fails without saying where ("undefined", IDNA's labels)
+        raise ctx.error(f"not readable as {encoding} ({err}; check --encoding)") from None
 
 
 def check_encoding(encoding: str | None, name: str) -> None:
+    """Reject a name that is not a text encoding: unknown, or a bytes-to-bytes codec (rot13, zlib_codec)."""
     if encoding is None:
         return
     try:
         codecs.lookup(encoding)
-    except LookupError:
-        raise blog_error(name, f"unknown encoding {encoding!r}") from None
+        # Decoding refuses a codec that does not make text; an empty input would skip that check,
+        # and one byte may be invalid in a real text encoding (UTF-16), which is not this question.
+        b"a".decode(encoding)
+    except UnicodeDecodeError:
+        pass
+    except (LookupError, ValueError, UnicodeError):
+        raise blog_error(name, f"unknown encoding {quoted(encoding)} (give a text encoding such as utf-8, "
+                               "cp1252 or latin-1)") from None
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from dashboard.liveblog import timeparse as tp
 from dashboard.liveblog.compose import compose
 from dashboard.liveblog.lines import BLANK, FURNITURE, TEXT, Line, is_furniture, text_lines
-from dashboard.liveblog.reading import Context
+from dashboard.liveblog.reading import Context, quoted
 from dashboard.liveblog.text import Dates, no_date, zones_for
 from dashboard.model import Entry, ParsedBlog
 
@@ -79,11 +79,24 @@ def csv_records(text: str, ctx: Context) -> list[_Record]:
     return records
 
 
+def _json_integer(digits: str) -> int | str:
+    """A JSON integer as a Python int; one longer than Python converts (4,300 digits by default) is
+    kept as its digits, text like any other field, instead of failing the whole file."""
+    try:
+        return int(digits)
+    except ValueError:
+        return digits
+
+
+def _load_json(text: str) -> object:
+    return json.loads(text, parse_int=_json_integer)
+
+
 def json_document(text: str) -> tuple[list, dict] | None:
     """(items, top-level fields) when `text` is JSON in one of the accepted shapes, else None."""
     try:
-        document = json.loads(text)
-    except (json.JSONDecodeError, RecursionError):
+        document = _load_json(text)
+    except (ValueError, RecursionError):  # JSONDecodeError is a ValueError
         return None
     if isinstance(document, list):
         return document, {}
@@ -98,7 +111,7 @@ def _json_records(text: str, ctx: Context) -> tuple[list[_Record], dict]:
     shaped = json_document(text)
     if shaped is None:
         try:
-            json.loads(text)
+            _load_json(text)
         except json.JSONDecodeError as err:
             raise ctx.error(f"not valid JSON: {err.msg} at line {err.lineno} column {err.colno}") from None
         except RecursionError:
@@ -115,7 +128,7 @@ def _json_records(text: str, ctx: Context) -> tuple[list[_Record], dict]:
             if column is None or value is None or fields.get(column):
                 continue
             if column == "time" and not isinstance(value, str):
-                raise ctx.error(f"entry {n}: time {value!r} is not text "
+                raise ctx.error(f"entry {n}: time {quoted(value)} is not text "
                                 "(give ISO 8601, e.g. 2024-12-13T15:21Z)")
             if isinstance(value, list):
                 value = "\n\n".join(str(v) for v in value)
@@ -146,7 +159,7 @@ def parse_records(records: list[_Record], ctx: Context, title: str = "", publish
         found = tp.parse_time_value(value) if value else None
         if not isinstance(found, tp.Stamp):
             reason = found.reason if isinstance(found, tp.NotATime) else "not a time"
-            raise ctx.error(f"{record.where}: time {value!r} is not usable ({reason}; give ISO 8601 "
+            raise ctx.error(f"{record.where}: time {quoted(value)} is not usable ({reason}; give ISO 8601 "
                             "such as 2024-12-13T15:21:00Z or a time such as 03:21 PM GMT)")
         stamps.append(found)
     zones = zones_for(ctx, stamps)

@@ -12,7 +12,7 @@ from datetime import date as Date
 from dashboard.liveblog import timeparse as tp
 from dashboard.liveblog.compose import compose, is_headline, joined_raw, normalise
 from dashboard.liveblog.lines import BAD, BLANK, DATE, FURNITURE, STAMP, TEXT, Line, is_furniture
-from dashboard.liveblog.reading import Context, LiveBlogError
+from dashboard.liveblog.reading import Context, LiveBlogError, quoted
 from dashboard.model import Entry, ParsedBlog
 
 # ---------------------------------------------------------------------------------------------
@@ -39,7 +39,7 @@ def _classify(lines: Sequence[Line], ctx: Context) -> None:
                 line.kind, line.mark = DATE, found
             elif isinstance(found, tp.NotATime):
                 line.kind = BAD
-                ctx.warn(line.number, f"{line.text!r} looks like a time or date but is not one "
+                ctx.warn(line.number, f"{quoted(line.text)} looks like a time or date but is not one "
                                       f"({found.reason}); kept as text")
             else:
                 line.kind = TEXT
@@ -111,7 +111,7 @@ class Dates:
         try:
             day = partial.resolve(None if partial.year is not None else self._year_reference())
         except ValueError:
-            raise self._ctx.error(f"line {number}: {text!r} gives no year and neither does the rest of "
+            raise self._ctx.error(f"line {number}: {quoted(text)} gives no year and neither does the rest of "
                                   "the text (give the date, e.g. --date 2024-12-13)") from None
         problem = partial.weekday_problem(day)
         if problem:

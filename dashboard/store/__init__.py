@@ -17,7 +17,7 @@ pandas DataFrames with times as `datetime64[ns, UTC]`.
 
 from dashboard.store.event_store import EventStore, SourceSummary, WriteResult
 from dashboard.store.rows import EntryKey, EntryRow, entry_rows, is_resolved
-from dashboard.store.schema import SCHEMA_VERSION, StoreError
+from dashboard.store.schema import SCHEMA_VERSION, StoreBusy, StoreDamaged, StoreError, StoreOutdated
 
-__all__ = ["SCHEMA_VERSION", "EntryKey", "EntryRow", "EventStore", "SourceSummary", "StoreError", "WriteResult",
-           "entry_rows", "is_resolved"]
+__all__ = ["SCHEMA_VERSION", "EntryKey", "EntryRow", "EventStore", "SourceSummary", "StoreBusy", "StoreDamaged",
+           "StoreError", "StoreOutdated", "WriteResult", "entry_rows", "is_resolved"]

@@ -18,9 +18,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from dashboard import settings
 from dashboard.model import CORRECTION_COLUMNS, ENTRY_COLUMNS, MENTION_COLUMNS, SOURCE_COLUMNS
 from dashboard.settings import default_db_path
 from dashboard.store.decisions import ReviewDecisions
+from dashboard.store.faults import check_header, damaged, store_fault
 from dashboard.store.rows import (
     EntryKey,
     EntryRow,
@@ -33,7 +35,15 @@ from dashboard.store.rows import (
     update_entry,
     upsert_places,
 )
-from dashboard.store.schema import SCHEMA_VERSION, TABLES, StoreError, migrate, schema_version, transaction, words_query
+from dashboard.store.schema import (
+    TABLES,
+    StoreError,
+    StoreOutdated,
+    check_schema,
+    migrate,
+    transaction,
+    words_query,
+)
 from gazetteer.places import Mention, Place, is_area_kind
 
 # --------------------------------------------------------------------------------------------------
@@ -80,7 +90,11 @@ def utc_series(values: Sequence[str] | pd.Series) -> pd.Series:
 class EventStore(ReviewDecisions):
     """The store file: created and migrated on opening; a context manager that closes it.
 
-    `read_only=True` opens an existing store without creating or migrating it (the app's way).
+    `read_only=True` opens an existing store with SQLite's `mode=ro`: no write, no lock, no migration
+    (a reader never waits for a writer, and a read-only file can be read). `for_reading` adds the
+    one-off migration of an older store. Opening checks the file's header and schema; a writer waits
+    `settings.STORE_BUSY_SECONDS` for another writer's lock at most. Every SQLite failure becomes a
+    one-line StoreError that names it (`dashboard.store.faults`).
     One connection is shared by the threads of a process (Streamlit's script runs), guarded by a lock.
     """
 
@@ -88,35 +102,59 @@ class EventStore(ReviewDecisions):
         self.path = Path(path) if path is not None else default_db_path()
         self.read_only = read_only
         self._lock = threading.RLock()
+        if read_only and not self.path.is_file():
+            raise StoreError(f"no event store at {self.path}")
+        check_header(self.path)
         try:
             if read_only:
-                if not self.path.is_file():
-                    raise StoreError(f"no event store at {self.path}")
                 uri = f"{self.path.resolve().as_uri()}?mode=ro"
                 self._conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False,
-                                             timeout=30)
+                                             timeout=settings.STORE_BUSY_SECONDS)
             else:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
-                                             timeout=30)
+                                             timeout=settings.STORE_BUSY_SECONDS)
         except (OSError, sqlite3.Error) as exc:
-            raise StoreError(f"cannot open the store {self.path}: {exc}") from exc
+            raise store_fault(exc, self.path) from exc
         try:
             self._conn.execute("PRAGMA foreign_keys = ON")
-            if read_only:
-                version = schema_version(self._conn)
-                if version != SCHEMA_VERSION:
-                    raise StoreError(f"the store {self.path} has schema version {version}, this program "
-                                     f"reads {SCHEMA_VERSION}: open it once for writing to migrate it")
-            else:
-                self._conn.execute("PRAGMA journal_mode = WAL")
+            if not read_only:
+                # Set once, when the store is made: asking again would lock a store another process writes.
+                if self._conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                    self._conn.execute("PRAGMA journal_mode = WAL")
                 migrate(self._conn)
-        except sqlite3.DatabaseError as exc:
+            check_schema(self._conn)
+        except sqlite3.Error as exc:
             self._conn.close()
-            raise StoreError(f"{self.path} is not an event store: {exc}") from exc
+            raise store_fault(exc, self.path) from exc
+        except StoreError as exc:
+            self._conn.close()
+            raise type(exc)(f"{self.path}: {exc}") from exc
         except BaseException:
             self._conn.close()
             raise
+
+    @classmethod
+    def for_reading(cls, path: str | os.PathLike[str] | None = None) -> EventStore:
+        """An existing store, read-only; an older schema is first migrated, once, by opening it to write."""
+        try:
+            return cls(path, read_only=True)
+        except StoreOutdated as outdated:
+            try:
+                cls(path).close()
+            except StoreError as exc:
+                raise StoreError(f"{outdated}, and it cannot be migrated here: {exc}") from exc
+            return cls(path, read_only=True)
+
+    def check(self) -> None:
+        """SQLite's quick_check of the whole file; a StoreError naming the first problem found."""
+        try:
+            with self._lock:
+                problems = [row[0] for row in self._conn.execute("PRAGMA quick_check(5)")]
+        except sqlite3.Error as exc:
+            raise store_fault(exc, self.path) from exc
+        if problems != ["ok"]:
+            raise damaged(self.path, f"quick_check found {'; '.join(' '.join(p.split()) for p in problems)}")
 
     # -- lifecycle ---------------------------------------------------------------------------------
 
@@ -132,21 +170,26 @@ class EventStore(ReviewDecisions):
 
     @property
     def schema_version(self) -> int:
-        with self._lock:
-            return schema_version(self._conn)
+        return self._query("PRAGMA user_version")[0][0]
 
     def _query(self, sql: str, params: Sequence | Mapping = ()) -> list[tuple]:
-        with self._lock:
-            return self._conn.execute(sql, params).fetchall()
+        try:
+            with self._lock:
+                return self._conn.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise store_fault(exc, self.path) from exc
 
     def _frame(self, sql: str, params: Sequence, columns: Sequence[str], chunk_rows: int = 20_000) -> pd.DataFrame:
         """A query's rows as a DataFrame, read a chunk at a time: a whole result as Python tuples
         weighed several times the frame (a 100,000-entry blog peaked 400 MB above it)."""
         chunks = []
-        with self._lock:
-            cursor = self._conn.execute(sql, params)
-            while rows := cursor.fetchmany(chunk_rows):
-                chunks.append(pd.DataFrame(rows, columns=list(columns)))
+        try:
+            with self._lock:
+                cursor = self._conn.execute(sql, params)
+                while rows := cursor.fetchmany(chunk_rows):
+                    chunks.append(pd.DataFrame(rows, columns=list(columns)))
+        except sqlite3.Error as exc:
+            raise store_fault(exc, self.path) from exc
         return pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame(columns=list(columns))
 
     # -- writing -----------------------------------------------------------------------------------
@@ -181,7 +224,7 @@ class EventStore(ReviewDecisions):
                 with transaction(self._conn):
                     return self._write_blog(source, title, url, rows, mentions, remap)
             except sqlite3.Error as exc:
-                raise StoreError(f"the store {self.path} could not be written: {exc}") from exc
+                raise store_fault(exc, self.path) from exc
 
     def _write_blog(self, source: str, title: str, url: str | None, rows: Sequence[EntryRow],
                     mentions: Mapping[EntryKey, Sequence[Mention]], remap: bool) -> WriteResult:
@@ -323,11 +366,14 @@ class EventStore(ReviewDecisions):
         where, params = self._source_filter(source_ids, "source_id")
         # The index is asked once, in a subquery: joined, SQLite would ask it again for every entry.
         try:
-            rows = self._query(
-                f"SELECT entry_id FROM entries{where}{' AND' if where else ' WHERE'} entry_id IN"
-                " (SELECT rowid FROM entry_words WHERE entry_words MATCH ?) ORDER BY time_utc, entry_id",
-                [*params, query])
+            with self._lock:
+                rows = self._conn.execute(
+                    f"SELECT entry_id FROM entries{where}{' AND' if where else ' WHERE'} entry_id IN"
+                    " (SELECT rowid FROM entry_words WHERE entry_words MATCH ?) ORDER BY time_utc, entry_id",
+                    [*params, query]).fetchall()
         except sqlite3.Error as exc:
+            if getattr(exc, "sqlite_errorcode", None) != sqlite3.SQLITE_ERROR:  # not the query: the file
+                raise store_fault(exc, self.path) from exc
             raise StoreError(f"the word search for {words!r} failed: {exc}") from exc
         return [entry_id for (entry_id,) in rows]
 
@@ -393,7 +439,7 @@ class EventStore(ReviewDecisions):
                         (*found, int(start), int(end), str(text), place_json,
                          was.place_id if was else "", was.name if was else "", author, now_iso()))
             except sqlite3.Error as exc:
-                raise StoreError(f"the store {self.path} could not be written: {exc}") from exc
+                raise store_fault(exc, self.path) from exc
 
     def remove_correction(self, entry_id: int, start: int, end: int, text: str) -> bool:
         """Forget the correction of one mention; True when there was one."""
@@ -409,7 +455,7 @@ class EventStore(ReviewDecisions):
                         (int(start), int(end), str(text), int(entry_id)))
                     return cursor.rowcount > 0
             except sqlite3.Error as exc:
-                raise StoreError(f"the store {self.path} could not be written: {exc}") from exc
+                raise store_fault(exc, self.path) from exc
 
     def corrections(self, source_ids: Sequence[int] | None = None) -> pd.DataFrame:
         """The corrections of the stored entries (`CORRECTION_COLUMNS`); corrections whose entry is not

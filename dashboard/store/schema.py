@@ -19,6 +19,18 @@ class StoreError(Exception):
     """The store cannot be opened, migrated or written: the message is one line, fit for a user."""
 
 
+class StoreOutdated(StoreError):
+    """The store's schema is older than this program's: a writer's opening migrates it."""
+
+
+class StoreBusy(StoreError):
+    """Another process holds the store's write lock for longer than the bounded wait."""
+
+
+class StoreDamaged(StoreError):
+    """The store file is damaged (corrupt pages, cut short, tables missing)."""
+
+
 # --------------------------------------------------------------------------------------------------
 # Schema and migrations. `PRAGMA user_version` holds the schema version; `MIGRATIONS[v]` takes a
 # store from version v to v + 1. A later change appends a step and never edits an old one.
@@ -214,8 +226,11 @@ def migrate(conn: sqlite3.Connection, migrations: Sequence[Migration] = MIGRATIO
     """Bring the store to the newest schema, one transaction per step; returns the version reached.
 
     A file at version 0 that already holds tables is someone else's database: it is left alone.
+    A store already at the newest version is not locked: opening it never waits for a writer.
     """
     target = len(migrations)
+    if schema_version(conn) == target:
+        return target
     while True:
         with transaction(conn):
             version = schema_version(conn)
@@ -230,6 +245,28 @@ def migrate(conn: sqlite3.Connection, migrations: Sequence[Migration] = MIGRATIO
                     raise StoreError("the file is an SQLite database but not an event store")
             migrations[version](conn)
             conn.execute(f"PRAGMA user_version = {version + 1}")
+
+
+def check_schema(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
+    """The store's schema version, when this program can read the store as it is; reads only.
+
+    Raises StoreError for a newer schema or someone else's database, StoreOutdated for an older
+    schema, and a StoreError naming the damage when a table of the current schema is missing.
+    """
+    version = schema_version(conn)
+    if version > target:
+        raise StoreError(f"the store has schema version {version}, newer than this program's "
+                         f"{target}: upgrade the program")
+    tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if version == 0 and tables:
+        raise StoreError("the file is an SQLite database but not an event store")
+    if version < target:
+        raise StoreOutdated(f"the store has schema version {version}, older than this program's {target}")
+    missing = [table for table in TABLES if table not in tables]
+    if missing:
+        raise StoreDamaged(f"the store is damaged: its tables {', '.join(missing)} are missing; restore a copy "
+                         "or export what is readable")
+    return version
 
 
 @contextmanager

@@ -62,10 +62,27 @@ class View:
 
 
 MIN_ZOOM = 2
+# Strict forms, ASCII digits only: pandas alone would also take "now", "today" and digits of other
+# scripts, and times it cannot hold in nanoseconds, which fail later, far from the link.
+_ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?",
+                       re.ASCII | re.IGNORECASE)
+_ENTRY_ID = re.compile(r"[0-9]{1,18}")
+
+
+class OutOfRange(ValueError):
+    """A well-formed time that the dashboard cannot hold (outside 1677-2262)."""
+
+
 def _time(value: str) -> pd.Timestamp:
+    if not _ISO_TIME.fullmatch(value):
+        raise ValueError("not a time")
     moment = pd.Timestamp(value)
     if pd.isna(moment):
         raise ValueError("not a time")
+    try:
+        moment = moment.as_unit("ns")
+    except (OverflowError, ValueError):  # pandas' OutOfBoundsDatetime is a ValueError
+        raise OutOfRange(value) from None
     return moment.tz_localize("UTC") if moment.tzinfo is None else moment.tz_convert("UTC")
 
 
@@ -99,8 +116,12 @@ def parse(params: Mapping[str, Sequence[str] | str]) -> tuple[View, list[str]]:
             continue
         try:
             moment = _time(value)
+        except OutOfRange:
+            bad(name, value, f"is outside the times the dashboard can show ({pd.Timestamp.min.year + 1} to "
+                             f"{pd.Timestamp.max.year - 1})")
+            continue
         except (ValueError, TypeError, OverflowError):
-            bad(name, value, "is not a time")
+            bad(name, value, "is not a time (give it as 2024-12-13T08:00Z)")
             continue
         start, end = (moment, end) if name == "from" else (start, moment)
     if start is not None and end is not None and start > end:
@@ -124,7 +145,7 @@ def parse(params: Mapping[str, Sequence[str] | str]) -> tuple[View, list[str]]:
             min_score = 0.0
     entry = None
     if (raw := one("entry")) is not None:
-        if raw.isdigit() and len(raw) < 19:
+        if _ENTRY_ID.fullmatch(raw):
             entry = int(raw)
         else:
             bad("entry", raw, "is not an entry number")
