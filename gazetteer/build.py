@@ -242,6 +242,16 @@ def common_english_words() -> dict[str, float]:
     return common
 
 
+def index_is_current(index_path: Path | None = None) -> bool:
+    """Whether the index file is there and built from today's sources: if not, the next use builds it.
+
+    Cheap (the sources' signatures and one read of the file's fingerprint), so a caller can say "building
+    the index" before a long first use rather than after.
+    """
+    index_path = index_path or default_index_path()
+    return read_fingerprint(index_path) == source_fingerprint(read_dumps_config(index_path))
+
+
 def ensure_index(index_path: Path | None = None, log=print, *, rebuild: bool = False) -> Path:
     """The index file, built or rebuilt first when it is missing, damaged or its sources changed.
 
@@ -251,7 +261,7 @@ def ensure_index(index_path: Path | None = None, log=print, *, rebuild: bool = F
     """
     index_path = index_path or default_index_path()
     config = read_dumps_config(index_path)
-    fresh = not rebuild and read_fingerprint(index_path) == source_fingerprint(config)
+    fresh = not rebuild and index_is_current(index_path)
     damage = None
     if fresh:
         try:
