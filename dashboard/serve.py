@@ -38,7 +38,10 @@ NOT_PRELOADED = {"app", "cli", "serve", "__main__"}
 
 # What the checkout's .streamlit/config.toml says, for the server `serve` runs from any folder (a test
 # keeps the two in step), and what only a served copy gets: visitors see no error details (Streamlit
-# still logs each error with its traceback on the server's console).
+# still logs each error with its traceback on the server's console). Streamlit has no setting that
+# turns off /_stcore/metrics; what it allows is keeping it cheap and free of user data: no object-graph
+# walk a visitor can set off (enableExpensiveMemoryStats), and no per-user labels (left at its default,
+# an empty server.unsafeMetricsUserAttributes). A reverse proxy should not pass /_stcore/metrics on.
 STREAMLIT_SETTINGS: dict[str, str] = {
     "server.headless": "true",
     "server.enableXsrfProtection": "true",
@@ -53,7 +56,7 @@ STREAMLIT_SETTINGS: dict[str, str] = {
     "theme.primaryColor": "#b3261e",
     "theme.font": "sans serif",
 }
-SERVED_ONLY: dict[str, str] = {"client.showErrorDetails": "none"}
+SERVED_ONLY: dict[str, str] = {"client.showErrorDetails": "none", "server.enableExpensiveMemoryStats": "false"}
 BUILDING_INDEX = "Building the place index (first run, about 40 s)…"
 
 

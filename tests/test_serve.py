@@ -50,7 +50,7 @@ def test_serve_carries_what_the_checkouts_streamlit_config_says() -> None:
     for must in ("server.enableStaticServing", "server.enableXsrfProtection", "server.headless"):
         assert serve.STREAMLIT_SETTINGS[must] == "true"
     assert serve.STREAMLIT_SETTINGS["browser.gatherUsageStats"] == "false"
-    assert serve.SERVED_ONLY == {"client.showErrorDetails": "none"}
+    assert serve.SERVED_ONLY == {"client.showErrorDetails": "none", "server.enableExpensiveMemoryStats": "false"}
 
 
 def test_streamlit_takes_every_setting_serve_passes() -> None:
