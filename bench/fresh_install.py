@@ -112,7 +112,8 @@ def main() -> int:
     tmp = Path("/tmp")
     try:
         run([sys.executable, "-m", "venv", str(folders["venv"])], env, tmp)
-        pip_env = {**env, **{k: v for k, v in os.environ.items() if k.startswith("PIP_")}}
+        pip_env = {**env, "PIP_CACHE_DIR": str(Path.home() / ".cache" / "pip"),
+                   **{k: v for k, v in os.environ.items() if k.startswith("PIP_")}}
         user_pip = Path.home() / ".config" / "pip" / "pip.conf"
         if user_pip.is_file():
             pip_env["PIP_CONFIG_FILE"] = str(user_pip)
