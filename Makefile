@@ -1,5 +1,6 @@
 # The two commands of the README: `make run` and `make test`.
 # Both create .venv with Python 3.11+ when it is missing and install the project into it.
+# `make run` keeps the store in the checkout (data/events.db) unless $DASHBOARD_DB says otherwise.
 
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -25,7 +26,7 @@ $(VENV)/.installed-test: pyproject.toml | $(PY)
 	@touch $@ $(VENV)/.installed-run
 
 run: $(VENV)/.installed-run
-	$(PY) -m dashboard serve --address 127.0.0.1 --port $${PORT:-8501}
+	$(PY) -m dashboard serve --address 127.0.0.1 --port $${PORT:-8501} --db $${DASHBOARD_DB:-data/events.db}
 
 test: $(VENV)/.installed-test
 	$(PY) -m ruff check .

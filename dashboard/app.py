@@ -15,9 +15,9 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import corrections
+from dashboard import corrections, datafiles
 from dashboard.ingest import IngestError, ingest_file
-from dashboard.settings import SAMPLE_BLOG, default_db_path, tile_settings
+from dashboard.settings import default_db_path, tile_settings
 from dashboard.store import StoreError
 from dashboard.ui import follow as follow_ui
 from dashboard.ui import keys, loaders, playback, sidebar, table, upload, viewstate
@@ -38,9 +38,10 @@ db_path = default_db_path()
 try:
     store = loaders.open_store(str(db_path))
     if store.is_empty():
+        loaders.place_index()  # says it is building the index when it is, before the sample's message
         with st.spinner("First run: reading the sample live blog into the event store…"):
-            ingest_file(SAMPLE_BLOG, store)
-except (StoreError, IngestError) as exc:
+            ingest_file(datafiles.sample_blog(), store)
+except (StoreError, IngestError, datafiles.MissingDataFile) as exc:
     st.error("The event store could not be opened or filled with the sample live blog.")
     st.code(str(exc), language=None)  # verbatim: the message may quote the blog's own text
     st.stop()

@@ -1,8 +1,10 @@
 """The command line: `python -m dashboard ingest | follow | export | info | serve`.
 
-Each file given to `ingest` is its own transaction: a rejected file prints one `error:` line to
-stderr and leaves the store as it was, the others are still stored, and the exit status is 1 if any
-file failed. Exit status 2 is a usage error (argparse's own convention).
+Exit status: 0 done, 1 failed (a rejected file, no store, a missing data file, a file that cannot be
+written), 2 usage error (argparse's own, and Streamlit's for options after `serve --`); the same as
+`python -m gazetteer`. Each file given to `ingest` is its own transaction: a rejected file prints one
+`error:` line to stderr and leaves the store as it was, the others are still stored, and the exit
+status is 1 if any file failed.
 """
 
 from __future__ import annotations
@@ -16,11 +18,15 @@ from pathlib import Path
 from typing import TextIO
 
 from dashboard import corrections, settings
+from dashboard.datafiles import MissingDataFile
 from dashboard.export import FORMATS, WHAT, export
 from dashboard.ingest import IngestError, ingest_blog, load_blog
 from dashboard.store import EventStore, StoreError
 from dashboard.view import review
+from gazetteer.cli import package_version
 from gazetteer.places import DATA_ATTRIBUTION
+
+DONE, FAILED, USAGE = 0, 1, 2
 
 
 def _date(text: str) -> date:
@@ -48,9 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Example: python -m dashboard ingest data/sample-liveblog.txt && "
                "python -m dashboard export --format geojson --out places.geojson",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s (liveblog-map) {package_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    db_help = f"the event store file (default: $DASHBOARD_DB, else {settings.default_db_path()})"
+    db_help = ("the event store file (default: $DASHBOARD_DB, else events.db in the user data folder, "
+               f"here {settings.user_data_db_path()})")
 
     ingest = sub.add_parser(
         "ingest", help="parse live blogs, find the places they name, and store them",
@@ -109,9 +117,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser(
         "serve", help="start the dashboard's web server",
-        description="Start the dashboard (a Streamlit app) on ADDRESS:PORT, with its modules loaded before "
-                    "the first visit. An empty store is filled with the bundled sample on the first visit. "
-                    "Further Streamlit options go after --.",
+        description="Start the dashboard (a Streamlit app) on ADDRESS:PORT, from any folder: its modules and "
+                    "the place index are loaded (the index built on the first run, about 40 s) before the "
+                    "server answers, and it passes its own Streamlit settings (static serving of the map's "
+                    f"scripts, the {settings.MAX_INPUT_BYTES // 2**20} MB upload cap, XSRF protection, "
+                    "headless, the theme, no usage statistics, no error details for visitors). An empty "
+                    "store is filled with the bundled "
+                    "sample on the first visit. Further Streamlit options go after -- and win.",
         epilog="Example: python -m dashboard serve --port 8600 -- --server.headless true")
     serve.add_argument("--address", default="127.0.0.1",
                        help="the address to listen on (default: 127.0.0.1, this machine only)")
@@ -288,6 +300,6 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args, stdout, stderr)
-    except StoreError as exc:
+    except (StoreError, MissingDataFile, OSError) as exc:  # OSError: an --out that cannot be written
         _error(str(exc), stderr)
-        return 1
+        return FAILED

@@ -3,17 +3,27 @@
 `streamlit run dashboard/app.py` works as well, but then the first visit after the server starts waits
 about a second while the app's script imports pandas, folium, streamlit-folium and Altair for the
 first time (bench/bench_map.py, "first map, cold"). Streamlit runs the script inside this process, so
-importing them here, before the server answers, means every visit finds them loaded.
+importing them here, before the server answers, means every visit finds them loaded. The gazetteer's
+index is built (first run) and loaded here too, so no visitor waits for it.
+
+Streamlit reads `.streamlit/config.toml` only from the current folder and the home folder, so an
+installed copy started elsewhere would run with Streamlit's defaults (no static serving: a blank map
+offline; a 200 MB upload cap). `serve` passes the dashboard's settings itself (STREAMLIT_SETTINGS);
+options given after `--` come later on Streamlit's command line and win.
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Sequence
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import dashboard
+from dashboard import datafiles, settings
 from dashboard.ui import assets
 
 APP = Path(__file__).with_name("app.py")
@@ -24,6 +34,58 @@ APP = Path(__file__).with_name("app.py")
 THIRD_PARTY = ("pandas", "altair", "folium")
 # Modules that are entry points rather than the app's building blocks.
 NOT_PRELOADED = {"app", "cli", "serve", "__main__"}
+
+
+# What the checkout's .streamlit/config.toml says, for the server `serve` runs from any folder (a test
+# keeps the two in step), and what only a served copy gets: visitors see no error details (Streamlit
+# still logs each error with its traceback on the server's console). Streamlit has no setting that
+# turns off /_stcore/metrics; what it allows is keeping it cheap and free of user data: no object-graph
+# walk a visitor can set off (enableExpensiveMemoryStats), and no per-user labels (left at its default,
+# an empty server.unsafeMetricsUserAttributes). A reverse proxy should not pass /_stcore/metrics on.
+STREAMLIT_SETTINGS: dict[str, str] = {
+    "server.headless": "true",
+    "server.enableXsrfProtection": "true",
+    "server.enableCORS": "true",
+    "server.maxUploadSize": str(settings.MAX_INPUT_BYTES // 2**20),  # megabytes
+    # Serves dashboard/static/ at /app/static/: Leaflet and friends, so the map works offline.
+    "server.enableStaticServing": "true",
+    "server.runOnSave": "false",
+    "browser.gatherUsageStats": "false",
+    "client.toolbarMode": "minimal",
+    "theme.base": "light",
+    "theme.primaryColor": "#b3261e",
+    "theme.font": "sans serif",
+}
+SERVED_ONLY: dict[str, str] = {"client.showErrorDetails": "none", "server.enableExpensiveMemoryStats": "false"}
+BUILDING_INDEX = "Building the place index (first run, about 40 s)…"
+
+
+def prepare_place_index(say: Callable[[str], None], every: float = 10.0) -> bool:
+    """Load the gazetteer's index into this process, building it first when missing (saying so, and the
+    seconds so far every `every` s). Returns whether it was built."""
+    from gazetteer import Gazetteer
+    from gazetteer.build import index_is_current
+
+    if index_is_current():
+        Gazetteer.default()
+        return False
+    say(BUILDING_INDEX)
+    started = time.monotonic()
+    done = threading.Event()
+
+    def tick() -> None:
+        while not done.wait(every):
+            say(f"  … {time.monotonic() - started:.0f} s")
+
+    ticker = threading.Thread(target=tick, daemon=True)
+    ticker.start()
+    try:
+        Gazetteer.default()
+    finally:
+        done.set()
+        ticker.join()
+    say(f"Place index built in {time.monotonic() - started:.0f} s.")
+    return True
 
 
 def preload() -> list[str]:
@@ -37,13 +99,17 @@ def preload() -> list[str]:
 
 
 def streamlit_args(address: str, port: int, extra: Sequence[str] = ()) -> list[str]:
-    """The arguments of `streamlit run` for the app; `extra` are further Streamlit options."""
-    return ["run", str(APP), "--server.address", address, "--server.port", str(port), *extra]
+    """The arguments of `streamlit run` for the app: the dashboard's settings, then `extra` (which win)."""
+    options = [part for name, value in {**STREAMLIT_SETTINGS, **SERVED_ONLY}.items() for part in (f"--{name}", value)]
+    return ["run", str(APP), *options, "--server.address", address, "--server.port", str(port), *extra]
 
 
 def serve(address: str, port: int, extra: Sequence[str] = ()) -> int:
-    """Preload, then run Streamlit's own command line in this process until the server stops."""
+    """Check the data files, preload, build or load the place index, then run Streamlit's own command
+    line in this process until the server stops. A missing data file raises MissingDataFile."""
+    datafiles.check_all()
     preload()
+    prepare_place_index(lambda line: print(line, file=sys.stderr, flush=True))
     import click
     from streamlit.web import cli as streamlit_cli
 

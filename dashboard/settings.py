@@ -19,20 +19,34 @@ PROJECT_ROOT = PACKAGE_DIR.parent
 STATIC_DIR = PACKAGE_DIR / "static"
 # The offline basemap's data (tools/build_basemap.py writes it), served beside the scripts.
 BASEMAP_DIR = STATIC_DIR / "basemap"
-DATA_DIR = PROJECT_ROOT / "data"
-SAMPLE_BLOG = DATA_DIR / "sample-liveblog.txt"
+# Ships in the package (dashboard/datafiles.py lists it), so an installed copy has it too; the checkout's
+# data/sample-liveblog.txt is the same text, for the README's commands.
+SAMPLE_BLOG = PACKAGE_DIR / "data" / "sample-liveblog.txt"
 # The largest live blog read, on the command line and in the app: the same cap as the app's upload
-# limit in .streamlit/config.toml (server.maxUploadSize, in megabytes; a test keeps the two equal).
+# limit (server.maxUploadSize, in megabytes, passed by `serve` and in .streamlit/config.toml).
 MAX_INPUT_BYTES = 20 * 1024 * 1024
 # How long opening or writing the store waits for another process's write to end before saying the
 # store is busy: a few seconds, so that a command or a page answers instead of hanging.
 STORE_BUSY_SECONDS = 5.0
+# The folder name under the platform's user data folder (~/.local/share/liveblog-map on Linux).
+APP_NAME = "liveblog-map"
 
 
 def default_db_path() -> Path:
-    """The event store: $DASHBOARD_DB, else data/events.db in the project."""
+    """The event store: $DASHBOARD_DB, else events.db in the platform's user data folder.
+
+    Not a path inside the package: an installed copy's folder may be read-only or shared, and a
+    reinstall would lose the store. `make run` passes the checkout's data/events.db with --db.
+    """
     configured = os.environ.get("DASHBOARD_DB")
-    return Path(configured).expanduser() if configured else DATA_DIR / "events.db"
+    return Path(configured).expanduser() if configured else user_data_db_path()
+
+
+def user_data_db_path() -> Path:
+    """events.db in the platform's user data folder ($XDG_DATA_HOME/liveblog-map on Linux)."""
+    import platformdirs
+
+    return platformdirs.user_data_path(APP_NAME) / "events.db"
 
 
 # Following live pages: how often a page is polled unless told otherwise, how long one request may

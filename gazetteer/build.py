@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -25,6 +26,11 @@ from gazetteer.sources.geonames import read_admin1_names, read_alternate_names, 
 
 INDEX_FILE_NAME = "gazetteer-index.sqlite"
 DUMPS_FILE_NAME = "gazetteer-dumps.json"
+
+
+def _say(message: str) -> None:
+    """Build messages go to stderr: a first `gazetteer geocode --json` must print only JSON on stdout."""
+    print(message, file=sys.stderr, flush=True)
 
 
 def cache_dir() -> Path:
@@ -171,7 +177,7 @@ def _fits(place: Place, target: packages.DemonymTarget) -> bool:
 
 def build_index(index_path: Path | None = None, *, geonames_files: Sequence[str | Path] = (),
                 admin1_file: str | Path | None = None, alternates_file: str | Path | None = None,
-                with_default: bool = True, log=print) -> Path:
+                with_default: bool = True, log=_say) -> Path:
     """Build (or rebuild) the index file. Dump files are remembered for later rebuilds."""
     index_path = index_path or default_index_path()
     config = {
@@ -242,7 +248,17 @@ def common_english_words() -> dict[str, float]:
     return common
 
 
-def ensure_index(index_path: Path | None = None, log=print, *, rebuild: bool = False) -> Path:
+def index_is_current(index_path: Path | None = None) -> bool:
+    """Whether the index file is there and built from today's sources: if not, the next use builds it.
+
+    Cheap (the sources' signatures and one read of the file's fingerprint), so a caller can say "building
+    the index" before a long first use rather than after.
+    """
+    index_path = index_path or default_index_path()
+    return read_fingerprint(index_path) == source_fingerprint(read_dumps_config(index_path))
+
+
+def ensure_index(index_path: Path | None = None, log=_say, *, rebuild: bool = False) -> Path:
     """The index file, built or rebuilt first when it is missing, damaged or its sources changed.
 
     The file is treated as a cache: whatever is at `index_path` may be replaced. Opening a file directly
@@ -251,7 +267,7 @@ def ensure_index(index_path: Path | None = None, log=print, *, rebuild: bool = F
     """
     index_path = index_path or default_index_path()
     config = read_dumps_config(index_path)
-    fresh = not rebuild and read_fingerprint(index_path) == source_fingerprint(config)
+    fresh = not rebuild and index_is_current(index_path)
     damage = None
     if fresh:
         try:

@@ -135,21 +135,26 @@ class ServerError(RuntimeError):
 
 
 @contextmanager
-def streamlit_server(db_path: Path, port: int | None = None, timeout: float = 120.0,
-                     extra_env: dict[str, str] | None = None, serve_args: Sequence[str] = ()) -> Iterator[str]:
+def streamlit_server(db_path: Path | None, port: int | None = None, timeout: float = 120.0,
+                     extra_env: dict[str, str] | None = None, serve_args: Sequence[str] = (), cwd: Path = PROJECT_ROOT,
+                     streamlit_options: Sequence[str] = ("--server.headless", "true", "--browser.gatherUsageStats",
+                                                         "false", "--server.fileWatcherType", "none"),
+                     ) -> Iterator[str]:
     """Run the dashboard (`python -m dashboard serve`, what `make run` runs) on 127.0.0.1 against
-    `db_path`; yields the base URL.
+    `db_path` (None: the default store, as `extra_env` places it), from `cwd`; yields the base URL.
 
     Waits for /_stcore/health; the server process (and only it) is stopped on exit.
     """
     port = port or free_port()
-    env = {**os.environ, "DASHBOARD_DB": str(db_path), **(extra_env or {})}
+    env = {**os.environ, **(extra_env or {})}
+    if db_path is None:
+        env.pop("DASHBOARD_DB", None)
+    else:
+        env["DASHBOARD_DB"] = str(db_path)
     log = tempfile.NamedTemporaryFile(prefix="streamlit-", suffix=".log", delete=False)  # noqa: SIM115
     command = [sys.executable, "-m", "dashboard", "serve", "--address", "127.0.0.1", "--port", str(port),
-               *serve_args, "--",
-               "--server.headless", "true", "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none"]
-    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+               *serve_args, *(["--", *streamlit_options] if streamlit_options else [])]
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout

@@ -142,3 +142,12 @@ def test_the_readme_lists_every_subcommand():
     commands, = (a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
     listed = _readme_commands()
     assert set(listed) == set(commands.choices), "the README's table and the parser disagree"
+
+
+def test_building_the_index_says_so_on_stderr_only(tmp_path, capsys):
+    """A first `geocode --json` builds the index on the way: its stdout must still be only JSON."""
+    from gazetteer.build import build_index
+
+    build_index(tmp_path / "index.sqlite", geonames_files=[SAMPLE], with_default=False)
+    out, err = capsys.readouterr()
+    assert out == "" and "built" in err

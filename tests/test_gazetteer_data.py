@@ -1,4 +1,4 @@
-"""The gazetteer's own data files: one registry, all shipped in the wheel, all required."""
+"""The gazetteer's own data files: one registry, all shipped in the wheel (the dashboard's too), all required."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from dashboard import datafiles as dashboard_datafiles
 from gazetteer import datafiles, wordlists
 from gazetteer.build import build_index, source_fingerprint
 from gazetteer.cli import main
@@ -106,6 +107,7 @@ def test_the_wheel_holds_every_data_file(tmp_path):
     wheel, = (tmp_path / "dist").glob("liveblog_map-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
-    missing = {f"gazetteer/data/{name}" for name in datafiles.DATA_FILES} - names
+    missing = ({f"gazetteer/data/{name}" for name in datafiles.DATA_FILES}
+               | {f"dashboard/{name}" for name in dashboard_datafiles.DATA_FILES}) - names
     assert not missing, f"not in {wheel.name}: {sorted(missing)}"
-    assert "gazetteer/datafiles.py" in names
+    assert {"gazetteer/datafiles.py", "dashboard/datafiles.py", "dashboard/app.py"} <= names

@@ -6,9 +6,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
+import tomllib
+
+import pytest
 
 from dashboard import serve
-from dashboard.settings import PROJECT_ROOT
+from dashboard.settings import MAX_INPUT_BYTES, PROJECT_ROOT
 
 
 def test_preload_imports_the_apps_slow_modules_but_not_the_app_itself() -> None:
@@ -27,10 +31,72 @@ def test_preload_leaves_the_maps_component_to_the_running_app() -> None:
     assert done.stdout.strip() == "False"
 
 
-def test_streamlit_args_run_the_app_with_address_port_and_extra_options() -> None:
-    args = serve.streamlit_args("127.0.0.1", 8600, ["--server.headless", "true"])
+def test_streamlit_args_run_the_app_with_its_settings_address_port_and_extra_options() -> None:
+    args = serve.streamlit_args("127.0.0.1", 8600, ["--server.headless", "false"])
     assert args[:2] == ["run", str(PROJECT_ROOT / "dashboard" / "app.py")]
-    assert args[2:] == ["--server.address", "127.0.0.1", "--server.port", "8600", "--server.headless", "true"]
+    given = dict(zip(args[2::2], args[3::2], strict=True))
+    for name, value in {**serve.STREAMLIT_SETTINGS, **serve.SERVED_ONLY}.items():
+        assert f"--{name}" in given and args[args.index(f"--{name}") + 1] == value
+    assert args[-6:] == ["--server.address", "127.0.0.1", "--server.port", "8600", "--server.headless", "false"]
+
+
+def test_serve_carries_what_the_checkouts_streamlit_config_says() -> None:
+    """.streamlit/config.toml is read only from the current folder: `serve` must not depend on it."""
+    config = tomllib.loads((PROJECT_ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    in_file = {f"{section}.{name}": str(value).lower() if isinstance(value, bool) else str(value)
+               for section, options in config.items() for name, value in options.items()}
+    assert in_file == serve.STREAMLIT_SETTINGS
+    assert int(serve.STREAMLIT_SETTINGS["server.maxUploadSize"]) * 2**20 == MAX_INPUT_BYTES
+    for must in ("server.enableStaticServing", "server.enableXsrfProtection", "server.headless"):
+        assert serve.STREAMLIT_SETTINGS[must] == "true"
+    assert serve.STREAMLIT_SETTINGS["browser.gatherUsageStats"] == "false"
+    assert serve.SERVED_ONLY == {"client.showErrorDetails": "none", "server.enableExpensiveMemoryStats": "false"}
+
+
+def test_streamlit_takes_every_setting_serve_passes() -> None:
+    """Each option name and value is one Streamlit knows (a renamed option would stop the server)."""
+    from streamlit import config
+
+    for name, value in {**serve.STREAMLIT_SETTINGS, **serve.SERVED_ONLY}.items():
+        assert name in config._config_options_template, name
+        before = config.get_option(name)
+        try:
+            config.set_option(name, value)  # raises on a value the option does not take
+        finally:
+            config.set_option(name, before)  # other tests in this process run apps
+
+
+@pytest.fixture
+def fake_index(monkeypatch):
+    """prepare_place_index with the index's state and its building faked: returns the calls made."""
+    import gazetteer.build
+    from gazetteer import Gazetteer
+
+    built: list[str] = []
+    monkeypatch.setattr(Gazetteer, "default", classmethod(lambda cls: built.append("default") or time.sleep(0.3)))
+
+    def state(current: bool) -> list[str]:
+        monkeypatch.setattr(gazetteer.build, "index_is_current", lambda path=None: current)
+        return built
+
+    return state
+
+
+def test_serve_builds_a_missing_place_index_saying_so_with_progress(fake_index) -> None:
+    calls = fake_index(False)
+    said: list[str] = []
+    assert serve.prepare_place_index(said.append, every=0.1) is True
+    assert calls == ["default"]
+    assert said[0] == serve.BUILDING_INDEX
+    assert any(line.strip().startswith("…") and line.endswith(" s") for line in said[1:-1]), said
+    assert said[-1].startswith("Place index built in ")
+
+
+def test_serve_loads_a_current_place_index_without_a_word(fake_index) -> None:
+    calls = fake_index(True)
+    said: list[str] = []
+    assert serve.prepare_place_index(said.append) is False
+    assert calls == ["default"] and said == []
 
 
 def test_serve_help_names_its_options() -> None:

@@ -17,12 +17,25 @@ from dashboard import corrections
 from dashboard.store import EventStore
 from dashboard.ui import assets
 from dashboard.view import filters, histogram, mapdata, playback, timeline
+from gazetteer import Gazetteer
+from gazetteer.build import index_is_current
 
 
 @st.cache_resource(show_spinner=False)
 def vendor_assets() -> None:
     """Leaflet and friends into dashboard/static/vendor/, once per server."""
     assets.ensure_vendor()
+
+
+def place_index() -> None:
+    """Build the gazetteer's index when it is missing or stale, saying so with the time so far.
+
+    `serve` does this before the server answers; `streamlit run` leaves it to the first visit.
+    """
+    if index_is_current():
+        return  # loading it is quick: the ingest that follows does
+    with st.spinner("Building the place index (first run, about 40 s)…", show_time=True):
+        Gazetteer.default()
 
 
 @st.cache_resource(show_spinner=False)
