@@ -122,9 +122,10 @@ def _origins(text: str, s_start: int, here: list[Mention]) -> list[tuple[Mention
     return out
 
 
-def _destinations(text: str, s_end: int, here: list[Mention], after: int,
+def _destinations(text: str, s_end: int, here: list[Mention], after: int, marker: int,
                   leave_verb: bool, route: bool = False) -> list[tuple[Mention, bool, int]]:
-    """(destination, continues-from-previous, end of words) after position `after`."""
+    """(destination, continues-from-previous, end of words) after position `after` (the origin's end);
+    `marker` is where the words marking the origin start ("from", "left")."""
     out: list[tuple[Mention, bool, int]] = []
     for match in _DIRECTION.finditer(text, after, s_end):
         word = match.group(0).lower()
@@ -133,7 +134,9 @@ def _destinations(text: str, s_end: int, here: list[Mention], after: int,
         lead = text[after:match.start()]
         if route and not _MOTION.search(lead):
             continue
-        if word == "to" and not _MOTION.search(lead) and not re.search(r"\b(?:from|out\s+of)\b", lead, re.IGNORECASE):
+        marked = text[marker:match.start()]
+        if word == "to" and not _MOTION.search(marked) and not re.search(r"\b(?:from|out\s+of)\b", marked,
+                                                                          re.IGNORECASE):
             continue
         head = next((m for m in here if _np_reaches(text, match.end(), m)), None)
         if head is None:
@@ -184,7 +187,8 @@ def _sentence_paths(text: str, s_start: int, s_end: int, here: list[Mention]):
                                    re.IGNORECASE))
         # A "from" before the verb ("From X, he flew to Y") reads from the origin to the sentence's end.
         previous = origin
-        for destination, chained, words_end in _destinations(text, s_end, here, origin.end, leave_verb, route):
+        for destination, chained, words_end in _destinations(text, s_end, here, origin.end, marker_start, leave_verb,
+                                                                route):
             if destination is origin:
                 continue
             start = previous if chained else origin
