@@ -138,7 +138,38 @@ def build_parser() -> argparse.ArgumentParser:
                        help="the credit shown under your tiles (default: $DASHBOARD_TILES_ATTRIBUTION)")
     serve.add_argument("streamlit_options", nargs="*", metavar="-- OPTION",
                        help="options for Streamlit itself, after --")
+    _add_evaluate_events(sub)
     return parser
+
+
+def _add_evaluate_events(sub: argparse._SubParsersAction) -> None:
+    evaluate = sub.add_parser(
+        "evaluate-events", help="score event times and paths against answer keys",
+        description="Parse and geoparse a live blog, find when each named place's event happened and the "
+                    "movements between places, and score them against an answer key: the share of timed "
+                    "pairs right, the share of report-time pairs moved, and paths' precision and recall. "
+                    "Nothing is stored.")
+    evaluate.add_argument("key", type=Path, metavar="KEY",
+                          help="the event-times key (CSV); its paths key is the same name with -paths for -times")
+    evaluate.add_argument("blog", type=Path, metavar="BLOG_FILE", help="the live blog the key was written for")
+    evaluate.add_argument("--paths", type=Path, metavar="PATHS_KEY", help="the paths key, if named otherwise")
+    evaluate.add_argument("--date", type=_date, metavar="YYYY-MM-DD",
+                          help="the blog's date, when the file does not say it")
+    evaluate.add_argument("--tz", metavar="ZONE", help="time zone of times written without one")
+    evaluate.add_argument("--details", action="store_true", help="also list every miss")
+
+
+def cmd_evaluate_events(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from dashboard.events.evaluate import KeyError_, evaluate
+
+    try:
+        score = evaluate(args.key, args.blog, day=args.date, tz=args.tz, path_key=args.paths)
+    except (KeyError_, IngestError, ValueError) as exc:
+        _error(str(exc), stderr)
+        return 1
+    for line in score.lines(details=args.details):
+        print(line, file=stdout)
+    return 0
 
 
 def _error(message: str, stderr: TextIO) -> None:
@@ -289,7 +320,8 @@ def cmd_serve(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     return serve(args.address, args.port, args.streamlit_options)
 
 
-COMMANDS = {"ingest": cmd_ingest, "follow": cmd_follow, "export": cmd_export, "info": cmd_info, "serve": cmd_serve}
+COMMANDS = {"ingest": cmd_ingest, "follow": cmd_follow, "export": cmd_export, "info": cmd_info, "serve": cmd_serve,
+            "evaluate-events": cmd_evaluate_events}
 
 
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,

@@ -1,0 +1,240 @@
+"""When the event at each named place happened, apart from when the entry reported it.
+
+An entry stamped 15:21 on Friday often tells of earlier things ("fled on Sunday morning", "strikes
+overnight", "on 8 December") and of coming ones ("due to meet on Saturday"). For each place mention
+this module finds the time expression that governs it and resolves it against the entry's report
+time, in the blog's zone, to an `EventTime`: a UTC interval with a precision and the words it came
+from. A mention that no expression governs happened at the report time (precision "report").
+
+Which expression governs a mention (the rules the answer keys in tests/fixtures/events/ describe):
+1. Expressions are found per sentence (headline and each caption are sentences too).
+2. A relative clause set off by commas ("X, who visited Y on Thursday, ...") keeps its expression to
+   itself; an expression in the rest of the sentence governs the mentions in the clause.
+3. A reporting verb ("said", "told", "confirmed"...) splits off its subject: "Jordan said ministers
+   would meet on Saturday" dates the meeting, not Jordan, unless the expression dates the saying
+   ("said on Friday").
+4. Otherwise the nearest expression in the sentence, preferring one in the same clause.
+5. A mention with no expression of its own takes the headline's ("What happened overnight"); a headline
+   mention with none takes the time the body gives the same place ("Convoy leaves X" / "left X on
+   Friday morning").
+
+Expressions are found and resolved to intervals in `dashboard.events.expressions`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+
+from dashboard.events.expressions import Context, Found, Interval, find_expressions, place_zone, resolve
+from dashboard.model import Entry
+from gazetteer.places import Mention
+
+PRECISIONS = ("minute", "hour", "part of day", "day", "week", "month", "year", "report")
+
+
+@dataclass(frozen=True, slots=True)
+class EventTime:
+    """When an event happened: [start, end] in UTC, how precisely, and the words that said so.
+
+    For a mention at its report time, start == end == the entry's time, precision "report", words "".
+    `expected` marks an event still to come when it was reported ("due to meet on Saturday").
+    """
+
+    start: datetime
+    end: datetime
+    precision: str
+    words: str = ""
+    expected: bool = False
+
+    @property
+    def is_report_time(self) -> bool:
+        return self.precision == "report"
+
+
+def report_time(entry_time: datetime) -> EventTime:
+    return EventTime(entry_time, entry_time, "report")
+
+
+def _event(interval: Interval | None) -> EventTime | None:
+    if interval is None:
+        return None
+    return EventTime(interval.start, interval.end, interval.precision, interval.words, interval.expected)
+
+
+# A weekday or date is "future" when the clause around it speaks of what is to come.
+_FUTURE = re.compile(
+    r"\b(?:will|shall|'ll|due\s+to|expected\s+to|is\s+to|are\s+to|set\s+to|scheduled|plans?\s+to|planned|planning"
+    r"|going\s+to|would|next|coming|upcoming|tomorrow|to\s+be\s+held|intends?\s+to|hopes?\s+to|ahead\s+of)\b",
+    re.IGNORECASE)
+_REPORTING = re.compile(
+    r"\b(?:said|says|say|told|tells|tell|confirmed|confirms|announced|announces|reported|reports|added|adds"
+    r"|stated|states|warned|warns|claimed|claims|insisted|insists|believes?|believed|according\s+to)\b",
+    re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’]?\s+(?=[\"'“‘(]?[A-Z0-9])|\n+")
+_CLAUSE_BREAK = re.compile(r"\s*(?:[,;:()]|\s[-–—]\s)\s*")
+_ASIDE_OPEN = re.compile(r"\s*(?:\(|\s[-–—]\s)\s*$")
+_RELATIVE_START = re.compile(r"(?:who|whom|whose|which|where)\b", re.IGNORECASE)
+
+
+# --------------------------------------------------------------------------------------------------
+# Which expression governs which mention.
+# --------------------------------------------------------------------------------------------------
+
+
+def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    spans, at = [], start
+    for match in _SENTENCE_END.finditer(text, start, end):
+        if match.start() > at:
+            spans.append((at, match.start()))
+        at = match.end()
+    if at < end:
+        spans.append((at, end))
+    return spans
+
+
+def _clauses(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
+    """(start, end, is_relative) clauses of a sentence, split at commas, semicolons, dashes, brackets."""
+    out, at = [], start
+    for match in _CLAUSE_BREAK.finditer(text, start, end):
+        out.append((at, match.start()))
+        at = match.end()
+    out.append((at, end))
+    # An aside keeps its expression to itself: a relative clause ("which ...", "who ...") or words set
+    # off by dashes or brackets ("In X - taken during their 12-day offensive - crowds ...").
+    return [(s, e, bool(_RELATIVE_START.match(text, s) or _ASIDE_OPEN.search(text[max(0, s - 3):s])))
+            for s, e in out if e > s]
+
+
+@dataclass(frozen=True, slots=True)
+class _Sentence:
+    start: int
+    end: int
+    expressions: tuple[tuple[Found, bool], ...]  # with whether the clause around it speaks of the future
+    clauses: tuple[tuple[int, int, bool], ...]
+    verb: tuple[int, int, int] | None  # reporting verb: (start of its subject's clause, verb start, verb end)
+
+
+def _analyse(text: str, start: int, end: int, found: Sequence[Found]) -> _Sentence:
+    clauses = tuple(_clauses(text, start, end))
+    inside = []
+    for f in found:
+        if start <= f.start < end:
+            clause = next((c for c in clauses if c[0] <= f.start < c[1]), (start, end, False))
+            # Tense is read in the clause and the words just before it ("are due to meet ... on Saturday").
+            window = text[max(start, clause[0] - 60):f.end]
+            inside.append((f, bool(_FUTURE.search(window))))
+    verb = None
+    match = _REPORTING.search(text, start, end)
+    if match:
+        clause = next((c for c in clauses if c[0] <= match.start() < c[1]), (start, end, False))
+        verb = (clause[0], match.start(), match.end())
+    return _Sentence(start, end, tuple(inside), clauses, verb)
+
+
+_SAYING = "saying"  # the mention is the subject of a reporting verb that no expression dates
+
+
+def _governing(sentence: _Sentence, position: int) -> tuple[Found, bool] | str | None:
+    """The expression that governs a mention at `position` in `sentence`, with its tense; `_SAYING`
+    when the mention is the undated subject of a reporting verb; None when nothing governs it."""
+    clause = next((c for c in sentence.clauses if c[0] <= position < c[1]), None)
+    candidates = []
+    saying = False
+    for f, future in sentence.expressions:
+        f_clause = next((c for c in sentence.clauses if c[0] <= f.start < c[1]), None)
+        # A relative clause keeps its expression to itself.
+        if f_clause is not None and f_clause[2] and f_clause != clause:
+            continue
+        if sentence.verb is not None:
+            subject_start, verb_start, verb_end = sentence.verb
+            mention_is_subject = subject_start <= position < verb_start
+            dates_saying = verb_end <= f.start <= verb_end + 4 or (subject_start <= f.start < verb_start)
+            # The subject of "said" is dated only by an expression about the saying, and what is said
+            # is not dated by the saying's own expression if it has one of its own.
+            if mention_is_subject and not dates_saying:
+                saying = True
+                continue
+        same_clause = clause is not None and f_clause == clause
+        candidates.append((not same_clause, abs(f.start - position), f, future))
+    if not candidates:
+        return _SAYING if saying else None
+    _, _, f, future = min(candidates, key=lambda c: (c[0], c[1]))
+    return f, future
+
+
+# --------------------------------------------------------------------------------------------------
+# An entry's mentions, each with its event time.
+# --------------------------------------------------------------------------------------------------
+
+
+def _parts(entry: Entry) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of the headline, body and each caption within `entry.text`."""
+    out, at = [], 0
+    pieces = [("headline", entry.headline), ("body", entry.body), *(("caption", c.text) for c in entry.captions)]
+    for kind, piece in pieces:
+        if not piece:
+            continue
+        out.append((at, at + len(piece), kind))
+        at += len(piece) + 2
+    return out
+
+
+def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -> list[EventTime]:
+    """The event time of each mention (same order), resolved against the entry's report time in `zone`."""
+    text = entry.text
+    found = find_expressions(text)
+    report = report_time(entry.time_utc)
+    if not found:
+        return [report] * len(mentions)
+    parts = _parts(entry)
+    sentences = []
+    for start, end, _kind in parts:
+        for s, e in _sentences(text, start, end):
+            sentences.append(_analyse(text, s, e, found))
+    headline = next(((s, e) for s, e, kind in parts if kind == "headline"), None)
+
+    def own(mention: Mention) -> EventTime | None:
+        sentence = next((s for s in sentences if s.start <= mention.start < s.end), None)
+        if sentence is None:
+            return None
+        chosen = _governing(sentence, mention.start)
+        if chosen is None:
+            return None
+        if chosen == _SAYING:  # dated by the saying, which is the report
+            return report
+        f, future = chosen
+        place = mention.place
+        ctx = Context(entry.time_utc, zone, future=future,
+                      place_zone=place_zone(place.country_code, place.latitude, place.longitude) if place else None)
+        return _event(resolve(f, ctx))
+
+    headline_time = None
+    head_found = [] if headline is None else [f for f in found if headline[0] <= f.start < headline[1]]
+    if headline is not None and head_found:
+        future = bool(_FUTURE.search(text, headline[0], headline[1]))
+        headline_time = _event(resolve(head_found[0], Context(entry.time_utc, zone, future=future)))
+    body = next(((s, e) for s, e, kind in parts if kind == "body"), (0, 0))
+    body_sentences = _sentences(text, *body)
+    lede = (body[0], body_sentences[min(1, len(body_sentences) - 1)][1]) if body_sentences else (0, 0)
+    times = [own(m) for m in mentions]
+    out = []
+    for mention, time_ in zip(mentions, times, strict=True):
+        in_headline = headline is not None and headline[0] <= mention.start < headline[1]
+        if time_ is None and in_headline and not head_found:
+            # A headline without a time of its own sums up the entry's opening (news puts the headline's
+            # event in the first sentences): take the time the body's first two sentences give the same
+            # place ("Convoy leaves X" / "A convoy left X on Friday morning").
+            key = _place_key(mention)
+            time_ = next((t for m, t in zip(mentions, times, strict=True)
+                          if t is not None and lede[0] <= m.start < lede[1] and _place_key(m) == key), None)
+        if time_ is None and headline_time is not None and not in_headline:
+            time_ = headline_time
+        out.append(time_ or report)
+    return out
+
+
+def _place_key(mention: Mention) -> str:
+    return mention.place.place_id if mention.place is not None else mention.text.casefold()

@@ -1,0 +1,433 @@
+"""Time expressions in entry text: found with one compiled pattern, resolved to intervals.
+
+Each family ("on Sunday morning", "overnight", "earlier today", "8 December", "since 2019", "three
+days ago", "at 2am local time", "during their 12-day offensive"...) is resolved against the entry's
+local time to (start, end, precision), because the map needs an interval and a precision. `dateparser`
+was tried for calendar dates and weekdays: it gives a point, not an interval or a precision, does not
+read "overnight", "earlier today" or "2am local time", and its first call loads language data for about
+0.6 s, which alone took a small blog's ingest past 1.5 times its cost (bench/bench_events.py). The
+pattern already holds the day, month and year, so they are read here.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import cache
+from importlib import resources
+from zoneinfo import ZoneInfo
+
+# --------------------------------------------------------------------------------------------------
+# Finding expressions: one pattern of named alternatives, tried left to right.
+# --------------------------------------------------------------------------------------------------
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTHS = {m: i + 1 for i, m in enumerate(
+    ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december"))}
+_MONTH_ABBR = {m[:3]: n for m, n in _MONTHS.items()} | {"sept": 9}
+_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+            "eight": 8, "nine": 9, "ten": 10, "few": 3, "several": 4, "couple of": 2}
+
+_WD = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+_PART = r"(?:morning|afternoon|evening|night)"
+_MON = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
+        r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_NUM = r"(?:\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|few|several|couple of)"
+_UNIT = r"(?:day|week|month|year|hour)s?"
+_YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
+_ZONE_ABBR = {"gmt": "UTC", "utc": "UTC", "bst": "Europe/London", "cet": "Europe/Paris", "cest": "Europe/Paris",
+              "eet": "Europe/Athens", "et": "America/New_York", "est": "America/New_York",
+              "edt": "America/New_York"}
+
+_EXPRESSION = re.compile(
+    r"\b(?:"
+    # clock times: "at 2am local time", "at 14:30 GMT", "2.30pm"
+    r"(?P<clock>(?P<clocklead>at|around|about|by|from|until)?\s*(?P<hh>\d{1,2})(?:[:.](?P<mm>\d{2}))?\s*"
+    r"(?P<ampm>[ap]\.?m\b\.?)?(?:\s*(?P<clockzone>local\s+time|gmt|utc|bst|cest|cet|eet|edt|est|et)\b)?)"
+    # calendar dates: "on 8 December 2024", "December 8", "Nov 28"
+    r"|(?P<date>(?:on\s+)?(?:(?:\d{1,2}(?:st|nd|rd|th)?\s+" + _MON + r"(?:,?\s+" + _YEAR + r")?)"
+    r"|(?:" + _MON + r"\s+\d{1,2}(?:st|nd|rd|th)?\b(?:,?\s+" + _YEAR + r")?)))"
+    # months: "in July", "last July", "in July 2024", "since March"
+    r"|(?P<month>(?P<monthlead>in|since|last|next|this|during|until|by)\s+(?P<monthname>(?:january|february|march"
+    r"|april|june|july|august|september|october|november|december))(?:\s+(?P<monthyear>" + _YEAR + r"))?)"
+    # years: "in 2011", "since early 2024", "from 2005 to 2008"
+    r"|(?P<years>from\s+(?P<y1>" + _YEAR + r")\s+(?:to|until)\s+(?P<y2>" + _YEAR + r"))"
+    r"|(?P<year>(?P<yearlead>in|since|during|until|by)\s+(?:(?:early|late|mid-?)\s*)?(?P<yearnum>"
+    + _YEAR + r"))(?!\s*-)"
+    # weekdays with their modifiers: "on Sunday morning", "late Thursday", "since Monday", "next Tuesday"
+    r"|(?P<weekday>(?P<wdlead>on|since|last|next|this|by|until|from|for|late|early|earlier\s+on|later\s+on)?\s*"
+    r"(?P<wdname>" + _WD + r")(?:\s+(?P<wdpart>" + _PART + r"))?)"
+    # relative days and parts of day
+    r"|(?P<rel>earlier\s+today|later\s+today|earlier\s+this\s+" + _PART + r"|later\s+this\s+" + _PART +
+    r"|this\s+" + _PART + r"|last\s+night|tonight|overnight|yesterday(?:\s+" + _PART + r")?"
+    r"|tomorrow(?:\s+" + _PART + r")?|today|this\s+week(?:end)?|last\s+week(?:end)?|next\s+week(?:end)?"
+    r"|(?:over|at|on)\s+the\s+weekend|since\s+the\s+weekend|earlier\s+(?:this|in\s+the)\s+week"
+    r"|since\s+the\s+start\s+of\s+the\s+week|last\s+month|next\s+month|this\s+month|last\s+year|next\s+year"
+    r"|this\s+year|in\s+(?:recent|the\s+past\s+few|the\s+last\s+few)\s+days|in\s+the\s+coming\s+(?:days|weeks)"
+    r"|(?:later|earlier)\s+this\s+(?:week|month))"
+    # counted spans: "two days ago", "over the past two days", "in the next few days", "within a week"
+    r"|(?P<ago>(?P<agon>" + _NUM + r")\s+(?P<agou>" + _UNIT + r")\s+ago)"
+    r"|(?P<past>(?:over|in|during)\s+the\s+(?:past|last)\s+(?P<pastn>" + _NUM + r")\s+(?P<pastu>" + _UNIT + r"))"
+    # a span told by its length: "during the 13-year civil war", "in their 12-day offensive" (ending now)
+    r"|(?P<lasting>(?:during|throughout|in)\s+(?:the|their|its|his|her|a)\s+(?P<lastn>\d{1,3})-(?P<lastu>day|week|month|year)"
+    r"(?:-long|-old)?\s+[a-z]+(?:\s+[a-z]+)?)"
+    r"|(?P<next>(?:in|over|within)\s+the\s+(?:next|coming)\s+(?P<nextn>" + _NUM + r")\s+(?P<nextu>" + _UNIT + r"))"
+    r")\b",
+    re.IGNORECASE)
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    start: int
+    end: int
+    words: str
+    groups: dict
+
+
+def find_expressions(text: str) -> list[Found]:
+    """Candidate time expressions in `text`, left to right (offsets into `text`)."""
+    found = []
+    for match in _EXPRESSION.finditer(text):
+        words = match.group(0).strip()
+        if not words:
+            continue
+        groups = {k: v for k, v in match.groupdict().items() if v is not None}
+        if "clock" in groups and not _is_clock(groups):
+            continue
+        found.append(Found(match.start(), match.end(), words, groups))
+    return found
+
+
+def _is_clock(groups: dict) -> bool:
+    """A number is a clock time with "am"/"pm", a zone, or "at" and minutes ("at 14:30"), never alone."""
+    hour, minute = int(groups["hh"]), int(groups.get("mm") or 0)
+    if minute >= 60:
+        return False
+    if groups.get("ampm"):
+        return 1 <= hour <= 12
+    if groups.get("clockzone") or (groups.get("clocklead") and groups.get("mm")):
+        return hour < 24
+    return False
+
+
+# --------------------------------------------------------------------------------------------------
+# Resolving one expression to an interval.
+# --------------------------------------------------------------------------------------------------
+
+_PART_HOURS = {"morning": (6, 12), "afternoon": (12, 18), "evening": (18, 24), "night": (18, 30)}
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What an expression is resolved against: the report instant and the zones it may be read in."""
+
+    report_utc: datetime
+    zone: tzinfo
+    future: bool = False
+    place_zone: tzinfo | None = None  # the named place's country's zone, for "local time"
+
+    @property
+    def local(self) -> datetime:
+        return self.report_utc.astimezone(self.zone)
+
+
+def _at(day: date, hour: float, zone: tzinfo) -> datetime:
+    whole = int(hour)
+    base = datetime.combine(day, time(0), tzinfo=zone) + timedelta(hours=whole, minutes=round((hour - whole) * 60))
+    return base
+
+
+def _span(day: date, zone: tzinfo, days: int = 1) -> tuple[datetime, datetime]:
+    return _at(day, 0, zone), _at(day + timedelta(days=days), 0, zone) - timedelta(seconds=1)
+
+
+def _count(text: str) -> int:
+    text = " ".join(text.lower().split())
+    return int(text) if text.isdigit() else _NUMBERS.get(text, 1)
+
+
+def _weekday_date(name: str, today: date, *, future: bool, lead: str) -> date:
+    target = _WEEKDAYS.index(name.lower())
+    # "a meeting for Saturday" looks ahead whatever the verb's tense.
+    if lead in ("next", "for") or (future and lead not in ("last", "since")):
+        ahead = (target - today.weekday()) % 7
+        if lead == "next" and ahead == 0:
+            ahead = 7
+        return today + timedelta(days=ahead)
+    back = (today.weekday() - target) % 7
+    if lead == "last" and back == 0:
+        back = 7
+    return today - timedelta(days=back)
+
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    """What an expression names: [start, end] in UTC, how precisely, and whether it was still to come."""
+
+    start: datetime
+    end: datetime
+    precision: str
+    words: str
+    expected: bool
+
+
+def resolve(found: Found, ctx: Context) -> Interval | None:
+    """The interval an expression names, or None when it names none we can place."""
+    g = found.groups
+    zone = ctx.zone
+    local = ctx.local
+    today = local.date()
+    words = found.words
+    result: tuple[datetime, datetime, str] | None = None
+    if "clock" in g:
+        result = _resolve_clock(g, ctx)
+    elif "date" in g:
+        result = _resolve_date(words, ctx)
+    elif "month" in g:
+        result = _resolve_month(g, ctx)
+    elif "years" in g:
+        y1, y2 = int(g["y1"]), int(g["y2"])
+        if y2 >= y1:
+            result = (_at(date(y1, 1, 1), 0, zone), _at(date(y2 + 1, 1, 1), 0, zone) - timedelta(seconds=1), "year")
+    elif "year" in g:
+        year = int(g["yearnum"])
+        start, end = _at(date(year, 1, 1), 0, zone), _at(date(year + 1, 1, 1), 0, zone) - timedelta(seconds=1)
+        if g["yearlead"].lower() == "since":
+            end = max(start, ctx.report_utc.astimezone(zone))
+        result = (start, min(end, max(start, local)) if year == today.year and not ctx.future else end, "year")
+    elif "weekday" in g:
+        result = _resolve_weekday(g, ctx)
+    elif "rel" in g:
+        result = _resolve_relative(" ".join(g["rel"].lower().split()), ctx)
+    elif "ago" in g:
+        n, unit = _count(g["agon"]), g["agou"].lower().rstrip("s")
+        if unit == "hour":
+            moment = local - timedelta(hours=n)
+            result = (moment - timedelta(minutes=30), moment + timedelta(minutes=30), "hour")
+        else:
+            day = today - timedelta(days=n * {"day": 1, "week": 7, "month": 30, "year": 365}[unit])
+            result = (*_span(day, zone), "day") if unit == "day" else (*_span(day, zone, 7), "week")
+    elif "past" in g:
+        n, unit = _count(g["pastn"]), g["pastu"].lower().rstrip("s")
+        back = {"hour": timedelta(hours=n), "day": timedelta(days=n - 1), "week": timedelta(weeks=n),
+                "month": timedelta(days=30 * n), "year": timedelta(days=365 * n)}[unit]
+        first = local - back if unit == "hour" else _at((local - back).date(), 0, zone)
+        result = (first, local, "hour" if unit == "hour" else ("day" if back < timedelta(days=2) else "week"))
+    elif "lasting" in g:
+        n, unit = int(g["lastn"]), g["lastu"].lower()
+        span = {"day": timedelta(days=n), "week": timedelta(weeks=n), "month": timedelta(days=30 * n),
+                "year": timedelta(days=365 * n)}[unit]
+        result = (local - span, local, {"day": "week", "week": "month", "month": "year", "year": "year"}[unit])
+    elif "next" in g:
+        n, unit = _count(g["nextn"]), g["nextu"].lower().rstrip("s")
+        ahead = {"hour": timedelta(hours=n), "day": timedelta(days=n), "week": timedelta(weeks=n),
+                 "month": timedelta(days=30 * n), "year": timedelta(days=365 * n)}[unit]
+        result = (local, local + ahead, "week" if ahead > timedelta(days=1) else "day")
+    if result is None:
+        return None
+    start, end, precision = result
+    start_utc, end_utc = start.astimezone(UTC), end.astimezone(UTC)
+    # Expected: still to come when reported ("due to meet on Saturday", "in the coming days").
+    expected = start_utc >= ctx.report_utc and end_utc > ctx.report_utc
+    return Interval(start_utc, end_utc, precision, words, expected)
+
+
+def _resolve_clock(g: dict, ctx: Context) -> tuple[datetime, datetime, str] | None:
+    hour, minute = int(g["hh"]), int(g.get("mm") or 0)
+    ampm = (g.get("ampm") or "").lower().replace(".", "")
+    if ampm == "pm" and hour < 12:
+        hour += 12
+    elif ampm == "am" and hour == 12:
+        hour = 0
+    said_zone = (g.get("clockzone") or "").lower()
+    if said_zone.startswith("local"):
+        zone = ctx.place_zone or ctx.zone
+    elif said_zone:
+        zone = ZoneInfo(_ZONE_ABBR[said_zone])
+    else:
+        zone = ctx.zone
+    local_report = ctx.report_utc.astimezone(zone)
+    moment = datetime.combine(local_report.date(), time(hour, minute), tzinfo=zone)
+    # A clock time later than the report is yesterday's, unless the clause speaks of what is to come.
+    if moment > local_report and not ctx.future:
+        moment -= timedelta(days=1)
+    precision = "minute" if g.get("mm") else "hour"
+    return moment, moment + (timedelta(minutes=1) if g.get("mm") else timedelta(hours=1)), precision
+
+
+def _resolve_date(words: str, ctx: Context) -> tuple[datetime, datetime, str] | None:
+    day = _parse_calendar(re.sub(r"^on\s+", "", words, flags=re.IGNORECASE), ctx)
+    return None if day is None else (*_span(day, ctx.zone), "day")
+
+
+_CALENDAR_PARTS = re.compile(r"(?:(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s+(?P<m1>[a-z]+)|(?P<m2>[a-z]+)\.?\s+(?P<d2>\d{1,2}))"
+                             r"(?:\D+(?P<y>\d{4}))?", re.IGNORECASE)
+
+
+def _parse_calendar(words: str, ctx: Context) -> date | None:
+    """ "8 December", "Dec 8, 2024": a day and month, the year given or the nearest one in the tense's
+    direction (a date without a year told in the past is this year's, or last year's if still to come)."""
+    match = _CALENDAR_PARTS.search(words)
+    if match is None:
+        return None
+    name = (match.group("m1") or match.group("m2")).lower()
+    month = _MONTHS.get(name) or _MONTH_ABBR.get(name[:4] if name.startswith("sept") else name[:3])
+    day_number = int(match.group("d1") or match.group("d2"))
+    today = ctx.local.date()
+    years = [int(match.group("y"))] if match.group("y") else (
+        [today.year, today.year + 1] if ctx.future else [today.year, today.year - 1])
+    for year in years:
+        try:
+            candidate = date(year, month, day_number)
+        except (ValueError, TypeError):
+            return None
+        if match.group("y") or (candidate >= today if ctx.future else candidate <= today):
+            return candidate
+    return None
+
+
+def _resolve_month(g: dict, ctx: Context) -> tuple[datetime, datetime, str] | None:
+    month = _MONTHS[g["monthname"].lower()]
+    today = ctx.local.date()
+    lead = g["monthlead"].lower()
+    if g.get("monthyear"):
+        year = int(g["monthyear"])
+    elif lead == "next" or (ctx.future and lead not in ("last", "since")):
+        year = today.year if month >= today.month else today.year + 1
+    else:
+        year = today.year if month <= today.month else today.year - 1
+        if lead == "last" and month == today.month:
+            year -= 1
+    first = date(year, month, 1)
+    after = date(year + (month == 12), month % 12 + 1, 1)
+    start, end = _at(first, 0, ctx.zone), _at(after, 0, ctx.zone) - timedelta(seconds=1)
+    if lead == "since":
+        end = max(start, ctx.local)
+    return start, end, "month"
+
+
+def _resolve_weekday(g: dict, ctx: Context) -> tuple[datetime, datetime, str]:
+    lead = " ".join((g.get("wdlead") or "").lower().split())
+    today = ctx.local.date()
+    day = _weekday_date(g["wdname"], today, future=ctx.future, lead=lead)
+    part = (g.get("wdpart") or "").lower()
+    if lead == "since":
+        return _at(day, 0, ctx.zone), ctx.local, "week"
+    if part:
+        first, last = _PART_HOURS[part]
+        return _at(day, first, ctx.zone), _at(day, last, ctx.zone) - timedelta(seconds=1), "part of day"
+    if lead == "late":
+        return _at(day, 18, ctx.zone), _at(day, 24, ctx.zone) - timedelta(seconds=1), "part of day"
+    if lead == "early":
+        return _at(day, 0, ctx.zone), _at(day, 9, ctx.zone) - timedelta(seconds=1), "part of day"
+    return (*_span(day, ctx.zone), "day")
+
+
+def _resolve_relative(words: str, ctx: Context) -> tuple[datetime, datetime, str] | None:
+    local, zone, today = ctx.local, ctx.zone, ctx.local.date()
+    monday = today - timedelta(days=today.weekday())
+    part_of = re.fullmatch(r"(?:(?:earlier|later)\s+)?this\s+(\w+)|(yesterday|tomorrow)(?:\s+(\w+))?", words)
+    if part_of and part_of.group(1):
+        first, last = _PART_HOURS[part_of.group(1)]
+        start, end = _at(today, first, zone), _at(today, last, zone) - timedelta(seconds=1)
+        if words.startswith("earlier"):
+            end = min(end, local)
+        return start, end, "part of day"
+    if part_of:
+        day = today + timedelta(days=-1 if part_of.group(2) == "yesterday" else 1)
+        if part_of.group(3):
+            first, last = _PART_HOURS[part_of.group(3)]
+            return _at(day, first, zone), _at(day, last, zone) - timedelta(seconds=1), "part of day"
+        return (*_span(day, zone), "day")
+    if words in ("last night", "overnight"):
+        # The night before the report; a night reported in the evening (and told as to come) is tonight's.
+        day = today if (words == "overnight" and ctx.future and local.hour >= 12) else today - timedelta(days=1)
+        return _at(day, 18, zone), _at(day, 30, zone), "part of day"
+    if words == "tonight":
+        return _at(today, 18, zone), _at(today, 30, zone), "part of day"
+    if words == "today":
+        return (*_span(today, zone), "day")
+    if words == "earlier today":
+        return _at(today, 0, zone), local, "part of day"
+    if words == "later today":
+        return local, _at(today, 24, zone) - timedelta(seconds=1), "part of day"
+    weeks = {"this week": 0, "last week": -1, "next week": 1}
+    if words in weeks:
+        first = monday + timedelta(weeks=weeks[words])
+        return (*_span(first, zone, 7), "week")
+    weekend = {"this weekend": 0, "last weekend": -1, "next weekend": 1}
+    saturday = monday + timedelta(days=5)
+    if words in weekend or words in ("over the weekend", "at the weekend", "on the weekend"):
+        shift = weekend.get(words, 1 if ctx.future else (0 if today >= saturday else -1))
+        return (*_span(saturday + timedelta(weeks=shift), zone, 2), "day")
+    if words == "since the weekend":
+        last_saturday = saturday if today > saturday + timedelta(days=1) else saturday - timedelta(weeks=1)
+        return _at(last_saturday, 0, zone), local, "week"
+    if words in ("earlier this week", "earlier in the week", "since the start of the week"):
+        return _at(monday, 0, zone), local, "week"
+    if words == "later this week":
+        return local, _span(monday, zone, 7)[1], "week"
+    if words in ("earlier this month", "later this month", "this month", "last month", "next month"):
+        shift = {"last month": -1, "next month": 1}.get(words, 0)
+        year, month = today.year + (today.month - 1 + shift) // 12, (today.month - 1 + shift) % 12 + 1
+        first = date(year, month, 1)
+        after = date(year + (month == 12), month % 12 + 1, 1)
+        start, end = _at(first, 0, zone), _at(after, 0, zone) - timedelta(seconds=1)
+        if words == "earlier this month":
+            end = local
+        elif words == "later this month":
+            start = local
+        return start, end, "month"
+    if words in ("this year", "last year", "next year"):
+        year = today.year + {"last year": -1, "next year": 1}.get(words, 0)
+        return _at(date(year, 1, 1), 0, zone), _at(date(year + 1, 1, 1), 0, zone) - timedelta(seconds=1), "year"
+    if words.startswith("in") and words.endswith("days") and "coming" not in words:
+        return _at(today - timedelta(days=4), 0, zone), local, "week"
+    if words.startswith("in the coming"):
+        return local, local + (timedelta(days=7) if words.endswith("days") else timedelta(weeks=4)), "week"
+    return None
+
+
+# --------------------------------------------------------------------------------------------------
+# The zone of a place's country, for "local time".
+# --------------------------------------------------------------------------------------------------
+
+
+@cache
+def _country_zones() -> dict[str, list[tuple[float, float, str]]]:
+    """Country code -> [(lat, lon, zone)] from the IANA zone.tab that the tzdata package ships."""
+    text = resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text(encoding="utf-8")
+    zones: dict[str, list[tuple[float, float, str]]] = {}
+    for line in text.splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        code, coords, name = line.split("\t")[:3]
+        match = re.fullmatch(r"([+-]\d{4,6})([+-]\d{5,7})", coords)
+        if not match:
+            continue
+        zones.setdefault(code, []).append((_degrees(match.group(1), 2), _degrees(match.group(2), 3), name))
+    return zones
+
+
+def _degrees(text: str, width: int) -> float:
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:]
+    value = int(digits[:width]) + int(digits[width:width + 2]) / 60
+    if len(digits) > width + 2:
+        value += int(digits[width + 2:]) / 3600
+    return sign * value
+
+
+def place_zone(country_code: str, lat: float | None = None, lon: float | None = None) -> tzinfo | None:
+    """The zone of a country (the one whose principal city is nearest the place, for countries with several)."""
+    options = _country_zones().get((country_code or "").upper())
+    if not options:
+        return None
+    if lat is None or lon is None or len(options) == 1:
+        return ZoneInfo(options[0][2])
+    best = min(options, key=lambda o: math.hypot(o[0] - lat, (o[1] - lon) * math.cos(math.radians(lat))))
+    return ZoneInfo(best[2])
+
+

@@ -1,0 +1,196 @@
+"""Movements between two named places ("from X to Y", "left X for Y", "flew from X to Y and then to Z").
+
+A path needs both ends named as resolved places in one sentence: an origin marked as such ("from X",
+"left X", "fled X", "X towards Y") and a destination after a word of direction ("to", "towards",
+"into", "for" after a verb of leaving). "to" counts only where something moves: after an origin
+("from X to Y") or a verb of movement ("flew to Y"). Not paths: a road or line named by its ends ("the
+road from X to Y", "the X to Y highway"), a border "between X and Y", a person's origin ("a man from
+X's old town"), and an adjective made from a place ("Moscow-controlled", "US-backed").
+
+Coordinated destinations ("to the bases in X and Y") give one path each; "and then to Z" continues the
+trip from the previous destination.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from gazetteer.places import Mention
+
+
+@dataclass(frozen=True, slots=True)
+class Path:
+    """A movement from one named place to another, with the words that told it."""
+
+    origin: Mention
+    destination: Mention
+    words: str
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’]?\s+(?=[\"'“‘(]?[A-Z0-9])|\n+")
+_ORIGIN_WORD = re.compile(r"\b(?:from|out\s+of)\s+$", re.IGNORECASE)
+_LEAVE_VERB = re.compile(
+    r"\b(?:left|leave|leaves|leaving|fled|flee|flees|fleeing|evacuated|evacuate|evacuating|abandoned|quit"
+    r"|departed|depart|departs|departing|vacated)\s+$", re.IGNORECASE)
+_MOTION = re.compile(
+    r"\b(?:mov|fl[eoy]|flight|flown|travel|head|withdr|evacuat|return|cross|dr[io]v|sail|march|advanc|transfer"
+    r"|relocat|redeploy|went|go(?:es|ing)?\b|sent|send|truck|ship|deport|airlift|bus(?:es|ed|sed)?\b|transport"
+    r"|pull|retreat|escap|brought|bring|carr|deliver|arriv|reach|bound|pour|convoy|rout|deploy|dispatch|push)",
+    re.IGNORECASE)
+_DIRECTION = re.compile(r"\b(?:towards?|into|onto|to|for)\b", re.IGNORECASE)
+_ROUTE_NOUN = re.compile(r"\b(?:road|roads|highway|motorway|route|railway|line|pipeline|border|corridor)\s+$",
+                         re.IGNORECASE)
+_ROUTE_AFTER = re.compile(r"^\s*(?:highway|motorway|road|railway|route|pipeline|line|border)\b", re.IGNORECASE)
+_STOP = re.compile(r"[,;:()\"“”]|\s[-–—]\s|\b(?:said|says|but|while|where|when|because|although|after|before)\b",
+                   re.IGNORECASE)
+# Words that may stand between a direction word and its place: "to the naval and air bases in X".
+_NP_WORDS = 8
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    spans, at = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        if match.start() > at:
+            spans.append((at, match.start()))
+        at = match.end()
+    if at < len(text):
+        spans.append((at, len(text)))
+    return spans
+
+
+def _is_adjective(text: str, mention: Mention) -> bool:
+    """ "Moscow-controlled", "US-backed": a place turned into a word about something else."""
+    return bool(re.match(r"-[A-Za-z]", text[mention.end:mention.end + 2]))
+
+
+def _np_reaches(text: str, start: int, mention: Mention) -> bool:
+    """Whether `mention` is the head of the noun phrase that starts at `start` (a few words, no break)."""
+    if mention.start < start:
+        return False
+    between = text[start:mention.start]
+    return not _STOP.search(between) and len(between.split()) <= _NP_WORDS
+
+
+def find_paths(text: str, mentions: Sequence[Mention]) -> list[Path]:
+    """The movements `text` tells of between its resolved, mapped mentions (in text order, no repeats)."""
+    usable = sorted((m for m in mentions if m.place is not None and not _is_adjective(text, m)),
+                    key=lambda m: m.start)
+    paths: list[Path] = []
+    seen: set[tuple[str, str]] = set()
+    for s_start, s_end in _sentences(text):
+        here = [m for m in usable if s_start <= m.start < s_end]
+        if len(here) < 2:
+            continue
+        for origin, destination, words_end in _sentence_paths(text, s_start, s_end, here):
+            key = (origin.place.place_id, destination.place.place_id)
+            if key in seen or key[0] == key[1]:
+                continue
+            seen.add(key)
+            paths.append(Path(origin, destination, " ".join(text[origin.start:words_end].split())))
+    return paths
+
+
+def _origins(text: str, s_start: int, here: list[Mention]) -> list[tuple[Mention, int, bool]]:
+    """(origin mention, where the words marking it start, whether it is a road's end)."""
+    out = []
+    for m in here:
+        before = text[max(s_start, m.start - 80):m.start]
+        # "from X", "from the airport in X", "left X", "fled the capital, X" (a few words apart, no break)
+        for marker in (r"\b(?:from|out\s+of)\b", r"\b(?:left|leave|leaves|leaving|fled|flee|flees|fleeing|evacuated"
+                                                  r"|evacuate|evacuating|abandoned|departed|depart|departs|vacated)\b"):
+            found = list(re.finditer(marker, before, re.IGNORECASE))
+            if not found:
+                continue
+            last = found[-1]
+            after_marker = m.start - len(before) + last.end()
+            if not _np_reaches(text, after_marker, m):
+                continue
+            # "a man from X's old town": where a person comes from, not a trip.
+            if text[m.end:m.end + 2] in ("'s", "’s"):
+                continue
+            marker_start = m.start - len(before) + last.start()
+            # "the road from X to Y" names a road; only a verb of movement further on makes it a trip
+            # ("convoys on the roads from X, heading towards Y").
+            route = bool(_ROUTE_NOUN.search(text[max(s_start, marker_start - 30):marker_start]))
+            # Only the first place of the phrase is the origin ("from the airport in X near Y": X).
+            if any(o.start >= after_marker and o.start < m.start for o in here):
+                continue
+            out.append((m, marker_start, route))
+            break
+    return out
+
+
+def _destinations(text: str, s_end: int, here: list[Mention], after: int, marker: int,
+                  leave_verb: bool, route: bool = False) -> list[tuple[Mention, bool, int]]:
+    """(destination, continues-from-previous, end of words) after position `after` (the origin's end);
+    `marker` is where the words marking the origin start ("from", "left")."""
+    out: list[tuple[Mention, bool, int]] = []
+    for match in _DIRECTION.finditer(text, after, s_end):
+        word = match.group(0).lower()
+        if word == "for" and not leave_verb:
+            continue
+        lead = text[after:match.start()]
+        if route and not _MOTION.search(lead):
+            continue
+        marked = text[marker:match.start()]
+        if word == "to" and not _MOTION.search(marked) and not re.search(r"\b(?:from|out\s+of)\b", marked,
+                                                                          re.IGNORECASE):
+            continue
+        head = next((m for m in here if _np_reaches(text, match.end(), m)), None)
+        if head is None:
+            continue
+        if _ROUTE_AFTER.match(text, head.end):
+            continue
+        chained = bool(out) and bool(re.search(r"\bthen\s+(?:on\s+)?$", text[max(after, match.start() - 12):
+                                                                              match.start()], re.IGNORECASE))
+        if any(d[0] is head for d in out):
+            continue
+        out.append((head, chained, head.end))
+        # Coordinated places: "to the bases in X and Y", "towards X and the port of Y".
+        at = head.end
+        while True:
+            conj = re.match(r"\s*(?:,\s*)?and\s+(?!then\b)", text[at:s_end])
+            if conj is None:
+                # Words between the head and "and" that name no place: "the air base near X and the port at Y".
+                gap = re.match(r"[^,;:.]{0,60}?\s+and\s+(?!then\b)", text[at:s_end])
+                if gap is None or _DIRECTION.search(gap.group(0)):
+                    break
+                conj = gap
+            start = at + conj.end()
+            nxt = next((m for m in here if m.start >= start and _np_reaches(text, start, m)), None)
+            if nxt is None:
+                break
+            out.append((nxt, False, nxt.end))
+            at = nxt.end
+    return out
+
+
+def _sentence_paths(text: str, s_start: int, s_end: int, here: list[Mention]):
+    origins = _origins(text, s_start, here)
+    # "X towards Y": a place followed by (a verb of movement and) "towards".
+    for m in here:
+        if re.match(r"\s+(?:\w+\s+){0,2}?towards?\b", text[m.end:m.end + 40], re.IGNORECASE):
+            between = text[m.end:m.end + 40].split("toward")[0]
+            if not between.strip() or _MOTION.search(between):
+                origins.append((m, m.start, False))
+    if not origins:
+        return
+    origins.sort(key=lambda o: o[0].start)
+    between_pair = re.compile(r"\bbetween\s+$", re.IGNORECASE)
+    for origin, marker_start, route in origins:
+        if between_pair.search(text[max(s_start, origin.start - 20):origin.start]):
+            continue
+        leave_verb = bool(_LEAVE_VERB.search(text[max(s_start, marker_start - 1):origin.start]) or
+                          re.match(r"(?:left|leav|fle|evacuat|depart|abandon|vacat|quit)", text[marker_start:],
+                                   re.IGNORECASE))
+        # A "from" before the verb ("From X, he flew to Y") reads from the origin to the sentence's end.
+        previous = origin
+        for destination, chained, words_end in _destinations(text, s_end, here, origin.end, marker_start, leave_verb,
+                                                                route):
+            if destination is origin:
+                continue
+            start = previous if chained else origin
+            yield start, destination, words_end
+            previous = destination
