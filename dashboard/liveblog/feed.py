@@ -20,9 +20,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from dashboard.liveblog import timeparse as tp
-from dashboard.liveblog.compose import compose
-from dashboard.liveblog.html import fragment_lines
-from dashboard.liveblog.lines import BLANK, FURNITURE, TEXT, is_furniture
+from dashboard.liveblog.html import fragment_body
 from dashboard.liveblog.reading import Context
 from dashboard.model import Entry, ParsedBlog
 
@@ -54,14 +52,6 @@ def _instant(value: str, ctx: Context) -> datetime | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ctx.tz or UTC)
     return moment.astimezone(UTC)
-
-
-def _body(markup: str) -> tuple[str, tuple]:
-    lines = fragment_lines(markup)
-    for line in lines:
-        line.kind = BLANK if not line.text else FURNITURE if is_furniture(line.text) else TEXT
-    _, body, captions = compose(lines, take_headline=False)
-    return body, captions
 
 
 def _atom_link(entry: Element) -> str:
@@ -107,7 +97,7 @@ def parse_feed(text: str, ctx: Context) -> ParsedBlog:
         if moment is None:
             ctx.warn(0, f"item {number} has no usable time ({when.strip()!r}); skipped")
             continue
-        body, captions = _body(markup) if markup.strip() else ("", ())
+        body, captions = fragment_body(markup) if markup.strip() else ("", ())
         headline = tp.clean_line(headline)
         if not (headline or body):
             ctx.warn(0, f"item {number} has no title and no text; skipped")

@@ -21,10 +21,11 @@ from bs4.builder._htmlparser import BeautifulSoupHTMLParser
 from bs4.element import CData, Comment, Declaration, Doctype, ProcessingInstruction
 
 from dashboard.liveblog import timeparse as tp
-from dashboard.liveblog.lines import Line
+from dashboard.liveblog.compose import compose
+from dashboard.liveblog.lines import BLANK, FURNITURE, TEXT, Line, is_furniture
 from dashboard.liveblog.reading import Context
 from dashboard.liveblog.text import PageHints, parse_lines
-from dashboard.model import ParsedBlog
+from dashboard.model import Caption, ParsedBlog
 
 # ---------------------------------------------------------------------------------------------
 # HTML
@@ -340,6 +341,15 @@ def fragment_lines(markup: str) -> list[Line]:
     except Exception:  # hostile markup in one body: keep its text as written
         return [Line(0, markup, tp.clean_line(markup))]
     return walker.lines
+
+
+def fragment_body(markup: str) -> tuple[str, tuple[Caption, ...]]:
+    """An entry's body given as HTML (in JSON-LD or a feed) as (body, captions), by the text rules."""
+    lines = fragment_lines(markup)
+    for line in lines:
+        line.kind = BLANK if not line.text else FURNITURE if is_furniture(line.text) else TEXT
+    _, body, captions = compose(lines, take_headline=False)
+    return body, captions
 
 
 def parse_soup(soup: BeautifulSoup, ctx: Context) -> ParsedBlog:

@@ -21,9 +21,8 @@ from datetime import UTC, datetime
 from bs4 import BeautifulSoup
 
 from dashboard.liveblog import timeparse as tp
-from dashboard.liveblog.compose import compose, normalise
-from dashboard.liveblog.html import fragment_lines, page_hints, parse_soup
-from dashboard.liveblog.lines import BLANK, FURNITURE, TEXT, is_furniture
+from dashboard.liveblog.compose import normalise
+from dashboard.liveblog.html import fragment_body, page_hints, parse_soup
 from dashboard.liveblog.reading import Context, LiveBlogError
 from dashboard.model import Entry, ParsedBlog
 
@@ -90,14 +89,6 @@ def _instant(value: object, ctx: Context) -> datetime | None:
     return moment.astimezone(UTC)
 
 
-def _body(markup: str) -> tuple[str, tuple]:
-    lines = fragment_lines(markup)
-    for line in lines:
-        line.kind = BLANK if not line.text else FURNITURE if is_furniture(line.text) else TEXT
-    _, body, captions = compose(lines, take_headline=False)
-    return body, captions
-
-
 def _url(item: dict) -> str:
     for key in ("url", "@id"):
         value = _text(item.get(key))
@@ -141,7 +132,7 @@ def parse_posting(posting: dict, soup: BeautifulSoup, ctx: Context) -> ParsedBlo
     for number, (item, moment) in enumerate(zip(updates, moments, strict=True), 1):
         assert moment is not None
         raw_body = _text(item.get("articleBody") or item.get("text") or item.get("description"))
-        body, captions = _body(raw_body) if raw_body else ("", ())
+        body, captions = fragment_body(raw_body) if raw_body else ("", ())
         headline = tp.clean_line(_text(item.get("headline") or item.get("name")))
         same_minute = html_entries.get(moment.strftime("%Y-%m-%dT%H:%M"), [])
         fuller = next((e for e in same_minute if _shortened(body, e.body)), None)
@@ -162,7 +153,7 @@ def parse_posting(posting: dict, soup: BeautifulSoup, ctx: Context) -> ParsedBlo
     published = (_instant(posting.get("coverageStartTime"), ctx) or _instant(posting.get("datePublished"), ctx)
                  or hints.published)
     lead_text = _text(posting.get("description") or posting.get("abstract"))
-    lead_body, lead_captions = _body(lead_text) if lead_text else ("", ())
+    lead_body, lead_captions = fragment_body(lead_text) if lead_text else ("", ())
     newest_first = entries[0].time_utc > entries[-1].time_utc
     if title or lead_body:
         lead = Entry(published or max(e.time_utc for e in entries), "", title, lead_body, lead_captions,
