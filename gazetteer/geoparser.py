@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import itertools
 import math
+import operator
 import re
 import threading
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -39,6 +41,9 @@ CHUNK_CHARS = 200_000
 
 _TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_][^\W_]*(?:['’ʼ][^\W_]+)*")
 _POSSESSIVE = re.compile(r"['’ʼ]s$", re.IGNORECASE)
+_APOSTROPHES = frozenset("'’ʼ")
+_SPLIT = re.compile(f"({_TOKEN.pattern})")
+_FIRST = operator.itemgetter(0)
 # What may stand between two words of one name: spaces or a hyphen ("al-Qamishli", "Tel Aviv").
 _NAME_GAP = re.compile(r"^(?:[ \t\u00a0]+|[-‐‑])$")
 _SENTENCE_END = re.compile(r"[.!?:;\n\"“”‘(\[•·|—]\s*$")
@@ -101,29 +106,99 @@ class DocumentContext:
     place_keys: frozenset[str]
 
 
-def tokenize(text: str) -> list[Token]:
-    tokens: list[Token] = []
-    previous_end = 0
-    for match in _TOKEN.finditer(text):
-        start, end = match.span()
-        word = match.group()
+class Tokens(Sequence[Token]):
+    """The words of a text, as `Token`s built only when asked for.
+
+    One split of the text by the word pattern gives every word and the gap before it; each word's
+    folded key comes from a cache of words seen before (news repeats a small vocabulary). All of it
+    runs in a few passes of C code. The name matcher reads `keys` and the accessors below; a whole
+    `Token` (its sentence start) is built only for the few words around a name.
+    """
+
+    __slots__ = ("_built", "_offsets", "_parts", "_raw", "_text", "capitalised", "keys")
+
+    def __init__(self, text: str):
+        self._text = text
+        # [gap, word, gap, word, ..., tail]: word i is parts[2i + 1], the text before it parts[2i].
+        self._parts: list[str] = _SPLIT.split(text)
+        self._raw: list[str] = self._parts[1::2]
+        # offsets[2i] is where word i starts, offsets[2i + 1] where its match ends.
+        self._offsets: list[int] = list(itertools.accumulate(map(len, self._parts)))
+        self.keys: list[str] = list(map(_token_key, self._raw))
+        self._built: list[Token | None] = [None] * len(self._raw)
+        # Positions of the words that start with a capital, in order.
+        self.capitalised: list[int] = list(itertools.compress(
+            range(len(self._raw)), map(str.isupper, map(_FIRST, self._raw))))
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self._raw)))]
+        if i < 0:
+            i += len(self._raw)
+        token = self._built[i]
+        if token is None:
+            token = self._built[i] = self._build(i)
+        return token
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self._raw)))
+
+    def start(self, i: int) -> int:
+        return self._offsets[2 * i]
+
+    def word(self, i: int) -> str:
+        """The i-th word without a possessive ending ("Syria’s" -> "Syria")."""
+        return _without_possessive(self._raw[i])
+
+    def end(self, i: int) -> int:
+        """Where the i-th word ends (before any possessive ending)."""
+        return self._offsets[2 * i] + len(_without_possessive(self._raw[i]))
+
+    def is_capitalised(self, i: int) -> bool:
+        return self._raw[i][0].isupper()
+
+    def gap(self, i: int) -> str:
+        """`tokens[i].gap` without building the token."""
+        return self._text[self.end(i - 1):self._offsets[2 * i]] if i else self._parts[0]
+
+    def _build(self, i: int) -> Token:
+        start = self._offsets[2 * i]
+        word = _without_possessive(self._raw[i])
+        capitalised = word[0].isupper()
+        if i == 0:
+            return Token(start, start + len(word), word, self.keys[i], capitalised, True, self._parts[0])
+        # The gap after the previous match (a sentence may end after "Syria’s.") tells a sentence's
+        # start; Token.gap runs from the end of the previous word, so "’s " separates two names.
+        gap = self._parts[2 * i]
+        sentence_start = bool(_SENTENCE_END.search(gap)) or _ends_sentence(self.word(i - 1), self.keys[i - 1], gap)
+        return Token(start, start + len(word), word, self.keys[i], capitalised, sentence_start, self.gap(i))
+
+
+@lru_cache(maxsize=1 << 16)
+def _without_possessive(word: str) -> str:
+    """"Syria’s" -> "Syria"; short words ("it’s") stay whole."""
+    if len(word) > 3 and word[-2] in _APOSTROPHES:
         possessive = _POSSESSIVE.search(word)
-        if possessive and len(word) > 3:
-            end -= len(possessive.group())
-            word = word[: len(word) - len(possessive.group())]
-        # `gap` runs from the end of the previous match (a sentence may end after "Syria’s."),
-        # Token.gap from the end of the previous token, so a possessive "’s " separates two names.
-        gap = text[previous_end:start]
-        sentence_start = not tokens or bool(_SENTENCE_END.search(gap)) or _ends_sentence(tokens[-1], gap)
-        tokens.append(Token(start, end, word, fold_word(word), word[:1].isupper(), sentence_start,
-                            text[tokens[-1].end if tokens else 0:start]))
-        previous_end = match.end()
-    return tokens
+        if possessive:
+            return word[:-len(possessive.group())]
+    return word
 
 
-def _ends_sentence(previous: Token, gap: str) -> bool:
+@lru_cache(maxsize=1 << 17)
+def _token_key(word: str) -> str:
+    return fold_word(_without_possessive(word))
+
+
+def tokenize(text: str) -> Tokens:
+    return Tokens(text)
+
+
+def _ends_sentence(previous_text: str, previous_key: str, gap: str) -> bool:
     # "... in Syria. The" ends a sentence; "Mr. Smith" and "U.S. forces" do not.
-    return gap.startswith(".") and previous.key not in wordlists.TITLES and "." not in previous.text
+    return gap.startswith(".") and previous_key not in wordlists.TITLES and "." not in previous_text
 
 
 class Geoparser:
@@ -133,7 +208,10 @@ class Geoparser:
         self.gazetteer = gazetteer or Gazetteer.default()
         self.weights = weights or Weights()
         self.common_words: dict[str, float] = self.gazetteer.index.common_words
+        self.gazetteer.table  # noqa: B018 - loaded now (start-up), not during the first parse
         self._context_cache: dict[str, DocumentContext] = {}
+        # Ranked candidates by place numbers: the same names come back document after document.
+        self._ranked: dict[tuple[int, ...], list[Candidate]] = {}
         self._lock = threading.Lock()
 
     # -- public -------------------------------------------------------------------------------
@@ -180,57 +258,55 @@ class Geoparser:
         _attach_qualifiers(accepted, tokens)
         return self._resolve(accepted, tokens, text, outer)
 
-    def _match_spans(self, tokens: list[Token]) -> list[Span]:
+    def _match_spans(self, tokens: Tokens) -> list[Span]:
         """Longest gazetteer names over the words, left to right, starting at a capital."""
-        numbers_for = self.gazetteer.numbers_for_key
+        names = self.gazetteer.index.names
+        connectors = wordlists.NAME_CONNECTORS
+        keys, start_of, end_of, word_of = tokens.keys, tokens.start, tokens.end, tokens.word
+        text = tokens._text
         spans: list[Span] = []
-        i, n = 0, len(tokens)
-        while i < n:
-            token = tokens[i]
-            starts_name = token.capitalised or (
-                token.key in wordlists.ARTICLES and i + 1 < n and tokens[i + 1].capitalised
-            )
-            if not starts_name:
-                i += 1
+        n = len(tokens)
+        resume = 0  # after a name, the next one starts past its end
+        for i in _name_starts(tokens):
+            if i < resume:
                 continue
             best: Span | None = None
-            keys = [token.key]
-            for j in range(i, min(n, i + MAX_NAME_TOKENS)):
-                if j > i:
-                    gap = tokens[j].gap
-                    if not _NAME_GAP.match(gap) and not (gap == ". " and len(tokens[j - 1].text) <= 3):
-                        break
-                    keys.append(tokens[j].key)
-                    if not (tokens[j].capitalised or tokens[j].key in wordlists.NAME_CONNECTORS):
-                        break
-                if not tokens[j].capitalised and j > i and tokens[j].key in wordlists.NAME_CONNECTORS:
-                    continue  # a name never ends on "of" or "al"
-                key = " ".join(strip_article(keys))
-                numbers = numbers_for(key)
-                if numbers:
-                    best = Span(i, j, key, numbers)
+            found = names.get(keys[i])
+            if found is not None:
+                best = Span(i, i, keys[i], (found,) if isinstance(found, int) else found)
+            for j in range(i + 1, min(n, i + MAX_NAME_TOKENS)):
+                start = start_of(j)
+                gap = text[end_of(j - 1):start]
+                if gap != " " and not _NAME_GAP.match(gap) and not (gap == ". " and len(word_of(j - 1)) <= 3):
+                    break
+                if not text[start].isupper():
+                    if keys[j] in connectors:
+                        continue  # a name goes on over "of" or "al" but never ends on one
+                    break
+                key = " ".join(strip_article(keys[i:j + 1]))
+                found = names.get(key)
+                if found is not None:
+                    best = Span(i, j, key, (found,) if isinstance(found, int) else found)
             if best is not None:
                 spans.append(best)
-                i = best.last + 1
-            else:
-                i += 1
+                resume = best.last + 1
         return spans
 
-    def _rejection(self, span: Span, tokens: list[Token], people: frozenset[str], text: str,
+    def _rejection(self, span: Span, tokens: Tokens, people: frozenset[str], text: str,
                    matched: set[int]) -> str | None:
         """Why a span is not a place here (a short reason), or None when it is one.
 
         `matched` holds the positions of tokens that start or end a gazetteer name.
         """
         index = self.gazetteer.index
-        first, last = tokens[span.first], tokens[span.last]
-        surface = text[first.start:last.end]
         single = span.first == span.last
         if span.key in index.demonyms:
             return "demonym"
-        if span.key in wordlists.STOPWORDS or (single and first.key in wordlists.NOT_PLACE_WORDS):
+        if span.key in wordlists.STOPWORDS or (single and tokens.keys[span.first] in wordlists.NOT_PLACE_WORDS):
             return "common word"
-        letters = sum(ch.isalpha() for ch in surface)
+        first, last = tokens[span.first], tokens[span.last]
+        surface = text[first.start:last.end]
+        letters = len(surface) if surface.isalpha() else sum(ch.isalpha() for ch in surface)
         # "Va.", "Md.", "Ga.": abbreviations we file, written with their full stop.
         dotted = span.key in index.abbreviations and text.startswith(".", last.end)
         if letters <= 3 and not (surface.isupper() or "." in surface or dotted):
@@ -305,27 +381,34 @@ class Geoparser:
                 return "common word"  # "the Centre", "the Royal family": a title, not a place
         return None
 
-    def _short_code_allowed(self, span: Span, tokens: list[Token]) -> bool:
+    def _short_code_allowed(self, span: Span, tokens: Tokens) -> bool:
         """Two-letter codes: countries (US, UK) anywhere; states (IN, PA) only as "City, ST"."""
         for number in span.numbers:
-            place, _ = self.gazetteer.index.place(number)
+            place, _ = self.gazetteer.place(number)
             if place.is_country:
                 return True
         return span.first > 0 and tokens[span.first].gap.startswith(",")
 
     def _best_prominence(self, span: Span) -> float:
-        return self.gazetteer.index.place(span.numbers[0])[1]
+        return self.gazetteer.table.prominence(span.numbers[0])
 
     # -- resolving ----------------------------------------------------------------------------
 
-    def _resolve(self, spans: list[Span], tokens: list[Token], text: str,
+    def _resolve(self, spans: list[Span], tokens: Tokens, text: str,
                  outer: DocumentContext | None) -> list[Mention]:
         if not spans:
             return []
-        rank = self.gazetteer.rank
+        ranked = self._ranked
         for span in spans:
             span.feature_hint = _feature_hint(tokens, span)
-            span.candidates = rank(span.numbers[:MAX_CANDIDATES], limit=0)
+            candidates = ranked.get(span.numbers)
+            if candidates is None:
+                candidates = self.gazetteer.rank(span.numbers[:MAX_CANDIDATES], limit=0, lean=True)
+                with self._lock:
+                    if len(ranked) >= 50_000:
+                        ranked.clear()
+                    ranked[span.numbers] = candidates
+            span.candidates = candidates
 
         w = self.weights
         countries: Counter = Counter(outer.countries) if outer else Counter()
@@ -342,37 +425,17 @@ class Geoparser:
                     for p in close if not p.is_area):
                 anchors[top.place.place_id] = top.place
 
-        total = sum(countries.values()) or 1
-        # Each place once: a long document names the same few places many times over.
-        anchor_list = list(anchors.values())
-        nearest: dict[tuple[str, str], float | None] = {}
-        neighbours = self.gazetteer.index.neighbours
+        scene = _Scene(w, countries, anchors, self.gazetteer.index.neighbours)
         mentions = []
+        # A name said again, with the same hints, scores the same: each is weighed once.
+        memo: dict[tuple[str, frozenset[str]], list[tuple[float, Place]]] = {}
         for span in spans:
-            scored = []
-            for c in span.candidates:
-                place = c.place
-                score = c.prominence
-                if _primary_key(place.name) == span.key or _primary_key(place.asciiname) == span.key:
-                    score += w.primary_name
-                share = countries.get(place.country_code, 0) / total
-                if share:
-                    score += w.country_present + w.country_share * share
-                bordering = neighbours.get(place.country_code)
-                if bordering:
-                    score += w.neighbour_share * sum(countries.get(n, 0) for n in bordering) / total
-                if span.feature_hint and place.feature_code in span.feature_hint:
-                    score += w.feature_hint
-                if span.qualifier is not None and _within(place, span.qualifier):
-                    score += w.qualifier
-                cache_key = (place.place_id, span.key)
-                if cache_key not in nearest:
-                    nearest[cache_key] = _nearest(place, anchor_list, exclude=span.candidates)
-                near = nearest[cache_key]
-                if near is not None:
-                    score -= w.distance * math.log10(1 + near / 50.0)
-                scored.append((score, place))
-            scored.sort(key=lambda s: -s[0])
+            memo_key = (span.key, span.feature_hint) if span.qualifier is None else None
+            scored = memo.get(memo_key) if memo_key else None
+            if scored is None:
+                scored = scene.score(span)
+                if memo_key:
+                    memo[memo_key] = scored
             best_score, best = scored[0]
             runner_up = scored[1][0] if len(scored) > 1 else best_score - 4.0
             confidence = 1.0 / (1.0 + math.exp(-(best_score - runner_up)))
@@ -414,7 +477,17 @@ def _primary_key(name: str) -> str:
     return normalize_name(name)
 
 
-def _capitalised_run(tokens: list[Token], start: int) -> list[str]:
+def _name_starts(tokens: Tokens) -> list[int]:
+    """Where a name may start: a capitalised word, or an article before one ("al-Qamishli")."""
+    starts = []
+    for i in tokens.capitalised:
+        if i > 0 and (not starts or starts[-1] != i - 1) and tokens.keys[i - 1] in wordlists.ARTICLES:
+            starts.append(i - 1)
+        starts.append(i)
+    return starts
+
+
+def _capitalised_run(tokens: Tokens, start: int) -> list[str]:
     """Keys of the capitalised words from `start` on that are joined into one name."""
     keys = []
     for token in tokens[start:start + MAX_NAME_TOKENS]:
@@ -426,26 +499,29 @@ def _capitalised_run(tokens: list[Token], start: int) -> list[str]:
     return keys
 
 
-def _shouting(tokens: list[Token], span: Span) -> bool:
+def _shouting(tokens: Tokens, span: Span) -> bool:
     """True when the span's line is written in capitals ("SAN ANTONIO (AP) —")."""
     nearby = tokens[max(0, span.first - 3): span.last + 4]
     words = [t for t in nearby if len(t.text) > 1]
     return len(words) >= 3 and all(t.text.isupper() for t in words)
 
 
-def _people(tokens: list[Token]) -> frozenset[str]:
+def _people(tokens: Tokens) -> frozenset[str]:
     """Surnames the text uses for people: the word after a title ("Mr Alexander") or after a
     given name ("Charles Lister"). They stay people for the rest of the document."""
     people = set()
-    for previous, token in itertools.pairwise(tokens):
-        if not (token.capitalised and previous.capitalised) or _NAME_GAP.match(token.gap) is None:
+    for before, i in itertools.pairwise(tokens.capitalised):
+        if before != i - 1:
             continue
-        if previous.key in wordlists.TITLES or previous.key in wordlists.GIVEN_NAMES:
-            people.add(token.key)
+        if _NAME_GAP.match(tokens.gap(i)) is None:
+            continue
+        previous = tokens.keys[before]
+        if previous in wordlists.TITLES or previous in wordlists.GIVEN_NAMES:
+            people.add(tokens.keys[i])
     return frozenset(people)
 
 
-def _attach_qualifiers(spans: list[Span], tokens: list[Token]) -> None:
+def _attach_qualifiers(spans: list[Span], tokens: Tokens) -> None:
     """"Tripoli, Lebanon" or "Paris, Texas": the second name qualifies the first."""
     for a, b in itertools.pairwise(spans):
         if b.first == a.last + 1 and _QUALIFIER_GAP.match(tokens[b.first].gap):
@@ -463,24 +539,110 @@ def _within(place: Place, qualifier: Span) -> bool:
     return False
 
 
-def _feature_hint(tokens: list[Token], span: Span) -> frozenset[str]:
-    words = " ".join(t.key for t in tokens[span.last + 1: span.last + 3])
-    before = tokens[span.first - 1].key if span.first > 0 else ""
+def _feature_hint(tokens: Tokens, span: Span) -> frozenset[str]:
+    following = " ".join(tokens.keys[span.last + 1:span.last + 3])
+    before = tokens.keys[span.first - 1] if span.first > 0 else ""
+    return _hinted_codes(following, before)
+
+
+@lru_cache(maxsize=1 << 15)
+def _hinted_codes(following: str, before: str) -> frozenset[str]:
+    """Feature codes hinted by the words after a name ("air base") and the word before ("Mount")."""
     codes: set[str] = set()
     for phrase, hinted in wordlists.FEATURE_HINTS_AFTER.items():
-        if words == phrase or words.startswith(phrase + " "):
+        if following == phrase or following.startswith(phrase + " "):
             codes |= hinted
     codes |= wordlists.FEATURE_HINTS_BEFORE.get(before, frozenset())
     return frozenset(codes)
 
 
-def _nearest(place: Place, anchors: list[Place], exclude: list[Candidate]) -> float | None:
-    if not anchors:
-        return None
-    own = {c.place.place_id for c in exclude}
-    distances = [distance_km(place.latitude, place.longitude, a.latitude, a.longitude)
-                 for a in anchors if a.place_id not in own]
-    return min(distances) if distances else None
+_UNSET = object()
+
+
+class _Scene:
+    """What a document says that weighs its candidates: the countries it is sure of, and its spots
+    (places sure within 50 km), each counted once."""
+
+    def __init__(self, weights: Weights, countries: Counter, anchors: dict[str, Place],
+                 neighbours: dict[str, frozenset[str]]):
+        self.weights = weights
+        self.countries = countries
+        self.total = sum(countries.values()) or 1
+        self.spots = _Spots(list(anchors.values()))
+        self.neighbours = neighbours
+        self._nearest: dict[tuple[str, str], float | None] = {}
+        self._bordering: dict[str, int] = {}
+
+    def score(self, span: Span) -> list[tuple[float, Place]]:
+        """The span's candidates with their scores in context, best first."""
+        w, countries, total = self.weights, self.countries, self.total
+        nearest = self._nearest
+        own: set[str] | None = None
+        scored = []
+        for c in span.candidates:
+            place = c.place
+            score = c.prominence
+            if _primary_key(place.name) == span.key or _primary_key(place.asciiname) == span.key:
+                score += w.primary_name
+            cc = place.country_code
+            share = countries.get(cc, 0) / total
+            if share:
+                score += w.country_present + w.country_share * share
+            bordering = self.neighbours.get(cc)
+            if bordering:
+                count = self._bordering.get(cc)
+                if count is None:
+                    count = self._bordering[cc] = sum(countries.get(n, 0) for n in bordering)
+                score += w.neighbour_share * count / total
+            if span.feature_hint and place.feature_code in span.feature_hint:
+                score += w.feature_hint
+            if span.qualifier is not None and _within(place, span.qualifier):
+                score += w.qualifier
+            cache_key = (place.place_id, span.key)
+            near = nearest.get(cache_key, _UNSET)
+            if near is _UNSET:
+                if own is None:
+                    own = {c.place.place_id for c in span.candidates}
+                near = nearest[cache_key] = self.spots.nearest(place, own)
+            if near is not None:
+                score -= w.distance * math.log10(1 + near / 50.0)
+            scored.append((score, place))
+        scored.sort(key=lambda s: -s[0])
+        return scored
+
+
+
+class _Spots:
+    """The places a document is sure of, with their trigonometry done once: the nearest of them to
+    a candidate, as `distance_km` would give it, in a fraction of the time."""
+
+    __slots__ = ("_spots",)
+
+    def __init__(self, places: list[Place]):
+        self._spots = []
+        for p in places:
+            lat = math.radians(p.latitude)
+            self._spots.append((p.place_id, lat, math.cos(lat), p.longitude))
+
+    def nearest(self, place: Place, exclude: set[str]) -> float | None:
+        """Km to the nearest spot that is not one of `exclude` (the candidate's rivals), or None."""
+        if not self._spots:
+            return None
+        p1 = math.radians(place.latitude)
+        cos1 = math.cos(p1)
+        lon1 = place.longitude
+        sin, radians = math.sin, math.radians
+        least = None
+        # distance_km's haversine term; the distance grows with it, so its least gives the least.
+        for place_id, p2, cos2, lon2 in self._spots:
+            if place_id in exclude:
+                continue
+            h = sin((p2 - p1) / 2) ** 2 + cos1 * cos2 * sin(radians(lon2 - lon1) / 2) ** 2
+            if least is None or h < least:
+                least = h
+        if least is None:
+            return None
+        return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(least)))
 
 
 def _pieces(text: str):

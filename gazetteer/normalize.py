@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Letters that Unicode decomposition leaves alone but a reader treats as plain Latin letters.
 _LETTERS = str.maketrans({
@@ -31,11 +32,19 @@ _SUN_ARTICLES = {"ad": "d", "adh": "dh", "an": "n", "ar": "r", "as": "s", "ash":
                  "ath": "th", "az": "z"}
 
 
+# News repeats a small vocabulary: each distinct word is folded once (a few MB at most).
+@lru_cache(maxsize=1 << 17)
 def fold_word(word: str) -> str:
     """Fold one word: case, diacritics, apostrophes and spelling variants. Never adds spaces."""
-    word = unicodedata.normalize("NFKD", word)
-    word = "".join(ch for ch in word if not unicodedata.combining(ch))
-    word = _VANISH.sub("", word.casefold().translate(_LETTERS))
+    if word.isascii():
+        # The same steps, less those that cannot change ASCII (decomposition, the letter table).
+        word = word.lower()
+        if "'" in word or "`" in word:
+            word = word.replace("'", "").replace("`", "")
+    else:
+        word = unicodedata.normalize("NFKD", word)
+        word = "".join(ch for ch in word if not unicodedata.combining(ch))
+        word = _VANISH.sub("", word.casefold().translate(_LETTERS))
     word = word.replace(".", "")
     for old, new in _TRANSLITERATION:
         word = word.replace(old, new)
