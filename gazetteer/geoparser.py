@@ -164,17 +164,20 @@ class Tokens(Sequence[Token]):
         """`tokens[i].gap` without building the token."""
         return self._text[self.end(i - 1):self._offsets[2 * i]] if i else self._parts[0]
 
+    def sentence_start(self, i: int) -> bool:
+        """Whether the i-th word starts a sentence (or the text)."""
+        if i == 0:
+            return True
+        # The gap after the previous match (a sentence may end after "Syria’s.") tells.
+        gap = self._parts[2 * i]
+        return bool(_SENTENCE_END.search(gap)) or _ends_sentence(self.word(i - 1), self.keys[i - 1], gap)
+
     def _build(self, i: int) -> Token:
         start = self._offsets[2 * i]
         word = _without_possessive(self._raw[i])
-        capitalised = word[0].isupper()
-        if i == 0:
-            return Token(start, start + len(word), word, self.keys[i], capitalised, True, self._parts[0])
-        # The gap after the previous match (a sentence may end after "Syria’s.") tells a sentence's
-        # start; Token.gap runs from the end of the previous word, so "’s " separates two names.
-        gap = self._parts[2 * i]
-        sentence_start = bool(_SENTENCE_END.search(gap)) or _ends_sentence(self.word(i - 1), self.keys[i - 1], gap)
-        return Token(start, start + len(word), word, self.keys[i], capitalised, sentence_start, self.gap(i))
+        # Token.gap runs from the end of the previous word, so "’s " separates two names.
+        return Token(start, start + len(word), word, self.keys[i], word[0].isupper(), self.sentence_start(i),
+                     self.gap(i))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -262,8 +265,7 @@ class Geoparser:
         """Longest gazetteer names over the words, left to right, starting at a capital."""
         names = self.gazetteer.index.names
         connectors = wordlists.NAME_CONNECTORS
-        keys, start_of, end_of, word_of = tokens.keys, tokens.start, tokens.end, tokens.word
-        text = tokens._text
+        keys, parts, raw = tokens.keys, tokens._parts, tokens._raw
         spans: list[Span] = []
         n = len(tokens)
         resume = 0  # after a name, the next one starts past its end
@@ -275,11 +277,13 @@ class Geoparser:
             if found is not None:
                 best = Span(i, i, keys[i], (found,) if isinstance(found, int) else found)
             for j in range(i + 1, min(n, i + MAX_NAME_TOKENS)):
-                start = start_of(j)
-                gap = text[end_of(j - 1):start]
-                if gap != " " and not _NAME_GAP.match(gap) and not (gap == ". " and len(word_of(j - 1)) <= 3):
+                # The gap between the words, as Token.gap: a possessive ("Syria’s Assad") ends the name.
+                gap, previous = parts[2 * j], raw[j - 1]
+                if gap != " " and not _NAME_GAP.match(gap) and not (gap == ". " and len(previous) <= 3):
                     break
-                if not text[start].isupper():
+                if len(previous) > 3 and previous[-2] in _APOSTROPHES and _POSSESSIVE.search(previous):
+                    break
+                if not raw[j][0].isupper():
                     if keys[j] in connectors:
                         continue  # a name goes on over "of" or "al" but never ends on one
                     break
@@ -296,76 +300,84 @@ class Geoparser:
                    matched: set[int]) -> str | None:
         """Why a span is not a place here (a short reason), or None when it is one.
 
-        `matched` holds the positions of tokens that start or end a gazetteer name.
+        `matched` holds the positions of tokens that start or end a gazetteer name. Words are read
+        through `tokens`' accessors: building whole tokens here was most of the cost.
         """
         index = self.gazetteer.index
-        single = span.first == span.last
+        keys = tokens.keys
+        f, last = span.first, span.last
+        single = f == last
         if span.key in index.demonyms:
             return "demonym"
-        if span.key in wordlists.STOPWORDS or (single and tokens.keys[span.first] in wordlists.NOT_PLACE_WORDS):
+        if span.key in wordlists.STOPWORDS or (single and keys[f] in wordlists.NOT_PLACE_WORDS):
             return "common word"
-        first, last = tokens[span.first], tokens[span.last]
-        surface = text[first.start:last.end]
+        surface = text[tokens.start(f):tokens.end(last)]
         letters = len(surface) if surface.isalpha() else sum(ch.isalpha() for ch in surface)
         # "Va.", "Md.", "Ga.": abbreviations we file, written with their full stop.
-        dotted = span.key in index.abbreviations and text.startswith(".", last.end)
+        dotted = span.key in index.abbreviations and text.startswith(".", tokens.end(last))
         if letters <= 3 and not (surface.isupper() or "." in surface or dotted):
             return "short word"  # "In", "Or", "Us": short names only count in capitals (US, UK, UAE)
         if letters == 2 and not self._short_code_allowed(span, tokens):
             return "short code"
         if surface.isupper() and letters <= 5 and span.key not in index.abbreviations and not _shouting(tokens, span):
             return "acronym"  # "NATO", "GRU", "APC": organisations, not the towns spelt alike
-        if span.key in people or (single and first.key in people):
+        if span.key in people or (single and keys[f] in people):
             return "person"
-        before = tokens[span.first - 1] if span.first > 0 else None
-        after = tokens[span.last + 1] if span.last + 1 < len(tokens) else None
-        joined_before = before is not None and _NAME_GAP.match(first.gap) is not None
-        joined_after = after is not None and _NAME_GAP.match(after.gap) is not None
+        b = f - 1 if f > 0 else None  # the word before, and after
+        a = last + 1 if last + 1 < len(tokens) else None
+        first_gap = tokens.gap(f)
+        after_gap = tokens.gap(a) if a is not None else ""
+        before_key = keys[b] if b is not None else None
+        after_key = keys[a] if a is not None else None
+        before_capitalised = b is not None and tokens.is_capitalised(b)
+        after_capitalised = a is not None and tokens.is_capitalised(a)
+        joined_before = b is not None and _NAME_GAP.match(first_gap) is not None
+        joined_after = a is not None and _NAME_GAP.match(after_gap) is not None
         # "Russia-Ukraine war", "Asia-Pacific": two places joined by a hyphen stay two places.
-        if joined_before and "-" in first.gap and span.first - 1 in matched:
+        if joined_before and "-" in first_gap and b in matched:
             joined_before = False
-        if joined_after and "-" in after.gap and span.last + 1 in matched:
+        if joined_after and "-" in after_gap and a in matched:
             joined_after = False
 
         # Part of a longer proper name: "Oliver Alexander", "Mr Alexander", "Getty Images Europe",
         # "Mike de Kock", "Mohammed bin Salman".
-        if joined_before and before.key in wordlists.TITLES:
+        if joined_before and before_key in wordlists.TITLES:
             return "person"
-        # (A code such as "A429" or "BC" before a place is no one's first name.)
-        name_like_before = joined_before and before.capitalised and not (
-            before.text.isupper() or any(ch.isdigit() for ch in before.text))
-        if name_like_before and not first.sentence_start and not (
-                before.key in wordlists.DESCRIPTORS or before.key in wordlists.STOPWORDS
-                or before.key in index.demonyms):
-            return "longer name"
-        if (joined_before and not before.capitalised and before.key in wordlists.NAME_PARTICLES
-                and span.first >= 2 and tokens[span.first - 2].capitalised
-                and _NAME_GAP.match(before.gap) and tokens[span.first - 2].key not in wordlists.STOPWORDS):
+        if joined_before and before_capitalised:
+            # (A code such as "A429" or "BC" before a place is no one's first name.)
+            before_word = tokens.word(b)
+            name_like_before = not (before_word.isupper() or any(ch.isdigit() for ch in before_word))
+            if name_like_before and not tokens.sentence_start(f) and not (
+                    before_key in wordlists.DESCRIPTORS or before_key in wordlists.STOPWORDS
+                    or before_key in index.demonyms):
+                return "longer name"
+        if (joined_before and not before_capitalised and before_key in wordlists.NAME_PARTICLES
+                and f >= 2 and tokens.is_capitalised(f - 2)
+                and _NAME_GAP.match(tokens.gap(b)) and keys[f - 2] not in wordlists.STOPWORDS):
             return "longer name"
         # "Times of Israel", "Bank of England": a place inside an organisation's name.
-        if (before is not None and before.key == "of" and span.first >= 2
-                and tokens[span.first - 2].capitalised
-                and tokens[span.first - 2].key in wordlists.ORGANISATION_WORDS):
+        if (before_key == "of" and f >= 2 and tokens.is_capitalised(f - 2)
+                and keys[f - 2] in wordlists.ORGANISATION_WORDS):
             return "named after"
-        if joined_after and after.capitalised:
-            following = _capitalised_run(tokens, span.last + 1)
+        if joined_after and after_capitalised:
+            following = _capitalised_run(tokens, a)
             if following[-1] in wordlists.STREET_WORDS:
                 return "named after"
             if any(k in wordlists.FACILITY_WORDS or k in wordlists.EVENT_WORDS for k in following):
                 pass  # "Damascus Central Prison", "Dubai World Cup": the place is still there
             elif any(k in wordlists.ORGANISATION_WORDS for k in following):
                 return "organisation"
-            elif not (after.key in wordlists.DESCRIPTORS or after.key in wordlists.TITLES
-                      or after.key in wordlists.STOPWORDS or after.key in index.demonyms):
+            elif not (after_key in wordlists.DESCRIPTORS or after_key in wordlists.TITLES
+                      or after_key in wordlists.STOPWORDS or after_key in index.demonyms):
                 return "named after"  # "Riverdale Lukoil": a business named after the place
-        speaks = after is not None and after.key in wordlists.SPEECH_VERBS and not after.gap.strip()
+        speaks = after_key in wordlists.SPEECH_VERBS and not after_gap.strip()
         if speaks and single and self._best_prominence(span) < 6.0:
             return "person"  # "Alexander said": a person, unless a capital or a country speaks
 
-        located = before is not None and before.key in wordlists.LOCATIVE_PREPOSITIONS and not before.capitalised
-        qualified = after is not None and after.capitalised and _QUALIFIER_GAP.match(after.gap) is not None
+        located = before_key in wordlists.LOCATIVE_PREPOSITIONS and not before_capitalised
+        qualified = after_capitalised and _QUALIFIER_GAP.match(after_gap) is not None
         prominence = self._best_prominence(span)
-        if single and first.key in wordlists.GIVEN_NAMES and not (located or qualified) and prominence < 6.0:
+        if single and keys[f] in wordlists.GIVEN_NAMES and not (located or qualified) and prominence < 6.0:
             return "person"  # "Olivia", "Eugene": a first name, unless the text puts it on a map
 
         # Also a common word: a capital at a sentence's start proves nothing; mid-sentence a capital
@@ -373,11 +385,11 @@ class Geoparser:
         common = self.common_words.get(span.key, 0.0) if single else 0.0
         abbreviated = span.key in index.abbreviations and (dotted or surface.isupper())
         if common and not abbreviated:
-            if first.sentence_start and not (located or qualified) and prominence < 6.5 + (common - 3.0):
+            if tokens.sentence_start(f) and not (located or qualified) and prominence < 6.5 + (common - 3.0):
                 return "common word"
             if common >= 5.0 and not (located or qualified) and prominence < 5.0:
                 return "common word"  # mid-sentence, only the commonest words: "Hope", "Will"
-            if before is not None and before.key in _ARTICLES and prominence < 6.5:
+            if before_key in _ARTICLES and prominence < 6.5:
                 return "common word"  # "the Centre", "the Royal family": a title, not a place
         return None
 
@@ -387,7 +399,7 @@ class Geoparser:
             place, _ = self.gazetteer.place(number)
             if place.is_country:
                 return True
-        return span.first > 0 and tokens[span.first].gap.startswith(",")
+        return span.first > 0 and tokens.gap(span.first).startswith(",")
 
     def _best_prominence(self, span: Span) -> float:
         return self.gazetteer.table.prominence(span.numbers[0])
@@ -439,9 +451,9 @@ class Geoparser:
             best_score, best = scored[0]
             runner_up = scored[1][0] if len(scored) > 1 else best_score - 4.0
             confidence = 1.0 / (1.0 + math.exp(-(best_score - runner_up)))
-            first, last = tokens[span.first], tokens[span.last]
+            start, end = tokens.start(span.first), tokens.end(span.last)
             mentions.append(Mention(
-                start=first.start, end=last.end, text=text[first.start:last.end], place=best,
+                start=start, end=end, text=text[start:end], place=best,
                 score=round(confidence, 4),
                 alternatives=tuple((p, round(s, 3)) for s, p in scored[1:4]),
             ))
@@ -490,20 +502,21 @@ def _name_starts(tokens: Tokens) -> list[int]:
 def _capitalised_run(tokens: Tokens, start: int) -> list[str]:
     """Keys of the capitalised words from `start` on that are joined into one name."""
     keys = []
-    for token in tokens[start:start + MAX_NAME_TOKENS]:
-        if keys and _NAME_GAP.match(token.gap) is None:
+    for i in range(start, min(len(tokens), start + MAX_NAME_TOKENS)):
+        if keys and _NAME_GAP.match(tokens.gap(i)) is None:
             break
-        if not (token.capitalised or token.key in wordlists.NAME_CONNECTORS):
+        key = tokens.keys[i]
+        if not (tokens.is_capitalised(i) or key in wordlists.NAME_CONNECTORS):
             break
-        keys.append(token.key)
+        keys.append(key)
     return keys
 
 
 def _shouting(tokens: Tokens, span: Span) -> bool:
     """True when the span's line is written in capitals ("SAN ANTONIO (AP) —")."""
-    nearby = tokens[max(0, span.first - 3): span.last + 4]
-    words = [t for t in nearby if len(t.text) > 1]
-    return len(words) >= 3 and all(t.text.isupper() for t in words)
+    nearby = [tokens.word(i) for i in range(max(0, span.first - 3), min(len(tokens), span.last + 4))]
+    words = [w for w in nearby if len(w) > 1]
+    return len(words) >= 3 and all(w.isupper() for w in words)
 
 
 def _people(tokens: Tokens) -> frozenset[str]:
@@ -524,7 +537,7 @@ def _people(tokens: Tokens) -> frozenset[str]:
 def _attach_qualifiers(spans: list[Span], tokens: Tokens) -> None:
     """"Tripoli, Lebanon" or "Paris, Texas": the second name qualifies the first."""
     for a, b in itertools.pairwise(spans):
-        if b.first == a.last + 1 and _QUALIFIER_GAP.match(tokens[b.first].gap):
+        if b.first == a.last + 1 and _QUALIFIER_GAP.match(tokens.gap(b.first)):
             a.qualifier = b
 
 
