@@ -59,6 +59,9 @@ def _parser() -> argparse.ArgumentParser:
 
     evaluate = commands.add_parser("evaluate", help="score the geoparser on gold JSONL corpora")
     evaluate.add_argument("files", nargs="+", metavar="FILE.jsonl")
+    evaluate.add_argument("--cv", type=int, metavar="K",
+                          help="calibrate the confidence by K-fold cross-validation over documents and report "
+                               "its calibration error per file")
     evaluate.set_defaults(run=_evaluate)
 
     coverage = commands.add_parser("coverage", help="share of gold toponyms among the top candidates")
@@ -176,6 +179,11 @@ def _evaluate(args: argparse.Namespace) -> int:
     from gazetteer.geoparser import default_geoparser
 
     parser = default_geoparser()
+    if args.cv is not None:
+        from gazetteer.evaluate import cross_validate, format_cross_validation
+
+        print(format_cross_validation(cross_validate(args.files, parser.evidence, args.cv), args.cv))
+        return 0
     for name in args.files:
         result = evaluate(name, lambda text: parser.parse(text))
         print(json.dumps({"file": name, **result}))

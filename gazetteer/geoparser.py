@@ -29,6 +29,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from gazetteer import wordlists
+from gazetteer.calibration import (
+    Calibration,
+    Recognition,
+    Resolution,
+    default_calibration,
+    recognition_features,
+    resolution_features,
+)
 from gazetteer.index import distance_km
 from gazetteer.lookup import Candidate, Gazetteer
 from gazetteer.normalize import fold_word, normalize_name, strip_article
@@ -48,6 +56,7 @@ _FIRST = operator.itemgetter(0)
 _NAME_GAP = re.compile(r"^(?:[ \t\u00a0]+|[-‐‑])$")
 _SENTENCE_END = re.compile(r"[.!?:;\n\"“”‘(\[•·|—]\s*$")
 _QUALIFIER_GAP = re.compile(r"^,[ \t]+$")
+_TITLE_GAPS = frozenset({" ", ". ", ".", "\u00a0", ".\u00a0"})
 # Reasons that make a name someone's or something's for the rest of the document. "named after"
 # does not: "The News & Observer of Raleigh" or "Riverdale Lukoil" leave Raleigh and Riverdale places.
 _ARTICLES = frozenset({"the", "a", "an", "this", "that", "its", "their", "our"})
@@ -78,6 +87,21 @@ class Span:
     candidates: list[Candidate] = field(default_factory=list)
 
 
+@dataclass(slots=True)
+class Found:
+    """A place mention before it becomes a `Mention`: its candidates with their evidence."""
+
+    start: int
+    end: int
+    text: str
+    margin: float  # the chosen place's lead over the runner-up, in score units
+    places: list[Place]  # the chosen place, then up to three runner-ups
+    vectors: list[tuple[float, ...]]  # calibration features of each (`calibration.FEATURES`)
+
+    def shifted(self, offset: int) -> Found:
+        return Found(self.start + offset, self.end + offset, self.text, self.margin, self.places, self.vectors)
+
+
 @dataclass(frozen=True, slots=True)
 class Weights:
     """How much each piece of evidence moves a candidate, in units of log10(population).
@@ -90,6 +114,7 @@ class Weights:
     country_present: float = 0.5  # the candidate's country is mentioned in the document
     country_share: float = 4.0  # ... times the share of the document's places in that country
     neighbour_share: float = 2.0  # times the share of the document's places in bordering countries
+    region_share: float = 8.0  # times the share of the document's places in its first-level region
     feature_hint: float = 3.0  # "the X air base", "X province", "Mount X"
     qualifier: float = 5.0  # "Tripoli, Lebanon"
     distance: float = 1.8  # per tenfold of distance (beyond 50 km) to the nearest confident place
@@ -98,12 +123,14 @@ class Weights:
 
 @dataclass(frozen=True, slots=True)
 class DocumentContext:
-    """What a surrounding document says: its countries, its people, its confidently placed places."""
+    """What a surrounding document says: its countries and regions, its people, its confidently placed
+    places."""
 
     countries: Counter
     people: frozenset[str]
     places: tuple[Place, ...]
     place_keys: frozenset[str]
+    regions: Counter = field(default_factory=Counter)
 
 
 class Tokens(Sequence[Token]):
@@ -207,9 +234,11 @@ def _ends_sentence(previous_text: str, previous_key: str, gap: str) -> bool:
 class Geoparser:
     """Finds and resolves place mentions with one gazetteer. Thread-safe; reuse one instance."""
 
-    def __init__(self, gazetteer: Gazetteer | None = None, weights: Weights | None = None):
+    def __init__(self, gazetteer: Gazetteer | None = None, weights: Weights | None = None,
+                 calibration: Calibration | None = None):
         self.gazetteer = gazetteer or Gazetteer.default()
         self.weights = weights or Weights()
+        self.calibration = calibration or default_calibration()
         self.common_words: dict[str, float] = self.gazetteer.index.common_words
         self.gazetteer.table  # noqa: B018 - loaded now (start-up), not during the first parse
         self._context_cache: dict[str, DocumentContext] = {}
@@ -220,6 +249,11 @@ class Geoparser:
     # -- public -------------------------------------------------------------------------------
 
     def parse(self, text: str, context: str | None = None) -> list[Mention]:
+        """The places `text` names (see `geoparse`), each with the probability that it is right."""
+        return [self._mention(f) for f in self.evidence(text, context)]
+
+    def evidence(self, text: str, context: str | None = None) -> list[Found]:
+        """What `parse` decides from: every mention's candidates with their calibration features."""
         if not isinstance(text, str):
             raise TypeError(f"geoparse() needs text, not {type(text).__name__}")
         if not text.strip():
@@ -227,16 +261,20 @@ class Geoparser:
         outer = self._context(context) if context else None
         if len(text) <= CHUNK_CHARS:
             return self._parse(text, outer)
-        mentions: list[Mention] = []
-        for offset, piece in _pieces(text):
-            for m in self._parse(piece, outer):
-                mentions.append(Mention(m.start + offset, m.end + offset, m.text, m.place, m.score,
-                                        m.alternatives))
-        return mentions
+        return [f.shifted(offset) for offset, piece in _pieces(text) for f in self._parse(piece, outer)]
+
+    def _mention(self, found: Found) -> Mention:
+        probability = self.calibration.probability
+        return Mention(
+            start=found.start, end=found.end, text=found.text, place=found.places[0],
+            score=round(probability("marker", found.vectors[0]), 4),
+            alternatives=tuple((p, round(probability("alternative", v), 4))
+                               for p, v in zip(found.places[1:], found.vectors[1:], strict=True)),
+        )
 
     # -- finding ------------------------------------------------------------------------------
 
-    def _parse(self, text: str, outer: DocumentContext | None) -> list[Mention]:
+    def _parse(self, text: str, outer: DocumentContext | None) -> list[Found]:
         tokens = tokenize(text)
         spans = self._match_spans(tokens)
         people = _people(tokens) | (outer.people if outer else frozenset())
@@ -250,16 +288,20 @@ class Geoparser:
             places |= outer.place_keys
         named_otherwise = people | {s.key for s, r in zip(spans, reasons, strict=True) if r in _OTHER_NAMES}
         accepted = []
+        rescued = set()
         for span, reason in zip(spans, reasons, strict=True):
             if reason == "common word" and span.key in places:
                 reason = None
+                rescued.add(span.first)
             single = span.first == span.last
             if reason is None and single and span.key in named_otherwise and self._best_prominence(span) < 6.0:
                 reason = "named otherwise"
             if reason is None:
                 accepted.append(span)
         _attach_qualifiers(accepted, tokens)
-        return self._resolve(accepted, tokens, text, outer)
+        repeats = Counter(s.key for s in accepted)
+        recognitions = [self._recognition(s, tokens, text, s.first in rescued, repeats[s.key]) for s in accepted]
+        return self._resolve(accepted, recognitions, tokens, text, outer)
 
     def _match_spans(self, tokens: Tokens) -> list[Span]:
         """Longest gazetteer names over the words, left to right, starting at a capital."""
@@ -319,12 +361,21 @@ class Geoparser:
             return "short word"  # "In", "Or", "Us": short names only count in capitals (US, UK, UAE)
         if letters == 2 and not self._short_code_allowed(span, tokens):
             return "short code"
-        if surface.isupper() and letters <= 5 and span.key not in index.abbreviations and not _shouting(tokens, span):
-            return "acronym"  # "NATO", "GRU", "APC": organisations, not the towns spelt alike
+        # "NATO", "GRU", "APC": organisations, not the towns spelt alike. Nor is an acronym whose
+        # letters folding merged ("CCA" is not "Ca.", California) one of the short forms we file.
+        if surface.isupper() and letters <= 5 and (
+                span.key not in index.abbreviations or len(span.key) < letters) and not _shouting(tokens, span):
+            return "acronym"
         if span.key in people or (single and keys[f] in people):
             return "person"
         b = f - 1 if f > 0 else None  # the word before, and after
         a = last + 1 if last + 1 < len(tokens) else None
+        # A title before a name ("Ms. Lee", "Col. Smith") is no abbreviated state ("Ms.", "Col."),
+        # unless it qualifies a place ("Jackson, Ms.").
+        if (single and keys[f] in wordlists.TITLES and a is not None and tokens.is_capitalised(a)
+                and keys[a] not in wordlists.STOPWORDS and tokens.gap(a) in _TITLE_GAPS
+                and not tokens.gap(f).startswith(",")):
+            return "title"
         first_gap = tokens.gap(f)
         after_gap = tokens.gap(a) if a is not None else ""
         before_key = keys[b] if b is not None else None
@@ -393,6 +444,32 @@ class Geoparser:
                 return "common word"  # "the Centre", "the Royal family": a title, not a place
         return None
 
+    def _recognition(self, span: Span, tokens: Tokens, text: str, rescued: bool, repeats: int) -> Recognition:
+        """The evidence an accepted span was recognised on, for the calibrated confidence."""
+        keys = tokens.keys
+        f, last = span.first, span.last
+        b = f - 1 if f > 0 else None
+        a = last + 1 if last + 1 < len(tokens) else None
+        before_capitalised = b is not None and tokens.is_capitalised(b)
+        after_capitalised = a is not None and tokens.is_capitalised(a)
+        surface = text[tokens.start(f):tokens.end(last)]
+        single = f == last
+        return Recognition(
+            sentence_start=tokens.sentence_start(f),
+            located=b is not None and not before_capitalised and keys[b] in wordlists.LOCATIVE_PREPOSITIONS,
+            qualified=after_capitalised and _QUALIFIER_GAP.match(tokens.gap(a)) is not None,
+            common=self.common_words.get(span.key, 0.0) if single else 0.0,
+            words=last - f + 1,
+            upper=surface.isupper(),
+            rescued=rescued,
+            given_name=single and keys[f] in wordlists.GIVEN_NAMES,
+            joined=(before_capitalised and _NAME_GAP.match(tokens.gap(f)) is not None)
+            or (after_capitalised and _NAME_GAP.match(tokens.gap(a)) is not None),
+            article=b is not None and keys[b] in _ARTICLES,
+            short=sum(ch.isalpha() for ch in surface) <= 4,
+            repeats=repeats,
+        )
+
     def _short_code_allowed(self, span: Span, tokens: Tokens) -> bool:
         """Two-letter codes: countries (US, UK) anywhere; states (IN, PA) only as "City, ST"."""
         for number in span.numbers:
@@ -406,8 +483,8 @@ class Geoparser:
 
     # -- resolving ----------------------------------------------------------------------------
 
-    def _resolve(self, spans: list[Span], tokens: Tokens, text: str,
-                 outer: DocumentContext | None) -> list[Mention]:
+    def _resolve(self, spans: list[Span], recognitions: list[Recognition], tokens: Tokens, text: str,
+                 outer: DocumentContext | None) -> list[Found]:
         if not spans:
             return []
         ranked = self._ranked
@@ -425,63 +502,105 @@ class Geoparser:
         w = self.weights
         countries: Counter = Counter(outer.countries) if outer else Counter()
         anchors: dict[str, Place] = {p.place_id: p for p in outer.places} if outer else {}
+        regions: Counter = Counter(outer.regions) if outer else Counter()
+        votes: dict[str, Counter] = {}  # each name's own votes for regions, left out when it is weighed
         for span in spans:
             top = span.candidates[0]
             close = [c.place for c in span.candidates if top.score - c.score < w.confident_margin]
             # Sure of the country when every close rival is in it (Tartus the city or the province).
             if top.place.country_code and all(p.country_code == top.place.country_code for p in close):
                 countries[top.place.country_code] += 1
+            # ... and of the first-level region ("Athens" among places in Georgia).
+            region = _region(top.place)
+            if region and all(_region(p) == region for p in close):
+                regions[region] += 1
+                votes.setdefault(span.key, Counter())[region] += 1
             # An anchor for distances: a spot, sure within 50 km (a country's point is a convention).
             if not top.place.is_area and all(
                     distance_km(top.place.latitude, top.place.longitude, p.latitude, p.longitude) < 50
                     for p in close if not p.is_area):
                 anchors[top.place.place_id] = top.place
 
-        scene = _Scene(w, countries, anchors, self.gazetteer.index.neighbours)
-        mentions = []
+        scene = _Scene(w, countries, anchors, self.gazetteer.index.neighbours, regions, votes)
+        found = []
         # A name said again, with the same hints, scores the same: each is weighed once.
-        memo: dict[tuple[str, frozenset[str]], list[tuple[float, Place]]] = {}
-        for span in spans:
+        memo: dict[tuple[str, frozenset[str]], tuple[float, list[Place], list[tuple[float, ...]]]] = {}
+        for span, recognition in zip(spans, recognitions, strict=True):
             memo_key = (span.key, span.feature_hint) if span.qualifier is None else None
-            scored = memo.get(memo_key) if memo_key else None
-            if scored is None:
-                scored = scene.score(span)
+            weighed = memo.get(memo_key) if memo_key else None
+            if weighed is None:
+                weighed = self._weigh(span, scene)
                 if memo_key:
-                    memo[memo_key] = scored
-            best_score, best = scored[0]
-            runner_up = scored[1][0] if len(scored) > 1 else best_score - 4.0
-            confidence = 1.0 / (1.0 + math.exp(-(best_score - runner_up)))
+                    memo[memo_key] = weighed
+            margin, places, resolutions = weighed
             start, end = tokens.start(span.first), tokens.end(span.last)
-            mentions.append(Mention(
-                start=start, end=end, text=text[start:end], place=best,
-                score=round(confidence, 4),
-                alternatives=tuple((p, round(s, 3)) for s, p in scored[1:4]),
-            ))
-        return mentions
+            seen = recognition_features(recognition)
+            found.append(Found(start, end, text[start:end], margin, places, [seen + r for r in resolutions]))
+        return found
+
+    def _weigh(self, span: Span, scene: _Scene) -> tuple[float, list[Place], list[tuple[float, ...]]]:
+        """The chosen place's margin, the chosen place and its runner-ups, and their resolution features."""
+        scored, region_shares = scene.score(span)
+        best_score, best = scored[0][0], scored[0][1]
+        runner_up = scored[1][0] if len(scored) > 1 else best_score - 4.0
+        margin = best_score - runner_up
+        shares = {s[1].country_code: s[4] for s in scored}
+        places, resolutions = [], []
+        for rank, (score, place, prominence, primary, share, hinted, qualifier, near, region) in enumerate(scored[:4]):
+            rival = max((v for cc, v in shares.items() if cc != place.country_code), default=0.0)
+            resolutions.append(resolution_features(Resolution(
+                place=place, rank=rank, margin=margin if rank == 0 else score - best_score,
+                candidates=len(scored), prominence=prominence, primary=primary, share=share, hinted=hinted,
+                qualifier=qualifier, near_km=near,
+                km_to_chosen=0.0 if rank == 0 else distance_km(best.latitude, best.longitude,
+                                                               place.latitude, place.longitude),
+                rival_share=rival, top_share=scene.top_share,
+                region_share=region_shares.get(region, 0.0) if region else 0.0,
+                region_rival=max((v for r, v in region_shares.items() if r != region), default=0.0),
+            )))
+            places.append(place)
+        return margin, places, resolutions
 
     def _context(self, context: str) -> DocumentContext:
         with self._lock:
             cached = self._context_cache.get(context)
         if cached is not None:
             return cached
-        mentions: list[Mention] = []
+        found: list[Found] = []
         people: set[str] = set()
         for _, piece in _pieces(context):
-            mentions.extend(self._parse(piece, None))
+            found.extend(self._parse(piece, None))
             people |= _people(tokenize(piece))
         countries: Counter = Counter()
-        for m in mentions:
-            if m.place.country_code:
-                countries[m.place.country_code] += 1
-        places = tuple({m.place.place_id: m.place for m in mentions
-                        if m.score >= 0.7 and not m.place.is_area}.values())
-        keys = frozenset(normalize_name(m.text) for m in mentions)
-        result = DocumentContext(countries, frozenset(people), places[:200], keys)
+        regions: Counter = Counter()
+        for f in found:
+            if f.places[0].country_code:
+                countries[f.places[0].country_code] += 1
+            if _sigmoid(f.margin) >= 0.7 and _region(f.places[0]):
+                regions[_region(f.places[0])] += 1
+        # Sure places: a lead of about 0.85 over the runner-up (a margin's sigmoid of 0.7).
+        places = tuple({f.places[0].place_id: f.places[0] for f in found
+                        if round(_sigmoid(f.margin), 4) >= 0.7 and not f.places[0].is_area}.values())
+        keys = frozenset(normalize_name(f.text) for f in found)
+        result = DocumentContext(countries, frozenset(people), places[:200], keys, regions)
         with self._lock:
             if len(self._context_cache) > 32:
                 self._context_cache.clear()
             self._context_cache[context] = result  # keyed by the text itself: no hash collisions
         return result
+
+
+def _region(place: Place) -> tuple[str, str] | None:
+    """A place's first-level region (country code, admin1 code), when it has one."""
+    return (place.country_code, place.admin1_code) if place.admin1_code and place.country_code else None
+
+
+def _first_negated(item: tuple) -> float:
+    return -item[0]
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
 
 
 @lru_cache(maxsize=100_000)
@@ -577,25 +696,33 @@ class _Scene:
     (places sure within 50 km), each counted once."""
 
     def __init__(self, weights: Weights, countries: Counter, anchors: dict[str, Place],
-                 neighbours: dict[str, frozenset[str]]):
+                 neighbours: dict[str, frozenset[str]], regions: Counter | None = None,
+                 votes: dict[str, Counter] | None = None):
         self.weights = weights
         self.countries = countries
         self.total = sum(countries.values()) or 1
+        self.regions = regions or Counter()
+        self.regions_total = sum(self.regions.values())
+        self.votes = votes or {}
         self.spots = _Spots(list(anchors.values()))
         self.neighbours = neighbours
         self._nearest: dict[tuple[str, str], float | None] = {}
         self._bordering: dict[str, int] = {}
 
-    def score(self, span: Span) -> list[tuple[float, Place]]:
-        """The span's candidates with their scores in context, best first."""
+    def score(self, span: Span) -> tuple[list[tuple], dict[tuple[str, str], float]]:
+        """The span's candidates, best first, each with what weighed for it: (score in context, place,
+        prominence, own name?, country share, kind hinted?, qualifier fits?, km to the nearest sure
+        place, first-level region); and the regions' shares."""
         w, countries, total = self.weights, self.countries, self.total
         nearest = self._nearest
         own: set[str] | None = None
+        region_shares = self.region_shares(span)
         scored = []
         for c in span.candidates:
             place = c.place
             score = c.prominence
-            if _primary_key(place.name) == span.key or _primary_key(place.asciiname) == span.key:
+            primary = _primary_key(place.name) == span.key or _primary_key(place.asciiname) == span.key
+            if primary:
                 score += w.primary_name
             cc = place.country_code
             share = countries.get(cc, 0) / total
@@ -607,9 +734,16 @@ class _Scene:
                 if count is None:
                     count = self._bordering[cc] = sum(countries.get(n, 0) for n in bordering)
                 score += w.neighbour_share * count / total
-            if span.feature_hint and place.feature_code in span.feature_hint:
+            region = _region(place)
+            if region_shares and w.region_share:
+                region_share = region_shares.get(region, 0.0)
+                if region_share:
+                    score += w.region_share * region_share
+            hinted = bool(span.feature_hint) and place.feature_code in span.feature_hint
+            if hinted:
                 score += w.feature_hint
-            if span.qualifier is not None and _within(place, span.qualifier):
+            qualified = span.qualifier is not None and _within(place, span.qualifier)
+            if qualified:
                 score += w.qualifier
             cache_key = (place.place_id, span.key)
             near = nearest.get(cache_key, _UNSET)
@@ -619,10 +753,30 @@ class _Scene:
                 near = nearest[cache_key] = self.spots.nearest(place, own)
             if near is not None:
                 score -= w.distance * math.log10(1 + near / 50.0)
-            scored.append((score, place))
-        scored.sort(key=lambda s: -s[0])
-        return scored
+            scored.append((score, place, c.prominence, primary, share, hinted, qualified, near, region))
+        scored.sort(key=_first_negated)
+        return scored, region_shares
 
+    @property
+    def top_share(self) -> float:
+        """The largest share of the document's sure places in one country."""
+        return max(self.countries.values(), default=0) / self.total
+
+    def region_shares(self, span: Span) -> dict[tuple[str, str], float]:
+        """The share of the document's other sure places in each first-level region of the span's
+        candidates."""
+        own = self.votes.get(span.key)
+        if own is None:
+            if not self.regions_total:
+                return {}
+            return {r: self.regions.get(r, 0) / self.regions_total
+                    for r in map(_region, (c.place for c in span.candidates)) if r}
+        # The name's own votes do not count: one mention cannot confirm its own reading.
+        total = self.regions_total - sum(own.values())
+        if not total:
+            return {}
+        return {r: (self.regions.get(r, 0) - own.get(r, 0)) / total
+                for r in map(_region, (c.place for c in span.candidates)) if r}
 
 
 class _Spots:
