@@ -141,13 +141,23 @@ class Calibration:
             if unknown:
                 raise ValueError(f"calibration: unknown features for {model}: {sorted(unknown)}")
             self._vectors[model] = tuple(float(given.get(name, 0.0)) for name in FEATURES)
+        cut = len(RECOGNITION_FEATURES)
+        self._recognition = {m: v[:cut] for m, v in self._vectors.items()}
+        self._resolution = {m: v[cut:] for m, v in self._vectors.items()}
 
     def probability(self, model: str, vector: Sequence[float]) -> float:
-        z = sum(map(operator.mul, self._vectors[model], vector))
-        if z >= 0:
-            return 1.0 / (1.0 + math.exp(-z))
-        e = math.exp(z)
-        return e / (1.0 + e)
+        """The model's probability for a whole feature vector (FEATURES)."""
+        return sigmoid(sum(map(operator.mul, self._vectors[model], vector)))
+
+    def recognition_logit(self, model: str, vector: Sequence[float]) -> float:
+        """The part of the model's log-odds that a RECOGNITION_FEATURES vector gives; the
+        probability is `sigmoid` of it plus `resolution_logit` (the geoparser keeps each part
+        for all the candidates, and all the mentions, that share it)."""
+        return sum(map(operator.mul, self._recognition[model], vector))
+
+    def resolution_logit(self, model: str, vector: Sequence[float]) -> float:
+        return sum(map(operator.mul, self._resolution[model], vector))
+
 
     @classmethod
     def load(cls, path: Path = DEFAULT_PATH) -> Calibration:
@@ -171,6 +181,13 @@ class Calibration:
         for model in MODELS:
             lines += [f"{model}\t{name}\t{self.weights[model].get(name, 0.0):.6g}" for name in FEATURES]
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def sigmoid(z: float) -> float:
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
 
 
 _default: Calibration | None = None

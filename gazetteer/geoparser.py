@@ -36,6 +36,7 @@ from gazetteer.calibration import (
     default_calibration,
     recognition_features,
     resolution_features,
+    sigmoid,
 )
 from gazetteer.index import distance_km
 from gazetteer.lookup import Candidate, Gazetteer
@@ -96,10 +97,18 @@ class Found:
     text: str
     margin: float  # the chosen place's lead over the runner-up, in score units
     places: list[Place]  # the chosen place, then up to three runner-ups
-    vectors: list[tuple[float, ...]]  # calibration features of each (`calibration.FEATURES`)
+    recognition: tuple[float, ...]  # calibration features of the span (`calibration.RECOGNITION_FEATURES`)
+    resolutions: list[tuple[float, ...]]  # ... of each place (`calibration.RESOLUTION_FEATURES`)
+    logits: list[float]  # calibrated log-odds that each place is right
+
+    @property
+    def vectors(self) -> list[tuple[float, ...]]:
+        """Each place's whole feature vector (`calibration.FEATURES`)."""
+        return [self.recognition + r for r in self.resolutions]
 
     def shifted(self, offset: int) -> Found:
-        return Found(self.start + offset, self.end + offset, self.text, self.margin, self.places, self.vectors)
+        return Found(self.start + offset, self.end + offset, self.text, self.margin, self.places,
+                     self.recognition, self.resolutions, self.logits)
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,13 +272,13 @@ class Geoparser:
             return self._parse(text, outer)
         return [f.shifted(offset) for offset, piece in _pieces(text) for f in self._parse(piece, outer)]
 
-    def _mention(self, found: Found) -> Mention:
-        probability = self.calibration.probability
+    @staticmethod
+    def _mention(found: Found) -> Mention:
+        logits = found.logits
         return Mention(
             start=found.start, end=found.end, text=found.text, place=found.places[0],
-            score=round(probability("marker", found.vectors[0]), 4),
-            alternatives=tuple((p, round(probability("alternative", v), 4))
-                               for p, v in zip(found.places[1:], found.vectors[1:], strict=True)),
+            score=round(sigmoid(logits[0]), 4),
+            alternatives=tuple((p, round(sigmoid(z), 4)) for p, z in zip(found.places[1:], logits[1:], strict=True)),
         )
 
     # -- finding ------------------------------------------------------------------------------
@@ -466,7 +475,7 @@ class Geoparser:
             joined=(before_capitalised and _NAME_GAP.match(tokens.gap(f)) is not None)
             or (after_capitalised and _NAME_GAP.match(tokens.gap(a)) is not None),
             article=b is not None and keys[b] in _ARTICLES,
-            short=sum(ch.isalpha() for ch in surface) <= 4,
+            short=(len(surface) if surface.isalpha() else sum(ch.isalpha() for ch in surface)) <= 4,
             repeats=repeats,
         )
 
@@ -523,8 +532,9 @@ class Geoparser:
 
         scene = _Scene(w, countries, anchors, self.gazetteer.index.neighbours, regions, votes)
         found = []
+        recognition_logit = self.calibration.recognition_logit
         # A name said again, with the same hints, scores the same: each is weighed once.
-        memo: dict[tuple[str, frozenset[str]], tuple[float, list[Place], list[tuple[float, ...]]]] = {}
+        memo: dict[tuple[str, frozenset[str]], tuple] = {}
         for span, recognition in zip(spans, recognitions, strict=True):
             memo_key = (span.key, span.feature_hint) if span.qualifier is None else None
             weighed = memo.get(memo_key) if memo_key else None
@@ -532,14 +542,18 @@ class Geoparser:
                 weighed = self._weigh(span, scene)
                 if memo_key:
                     memo[memo_key] = weighed
-            margin, places, resolutions = weighed
+            margin, places, resolutions, resolution_logits = weighed
             start, end = tokens.start(span.first), tokens.end(span.last)
             seen = recognition_features(recognition)
-            found.append(Found(start, end, text[start:end], margin, places, [seen + r for r in resolutions]))
+            chosen = recognition_logit("marker", seen)
+            other = recognition_logit("alternative", seen) if len(places) > 1 else 0.0
+            logits = [chosen + resolution_logits[0], *(other + z for z in resolution_logits[1:])]
+            found.append(Found(start, end, text[start:end], margin, places, seen, resolutions, logits))
         return found
 
-    def _weigh(self, span: Span, scene: _Scene) -> tuple[float, list[Place], list[tuple[float, ...]]]:
-        """The chosen place's margin, the chosen place and its runner-ups, and their resolution features."""
+    def _weigh(self, span: Span, scene: _Scene) -> tuple[float, list[Place], list[tuple[float, ...]], list[float]]:
+        """The chosen place's margin, the chosen place and its runner-ups, their resolution features,
+        and the resolution parts of their calibrated log-odds."""
         scored, region_shares = scene.score(span)
         best_score, best = scored[0][0], scored[0][1]
         runner_up = scored[1][0] if len(scored) > 1 else best_score - 4.0
@@ -559,7 +573,9 @@ class Geoparser:
                 region_rival=max((v for r, v in region_shares.items() if r != region), default=0.0),
             )))
             places.append(place)
-        return margin, places, resolutions
+        logit = self.calibration.resolution_logit
+        logits = [logit("marker" if rank == 0 else "alternative", r) for rank, r in enumerate(resolutions)]
+        return margin, places, resolutions, logits
 
     def _context(self, context: str) -> DocumentContext:
         with self._lock:

@@ -89,14 +89,19 @@ def test_a_marker_is_right_within_161_km_of_an_overlapping_toponym():
 
 
 @pytest.mark.slow
-def test_mentions_carry_probabilities():
-    from gazetteer import geoparse
+def test_mentions_carry_the_models_probabilities():
+    from gazetteer.geoparser import default_geoparser
 
-    found = geoparse("Convoys left Qamishli for Tartus, and later reached Springfield, Illinois.")
-    assert found
-    for m in found:
+    parser = default_geoparser()
+    text = "Convoys left Qamishli for Tartus, and later reached Springfield, Illinois. Tartus was quiet."
+    mentions = parser.parse(text)
+    assert [m.text for m in mentions] == ["Qamishli", "Tartus", "Springfield", "Illinois", "Tartus"]
+    for m, found in zip(mentions, parser.evidence(text), strict=True):
+        vectors = found.vectors
+        assert m.score == round(parser.calibration.probability("marker", vectors[0]), 4)
+        assert [p for _, p in m.alternatives] == [round(parser.calibration.probability("alternative", v), 4)
+                                                  for v in vectors[1:]]
         assert 0.0 <= m.score <= 1.0
-        assert all(0.0 <= p <= 1.0 for _, p in m.alternatives)
 
 
 @pytest.mark.slow
