@@ -62,6 +62,14 @@ _TITLE_GAPS = frozenset({" ", ". ", ".", "\u00a0", ".\u00a0"})
 # does not: "The News & Observer of Raleigh" or "Riverdale Lukoil" leave Raleigh and Riverdale places.
 _ARTICLES = frozenset({"the", "a", "an", "this", "that", "its", "their", "our"})
 _OTHER_NAMES = frozenset({"person", "longer name", "organisation"})
+# After a place, a public body of that place: "Ohio Department of Health", "Polk County Coroner",
+# "Dayton Township", "Fulton Superior Court". The place is still meant (a modifier), not a name.
+_PUBLIC_BODY_WORDS = frozenset(fold_word(w) for w in """
+department dept board township twp coroner attorney courthouse chamber district superior supreme
+circuit legislature senate assembly treasury municipal public health
+""".split())
+# After a short name, what makes it a person's: "the Obama administration", "the Obama-era rule".
+_PERSON_AFTER = frozenset(fold_word(w) for w in "administration presidency era campaign".split())
 
 
 @dataclass(slots=True)
@@ -379,12 +387,17 @@ class Geoparser:
             return "person"
         b = f - 1 if f > 0 else None  # the word before, and after
         a = last + 1 if last + 1 < len(tokens) else None
-        # A title before a name ("Ms. Lee", "Col. Smith") is no abbreviated state ("Ms.", "Col."),
-        # unless it qualifies a place ("Jackson, Ms.").
+        # A title before a name ("Ms. Lee", "Col. Smith") is no abbreviated state ("Ms.", "Col.").
         if (single and keys[f] in wordlists.TITLES and a is not None and tokens.is_capitalised(a)
-                and keys[a] not in wordlists.STOPWORDS and tokens.gap(a) in _TITLE_GAPS
-                and not tokens.gap(f).startswith(",")):
+                and keys[a] not in wordlists.STOPWORDS and tokens.gap(a) in _TITLE_GAPS):
             return "title"
+        # "Stevens & Wilkinson", "Marks & Spencer": a firm, unless both sides are well-known places
+        # ("Trinidad & Tobago").
+        partner = a if a is not None and tokens.gap(a).strip() == "&" else (
+            b if b is not None and tokens.gap(f).strip() == "&" else None)
+        if partner is not None and tokens.is_capitalised(partner) and not (
+                self._key_prominence(keys[partner]) >= 5.5 and self._best_prominence(span) >= 5.5):
+            return "organisation"
         first_gap = tokens.gap(f)
         after_gap = tokens.gap(a) if a is not None else ""
         before_key = keys[b] if b is not None else None
@@ -423,8 +436,9 @@ class Geoparser:
             following = _capitalised_run(tokens, a)
             if following[-1] in wordlists.STREET_WORDS:
                 return "named after"
-            if any(k in wordlists.FACILITY_WORDS or k in wordlists.EVENT_WORDS for k in following):
-                pass  # "Damascus Central Prison", "Dubai World Cup": the place is still there
+            if any(k in wordlists.FACILITY_WORDS or k in wordlists.EVENT_WORDS or k in _PUBLIC_BODY_WORDS
+                   for k in following):
+                pass  # "Damascus Central Prison", "Dubai World Cup", "Ohio Department": the place is still there
             elif any(k in wordlists.ORGANISATION_WORDS for k in following):
                 return "organisation"
             elif not (after_key in wordlists.DESCRIPTORS or after_key in wordlists.TITLES
@@ -433,6 +447,9 @@ class Geoparser:
         speaks = after_key in wordlists.SPEECH_VERBS and not after_gap.strip()
         if speaks and single and self._best_prominence(span) < 6.0:
             return "person"  # "Alexander said": a person, unless a capital or a country speaks
+        if (single and after_key in _PERSON_AFTER and not after_capitalised and after_gap in (" ", "-")
+                and self._best_prominence(span) < 6.0):
+            return "person"  # "the Obama administration", unless a capital's or a country's
 
         located = before_key in wordlists.LOCATIVE_PREPOSITIONS and not before_capitalised
         qualified = after_capitalised and _QUALIFIER_GAP.match(after_gap) is not None
@@ -486,6 +503,11 @@ class Geoparser:
             if place.is_country:
                 return True
         return span.first > 0 and tokens.gap(span.first).startswith(",")
+
+    def _key_prominence(self, key: str) -> float:
+        """The prominence of the likeliest place a single word names (-1 when it names none)."""
+        numbers = self.gazetteer.index.numbers(key)
+        return self.gazetteer.table.prominence(numbers[0]) if numbers else -1.0
 
     def _best_prominence(self, span: Span) -> float:
         return self.gazetteer.table.prominence(span.numbers[0])
@@ -661,7 +683,13 @@ def _people(tokens: Tokens) -> frozenset[str]:
     for before, i in itertools.pairwise(tokens.capitalised):
         if before != i - 1:
             continue
-        if _NAME_GAP.match(tokens.gap(i)) is None:
+        gap = tokens.gap(i)
+        if gap == ". " and len(tokens.word(before)) == 1:
+            # "Tyrise M. Bell", "John F. Kennedy": a capitalised name, an initial, a surname.
+            if before > 0 and tokens.is_capitalised(before - 1) and tokens.gap(before) == " ":
+                people.add(tokens.keys[i])
+            continue
+        if _NAME_GAP.match(gap) is None:
             continue
         previous = tokens.keys[before]
         if previous in wordlists.TITLES or previous in wordlists.GIVEN_NAMES:
