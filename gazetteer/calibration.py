@@ -40,7 +40,7 @@ L2 = 2.0
 _AREA_KINDS = {"CONT": "continent", "RGN": "region", "ADM1": "region", "ADM2": "region"}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Recognition:
     """How a span was recognised as a place name."""
 
@@ -58,7 +58,7 @@ class Recognition:
     repeats: int  # times the document names it
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Resolution:
     """One candidate place for a span, as the document weighed it."""
 

@@ -606,19 +606,20 @@ class Geoparser:
         best_score, best = scored[0][0], scored[0][1]
         runner_up = scored[1][0] if len(scored) > 1 else best_score - 4.0
         margin = best_score - runner_up
-        shares = {s[1].country_code: s[4] for s in scored}
+        # The largest share of another candidate's country (or region): the first or the second.
+        country_rivals = _two_largest({s[1].country_code: s[4] for s in scored})
+        region_rivals = _two_largest(region_shares)
         places, resolutions = [], []
         for rank, (score, place, prominence, primary, share, hinted, qualifier, near, region) in enumerate(scored[:4]):
-            rival = max((v for cc, v in shares.items() if cc != place.country_code), default=0.0)
             resolutions.append(resolution_features(Resolution(
                 place=place, rank=rank, margin=margin if rank == 0 else score - best_score,
                 candidates=len(scored), prominence=prominence, primary=primary, share=share, hinted=hinted,
                 qualifier=qualifier, near_km=near,
                 km_to_chosen=0.0 if rank == 0 else distance_km(best.latitude, best.longitude,
                                                                place.latitude, place.longitude),
-                rival_share=rival, top_share=scene.top_share,
+                rival_share=_rival(country_rivals, place.country_code), top_share=scene.top_share,
                 region_share=region_shares.get(region, 0.0) if region else 0.0,
-                region_rival=max((v for r, v in region_shares.items() if r != region), default=0.0),
+                region_rival=_rival(region_rivals, region),
             )))
             places.append(place)
         logit = self.calibration.resolution_logit
@@ -657,6 +658,25 @@ class Geoparser:
 def _region(place: Place) -> tuple[str, str] | None:
     """A place's first-level region (country code, admin1 code), when it has one."""
     return (place.country_code, place.admin1_code) if place.admin1_code and place.country_code else None
+
+
+def _two_largest(shares: dict) -> tuple:
+    """(key of the largest value, the largest value, the second largest value); 0.0 for none."""
+    first_key, first, second = None, 0.0, 0.0
+    for key, value in shares.items():
+        if first_key is None or value > first:
+            first_key, first, second = key, value, first if first_key is not None else 0.0
+        elif value > second:
+            second = value
+    return first_key, first, second
+
+
+def _rival(largest: tuple, own) -> float:
+    """The largest share of a key other than `own`."""
+    first_key, first, second = largest
+    if first_key is None:
+        return 0.0
+    return second if first_key == own else first
 
 
 def _first_negated(item: tuple) -> float:
