@@ -70,6 +70,9 @@ _PUBLIC_BODY_WORDS = frozenset(fold_word(w) for w in """
 department dept board township twp coroner attorney courthouse chamber district superior supreme
 circuit legislature senate assembly treasury municipal public health
 """.split())
+# Names that say they are an administrative area: what follows them is one of its bodies
+# ("Kanawha County Commission", "Morrow County Municipal Court"), unless it is a road.
+_ADMINISTRATIVE_AREA_WORDS = frozenset(fold_word(w) for w in "county parish borough township".split())
 # After a short name, what makes it a person's: "the Obama administration", "the Obama-era rule".
 _PERSON_AFTER = frozenset(fold_word(w) for w in "administration presidency era campaign".split())
 
@@ -446,8 +449,9 @@ class Geoparser:
             following = _capitalised_run(tokens, a)
             if following[-1] in wordlists.STREET_WORDS:
                 return "named after"
-            if any(k in wordlists.FACILITY_WORDS or k in wordlists.EVENT_WORDS or k in _PUBLIC_BODY_WORDS
-                   for k in following):
+            if keys[last] in _ADMINISTRATIVE_AREA_WORDS or any(
+                    k in wordlists.FACILITY_WORDS or k in wordlists.EVENT_WORDS or k in _PUBLIC_BODY_WORDS
+                    for k in following):
                 pass  # "Damascus Central Prison", "Dubai World Cup", "Ohio Department": the place is still there
             elif any(k in wordlists.ORGANISATION_WORDS for k in following):
                 return "organisation"

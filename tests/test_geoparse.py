@@ -161,3 +161,8 @@ def test_places_of_one_region_pick_each_other():
     text = "Storms hit Macon and Valdosta, then Athens, where the University of Georgia closed."
     athens = next(m for m in geoparse(text) if m.text == "Athens")
     assert athens.place.country_code == "US" and athens.place.admin1_name == "Georgia"
+
+
+def test_the_bodies_of_a_county_keep_the_county_but_its_roads_do_not():
+    found = names("The Kanawha County Commission met; crews closed Otter Tail County Road 12.")
+    assert found == ["Kanawha County"]
