@@ -73,6 +73,8 @@ circuit legislature senate assembly treasury municipal public health
 # Names that say they are an administrative area: what follows them is one of its bodies
 # ("Kanawha County Commission", "Morrow County Municipal Court"), unless it is a road.
 _ADMINISTRATIVE_AREA_WORDS = frozenset(fold_word(w) for w in "county parish borough township".split())
+# Prepositions that put what follows on a map ("in", not "of" or "to", which also take people).
+_STRONG_LOCATIVES = frozenset(fold_word(w) for w in "in near outside inside across throughout".split())
 # After a short name, what makes it a person's: "the Obama administration", "the Obama-era rule".
 _PERSON_AFTER = frozenset(fold_word(w) for w in "administration presidency era campaign".split())
 
@@ -324,7 +326,8 @@ class Geoparser:
                 reason = None
                 rescued.add(span.first)
             single = span.first == span.last
-            if reason is None and single and span.key in named_otherwise and self._best_prominence(span) < 6.0:
+            if (reason is None and single and span.key in named_otherwise and self._best_prominence(span) < 6.0
+                    and not _placed(tokens, span)):
                 reason = "named otherwise"
             if reason is None:
                 accepted.append(span)
@@ -396,9 +399,11 @@ class Geoparser:
         if surface.isupper() and letters <= 5 and (
                 span.key not in index.abbreviations or len(span.key) < letters) and not _shouting(tokens, span):
             return "acronym"
-        if span.key in people or (single and keys[f] in people):
-            return "person"
         b = f - 1 if f > 0 else None  # the word before, and after
+        # A surname seen elsewhere is weak evidence against "in Houston" or "near Brampton": a
+        # preposition of place, and no possessive, make it the place again.
+        if (span.key in people or (single and keys[f] in people)) and not _placed(tokens, span):
+            return "person"
         a = last + 1 if last + 1 < len(tokens) else None
         # A title before a name ("Ms. Lee", "Col. Smith") is no abbreviated state ("Ms.", "Col.").
         if (single and keys[f] in wordlists.TITLES and a is not None and tokens.is_capitalised(a)
@@ -662,6 +667,13 @@ class Geoparser:
 def _region(place: Place) -> tuple[str, str] | None:
     """A place's first-level region (country code, admin1 code), when it has one."""
     return (place.country_code, place.admin1_code) if place.admin1_code and place.country_code else None
+
+
+def _placed(tokens: Tokens, span: Span) -> bool:
+    """Whether a preposition of place puts the span on a map ("in Houston"; not "in Houston’s")."""
+    b = span.first - 1
+    return (b >= 0 and tokens.keys[b] in _STRONG_LOCATIVES and not tokens.is_capitalised(b)
+            and tokens.end(span.last) == tokens._offsets[2 * span.last + 1])
 
 
 def _two_largest(shares: dict) -> tuple:

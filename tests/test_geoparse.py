@@ -166,3 +166,8 @@ def test_places_of_one_region_pick_each_other():
 def test_the_bodies_of_a_county_keep_the_county_but_its_roads_do_not():
     found = names("The Kanawha County Commission met; crews closed Otter Tail County Road 12.")
     assert found == ["Kanawha County"]
+
+
+def test_in_puts_a_surname_back_on_the_map():
+    text = "Dana Lowell sang first. Later the band played in Lowell, and in Lowell’s view it went well."
+    assert [m.start for m in geoparse(text)] == [text.index("in Lowell") + 3]
