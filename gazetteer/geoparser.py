@@ -176,7 +176,7 @@ class Tokens(Sequence[Token]):
         # offsets[2i] is where word i starts, offsets[2i + 1] where its match ends.
         self._offsets: list[int] = list(itertools.accumulate(map(len, self._parts)))
         self.keys: list[str] = list(map(_token_key, self._raw))
-        self._built: list[Token | None] = [None] * len(self._raw)
+        self._built: list[Token | None] | None = None  # made on the first whole token asked for
         # Positions of the words that start with a capital, in order.
         self.capitalised: list[int] = list(itertools.compress(
             range(len(self._raw)), map(str.isupper, map(_FIRST, self._raw))))
@@ -189,6 +189,8 @@ class Tokens(Sequence[Token]):
             return [self[k] for k in range(*i.indices(len(self._raw)))]
         if i < 0:
             i += len(self._raw)
+        if self._built is None:
+            self._built = [None] * len(self._raw)
         token = self._built[i]
         if token is None:
             token = self._built[i] = self._build(i)
@@ -830,6 +832,7 @@ class _Scene:
         nearest = self._nearest
         own: set[str] | None = None
         region_shares = self.region_shares(span)
+        has_spots = bool(self.spots)
         scored = []
         for c in span.candidates:
             place = c.place
@@ -847,7 +850,7 @@ class _Scene:
                 if count is None:
                     count = self._bordering[cc] = sum(countries.get(n, 0) for n in bordering)
                 score += w.neighbour_share * count / total
-            region = _region(place)
+            region = (cc, place.admin1_code) if place.admin1_code and cc else None  # _region(place)
             if region_shares and w.region_share:
                 region_share = region_shares.get(region, 0.0)
                 if region_share:
@@ -858,14 +861,17 @@ class _Scene:
             qualified = span.qualifier is not None and _within(place, span.qualifier)
             if qualified:
                 score += w.qualifier
-            cache_key = (place.place_id, span.key)
-            near = nearest.get(cache_key, _UNSET)
-            if near is _UNSET:
-                if own is None:
-                    own = {c.place.place_id for c in span.candidates}
-                near = nearest[cache_key] = self.spots.nearest(place, own)
-            if near is not None:
-                score -= w.distance * math.log10(1 + near / 50.0)
+            if has_spots:
+                cache_key = (place.place_id, span.key)
+                near = nearest.get(cache_key, _UNSET)
+                if near is _UNSET:
+                    if own is None:
+                        own = {c.place.place_id for c in span.candidates}
+                    near = nearest[cache_key] = self.spots.nearest(place, own)
+                if near is not None:
+                    score -= w.distance * math.log10(1 + near / 50.0)
+            else:
+                near = None
             scored.append((score, place, c.prominence, primary, share, hinted, qualified, near, region))
         scored.sort(key=_first_negated)
         return scored, region_shares
@@ -897,6 +903,9 @@ class _Spots:
     a candidate, as `distance_km` would give it, in a fraction of the time."""
 
     __slots__ = ("_spots",)
+
+    def __bool__(self) -> bool:
+        return bool(self._spots)
 
     def __init__(self, places: list[Place]):
         self._spots = []
