@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from gazetteer.index import distance_km
 from gazetteer.places import Place
@@ -40,8 +41,7 @@ L2 = 2.0
 _AREA_KINDS = {"CONT": "continent", "RGN": "region", "ADM1": "region", "ADM2": "region"}
 
 
-@dataclass(slots=True)
-class Recognition:
+class Recognition(NamedTuple):
     """How a span was recognised as a place name."""
 
     sentence_start: bool  # its first word opens a sentence (a capital proves little there)
@@ -58,8 +58,7 @@ class Recognition:
     repeats: int  # times the document names it
 
 
-@dataclass(slots=True)
-class Resolution:
+class Resolution(NamedTuple):
     """One candidate place for a span, as the document weighed it."""
 
     place: Place

@@ -349,10 +349,10 @@ class Geoparser:
         for i in _name_starts(tokens):
             if i < resume:
                 continue
-            best: Span | None = None
+            best: tuple | None = None  # (last, key, numbers) of the longest name so far
             found = names.get(keys[i])
             if found is not None:
-                best = Span(i, i, keys[i], (found,) if isinstance(found, int) else found)
+                best = (i, keys[i], found)
             for j in range(i + 1, min(n, i + MAX_NAME_TOKENS)):
                 # The gap between the words, as Token.gap: a possessive ("Syria’s Assad") ends the name.
                 gap, previous = parts[2 * j], raw[j - 1]
@@ -367,10 +367,11 @@ class Geoparser:
                 key = " ".join(strip_article(keys[i:j + 1]))
                 found = names.get(key)
                 if found is not None:
-                    best = Span(i, j, key, (found,) if isinstance(found, int) else found)
+                    best = (j, key, found)
             if best is not None:
-                spans.append(best)
-                resume = best.last + 1
+                last, key, found = best
+                spans.append(Span(i, last, key, (found,) if isinstance(found, int) else found))
+                resume = last + 1
         return spans
 
     def _rejection(self, span: Span, tokens: Tokens, people: frozenset[str], text: str,
@@ -829,40 +830,46 @@ class _Scene:
         prominence, own name?, country share, kind hinted?, qualifier fits?, km to the nearest sure
         place, first-level region); and the regions' shares."""
         w, countries, total = self.weights, self.countries, self.total
-        nearest = self._nearest
+        key = span.key
+        nearest, neighbours, bordering_count = self._nearest, self.neighbours, self._bordering
         own: set[str] | None = None
         region_shares = self.region_shares(span)
+        region_weight = w.region_share if region_shares else 0.0
+        hints, qualifier = span.feature_hint, span.qualifier
         has_spots = bool(self.spots)
         scored = []
         for c in span.candidates:
             place = c.place
             score = c.prominence
-            primary = _primary_key(place.name) == span.key or _primary_key(place.asciiname) == span.key
+            name = place.name
+            # (asciiname is the very same string as name for nearly every place)
+            primary = _primary_key(name) == key or (
+                place.asciiname is not name and _primary_key(place.asciiname) == key)
             if primary:
                 score += w.primary_name
             cc = place.country_code
             share = countries.get(cc, 0) / total
             if share:
                 score += w.country_present + w.country_share * share
-            bordering = self.neighbours.get(cc)
+            bordering = neighbours.get(cc)
             if bordering:
-                count = self._bordering.get(cc)
+                count = bordering_count.get(cc)
                 if count is None:
-                    count = self._bordering[cc] = sum(countries.get(n, 0) for n in bordering)
+                    count = bordering_count[cc] = sum(countries.get(n, 0) for n in bordering)
                 score += w.neighbour_share * count / total
             region = (cc, place.admin1_code) if place.admin1_code and cc else None  # _region(place)
-            if region_shares and w.region_share:
+            if region_weight:
                 region_share = region_shares.get(region, 0.0)
                 if region_share:
-                    score += w.region_share * region_share
-            hinted = bool(span.feature_hint) and place.feature_code in span.feature_hint
+                    score += region_weight * region_share
+            hinted = bool(hints) and place.feature_code in hints
             if hinted:
                 score += w.feature_hint
-            qualified = span.qualifier is not None and _within(place, span.qualifier)
+            qualified = qualifier is not None and _within(place, qualifier)
             if qualified:
                 score += w.qualifier
             if has_spots:
-                cache_key = (place.place_id, span.key)
+                cache_key = (place.place_id, key)
                 near = nearest.get(cache_key, _UNSET)
                 if near is _UNSET:
                     if own is None:
