@@ -40,7 +40,7 @@ from gazetteer.calibration import (
 )
 from gazetteer.index import distance_km
 from gazetteer.lookup import Candidate, Gazetteer
-from gazetteer.normalize import fold_word, normalize_name, strip_article
+from gazetteer.normalize import ARTICLE_WORDS, fold_word, normalize_name, strip_article
 from gazetteer.places import Mention, Place
 
 MAX_NAME_TOKENS = 6
@@ -364,7 +364,7 @@ class Geoparser:
                     if keys[j] in connectors:
                         continue  # a name goes on over "of" or "al" but never ends on one
                     break
-                key = " ".join(strip_article(keys[i:j + 1]))
+                key = " ".join(strip_article(keys[i:j + 1]) if keys[i] in ARTICLE_WORDS else keys[i:j + 1])
                 found = names.get(key)
                 if found is not None:
                     best = (j, key, found)

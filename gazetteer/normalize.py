@@ -30,6 +30,8 @@ _ARTICLES = frozenset({"al", "el"})
 # Sun-letter forms of the Arabic article assimilate to the next consonant: ar-Raqqah, as-Suwayda.
 _SUN_ARTICLES = {"ad": "d", "adh": "dh", "an": "n", "ar": "r", "as": "s", "ash": "sh", "at": "t",
                  "ath": "th", "az": "z"}
+# The only first words `strip_article` may drop.
+ARTICLE_WORDS = _ARTICLES | frozenset(_SUN_ARTICLES)
 
 
 # News repeats a small vocabulary: each distinct word is folded once (a few MB at most).
@@ -48,7 +50,10 @@ def fold_word(word: str) -> str:
     word = word.replace(".", "")
     for old, new in _TRANSLITERATION:
         word = word.replace(old, new)
-    return _DOUBLE_LETTER.sub(r"\1", word)
+    # Most words have no doubled letter: look before substituting.
+    if any(map(str.__eq__, word, word[1:])):
+        return _DOUBLE_LETTER.sub(r"\1", word)
+    return word
 
 
 def fold_words(text: str) -> list[str]:
