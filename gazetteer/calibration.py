@@ -104,23 +104,40 @@ def recognition_features(rec: Recognition) -> tuple[float, ...]:
 
 def resolution_features(res: Resolution) -> tuple[float, ...]:
     """The second part (RESOLUTION_FEATURES): one candidate as its document weighed it."""
-    place = res.place
-    margin = max(-10.0, min(10.0, res.margin))
-    kind = _AREA_KINDS.get(place.feature_code)
-    is_country = place.is_country
+    (place, rank, margin, candidates, prominence, primary, share, hinted, qualifier, near_km, km_to_chosen,
+     rival_share, top_share, region_share, region_rival) = res
+    margin = max(-10.0, min(10.0, margin))
     return (
-        min(abs(margin), 6.0), 1.0 / (1.0 + math.exp(-margin)), float(res.candidates == 1),
-        math.log(res.candidates), max(-2.0, min(12.0, res.prominence)), float(res.primary), float(res.share),
-        float(res.share > 0), float(res.hinted), float(res.qualifier),
-        math.log10(1 + res.near_km / 50.0) if res.near_km is not None else 0.0, float(res.near_km is None),
-        float(is_country), float(kind == "region"), float(kind == "continent"),
-        float(place.is_area and not is_country and kind is None), float(place.feature_class == "P"),
-        float(place.feature_class == "S"), float(place.source == "curated"),
-        math.log10(place.population + 1),
-        float(res.rank), float(res.rank > 0 and res.km_to_chosen <= ACCURACY_KM),
-        math.log10(1 + res.km_to_chosen / 50.0), float(res.rival_share), float(res.share - res.rival_share),
-        float(res.top_share), float(res.region_share), float(res.region_rival),
+        min(abs(margin), 6.0), 1.0 / (1.0 + math.exp(-margin)), 1.0 if candidates == 1 else 0.0,
+        math.log(candidates), max(-2.0, min(12.0, prominence)), 1.0 if primary else 0.0, float(share),
+        1.0 if share > 0 else 0.0, 1.0 if hinted else 0.0, 1.0 if qualifier else 0.0,
+        math.log10(1 + near_km / 50.0) if near_km is not None else 0.0, 1.0 if near_km is None else 0.0,
+        *_kind_features(place),
+        float(rank), 1.0 if rank > 0 and km_to_chosen <= ACCURACY_KM else 0.0,
+        math.log10(1 + km_to_chosen / 50.0), float(rival_share), float(share - rival_share),
+        float(top_share), float(region_share), float(region_rival),
     )
+
+
+_KINDS: dict[str, tuple[float, ...]] = {}
+
+
+def _kind_features(place: Place) -> tuple[float, ...]:
+    """What kind of place it is (country, region, continent, other area, populated, facility,
+    curated) and its log10 population: the same wherever it is named, so worked out once."""
+    found = _KINDS.get(place.place_id)
+    if found is None:
+        kind = _AREA_KINDS.get(place.feature_code)
+        is_country = place.is_country
+        found = (
+            float(is_country), float(kind == "region"), float(kind == "continent"),
+            float(place.is_area and not is_country and kind is None), float(place.feature_class == "P"),
+            float(place.feature_class == "S"), float(place.source == "curated"), math.log10(place.population + 1),
+        )
+        if len(_KINDS) >= 200_000:
+            _KINDS.clear()
+        _KINDS[place.place_id] = found
+    return found
 
 
 def features(rec: Recognition, res: Resolution) -> tuple[float, ...]:

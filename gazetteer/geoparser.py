@@ -621,21 +621,20 @@ class Geoparser:
         # The largest share of another candidate's country (or region): the first or the second.
         country_rivals = _two_largest({s[1].country_code: s[4] for s in scored})
         region_rivals = _two_largest(region_shares)
-        places, resolutions = [], []
+        places, resolutions, logits = [], [], []
+        logit, top_share, count = self.calibration.resolution_logit, scene.top_share, len(scored)
         for rank, (score, place, prominence, primary, share, hinted, qualifier, near, region) in enumerate(scored[:4]):
-            resolutions.append(resolution_features(Resolution(
-                place=place, rank=rank, margin=margin if rank == 0 else score - best_score,
-                candidates=len(scored), prominence=prominence, primary=primary, share=share, hinted=hinted,
-                qualifier=qualifier, near_km=near,
-                km_to_chosen=0.0 if rank == 0 else distance_km(best.latitude, best.longitude,
-                                                               place.latitude, place.longitude),
-                rival_share=_rival(country_rivals, place.country_code), top_share=scene.top_share,
-                region_share=region_shares.get(region, 0.0) if region else 0.0,
-                region_rival=_rival(region_rivals, region),
-            )))
+            # (positional, in the order of Resolution's fields)
+            vector = resolution_features(Resolution(
+                place, rank, margin if rank == 0 else score - best_score, count, prominence, primary, share,
+                hinted, qualifier, near,
+                0.0 if rank == 0 else distance_km(best.latitude, best.longitude, place.latitude, place.longitude),
+                _rival(country_rivals, place.country_code), top_share,
+                region_shares.get(region, 0.0) if region else 0.0, _rival(region_rivals, region),
+            ))
+            resolutions.append(vector)
+            logits.append(logit("marker" if rank == 0 else "alternative", vector))
             places.append(place)
-        logit = self.calibration.resolution_logit
-        logits = [logit("marker" if rank == 0 else "alternative", r) for rank, r in enumerate(resolutions)]
         return margin, places, resolutions, logits
 
     def _context(self, context: str) -> DocumentContext:
