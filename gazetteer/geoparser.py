@@ -40,7 +40,7 @@ from gazetteer.calibration import (
 )
 from gazetteer.index import distance_km
 from gazetteer.lookup import Candidate, Gazetteer
-from gazetteer.normalize import ARTICLE_WORDS, fold_word, normalize_name, strip_article
+from gazetteer.normalize import ARTICLE_WORDS, fold_word, fold_word_uncached, normalize_name, strip_article
 from gazetteer.places import Mention, Place
 
 MAX_NAME_TOKENS = 6
@@ -253,7 +253,10 @@ def _without_possessive(word: str) -> str:
 
 @lru_cache(maxsize=1 << 17)
 def _token_key(word: str) -> str:
-    return fold_word(_without_possessive(word))
+    """A word's key, without a possessive ending ("Syria’s" -> "syria")."""
+    if len(word) > 3 and word[-2] in _APOSTROPHES:
+        word = _without_possessive(word)
+    return fold_word_uncached(word)
 
 
 def tokenize(text: str) -> Tokens:

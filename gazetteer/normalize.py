@@ -34,10 +34,10 @@ _SUN_ARTICLES = {"ad": "d", "adh": "dh", "an": "n", "ar": "r", "as": "s", "ash":
 ARTICLE_WORDS = _ARTICLES | frozenset(_SUN_ARTICLES)
 
 
-# News repeats a small vocabulary: each distinct word is folded once (a few MB at most).
-@lru_cache(maxsize=1 << 17)
-def fold_word(word: str) -> str:
-    """Fold one word: case, diacritics, apostrophes and spelling variants. Never adds spaces."""
+def fold_word_uncached(word: str) -> str:
+    """Fold one word: case, diacritics, apostrophes and spelling variants. Never adds spaces.
+
+    `fold_word` is the same with a cache; callers with a cache of their own call this one."""
     if word.isascii():
         # The same steps, less those that cannot change ASCII (decomposition, the letter table).
         word = word.lower()
@@ -54,6 +54,10 @@ def fold_word(word: str) -> str:
     if any(map(str.__eq__, word, word[1:])):
         return _DOUBLE_LETTER.sub(r"\1", word)
     return word
+
+
+# News repeats a small vocabulary: each distinct word is folded once (a few MB at most).
+fold_word = lru_cache(maxsize=1 << 17)(fold_word_uncached)
 
 
 def fold_words(text: str) -> list[str]:
