@@ -12,8 +12,15 @@ span is weighed with evidence a careful reader uses:
 - demonyms ("Syrian forces") name no place.
 
 Each accepted span is then resolved among its candidates by prominence (population and kind), the
-countries the document (and its `context`) talks about, "X, Region" qualifiers, kind hints ("the X
-air base", "X province") and closeness to the other places mentioned.
+countries and first-level regions the document (and its `context`) talks about, "X, Region"
+qualifiers, kind hints ("the X air base", "X province") and closeness to the other places mentioned.
+
+Each mention's `score` is the calibrated probability that its marker is right, and each runner-up's
+the probability that it would have been (`gazetteer.calibration`).
+
+Speed: one split of the text gives every word; a word's folded key comes from a cache; whole
+`Token`s are built only around names; candidates come from an in-memory table of places
+(`gazetteer.placetable`); what a document is sure of is worked out once per name.
 """
 
 from __future__ import annotations
@@ -48,6 +55,7 @@ MAX_CANDIDATES = 24
 # Text longer than this is parsed in pieces: memory and time stay linear, offsets stay exact.
 CHUNK_CHARS = 200_000
 
+# A word: an abbreviation with full stops ("U.S."), or letters and digits with inner apostrophes.
 _TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_][^\W_]*(?:['’ʼ][^\W_]+)*")
 _POSSESSIVE = re.compile(r"['’ʼ]s$", re.IGNORECASE)
 _APOSTROPHES = frozenset("'’ʼ")
@@ -137,12 +145,12 @@ class Weights:
     primary_name: float = 1.5  # the text uses the place's own name, not a foreign spelling of it
     country_present: float = 0.5  # the candidate's country is mentioned in the document
     country_share: float = 4.0  # ... times the share of the document's places in that country
-    neighbour_share: float = 2.0  # times the share of the document's places in bordering countries
+    neighbour_share: float = 0.5  # times the share of the document's places in bordering countries
     region_share: float = 8.0  # times the share of the document's places in its first-level region
     feature_hint: float = 3.0  # "the X air base", "X province", "Mount X"
-    qualifier: float = 5.0  # "Tripoli, Lebanon"
+    qualifier: float = 2.0  # "Tripoli, Lebanon"
     distance: float = 1.8  # per tenfold of distance (beyond 50 km) to the nearest confident place
-    confident_margin: float = 0.5  # a mention is an anchor when its best candidate leads by this
+    confident_margin: float = 1.5  # a mention is an anchor when its best candidate leads by this
 
 
 @dataclass(frozen=True, slots=True)
