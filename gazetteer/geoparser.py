@@ -943,7 +943,10 @@ class _Spots:
         for place_id, p2, cos2, lon2 in self._spots:
             if place_id in exclude:
                 continue
-            h = sin((p2 - p1) / 2) ** 2 + cos1 * cos2 * sin(radians(lon2 - lon1) / 2) ** 2
+            north_south = sin((p2 - p1) / 2) ** 2
+            if least is not None and north_south >= least:
+                continue  # the whole term is at least this much: no nearer
+            h = north_south + cos1 * cos2 * sin(radians(lon2 - lon1) / 2) ** 2
             if least is None or h < least:
                 least = h
         if least is None:
