@@ -105,10 +105,15 @@ def _parser() -> argparse.ArgumentParser:
     geoparse.add_argument("--context", metavar="FILE", help="the surrounding document, for context")
     geoparse.add_argument("--jsonl", metavar="IN", help='batch: lines of {"id": ..., "text": ...}')
     geoparse.add_argument("--out", metavar="OUT", help="batch output file (JSONL)")
+    geoparse.add_argument("--jobs", type=int, default=1, metavar="N",
+                          help="batch: N worker processes (0: one per core); the output is the same")
     geoparse.set_defaults(run=_geoparse)
 
     evaluate = commands.add_parser("evaluate", help="score the geoparser on gold JSONL corpora")
     evaluate.add_argument("files", nargs="+", metavar="FILE.jsonl")
+    evaluate.add_argument("--cv", type=int, metavar="K",
+                          help="calibrate the confidence by K-fold cross-validation over documents and report "
+                               "its calibration error per file")
     evaluate.set_defaults(run=_evaluate)
 
     coverage = commands.add_parser("coverage", help="share of gold toponyms among the top candidates")
@@ -167,7 +172,7 @@ def _geoparse(args: argparse.Namespace) -> int:
     from gazetteer.geoparser import geoparse
 
     if args.jsonl:
-        return _geoparse_batch(Path(args.jsonl), Path(args.out) if args.out else None)
+        return _geoparse_batch(Path(args.jsonl), Path(args.out) if args.out else None, args.jobs)
     text = _read_text(args.file)
     context = _read_text(args.context) if args.context else None
     mentions = geoparse(text, context=context)
@@ -181,28 +186,18 @@ def _geoparse(args: argparse.Namespace) -> int:
     return 0
 
 
-def _geoparse_batch(path: Path, out: Path | None) -> int:
-    from gazetteer.geoparser import geoparse
+def _geoparse_batch(path: Path, out: Path | None, jobs: int = 1) -> int:
+    from gazetteer.batch import default_jobs, read_documents, write_geoparsed
 
-    lines = path.read_text(encoding="utf-8").splitlines()
+    if jobs < 0:
+        raise ValueError(f"--jobs must be 0 (one per core) or more, not {jobs}")
+    documents = read_documents(path)  # a bad line is reported before anything is written
     sink = open(out, "w", encoding="utf-8") if out else sys.stdout  # noqa: SIM115 - closed below
-    progress = _progress(len(lines))
     try:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                doc = json.loads(line)
-                text = doc["text"]
-            except (json.JSONDecodeError, KeyError, TypeError) as err:
-                raise ValueError(f"{path}:{number}: expected a JSON object with 'id' and 'text' ({err})") from err
-            mentions = [m.as_dict() for m in geoparse(str(text))]
-            sink.write(json.dumps({"id": doc.get("id"), "mentions": mentions}, ensure_ascii=False) + "\n")
-            progress(number)
+        write_geoparsed(documents, sink, jobs or default_jobs(), _progress(len(documents)))
     finally:
         if out:
             sink.close()
-        progress(None)
     return 0
 
 
@@ -230,6 +225,11 @@ def _evaluate(args: argparse.Namespace) -> int:
     from gazetteer.geoparser import default_geoparser
 
     parser = default_geoparser()
+    if args.cv is not None:
+        from gazetteer.evaluate import cross_validate, format_cross_validation
+
+        print(format_cross_validation(cross_validate(args.files, parser.evidence, args.cv), args.cv))
+        return 0
     for name in args.files:
         result = evaluate(name, lambda text: parser.parse(text))
         print(json.dumps({"file": name, **result}))

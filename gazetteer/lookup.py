@@ -12,6 +12,7 @@ from gazetteer.errors import DamagedIndex, InvalidPoint, InvalidQuery
 from gazetteer.index import PlaceIndex, distance_km
 from gazetteer.normalize import normalize_name
 from gazetteer.places import Place
+from gazetteer.placetable import PlaceTable
 
 MAX_QUERY_LENGTH = 300
 # How much a place loses per tenfold of distance from `near`, in units of log10(population).
@@ -48,6 +49,22 @@ class Gazetteer:
 
     def __init__(self, index: PlaceIndex | str | Path):
         self.index = index if isinstance(index, PlaceIndex) else PlaceIndex(index)
+        self._table: PlaceTable | None = None
+        self._table_lock = threading.Lock()
+
+    @property
+    def table(self) -> PlaceTable:
+        """All places in memory (loaded on first use): what ranking candidates reads."""
+        if self._table is None:
+            with self._table_lock:
+                if self._table is None:
+                    self._table = PlaceTable(self.index)
+        return self._table
+
+    def place(self, number: int) -> tuple[Place, float]:
+        """The place numbered `number` and its prominence, from memory: a lean `Place`, without
+        the alternate names (`index.place` reads those from the file)."""
+        return self.table.place(number)
 
     @classmethod
     def default(cls) -> Gazetteer:
@@ -99,11 +116,14 @@ class Gazetteer:
         return ()
 
     def rank(self, numbers: Iterable[int], country: str | Iterable[str] | None = None,
-             near: tuple[float, float] | None = None, limit: int = 10) -> list[Candidate]:
+             near: tuple[float, float] | None = None, limit: int = 10, lean: bool = False) -> list[Candidate]:
+        """Candidates for place numbers, best first. `lean` places come from memory, without their
+        alternate names (what the geoparser needs, many times faster)."""
         countries = _country_set(country)
         found = []
+        place_of = self.table.place if lean else self.index.place
         for number in numbers:
-            place, weight = self.index.place(number)
+            place, weight = place_of(number)
             if countries and place.country_code not in countries:
                 continue
             score = weight

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Letters that Unicode decomposition leaves alone but a reader treats as plain Latin letters.
 _LETTERS = str.maketrans({
@@ -29,17 +30,34 @@ _ARTICLES = frozenset({"al", "el"})
 # Sun-letter forms of the Arabic article assimilate to the next consonant: ar-Raqqah, as-Suwayda.
 _SUN_ARTICLES = {"ad": "d", "adh": "dh", "an": "n", "ar": "r", "as": "s", "ash": "sh", "at": "t",
                  "ath": "th", "az": "z"}
+# The only first words `strip_article` may drop.
+ARTICLE_WORDS = _ARTICLES | frozenset(_SUN_ARTICLES)
 
 
-def fold_word(word: str) -> str:
-    """Fold one word: case, diacritics, apostrophes and spelling variants. Never adds spaces."""
-    word = unicodedata.normalize("NFKD", word)
-    word = "".join(ch for ch in word if not unicodedata.combining(ch))
-    word = _VANISH.sub("", word.casefold().translate(_LETTERS))
+def fold_word_uncached(word: str) -> str:
+    """Fold one word: case, diacritics, apostrophes and spelling variants. Never adds spaces.
+
+    `fold_word` is the same with a cache; callers with a cache of their own call this one."""
+    if word.isascii():
+        # The same steps, less those that cannot change ASCII (decomposition, the letter table).
+        word = word.lower()
+        if "'" in word or "`" in word:
+            word = word.replace("'", "").replace("`", "")
+    else:
+        word = unicodedata.normalize("NFKD", word)
+        word = "".join(ch for ch in word if not unicodedata.combining(ch))
+        word = _VANISH.sub("", word.casefold().translate(_LETTERS))
     word = word.replace(".", "")
     for old, new in _TRANSLITERATION:
         word = word.replace(old, new)
-    return _DOUBLE_LETTER.sub(r"\1", word)
+    # Most words have no doubled letter: look before substituting.
+    if any(map(str.__eq__, word, word[1:])):
+        return _DOUBLE_LETTER.sub(r"\1", word)
+    return word
+
+
+# News repeats a small vocabulary: each distinct word is folded once (a few MB at most).
+fold_word = lru_cache(maxsize=1 << 17)(fold_word_uncached)
 
 
 def fold_words(text: str) -> list[str]:

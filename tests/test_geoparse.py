@@ -129,3 +129,45 @@ def test_evaluate_matches_the_shared_scorer(shared_dir, tmp_path):
     ours = score(gold, predictions)
     for key in ("precision", "literal_recall", "f1", "acc161", "median_km", "end_to_end161", "resolved"):
         assert ours[key] == theirs[key], key
+
+
+def test_a_title_is_no_abbreviated_state_but_a_qualifier_is():
+    found = names("Ms. Lee met Dr. Patel and Col. Hart in Jackson, Ms. on Monday.")
+    assert found == ["Jackson", "Ms"]  # "Jackson, Ms." is Jackson, Mississippi
+
+
+def test_an_acronym_whose_letters_fold_together_is_no_short_form():
+    assert names("Inmates of a CCA prison and a NATO base.") == []
+
+
+def test_firms_named_like_places():
+    assert names("Lawyers for Lowell & Harper filed papers, as did Marks & Spencer.") == []
+    assert names("Trade between Syria & Lebanon grew.") == ["Syria", "Lebanon"]
+
+
+def test_a_public_body_keeps_its_place():
+    assert names("The Ohio Department of Health and the Dayton Township board met.") == ["Ohio", "Dayton"]
+
+
+def test_a_surname_after_an_initial_stays_a_person():
+    assert names("Officers said Dana K. Lowell was arrested; Lowell was released later.") == []
+
+
+def test_a_leader_named_like_a_town_is_a_person():
+    assert names("Critics of the Obama administration and its Obama-era rules spoke.") == []
+
+
+def test_places_of_one_region_pick_each_other():
+    text = "Storms hit Macon and Valdosta, then Athens, where the University of Georgia closed."
+    athens = next(m for m in geoparse(text) if m.text == "Athens")
+    assert athens.place.country_code == "US" and athens.place.admin1_name == "Georgia"
+
+
+def test_the_bodies_of_a_county_keep_the_county_but_its_roads_do_not():
+    found = names("The Kanawha County Commission met; crews closed Otter Tail County Road 12.")
+    assert found == ["Kanawha County"]
+
+
+def test_in_puts_a_surname_back_on_the_map():
+    text = "Dana Lowell sang first. Later the band played in Lowell, and in Lowell’s view it went well."
+    assert [m.start for m in geoparse(text)] == [text.index("in Lowell") + 3]

@@ -1,0 +1,90 @@
+"""Geoparse a JSONL file of documents, in one process or several, with the same output either way.
+
+Input: one JSON object a line with "id" and "text". Output: one line per document, in input order,
+`{"id": ..., "mentions": [Mention.as_dict(), ...]}`. With `jobs` > 1 the documents are shared out to
+that many worker processes; on Linux they are forked after the gazetteer is loaded, so they share
+its memory and start at once.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TextIO
+
+CHUNK_DOCUMENTS = 8  # documents sent to a worker at a time
+
+
+def read_documents(path: Path) -> list[tuple[object, str]]:
+    """(id, text) of every document, or a ValueError naming the first bad line.
+
+    Lines end at "\\n" only: a text may hold U+2028 or other characters that `str.splitlines` takes
+    for line ends."""
+    documents = []
+    with open(path, encoding="utf-8", newline="") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                doc = json.loads(line)
+                text = doc["text"]
+            except (json.JSONDecodeError, KeyError, TypeError) as err:
+                raise ValueError(f"{path}:{number}: expected a JSON object with 'id' and 'text' ({err})") from err
+            documents.append((doc.get("id"), str(text)))
+    return documents
+
+
+def _line(document: tuple[object, str]) -> str:
+    from gazetteer.geoparser import default_geoparser
+
+    doc_id, text = document
+    mentions = [m.as_dict() for m in default_geoparser().parse(text)]
+    return json.dumps({"id": doc_id, "mentions": mentions}, ensure_ascii=False) + "\n"
+
+
+def geoparse_lines(documents: list[tuple[object, str]], jobs: int = 1) -> Iterator[str]:
+    """The output lines, in input order."""
+    if jobs < 1:
+        raise ValueError(f"--jobs must be at least 1, not {jobs}")
+    jobs = min(jobs, max(1, len(documents) // CHUNK_DOCUMENTS))
+    if jobs == 1:
+        yield from map(_line, documents)
+        return
+    from gazetteer.geoparser import default_geoparser
+
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods:
+        default_geoparser()  # loaded once here; forked workers share it
+        context = multiprocessing.get_context("fork")
+    else:
+        context = multiprocessing.get_context("spawn")
+    with context.Pool(jobs) as pool:
+        yield from pool.imap(_line, documents, chunksize=CHUNK_DOCUMENTS)
+
+
+def write_geoparsed(documents: list[tuple[object, str]], sink: TextIO, jobs: int = 1,
+                    progress: Callable[[int | None], None] | None = None) -> int:
+    """Geoparse `documents` (from `read_documents`) into `sink`; returns how many were written."""
+    done = 0
+    try:
+        for line in geoparse_lines(documents, jobs):
+            sink.write(line)
+            done += 1
+            if progress:
+                progress(done)
+    finally:
+        if progress:
+            progress(None)
+    return done
+
+
+def default_jobs() -> int:
+    """The cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+

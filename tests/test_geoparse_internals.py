@@ -1,0 +1,95 @@
+"""The geoparser's fast paths give what the plain ways give: tokens, distances, places from memory."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gazetteer import wordlists
+from gazetteer.geoparser import Token, _Spots, tokenize
+from gazetteer.index import distance_km
+from gazetteer.normalize import fold_word
+from gazetteer.places import Place
+
+_WORD = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_][^\W_]*(?:['’ʼ][^\W_]+)*")
+_POSSESSIVE = re.compile(r"['’ʼ]s$", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?:;\n\"“”‘(\[•·|—]\s*$")
+
+
+def plain_tokens(text: str) -> list[Token]:
+    """Every word as a Token, one after the other: what the lazy `Tokens` must agree with."""
+    tokens: list[Token] = []
+    previous_end = 0
+    for match in _WORD.finditer(text):
+        start, end = match.span()
+        word = match.group()
+        possessive = _POSSESSIVE.search(word)
+        if possessive and len(word) > 3:
+            end -= len(possessive.group())
+            word = word[: len(word) - len(possessive.group())]
+        gap = text[previous_end:start]
+        sentence_start = not tokens or bool(_SENTENCE_END.search(gap)) or (
+            gap.startswith(".") and tokens[-1].key not in wordlists.TITLES and "." not in tokens[-1].text)
+        tokens.append(Token(start, end, word, fold_word(word), word[:1].isupper(), sentence_start,
+                            text[tokens[-1].end if tokens else 0:start]))
+        previous_end = match.end()
+    return tokens
+
+
+TEXTS = st.text(alphabet=st.sampled_from(list("Syria’s U.S. al-Qmishi Mr. ,.;:’'\n\t İıﬁé\u0301ʼSS(—")),
+                max_size=200) | st.text(max_size=120)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(TEXTS)
+def test_lazy_tokens_are_the_plain_tokens(text):
+    tokens = tokenize(text)
+    expected = plain_tokens(text)
+    assert list(tokens) == expected
+    assert tokens.keys == [t.key for t in expected]
+    assert tokens.capitalised == [i for i, t in enumerate(expected) if t.capitalised]
+    for i, t in enumerate(expected):
+        assert (tokens.start(i), tokens.end(i), tokens.word(i), tokens.gap(i)) == (t.start, t.end, t.text, t.gap)
+
+
+def test_tokens_slice_and_index_from_the_end():
+    tokens = tokenize("Crowds filled Damascus’s squares. Then Homs.")
+    assert [t.text for t in tokens[1:3]] == ["filled", "Damascus"]
+    assert tokens[-1].text == "Homs" and not tokens[-1].sentence_start and tokens[-2].sentence_start
+
+
+def test_nearest_spot_is_the_least_distance():
+    rng = random.Random(7)
+    spots = [Place(f"p{i}", "x", rng.uniform(-89, 89), rng.uniform(-180, 180)) for i in range(30)]
+    nearest = _Spots(spots)
+    for _ in range(200):
+        place = Place("q", "y", rng.uniform(-90, 90), rng.uniform(-180, 180))
+        exclude = {f"p{rng.randrange(30)}" for _ in range(3)}
+        expected = min(distance_km(place.latitude, place.longitude, s.latitude, s.longitude)
+                       for s in spots if s.place_id not in exclude)
+        assert nearest.nearest(place, exclude) == expected
+    assert _Spots([]).nearest(spots[0], set()) is None
+    assert _Spots(spots[:1]).nearest(spots[1], {"p0"}) is None
+
+
+@pytest.mark.slow
+def test_places_from_memory_are_the_index_rows():
+    from gazetteer.lookup import Gazetteer
+
+    gazetteer = Gazetteer.default()
+    size = len(gazetteer.table)
+    assert size == len(gazetteer.index)
+    rng = random.Random(3)
+    for number in [1, size, *(rng.randint(1, size) for _ in range(300))]:
+        lean, weight = gazetteer.place(number)
+        full, full_weight = gazetteer.index.place(number)
+        assert lean == full and weight == full_weight
+        assert (lean.asciiname, lean.admin1_code, lean.source) == (full.asciiname, full.admin1_code, full.source)
+        assert gazetteer.table.prominence(number) == weight
+    for number in (0, size + 1):
+        with pytest.raises(KeyError):
+            gazetteer.place(number)
