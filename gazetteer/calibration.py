@@ -29,11 +29,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from gazetteer.datafiles import DATA_DIR, data_path
 from gazetteer.index import distance_km
 from gazetteer.places import Place
 
 ACCURACY_KM = 161.0
-DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "calibration.tsv"
+# Where `save` writes by default; `load` reads the registered file (gazetteer/datafiles.py).
+DEFAULT_PATH = DATA_DIR / "calibration.tsv"
 MODELS = ("marker", "alternative")
 # Fewer, broader features generalise better; L2 keeps rare ones from learning single documents.
 L2 = 2.0
@@ -176,7 +178,8 @@ class Calibration:
 
 
     @classmethod
-    def load(cls, path: Path = DEFAULT_PATH) -> Calibration:
+    def load(cls, path: Path | None = None) -> Calibration:
+        path = path or data_path("calibration.tsv")
         weights: dict[str, dict[str, float]] = {m: {} for m in MODELS}
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             if not line.strip() or line.startswith("#"):

@@ -72,6 +72,17 @@ def _positive(text: str) -> int:
     return number
 
 
+def _jobs(text: str) -> int:
+    """--jobs as an argparse type: 0 (one per core) or more; anything else is a usage error."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"--jobs must be 0 (one per core) or more, not {text!r}")
+    return number
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m gazetteer", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -105,13 +116,13 @@ def _parser() -> argparse.ArgumentParser:
     geoparse.add_argument("--context", metavar="FILE", help="the surrounding document, for context")
     geoparse.add_argument("--jsonl", metavar="IN", help='batch: lines of {"id": ..., "text": ...}')
     geoparse.add_argument("--out", metavar="OUT", help="batch output file (JSONL)")
-    geoparse.add_argument("--jobs", type=int, default=1, metavar="N",
+    geoparse.add_argument("--jobs", type=_jobs, default=1, metavar="N",
                           help="batch: N worker processes (0: one per core); the output is the same")
     geoparse.set_defaults(run=_geoparse)
 
     evaluate = commands.add_parser("evaluate", help="score the geoparser on gold JSONL corpora")
     evaluate.add_argument("files", nargs="+", metavar="FILE.jsonl")
-    evaluate.add_argument("--cv", type=int, metavar="K",
+    evaluate.add_argument("--cv", type=_positive, metavar="K",
                           help="calibrate the confidence by K-fold cross-validation over documents and report "
                                "its calibration error per file")
     evaluate.set_defaults(run=_evaluate)
@@ -189,8 +200,6 @@ def _geoparse(args: argparse.Namespace) -> int:
 def _geoparse_batch(path: Path, out: Path | None, jobs: int = 1) -> int:
     from gazetteer.batch import default_jobs, read_documents, write_geoparsed
 
-    if jobs < 0:
-        raise ValueError(f"--jobs must be 0 (one per core) or more, not {jobs}")
     documents = read_documents(path)  # a bad line is reported before anything is written
     sink = open(out, "w", encoding="utf-8") if out else sys.stdout  # noqa: SIM115 - closed below
     try:

@@ -16,6 +16,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 # name -> what it holds. Tests check that this list and the folder agree, and that the wheel has them all.
 DATA_FILES: dict[str, str] = {
     "abbreviations.tsv": "short forms of countries and regions (Calif., UK)",
+    "calibration.tsv": "the calibrated confidence's coefficients (bench/tune_geoparser.py --calibrate)",
     "country_points.tsv": "GeoNames' conventional point of each country",
     "curated.tsv": "places the news names that the PyPI packages lack, in GeoNames' columns",
     "demonyms.tsv": "people words of places other than countries (Texan -> Texas)",

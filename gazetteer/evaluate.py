@@ -136,8 +136,7 @@ def cross_validate(paths: list[str | Path], evidence: Callable[[str], list], fol
             for f in found[key]:
                 p = [next(probabilities) for _ in f.places]
                 place = f.places[0]
-                mentions.append({"start": f.start, "end": f.end, "lat": place.latitude, "lon": place.longitude,
-                                 "score": p[0]})
+                mentions.append({"start": f.start, "end": f.end, **place.as_dict(), "score": p[0]})
             predictions[key[1] if name != "all" else f"{key[0]}\t{key[1]}"] = mentions
         if name == "all":
             gold = [{**d, "id": f"{n}\t{d['id']}"} for n, docs in corpora.items() for d in docs]

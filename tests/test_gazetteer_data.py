@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from dashboard import datafiles as dashboard_datafiles
-from gazetteer import datafiles, wordlists
+from gazetteer import calibration, datafiles, wordlists
 from gazetteer.build import build_index, source_fingerprint
 from gazetteer.cli import main
 from gazetteer.errors import MissingDataFile
@@ -25,6 +25,7 @@ SAMPLE = Path(__file__).parent / "fixtures" / "geonames" / "sample-geonames.txt"
 # Each registered file, and a call that reads it the way the package does.
 READERS = {
     "abbreviations.tsv": packages.abbreviations,
+    "calibration.tsv": calibration.Calibration.load,
     "country_points.tsv": packages.country_points,
     "curated.tsv": lambda: list(read_places(datafiles.data_path("curated.tsv"), source="curated")),
     "demonyms.tsv": packages.curated_demonyms,

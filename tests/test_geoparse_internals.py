@@ -10,10 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gazetteer import wordlists
-from gazetteer.geoparser import Token, _Spots, tokenize
 from gazetteer.index import distance_km
 from gazetteer.normalize import fold_word
 from gazetteer.places import Place
+from gazetteer.scene import Spots
+from gazetteer.tokens import Token, tokenize
 
 _WORD = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_][^\W_]*(?:['’ʼ][^\W_]+)*")
 _POSSESSIVE = re.compile(r"['’ʼ]s$", re.IGNORECASE)
@@ -65,15 +66,15 @@ def test_tokens_slice_and_index_from_the_end():
 def test_nearest_spot_is_the_least_distance():
     rng = random.Random(7)
     spots = [Place(f"p{i}", "x", rng.uniform(-89, 89), rng.uniform(-180, 180)) for i in range(30)]
-    nearest = _Spots(spots)
+    nearest = Spots(spots)
     for _ in range(200):
         place = Place("q", "y", rng.uniform(-90, 90), rng.uniform(-180, 180))
         exclude = {f"p{rng.randrange(30)}" for _ in range(3)}
         expected = min(distance_km(place.latitude, place.longitude, s.latitude, s.longitude)
                        for s in spots if s.place_id not in exclude)
         assert nearest.nearest(place, exclude) == expected
-    assert _Spots([]).nearest(spots[0], set()) is None
-    assert _Spots(spots[:1]).nearest(spots[1], {"p0"}) is None
+    assert Spots([]).nearest(spots[0], set()) is None
+    assert Spots(spots[:1]).nearest(spots[1], {"p0"}) is None
 
 
 @pytest.mark.slow
