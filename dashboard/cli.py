@@ -1,4 +1,4 @@
-"""The command line: `python -m dashboard ingest | export | info | serve`.
+"""The command line: `python -m dashboard ingest | export | info | blogs | serve`.
 
 Each file given to `ingest` is its own transaction: a rejected file prints one `error:` line to
 stderr and leaves the store as it was, the others are still stored, and the exit status is 1 if any
@@ -46,7 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Parse each live-blog file (text, saved HTML page or CSV), geoparse the entries that "
                     "are new or changed, and store them, one transaction per file. Ingesting the same "
                     "blog again changes nothing; a newer version adds its new entries and updates the "
-                    "changed ones. Entries missing from a newer version are kept.")
+                    "changed ones. Entries missing from a newer version are kept; given another --date or --tz "
+                    "than the last time, the blog's entries are replaced and its corrections follow them.")
     ingest.add_argument("files", nargs="+", metavar="FILE", type=Path, help="live-blog files to ingest")
     ingest.add_argument("--date", type=_date, metavar="YYYY-MM-DD",
                         help="the blog's date, when the file does not say it")
@@ -76,6 +77,22 @@ def build_parser() -> argparse.ArgumentParser:
                           description="List the sources in the store: entries, places, mentions and the "
                                       "time range each covers.")
     info.add_argument("--db", type=Path, metavar="PATH", help=db_help)
+
+    blogs = sub.add_parser(
+        "blogs", help="list, rename or delete the stored blogs",
+        description="Without an action: each blog's name, URL, entries, time span, the date and zone its "
+                    "last ingest was given, and when that was. To re-date a blog, ingest it again with "
+                    "--date or --tz: its entries are replaced.")
+    blogs.add_argument("--db", type=Path, metavar="PATH", help=db_help)
+    blog_actions = blogs.add_subparsers(dest="action", metavar="ACTION")
+    rename = blog_actions.add_parser("rename", help="give a blog another name (its corrections follow it)")
+    rename.add_argument("old", metavar="OLD")
+    rename.add_argument("new", metavar="NEW")
+    rename.add_argument("--db", type=Path, metavar="PATH", help=db_help, default=argparse.SUPPRESS)
+    delete = blog_actions.add_parser("delete", help="delete a blog: its entries, places found and corrections")
+    delete.add_argument("name", metavar="NAME")
+    delete.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
+    delete.add_argument("--db", type=Path, metavar="PATH", help=db_help, default=argparse.SUPPRESS)
 
     serve = sub.add_parser(
         "serve", help="start the dashboard's web server",
@@ -122,7 +139,7 @@ def cmd_ingest(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                 # Opened only once a file parsed: a rejected lone file must not leave a new empty store.
                 store = store or EventStore(db)
                 report = ingest_blog(parsed, store, source=args.source or path.stem, url=args.url,
-                                     reparse=args.reparse)
+                                     reparse=args.reparse, date=args.date, tz=args.tz)
             except (IngestError, StoreError) as exc:
                 failed += 1
                 _error(f"{path}: {exc}", stderr)
@@ -186,6 +203,54 @@ def cmd_info(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     return 0
 
 
+def blog_lines(store: EventStore) -> list[str]:
+    """The `blogs` listing: one block of lines per blog."""
+    from dashboard.ingest import dated_text
+
+    lines = []
+    for blog in store.blogs():
+        span = (f"{blog.first:%Y-%m-%d %H:%M} to {blog.last:%Y-%m-%d %H:%M} UTC" if blog.first and blog.last
+                else "no timed entries")
+        lines += [f"{blog.name}: {blog.entries} entries, {span}",
+                  f"    url: {blog.url or '-'}",
+                  f"    date and zone given: {dated_text(blog.date_used, blog.zone_used)}; "
+                  f"last ingest {blog.last_ingest_at:%Y-%m-%d %H:%M} UTC"]
+    return lines
+
+
+def _confirm(question: str, stdout: TextIO) -> bool:
+    print(question + " [y/N] ", end="", file=stdout, flush=True)
+    try:
+        answer = sys.stdin.readline()
+    except (OSError, ValueError):  # no input to read (closed, or detached)
+        answer = ""
+    return answer.strip().lower() in ("y", "yes")
+
+
+def cmd_blogs(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    with _existing_store(args.db) as store:
+        if args.action is None:
+            lines = blog_lines(store)
+            print("\n".join(lines) if lines else "no blogs yet", file=stdout)
+        elif args.action == "rename":
+            store.rename_blog(args.old, args.new)
+            print(f"renamed {args.old!r} to {' '.join(args.new.split())!r}", file=stdout)
+        else:
+            found = next((b for b in store.blogs() if b.name == args.name), None)
+            if found is None:
+                known = ", ".join(b.name for b in store.blogs()) or "none"
+                _error(f"no blog named {args.name!r} in the store (blogs: {known})", stderr)
+                return 1
+            if not args.yes and not _confirm(f"Delete {args.name!r} and its {found.entries} entries, "
+                                             "their places and corrections?", stdout):
+                print("nothing deleted", file=stdout)
+                return 1
+            deleted = store.delete_blog(args.name)
+            print(f"deleted {args.name!r}: {deleted.entries} entries, {deleted.mentions} mentions, "
+                  f"{deleted.corrections} corrections", file=stdout)
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from dashboard.serve import serve
 
@@ -198,7 +263,7 @@ def cmd_serve(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     return serve(args.address, args.port, args.streamlit_options)
 
 
-COMMANDS = {"ingest": cmd_ingest, "export": cmd_export, "info": cmd_info, "serve": cmd_serve}
+COMMANDS = {"ingest": cmd_ingest, "export": cmd_export, "info": cmd_info, "blogs": cmd_blogs, "serve": cmd_serve}
 
 
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,

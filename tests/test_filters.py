@@ -24,7 +24,7 @@ from store_support import undo_word_index
 from streamlit.testing.v1 import AppTest
 
 from dashboard import export
-from dashboard.store import EventStore
+from dashboard.store import SCHEMA_VERSION, EventStore
 from dashboard.ui import keys
 from dashboard.ui import table as table_ui
 from dashboard.view import entries_table, mapdata
@@ -125,7 +125,7 @@ def test_captions_stored_in_an_odd_shape_do_not_block_the_word_index(tmp_path):
         undo_word_index(raw)
         raw.execute("PRAGMA user_version = 2")
     with EventStore(db) as store:  # the migration reads them, and later edits go through
-        assert store.schema_version == 3 and len(store.search("homs")) == 2
+        assert store.schema_version == SCHEMA_VERSION and len(store.search("homs")) == 2
         store._conn.execute("UPDATE entries SET headline = 'Renamed' WHERE entry_id = 1")
         assert len(store.search("renamed")) == 1
 
@@ -300,5 +300,5 @@ def test_a_store_from_before_the_word_index_gets_one_when_opened(tmp_path):
         undo_word_index(raw)
         raw.execute("PRAGMA user_version = 2")
     with EventStore(db) as store:
-        assert store.schema_version == 3
+        assert store.schema_version == SCHEMA_VERSION
         assert len(store.search("tartus")) == 1 and len(store.search("homs")) == 2

@@ -11,15 +11,17 @@ import math
 import os
 import sqlite3
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 
 from dashboard.model import CORRECTION_COLUMNS, ENTRY_COLUMNS, MENTION_COLUMNS, SOURCE_COLUMNS
 from dashboard.settings import default_db_path
+from dashboard.store import blogs
 from dashboard.store.rows import (
     EntryKey,
     EntryRow,
@@ -34,6 +36,8 @@ from dashboard.store.rows import (
 )
 from dashboard.store.schema import SCHEMA_VERSION, TABLES, StoreError, migrate, schema_version, transaction, words_query
 from gazetteer.places import Mention, Place, is_area_kind
+
+T = TypeVar("T")
 
 # --------------------------------------------------------------------------------------------------
 # The store.
@@ -51,6 +55,12 @@ class WriteResult:
     remapped: int       # unchanged entries whose mentions changed (a re-geoparse with a newer gazetteer)
     missing: int        # entries stored earlier that this version of the blog does not have (kept)
     mentions_written: int
+    # A re-dated blog (another date or zone given): its old entries deleted, and its corrections
+    # moved to the new entries or left waiting (`dashboard.store.blogs.replace_entries`).
+    replaced: int = 0
+    reattached: int = 0
+    not_reattached: int = 0
+    was_dated: tuple[str, str] | None = None  # the date and zone given before, when they changed
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,13 +172,16 @@ class EventStore:
         return {(minute, order): digest for minute, order, digest in rows}
 
     def write_blog(self, *, source: str, title: str, url: str | None, rows: Sequence[EntryRow],
-                   mentions: Mapping[EntryKey, Sequence[Mention]], remap: bool = False) -> WriteResult:
+                   mentions: Mapping[EntryKey, Sequence[Mention]], remap: bool = False,
+                   date_used: str = "", zone_used: str = "") -> WriteResult:
         """Store one version of a blog in one transaction.
 
         New entries are inserted, entries whose hash changed are updated in place (same entry_id)
         with their mentions replaced. `mentions` must hold the mentions of every new or changed entry;
         with `remap`, unchanged entries that have mentions there get them replaced when they differ.
-        Nothing is deleted except a changed entry's old mentions and places no mention names any more.
+        Nothing is deleted except a changed entry's old mentions and places no mention names any more,
+        unless the blog was stored with another `date_used` or `zone_used` (what the ingest was given for
+        times that name no date or zone): then this version replaces the old one (`blogs.replace_entries`).
         """
         if self.read_only:
             raise StoreError("the store is open read-only")
@@ -178,16 +191,20 @@ class EventStore:
         with self._lock:
             try:
                 with transaction(self._conn):
-                    return self._write_blog(source, title, url, rows, mentions, remap)
+                    return self._write_blog(source, title, url, rows, mentions, remap, (date_used, zone_used))
             except sqlite3.Error as exc:
                 raise StoreError(f"the store {self.path} could not be written: {exc}") from exc
 
     def _write_blog(self, source: str, title: str, url: str | None, rows: Sequence[EntryRow],
-                    mentions: Mapping[EntryKey, Sequence[Mention]], remap: bool) -> WriteResult:
+                    mentions: Mapping[EntryKey, Sequence[Mention]], remap: bool,
+                    dated: tuple[str, str]) -> WriteResult:
         conn = self._conn
         now = now_iso()
         changed = False
-        found = conn.execute("SELECT source_id, title, url FROM sources WHERE name = ?", (source,)).fetchone()
+        replaced = blogs.Replaced(0, 0, 0)
+        was_dated = None
+        found = conn.execute("SELECT source_id, title, url, date_used, zone_used FROM sources WHERE name = ?",
+                             (source,)).fetchone()
         if found is None:
             source_id = conn.execute(
                 "INSERT INTO sources (name, url, title, ingested_at, updated_at) VALUES (?, ?, ?, ?, ?)",
@@ -195,12 +212,19 @@ class EventStore:
             assert source_id is not None
             changed = True
         else:
-            source_id, old_title, old_url = found
+            source_id, old_title, old_url, old_date, old_zone = found
             new_url = old_url if url is None else url
             if (title, new_url) != (old_title, old_url):
                 conn.execute("UPDATE sources SET title = ?, url = ? WHERE source_id = ?",
                              (title, new_url, source_id))
                 changed = True
+            # Not recorded (stored before the store kept them): this ingest records them, as before it adds.
+            if old_date is not None and (old_date, old_zone or "") != dated:
+                was_dated = (old_date, old_zone or "")
+                replaced = blogs.replace_entries(conn, source, source_id, rows)
+                changed = changed or bool(replaced.entries)
+        conn.execute("UPDATE sources SET date_used = ?, zone_used = ?, last_ingest_at = ? WHERE source_id = ?",
+                     (*dated, now, source_id))
         stored = {(minute, order): (entry_id, digest) for entry_id, minute, order, digest in conn.execute(
             "SELECT entry_id, time_utc_minute, minute_order, content_hash FROM entries WHERE source_id = ?",
             (source_id,))}
@@ -238,7 +262,35 @@ class EventStore:
                          " (SELECT place_id FROM mentions WHERE place_id IS NOT NULL)")
         if changed or added or updated or remapped:
             conn.execute("UPDATE sources SET updated_at = ? WHERE source_id = ?", (now, source_id))
-        return WriteResult(source_id, added, updated, unchanged, remapped, missing, written)
+        return WriteResult(source_id, added, updated, unchanged, remapped, missing, written, replaced.entries,
+                           replaced.reattached, replaced.not_reattached, was_dated)
+
+    # -- blogs as wholes ---------------------------------------------------------------------------
+
+    def _write(self, action: Callable[..., T], *args: object) -> T:
+        """Run `action(connection, *args)` in one write transaction."""
+        if self.read_only:
+            raise StoreError("the store is open read-only")
+        with self._lock:
+            try:
+                with transaction(self._conn):
+                    return action(self._conn, *args)
+            except sqlite3.Error as exc:
+                raise StoreError(f"the store {self.path} could not be written: {exc}") from exc
+
+    def blogs(self) -> list[blogs.BlogInfo]:
+        """Every blog with its entries, time span, the date and zone its last ingest was given, and
+        when it was ingested; most recently ingested first."""
+        with self._lock:
+            return blogs.list_blogs(self._conn)
+
+    def rename_blog(self, old: str, new: str) -> None:
+        """Rename a blog (its corrections follow it); a StoreError if there is none or the name is taken."""
+        self._write(blogs.rename, old, new)
+
+    def delete_blog(self, name: str) -> blogs.Deleted:
+        """Delete a blog with its entries, mentions, word-index rows and corrections, in one transaction."""
+        return self._write(blogs.delete, name)
 
     # -- reading -----------------------------------------------------------------------------------
 

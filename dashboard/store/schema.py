@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 TABLES = ("sources", "entries", "places", "mentions", "corrections")
 
 
@@ -165,8 +165,24 @@ def words_query(words: str) -> str | None:
     return " AND ".join(phrases) or None
 
 
+# -- version 4: each blog's date and zone, and its last ingest ------------------------------------------------
+# The date and zone an ingest was given for times that name none: an ingest given another date or zone
+# replaces the blog's entries instead of adding the re-dated ones beside them. NULL: not recorded (a
+# blog stored before this version), '' none given. `last_ingest_at` is every ingest's time, changes or not.
+_SCHEMA_4 = ("date_used", "zone_used", "last_ingest_at")
+
+
+def _migrate_3_to_4(conn: sqlite3.Connection) -> None:
+    # A column already there (a store whose version number was taken back by hand) is kept as it is.
+    present = {row[1] for row in conn.execute("PRAGMA table_info(sources)")}
+    for column in _SCHEMA_4:
+        if column not in present:
+            conn.execute(f"ALTER TABLE sources ADD COLUMN {column} TEXT")
+    conn.execute("UPDATE sources SET last_ingest_at = updated_at WHERE last_ingest_at IS NULL")
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migrate_0_to_1, _migrate_1_to_2,
-                                                                  _migrate_2_to_3)
+                                                                  _migrate_2_to_3, _migrate_3_to_4)
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 
