@@ -19,6 +19,7 @@ from dashboard import corrections
 from dashboard.ingest import IngestError, ingest_file
 from dashboard.settings import SAMPLE_BLOG, default_db_path
 from dashboard.store import StoreError
+from dashboard.ui import blogs as blogs_ui
 from dashboard.ui import keys, loaders, playback, sidebar, table, upload, viewstate
 from dashboard.ui import map as map_ui
 from dashboard.ui.corrections import correction_form
@@ -29,6 +30,7 @@ LATEST = 30
 
 st.set_page_config(page_title="Live-blog map", layout="wide")
 st.title("Live-blog map")
+shown_box = st.empty()  # the blogs shown, named once they are chosen
 
 # -- load -----------------------------------------------------------------------------------------
 loaders.vendor_assets()
@@ -50,6 +52,8 @@ if upload.upload_form(store):
     st.rerun()  # show the blog just added
 
 stamp = loaders.store_stamp(db_path)
+if blogs_ui.blogs_panel(store, loaders.load_blogs(str(db_path), stamp)):
+    st.rerun()  # a blog renamed or deleted
 sources = loaders.load_sources(str(db_path), stamp)
 names = dict(zip(sources["source_id"].astype(int), sources["name"].astype(str), strict=True))
 newest = int(sources["source_id"].iloc[0])  # the store lists the most recently ingested first
@@ -57,6 +61,8 @@ chosen = viewstate.blog_picker(names, newest, link, notices, select=st.session_s
 if not chosen:
     st.info("Choose a live blog to map.")
     st.stop()
+st.set_page_config(page_title=blogs_ui.page_title([names[i] for i in chosen]))
+shown_box.html(blogs_ui.shown_html([names[i] for i in chosen]))
 data, times, labels, grain = loaders.load_map_data(str(db_path), stamp, tuple(chosen))
 if not times:
     st.info("The chosen blogs have no entries yet.")

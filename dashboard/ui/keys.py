@@ -31,6 +31,11 @@ FULL_RUN = "playback-full-run"
 # Upload: the blog to show after the rerun that follows an upload, and the message to show.
 UPLOAD_SELECT_KEY = "upload-select"
 UPLOAD_MESSAGE_KEY = "upload-message"
+# The Blogs panel: the blog chosen there, its new name, the delete confirmation, the message to show.
+BLOG_MANAGE_KEY = "blogs-manage"
+BLOG_NEW_NAME_KEY = "blogs-new-name"
+BLOG_CONFIRM_KEY = "blogs-confirm-delete"
+BLOG_MESSAGE_KEY = "blogs-message"
 # The correction form: the analyst's name, kept for the session.
 CORRECTION_AUTHOR_KEY = "correction-author"
 # Set on a session's first run, once the link's view has been read.

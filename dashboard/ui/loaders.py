@@ -44,6 +44,12 @@ def load_sources(path: str, stamp: tuple) -> pd.DataFrame:
     return open_store(path).sources()
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def load_blogs(path: str, stamp: tuple) -> list:
+    """Each blog with its span and the date and zone its ingest was given (the Blogs panel)."""
+    return open_store(path).blogs()
+
+
 @st.cache_resource(show_spinner="Loading the entries…", max_entries=4)
 def load_map_data(path: str, stamp: tuple, source_ids: tuple[int, ...]
                   ) -> tuple[mapdata.MapData, list, list, pd.Timedelta]:
