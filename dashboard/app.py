@@ -63,7 +63,11 @@ if not chosen:
     st.stop()
 st.set_page_config(page_title=blogs_ui.page_title([names[i] for i in chosen]))
 shown_box.html(blogs_ui.shown_html([names[i] for i in chosen]))
-data, times, labels, grain = loaders.load_map_data(str(db_path), stamp, tuple(chosen))
+data, _, _, _ = loaders.load_map_data(str(db_path), stamp, tuple(chosen))
+if link is not None:
+    viewstate.seed_timeline(st.session_state, link)
+by_time, cumulative = playback.timeline_controls()
+times, labels, grain = loaders.load_stops(str(db_path), stamp, tuple(chosen), by_time)
 if not times:
     st.info("The chosen blogs have no entries yet.")
     st.stop()
@@ -82,22 +86,24 @@ except StoreError as exc:  # the keyword search failed: say so, and show the res
     all_data, data = data, loaders.load_filtered(str(db_path), stamp, tuple(chosen), chosen_filters)
 
 # -- slider ---------------------------------------------------------------------------------------
-window_key = keys.window_key(chosen, len(times))
+window_key = keys.window_key(chosen, len(times), by_time)
 if len(times) > 1:
     first, last = st.select_slider(  # playback moves it through its key
         "Time window", options=range(len(times)), value=viewstate.window_value(link, times, notices),
         format_func=labels.__getitem__,
         key=window_key,
-        help="Times are UTC. Drag either end, or focus a handle and use the arrow keys to step one entry "
-             "(one minute or more when there are thousands of entries).")
+        help="Times are UTC, on a 24-hour clock. Drag either end, or focus a handle and use the arrow keys to "
+             "step one stop (an entry, or a stretch of time when the slider moves by time).")
 else:
     first = last = 0
 window = timeline.window_between(times, first, last, grain)
+if cumulative:  # everything up to the window's end
+    window = (times[0], window[1])
 places = mapdata.window_places(data, window)
 window_rows = mapdata.window_entry_rows(data, window)
 st.caption(f"{panel.counted(len(window_rows), 'entry', 'entries')} and "
-           f"{panel.counted(len(places), 'place', 'places')} between {timeline.time_label(window[0])} and "
-           f"{timeline.time_label(window[1])} UTC.")
+           f"{panel.counted(len(places), 'place', 'places')} "
+           f"{timeline.window_words(times, first, last, grain, cumulative)}.")
 
 # -- map ------------------------------------------------------------------------------------------
 map_column, panel_column = st.columns([3, 2], gap="medium")
@@ -119,7 +125,8 @@ with map_column:
                          height=560, use_container_width=True)
     st.html(mapdata.legend_html(data, drawing))
     if len(times) > 1:  # under the map, so that the map keeps its place on the page
-        playback.show_playback(window_key, window, *loaders.load_timeline(str(db_path), stamp, tuple(chosen)))
+        playback.show_playback(window_key, window,
+                               *loaders.load_timeline(str(db_path), stamp, tuple(chosen), by_time))
 
 # A click is acted on once: st_folium keeps returning the last click on every rerun.
 click = (returned or {}).get("last_object_clicked_tooltip"), str((returned or {}).get("last_object_clicked"))
@@ -172,9 +179,9 @@ with panel_column:
 
 # -- the link: the view just drawn goes in the page's URL; a link's notices are shown -----------
 viewstate.write_url(st.query_params, viewstate.View(
-    blogs=tuple(names[i] for i in chosen), start=window[0] if first > 0 else None,
+    blogs=tuple(names[i] for i in chosen), start=window[0] if first > 0 and not cumulative else None,
     end=window[1] if last < len(times) - 1 else None, filters=chosen_filters,
     place=st.session_state.get(keys.PLACE_PICKER_KEY),
-    entry=table.shown_entry_id(st.session_state, data, window)))
+    entry=table.shown_entry_id(st.session_state, data, window), by_time=by_time, cumulative=cumulative))
 for notice in notices:
     notice_box.warning(notice)

@@ -8,7 +8,7 @@ is tested with a plain dict.
 from __future__ import annotations
 
 # The blog picker.
-BLOGS_KEY = "blogs"
+BLOGS_KEY = "blog-picker"
 # The sidebar's filters (a link restores them: dashboard.ui.viewstate).
 KEYWORD_KEY, PLACE_KEY, COUNTRY_KEY, SCORE_KEY = "filter-q", "filter-place", "filter-country", "filter-score"
 # The map: the widget's key, and the last click acted on (st_folium returns it on every rerun).
@@ -20,6 +20,9 @@ PLACE_PICKER_KEY = "place"
 HANDLED_KEY = "table-handled"
 RING_KEY = "table-entry"
 PAGE_KEY = "table-page"
+# The timeline: the slider moves by entry or by time; cumulative shows everything up to the window's end.
+SLIDER_MODE_KEY = "slider-mode"
+CUMULATIVE_KEY = "timeline-cumulative"
 # Playback's controls.
 PLAYING = "playback-playing"
 STEP_KEY = "playback-step"
@@ -40,8 +43,9 @@ BLOG_MESSAGE_KEY = "blogs-message"
 CORRECTION_AUTHOR_KEY = "correction-author"
 # Set on a session's first run, once the link's view has been read.
 LINK_KEY = "link-view"
-# The link's parameters: blog (repeatable), from, to, q, in, country, min_score, place, entry.
-URL_PARAMS = ("blog", "from", "to", "q", "in", "country", "min_score", "place", "entry")
+# The link's parameters: blog (repeatable), from, to, q, in, country, min_score, place, entry, by
+# (the slider's mode), upto (cumulative).
+URL_PARAMS = ("blog", "from", "to", "q", "in", "country", "min_score", "place", "entry", "by", "upto")
 
 
 def entry_picker_key(place_id: str) -> str:
@@ -49,6 +53,6 @@ def entry_picker_key(place_id: str) -> str:
     return f"entry-{place_id}"
 
 
-def window_key(source_ids: tuple[int, ...] | list[int], stops: int) -> str:
-    """The time slider's key: a new set of blogs (or of stops) starts a new slider."""
-    return f"window-{'-'.join(map(str, source_ids))}-{stops}"
+def window_key(source_ids: tuple[int, ...] | list[int], stops: int, by_time: bool = False) -> str:
+    """The time slider's key: a new set of blogs (or of stops, or another mode) starts a new slider."""
+    return f"window-{'-'.join(map(str, source_ids))}-{stops}{'-time' if by_time else ''}"

@@ -14,7 +14,17 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard.ui.keys import FULL_RUN, LOOP_KEY, PLAYING, SPAN_KEY, SPEED_KEY, STEP_KEY
+from dashboard.ui.keys import (
+    CUMULATIVE_KEY,
+    FULL_RUN,
+    LOOP_KEY,
+    PLAYING,
+    SLIDER_MODE_KEY,
+    SPAN_KEY,
+    SPEED_KEY,
+    STEP_KEY,
+)
+from dashboard.ui.viewstate import BY_ENTRY, BY_TIME
 from dashboard.view import histogram
 from dashboard.view.playback import (
     DEFAULT_SPEED,
@@ -89,6 +99,18 @@ def tick(state: MutableMapping[str, Any], window_key: str, ns: np.ndarray) -> bo
 # --------------------------------------------------------------------------------------------------
 # Widgets.
 # --------------------------------------------------------------------------------------------------
+
+
+def timeline_controls() -> tuple[bool, bool]:
+    """Above the slider: whether it moves by time (else by entry), and whether the map is cumulative."""
+    mode_column, cumulative_column = st.columns([3, 2], vertical_alignment="center")
+    mode = mode_column.radio(
+        "The slider moves", options=[BY_ENTRY, BY_TIME], key=SLIDER_MODE_KEY, horizontal=True,
+        help="By entry: one stop per entry, so a quiet night and a busy hour take the same length. "
+             "By time: a stop every round stretch of time, so its length reads as time.")
+    cumulative = cumulative_column.toggle("Cumulative", key=CUMULATIVE_KEY,
+                                          help="Show everything from the first entry up to the window's end.")
+    return mode == BY_TIME, bool(cumulative)
 
 
 def playback_timer(window_key: str, ns: np.ndarray) -> None:

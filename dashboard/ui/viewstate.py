@@ -7,6 +7,7 @@ name, a place id, times); the entry is the store's entry id, checked against wha
 
     blog=NAME (repeatable)   from=ISO-TIME  to=ISO-TIME   q=WORDS  in=PLACE_ID  country=CC
     min_score=0.5            place=PLACE_ID entry=ENTRY_ID
+    by=time (the slider moves by time; by entry is the default)   upto=1 (cumulative)
 """
 
 from __future__ import annotations
@@ -23,12 +24,14 @@ from dashboard.ui import table
 from dashboard.ui.keys import (
     BLOGS_KEY,
     COUNTRY_KEY,
+    CUMULATIVE_KEY,
     KEYWORD_KEY,
     LINK_KEY,
     PLACE_KEY,
     PLACE_PICKER_KEY,
     RING_KEY,
     SCORE_KEY,
+    SLIDER_MODE_KEY,
     URL_PARAMS,
 )
 from dashboard.view.filters import MAX_KEYWORD_CHARS, Filters
@@ -36,6 +39,8 @@ from dashboard.view.playback import as_ns
 from dashboard.view.timeline import moment_ns, span_bounds
 
 MAX_PARAM_CHARS = 300
+# The slider's modes, as its radio shows them.
+BY_ENTRY, BY_TIME = "by entry", "by time"
 _COUNTRY = re.compile(r"[A-Za-z]{2}")
 
 
@@ -49,6 +54,8 @@ class View:
     filters: Filters = field(default_factory=Filters)
     place: str | None = None
     entry: int | None = None
+    by_time: bool = False
+    cumulative: bool = False
 
 
 def _time(value: str) -> pd.Timestamp:
@@ -117,9 +124,21 @@ def parse(params: Mapping[str, Sequence[str] | str]) -> tuple[View, list[str]]:
             entry = int(raw)
         else:
             bad("entry", raw, "is not an entry number")
+    by_time = False
+    if (raw := one("by")) is not None:
+        if raw in ("time", "entry"):
+            by_time = raw == "time"
+        else:
+            bad("by", raw, "is neither 'time' nor 'entry'")
+    cumulative = False
+    if (raw := one("upto")) is not None:
+        if raw in ("0", "1"):
+            cumulative = raw == "1"
+        else:
+            bad("upto", raw, "is neither 1 nor 0")
     view = View(blogs=tuple(dict.fromkeys(values("blog"))), start=start, end=end,
                 filters=Filters(keyword=keyword, place=one("in"), country=country, min_score=min_score),
-                place=one("place"), entry=entry)
+                place=one("place"), entry=entry, by_time=by_time, cumulative=cumulative)
     return view, notices
 
 
@@ -145,6 +164,10 @@ def to_params(view: View) -> dict[str, str | list[str]]:
         params["place"] = view.place
     if view.entry is not None:
         params["entry"] = str(view.entry)
+    if view.by_time:
+        params["by"] = "time"
+    if view.cumulative:
+        params["upto"] = "1"
     return params
 
 
@@ -195,6 +218,13 @@ def seed_filters(state: MutableMapping, view: View, place_ids: Sequence[str], co
                        "showing every country.")
     state[COUNTRY_KEY] = f.country if f.country in countries else None
     state[SCORE_KEY] = f.min_score
+
+
+def seed_timeline(state: MutableMapping, view: View | None) -> None:
+    """Put the link's slider mode and cumulative switch into their widgets' state (before they are drawn)."""
+    if view is not None:
+        state[SLIDER_MODE_KEY] = BY_TIME if view.by_time else BY_ENTRY
+        state[CUMULATIVE_KEY] = view.cumulative
 
 
 def first_run_view(state: MutableMapping, query: object) -> tuple[View | None, list[str]]:
