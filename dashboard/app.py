@@ -76,7 +76,8 @@ if not times:
 place_choices, country_choices = loaders.load_filter_options(str(db_path), stamp, tuple(chosen))
 if link is not None:
     viewstate.seed_filters(st.session_state, link, list(place_choices), list(country_choices), notices)
-chosen_filters = sidebar.filter_widgets(place_choices, country_choices)
+window_key = keys.window_key(chosen, len(times), by_time)
+chosen_filters = sidebar.filter_widgets(place_choices, country_choices, window_key)
 try:
     all_data, data = data, loaders.load_filtered(str(db_path), stamp, tuple(chosen), chosen_filters)
 except StoreError as exc:  # the keyword search failed: say so, and show the rest of the filters
@@ -86,7 +87,6 @@ except StoreError as exc:  # the keyword search failed: say so, and show the res
     all_data, data = data, loaders.load_filtered(str(db_path), stamp, tuple(chosen), chosen_filters)
 
 # -- slider ---------------------------------------------------------------------------------------
-window_key = keys.window_key(chosen, len(times), by_time)
 if len(times) > 1:
     first, last = st.select_slider(  # playback moves it through its key
         "Time window", options=range(len(times)), value=viewstate.window_value(link, times, notices),
@@ -148,8 +148,10 @@ with panel_column:
     if shown_place is not None and shown_place not in set(listed["place_id"]):
         listed = pd.concat([listed, places[places["place_id"] == shown_place]])
     options = dict(zip(listed["place_id"], map(panel.place_option, listed["label"], listed["count"]), strict=True))
-    place_id = st.selectbox("Place", options=list(options), key=keys.PLACE_PICKER_KEY, format_func=options.__getitem__,
-                            placeholder="Click a marker, or choose a place")
+    picker_column, clear_column = st.columns([8, 1], vertical_alignment="bottom")
+    place_id = picker_column.selectbox("Place", options=list(options), key=keys.PLACE_PICKER_KEY,
+                                       format_func=options.__getitem__, placeholder="Click a marker, or choose a place")
+    sidebar.clear_button(clear_column, keys.PLACE_PICKER_KEY, "no place chosen")
     if place_id is None:
         st.caption("The latest entries in the window. Click a marker to read the entries that name "
                    "its place.")
