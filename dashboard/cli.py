@@ -111,6 +111,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# What to type to fix a rejected blog, by the field its error names (`IngestError.field`).
+FLAG_HINTS = {"date": "give the date with --date YYYY-MM-DD", "zone": "give the zone with --tz, e.g. Europe/London",
+              "encoding": "give the file's encoding with --encoding", "source": "give a name with --source"}
+
+
+def _with_hint(exc: IngestError) -> str:
+    hint = FLAG_HINTS.get(exc.field or "")
+    return f"{exc} ({hint})" if hint else str(exc)
+
+
 def _error(message: str, stderr: TextIO) -> None:
     print("error: " + " ".join(message.split()), file=stderr)
 
@@ -133,14 +143,18 @@ def cmd_ingest(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                 parsed = load_blog(path, date=args.date, tz=args.tz, encoding=args.encoding)
             except IngestError as exc:  # the message names the file
                 failed += 1
-                _error(str(exc), stderr)
+                _error(_with_hint(exc), stderr)
                 continue
             try:
                 # Opened only once a file parsed: a rejected lone file must not leave a new empty store.
                 store = store or EventStore(db)
                 report = ingest_blog(parsed, store, source=args.source or path.stem, url=args.url,
                                      reparse=args.reparse, date=args.date, tz=args.tz)
-            except (IngestError, StoreError) as exc:
+            except IngestError as exc:
+                failed += 1
+                _error(f"{path}: {_with_hint(exc)}", stderr)
+                continue
+            except StoreError as exc:
                 failed += 1
                 _error(f"{path}: {exc}", stderr)
                 continue

@@ -30,7 +30,14 @@ Geoparser = Callable[[str, "str | None"], "list[Mention]"]
 
 
 class IngestError(Exception):
-    """A blog was rejected or could not be stored; the store is unchanged. The message is one line."""
+    """A blog was rejected or could not be stored; the store is unchanged. The message is one line.
+
+    `field` names what the user can change ("date", "zone", "encoding", "source"), as
+    `LiveBlogError.field`: the command line and the app each say how, in their own words."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +130,7 @@ def load_blog(path: str | os.PathLike[str], *, date: Date | None = None, tz: tzi
         # The path as given names the file in messages (its extension still tells the format).
         return read_liveblog(path, filename=str(path), date=date, tz=tz, encoding=encoding)
     except LiveBlogError as exc:
-        raise IngestError(one_line(exc)) from exc
+        raise IngestError(one_line(exc), exc.field) from exc
 
 
 def ingest_file(path: str | os.PathLike[str], store: EventStore, *, date: Date | None = None,
@@ -136,7 +143,7 @@ def ingest_file(path: str | os.PathLike[str], store: EventStore, *, date: Date |
         return ingest_blog(parsed, store, source=source or Path(path).stem, url=url, geoparser=geoparser,
                            reparse=reparse, date=date, tz=tz)
     except IngestError as exc:
-        raise IngestError(f"{path}: {exc}") from exc
+        raise IngestError(f"{path}: {exc}", exc.field) from exc
 
 
 def ingest_blog(parsed: ParsedBlog, store: EventStore, *, source: str | None = None, url: str | None = None,
@@ -150,7 +157,7 @@ def ingest_blog(parsed: ParsedBlog, store: EventStore, *, source: str | None = N
     """
     name = one_line(source or parsed.source_name or "")
     if not name:
-        raise IngestError("the blog has no source name: give one")
+        raise IngestError("the blog has no source name: give one", "source")
     entries = list(parsed.entries)
     if not entries:
         raise IngestError("the blog has no entries")
@@ -210,7 +217,7 @@ def source_name(given: str, filename: str) -> str:
     """The source name: the one given, else the file's stem ("pasted text" has none: an error)."""
     name = one_line(given)[:MAX_SOURCE_CHARS] or one_line(PurePath(filename).stem if filename else "")
     if not name:
-        raise IngestError("give the blog a source name")
+        raise IngestError("give the blog a source name", "source")
     return name
 
 
@@ -224,7 +231,7 @@ def parse_upload(data: bytes | str, *, filename: str = "", date: Date | None = N
     try:
         return parse_liveblog(data, filename=filename or "pasted text", date=date, tz=one_line(tz) or None)
     except LiveBlogError as exc:
-        raise IngestError(one_line(exc)) from exc
+        raise IngestError(one_line(exc), exc.field) from exc
     except UnicodeError as exc:  # text that cannot be encoded (lone surrogates) is not a blog either
         raise IngestError(f"{filename or 'the text'}: not valid text ({one_line(exc)})") from exc
 

@@ -112,7 +112,7 @@ class Dates:
             day = partial.resolve(None if partial.year is not None else self._year_reference())
         except ValueError:
             raise self._ctx.error(f"line {number}: {text!r} gives no year and neither does the rest of "
-                                  "the text (give the date, e.g. --date 2024-12-13)") from None
+                                  "the text: give the blog's date", "date") from None
         problem = partial.weekday_problem(day)
         if problem:
             self._ctx.warn(number, f"{problem}; the date is kept as written")
@@ -120,15 +120,14 @@ class Dates:
 
 
 def no_date(ctx: Context) -> LiveBlogError:
-    return ctx.error("no date for the entries: no date line, no date given and none found in the text "
-                     "(give one, e.g. --date 2024-12-13)")
+    return ctx.error("no date for the entries: no date line, no date given and none found in the text",
+                     "date")
 
 
 def zones_for(ctx: Context, stamps: Sequence[tp.Stamp]) -> list[tzinfo]:
     zones, fell_back = tp.fill_zones([s.zone for s in stamps], ctx.tz)
     if fell_back:
-        ctx.warn(0, "the times name no time zone and none was given: read as UTC "
-                    "(give one, e.g. --tz Europe/London)")
+        ctx.warn(0, "the times name no time zone and none was given: read as UTC")
     return zones
 
 
