@@ -23,7 +23,7 @@ from dashboard.ui import blogs as blogs_ui
 from dashboard.ui import keys, loaders, playback, sidebar, table, upload, viewstate
 from dashboard.ui import map as map_ui
 from dashboard.ui.corrections import correction_form
-from dashboard.view import mapdata, panel, timeline
+from dashboard.view import entries_table, mapdata, panel, timeline
 
 # Entries listed beside the map before a place is chosen.
 LATEST = 30
@@ -111,7 +111,8 @@ map_column, panel_column = st.columns([3, 2], gap="medium")
 # entry) selects its entry in the panel's pickers before they are drawn, and is ringed on the map.
 with st.container():
     picked = table.show_table(data, window_rows)
-    table.download_buttons(data, window_rows, sources)
+    table.download_buttons(data, window_rows, sources,
+                           entries_table.file_stem([names[i] for i in chosen], window))
 if link is not None:
     viewstate.select_from_link(st.session_state, link, data, places["place_id"].tolist(), window, notices)
 if picked is not None:

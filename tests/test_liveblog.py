@@ -533,3 +533,27 @@ def test_sentences_that_extend_a_line_are_not_captions():
         "Crowds gathered", "Crowds gathered, officials said on Friday",
         "The minister said the vote would go ahead - a move criticised by the AP"]
     assert entry.captions == (Caption("Queues form at a polling station - Eastern district", "AFP"),)
+
+
+def test_a_badge_is_never_the_title_and_key_event_summaries_never_the_lead():
+    page = """Live
+Harbour towns reopen after the storm
+Boats are back in the water along the coast, and the ferry timetable is running again.
+Key events
+3h ago
+Ferry leaves Latakia for the first time in a week
+45 min ago Cranes restart at Tartus
+10:00 GMT
+Ferry leaves Latakia
+The first ferry in a week left Latakia at ten.
+11:30 GMT
+Cranes restart
+Cranes at Tartus were working again by midday.
+"""
+    blog = parse_liveblog(page, filename="harbour.txt", date=FRIDAY)
+    assert blog.title == "Harbour towns reopen after the storm"
+    lead = blog.entries[0]
+    assert lead.is_lead and lead.body == "Boats are back in the water along the coast, and the ferry timetable is " \
+                                         "running again."
+    assert "ago" not in lead.text and "first time in a week" not in lead.text and "Cranes restart" not in lead.text
+    assert [e.headline for e in timed(blog)] == ["Ferry leaves Latakia", "Cranes restart"]

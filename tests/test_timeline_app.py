@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import browser_support as B
+import pandas as pd
 import pytest
 from app_support import run_app
 
@@ -75,3 +76,21 @@ def test_by_time_and_cumulative_follow_the_link_and_agree_with_the_caption(years
     assert again.radio(key=keys.SLIDER_MODE_KEY).value == BY_TIME
     assert again.toggle(key=keys.CUMULATIVE_KEY).value is True
     assert "up to " in caption(again)
+
+
+def test_downloads_are_named_after_the_blog_and_the_window(years_db, monkeypatch):
+    from dashboard.view.entries_table import file_stem
+
+    T = pd.Timestamp
+    assert file_stem(["Harbour towns: live!"], (T("2024-12-13T08:00Z"), T("2024-12-13T11:30Z"))) == \
+        "harbour-towns-live_2024-12-13T0800-1130"
+    assert file_stem(["Ţarţūs", "b", "c"], (T("2023-03-04T11:18Z"), T("2025-12-13T15:30Z"))) == \
+        "tartus_and_2_more_2023-03-04T1118-2025-12-13T1530"
+    assert file_stem(["<script>"], (T("2024-12-13T08:00Z"), T("2024-12-13T08:00Z"))) == "script_2024-12-13T0800-0800"
+    # The name is not in what AppTest sees of a button built on click: the call is watched instead.
+    import streamlit
+
+    named, button = [], streamlit.download_button
+    monkeypatch.setattr(streamlit, "download_button", lambda *a, **k: named.append(k["file_name"]) or button(*a, **k))
+    run_app(years_db, monkeypatch)
+    assert sorted(named) == [f"winter-2025_2025-12-13T0800-1530.{f}" for f in ("csv", "geojson", "kml")]

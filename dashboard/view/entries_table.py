@@ -8,6 +8,8 @@ dashboard.export like `python -m dashboard export`. The widgets are in `dashboar
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 
 import pandas as pd
@@ -17,6 +19,23 @@ from dashboard.view import mapdata, panel
 from dashboard.view.timeline import Window
 
 FILE_STEM = "liveblog-places"
+
+
+def file_stem(blog_names: Sequence[str], window: Window) -> str:
+    """A download's name, after the blogs and the window shown: "harbour-towns_2024-12-13T0800-1130",
+    "a_and_2_more_2024-12-13-2025-01-02"; letters, digits, '-' and '_' only, so that any system takes it."""
+    def slug(text: str) -> str:
+        return re.sub(r"[^\w]+", "-", unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+                      ).strip("-_").lower()[:40] or FILE_STEM
+
+    names = [slug(n) for n in blog_names] or [FILE_STEM]
+    blogs = names[0] if len(names) == 1 else f"{names[0]}_and_{len(names) - 1}_more"
+    start, end = (pd.Timestamp(t).tz_convert("UTC") for t in window)
+    if start.normalize() == end.normalize():
+        span = f"{start:%Y-%m-%dT%H%M}-{end:%H%M}"
+    else:
+        span = f"{start:%Y-%m-%dT%H%M}-{end:%Y-%m-%dT%H%M}"
+    return f"{blogs}_{span}"
 
 
 # The table lists the window's entries a page of this many at a time, newest first: a window of
