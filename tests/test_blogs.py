@@ -219,7 +219,7 @@ def test_blogs_delete_confirmed_at_the_prompt(db, files):
     assert out.strip() == "no blogs yet"
 
 
-def test_a_version_3_store_gets_the_blog_columns(tmp_path):
+def test_a_version_3_store_gets_the_date_and_zone_columns(tmp_path):
     conn = sqlite3.connect(tmp_path / "old.db", isolation_level=None)
     migrate(conn, MIGRATIONS[:3])
     conn.execute("INSERT INTO sources (name, ingested_at, updated_at) VALUES ('old', '2024-01-01T00:00:00+00:00',"

@@ -23,7 +23,8 @@ class BlogInfo:
     """One blog in the store, as `python -m dashboard blogs` and the app's Blogs panel list it.
 
     `date_used` and `zone_used` are what the last ingest was given for times that name no date or zone
-    ("" none given, None not recorded: stored before the store kept them)."""
+    ("" none given, None not recorded: stored before the store kept them); `last_ingest_at` is the
+    last ingest that changed it (one that changes nothing writes nothing)."""
 
     source_id: int
     name: str
@@ -55,7 +56,7 @@ def list_blogs(conn: sqlite3.Connection) -> list[BlogInfo]:
     """Every blog, most recently ingested first."""
     rows = conn.execute(
         "SELECT s.source_id, s.name, s.url, s.title, count(e.entry_id), min(e.time_utc), max(e.time_utc),"
-        " s.date_used, s.zone_used, s.ingested_at, coalesce(s.last_ingest_at, s.updated_at)"
+        " s.date_used, s.zone_used, s.ingested_at, s.updated_at"
         " FROM sources s LEFT JOIN entries e ON e.source_id = s.source_id AND e.is_lead = 0"
         " GROUP BY s.source_id ORDER BY 11 DESC, s.source_id DESC").fetchall()
     counts = dict(conn.execute("SELECT source_id, count(*) FROM entries GROUP BY source_id").fetchall())

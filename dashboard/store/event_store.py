@@ -223,8 +223,9 @@ class EventStore:
                 was_dated = (old_date, old_zone or "")
                 replaced = blogs.replace_entries(conn, source, source_id, rows)
                 changed = changed or bool(replaced.entries)
-        conn.execute("UPDATE sources SET date_used = ?, zone_used = ?, last_ingest_at = ? WHERE source_id = ?",
-                     (*dated, now, source_id))
+        if found is None or (found[3], found[4] or "") != dated:
+            conn.execute("UPDATE sources SET date_used = ?, zone_used = ? WHERE source_id = ?", (*dated, source_id))
+            changed = True
         stored = {(minute, order): (entry_id, digest) for entry_id, minute, order, digest in conn.execute(
             "SELECT entry_id, time_utc_minute, minute_order, content_hash FROM entries WHERE source_id = ?",
             (source_id,))}
@@ -260,6 +261,7 @@ class EventStore:
         if updated or remapped:
             conn.execute("DELETE FROM places WHERE place_id NOT IN"
                          " (SELECT place_id FROM mentions WHERE place_id IS NOT NULL)")
+        # An ingest that changes nothing writes nothing, not even its time: the store stays byte for byte.
         if changed or added or updated or remapped:
             conn.execute("UPDATE sources SET updated_at = ? WHERE source_id = ?", (now, source_id))
         return WriteResult(source_id, added, updated, unchanged, remapped, missing, written, replaced.entries,

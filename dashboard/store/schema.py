@@ -165,11 +165,11 @@ def words_query(words: str) -> str | None:
     return " AND ".join(phrases) or None
 
 
-# -- version 4: each blog's date and zone, and its last ingest ------------------------------------------------
+# -- version 4: each blog's date and zone ---------------------------------------------------------------------
 # The date and zone an ingest was given for times that name none: an ingest given another date or zone
 # replaces the blog's entries instead of adding the re-dated ones beside them. NULL: not recorded (a
-# blog stored before this version), '' none given. `last_ingest_at` is every ingest's time, changes or not.
-_SCHEMA_4 = ("date_used", "zone_used", "last_ingest_at")
+# blog stored before this version), '' none given.
+_SCHEMA_4 = ("date_used", "zone_used")
 
 
 def _migrate_3_to_4(conn: sqlite3.Connection) -> None:
@@ -178,7 +178,6 @@ def _migrate_3_to_4(conn: sqlite3.Connection) -> None:
     for column in _SCHEMA_4:
         if column not in present:
             conn.execute(f"ALTER TABLE sources ADD COLUMN {column} TEXT")
-    conn.execute("UPDATE sources SET last_ingest_at = updated_at WHERE last_ingest_at IS NULL")
 
 
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migrate_0_to_1, _migrate_1_to_2,

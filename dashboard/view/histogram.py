@@ -176,4 +176,7 @@ def chart(counts: pd.DataFrame, window: Window, colours: Mapping[str, str] | Non
         x=alt.X("start:T", scale=alt.Scale(type="utc")), x2="end:T", tooltip=alt.Tooltip("label:N", title=None))
     edges = alt.Chart(band).transform_fold(["start", "end"], as_=["edge", "at"]).mark_rule(
         color=WINDOW_COLOUR, strokeWidth=1.5).encode(x=alt.X("at:T", scale=alt.Scale(type="utc")))
-    return alt.layer(shade, bars, edges, *layers).properties(height=height)
+    # SVG: a few hundred shapes draw as fast as on a canvas, and the lanes' names stay text a reader
+    # (or a screen reader) can select.
+    return alt.layer(shade, bars, edges, *layers).properties(height=height,
+                                                             usermeta={"embedOptions": {"renderer": "svg"}})
