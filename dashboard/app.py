@@ -61,12 +61,12 @@ chosen = viewstate.blog_picker(names, newest, link, notices, select=st.session_s
 if not chosen:
     st.info("Choose a live blog to map.")
     st.stop()
-st.set_page_config(page_title=blogs_ui.page_title([names[i] for i in chosen]))
+blogs_ui.name_page([names[i] for i in chosen])
 shown_box.html(blogs_ui.shown_html([names[i] for i in chosen]))
 data, _, _, _ = loaders.load_map_data(str(db_path), stamp, tuple(chosen))
 if link is not None:
     viewstate.seed_timeline(st.session_state, link)
-by_time, cumulative = playback.timeline_controls()
+by_time, cumulative = playback.timeline_choice(st.session_state)  # their widgets are under the map
 times, labels, grain = loaders.load_stops(str(db_path), stamp, tuple(chosen), by_time)
 if not times:
     st.info("The chosen blogs have no entries yet.")

@@ -88,7 +88,9 @@ def test_the_axis_is_24_hours_utc_with_the_year_when_needed():
     assert H.axis_format(now, now + pd.Timedelta("2h")) in ("%H:%M", "%d %b %Y %H:%M")  # (the first of January)
     spec = H.chart(H.counts_frame(entries((0, "a"))), (T0, T0)).to_dict()
     assert spec["layer"][1]["encoding"]["x"]["title"] == "UTC"
-    assert "%I" not in spec["layer"][1]["encoding"]["x"]["axis"]["format"]  # never a 12-hour clock
+    axis = spec["layer"][1]["encoding"]["x"]["axis"]
+    assert "%I" not in axis["format"] and axis["labelExpr"] == f"utcFormat(datum.value, '{axis['format']}')"
+    assert all(layer["encoding"]["x"].get("axis") == axis for layer in spec["layer"])  # no layer brings its own
 
 
 def test_the_app_shows_the_histogram_following_the_slider(small_blog_db, monkeypatch):

@@ -12,7 +12,7 @@ import streamlit as st
 
 from dashboard.ingest import MAX_SOURCE_CHARS
 from dashboard.store import BlogInfo, EventStore, StoreError
-from dashboard.ui.keys import BLOG_CONFIRM_KEY, BLOG_MANAGE_KEY, BLOG_MESSAGE_KEY, BLOG_NEW_NAME_KEY
+from dashboard.ui.keys import BLOG_CONFIRM_KEY, BLOG_MANAGE_KEY, BLOG_MESSAGE_KEY, BLOG_NEW_NAME_KEY, PAGE_TITLE_KEY
 from dashboard.view import markup
 
 APP_NAME = "Live-blog map"
@@ -30,6 +30,15 @@ def page_title(names: Sequence[str]) -> str:
     """The browser tab's title: the blogs shown, then the app's name."""
     shown = shown_names(names)
     return f"{shown} · {APP_NAME}" if shown else APP_NAME
+
+
+def name_page(names: Sequence[str]) -> None:
+    """The browser tab's title names the blogs shown; set only when it changes (each setting is a
+    message to the page, which closes an open dropdown)."""
+    title = page_title(names)
+    if st.session_state.get(PAGE_TITLE_KEY) != title:
+        st.session_state[PAGE_TITLE_KEY] = title
+        st.set_page_config(page_title=title)
 
 
 def shown_html(names: Sequence[str]) -> str:

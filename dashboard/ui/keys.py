@@ -39,6 +39,8 @@ BLOG_MANAGE_KEY = "blogs-manage"
 BLOG_NEW_NAME_KEY = "blogs-new-name"
 BLOG_CONFIRM_KEY = "blogs-confirm-delete"
 BLOG_MESSAGE_KEY = "blogs-message"
+# The browser tab's title last set (it names the blogs shown).
+PAGE_TITLE_KEY = "page-title"
 # The correction form: the analyst's name, kept for the session.
 CORRECTION_AUTHOR_KEY = "correction-author"
 # Set on a session's first run, once the link's view has been read.

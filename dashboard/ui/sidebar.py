@@ -30,8 +30,8 @@ def reset_view(state: MutableMapping[str, Any], window_key: str) -> None:
 
 
 def clear_button(container: Any, key: str, what: str) -> None:
-    """A one-click "✕" that clears the widget under `key` (disabled while it is already clear)."""
-    container.button("✕", key=f"clear-{key}", help=f"Clear: {what}", on_click=clear,
+    """A one-click ✕ (an icon) that clears the widget under `key` (disabled while it is already clear)."""
+    container.button("", icon=":material/close:", key=f"clear-{key}", help=f"Clear: {what}", on_click=clear,
                      args=(st.session_state, key), disabled=st.session_state.get(key) in (None, "", 0.0))
 
 

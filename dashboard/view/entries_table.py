@@ -16,7 +16,7 @@ import pandas as pd
 
 from dashboard import export
 from dashboard.view import mapdata, panel
-from dashboard.view.timeline import Window
+from dashboard.view.timeline import ZONE, Window, label_style, time_label
 
 FILE_STEM = "liveblog-places"
 
@@ -61,9 +61,12 @@ def table_frame(data: mapdata.MapData, rows: Sequence[int], page: int = 1) -> pd
     first, end = page_span(len(rows), page)
     chosen = data.entries.iloc[list(rows)[::-1][first:end]]
     named = panel.places_named([int(i) for i in chosen["entry_id"]], data.mentions)
+    # Labelled as the slider labels the whole span (with the year when it needs one), always with the day.
+    span = data.entries["time_utc"].dropna()
+    style = {**label_style([span.min(), span.max()] if len(span) else []), "with_date": True}
     return pd.DataFrame({
         "entry_id": chosen["entry_id"].astype(int).to_numpy(),
-        "time": [f"{pd.Timestamp(t).strftime('%d %b %H:%M')} UTC" for t in chosen["time_utc"]],
+        "time": [f"{time_label(pd.Timestamp(t), **style)} {ZONE}" for t in chosen["time_utc"]],
         "headline": chosen["headline"].fillna("").astype(str).to_numpy(),
         "places": [", ".join(named.get(int(i), [])) for i in chosen["entry_id"]],
         "source": chosen["source"].astype(str).to_numpy(),

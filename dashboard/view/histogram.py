@@ -25,6 +25,7 @@ MAX_BINS = 120
 # Round bin widths, shortest first; the first that fits the span in MAX_BINS bars is used.
 BIN_WIDTHS = tuple(pd.Timedelta(w) for w in (
     "1min", "2min", "5min", "10min", "15min", "30min", "1h", "2h", "3h", "6h", "12h", "1D", "2D", "7D"))
+# Heights in pixels, axis included (the app fits the chart to them): tall enough to read the bars.
 CHART_HEIGHT = 140
 LANE_HEIGHT = 44
 MAX_LANES = 8
@@ -146,9 +147,13 @@ def chart(counts: pd.DataFrame, window: Window, colours: Mapping[str, str] | Non
     band = band.assign(start=_utc_ms(band["start"]), end=_utc_ms(band["end"]))
     sources: Sequence[str] = list(dict.fromkeys(data["source"]))
     first, last = (counts["start"].min(), counts["end"].max()) if len(counts) else window
-    x = alt.X("start:T", title=ZONE, scale=alt.Scale(type="utc"),
-              axis=alt.Axis(format=axis_format(first, last), formatType="utc", labelOverlap=True, tickCount=8,
-                            titleFontWeight="normal"))
+    # Every layer states the same axis: Vega-Lite draws a layered chart's axis from its first layer.
+    # The labels are written by an expression: the app's chart theme keeps Vega's own time labels
+    # (month names, a 12-hour clock) whatever `format` says.
+    axis = alt.Axis(format=axis_format(first, last), formatType="utc",
+                    labelExpr=f"utcFormat(datum.value, '{axis_format(first, last)}')", labelOverlap=True,
+                    tickCount=8, titleFontWeight="normal")
+    x = alt.X("start:T", title=ZONE, scale=alt.Scale(type="utc"), axis=axis)
     tooltip = [alt.Tooltip("label:N", title=ZONE), alt.Tooltip("source:N", title="source"),
                alt.Tooltip("count:Q", title="entries")]
     layers = []
@@ -163,7 +168,8 @@ def chart(counts: pd.DataFrame, window: Window, colours: Mapping[str, str] | Non
         names = pd.DataFrame({"source": sources, "at": float(data["start"].min()),
                               "y": [len(sources) - k - 0.12 for k in range(len(sources))]})
         layers.append(alt.Chart(names).mark_text(align="left", baseline="top", dx=2, fontSize=11).encode(
-            x=alt.X("at:T", scale=alt.Scale(type="utc")), y=alt.Y("y:Q", scale=alt.Scale(domain=[0, len(sources)])),
+            x=alt.X("at:T", title=ZONE, scale=alt.Scale(type="utc"), axis=axis),
+            y=alt.Y("y:Q", scale=alt.Scale(domain=[0, len(sources)]), axis=None),
             text="source:N", color=alt.Color("source:N", legend=None, scale=scale)))
         height = height or max(CHART_HEIGHT, LANE_HEIGHT * len(sources))
     else:
@@ -173,9 +179,11 @@ def chart(counts: pd.DataFrame, window: Window, colours: Mapping[str, str] | Non
                                                   tooltip=tooltip)
         height = height or CHART_HEIGHT
     shade = alt.Chart(band).mark_rect(color=WINDOW_COLOUR, opacity=0.15).encode(
-        x=alt.X("start:T", scale=alt.Scale(type="utc")), x2="end:T", tooltip=alt.Tooltip("label:N", title=None))
+        x=alt.X("start:T", title=ZONE, scale=alt.Scale(type="utc"), axis=axis), x2="end:T",
+        tooltip=alt.Tooltip("label:N", title=None))
     edges = alt.Chart(band).transform_fold(["start", "end"], as_=["edge", "at"]).mark_rule(
-        color=WINDOW_COLOUR, strokeWidth=1.5).encode(x=alt.X("at:T", scale=alt.Scale(type="utc")))
+        color=WINDOW_COLOUR, strokeWidth=1.5).encode(x=alt.X("at:T", title=ZONE, scale=alt.Scale(type="utc"),
+                                                             axis=axis))
     # SVG: a few hundred shapes draw as fast as on a canvas, and the lanes' names stay text a reader
     # (or a screen reader) can select.
     return alt.layer(shade, bars, edges, *layers).properties(height=height,
