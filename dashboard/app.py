@@ -19,18 +19,20 @@ from dashboard import corrections, datafiles
 from dashboard.ingest import IngestError, ingest_file
 from dashboard.settings import default_db_path, tile_settings
 from dashboard.store import StoreError
+from dashboard.ui import blogs as blogs_ui
 from dashboard.ui import follow as follow_ui
 from dashboard.ui import keys, loaders, playback, sidebar, table, upload, viewstate
 from dashboard.ui import map as map_ui
 from dashboard.ui import review as review_ui
 from dashboard.ui.corrections import add_missed_form, correction_form
-from dashboard.view import mapdata, panel, timeline
+from dashboard.view import entries_table, mapdata, panel, timeline
 
 # Entries listed beside the map before a place is chosen.
 LATEST = 30
 
 st.set_page_config(page_title="Live-blog map", layout="wide")
 st.title("Live-blog map")
+shown_box = st.empty()  # the blogs shown, named once they are chosen
 
 # -- load -----------------------------------------------------------------------------------------
 loaders.vendor_assets()
@@ -60,6 +62,8 @@ if follow_ui.follow_form(store, db_path):
 
 stamp = loaders.store_stamp(db_path)
 follow_ui.live_updates(db_path, stamp)  # followed pages: their status, and a rerun when entries arrive
+if blogs_ui.blogs_panel(store, loaders.load_blogs(str(db_path), stamp)):
+    st.rerun()  # a blog renamed or deleted
 sources = loaders.load_sources(str(db_path), stamp)
 names = dict(zip(sources["source_id"].astype(int), sources["name"].astype(str), strict=True))
 newest = int(sources["source_id"].iloc[0])  # the store lists the most recently ingested first
@@ -67,7 +71,13 @@ chosen = viewstate.blog_picker(names, newest, link, notices, select=st.session_s
 if not chosen:
     st.info("Choose a live blog to map.")
     st.stop()
-data, times, labels, grain = loaders.load_map_data(str(db_path), stamp, tuple(chosen))
+blogs_ui.name_page([names[i] for i in chosen])
+shown_box.html(blogs_ui.shown_html([names[i] for i in chosen]))
+data, _, _, _ = loaders.load_map_data(str(db_path), stamp, tuple(chosen))
+if link is not None:
+    viewstate.seed_timeline(st.session_state, link)
+by_time, cumulative = playback.timeline_choice(st.session_state)  # their widgets are under the map
+times, labels, grain = loaders.load_stops(str(db_path), stamp, tuple(chosen), by_time)
 if not times:
     st.info("The chosen blogs have no entries yet.")
     st.stop()
@@ -76,7 +86,8 @@ if not times:
 place_choices, country_choices = loaders.load_filter_options(str(db_path), stamp, tuple(chosen))
 if link is not None:
     viewstate.seed_filters(st.session_state, link, list(place_choices), list(country_choices), notices)
-chosen_filters = sidebar.filter_widgets(place_choices, country_choices)
+window_key = keys.window_key(chosen, len(times), by_time)
+chosen_filters = sidebar.filter_widgets(place_choices, country_choices, window_key)
 try:
     all_data, data = data, loaders.load_filtered(str(db_path), stamp, tuple(chosen), chosen_filters)
 except StoreError as exc:  # the keyword search failed: say so, and show the rest of the filters
@@ -86,7 +97,6 @@ except StoreError as exc:  # the keyword search failed: say so, and show the res
     all_data, data = data, loaders.load_filtered(str(db_path), stamp, tuple(chosen), chosen_filters)
 
 # -- slider ---------------------------------------------------------------------------------------
-window_key = keys.window_key(chosen, len(times))
 if len(times) > 1:
     # New entries make a new slider: it starts from the window shown last (moved on if it was at the end).
     carried = follow_ui.carry_window(st.session_state, window_key, chosen, times)
@@ -95,17 +105,19 @@ if len(times) > 1:
         value=None if carried else viewstate.window_value(link, times, notices),
         format_func=labels.__getitem__,
         key=window_key,
-        help="Times are UTC. Drag either end, or focus a handle and use the arrow keys to step one entry "
-             "(one minute or more when there are thousands of entries).")
+        help="Times are UTC, on a 24-hour clock. Drag either end, or focus a handle and use the arrow keys to "
+             "step one stop (an entry, or a stretch of time when the slider moves by time).")
 else:
     first = last = 0
 follow_ui.remember_window(st.session_state, window_key, chosen, times, first, last)
 window = timeline.window_between(times, first, last, grain)
+if cumulative:  # everything up to the window's end
+    window = (times[0], window[1])
 places = mapdata.window_places(data, window)
 window_rows = mapdata.window_entry_rows(data, window)
 st.caption(f"{panel.counted(len(window_rows), 'entry', 'entries')} and "
-           f"{panel.counted(len(places), 'place', 'places')} between {timeline.time_label(window[0])} and "
-           f"{timeline.time_label(window[1])} UTC.")
+           f"{panel.counted(len(places), 'place', 'places')} "
+           f"{timeline.window_words(times, first, last, grain, cumulative)}.")
 
 # -- map ------------------------------------------------------------------------------------------
 map_column, panel_column = st.columns([3, 2], gap="medium")
@@ -113,7 +125,8 @@ map_column, panel_column = st.columns([3, 2], gap="medium")
 # entry) selects its entry in the panel's pickers before they are drawn, and is ringed on the map.
 with st.container():
     picked = table.show_table(data, window_rows)
-    table.download_buttons(data, window_rows, sources)
+    table.download_buttons(data, window_rows, sources,
+                           entries_table.file_stem([names[i] for i in chosen], window))
 if link is not None:
     viewstate.select_from_link(st.session_state, link, data, places["place_id"].tolist(), window, notices)
 if picked is not None:
@@ -132,7 +145,8 @@ with map_column:
                          height=560, use_container_width=True)
     st.html(mapdata.legend_html(data, drawing))
     if len(times) > 1:  # under the map, so that the map keeps its place on the page
-        playback.show_playback(window_key, window, *loaders.load_timeline(str(db_path), stamp, tuple(chosen)))
+        playback.show_playback(window_key, window,
+                               *loaders.load_timeline(str(db_path), stamp, tuple(chosen), by_time))
 
 # A click is acted on once: st_folium keeps returning the last click on every rerun.
 click = (returned or {}).get("last_object_clicked_tooltip"), str((returned or {}).get("last_object_clicked"))
@@ -155,8 +169,10 @@ with panel_column:
     if shown_place is not None and shown_place not in set(listed["place_id"]):
         listed = pd.concat([listed, places[places["place_id"] == shown_place]])
     options = dict(zip(listed["place_id"], map(panel.place_option, listed["label"], listed["count"]), strict=True))
-    place_id = st.selectbox("Place", options=list(options), key=keys.PLACE_PICKER_KEY, format_func=options.__getitem__,
-                            placeholder="Click a marker, or choose a place")
+    picker_column, clear_column = st.columns([8, 1], vertical_alignment="bottom")
+    place_id = picker_column.selectbox("Place", options=list(options), key=keys.PLACE_PICKER_KEY,
+                                       format_func=options.__getitem__, placeholder="Click a marker, or choose a place")
+    sidebar.clear_button(clear_column, keys.PLACE_PICKER_KEY, "no place chosen")
     if place_id is None:
         st.caption("The latest entries in the window. Click a marker to read the entries that name "
                    "its place.")
@@ -195,10 +211,10 @@ if review_ui.review_queue(store, all_data, chosen, names, stored_counts,
 # -- the link: the view just drawn goes in the page's URL; a link's notices are shown -----------
 map_view, map_layer = viewstate.reader_map_view(st.session_state, returned)
 viewstate.write_url(st.query_params, viewstate.View(
-    blogs=tuple(names[i] for i in chosen), start=window[0] if first > 0 else None,
+    blogs=tuple(names[i] for i in chosen), start=window[0] if first > 0 and not cumulative else None,
     end=window[1] if last < len(times) - 1 else None, filters=chosen_filters,
     place=st.session_state.get(keys.PLACE_PICKER_KEY),
-    entry=table.shown_entry_id(st.session_state, data, window),
+    entry=table.shown_entry_id(st.session_state, data, window), by_time=by_time, cumulative=cumulative,
     zoom=map_view[0] if map_view else None, center=map_view[1] if map_view else None, layer=map_layer))
 for notice in notices:
     notice_box.warning(notice)

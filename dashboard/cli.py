@@ -1,4 +1,4 @@
-"""The command line: `python -m dashboard ingest | follow | export | info | serve`.
+"""The command line: `python -m dashboard ingest | follow | export | info | blogs | serve | evaluate-events`.
 
 Exit status: 0 done, 1 failed (a rejected file, no store, a missing data file, a file that cannot be
 written), 2 usage error (argparse's own, and Streamlit's for options after `serve --`); the same as
@@ -65,7 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Parse each live-blog file (text, saved HTML page or CSV), geoparse the entries that "
                     "are new or changed, and store them, one transaction per file. Ingesting the same "
                     "blog again changes nothing; a newer version adds its new entries and updates the "
-                    "changed ones. Entries missing from a newer version are kept.")
+                    "changed ones. Entries missing from a newer version are kept; given another --date or --tz "
+                    "than the last time, the blog's entries are replaced and its corrections follow them.")
     ingest.add_argument("files", nargs="+", metavar="FILE", type=Path, help="live-blog files to ingest")
     ingest.add_argument("--date", type=_date, metavar="YYYY-MM-DD",
                         help="the blog's date, when the file does not say it")
@@ -114,6 +115,22 @@ def build_parser() -> argparse.ArgumentParser:
     info.add_argument("--db", type=Path, metavar="PATH", help=db_help)
     info.add_argument("--check", action="store_true",
                       help="also check the whole file for damage (SQLite's quick_check); exit 1 if damaged")
+
+    blogs = sub.add_parser(
+        "blogs", help="list, rename or delete the stored blogs",
+        description="Without an action: each blog's name, URL, entries, time span, the date and zone its "
+                    "last ingest was given, and when that was. To re-date a blog, ingest it again with "
+                    "--date or --tz: its entries are replaced.")
+    blogs.add_argument("--db", type=Path, metavar="PATH", help=db_help)
+    blog_actions = blogs.add_subparsers(dest="action", metavar="ACTION")
+    rename = blog_actions.add_parser("rename", help="give a blog another name (its corrections follow it)")
+    rename.add_argument("old", metavar="OLD")
+    rename.add_argument("new", metavar="NEW")
+    rename.add_argument("--db", type=Path, metavar="PATH", help=db_help, default=argparse.SUPPRESS)
+    delete = blog_actions.add_parser("delete", help="delete a blog: its entries, places found and corrections")
+    delete.add_argument("name", metavar="NAME")
+    delete.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
+    delete.add_argument("--db", type=Path, metavar="PATH", help=db_help, default=argparse.SUPPRESS)
 
     serve = sub.add_parser(
         "serve", help="start the dashboard's web server",
@@ -172,6 +189,16 @@ def cmd_evaluate_events(args: argparse.Namespace, stdout: TextIO, stderr: TextIO
     return 0
 
 
+# What to type to fix a rejected blog, by the field its error names (`IngestError.field`).
+FLAG_HINTS = {"date": "give the date with --date YYYY-MM-DD", "zone": "give the zone with --tz, e.g. Europe/London",
+              "encoding": "give the file's encoding with --encoding", "source": "give a name with --source"}
+
+
+def _with_hint(exc: IngestError) -> str:
+    hint = FLAG_HINTS.get(exc.field or "")
+    return f"{exc} ({hint})" if hint else str(exc)
+
+
 def _error(message: str, stderr: TextIO) -> None:
     print("error: " + " ".join(message.split()), file=stderr)
 
@@ -206,7 +233,7 @@ def cmd_ingest(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                 parsed = load_blog(path, date=args.date, tz=args.tz, encoding=args.encoding)
             except IngestError as exc:  # the message names the file
                 failed += 1
-                _error(str(exc), stderr)
+                _error(_with_hint(exc), stderr)
                 continue
             if store is None:
                 # Opened only once a file parsed: a rejected lone file must not leave a new empty store.
@@ -218,8 +245,12 @@ def cmd_ingest(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                     return 1
             try:
                 report = ingest_blog(parsed, store, source=args.source or path.stem, url=args.url,
-                                     reparse=args.reparse)
-            except (IngestError, StoreError) as exc:
+                                     reparse=args.reparse, date=args.date, tz=args.tz)
+            except IngestError as exc:
+                failed += 1
+                _error(f"{path}: {_with_hint(exc)}", stderr)
+                continue
+            except StoreError as exc:
                 failed += 1
                 _error(f"{path}: {exc}", stderr)
                 continue
@@ -304,6 +335,58 @@ def cmd_follow(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             return 0
 
 
+def blog_lines(store: EventStore) -> list[str]:
+    """The `blogs` listing: one block of lines per blog."""
+    from dashboard.ingest import dated_text
+
+    lines = []
+    for blog in store.blogs():
+        span = (f"{blog.first:%Y-%m-%d %H:%M} to {blog.last:%Y-%m-%d %H:%M} UTC" if blog.first and blog.last
+                else "no timed entries")
+        lines += [f"{blog.name}: {blog.entries} entries, {span}",
+                  f"    url: {blog.url or '-'}",
+                  f"    date and zone given: {dated_text(blog.date_used, blog.zone_used)}; "
+                  f"last ingest {blog.last_ingest_at:%Y-%m-%d %H:%M} UTC"]
+    return lines
+
+
+def _confirm(question: str, stdout: TextIO) -> bool:
+    print(question + " [y/N] ", end="", file=stdout, flush=True)
+    try:
+        answer = sys.stdin.readline()
+    except (OSError, ValueError):  # no input to read (closed, or detached)
+        answer = ""
+    return answer.strip().lower() in ("y", "yes")
+
+
+def cmd_blogs(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    db = args.db or settings.default_db_path()
+    if args.action is not None and not db.is_file():
+        raise StoreError(f"no event store at {db} (ingest a live blog first)")
+    # Listing only reads; renaming and deleting write, into a store that passes its check.
+    with _existing_store(db) if args.action is None else _store_to_write(db) as store:
+        if args.action is None:
+            lines = blog_lines(store)
+            print("\n".join(lines) if lines else "no blogs yet", file=stdout)
+        elif args.action == "rename":
+            store.rename_blog(args.old, args.new)
+            print(f"renamed {args.old!r} to {' '.join(args.new.split())!r}", file=stdout)
+        else:
+            found = next((b for b in store.blogs() if b.name == args.name), None)
+            if found is None:
+                known = ", ".join(b.name for b in store.blogs()) or "none"
+                _error(f"no blog named {args.name!r} in the store (blogs: {known})", stderr)
+                return 1
+            if not args.yes and not _confirm(f"Delete {args.name!r} and its {found.entries} entries, "
+                                             "their places and corrections?", stdout):
+                print("nothing deleted", file=stdout)
+                return 1
+            deleted = store.delete_blog(args.name)
+            print(f"deleted {args.name!r}: {deleted.entries} entries, {deleted.mentions} mentions, "
+                  f"{deleted.corrections} corrections", file=stdout)
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from dashboard.serve import serve
 
@@ -320,8 +403,8 @@ def cmd_serve(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     return serve(args.address, args.port, args.streamlit_options)
 
 
-COMMANDS = {"ingest": cmd_ingest, "follow": cmd_follow, "export": cmd_export, "info": cmd_info, "serve": cmd_serve,
-            "evaluate-events": cmd_evaluate_events}
+COMMANDS = {"ingest": cmd_ingest, "follow": cmd_follow, "export": cmd_export, "info": cmd_info, "blogs": cmd_blogs,
+            "serve": cmd_serve, "evaluate-events": cmd_evaluate_events}
 
 
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,

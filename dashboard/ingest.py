@@ -30,7 +30,14 @@ Geoparser = Callable[[str, "str | None"], "list[Mention]"]
 
 
 class IngestError(Exception):
-    """A blog was rejected or could not be stored; the store is unchanged. The message is one line."""
+    """A blog was rejected or could not be stored; the store is unchanged. The message is one line.
+
+    `field` names what the user can change ("date", "zone", "encoding", "source"), as
+    `LiveBlogError.field`: the command line and the app each say how, in their own words."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +62,11 @@ class IngestReport:
     unresolved: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     remapped: int = 0
+    # Ingested again with another date or zone: the earlier entries were replaced, not kept.
+    replaced: int = 0
+    reattached: int = 0
+    not_reattached: int = 0
+    was_dated: tuple[str, str] | None = None
 
     @property
     def changed(self) -> bool:
@@ -66,6 +78,10 @@ class IngestReport:
                f"{self.unchanged} unchanged entries"]
         if self.remapped:
             out.append(f"  {self.remapped} unchanged entries had their places recomputed")
+        if self.was_dated is not None:
+            was = dated_text(*self.was_dated)
+            out.append(f"  re-dated (was {was}): {self.replaced} earlier entries replaced; corrections: "
+                       f"{self.reattached} re-attached, {self.not_reattached} whose words are gone (kept aside)")
         if self.missing:
             out.append(f"  {self.missing} stored entries are not in this version (kept)")
         out.append(f"  {self.places} places, {self.mentions} mentions mapped "
@@ -79,6 +95,18 @@ class IngestReport:
 
 def one_line(message: object) -> str:
     return " ".join(str(message).split())
+
+
+def dated_text(date_used: str | None, zone_used: str | None) -> str:
+    """The date and zone an ingest was given, in words: "2024-12-13, Europe/London", "no date, UTC"."""
+    if date_used is None:
+        return "not recorded"
+    return f"{date_used or 'no date given'}, {zone_used or 'no zone given'}"
+
+
+def zone_name(tz: tzinfo | str | None) -> str:
+    """A zone as the store records it: its name as given (an IANA name), "" for none."""
+    return one_line(tz) if tz is not None else ""
 
 
 def default_geoparser() -> Geoparser:
@@ -102,7 +130,7 @@ def load_blog(path: str | os.PathLike[str], *, date: Date | None = None, tz: tzi
         # The path as given names the file in messages (its extension still tells the format).
         return read_liveblog(path, filename=str(path), date=date, tz=tz, encoding=encoding)
     except LiveBlogError as exc:
-        raise IngestError(one_line(exc)) from exc
+        raise IngestError(one_line(exc), exc.field) from exc
 
 
 def ingest_file(path: str | os.PathLike[str], store: EventStore, *, date: Date | None = None,
@@ -113,21 +141,23 @@ def ingest_file(path: str | os.PathLike[str], store: EventStore, *, date: Date |
     parsed = load_blog(path, date=date, tz=tz, encoding=encoding)
     try:
         return ingest_blog(parsed, store, source=source or Path(path).stem, url=url, geoparser=geoparser,
-                           reparse=reparse)
+                           reparse=reparse, date=date, tz=tz)
     except IngestError as exc:
-        raise IngestError(f"{path}: {exc}") from exc
+        raise IngestError(f"{path}: {exc}", exc.field) from exc
 
 
 def ingest_blog(parsed: ParsedBlog, store: EventStore, *, source: str | None = None, url: str | None = None,
-                geoparser: Geoparser | None = None, reparse: bool = False) -> IngestReport:
+                geoparser: Geoparser | None = None, reparse: bool = False, date: Date | None = None,
+                tz: tzinfo | str | None = None) -> IngestReport:
     """Store a parsed blog under `source` (default: `parsed.source_name`) in one transaction.
 
     Only new and changed entries are geoparsed, unless `reparse` asks for every entry (after the
-    gazetteer improved): then unchanged entries whose places differ get them replaced too.
+    gazetteer improved): then unchanged entries whose places differ get them replaced too. `date` and
+    `tz` are what the blog was parsed with: a blog stored with another date or zone is replaced.
     """
     name = one_line(source or parsed.source_name or "")
     if not name:
-        raise IngestError("the blog has no source name: give one")
+        raise IngestError("the blog has no source name: give one", "source")
     entries = list(parsed.entries)
     if not entries:
         raise IngestError("the blog has no entries")
@@ -154,7 +184,8 @@ def ingest_blog(parsed: ParsedBlog, store: EventStore, *, source: str | None = N
                                   f"{row.entry.time_given or row.time_utc}: {one_line(exc)}") from exc
     try:
         result = store.write_blog(source=name, title=one_line(parsed.title or ""), url=url, rows=rows,
-                                  mentions=mentions, remap=reparse)
+                                  mentions=mentions, remap=reparse,
+                                  date_used=date.isoformat() if date else "", zone_used=zone_name(tz))
         summary = store.summary(result.source_id)
     except StoreError as exc:
         raise IngestError(one_line(exc)) from exc
@@ -162,7 +193,8 @@ def ingest_blog(parsed: ParsedBlog, store: EventStore, *, source: str | None = N
         source=name, source_id=result.source_id, added=result.added, updated=result.updated,
         unchanged=result.unchanged, missing=result.missing, places=summary.places, mentions=summary.mentions,
         mentions_written=result.mentions_written, unresolved=list(summary.unresolved),
-        warnings=[one_line(w) for w in parsed.warnings], remapped=result.remapped)
+        warnings=[one_line(w) for w in parsed.warnings], remapped=result.remapped, replaced=result.replaced,
+        reattached=result.reattached, not_reattached=result.not_reattached, was_dated=result.was_dated)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -185,7 +217,7 @@ def source_name(given: str, filename: str) -> str:
     """The source name: the one given, else the file's stem ("pasted text" has none: an error)."""
     name = one_line(given)[:MAX_SOURCE_CHARS] or one_line(PurePath(filename).stem if filename else "")
     if not name:
-        raise IngestError("give the blog a source name")
+        raise IngestError("give the blog a source name", "source")
     return name
 
 
@@ -199,7 +231,7 @@ def parse_upload(data: bytes | str, *, filename: str = "", date: Date | None = N
     try:
         return parse_liveblog(data, filename=filename or "pasted text", date=date, tz=one_line(tz) or None)
     except LiveBlogError as exc:
-        raise IngestError(one_line(exc)) from exc
+        raise IngestError(one_line(exc), exc.field) from exc
     except UnicodeError as exc:  # text that cannot be encoded (lone surrogates) is not a blog either
         raise IngestError(f"{filename or 'the text'}: not valid text ({one_line(exc)})") from exc
 
@@ -223,7 +255,7 @@ def ingest_upload(store: EventStore, data: bytes | str, *, filename: str = "", s
         progress(0.1 + 0.85 * min(1.0, done / total), f"Finding places: {done} of {total} entries")
         return found
 
-    report = ingest_blog(parsed, store, source=name, url=url, geoparser=counted)
+    report = ingest_blog(parsed, store, source=name, url=url, geoparser=counted, date=date, tz=one_line(tz) or None)
     progress(1.0, "Stored.")
     return report
 

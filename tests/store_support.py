@@ -17,8 +17,14 @@ def undo_decisions(conn: sqlite3.Connection) -> None:
     conn.execute("DROP TABLE decisions")
 
 
+def undo_blog_dates(conn: sqlite3.Connection) -> None:
+    """Remove the date and zone each blog was ingested with (the version after the decisions)."""
+    for column in ("date_used", "zone_used"):
+        conn.execute(f"ALTER TABLE sources DROP COLUMN {column}")
+
+
 # What each schema version added, undone: version -> its undo.
-UNDO = {3: undo_word_index, 4: undo_decisions}
+UNDO = {3: undo_word_index, 4: undo_decisions, 5: undo_blog_dates}
 
 
 def back_to_version(conn: sqlite3.Connection, version: int) -> None:

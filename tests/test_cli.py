@@ -302,3 +302,17 @@ def test_a_geoparser_failure_is_one_error_line_and_changes_nothing(filled, tmp_p
     code, _, err = run(["ingest", str(write_blog(tmp_path)), "--date", "2031-06-01", "--db", str(filled)])
     assert code == 1 and "geoparser failed" in err and err.count("\n") == 1
     assert dump(filled) == before
+
+
+def test_the_command_line_adds_its_flag_to_a_message_that_names_a_field(db, tmp_path):
+    undated = tmp_path / "undated.txt"
+    undated.write_text("Harbour\n\n10:00 GMT\nBoats\nBoats left Latakia at dawn.\n", encoding="utf-8")
+    code, _, err = run(["ingest", str(undated), "--db", str(db)])
+    assert code == 1 and err.rstrip().endswith("(give the date with --date YYYY-MM-DD)")
+    code, _, err = run(["ingest", str(undated), "--date", "2031-06-01", "--tz", "Mars/Olympus", "--db", str(db)])
+    assert code == 1 and err.rstrip().endswith("(give the zone with --tz, e.g. Europe/London)")
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("Café news\n\n10:00 GMT\nÉté\nThe café in Latakia opened.\n".encode("latin-1"))
+    code, out, err = run(["ingest", str(latin), "--date", "2031-06-01", "--db", str(db)])
+    assert code == 0, err
+    assert "warning: not UTF-8: read as Windows-1252" in out

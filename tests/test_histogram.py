@@ -37,7 +37,7 @@ def test_counts_per_bin_and_source_aligned_on_round_times():
     assert frame["count"].sum() == 5
     assert (a[T0 + pd.Timedelta("15min")], b[T0 + pd.Timedelta("30min")]) == (0, 0)  # quiet bins are kept
     assert list(dict.fromkeys(frame["source"])) == ["a", "b"]
-    assert frame.loc[0, "label"] == "13 Dec 08:00 – 08:15"
+    assert frame.loc[0, "label"] == "13 Dec 2024 08:00 – 08:15"  # another year than this one: with the year
 
 
 def test_entries_without_time_are_left_out_and_no_entries_give_an_empty_frame():
@@ -55,13 +55,42 @@ def test_the_chart_shades_the_window_and_colours_sources():
     frame = H.counts_frame(entries((0, "a"), (30, "b"), (60, "a")))
     window = (T0 + pd.Timedelta("10min"), T0 + pd.Timedelta("40min"))
     spec = H.chart(frame, window, {"a": "#b3261e", "b": "#1d5fa6"}).to_dict()
-    shade, bars, _ = layers(spec)
+    shade, bars, _, names = layers(spec)
     band = spec["datasets"][shade["data"]["name"]][0]
     assert (band["start"], band["end"]) == (window[0].value // 10**6, window[1].value // 10**6)
     assert bars["encoding"]["color"]["scale"] == {"domain": ["a", "b"], "range": ["#b3261e", "#1d5fa6"]}
     assert bars["encoding"]["x"]["scale"]["type"] == "utc"
+    # One lane each, named: "a" (two entries) on top.
+    assert [row["source"] for row in spec["datasets"][names["data"]["name"]]] == ["a", "b"]
+    assert names["mark"]["type"] == "text"
     single = H.chart(H.counts_frame(entries((0, "a"), (5, "a"))), window).to_dict()
     assert "value" in layers(single)[1]["encoding"]["color"]  # one source: one plain colour, no legend
+    assert single["height"] >= 120  # tall enough to read
+
+
+def test_lanes_are_the_eight_largest_blogs_and_others():
+    rows = [(k, f"blog{n}") for n in range(11) for k in range(n + 1)]  # blog10 has the most entries
+    frame = H.counts_frame(entries(*rows))
+    lanes = list(dict.fromkeys(frame["source"]))
+    assert lanes == [f"blog{n}" for n in range(10, 2, -1)] + [H.OTHERS]
+    assert frame.loc[frame["source"] == H.OTHERS, "count"].sum() == 1 + 2 + 3
+    lanes_drawn = H.lane_rows(frame)
+    top = lanes_drawn[lanes_drawn["source"] == "blog10"]
+    assert top["y0"].min() == len(lanes) - 1 and top["y1"].max() == pytest.approx(len(lanes) - 1 + H.BAR_SHARE)
+    spec = H.chart(frame, (T0, T0 + pd.Timedelta("1h"))).to_dict()
+    assert spec["height"] == H.LANE_HEIGHT * len(lanes)
+
+
+def test_the_axis_is_24_hours_utc_with_the_year_when_needed():
+    assert H.axis_format(pd.Timestamp("2023-03-04T11:00Z"), pd.Timestamp("2025-12-13T15:00Z")) == "%d %b %Y"
+    assert H.axis_format(pd.Timestamp("2024-12-13T08:00Z"), pd.Timestamp("2024-12-14T08:00Z")) == "%d %b %Y %H:%M"
+    now = pd.Timestamp.now(tz="UTC").floor("D")
+    assert H.axis_format(now, now + pd.Timedelta("2h")) in ("%H:%M", "%d %b %Y %H:%M")  # (the first of January)
+    spec = H.chart(H.counts_frame(entries((0, "a"))), (T0, T0)).to_dict()
+    assert spec["layer"][1]["encoding"]["x"]["title"] == "UTC"
+    axis = spec["layer"][1]["encoding"]["x"]["axis"]
+    assert "%I" not in axis["format"] and axis["labelExpr"] == f"utcFormat(datum.value, '{axis['format']}')"
+    assert all(layer["encoding"]["x"].get("axis") == axis for layer in spec["layer"])  # no layer brings its own
 
 
 def test_the_app_shows_the_histogram_following_the_slider(small_blog_db, monkeypatch):

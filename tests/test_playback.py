@@ -23,6 +23,17 @@ def times_at(*minutes: float) -> list[pd.Timestamp]:
     return [T0 + pd.Timedelta(minutes=m) for m in minutes]
 
 
+def test_playback_steps_by_day_over_a_blog_of_months():
+    """Entries on three days weeks apart: a day's step goes day to day, skipping the empty weeks."""
+    days = [T0, T0 + pd.Timedelta("2h"), T0 + pd.Timedelta("30D"), T0 + pd.Timedelta("61D")]
+    step = P.step_delta("1 day")
+    assert step == pd.Timedelta(days=1) and P.step_delta("1 week") == pd.Timedelta(days=7)
+    moved = P.next_window(days, (0, 1), step, loop=False)
+    assert moved.window == (2, 2) and moved.playing
+    assert moved.span[1] - moved.span[0] == (days[1] - days[0]).value  # the window keeps its length
+    assert P.next_window(days, moved.window, step, loop=False, span=moved.span).window == (3, 3)
+
+
 # -- one entry at a time ----------------------------------------------------------------------------
 
 

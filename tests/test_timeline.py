@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+from datetime import date
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -34,10 +37,48 @@ def test_time_labels():
     assert timeline.time_label(ts("2024-12-03 09:05")) == "3 Dec 09:05"
     assert timeline.time_label(ts("2024-12-03 00:30:15"), with_date=False) == "00:30:15"
     assert timeline.time_label(pd.NaT) == "no time"
+    assert timeline.time_label(ts("2024-12-03 21:05"), with_year=True) == "3 Dec 2024 21:05"  # 24 hours
+    this_year = date(2024, 12, 20)
     one_day = [ts("2024-12-13 08:00"), ts("2024-12-13 09:30")]
-    assert timeline.time_labels(one_day) == ["08:00", "09:30"]
+    assert timeline.time_labels(one_day, today=this_year) == ["08:00", "09:30"]
     two_days = [ts("2024-12-13 23:00"), ts("2024-12-14 01:00")]
-    assert timeline.time_labels(two_days) == ["13 Dec 23:00", "14 Dec 01:00"]
+    assert timeline.time_labels(two_days, today=this_year) == ["13 Dec 23:00", "14 Dec 01:00"]
+
+
+def test_labels_carry_the_year_across_years_or_in_another_year():
+    three_years = [ts("2023-03-04 11:18"), ts("2024-06-01 09:00"), ts("2025-12-13 15:30")]
+    assert timeline.time_labels(three_years, today=date(2025, 12, 20)) == [
+        "4 Mar 2023 11:18", "1 Jun 2024 09:00", "13 Dec 2025 15:30"]
+    last_year = [ts("2024-12-13 08:00"), ts("2024-12-13 09:30")]
+    assert timeline.time_labels(last_year, today=date(2025, 1, 2)) == ["13 Dec 2024 08:00", "13 Dec 2024 09:30"]
+
+
+def test_the_caption_names_the_window_as_the_slider_does():
+    stops = [ts("2023-03-04 11:15"), ts("2024-06-01 09:00"), ts("2025-12-13 13:45")]
+    today = date(2025, 12, 20)
+    assert timeline.window_words(stops, 0, 2, pd.Timedelta(0), today=today) == \
+        "between 4 Mar 2023 11:15 and 13 Dec 2025 13:45 UTC"
+    labels = timeline.time_labels(stops, today=today)
+    words = timeline.window_words(stops, 1, 2, pd.Timedelta("15min"), today=today)
+    assert words.startswith(f"between {labels[1]} and {labels[2]} UTC") and "stops of 15 minutes" in words
+    assert timeline.window_words(stops, 1, 2, pd.Timedelta(0), cumulative=True, today=today) == \
+        "up to 13 Dec 2025 13:45 UTC"
+    assert [timeline.grain_words(pd.Timedelta(g)) for g in ("1min", "15min", "1h", "6h", "1D", "7D")] == [
+        "1 minute", "15 minutes", "1 hour", "6 hours", "1 day", "1 week"]
+
+
+def test_time_stops_are_round_stretches_of_time_entries_or_not():
+    # A busy hour and a quiet week: by entry they take the same length, by time the week is longer.
+    times = [ts("2024-12-01 10:00"), ts("2024-12-01 10:20"), ts("2024-12-01 10:40"), ts("2024-12-08 10:00")]
+    stops, grain = timeline.time_stops(times)
+    assert grain == pd.Timedelta("30min") and len(stops) <= timeline.MAX_TIME_STOPS
+    assert stops[0] == ts("2024-12-01 10:00") and stops[-1] == ts("2024-12-08 10:00")
+    assert all(b - a == grain for a, b in itertools.pairwise(stops))
+    years, grain = timeline.time_stops([ts("2023-03-04 11:18"), ts("2025-12-13 15:30")])
+    assert grain == pd.Timedelta("7D") and years[0] <= ts("2023-03-04 11:18")
+    start, end = timeline.window_between(years, 0, len(years) - 1, grain)
+    assert start <= ts("2023-03-04 11:18") and end >= ts("2025-12-13 15:30")
+    assert timeline.time_stops([]) == ([], pd.Timedelta(0))
 
 
 def test_window_is_inclusive_at_both_ends():

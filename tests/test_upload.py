@@ -56,7 +56,7 @@ def test_an_upload_is_stored_with_progress(store):
     (b"   \n\t ", {}, "white space"),
     (bytes(range(256)) * 64, {}, "binary"),
     (b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, {}, "binary"),
-    ("10:05 GMT\nCaf\u00e9 in Homs".encode("latin-1"), {}, "UTF-8"),
+    ("10:05 GMT\nCaf\u00e9 in Homs, caf".encode() + b"\xe9 in Tartus", {}, "UTF-8"),  # two encodings mixed
     (b"x" * (MAX_INPUT_BYTES + 1), {}, "limit"),
     (b"a" * (50 * 2**20), {}, "50.0 MB is over the 20 MB limit"),
     (BLOG.encode(), {"tz": SCRIPT}, "zone"),
@@ -71,6 +71,29 @@ def test_rejections_are_clear_and_change_nothing(store, data, options, words):
     message = str(caught.value)
     assert words.lower() in message.lower() and "\n" not in message and len(message) < 400
     assert store.dump() == before
+
+
+def test_the_encoding_is_detected_as_on_the_command_line(store):
+    for encoding, title in (("cp1252", "Aid convoys – café stop"), ("latin-1", "Aid convoys, café stop"),
+                            ("utf-16", "Aid convoys – café stop")):
+        report = ingest_upload(store, BLOG.replace("Aid convoys", title).encode(encoding),
+                               filename=f"convoys-{encoding}.txt", geoparser=WordGeoparser())
+        assert report.added == 3
+        assert [b.title for b in store.blogs() if b.name == f"convoys-{encoding}"] == [f"{title} on the move"]
+
+
+def test_messages_in_the_apps_words_name_the_field(store):
+    from dashboard.ui.upload import FIELD_HINTS
+
+    undated = "10:05 GMT\nConvoy reaches Homs\nLorries arrived.\n"
+    with pytest.raises(IngestError) as caught:
+        ingest_upload(store, undated, source="undated", geoparser=WordGeoparser())
+    assert caught.value.field == "date" and "--" not in str(caught.value)
+    assert "“Date of the first entry”" in FIELD_HINTS["date"]
+    with pytest.raises(IngestError) as caught:
+        ingest_upload(store, BLOG, source="zoned", tz="Nowhere/Atlantis", geoparser=WordGeoparser())
+    assert caught.value.field == "zone" and "--" not in str(caught.value)
+    assert all("--" not in hint for hint in FIELD_HINTS.values())
 
 
 def test_a_failing_geoparser_changes_nothing(store):

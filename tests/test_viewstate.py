@@ -59,6 +59,15 @@ def test_window_value_maps_times_to_slider_stops():
     assert len(notices) == 1 and "whole span" in notices[0]
 
 
+def test_the_slider_mode_and_cumulative_switch_are_in_the_link():
+    view = View(blogs=("small-blog",), by_time=True, cumulative=True)
+    assert to_params(view) == {"blog": ["small-blog"], "by": "time", "upto": "1"}
+    assert parse(params_of(view)) == (view, [])
+    read, notices = parse({"by": ["minutes"], "upto": ["yes"]})
+    assert (read.by_time, read.cumulative) == (False, False)
+    assert len(notices) == 2 and "by='minutes'" in notices[0] and "upto='yes'" in notices[1]
+
+
 # -- through the app --------------------------------------------------------------------------------
 
 @pytest.fixture

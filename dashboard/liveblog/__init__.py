@@ -134,7 +134,7 @@ def parse_liveblog(data: bytes | str, *, filename: str = "", date: Date | None =
     try:
         zone = tz if isinstance(tz, tzinfo) else tp.zone_from_name(tz) if tz else None
     except ValueError as err:
-        raise blog_error(name, str(err)) from None
+        raise blog_error(name, str(err), "zone") from None
     ctx = Context(name, date, zone)
     text = decode(data, ctx, encoding)
     kind = _sniff(text, filename)

@@ -6,6 +6,7 @@ Every rejection is a `LiveBlogError` whose text is one line naming the input.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass, field
 from datetime import date as Date
 from datetime import tzinfo
@@ -14,7 +15,16 @@ from dashboard import settings
 
 
 class LiveBlogError(ValueError):
-    """A live blog that cannot be read; ``str(err)`` is one line naming the file."""
+    """A live blog that cannot be read; ``str(err)`` is one line naming the file.
+
+    `field` names what the user can change to fix it ("date", "zone", "encoding"), None when nothing
+    given with the blog would: the command line and the app each say it in their own words (a flag,
+    a form field), so the message itself names neither.
+    """
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 
@@ -37,16 +47,16 @@ class Context:
     tz: tzinfo | None
     warnings: list[str] = field(default_factory=list)
 
-    def error(self, message: str) -> LiveBlogError:
-        return blog_error(self.name, message)
+    def error(self, message: str, field: str | None = None) -> LiveBlogError:
+        return blog_error(self.name, message, field)
 
     def warn(self, number: int, message: str) -> None:
         self.warnings.append(f"line {number}: {message}" if number else message)
 
 
-def blog_error(name: str, message: str) -> LiveBlogError:
-    """A LiveBlogError whose text is one line: "NAME: what is wrong (what to do)"."""
-    return LiveBlogError(" ".join(f"{name}: {message}".split()))
+def blog_error(name: str, message: str, field: str | None = None) -> LiveBlogError:
+    """A LiveBlogError whose text is one line: "NAME: what is wrong"; `field` is what to change."""
+    return LiveBlogError(" ".join(f"{name}: {message}".split()), field)
 
 
 def quoted(value: object, limit: int = 80) -> str:
@@ -97,13 +107,34 @@ def _decode_bytes(data: bytes, ctx: Context, encoding: str | None) -> str:
         try:
             return data[offset:].decode("utf-8")
         except UnicodeDecodeError as err:
-            raise ctx.error(f"not valid UTF-8 at byte {err.start + offset} (use --encoding)") from None
+            if offset or _UTF8_SEQUENCE.search(data):
+                # Some characters read as UTF-8 and others not: a damaged file, not another encoding.
+                raise ctx.error(f"not valid UTF-8 at byte {err.start + offset}, though other characters "
+                                "in it are", "encoding") from None
+            return _single_byte(data, ctx)
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as err:
-        raise ctx.error(f"not valid {encoding} at byte {err.start} (check --encoding)") from None
+        raise ctx.error(f"not valid {encoding} at byte {err.start}", "encoding") from None
     except UnicodeError as err:  # a codec that fails without saying where ("undefined", IDNA's labels)
-        raise ctx.error(f"not readable as {encoding} ({err}; check --encoding)") from None
+        raise ctx.error(f"not readable as {encoding} ({err})", "encoding") from None
+
+
+# A character of two to four bytes as UTF-8 writes it. Text in a one-byte encoding almost never holds
+# one (it would take "Ã©" and the like), so a file without any is read as Windows-1252.
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _single_byte(data: bytes, ctx: Context) -> str:
+    """Text that is not UTF-8: Windows-1252 (Latin-1 with curly quotes and dashes), else Latin-1 itself
+    (five bytes Windows-1252 leaves undefined)."""
+    try:
+        text = data.decode("cp1252")
+        ctx.warn(0, "not UTF-8: read as Windows-1252 (Western European)")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+        ctx.warn(0, "not UTF-8: read as Latin-1 (ISO 8859-1)")
+    return text
 
 
 def check_encoding(encoding: str | None, name: str) -> None:

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, tzinfo
@@ -112,7 +113,7 @@ class Dates:
             day = partial.resolve(None if partial.year is not None else self._year_reference())
         except ValueError:
             raise self._ctx.error(f"line {number}: {quoted(text)} gives no year and neither does the rest of "
-                                  "the text (give the date, e.g. --date 2024-12-13)") from None
+                                  "the text: give the blog's date", "date") from None
         problem = partial.weekday_problem(day)
         if problem:
             self._ctx.warn(number, f"{problem}; the date is kept as written")
@@ -120,15 +121,14 @@ class Dates:
 
 
 def no_date(ctx: Context) -> LiveBlogError:
-    return ctx.error("no date for the entries: no date line, no date given and none found in the text "
-                     "(give one, e.g. --date 2024-12-13)")
+    return ctx.error("no date for the entries: no date line, no date given and none found in the text",
+                     "date")
 
 
 def zones_for(ctx: Context, stamps: Sequence[tp.Stamp]) -> list[tzinfo]:
     zones, fell_back = tp.fill_zones([s.zone for s in stamps], ctx.tz)
     if fell_back:
-        ctx.warn(0, "the times name no time zone and none was given: read as UTC "
-                    "(give one, e.g. --tz Europe/London)")
+        ctx.warn(0, "the times name no time zone and none was given: read as UTC")
     return zones
 
 
@@ -209,9 +209,37 @@ def _lead_anchors(layout: _Layout, hints: PageHints, dates: Dates, zone_of: dict
     return found
 
 
+# A page's badge ("Live", "Breaking"): a label on the page, never its title.
+_BADGE = re.compile(r"(?:live(?: now| updates?| blog)?|breaking(?: news)?|updated?|new|latest|just in|developing"
+                    r"|as it happened)[!.]?", re.I)
+# A key-event summary's relative time ("3h ago", "45 min ago"): such lines, and the line they head,
+# summarise entries further down; they are not the lead.
+_AGO = re.compile(r"[0-9]+ ?(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?) ago\b", re.I)
+
+
+def _lead_lines(lines: Sequence[Line], end: int) -> list[Line]:
+    """The lead's lines, without badges and key-event summaries."""
+    kept: list[Line] = []
+    after_ago = False
+    for line in lines[:end]:
+        if line.kind == BLANK:
+            kept.append(line)
+            continue
+        if _AGO.match(line.text):
+            after_ago = not _AGO.sub("", line.text, count=1).strip(" -–—·:|")  # a bare "3h ago" heads the next line
+            continue
+        if after_ago and line.kind in (TEXT, BAD):
+            after_ago = False
+            continue
+        after_ago = False
+        if line.kind in (TEXT, BAD, FURNITURE) and not _BADGE.fullmatch(line.text):
+            kept.append(line)
+    return kept
+
+
 def _title_and_lead(lines: list[Line], layout: _Layout, hints: PageHints) -> tuple[str, list[Line]]:
     """The page title (the hint, else the first line when it reads like a title) and the lead's lines."""
-    lead_lines = [line for line in lines[:layout.lead_end] if line.kind in (TEXT, BAD, BLANK, FURNITURE)]
+    lead_lines = _lead_lines(lines, layout.lead_end)
     title = hints.title
     head = next((line for line in lead_lines if line.kind in (TEXT, BAD)), None)
     if head is not None:

@@ -9,15 +9,18 @@ Identity: an entry is (source, its time to the minute, its order within that min
 version of the same blog finds the entries it already holds; the lead, whose time moves with the
 blog, is keyed as the lead. Whether an entry changed is decided by a
 hash of its content. Entries are never deleted by an ingest: a live blog rarely drops an entry, and an
-analyst would rather keep one than lose it silently.
+analyst would rather keep one than lose it silently. The exception is a blog ingested again with
+another date or zone for its times: its entries were keyed by times that were wrong, so the new
+version replaces them (`dashboard.store.blogs`).
 
 Value objects (`Entry`, `Place`, `Mention`) become rows here and nowhere else. The read API returns
 pandas DataFrames with times as `datetime64[ns, UTC]`.
 """
 
+from dashboard.store.blogs import BlogInfo, Deleted
 from dashboard.store.event_store import EventStore, SourceSummary, WriteResult
 from dashboard.store.rows import EntryKey, EntryRow, entry_rows, is_resolved
 from dashboard.store.schema import SCHEMA_VERSION, StoreBusy, StoreDamaged, StoreError, StoreOutdated
 
-__all__ = ["SCHEMA_VERSION", "EntryKey", "EntryRow", "EventStore", "SourceSummary", "StoreBusy", "StoreDamaged",
-           "StoreError", "StoreOutdated", "WriteResult", "entry_rows", "is_resolved"]
+__all__ = ["SCHEMA_VERSION", "BlogInfo", "Deleted", "EntryKey", "EntryRow", "EventStore", "SourceSummary", "StoreBusy",
+           "StoreDamaged", "StoreError", "StoreOutdated", "WriteResult", "entry_rows", "is_resolved"]

@@ -1,5 +1,6 @@
-"""Review decisions in the store: one action for every mention of the same words, and mentions an
-analyst added. A mixin of `EventStore` (its connection, lock and read helpers); the table is described
+"""Analysts' decisions in the store: corrections of one mention, review decisions (one action for
+every mention of the same words) and mentions an analyst added. A mixin of `EventStore` (its
+connection, lock and read helpers); the tables are described
 in `dashboard.store.schema`."""
 
 from __future__ import annotations
@@ -9,18 +10,15 @@ import math
 import sqlite3
 import uuid
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
-from dashboard.store.rows import finite
+from dashboard.model import CORRECTION_COLUMNS
+from dashboard.store.faults import store_fault
+from dashboard.store.rows import finite, now_iso, utc_series
 from dashboard.store.schema import StoreError, transaction
-from gazetteer.places import Place
-
-
-def _now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+from gazetteer.places import Place, is_area_kind
 
 
 class ReviewDecisions:
@@ -37,16 +35,8 @@ class ReviewDecisions:
     def _source_filter(source_ids: Sequence[int] | None, column: str) -> tuple[str, list[int]]:
         raise NotImplementedError
 
-    def _write(self, statements: Sequence[tuple[str, Sequence]]) -> None:
-        if self.read_only:
-            raise StoreError("the store is open read-only")
-        with self._lock:  # type: ignore[attr-defined]
-            try:
-                with transaction(self._conn):
-                    for sql, params in statements:
-                        self._conn.execute(sql, params)
-            except sqlite3.Error as exc:
-                raise StoreError(f"the store {self.path} could not be written: {exc}") from exc
+    def _write(self, action, *args):  # EventStore's: one write transaction
+        raise NotImplementedError
 
     def _identities(self, entry_ids: Sequence[int]) -> list[tuple[str, str, int]]:
         ids = sorted({int(e) for e in entry_ids})
@@ -79,8 +69,8 @@ class ReviewDecisions:
         targets = [("", "", -1)] if everywhere else self._identities(entry_ids)
         if not targets:
             raise StoreError("no entry of the blog has these words")
-        batch, now = uuid.uuid4().hex, _now_iso()
-        self._write([(
+        batch, now = uuid.uuid4().hex, now_iso()
+        self._write(_execute_all, [(
             'INSERT INTO decisions (batch, source, entry_minute, minute_order, words, start, "end", action,'
             " place_json, was_place_id, was_name, author, created_at) VALUES (?, ?, ?, ?, ?, -1, -1, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (source, entry_minute, minute_order, words, start) DO UPDATE SET batch = excluded.batch,"
@@ -101,19 +91,19 @@ class ReviewDecisions:
         author, place_json = self._author(author), self._place_json(place)
         (target,) = self._identities([entry_id])
         batch = uuid.uuid4().hex
-        self._write([(
+        self._write(_execute_all, [(
             'INSERT INTO decisions (batch, source, entry_minute, minute_order, words, start, "end", action,'
             " place_json, author, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (source, entry_minute, minute_order, words, start) DO UPDATE SET batch = excluded.batch,"
             ' "end" = excluded."end", place_json = excluded.place_json, author = excluded.author,'
             " created_at = excluded.created_at",
-            (batch, *target, key, int(start), int(end), ADD, place_json, author, _now_iso()))])
+            (batch, *target, key, int(start), int(end), ADD, place_json, author, now_iso()))])
         return batch
 
     def undo(self, batch: str) -> bool:
         """Remove the decisions of one action (`decide`, `add_mention`); True when there were some."""
         before = self._query("SELECT count(*) FROM decisions WHERE batch = ?", (str(batch),))[0][0]
-        self._write([("DELETE FROM decisions WHERE batch = ?", (str(batch),))])
+        self._write(_execute_all, [("DELETE FROM decisions WHERE batch = ?", (str(batch),))])
         return before > 0
 
     @staticmethod
@@ -162,3 +152,89 @@ class ReviewDecisions:
         frame["created_at"] = created.astype("datetime64[ns, UTC]")
         return frame.astype({"entry_id": "int64", "source_id": "int64", "start": "int64", "end": "int64",
                              "lat": "float64", "lon": "float64"})
+
+    # -- corrections: an analyst's choice of place for one mention ----------------------
+
+    def correct_mention(self, entry_id: int, start: int, end: int, text: str, place: Place | None, *,
+                        author: str, was: Place | None = None) -> None:
+        """Record that the mention [start, end) `text` of an entry is `place` (None: not a place).
+
+        `author` is a free-text name; `was` the place the geoparser had chosen. A later correction of
+        the same mention replaces this one. The entry is found by its id now, and the correction is
+        stored under the entry's lasting identity, so it survives re-ingesting the blog.
+        """
+        if self.read_only:
+            raise StoreError("the store is open read-only")
+        author = " ".join(str(author).split())[:200]
+        if not author:
+            raise StoreError("say who makes the correction")
+        place_json = None
+        if place is not None:
+            if not (finite(place.latitude) and finite(place.longitude)):
+                raise StoreError(f"the place {place.name!r} has no coordinates")
+            place_json = json.dumps(place.as_dict(), ensure_ascii=False, allow_nan=False)
+        with self._lock:
+            try:
+                with transaction(self._conn):
+                    found = self._conn.execute(
+                        "SELECT s.name, e.time_utc_minute, e.minute_order FROM entries e"
+                        " JOIN sources s USING (source_id) WHERE e.entry_id = ?", (int(entry_id),)).fetchone()
+                    if found is None:
+                        raise StoreError(f"no entry {entry_id} in the store")
+                    self._conn.execute(
+                        'INSERT INTO corrections (source, entry_minute, minute_order, start, "end", text,'
+                        " place_json, was_place_id, was_name, author, created_at)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                        ' ON CONFLICT (source, entry_minute, minute_order, start, "end", text) DO UPDATE SET'
+                        " place_json = excluded.place_json, author = excluded.author,"
+                        " created_at = excluded.created_at",
+                        (*found, int(start), int(end), str(text), place_json,
+                         was.place_id if was else "", was.name if was else "", author, now_iso()))
+            except sqlite3.Error as exc:
+                raise store_fault(exc, self.path) from exc
+
+    def remove_correction(self, entry_id: int, start: int, end: int, text: str) -> bool:
+        """Forget the correction of one mention; True when there was one."""
+        if self.read_only:
+            raise StoreError("the store is open read-only")
+        with self._lock:
+            try:
+                with transaction(self._conn):
+                    cursor = self._conn.execute(
+                        'DELETE FROM corrections WHERE (source, entry_minute, minute_order, start, "end", text)'
+                        " IN (SELECT s.name, e.time_utc_minute, e.minute_order, ?, ?, ? FROM entries e"
+                        " JOIN sources s USING (source_id) WHERE e.entry_id = ?)",
+                        (int(start), int(end), str(text), int(entry_id)))
+                    return cursor.rowcount > 0
+            except sqlite3.Error as exc:
+                raise store_fault(exc, self.path) from exc
+
+    def corrections(self, source_ids: Sequence[int] | None = None) -> pd.DataFrame:
+        """The corrections of the stored entries (`CORRECTION_COLUMNS`); corrections whose entry is not
+        stored (any more) are left out."""
+        where, params = self._source_filter(source_ids, "e.source_id")
+        rows = self._query(
+            'SELECT e.entry_id, e.source_id, c.start, c."end", c.text, c.place_json, c.was_place_id,'
+            " c.was_name, c.author, c.created_at FROM corrections c JOIN sources s ON s.name = c.source"
+            " JOIN entries e ON e.source_id = s.source_id AND e.time_utc_minute = c.entry_minute"
+            f" AND e.minute_order = c.minute_order{where} ORDER BY e.entry_id, c.start", params)
+        records = []
+        for entry_id, source_id, start, end, text, place_json, was_id, was_name, author, created in rows:
+            place = json.loads(place_json) if place_json else None
+            area = place is not None and is_area_kind(place.get("feature_class", ""), place.get("feature_code", ""))
+            records.append((entry_id, source_id, start, end, text, place is None,
+                            place["place_id"] if place else None, place["name"] if place else None,
+                            place["lat"] if place else math.nan, place["lon"] if place else math.nan,
+                            place.get("country_code", "") if place else "",
+                            place.get("feature_code", "") if place else "", area, was_id, was_name, author,
+                            created))
+        frame = pd.DataFrame(records, columns=list(CORRECTION_COLUMNS))
+        frame["created_at"] = utc_series(frame["created_at"])
+        return frame.astype({"entry_id": "int64", "source_id": "int64", "start": "int64", "end": "int64",
+                             "not_a_place": bool, "is_area": bool, "lat": "float64", "lon": "float64"})
+
+
+def _execute_all(conn: sqlite3.Connection, statements: Sequence[tuple[str, Sequence]]) -> None:
+    """The statements of one decision, in one transaction (`EventStore._write` opens it)."""
+    for sql, params in statements:
+        conn.execute(sql, params)

@@ -7,33 +7,34 @@ columns listed in `dashboard.model`.
 from __future__ import annotations
 
 import json
-import math
 import os
 import sqlite3
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 
 from dashboard import settings
-from dashboard.model import CORRECTION_COLUMNS, ENTRY_COLUMNS, MENTION_COLUMNS, SOURCE_COLUMNS
+from dashboard.model import ENTRY_COLUMNS, MENTION_COLUMNS, SOURCE_COLUMNS
 from dashboard.settings import default_db_path
+from dashboard.store import blogs
 from dashboard.store.decisions import ReviewDecisions
 from dashboard.store.faults import check_header, damaged, store_fault
 from dashboard.store.rows import (
     EntryKey,
     EntryRow,
-    finite,
     insert_entry,
     insert_mentions,
     mention_values,
+    now_iso,
     parse_alternatives,
     stored_mention_values,
     update_entry,
     upsert_places,
+    utc_series,
 )
 from dashboard.store.schema import (
     TABLES,
@@ -44,7 +45,9 @@ from dashboard.store.schema import (
     transaction,
     words_query,
 )
-from gazetteer.places import Mention, Place, is_area_kind
+from gazetteer.places import Mention, is_area_kind
+
+T = TypeVar("T")
 
 # --------------------------------------------------------------------------------------------------
 # The store.
@@ -62,6 +65,12 @@ class WriteResult:
     remapped: int       # unchanged entries whose mentions changed (a re-geoparse with a newer gazetteer)
     missing: int        # entries stored earlier that this version of the blog does not have (kept)
     mentions_written: int
+    # A re-dated blog (another date or zone given): its old entries deleted, and its corrections
+    # moved to the new entries or left waiting (`dashboard.store.blogs.replace_entries`).
+    replaced: int = 0
+    reattached: int = 0
+    not_reattached: int = 0
+    was_dated: tuple[str, str] | None = None  # the date and zone given before, when they changed
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,18 +82,6 @@ class SourceSummary:
     places: int
     mentions: int
     unresolved: tuple[str, ...]
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def utc_series(values: Sequence[str] | pd.Series) -> pd.Series:
-    # Each distinct text parsed once: a mention repeats its entry's time.
-    codes, distinct = pd.factorize(pd.Series(values, dtype=object))
-    parsed = pd.to_datetime(pd.Series(distinct, dtype=object), utc=True, format="ISO8601")
-    times = parsed.astype("datetime64[ns, UTC]").array.take(codes, allow_fill=True)
-    return pd.Series(times, index=getattr(values, "index", None), dtype="datetime64[ns, UTC]")
 
 
 class EventStore(ReviewDecisions):
@@ -206,13 +203,16 @@ class EventStore(ReviewDecisions):
         return {(minute, order): digest for minute, order, digest in rows}
 
     def write_blog(self, *, source: str, title: str, url: str | None, rows: Sequence[EntryRow],
-                   mentions: Mapping[EntryKey, Sequence[Mention]], remap: bool = False) -> WriteResult:
+                   mentions: Mapping[EntryKey, Sequence[Mention]], remap: bool = False,
+                   date_used: str = "", zone_used: str = "") -> WriteResult:
         """Store one version of a blog in one transaction.
 
         New entries are inserted, entries whose hash changed are updated in place (same entry_id)
         with their mentions replaced. `mentions` must hold the mentions of every new or changed entry;
         with `remap`, unchanged entries that have mentions there get them replaced when they differ.
-        Nothing is deleted except a changed entry's old mentions and places no mention names any more.
+        Nothing is deleted except a changed entry's old mentions and places no mention names any more,
+        unless the blog was stored with another `date_used` or `zone_used` (what the ingest was given for
+        times that name no date or zone): then this version replaces the old one (`blogs.replace_entries`).
         """
         if self.read_only:
             raise StoreError("the store is open read-only")
@@ -222,16 +222,20 @@ class EventStore(ReviewDecisions):
         with self._lock:
             try:
                 with transaction(self._conn):
-                    return self._write_blog(source, title, url, rows, mentions, remap)
+                    return self._write_blog(source, title, url, rows, mentions, remap, (date_used, zone_used))
             except sqlite3.Error as exc:
                 raise store_fault(exc, self.path) from exc
 
     def _write_blog(self, source: str, title: str, url: str | None, rows: Sequence[EntryRow],
-                    mentions: Mapping[EntryKey, Sequence[Mention]], remap: bool) -> WriteResult:
+                    mentions: Mapping[EntryKey, Sequence[Mention]], remap: bool,
+                    dated: tuple[str, str]) -> WriteResult:
         conn = self._conn
         now = now_iso()
         changed = False
-        found = conn.execute("SELECT source_id, title, url FROM sources WHERE name = ?", (source,)).fetchone()
+        replaced = blogs.Replaced(0, 0, 0)
+        was_dated = None
+        found = conn.execute("SELECT source_id, title, url, date_used, zone_used FROM sources WHERE name = ?",
+                             (source,)).fetchone()
         if found is None:
             source_id = conn.execute(
                 "INSERT INTO sources (name, url, title, ingested_at, updated_at) VALUES (?, ?, ?, ?, ?)",
@@ -239,12 +243,20 @@ class EventStore(ReviewDecisions):
             assert source_id is not None
             changed = True
         else:
-            source_id, old_title, old_url = found
+            source_id, old_title, old_url, old_date, old_zone = found
             new_url = old_url if url is None else url
             if (title, new_url) != (old_title, old_url):
                 conn.execute("UPDATE sources SET title = ?, url = ? WHERE source_id = ?",
                              (title, new_url, source_id))
                 changed = True
+            # Not recorded (stored before the store kept them): this ingest records them, as before it adds.
+            if old_date is not None and (old_date, old_zone or "") != dated:
+                was_dated = (old_date, old_zone or "")
+                replaced = blogs.replace_entries(conn, source, source_id, rows)
+                changed = changed or bool(replaced.entries)
+        if found is None or (found[3], found[4] or "") != dated:
+            conn.execute("UPDATE sources SET date_used = ?, zone_used = ? WHERE source_id = ?", (*dated, source_id))
+            changed = True
         stored = {(minute, order): (entry_id, digest) for entry_id, minute, order, digest in conn.execute(
             "SELECT entry_id, time_utc_minute, minute_order, content_hash FROM entries WHERE source_id = ?",
             (source_id,))}
@@ -280,9 +292,38 @@ class EventStore(ReviewDecisions):
         if updated or remapped:
             conn.execute("DELETE FROM places WHERE place_id NOT IN"
                          " (SELECT place_id FROM mentions WHERE place_id IS NOT NULL)")
+        # An ingest that changes nothing writes nothing, not even its time: the store stays byte for byte.
         if changed or added or updated or remapped:
             conn.execute("UPDATE sources SET updated_at = ? WHERE source_id = ?", (now, source_id))
-        return WriteResult(source_id, added, updated, unchanged, remapped, missing, written)
+        return WriteResult(source_id, added, updated, unchanged, remapped, missing, written, replaced.entries,
+                           replaced.reattached, replaced.not_reattached, was_dated)
+
+    # -- blogs as wholes ---------------------------------------------------------------------------
+
+    def _write(self, action: Callable[..., T], *args: object) -> T:
+        """Run `action(connection, *args)` in one write transaction."""
+        if self.read_only:
+            raise StoreError("the store is open read-only")
+        with self._lock:
+            try:
+                with transaction(self._conn):
+                    return action(self._conn, *args)
+            except sqlite3.Error as exc:
+                raise StoreError(f"the store {self.path} could not be written: {exc}") from exc
+
+    def blogs(self) -> list[blogs.BlogInfo]:
+        """Every blog with its entries, time span, the date and zone its last ingest was given, and
+        when it was ingested; most recently ingested first."""
+        with self._lock:
+            return blogs.list_blogs(self._conn)
+
+    def rename_blog(self, old: str, new: str) -> None:
+        """Rename a blog (its corrections follow it); a StoreError if there is none or the name is taken."""
+        self._write(blogs.rename, old, new)
+
+    def delete_blog(self, name: str) -> blogs.Deleted:
+        """Delete a blog with its entries, mentions, word-index rows and corrections, in one transaction."""
+        return self._write(blogs.delete, name)
 
     # -- reading -----------------------------------------------------------------------------------
 
@@ -400,83 +441,3 @@ class EventStore(ReviewDecisions):
         dumped = {table: self._query(f"SELECT * FROM {table} ORDER BY {keys[table]}") for table in TABLES}
         dumped["schema_version"] = [(self.schema_version,)]
         return dumped
-
-    # -- corrections: an analyst's choice of place for one mention ----------------------
-
-    def correct_mention(self, entry_id: int, start: int, end: int, text: str, place: Place | None, *,
-                        author: str, was: Place | None = None) -> None:
-        """Record that the mention [start, end) `text` of an entry is `place` (None: not a place).
-
-        `author` is a free-text name; `was` the place the geoparser had chosen. A later correction of
-        the same mention replaces this one. The entry is found by its id now, and the correction is
-        stored under the entry's lasting identity, so it survives re-ingesting the blog.
-        """
-        if self.read_only:
-            raise StoreError("the store is open read-only")
-        author = " ".join(str(author).split())[:200]
-        if not author:
-            raise StoreError("say who makes the correction")
-        place_json = None
-        if place is not None:
-            if not (finite(place.latitude) and finite(place.longitude)):
-                raise StoreError(f"the place {place.name!r} has no coordinates")
-            place_json = json.dumps(place.as_dict(), ensure_ascii=False, allow_nan=False)
-        with self._lock:
-            try:
-                with transaction(self._conn):
-                    found = self._conn.execute(
-                        "SELECT s.name, e.time_utc_minute, e.minute_order FROM entries e"
-                        " JOIN sources s USING (source_id) WHERE e.entry_id = ?", (int(entry_id),)).fetchone()
-                    if found is None:
-                        raise StoreError(f"no entry {entry_id} in the store")
-                    self._conn.execute(
-                        'INSERT INTO corrections (source, entry_minute, minute_order, start, "end", text,'
-                        " place_json, was_place_id, was_name, author, created_at)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                        ' ON CONFLICT (source, entry_minute, minute_order, start, "end", text) DO UPDATE SET'
-                        " place_json = excluded.place_json, author = excluded.author,"
-                        " created_at = excluded.created_at",
-                        (*found, int(start), int(end), str(text), place_json,
-                         was.place_id if was else "", was.name if was else "", author, now_iso()))
-            except sqlite3.Error as exc:
-                raise store_fault(exc, self.path) from exc
-
-    def remove_correction(self, entry_id: int, start: int, end: int, text: str) -> bool:
-        """Forget the correction of one mention; True when there was one."""
-        if self.read_only:
-            raise StoreError("the store is open read-only")
-        with self._lock:
-            try:
-                with transaction(self._conn):
-                    cursor = self._conn.execute(
-                        'DELETE FROM corrections WHERE (source, entry_minute, minute_order, start, "end", text)'
-                        " IN (SELECT s.name, e.time_utc_minute, e.minute_order, ?, ?, ? FROM entries e"
-                        " JOIN sources s USING (source_id) WHERE e.entry_id = ?)",
-                        (int(start), int(end), str(text), int(entry_id)))
-                    return cursor.rowcount > 0
-            except sqlite3.Error as exc:
-                raise store_fault(exc, self.path) from exc
-
-    def corrections(self, source_ids: Sequence[int] | None = None) -> pd.DataFrame:
-        """The corrections of the stored entries (`CORRECTION_COLUMNS`); corrections whose entry is not
-        stored (any more) are left out."""
-        where, params = self._source_filter(source_ids, "e.source_id")
-        rows = self._query(
-            'SELECT e.entry_id, e.source_id, c.start, c."end", c.text, c.place_json, c.was_place_id,'
-            " c.was_name, c.author, c.created_at FROM corrections c JOIN sources s ON s.name = c.source"
-            " JOIN entries e ON e.source_id = s.source_id AND e.time_utc_minute = c.entry_minute"
-            f" AND e.minute_order = c.minute_order{where} ORDER BY e.entry_id, c.start", params)
-        records = []
-        for entry_id, source_id, start, end, text, place_json, was_id, was_name, author, created in rows:
-            place = json.loads(place_json) if place_json else None
-            area = place is not None and is_area_kind(place.get("feature_class", ""), place.get("feature_code", ""))
-            records.append((entry_id, source_id, start, end, text, place is None,
-                            place["place_id"] if place else None, place["name"] if place else None,
-                            place["lat"] if place else math.nan, place["lon"] if place else math.nan,
-                            place.get("country_code", "") if place else "",
-                            place.get("feature_code", "") if place else "", area, was_id, was_name, author,
-                            created))
-        frame = pd.DataFrame(records, columns=list(CORRECTION_COLUMNS))
-        frame["created_at"] = utc_series(frame["created_at"])
-        return frame.astype({"entry_id": "int64", "source_id": "int64", "start": "int64", "end": "int64",
-                             "not_a_place": bool, "is_area": bool, "lat": "float64", "lon": "float64"})

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import pandas as pd
+
 from dashboard.model import Entry
 from gazetteer.places import Mention, Place
 
@@ -173,3 +175,14 @@ def insert_mentions(conn: sqlite3.Connection, entry_id: int, mentions: Sequence[
         [(entry_id, *v) for v in values])
     return len(values)
 
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def utc_series(values: Sequence[str] | pd.Series) -> pd.Series:
+    # Each distinct text parsed once: a mention repeats its entry's time.
+    codes, distinct = pd.factorize(pd.Series(values, dtype=object))
+    parsed = pd.to_datetime(pd.Series(distinct, dtype=object), utc=True, format="ISO8601")
+    times = parsed.astype("datetime64[ns, UTC]").array.take(codes, allow_fill=True)
+    return pd.Series(times, index=getattr(values, "index", None), dtype="datetime64[ns, UTC]")

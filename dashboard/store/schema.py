@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 TABLES = ("sources", "entries", "places", "mentions", "corrections", "decisions")
 
 
@@ -210,8 +210,24 @@ def _migrate_add_decisions(conn: sqlite3.Connection) -> None:
             conn.execute(statement)
 
 
+# -- version 5: each blog's date and zone ---------------------------------------------------------------------
+# The date and zone an ingest was given for times that name none: an ingest given another date or zone
+# replaces the blog's entries instead of adding the re-dated ones beside them. NULL: not recorded (a
+# blog stored before this version), '' none given.
+_BLOG_DATES = ("date_used", "zone_used")
+
+
+def _migrate_add_blog_dates(conn: sqlite3.Connection) -> None:
+    # A column already there (a store whose version number was taken back by hand) is kept as it is.
+    present = {row[1] for row in conn.execute("PRAGMA table_info(sources)")}
+    for column in _BLOG_DATES:
+        if column not in present:
+            conn.execute(f"ALTER TABLE sources ADD COLUMN {column} TEXT")
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migrate_0_to_1, _migrate_1_to_2,
-                                                                  _migrate_2_to_3, _migrate_add_decisions)
+                                                                  _migrate_2_to_3, _migrate_add_decisions,
+                                                                  _migrate_add_blog_dates)
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 

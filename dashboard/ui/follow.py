@@ -60,6 +60,8 @@ def carry_window(state: MutableMapping[str, Any], window_key: str, chosen: Seque
     last = state.get(keys.FOLLOW_WINDOW_KEY)
     if window_key in state or not last or last[0] != tuple(chosen) or last[1] == window_key or not times:
         return False
+    if keys.window_by_time(last[1]) != keys.window_by_time(window_key):
+        return False  # the reader switched the slider's mode: its own default applies, not a carried window
     _, _, start_ns, end_ns, at_end = last
     lo, hi = span_bounds(as_ns(times), start_ns, end_ns)
     first, final = min(lo, len(times) - 1), len(times) - 1 if at_end else hi - 1

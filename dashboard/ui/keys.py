@@ -8,7 +8,7 @@ is tested with a plain dict.
 from __future__ import annotations
 
 # The blog picker.
-BLOGS_KEY = "blogs"
+BLOGS_KEY = "blog-picker"
 # The sidebar's filters (a link restores them: dashboard.ui.viewstate).
 KEYWORD_KEY, PLACE_KEY, COUNTRY_KEY, SCORE_KEY = "filter-q", "filter-place", "filter-country", "filter-score"
 # The map: the widget's key, and the last click acted on (st_folium returns it on every rerun).
@@ -20,6 +20,9 @@ PLACE_PICKER_KEY = "place"
 HANDLED_KEY = "table-handled"
 RING_KEY = "table-entry"
 PAGE_KEY = "table-page"
+# The timeline: the slider moves by entry or by time; cumulative shows everything up to the window's end.
+SLIDER_MODE_KEY = "slider-mode"
+CUMULATIVE_KEY = "timeline-cumulative"
 # Playback's controls.
 PLAYING = "playback-playing"
 STEP_KEY = "playback-step"
@@ -31,6 +34,13 @@ FULL_RUN = "playback-full-run"
 # Upload: the blog to show after the rerun that follows an upload, and the message to show.
 UPLOAD_SELECT_KEY = "upload-select"
 UPLOAD_MESSAGE_KEY = "upload-message"
+# The Blogs panel: the blog chosen there, its new name, the delete confirmation, the message to show.
+BLOG_MANAGE_KEY = "blogs-manage"
+BLOG_NEW_NAME_KEY = "blogs-new-name"
+BLOG_CONFIRM_KEY = "blogs-confirm-delete"
+BLOG_MESSAGE_KEY = "blogs-message"
+# The browser tab's title last set (it names the blogs shown).
+PAGE_TITLE_KEY = "page-title"
 # The correction form: the analyst's name, kept for the session.
 CORRECTION_AUTHOR_KEY = "correction-author"
 # Following a live page: the form's fields, the window shown last (carried over when entries arrive)
@@ -61,9 +71,10 @@ MAP_LINK_VIEW_KEY = "map-link-view"
 MAP_FIRST_VIEW_KEY = "map-first-view"
 MAP_MOVED_KEY = "map-moved"
 MAP_LAYER_KEY = "map-layer"
-# The link's parameters: blog (repeatable), from, to, q, in, country, min_score, place, entry, and the
-# map's zoom, center (LAT,LON) and layer (a base layer's name).
-URL_PARAMS = ("blog", "from", "to", "q", "in", "country", "min_score", "place", "entry", "zoom", "center", "layer")
+# The link's parameters: blog (repeatable), from, to, q, in, country, min_score, place, entry; the
+# map's zoom, center (LAT,LON) and layer (a base layer's name); by (the slider's mode), upto (cumulative).
+URL_PARAMS = ("blog", "from", "to", "q", "in", "country", "min_score", "place", "entry", "zoom", "center", "layer",
+              "by", "upto")
 
 
 def entry_picker_key(place_id: str) -> str:
@@ -76,9 +87,14 @@ def follow_stop_key(number: int) -> str:
     return f"follow-stop-{number}"
 
 
-def window_key(source_ids: tuple[int, ...] | list[int], stops: int) -> str:
-    """The time slider's key: a new set of blogs (or of stops) starts a new slider."""
-    return f"window-{'-'.join(map(str, source_ids))}-{stops}"
+def window_key(source_ids: tuple[int, ...] | list[int], stops: int, by_time: bool = False) -> str:
+    """The time slider's key: a new set of blogs (or of stops, or another mode) starts a new slider."""
+    return f"window-{'-'.join(map(str, source_ids))}-{stops}{'-time' if by_time else ''}"
+
+
+def window_by_time(key: str) -> bool:
+    """Whether a time slider's key (`window_key`) is of a slider that moves by time."""
+    return key.endswith("-time")
 
 
 def undo_key(batch: str) -> str:

@@ -57,6 +57,12 @@ def load_sources(path: str, stamp: tuple) -> pd.DataFrame:
     return open_store(path).sources()
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def load_blogs(path: str, stamp: tuple) -> list:
+    """Each blog with its span and the date and zone its ingest was given (the Blogs panel)."""
+    return open_store(path).blogs()
+
+
 @st.cache_resource(show_spinner="Loading the entries…", max_entries=4)
 def load_map_data(path: str, stamp: tuple, source_ids: tuple[int, ...]
                   ) -> tuple[mapdata.MapData, list, list, pd.Timedelta]:
@@ -72,11 +78,24 @@ def load_map_data(path: str, stamp: tuple, source_ids: tuple[int, ...]
     return data, times, timeline.time_labels(times), grain
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def load_stops(path: str, stamp: tuple, source_ids: tuple[int, ...], by_time: bool
+               ) -> tuple[list, list, pd.Timedelta]:
+    """The slider's stops, their labels and grain: the entries' own times, or round stretches of time."""
+    data, times, labels, grain = load_map_data(path, stamp, source_ids)
+    if not by_time:
+        return times, labels, grain
+    stops, grain = timeline.time_stops(timeline.entry_times(data.entries))
+    return stops, timeline.time_labels(stops), grain
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
-def load_timeline(path: str, stamp: tuple, source_ids: tuple[int, ...]) -> tuple[np.ndarray, pd.DataFrame, dict]:
-    """The entry times as int64 ns (playback steps over them), the histogram's counts and each
+def load_timeline(path: str, stamp: tuple, source_ids: tuple[int, ...], by_time: bool = False
+                  ) -> tuple[np.ndarray, pd.DataFrame, dict]:
+    """The slider's stops as int64 ns (playback steps over them), the histogram's counts and each
     source's colour by name."""
-    data, times, _, _ = load_map_data(path, stamp, source_ids)
+    data, _, _, _ = load_map_data(path, stamp, source_ids)
+    times, _, _ = load_stops(path, stamp, source_ids, by_time)
     colours = {data.source_names.get(sid, str(sid)): colour for sid, colour in data.source_colours.items()}
     return playback.as_ns(times), histogram.counts_frame(data.entries), colours
 

@@ -14,7 +14,17 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard.ui.keys import FULL_RUN, LOOP_KEY, PLAYING, SPAN_KEY, SPEED_KEY, STEP_KEY
+from dashboard.ui.keys import (
+    CUMULATIVE_KEY,
+    FULL_RUN,
+    LOOP_KEY,
+    PLAYING,
+    SLIDER_MODE_KEY,
+    SPAN_KEY,
+    SPEED_KEY,
+    STEP_KEY,
+)
+from dashboard.ui.viewstate import BY_ENTRY, BY_TIME
 from dashboard.view import histogram
 from dashboard.view.playback import (
     DEFAULT_SPEED,
@@ -91,6 +101,26 @@ def tick(state: MutableMapping[str, Any], window_key: str, ns: np.ndarray) -> bo
 # --------------------------------------------------------------------------------------------------
 
 
+def timeline_choice(state: MutableMapping[str, Any]) -> tuple[bool, bool]:
+    """Whether the slider moves by time (else by entry), and whether the map is cumulative: read before
+    the slider is drawn, from the state of the controls drawn under the map (`timeline_controls`)."""
+    return state.get(SLIDER_MODE_KEY, BY_ENTRY) == BY_TIME, bool(state.get(CUMULATIVE_KEY, False))
+
+
+def timeline_controls() -> tuple[bool, bool]:
+    """Under the histogram: whether the slider moves by time (else by entry), and whether the map is
+    cumulative. (Drawn there, not above the slider: right under the blog picker they closed its
+    open list in Chromium, one time in two.)"""
+    mode_column, cumulative_column = st.columns([3, 2], vertical_alignment="center")
+    mode = mode_column.radio(
+        "The slider moves", options=[BY_ENTRY, BY_TIME], key=SLIDER_MODE_KEY, horizontal=True,
+        help="By entry: one stop per entry, so a quiet night and a busy hour take the same length. "
+             "By time: a stop every round stretch of time, so its length reads as time.")
+    cumulative = cumulative_column.toggle("Cumulative", key=CUMULATIVE_KEY,
+                                          help="Show everything from the first entry up to the window's end.")
+    return mode == BY_TIME, bool(cumulative)
+
+
 def playback_timer(window_key: str, ns: np.ndarray) -> None:
     """Run as a fragment every period while playing: one step, then the whole page follows it (the
     map only swaps its layer, so it keeps its zoom and centre)."""
@@ -115,6 +145,7 @@ def show_playback(window_key: str, window: Window, ns: np.ndarray, counts: pd.Da
     speed.selectbox("Speed", options=list(SPEEDS), key=SPEED_KEY, label_visibility="collapsed",
                     format_func=lambda s: f"{s}: {SPEEDS[s]:g} s a step")
     loop.checkbox("Loop", key=LOOP_KEY, help="Start over at the end instead of stopping.")
+    timeline_controls()
     # Called on every run, playing or not, so the page keeps its shape: an element appearing before the
     # map would remount it and lose the reader's view. This call only arms the timer; it never steps.
     st.session_state[FULL_RUN] = True

@@ -18,6 +18,7 @@ from dashboard.store import EventStore, StoreError
 from dashboard.ui import keys, table
 from dashboard.ui import map as map_ui
 from dashboard.view import review
+from dashboard.view.entries_table import blogs_stem
 from dashboard.view.mapdata import MapData, map_bounds
 from dashboard.view.timeline import Window
 from gazetteer.places import Place
@@ -190,6 +191,7 @@ def review_queue(store: EventStore, data: MapData, source_ids: Sequence[int], na
                     changed = True
         st.download_button("Download corrections CSV",
                            data=lambda: export.export(store, "csv", list(source_ids), what="corrections"),
-                           file_name="liveblog-corrections.csv", mime="text/csv", key="download-corrections",
+                           file_name=f"{blogs_stem([names[i] for i in source_ids])}_corrections.csv",
+                           mime="text/csv", key="download-corrections",
                            on_click="ignore")
     return changed

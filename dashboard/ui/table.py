@@ -81,8 +81,10 @@ def show_table(data: mapdata.MapData, rows: Sequence[int]) -> int | None:
     return chosen[1]
 
 
-def download_buttons(data: mapdata.MapData, rows: Sequence[int], sources: pd.DataFrame) -> None:
-    """CSV, GeoJSON and KML of what is shown; each file is built only when its button is clicked."""
+def download_buttons(data: mapdata.MapData, rows: Sequence[int], sources: pd.DataFrame,
+                     stem: str = entries_table.FILE_STEM) -> None:
+    """CSV, GeoJSON and KML of what is shown, named `stem` (`entries_table.file_stem`: the blogs and
+    the window); each file is built only when its button is clicked."""
     def build(fmt: str):
         return lambda: export.render(fmt, entries_table.download_rows(data, rows, sources))
 
@@ -90,6 +92,6 @@ def download_buttons(data: mapdata.MapData, rows: Sequence[int], sources: pd.Dat
     for column, fmt in zip(columns, export.FORMATS, strict=True):
         with column:
             st.download_button(f"Download {fmt.upper() if fmt != 'geojson' else 'GeoJSON'}", data=build(fmt),
-                               file_name=f"{entries_table.FILE_STEM}.{fmt}", mime=export.MEDIA_TYPES[fmt],
+                               file_name=f"{stem}.{fmt}", mime=export.MEDIA_TYPES[fmt],
                                key=f"download-{fmt}",
                                on_click="ignore", use_container_width=True)

@@ -13,6 +13,13 @@ from dashboard.store import EventStore
 from dashboard.ui.keys import UPLOAD_MESSAGE_KEY, UPLOAD_SELECT_KEY
 
 ACCEPTED = "text, HTML, CSV or JSON"
+# What to change in the form to fix a rejected blog, by the field its error names (`IngestError.field`).
+FIELD_HINTS = {
+    "date": "Fill in “Date of the first entry” and add it again.",
+    "zone": "Check “Time zone of times without one”: a name such as Europe/London, or leave it empty.",
+    "encoding": "Save the file as UTF-8 (most editors offer it under “Save as”) and add it again.",
+    "source": "Fill in “Source name”.",
+}
 
 
 def upload_form(store: EventStore, geoparser: Geoparser | None = None) -> bool:
@@ -40,7 +47,9 @@ def upload_form(store: EventStore, geoparser: Geoparser | None = None) -> bool:
         if not submitted:
             return False
         if file is None and not (pasted or "").strip():
-            st.error("Choose a file or paste a blog's text first.")
+            # A file over the limit never reaches the server: the browser refuses it, saying so under the box.
+            st.error(f"Choose a file or paste a blog's text first. A file over {cap_mb} MB is refused as soon as "
+                     "it is chosen: the box above then shows it in red, and nothing is sent.")
             return False
         bar = st.progress(0.0, text="Starting…")
         try:
@@ -57,6 +66,8 @@ def upload_form(store: EventStore, geoparser: Geoparser | None = None) -> bool:
             bar.empty()
             st.error("The blog was not added; the store is unchanged.")
             st.code(str(exc), language=None, wrap_lines=True)  # verbatim: it may quote the blog
+            if exc.field in FIELD_HINTS:
+                st.info(FIELD_HINTS[exc.field])
             return False
         st.session_state[UPLOAD_MESSAGE_KEY] = ("ok", report_text(report))
         st.session_state[UPLOAD_SELECT_KEY] = report.source_id

@@ -8,6 +8,7 @@ name, a place id, times); the entry is the store's entry id, checked against wha
     blog=NAME (repeatable)   from=ISO-TIME  to=ISO-TIME   q=WORDS  in=PLACE_ID  country=CC
     min_score=0.5            place=PLACE_ID entry=ENTRY_ID
     zoom=7  center=34.80,36.70  layer=offline|osm|satellite|paper|custom
+    by=time (the slider moves by time; by entry is the default)   upto=1 (cumulative)
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from dashboard.ui import table
 from dashboard.ui.keys import (
     BLOGS_KEY,
     COUNTRY_KEY,
+    CUMULATIVE_KEY,
     KEYWORD_KEY,
     LINK_KEY,
     MAP_FIRST_VIEW_KEY,
@@ -35,6 +37,7 @@ from dashboard.ui.keys import (
     PLACE_PICKER_KEY,
     RING_KEY,
     SCORE_KEY,
+    SLIDER_MODE_KEY,
     URL_PARAMS,
 )
 from dashboard.view.filters import MAX_KEYWORD_CHARS, Filters
@@ -43,6 +46,8 @@ from dashboard.view.playback import as_ns
 from dashboard.view.timeline import moment_ns, span_bounds
 
 MAX_PARAM_CHARS = 300
+# The slider's modes, as its radio shows them.
+BY_ENTRY, BY_TIME = "by entry", "by time"
 _COUNTRY = re.compile(r"[A-Za-z]{2}")
 
 
@@ -56,6 +61,8 @@ class View:
     filters: Filters = field(default_factory=Filters)
     place: str | None = None
     entry: int | None = None
+    by_time: bool = False
+    cumulative: bool = False
     zoom: int | None = None
     center: tuple[float, float] | None = None
     layer: str | None = None
@@ -151,7 +158,7 @@ def parse(params: Mapping[str, Sequence[str] | str]) -> tuple[View, list[str]]:
             bad("entry", raw, "is not an entry number")
     zoom = center = None
     if (raw := one("zoom")) is not None:
-        if raw.isdigit() and MIN_ZOOM <= int(raw) <= MAP_MAX_ZOOM:
+        if raw.isascii() and raw.isdigit() and MIN_ZOOM <= int(raw) <= MAP_MAX_ZOOM:
             zoom = int(raw)
         else:
             bad("zoom", raw, f"is not a zoom level from {MIN_ZOOM} to {MAP_MAX_ZOOM}")
@@ -169,9 +176,22 @@ def parse(params: Mapping[str, Sequence[str] | str]) -> tuple[View, list[str]]:
     if layer is not None and layer not in BASEMAPS:
         bad("layer", layer, f"is not one of {', '.join(BASEMAPS)}")
         layer = None
+    by_time = False
+    if (raw := one("by")) is not None:
+        if raw in ("time", "entry"):
+            by_time = raw == "time"
+        else:
+            bad("by", raw, "is neither 'time' nor 'entry'")
+    cumulative = False
+    if (raw := one("upto")) is not None:
+        if raw in ("0", "1"):
+            cumulative = raw == "1"
+        else:
+            bad("upto", raw, "is neither 1 nor 0")
     view = View(blogs=tuple(dict.fromkeys(values("blog"))), start=start, end=end,
                 filters=Filters(keyword=keyword, place=one("in"), country=country, min_score=min_score),
-                place=one("place"), entry=entry, zoom=zoom, center=center, layer=layer)
+                place=one("place"), entry=entry, zoom=zoom, center=center, layer=layer, by_time=by_time,
+                cumulative=cumulative)
     return view, notices
 
 
@@ -202,6 +222,10 @@ def to_params(view: View) -> dict[str, str | list[str]]:
         params["center"] = f"{view.center[0]:.4f},{view.center[1]:.4f}"
     if view.layer:
         params["layer"] = view.layer
+    if view.by_time:
+        params["by"] = "time"
+    if view.cumulative:
+        params["upto"] = "1"
     return params
 
 
@@ -252,6 +276,13 @@ def seed_filters(state: MutableMapping, view: View, place_ids: Sequence[str], co
                        "showing every country.")
     state[COUNTRY_KEY] = f.country if f.country in countries else None
     state[SCORE_KEY] = f.min_score
+
+
+def seed_timeline(state: MutableMapping, view: View | None) -> None:
+    """Put the link's slider mode and cumulative switch into their widgets' state (before they are drawn)."""
+    if view is not None:
+        state[SLIDER_MODE_KEY] = BY_TIME if view.by_time else BY_ENTRY
+        state[CUMULATIVE_KEY] = view.cumulative
 
 
 def first_run_view(state: MutableMapping, query: object) -> tuple[View | None, list[str]]:

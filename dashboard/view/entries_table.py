@@ -8,15 +8,40 @@ dashboard.export like `python -m dashboard export`. The widgets are in `dashboar
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 
 import pandas as pd
 
 from dashboard import export
 from dashboard.view import mapdata, panel
-from dashboard.view.timeline import Window
+from dashboard.view.timeline import ZONE, Window, label_style, time_label
 
 FILE_STEM = "liveblog-places"
+
+
+def blogs_stem(blog_names: Sequence[str]) -> str:
+    """The blogs part of a download's name: "harbour-towns", "a_and_2_more"; letters, digits, '-' and
+    '_' only, so that any system takes it."""
+    def slug(text: str) -> str:
+        return re.sub(r"[^\w]+", "-", unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+                      ).strip("-_").lower()[:40] or FILE_STEM
+
+    names = [slug(n) for n in blog_names] or [FILE_STEM]
+    return names[0] if len(names) == 1 else f"{names[0]}_and_{len(names) - 1}_more"
+
+
+def file_stem(blog_names: Sequence[str], window: Window) -> str:
+    """A download's name, after the blogs and the window shown: "harbour-towns_2024-12-13T0800-1130",
+    "a_and_2_more_2024-12-13-2025-01-02"."""
+    blogs = blogs_stem(blog_names)
+    start, end = (pd.Timestamp(t).tz_convert("UTC") for t in window)
+    if start.normalize() == end.normalize():
+        span = f"{start:%Y-%m-%dT%H%M}-{end:%H%M}"
+    else:
+        span = f"{start:%Y-%m-%dT%H%M}-{end:%Y-%m-%dT%H%M}"
+    return f"{blogs}_{span}"
 
 
 # The table lists the window's entries a page of this many at a time, newest first: a window of
@@ -42,9 +67,12 @@ def table_frame(data: mapdata.MapData, rows: Sequence[int], page: int = 1) -> pd
     first, end = page_span(len(rows), page)
     chosen = data.entries.iloc[list(rows)[::-1][first:end]]
     named = panel.places_named([int(i) for i in chosen["entry_id"]], data.mentions)
+    # Labelled as the slider labels the whole span (with the year when it needs one), always with the day.
+    span = data.entries["time_utc"].dropna()
+    style = {**label_style([span.min(), span.max()] if len(span) else []), "with_date": True}
     return pd.DataFrame({
         "entry_id": chosen["entry_id"].astype(int).to_numpy(),
-        "time": [f"{pd.Timestamp(t).strftime('%d %b %H:%M')} UTC" for t in chosen["time_utc"]],
+        "time": [f"{time_label(pd.Timestamp(t), **style)} {ZONE}" for t in chosen["time_utc"]],
         "headline": chosen["headline"].fillna("").astype(str).to_numpy(),
         "places": [", ".join(named.get(int(i), [])) for i in chosen["entry_id"]],
         "source": chosen["source"].astype(str).to_numpy(),

@@ -24,6 +24,7 @@ STEPS: dict[str, pd.Timedelta | None] = {
     "1 hour": pd.Timedelta(hours=1),
     "6 hours": pd.Timedelta(hours=6),
     "1 day": pd.Timedelta(days=1),
+    "1 week": pd.Timedelta(days=7),
 }
 
 

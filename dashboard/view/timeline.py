@@ -7,6 +7,7 @@ time to the same time holds exactly the entries of that moment.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, date, datetime
 
 import numpy as np
 import pandas as pd
@@ -39,6 +40,27 @@ def slider_stops(times: Sequence[pd.Timestamp]) -> tuple[list[pd.Timestamp], pd.
     return list(stops), pd.Timedelta(grain)
 
 
+# A slider that moves by time has a stop every round stretch of time, entries or not, so that its
+# length reads as time: a quiet night and a busy hour take their own lengths.
+MAX_TIME_STOPS = 500
+_TIME_GRAINS = ("1min", "5min", "15min", "30min", "1h", "3h", "6h", "12h", "1D", "7D")
+
+
+def time_stops(times: Sequence[pd.Timestamp], max_stops: int = MAX_TIME_STOPS
+               ) -> tuple[list[pd.Timestamp], pd.Timedelta]:
+    """Stops at every round stretch of time from the first entry's to the last's (the shortest
+    stretch that gives at most `max_stops`; weeks at most), and that stretch."""
+    if not len(times):
+        return [], pd.Timedelta(0)
+    first, last = pd.Timestamp(times[0]), pd.Timestamp(times[-1])
+    for grain in _TIME_GRAINS:
+        start = first.floor(grain) if grain != "7D" else first.floor("D")
+        stops = pd.date_range(start, last, freq=grain)
+        if len(stops) <= max_stops:
+            break
+    return list(stops), pd.Timedelta(grain)
+
+
 def window_between(stops: Sequence[pd.Timestamp], first: int, last: int, grain: pd.Timedelta) -> Window:
     """The window from stop `first` to the end of stop `last` (inclusive, as every window is)."""
     end = stops[last] + grain - pd.Timedelta(1, "ns") if grain else stops[last]
@@ -52,18 +74,63 @@ def full_window(times: Sequence[pd.Timestamp]) -> Window:
     return times[0], times[-1]
 
 
-def time_label(moment: pd.Timestamp, with_date: bool = True) -> str:
-    """A short UTC label: "13 Dec 14:05" (or "14:05"), seconds shown only when there are some."""
+# Every time the app shows is UTC on a 24-hour clock, the zone named once beside it ("… UTC").
+ZONE = "UTC"
+
+
+def needs_year(first: pd.Timestamp, last: pd.Timestamp, today: date | None = None) -> bool:
+    """Whether labels over first..last carry the year: when the span crosses one, or is not this year."""
+    this_year = (today or datetime.now(UTC).date()).year
+    return first.year != last.year or first.year != this_year
+
+
+def time_label(moment: pd.Timestamp, with_date: bool = True, with_year: bool = False) -> str:
+    """A short UTC label on a 24-hour clock: "13 Dec 14:05", "13 Dec 2024 14:05" or "14:05"; seconds
+    shown only when there are some."""
     if pd.isna(moment):
         return "no time"
     clock = moment.strftime("%H:%M:%S" if moment.second else "%H:%M")
-    return f"{moment.day} {moment.strftime('%b')} {clock}" if with_date else clock
+    if not with_date:
+        return clock
+    return f"{moment.day} {moment.strftime('%b')}{moment.strftime(' %Y') if with_year else ''} {clock}"
 
 
-def time_labels(times: Sequence[pd.Timestamp]) -> list[str]:
-    """Labels for the slider's stops: with the day when the span crosses midnight."""
-    spans_days = len(times) > 0 and times[0].normalize() != times[-1].normalize()
-    return [time_label(t, with_date=spans_days) for t in times]
+def label_style(times: Sequence[pd.Timestamp], today: date | None = None) -> dict[str, bool]:
+    """How the times of a span are labelled: with the day when it crosses midnight, with the year
+    when `needs_year`. The slider, the caption and the histogram all label by it."""
+    if not len(times):
+        return {"with_date": True, "with_year": False}
+    first, last = pd.Timestamp(times[0]), pd.Timestamp(times[-1])
+    year = needs_year(first, last, today)
+    return {"with_date": year or first.normalize() != last.normalize(), "with_year": year}
+
+
+def time_labels(times: Sequence[pd.Timestamp], today: date | None = None) -> list[str]:
+    """Labels for the slider's stops (`label_style`)."""
+    style = label_style(times, today)
+    return [time_label(t, **style) for t in times]
+
+
+def grain_words(grain: pd.Timedelta) -> str:
+    """A stop's length in words: "15 minutes", "1 hour", "1 day", "1 week"."""
+    for unit, size in (("week", pd.Timedelta("7D")), ("day", pd.Timedelta("1D")), ("hour", pd.Timedelta("1h")),
+                       ("minute", pd.Timedelta("1min"))):
+        if grain >= size and grain % size == pd.Timedelta(0):
+            n = grain // size
+            return f"{n} {unit}{'s' if n != 1 else ''}"
+    return str(grain)
+
+
+def window_words(stops: Sequence[pd.Timestamp], first: int, last: int, grain: pd.Timedelta,
+                 cumulative: bool = False, today: date | None = None) -> str:
+    """The window as the caption says it, with the same labels as the slider's ends: "between A and B
+    UTC", "up to B UTC" (cumulative); with stops of a stretch of time, that the last one counts whole."""
+    style = label_style(stops, today)
+    end = time_label(stops[last], **style)
+    words = f"up to {end} {ZONE}" if cumulative else f"between {time_label(stops[first], **style)} and {end} {ZONE}"
+    if grain:
+        words += f" (stops of {grain_words(grain)}, the last one whole)"
+    return words
 
 
 def moment_ns(moment: pd.Timestamp) -> np.int64:
