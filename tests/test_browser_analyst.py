@@ -134,6 +134,8 @@ def test_upload_a_blog_and_refuse_hostile_ones(server, db, browser, tmp_path):
         binary = tmp_path / "photo.txt"
         binary.write_bytes(bytes(range(256)) * 64)
         dropzone.set_input_files(str(binary))
+        # The file must have reached the server before the form is sent (a loaded machine is slow).
+        page.get_by_text("photo.txt").first.wait_for(timeout=30_000)
         page.get_by_role("button", name="Add to the map").click()
         page.get_by_text("The blog was not added; the store is unchanged.").wait_for(timeout=30_000)
         assert "looks binary" in page.locator('[data-testid="stCode"]').last.inner_text()
@@ -143,6 +145,7 @@ def test_upload_a_blog_and_refuse_hostile_ones(server, db, browser, tmp_path):
         blog = tmp_path / "aid-convoys.txt"
         blog.write_text(UPLOAD_BLOG)
         dropzone.set_input_files(str(blog))
+        page.get_by_text("aid-convoys.txt").first.wait_for(timeout=30_000)
         page.get_by_role("button", name="Add to the map").click()
         page.get_by_text("Added to the map.").wait_for(timeout=120_000)
         B.wait_idle(page)

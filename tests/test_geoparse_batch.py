@@ -59,5 +59,7 @@ def test_lines_end_only_at_newlines(tmp_path):
 def test_negative_jobs_are_refused(tmp_path, capsys):
     source = tmp_path / "in.jsonl"
     write_batch(source, 2)
-    assert main(["geoparse", "--jsonl", str(source), "--jobs", "-1"]) == 2
+    with pytest.raises(SystemExit) as usage:  # argparse's own usage error
+        main(["geoparse", "--jsonl", str(source), "--jobs", "-1"])
+    assert usage.value.code == 2
     assert "--jobs" in capsys.readouterr().err
