@@ -383,7 +383,7 @@ def cmd_blogs(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                 return 1
             deleted = store.delete_blog(args.name)
             print(f"deleted {args.name!r}: {deleted.entries} entries, {deleted.mentions} mentions, "
-                  f"{deleted.corrections} corrections", file=stdout)
+                  f"{deleted.corrections} corrections, {deleted.decisions} review decisions", file=stdout)
     return 0
 
 

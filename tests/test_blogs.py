@@ -235,3 +235,35 @@ def test_rename_and_delete_refuse_a_read_only_store(db, files):
     run(["ingest", str(harbour), "--date", "2024-12-13", "--db", str(db)])
     with EventStore(db, read_only=True) as store, pytest.raises(StoreError, match="read-only"):
         store.delete_blog("harbour")
+
+
+def test_review_decisions_follow_rename_and_re_dating_and_go_with_their_blog_only(db, files):
+    """A decision made for one blog moves with its rename and its re-dated entries and is deleted with
+    it; one made for all blogs outlives the blog."""
+    harbour, roads = files
+    run(["ingest", str(harbour), "--date", "2024-12-12", "--db", str(db)])
+    run(["ingest", str(roads), "--db", str(db)])
+    with EventStore(db) as store:
+        harbour_entries = store.entries([store.source_id("harbour")])
+        named = store.mentions([store.source_id("harbour")])
+        damascus = named[named["mention"] == "Damascus"]
+        store.decide("Damascus", "not-a-place", None, author="tester", entry_ids=list(damascus["entry_id"]))
+        store.decide("Aleppo", "confirm", None, author="tester", everywhere=True)
+        blog_only = store._query("SELECT count(*) FROM decisions WHERE source = 'harbour'")[0][0]
+        assert blog_only == len(set(damascus["entry_id"])) >= 1 and len(harbour_entries) == 4
+
+    code, out, err = run(["ingest", str(harbour), "--date", "2024-12-13", "--db", str(db)])
+    assert code == 0, err
+    with EventStore(db) as store:
+        kept = store.decisions([store.source_id("harbour")])
+        assert set(kept[kept["scope"] == "blog"]["entry_id"]) <= set(store.entries()["entry_id"])
+        assert len(kept[kept["scope"] == "blog"]) == blog_only  # re-attached to the re-dated entries
+
+    assert run(["blogs", "rename", "harbour", "coast", "--db", str(db)])[0] == 0
+    with EventStore(db) as store:
+        assert store._query("SELECT count(*) FROM decisions WHERE source = 'coast'") == [(blog_only,)]
+
+    code, out, err = run(["blogs", "delete", "coast", "--yes", "--db", str(db)])
+    assert code == 0 and f"{blog_only} review decisions" in out, err
+    with EventStore(db) as store:
+        assert store._query("SELECT source, words FROM decisions") == [("", "aleppo")]

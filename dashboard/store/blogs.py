@@ -46,6 +46,7 @@ class Deleted:
     entries: int
     mentions: int
     corrections: int
+    decisions: int = 0  # review decisions made for this blog (those made for all blogs stay)
 
 
 def _moment(text: str | None) -> datetime | None:
@@ -76,11 +77,13 @@ def rename(conn: sqlite3.Connection, old: str, new: str) -> None:
         raise StoreError(f"a blog named {new!r} is already in the store")
     conn.execute("UPDATE sources SET name = ? WHERE name = ?", (new, old))
     conn.execute("UPDATE OR REPLACE corrections SET source = ? WHERE source = ?", (new, old))
+    conn.execute("UPDATE OR REPLACE decisions SET source = ? WHERE source = ?", (new, old))
 
 
 def delete(conn: sqlite3.Connection, name: str) -> Deleted:
-    """Remove a blog: its entries (and with them their mentions and word-index rows), its corrections,
-    and the places nothing names any more."""
+    """Remove a blog: its entries (and with them their mentions and word-index rows), its corrections
+    and the review decisions made for it (never those made for all blogs, kept under source ''), and
+    the places nothing names any more."""
     found = conn.execute("SELECT source_id FROM sources WHERE name = ?", (name,)).fetchone()
     if found is None:
         raise StoreError(f"no blog named {name!r} in the store")
@@ -92,9 +95,10 @@ def delete(conn: sqlite3.Connection, name: str) -> Deleted:
                  (source_id,))
     entries = conn.execute("DELETE FROM entries WHERE source_id = ?", (source_id,)).rowcount
     corrections = conn.execute("DELETE FROM corrections WHERE source = ?", (name,)).rowcount
+    decisions = conn.execute("DELETE FROM decisions WHERE source = ?", (name,)).rowcount if name else 0
     conn.execute("DELETE FROM sources WHERE source_id = ?", (source_id,))
     drop_unnamed_places(conn)
-    return Deleted(entries, mentions, corrections)
+    return Deleted(entries, mentions, corrections, decisions)
 
 
 def drop_unnamed_places(conn: sqlite3.Connection) -> None:
@@ -133,6 +137,23 @@ def replace_entries(conn: sqlite3.Connection, source: str, source_id: int, rows:
             continue
         conn.execute('UPDATE OR REPLACE corrections SET entry_minute = ?, minute_order = ?, start = ?, "end" = ?'
                      " WHERE correction_id = ?", (*timed[k].key, *moved, cid))
+        reattached += 1
+    # Review decisions made for one entry follow it the same way, by its words (kept folded: spacing and
+    # case); a mention an analyst added also takes the words' new offsets.
+    for did, minute, order, words, start in conn.execute(
+            "SELECT decision_id, entry_minute, minute_order, words, start FROM decisions"
+            " WHERE source = ? AND entry_minute NOT IN ('', ?)", (source, LEAD_KEY)).fetchall():
+        key = (minute, order)
+        if key in present or key not in position:
+            continue
+        k = position[key]
+        found = timed[k].entry.text.casefold().find(words) if k < len(timed) else -1
+        if found < 0:
+            lost += 1
+            continue
+        offsets = (found, found + len(words)) if start >= 0 else (-1, -1)
+        conn.execute('UPDATE OR REPLACE decisions SET entry_minute = ?, minute_order = ?, start = ?, "end" = ?'
+                     " WHERE decision_id = ?", (*timed[k].key, *offsets, did))
         reattached += 1
     gone = [entry_id for entry_id, minute, order in stored if (minute, order) not in present]
     for first in range(0, len(gone), 500):  # within SQLite's limit on bound parameters
