@@ -23,7 +23,7 @@ from dashboard.store import EntryKey, EventStore, StoreError, entry_rows
 if TYPE_CHECKING:
     from datetime import tzinfo
 
-    from dashboard.model import ParsedBlog
+    from dashboard.model import Entry, ParsedBlog
     from gazetteer.places import Mention
 
 Geoparser = Callable[[str, "str | None"], "list[Mention]"]
@@ -79,6 +79,13 @@ class IngestReport:
 
 def one_line(message: object) -> str:
     return " ".join(str(message).split())
+
+
+def blog_context(entries: Sequence[Entry]) -> str:
+    """What each entry is geoparsed against: the whole blog. A place named plainly in one entry
+    settles an ambiguous name in another. One string object, so a geoparser may cache what it
+    derives from it."""
+    return "\n\n".join(e.text for e in entries)
 
 
 def default_geoparser() -> Geoparser:
@@ -143,9 +150,7 @@ def ingest_blog(parsed: ParsedBlog, store: EventStore, *, source: str | None = N
     mentions: dict[EntryKey, Sequence[Mention]] = {}
     if todo:
         parse = geoparser or default_geoparser()
-        # The whole blog is the context: a place named plainly in one entry settles an ambiguous name
-        # in another. One string object, so a geoparser may cache what it derives from it.
-        context = "\n\n".join(e.text for e in entries)
+        context = blog_context(entries)
         for row in todo:
             try:
                 mentions[row.key] = list(parse(row.entry.text, context))
