@@ -19,7 +19,7 @@ from typing import TextIO
 
 from dashboard import corrections, settings
 from dashboard.datafiles import MissingDataFile
-from dashboard.export import FORMATS, WHAT, export
+from dashboard.export import ALL_FORMATS, BINARY_FORMATS, WHAT, export, export_binary
 from dashboard.ingest import IngestError
 from dashboard.store import EventStore, StoreError
 from dashboard.view import review
@@ -112,10 +112,11 @@ def build_parser() -> argparse.ArgumentParser:
     follow.add_argument("--db", type=Path, metavar="PATH", help=db_help)
 
     exp = sub.add_parser(
-        "export", help="write the mapped places as CSV, GeoJSON or KML",
+        "export", help="write the mapped places as CSV, GeoJSON, KML or Parquet",
         description="One row (feature, placemark) per entry and place, in time order. "
                     f"{DATA_ATTRIBUTION}.")
-    exp.add_argument("--format", "-f", choices=FORMATS, required=True, help="the output format")
+    exp.add_argument("--format", "-f", choices=ALL_FORMATS, required=True,
+                     help="the output format (parquet: typed columns, to a file given with --out)")
     exp.add_argument("--what", choices=WHAT, default="places",
                      help="places (default: one row per entry and place) or corrections (every correction and "
                           "review decision, \"not a place\" included, with who and when)")
@@ -237,6 +238,9 @@ def cmd_ingest(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def cmd_export(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    if args.format in BINARY_FORMATS and args.out is None:
+        _error(f"--format {args.format} writes a binary file: give it with --out FILE", stderr)
+        return USAGE
     with _existing_store(args.db) as store:
         source_ids = None
         if args.source:
@@ -248,6 +252,11 @@ def cmd_export(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                     _error(f"no source named {name!r} in the store (sources: {known})", stderr)
                     return 1
                 source_ids.append(source_id)
+        if args.format in BINARY_FORMATS:
+            data = export_binary(store, args.format, source_ids, what=args.what)
+            args.out.write_bytes(data)
+            print(f"wrote {args.out}", file=stderr)
+            return 0
         text = export(store, args.format, source_ids, what=args.what)
     if args.out is None:
         stdout.write(text)
