@@ -299,3 +299,53 @@ def test_a_batch_stopped_midway_and_run_again_stores_what_one_run_stores(synthet
     geoparsed = int(out.rsplit(" geoparsed", 1)[0].rsplit(", ", 1)[1].replace(",", ""))
     assert geoparsed == len(clean_run["entries"]) - len(partial["entries"])
     assert logical_dump(db) == clean_run
+
+
+# -- the pieces: what travels to a cluster, and a plan made against an older store -------------------------
+
+def test_a_blog_sent_as_bytes_parses_and_fails_as_the_file_does(tmp_path, word_geoparser, monkeypatch):
+    from dashboard import settings
+    from dashboard.batch.executors import with_bytes
+    from dashboard.batch.inputs import Defaults, blog_tasks
+    from dashboard.batch.work import prepare_blog
+
+    good = tmp_path / "talks.txt"
+    good.write_text(TALKS_BLOG, encoding="utf-8")
+    big = tmp_path / "big.txt"
+    big.write_text(TALKS_BLOG * 40, encoding="utf-8")
+    tasks = list(blog_tasks([good, tmp_path / "missing.txt", big], Defaults()))
+    monkeypatch.setattr(settings, "MAX_INPUT_BYTES", len(TALKS_BLOG) * 2)
+    by_path = [prepare_blog(task, word_geoparser) for task in tasks]
+    shipped = [with_bytes(task) for task in tasks]
+    assert shipped[0].path is None and shipped[0].data == good.read_bytes()
+    by_bytes = [prepare_blog(task, word_geoparser) for task in shipped]
+    assert [p.error for p in by_bytes] == [p.error for p in by_path]
+    assert by_path[0].error == "" and "missing.txt: cannot read it" in by_path[1].error
+    assert "limit" in by_path[2].error
+    assert by_bytes[0].parsed == by_path[0].parsed and by_bytes[0].found == by_path[0].found
+
+
+def test_an_entry_planned_as_stored_but_changed_since_is_geoparsed_by_the_writer(tmp_path, word_geoparser):
+    from dataclasses import replace
+
+    from dashboard.batch import _found_or_geoparse
+    from dashboard.batch.inputs import Defaults, blog_tasks
+    from dashboard.batch.work import parse_task, prepare_blog
+    from dashboard.ingest import ingest_blog
+    from dashboard.store import EventStore, entry_rows
+
+    path = tmp_path / "talks.txt"
+    path.write_text(TALKS_BLOG, encoding="utf-8")
+    (task,) = blog_tasks([path], Defaults())
+    parsed = parse_task(task)
+    rows = entry_rows(list(parsed.entries), newest_first=parsed.newest_first)
+    # The plan says one entry is stored as it is; the store (another blog of the same name written
+    # in between, say) holds nothing.
+    planned = prepare_blog(replace(task, stored={rows[0].key: rows[0].content_hash}), word_geoparser)
+    assert len(planned.found) == len(rows) - 1
+    word_geoparser.calls.clear()
+    with EventStore(tmp_path / "events.db") as store:
+        report = ingest_blog(planned.parsed, store, source="talks",
+                             geoparser=_found_or_geoparse(planned, word_geoparser))
+    assert report.added == len(rows)
+    assert [text for text, _ in word_geoparser.calls] == [rows[0].entry.text]
