@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
+from itertools import islice
 from pathlib import Path
 from typing import TextIO
 
@@ -35,7 +36,7 @@ from dashboard.batch.executors import (
 )
 from dashboard.batch.inputs import BlogTask, Defaults, InputError, blog_files, blog_tasks, count_blogs
 from dashboard.batch.progress import Progress, rate
-from dashboard.batch.work import Prepared, prepare_blog
+from dashboard.batch.work import Prepared, prepare_blogs
 from dashboard.ingest import Geoparser, IngestError, IngestReport, ingest_blog, one_line
 from dashboard.store import EventStore, StoreError
 
@@ -163,42 +164,44 @@ def _write_all(tasks: Iterator[BlogTask], workers: Workers, store: EventStore | 
                progress: Progress, db_name: str, out: TextIO) -> EventStore | None:
     """Submit tasks, keeping `workers.in_flight` of them running, and write the results in input order."""
     inline = isinstance(workers.executor, InlineExecutor)
-    pending: deque[tuple[BlogTask, Future]] = deque()
+    pending: deque[tuple[list[BlogTask], Future]] = deque()
 
     def submit_more() -> None:
         while len(pending) < workers.in_flight:
-            task = next(tasks, None)
-            if task is None:
+            chunk = []
+            for task in islice(tasks, workers.blogs_per_task):
+                if not task.rejected and store is not None:
+                    # Read now, not when the batch started: an earlier blog may have stored this source.
+                    task = replace(task, stored=store.stored_hashes(task.source))
+                chunk.append(workers.ship(task))
+            if not chunk:
                 return
-            if not task.rejected and store is not None:
-                # Read now, not when the batch started: an earlier blog may have stored this source.
-                task = replace(task, stored=store.stored_hashes(task.source))
-            task = workers.ship(task)
             if inline:
-                pending.append((task, workers.executor.submit(prepare_blog, task, fallback)))
+                pending.append((chunk, workers.executor.submit(prepare_blogs, chunk, fallback)))
             else:
-                pending.append((task, workers.executor.submit(prepare_blog, task)))
+                pending.append((chunk, workers.executor.submit(prepare_blogs, chunk)))
 
     submit_more()
     while pending:
-        task, future = pending.popleft()
+        chunk, future = pending.popleft()
         try:
-            prepared = future.result()
+            prepared_blogs = future.result()
         except Exception as exc:  # the worker died (out of memory, killed) or the cluster lost it
-            prepared = Prepared(task.index, task.label,
-                                error=f"{task.label}: the worker processing it stopped: "
-                                      f"{type(exc).__name__}: {one_line(exc)}")
-        if not prepared.error and store is None:
-            store = open_store()  # a StoreError here stops the batch: every blog would fail alike
-        report = _write(prepared, task, store, fallback, result)
-        if report is None:
-            progress.blog_done(task.label, 0, "failed", failed=True)
-        else:
-            print(f"{task.label} -> {db_name}", file=out)
-            for line in report.lines():
-                print("  " + line, file=out)
-            progress.blog_done(task.label, prepared.entries,
-                               f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged")
+            prepared_blogs = [Prepared(task.index, task.label,
+                                       error=f"{task.label}: the worker processing it stopped: "
+                                             f"{type(exc).__name__}: {one_line(exc)}") for task in chunk]
+        for task, prepared in zip(chunk, prepared_blogs, strict=True):
+            if not prepared.error and store is None:
+                store = open_store()  # a StoreError here stops the batch: every blog would fail alike
+            report = _write(prepared, task, store, fallback, result)
+            if report is None:
+                progress.blog_done(task.label, 0, "failed", failed=True)
+            else:
+                print(f"{task.label} -> {db_name}", file=out)
+                for line in report.lines():
+                    print("  " + line, file=out)
+                progress.blog_done(task.label, prepared.entries,
+                                   f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged")
         submit_more()
     return store
 

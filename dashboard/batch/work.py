@@ -110,3 +110,9 @@ def prepare_blog(task: BlogTask, geoparser: Geoparser | None = None) -> Prepared
                                 error=f"{task.label}: the geoparser failed on the entry at "
                                       f"{row.entry.time_given or row.time_utc}: {one_line(exc)}")
     return Prepared(task.index, task.label, parsed, found, geoparsed=len(found))
+
+
+def prepare_blogs(tasks: list[BlogTask], geoparser: Geoparser | None = None) -> list[Prepared]:
+    """`prepare_blog` for a few blogs in one task: a cluster's per-task cost (scheduling, messages) is
+    paid once for them all."""
+    return [prepare_blog(task, geoparser) for task in tasks]
