@@ -1,6 +1,10 @@
 """Synthetic load: N live-blog entries over real place names, spread over a week, written to a store.
 
     .venv/bin/python bench/synthetic.py --events 10000 --db /tmp/synthetic.db [--places 400] [--seed 1]
+    .venv/bin/python bench/synthetic.py --blogs 2000 --out /tmp/blogs [--seed 1]
+
+With --blogs, N text live-blog files instead (one day each, 5 to 35 entries, newest first, a date
+line in the lead), for the batch-ingest benchmark: they go through the parser and the geoparser.
 
 Each entry names one to three places, with runner-up candidates and sentences that name no place, so
 that entries and mentions weigh about what real ones do. Places are real: cities of 15,000 people or more between the
@@ -136,15 +140,59 @@ def write_synthetic(store: EventStore, n: int, source: str = "synthetic", seed: 
                             url="https://example.org/synthetic", rows=rows, mentions=mentions)
 
 
+BLOG_TITLES = ("Regional crisis live: {0}", "Live updates: the day in the region, {0}",
+               "As it happened: talks and aid convoys, {0}")
+LEAD = "Our correspondents follow the day's events from across the region. All times are GMT."
+
+
+def blog_text(entries: list[Entry], title: str) -> str:
+    """A text live blog as a page copied from a browser reads: title, date line, lead, then entries
+    newest first, each a time line, a headline and the body."""
+    day = entries[0].time_utc
+    lines = [title, "", f"{day:%A} {day.day} {day:%B %Y}", "", LEAD, ""]
+    for entry in reversed(entries):
+        lines += ["", f"{entry.time_utc:%H:%M} GMT", "", entry.headline, "", entry.body, ""]
+    return "\n".join(lines) + "\n"
+
+
+def write_blog_files(out: Path, count: int, *, seed: int = 0, places: int = 400, min_entries: int = 5,
+                     max_entries: int = 35) -> list[Path]:
+    """`count` text live blogs in `out` (blog-00000.txt, ...), each one day of `min_entries` to
+    `max_entries` entries (the day and size drawn per blog), over the same places."""
+    rng = random.Random(seed)
+    pool = synthetic_places(places, seed)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for number in range(count):
+        day = datetime(2024, 1, 1, 6, tzinfo=UTC) + timedelta(days=number % 700)
+        blog = synthetic_blog(rng.randint(min_entries, max_entries), pool, start=day, days=0.7,
+                              seed=seed * 1_000_003 + number)
+        title = rng.choice(BLOG_TITLES).format(f"{day:%d %B %Y}")
+        path = out / f"blog-{number:05d}.txt"
+        path.write_text(blog_text([entry for entry, _ in blog], title), encoding="utf-8")
+        written.append(path)
+    return written
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=10_000)
-    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--db", type=Path, help="write a synthetic blog of --events entries into this store")
+    parser.add_argument("--blogs", type=int, help="write this many synthetic live-blog files into --out")
+    parser.add_argument("--out", type=Path, help="the folder for --blogs")
     parser.add_argument("--source", default="synthetic")
     parser.add_argument("--places", type=int, default=400,
                         help="how many distinct cities the entries name (default 400)")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
+    if args.blogs is not None:
+        if args.out is None:
+            parser.error("--blogs needs --out DIR")
+        files = write_blog_files(args.out, args.blogs, seed=args.seed, places=args.places)
+        print(f"{args.out}: {len(files)} live-blog files")
+        return 0
+    if args.db is None:
+        parser.error("give --db PATH (a synthetic store) or --blogs N --out DIR (synthetic blog files)")
     with EventStore(args.db) as store:
         result = write_synthetic(store, args.events, args.source, args.seed, args.places)
     print(f"{args.db}: {result.added} entries added, {result.mentions_written} mentions")

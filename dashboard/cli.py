@@ -19,8 +19,8 @@ from typing import TextIO
 
 from dashboard import corrections, settings
 from dashboard.datafiles import MissingDataFile
-from dashboard.export import FORMATS, WHAT, export
-from dashboard.ingest import IngestError, ingest_blog, load_blog
+from dashboard.export import ALL_FORMATS, BINARY_FORMATS, WHAT, export, export_binary
+from dashboard.ingest import IngestError
 from dashboard.store import EventStore, StoreError
 from dashboard.view import review
 from gazetteer.cli import package_version
@@ -46,6 +46,12 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _count(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {text!r}")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m dashboard",
@@ -66,8 +72,13 @@ def build_parser() -> argparse.ArgumentParser:
                     "are new or changed, and store them, one transaction per file. Ingesting the same "
                     "blog again changes nothing; a newer version adds its new entries and updates the "
                     "changed ones. Entries missing from a newer version are kept; given another --date or --tz "
-                    "than the last time, the blog's entries are replaced and its corrections follow them.")
-    ingest.add_argument("files", nargs="+", metavar="FILE", type=Path, help="live-blog files to ingest")
+                    "than the last time, the blog's entries are replaced and its corrections follow them. "
+                    "Folders, patterns and JSON Lines files (.jsonl, one blog a line) make a batch, geoparsed "
+                    "on every core; a batch stopped midway goes on where it stopped when run again.")
+    ingest.add_argument("files", nargs="+", metavar="FILE", type=Path,
+                        help="live-blog files, folders of them, patterns (quoted: 'archive/**/*.html') "
+                             "or JSON Lines files of blogs ({\"source\", \"url\", \"date\", \"tz\", "
+                             "\"format\", \"text\"} a line)")
     ingest.add_argument("--date", type=_date, metavar="YYYY-MM-DD",
                         help="the blog's date, when the file does not say it")
     ingest.add_argument("--tz", metavar="ZONE",
@@ -81,6 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help="geoparse every entry again, not only new and changed ones "
                              "(after the gazetteer improved)")
     ingest.add_argument("--db", type=Path, metavar="PATH", help=db_help)
+    ingest.add_argument("--jobs", "-j", type=_count, metavar="N",
+                        help="geoparse on N processes (default: every core; 1: in this process)")
+    ingest.add_argument("--dask", metavar="ADDRESS",
+                        help="geoparse on a Dask cluster: its scheduler (tcp://HOST:8786), or local:N for N "
+                             "worker processes on this machine; needs the cluster extra")
 
     follow = sub.add_parser(
         "follow", help="follow live pages as they are written: poll, ingest what is new or changed",
@@ -97,10 +113,11 @@ def build_parser() -> argparse.ArgumentParser:
     follow.add_argument("--db", type=Path, metavar="PATH", help=db_help)
 
     exp = sub.add_parser(
-        "export", help="write the mapped places as CSV, GeoJSON or KML",
+        "export", help="write the mapped places as CSV, GeoJSON, KML or Parquet",
         description="One row (feature, placemark) per entry and place, in time order. "
                     f"{DATA_ATTRIBUTION}.")
-    exp.add_argument("--format", "-f", choices=FORMATS, required=True, help="the output format")
+    exp.add_argument("--format", "-f", choices=ALL_FORMATS, required=True,
+                     help="the output format (parquet: typed columns, to a file given with --out)")
     exp.add_argument("--what", choices=WHAT, default="places",
                      help="places (default: one row per entry and place) or corrections (every correction and "
                           "review decision, \"not a place\" included, with who and when)")
@@ -194,11 +211,6 @@ FLAG_HINTS = {"date": "give the date with --date YYYY-MM-DD", "zone": "give the 
               "encoding": "give the file's encoding with --encoding", "source": "give a name with --source"}
 
 
-def _with_hint(exc: IngestError) -> str:
-    hint = FLAG_HINTS.get(exc.field or "")
-    return f"{exc} ({hint})" if hint else str(exc)
-
-
 def _error(message: str, stderr: TextIO) -> None:
     print("error: " + " ".join(message.split()), file=stderr)
 
@@ -224,50 +236,33 @@ def _store_to_write(db: Path) -> EventStore:
 
 
 def cmd_ingest(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from dashboard import batch
+
     db = args.db or settings.default_db_path()
-    store: EventStore | None = None
-    failed = 0
+    defaults = batch.Defaults(source=args.source, url=args.url, date=args.date, tz=args.tz, encoding=args.encoding,
+                              reparse=args.reparse)
     try:
-        for path in args.files:
-            try:
-                parsed = load_blog(path, date=args.date, tz=args.tz, encoding=args.encoding)
-            except IngestError as exc:  # the message names the file
-                failed += 1
-                _error(_with_hint(exc), stderr)
-                continue
-            if store is None:
-                # Opened only once a file parsed: a rejected lone file must not leave a new empty store.
-                # A store that cannot be opened fails every file alike: one line, and stop.
-                try:
-                    store = _store_to_write(db)
-                except StoreError as exc:
-                    _error(str(exc), stderr)
-                    return 1
-            try:
-                report = ingest_blog(parsed, store, source=args.source or path.stem, url=args.url,
-                                     reparse=args.reparse, date=args.date, tz=args.tz)
-            except IngestError as exc:
-                failed += 1
-                _error(f"{path}: {_with_hint(exc)}", stderr)
-                continue
-            except StoreError as exc:
-                failed += 1
-                _error(f"{path}: {exc}", stderr)
-                continue
-            except Exception as exc:  # a bug, not a rejection: still one line, and the next file goes on
-                failed += 1
-                _error(f"{path}: unexpected {type(exc).__name__}: {exc}", stderr)
-                continue
-            print(f"{path} -> {db}", file=stdout)
-            for line in report.lines():
-                print("  " + line, file=stdout)
-    finally:
-        if store is not None:
-            store.close()
-    return 1 if failed else 0
+        result = batch.run_batch(args.files, defaults, open_store=lambda: _store_to_write(db),
+                                 store_exists=db.exists(), db_name=str(db), jobs=args.jobs, dask=args.dask,
+                                 out=stdout, err=stderr, hints=FLAG_HINTS)
+    except (batch.InputError, batch.BatchError) as exc:
+        _error(str(exc), stderr)
+        return 1
+    for message in result.errors:
+        _error(message, stderr)
+    if result.total > 1:
+        print(result.summary(), file=stdout)
+    if result.stopped:
+        _error(f"stopped after {result.written + len(result.errors)} of {result.total} blogs; every blog "
+               "written so far is stored whole: run the same command again to go on", stderr)
+        return 1
+    return 1 if result.errors else 0
 
 
 def cmd_export(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    if args.format in BINARY_FORMATS and args.out is None:
+        _error(f"--format {args.format} writes a binary file: give it with --out FILE", stderr)
+        return USAGE
     with _existing_store(args.db) as store:
         source_ids = None
         if args.source:
@@ -279,6 +274,11 @@ def cmd_export(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                     _error(f"no source named {name!r} in the store (sources: {known})", stderr)
                     return 1
                 source_ids.append(source_id)
+        if args.format in BINARY_FORMATS:
+            data = export_binary(store, args.format, source_ids, what=args.what)
+            args.out.write_bytes(data)
+            print(f"wrote {args.out}", file=stderr)
+            return 0
         text = export(store, args.format, source_ids, what=args.what)
     if args.out is None:
         stdout.write(text)

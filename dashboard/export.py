@@ -1,4 +1,5 @@
-"""Exports of the mapped places: CSV, GeoJSON and KML, shared by the CLI and the app's downloads.
+"""Exports of the mapped places: CSV, GeoJSON and KML, shared by the CLI and the app's downloads, and
+Parquet (the CLI's, to a file) with the CSV's rows and columns, typed.
 
 One row per (entry, place), in a stable order (time, entry, mention position); when an entry names
 a place twice the first mention is kept. Only resolved mentions are exported: the ones no place was
@@ -37,6 +38,9 @@ CORRECTION_COLUMNS = ("entry_id", "time", "source", "headline", "mention", "deci
                       "lat", "lon", "country_code", "feature_code", "place_id", "geonameid", "place_precision",
                       "corrected_from", "corrected_by", "corrected_at")
 FORMATS = ("csv", "geojson", "kml")
+# Binary formats: written to a file only (the command line's --out), never offered as text.
+BINARY_FORMATS = ("parquet",)
+ALL_FORMATS = FORMATS + BINARY_FORMATS
 WHAT = ("places", "corrections")
 KML_NAMESPACE = "http://www.opengis.net/kml/2.2"
 
@@ -287,3 +291,58 @@ def export(store: EventStore, fmt: str, source_ids: Sequence[int] | None = None,
     if what != "places":
         raise ValueError(f"unknown export {what!r}: choose one of {', '.join(WHAT)}")
     return render(fmt, export_rows(store, source_ids))
+
+
+# --------------------------------------------------------------------------------------------------
+# Parquet: the same rows and columns as the CSV, with types a reader keeps (pandas, DuckDB, Spark,
+# QGIS): times as UTC timestamps, coordinates and scores as doubles, ids as nullable integers.
+# --------------------------------------------------------------------------------------------------
+
+TIMESTAMP_COLUMNS = frozenset({"time", "reviewed_at", "corrected_at"})
+INTEGER_COLUMNS = frozenset({"entry_id", "geonameid"})
+FLOAT_COLUMNS = frozenset({"lat", "lon", "score"})
+BOOLEAN_COLUMNS = frozenset({"is_lead"})
+
+
+def typed_frame(rows: Sequence[dict[str, Any]], columns: Sequence[str] = COLUMNS) -> pd.DataFrame:
+    """The export rows as a DataFrame of typed columns; blank times and missing numbers are nulls."""
+    raw = pd.DataFrame([[row[c] for c in columns] for row in rows], columns=list(columns), dtype=object)
+    typed = {}
+    for column in columns:
+        values = raw[column]
+        if column in TIMESTAMP_COLUMNS:
+            typed[column] = pd.to_datetime(values.replace("", None), utc=True, format="ISO8601").astype(
+                "datetime64[us, UTC]")
+        elif column in INTEGER_COLUMNS:
+            typed[column] = values.astype("Int64")
+        elif column in FLOAT_COLUMNS:
+            typed[column] = values.astype("float64")
+        elif column in BOOLEAN_COLUMNS:
+            typed[column] = values.astype("bool")
+        else:
+            typed[column] = values.astype("string")
+    return pd.DataFrame(typed, columns=list(columns))
+
+
+def to_parquet(rows: Sequence[dict[str, Any]], columns: Sequence[str] = COLUMNS) -> bytes:
+    """A Parquet file of the rows (see `typed_frame`), with the place data's credit in its metadata."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(typed_frame(rows, columns), preserve_index=False)
+    table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"attribution": ATTRIBUTION.encode()})
+    out = io.BytesIO()
+    pq.write_table(table, out)
+    return out.getvalue()
+
+
+def export_binary(store: EventStore, fmt: str, source_ids: Sequence[int] | None = None,
+                  what: str = "places") -> bytes:
+    """The store's places (or its corrections and decisions) in one of BINARY_FORMATS."""
+    if fmt not in BINARY_FORMATS:
+        raise ValueError(f"unknown binary export format {fmt!r}: choose one of {', '.join(BINARY_FORMATS)}")
+    if what == "corrections":
+        return to_parquet(correction_rows(store, source_ids), CORRECTION_COLUMNS)
+    if what != "places":
+        raise ValueError(f"unknown export {what!r}: choose one of {', '.join(WHAT)}")
+    return to_parquet(export_rows(store, source_ids))

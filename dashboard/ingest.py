@@ -23,7 +23,7 @@ from dashboard.store import EntryKey, EventStore, StoreError, entry_rows
 if TYPE_CHECKING:
     from datetime import tzinfo
 
-    from dashboard.model import ParsedBlog
+    from dashboard.model import Entry, ParsedBlog
     from gazetteer.places import Mention
 
 Geoparser = Callable[[str, "str | None"], "list[Mention]"]
@@ -109,6 +109,13 @@ def zone_name(tz: tzinfo | str | None) -> str:
     return one_line(tz) if tz is not None else ""
 
 
+def blog_context(entries: Sequence[Entry]) -> str:
+    """What each entry is geoparsed against: the whole blog. A place named plainly in one entry
+    settles an ambiguous name in another. One string object, so a geoparser may cache what it
+    derives from it."""
+    return "\n\n".join(e.text for e in entries)
+
+
 def default_geoparser() -> Geoparser:
     """The real geoparser, imported only when an ingest needs it (its index is large)."""
     try:
@@ -173,9 +180,7 @@ def ingest_blog(parsed: ParsedBlog, store: EventStore, *, source: str | None = N
     mentions: dict[EntryKey, Sequence[Mention]] = {}
     if todo:
         parse = geoparser or default_geoparser()
-        # The whole blog is the context: a place named plainly in one entry settles an ambiguous name
-        # in another. One string object, so a geoparser may cache what it derives from it.
-        context = "\n\n".join(e.text for e in entries)
+        context = blog_context(entries)
         for row in todo:
             try:
                 mentions[row.key] = list(parse(row.entry.text, context))

@@ -271,7 +271,8 @@ def test_several_files_each_its_own_transaction(db, tmp_path):
     missing = tmp_path / "missing.txt"
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
-    code, out, err = run(["ingest", str(missing), str(good), str(empty), "--date", "2031-06-01", "--db", str(db)])
+    code, out, err = run(["ingest", str(missing), str(good), str(empty), "--date", "2031-06-01", "--db", str(db),
+                          "--jobs", "1"])
     assert code == 1
     assert err.count("error: ") == 2 and str(missing) in err and str(empty) in err
     assert "4 added" in out
