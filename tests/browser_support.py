@@ -275,6 +275,25 @@ def wait_idle(page, timeout: float = 30_000) -> None:
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
 
 
+def click_download(page, button: str, timeout: float = 30_000):
+    """Click a download button and return Playwright's Download.
+
+    The app reruns once after the map reports its first view, which may replace a button clicked at
+    that moment: the click is made when the script is idle, and once more if no download began."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in (1, 2):
+        wait_idle(page)
+        try:
+            with page.expect_download(timeout=timeout / 2 if attempt == 1 else timeout) as info:
+                page.get_by_role("button", name=button).click()
+            return info.value
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 

@@ -108,10 +108,8 @@ def test_filter_share_and_download(server, db, browser, tmp_path):
         assert fresh.locator('[data-testid="stAlert"]').count() == 0  # no notice: the link was good
 
         # The GeoJSON download holds what is shown.
-        with fresh.expect_download() as info:
-            fresh.get_by_role("button", name="Download GeoJSON").click()
         saved = tmp_path / "shown.geojson"
-        info.value.save_as(saved)
+        B.click_download(fresh, "Download GeoJSON").save_as(saved)
         collection = json.loads(saved.read_text())
         assert collection["type"] == "FeatureCollection" and "GeoNames" in collection["attribution"]
         assert {f["properties"]["headline"] for f in collection["features"]} == {"Ships leave Tartus"}

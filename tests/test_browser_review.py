@@ -61,10 +61,9 @@ def wait_until(page, test, timeout_s: float = 30):
 
 
 def download(page, name: str, tmp_path: Path) -> list[dict[str, str]]:
-    with page.expect_download() as info:
-        page.get_by_role("button", name=name).click()
-    saved = tmp_path / info.value.suggested_filename
-    info.value.save_as(saved)
+    done = B.click_download(page, name)
+    saved = tmp_path / done.suggested_filename
+    done.save_as(saved)
     return list(csv.DictReader(io.StringIO(saved.read_text(encoding="utf-8"), newline="")))
 
 
