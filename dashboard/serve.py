@@ -33,7 +33,10 @@ APP = Path(__file__).with_name("app.py")
 # only when declared inside a running app (declared here, the map would never appear).
 THIRD_PARTY = ("pandas", "altair", "folium")
 # Modules that are entry points rather than the app's building blocks.
-NOT_PRELOADED = {"app", "cli", "serve", "__main__"}
+NOT_PRELOADED = {"app", "cli", "serve", "__main__",
+                 # Not the app's: batch ingest (its Dask plugin needs the optional `cluster` extra) and the
+                 # event-time rules (not shown by the app yet).
+                 "batch", "events"}
 
 
 # What the checkout's .streamlit/config.toml says, for the server `serve` runs from any folder (a test
@@ -90,8 +93,14 @@ def prepare_place_index(say: Callable[[str], None], every: float = 10.0) -> bool
 
 def preload() -> list[str]:
     """Import the app's modules and put the map's scripts in place; returns the modules imported."""
-    names = [*THIRD_PARTY, *(m.name for m in pkgutil.walk_packages(dashboard.__path__, "dashboard.")
-                             if m.name.removeprefix("dashboard.") not in NOT_PRELOADED)]
+    names = list(THIRD_PARTY)
+    for module in pkgutil.iter_modules(dashboard.__path__):
+        if module.name in NOT_PRELOADED:
+            continue  # never imported, not even a package's __init__ (optional extras stay optional)
+        name = f"dashboard.{module.name}"
+        names.append(name)
+        if module.ispkg:  # the dashboard's packages are one level deep
+            names += [f"{name}.{sub.name}" for sub in pkgutil.iter_modules(importlib.import_module(name).__path__)]
     for name in names:
         importlib.import_module(name)
     assets.ensure_vendor()

@@ -22,6 +22,16 @@ def test_preload_imports_the_apps_slow_modules_but_not_the_app_itself() -> None:
     assert all(name in sys.modules for name in names)
 
 
+def test_preload_needs_no_optional_extra() -> None:
+    """`make run` installs the package without its `cluster` extra: without Dask the server still starts."""
+    done = subprocess.run([sys.executable, "-c", "import sys; sys.modules['distributed'] = None; "
+                           "from dashboard import serve; names = serve.preload(); "
+                           "print(any(n.startswith(('dashboard.batch', 'dashboard.events')) for n in names))"],
+                          cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
+
+
 def test_preload_leaves_the_maps_component_to_the_running_app() -> None:
     # Declared outside a running app, streamlit-folium's component is never registered: a blank map.
     done = subprocess.run([sys.executable, "-c", "import sys; from dashboard import serve; serve.preload(); "
