@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import sqlite3
-import sys
 from pathlib import Path
 
 import pytest
-from word_geoparser import DAMASCUS_MD, WordGeoparser
+from cli_support import run, use_word_geoparser
+from word_geoparser import DAMASCUS_MD
 
-import dashboard.ingest
-from dashboard.cli import main
 from dashboard.store import EventStore, StoreError
 from dashboard.store.schema import MIGRATIONS, migrate
 
@@ -50,22 +47,10 @@ Ploughs cleared the way from Aleppo to Homs by mid-morning.
 """
 
 
-def run(argv: list[str], answer: str = "") -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    stdin = sys.stdin
-    sys.stdin = io.StringIO(answer)
-    try:
-        code = main(argv, stdout=out, stderr=err)
-    finally:
-        sys.stdin = stdin
-    return code, out.getvalue(), err.getvalue()
-
 
 @pytest.fixture(autouse=True)
 def word_geoparser(monkeypatch):
-    geoparser = WordGeoparser()
-    monkeypatch.setattr(dashboard.ingest, "default_geoparser", lambda: geoparser)
-    return geoparser
+    return use_word_geoparser(monkeypatch)
 
 
 @pytest.fixture

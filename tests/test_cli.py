@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from cli_support import dump, run, sample_store, use_word_geoparser
 from word_geoparser import WordGeoparser, blog, sample_entries
 
 import dashboard.ingest
@@ -49,18 +50,9 @@ Envoys from Beirut and Cairo reached the venue shortly after lunch.
 """
 
 
-def run(argv: list[str]) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(argv, stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
-
-
 @pytest.fixture(autouse=True)
 def word_geoparser(monkeypatch):
-    """The CLI uses the default geoparser: these tests give it the small stand-in."""
-    geoparser = WordGeoparser()
-    monkeypatch.setattr(dashboard.ingest, "default_geoparser", lambda: geoparser)
-    return geoparser
+    return use_word_geoparser(monkeypatch)
 
 
 @pytest.fixture
@@ -70,16 +62,7 @@ def db(tmp_path) -> Path:
 
 @pytest.fixture
 def filled(db) -> Path:
-    """A store holding the sample entries, written through the library (no parser needed)."""
-    with EventStore(db) as store:
-        ingest_blog(blog(sample_entries()), store, source="sample", url="https://news.example/live",
-                    geoparser=WordGeoparser())
-    return db
-
-
-def dump(db: Path) -> dict:
-    with EventStore(db) as store:
-        return store.dump()
+    return sample_store(db, url="https://news.example/live")
 
 
 # -- help --------------------------------------------------------------------------------------------

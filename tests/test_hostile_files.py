@@ -8,11 +8,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from test_cli import dump, run
-from word_geoparser import WordGeoparser, blog, sample_entries
+from cli_support import dump, run, sample_store, use_word_geoparser
 
-import dashboard.ingest
-from dashboard.ingest import ingest_blog
 from dashboard.liveblog import LiveBlogError, parse_liveblog
 from dashboard.liveblog.html import _shorten_empty_runs
 from dashboard.liveblog.lines import text_lines
@@ -24,15 +21,12 @@ ONE_ENTRY = "<p>Regional talks</p><p>04:15 PM GMT</p><p>The meeting in Damascus 
 
 @pytest.fixture(autouse=True)
 def stand_in_geoparser(monkeypatch):
-    monkeypatch.setattr(dashboard.ingest, "default_geoparser", WordGeoparser)
+    use_word_geoparser(monkeypatch)
 
 
 @pytest.fixture
 def store_file(tmp_path) -> Path:
-    db = tmp_path / "events.db"
-    with EventStore(db) as store:
-        ingest_blog(blog(sample_entries()), store, source="sample", geoparser=WordGeoparser())
-    return db
+    return sample_store(tmp_path / "events.db")
 
 
 def assert_one_line_rejection(store_file: Path, argv: list[str], *expected: str) -> str:

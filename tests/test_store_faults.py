@@ -15,10 +15,9 @@ import time
 from pathlib import Path
 
 import pytest
-from test_cli import dump, run
+from cli_support import dump, run, sample_store, use_word_geoparser
 from word_geoparser import WordGeoparser, blog, sample_entries
 
-import dashboard.ingest
 from dashboard import settings
 from dashboard.ingest import IngestError, ingest_blog
 from dashboard.store import EventStore, StoreBusy, StoreDamaged, StoreError
@@ -31,16 +30,12 @@ NEW_BLOG = "Talks\n\n04:15 PM GMT\n\nThe meeting in Damascus closed late.\n"
 
 @pytest.fixture(autouse=True)
 def stand_in_geoparser(monkeypatch):
-    monkeypatch.setattr(dashboard.ingest, "default_geoparser", WordGeoparser)
+    use_word_geoparser(monkeypatch)
 
 
 @pytest.fixture
 def store_file(tmp_path) -> Path:
-    """A store with the sample blog, closed (its write-ahead log checkpointed into the file)."""
-    db = tmp_path / "events.db"
-    with EventStore(db) as store:
-        ingest_blog(blog(sample_entries()), store, source="sample", geoparser=WordGeoparser())
-    return db
+    return sample_store(tmp_path / "events.db")
 
 
 @pytest.fixture
