@@ -65,6 +65,23 @@ def day(t: EventTime, zone=GMT) -> str:
     ("Shelling hit Homs in 2016.", "2016-01-01..2016-12-31", "year"),
     ("Shelling hit Homs last week.", "2024-12-02..2024-12-08", "week"),
     ("Aid has reached Homs since Tuesday.", "2024-12-10..2024-12-13", "week"),
+    ("Shelling hit Homs earlier this week.", "2024-12-09..2024-12-13", "week"),
+    # a part of day or a weekday before a calendar date
+    ("Shelling hit Homs on the evening of 11 December.", "2024-12-11", "part of day"),
+    ("Shelling hit Homs on Wednesday, 11 December.", "2024-12-11", "day"),
+    # a third of a month
+    ("Shelling hit Homs in late November.", "2024-11-21..2024-11-30", "week"),
+    ("Shelling hit Homs in mid-October.", "2024-10-11..2024-10-20", "week"),
+    # named times of day: the last ones before the report
+    ("Shelling hit Homs at dawn.", "2024-12-13", "hour"),
+    ("Shelling hit Homs shortly after midnight.", "2024-12-13", "hour"),
+    # a clock or named time with its day beside it, in either order
+    ("Shelling hit Homs at 9pm on Tuesday.", "2024-12-10", "hour"),
+    ("Shelling hit Homs on Wednesday at 04:15.", "2024-12-11", "minute"),
+    ("Shelling hit Homs on Thursday just before midnight.", "2024-12-12", "hour"),
+    ("Shelling hit Homs yesterday at dusk.", "2024-12-12", "hour"),
+    # a day counted from the report's when no other day was told
+    ("Shelling hit Homs the day before.", "2024-12-12", "day"),
 ])
 def test_past_expressions(sentence, expected_day, precision):
     (found,) = times(sentence)["Homs"]
@@ -82,6 +99,21 @@ def test_past_expressions(sentence, expected_day, precision):
 def test_coming_events_are_expected(sentence, expected_day, precision):
     (found,) = times(sentence)["Amman"]
     assert (day(found), found.precision, found.expected) == (expected_day, precision, True)
+
+
+def test_a_named_time_that_modifies_a_noun_is_no_time():
+    (found,) = times("Crowds left the mosques in Homs after midday prayers.")["Homs"]
+    assert found.is_report_time
+
+
+def test_days_counted_from_the_day_told_before():
+    found = times("Rebels reached Homs on Sunday 8 December. The day before, they had taken Aleppo.")
+    assert day(found["Aleppo"][0]) == "2024-12-07"
+    # each count starts from the day told just before it, itself perhaps counted
+    found = times("Rebels reached Homs on Sunday. Two days later they were in Latakia, and the following "
+                  "morning in Tartus.")
+    assert day(found["Latakia"][0]) == "2024-12-10"
+    assert day(found["Tartus"][0]) == "2024-12-11" and found["Tartus"][0].precision == "part of day"
 
 
 def test_no_expression_is_the_report_time():

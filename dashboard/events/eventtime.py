@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 
 from dashboard.events.expressions import Context, Found, Interval, find_expressions, place_zone, resolve
 from dashboard.model import Entry
@@ -208,8 +208,24 @@ def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -
         f, future = chosen
         place = mention.place
         ctx = Context(entry.time_utc, zone, future=future,
-                      place_zone=place_zone(place.country_code, place.latitude, place.longitude) if place else None)
+                      place_zone=place_zone(place.country_code, place.latitude, place.longitude) if place else None,
+                      anchor=anchor(f))
         return _event(resolve(f, ctx))
+
+    tenses = {id(f): future for s in sentences for f, future in s.expressions}
+
+    def anchor(f: Found) -> date | None:
+        """For "the day before", "two days later": the day the nearest expression before it tells (itself
+        perhaps counted from the one before it: "two days later ... the following morning")."""
+        if "anaph" not in f.groups:
+            return None
+        before = [g for g in found if g.end <= f.start]
+        if not before:
+            return None
+        previous = before[-1]
+        told = resolve(previous, Context(entry.time_utc, zone, future=tenses.get(id(previous), False),
+                                         anchor=anchor(previous)))
+        return None if told is None else told.start.astimezone(zone).date()
 
     headline_time = None
     head_found = [] if headline is None else [f for f in found if headline[0] <= f.start < headline[1]]

@@ -48,10 +48,12 @@ _EXPRESSION = re.compile(
     r"(?P<clock>(?P<clocklead>at|around|about|by|from|until)?\s*(?P<hh>\d{1,2})(?:[:.](?P<mm>\d{2}))?\s*"
     r"(?P<ampm>[ap]\.?m\b\.?)?(?:\s*(?P<clockzone>local\s+time|gmt|utc|bst|cest|cet|eet|edt|est|et)\b)?)"
     # calendar dates: "on 8 December 2024", "December 8", "Nov 28"
-    r"|(?P<date>(?:on\s+)?(?:(?:\d{1,2}(?:st|nd|rd|th)?\s+" + _MON + r"(?:,?\s+" + _YEAR + r")?)"
+    # ("on the night of 10 December", "on Tuesday, 10 December")
+    r"|(?P<date>(?:on\s+)?(?:the\s+(?P<datepart>" + _PART + r")\s+of\s+)?(?:" + _WD + r",?\s+(?:the\s+)?)?"
+    r"(?:(?:\d{1,2}(?:st|nd|rd|th)?\s+" + _MON + r"(?:,?\s+" + _YEAR + r")?)"
     r"|(?:" + _MON + r"\s+\d{1,2}(?:st|nd|rd|th)?\b(?:,?\s+" + _YEAR + r")?)))"
     # months: "in July", "last July", "in July 2024", "since March"
-    r"|(?P<month>(?P<monthlead>in|since|last|next|this|during|until|by)\s+(?P<monthname>(?:january|february|march"
+    r"|(?P<month>(?P<monthlead>in|since|last|next|this|during|until|by)\s+(?P<monthpart>(?:early|mid|late)\b-?\s*)?(?P<monthname>(?:january|february|march"
     r"|april|june|july|august|september|october|november|december))(?:\s+(?P<monthyear>" + _YEAR + r"))?)"
     # years: "in 2011", "since early 2024", "from 2005 to 2008"
     r"|(?P<years>from\s+(?P<y1>" + _YEAR + r")\s+(?:to|until)\s+(?P<y2>" + _YEAR + r"))"
@@ -68,6 +70,16 @@ _EXPRESSION = re.compile(
     r"|since\s+the\s+start\s+of\s+the\s+week|last\s+month|next\s+month|this\s+month|last\s+year|next\s+year"
     r"|this\s+year|in\s+(?:recent|the\s+past\s+few|the\s+last\s+few)\s+days|in\s+the\s+coming\s+(?:days|weeks)"
     r"|(?:later|earlier)\s+this\s+(?:week|month))"
+    # named times of day: "at dawn", "shortly after midnight", "around noon"
+    r"|(?P<named>(?:(?:shortly|just|soon)\s+)?(?:at|around|before|after|by)\s+(?P<namedword>dawn|daybreak|sunrise"
+    r"|first\s+light|noon|midday|midnight|dusk|sunset|nightfall)\b"
+    # ... but not a noun's modifier: "after midday prayers", "a midnight deadline"
+    r"(?!\s+(?!(?:on|in|at|and|or|as|when|while|the|a|an|local|today|yesterday|tomorrow|this|that|near|with|from|to"
+    r"|by|after|before)\b)[a-z]+))"
+    # days counted from the day told before: "the day before", "the following morning", "two days later"
+    r"|(?P<anaph>the\s+(?P<anaphdir>previous|following|next)\s+(?P<anaphunit>day|morning|afternoon|evening|night)"
+    r"|the\s+day\s+(?P<anaphdir2>before|after)(?!\s+(?:the|a|an|his|her|its|their)\b)"
+    r"|(?P<anaphn>a|one|two|three|four|five|six|\d)\s+days?\s+(?P<anaphdir3>earlier|later))"
     # counted spans: "two days ago", "over the past two days", "in the next few days", "within a week"
     r"|(?P<ago>(?P<agon>" + _NUM + r")\s+(?P<agou>" + _UNIT + r")\s+ago)"
     r"|(?P<past>(?:over|in|during)\s+the\s+(?:past|last)\s+(?P<pastn>" + _NUM + r")\s+(?P<pastu>" + _UNIT + r"))"
@@ -97,7 +109,42 @@ def find_expressions(text: str) -> list[Found]:
         if "clock" in groups and not _is_clock(groups):
             continue
         found.append(Found(match.start(), match.end(), words, groups))
-    return found
+    return _with_days(text, found)
+
+
+_DAY_KINDS = ("weekday", "date", "rel")
+_BESIDE = re.compile(r"\s*(?:,\s*|on\s+)?")
+
+
+def _with_days(text: str, found: list[Found]) -> list[Found]:
+    """A clock or named time beside a day ("at 9pm on Thursday", "on Tuesday at dawn", "at 04:30 local
+    time on 9 December") is one expression: the time of that day, not of the report's."""
+    out: list[Found] = []
+    for f in found:
+        previous = out[-1] if out else None
+        if previous is not None and _BESIDE.fullmatch(text, previous.end, f.start):
+            pair = [(previous, f)] if _is_time_of_day(previous) and _is_day(f) else (
+                [(f, previous)] if _is_time_of_day(f) and _is_day(previous) else [])
+            if pair:
+                moment, day_found = pair[0]
+                out[-1] = Found(previous.start, f.end, text[previous.start:f.end],
+                                {**moment.groups, "dayof": day_found})
+                continue
+        out.append(f)
+    return out
+
+
+def _is_time_of_day(f: Found) -> bool:
+    return ("clock" in f.groups or "named" in f.groups) and "dayof" not in f.groups
+
+
+def _is_day(f: Found) -> bool:
+    if "weekday" in f.groups:
+        return not f.groups.get("wdpart") and (f.groups.get("wdlead") or "").lower() not in ("since", "until", "from")
+    if "date" in f.groups:
+        return not f.groups.get("datepart")
+    rel = " ".join(f.groups.get("rel", "").lower().split())
+    return rel in ("yesterday", "today", "tomorrow")
 
 
 def _is_clock(groups: dict) -> bool:
@@ -127,6 +174,7 @@ class Context:
     zone: tzinfo
     future: bool = False
     place_zone: tzinfo | None = None  # the named place's country's zone, for "local time"
+    anchor: date | None = None  # the day told just before, in `zone`, for "the day before", "two days later"
 
     @property
     def local(self) -> datetime:
@@ -181,10 +229,16 @@ def resolve(found: Found, ctx: Context) -> Interval | None:
     today = local.date()
     words = found.words
     result: tuple[datetime, datetime, str] | None = None
-    if "clock" in g:
+    if "dayof" in g:
+        result = _resolve_on_day(g, ctx)
+    elif "clock" in g:
         result = _resolve_clock(g, ctx)
+    elif "named" in g:
+        result = _resolve_named(g, ctx)
+    elif "anaph" in g:
+        result = _resolve_counted_from(g, ctx)
     elif "date" in g:
-        result = _resolve_date(words, ctx)
+        result = _resolve_date(words, ctx, g.get("datepart") or "")
     elif "month" in g:
         result = _resolve_month(g, ctx)
     elif "years" in g:
@@ -234,7 +288,7 @@ def resolve(found: Found, ctx: Context) -> Interval | None:
     return Interval(start_utc, end_utc, precision, words, expected)
 
 
-def _resolve_clock(g: dict, ctx: Context) -> tuple[datetime, datetime, str] | None:
+def _resolve_clock(g: dict, ctx: Context, day: date | None = None) -> tuple[datetime, datetime, str] | None:
     hour, minute = int(g["hh"]), int(g.get("mm") or 0)
     ampm = (g.get("ampm") or "").lower().replace(".", "")
     if ampm == "pm" and hour < 12:
@@ -249,17 +303,77 @@ def _resolve_clock(g: dict, ctx: Context) -> tuple[datetime, datetime, str] | No
     else:
         zone = ctx.zone
     local_report = ctx.report_utc.astimezone(zone)
-    moment = datetime.combine(local_report.date(), time(hour, minute), tzinfo=zone)
-    # A clock time later than the report is yesterday's, unless the clause speaks of what is to come.
-    if moment > local_report and not ctx.future:
+    moment = datetime.combine(day or local_report.date(), time(hour, minute), tzinfo=zone)
+    # A clock time later than the report is yesterday's, unless the clause speaks of what is to come
+    # or a day is named beside it.
+    if day is None and moment > local_report and not ctx.future:
         moment -= timedelta(days=1)
     precision = "minute" if g.get("mm") else "hour"
-    return moment, moment + (timedelta(minutes=1) if g.get("mm") else timedelta(hours=1)), precision
+    length = timedelta(minutes=1) if g.get("mm") else timedelta(hours=1)
+    return moment, moment + length - timedelta(seconds=1), precision
 
 
-def _resolve_date(words: str, ctx: Context) -> tuple[datetime, datetime, str] | None:
-    day = _parse_calendar(re.sub(r"^on\s+", "", words, flags=re.IGNORECASE), ctx)
-    return None if day is None else (*_span(day, ctx.zone), "day")
+_DATE_LEAD = re.compile(r"^(?:on\s+)?(?:the\s+" + _PART + r"\s+of\s+)?(?:" + _WD + r",?\s+(?:the\s+)?)?", re.IGNORECASE)
+
+
+def _resolve_date(words: str, ctx: Context, part: str = "") -> tuple[datetime, datetime, str] | None:
+    day = _parse_calendar(_DATE_LEAD.sub("", words), ctx)
+    if day is None:
+        return None
+    if part:  # "on the night of 10 December"
+        first, last = _PART_HOURS[part.lower()]
+        return _at(day, first, ctx.zone), _at(day, last, ctx.zone) - timedelta(seconds=1), "part of day"
+    return (*_span(day, ctx.zone), "day")
+
+
+# Named times of day: the hours they stand for, in the zone the text is read in.
+_NAMED_HOURS = {"dawn": (5, 7), "daybreak": (5, 7), "sunrise": (5, 7), "first light": (5, 7), "noon": (12, 13),
+                "midday": (12, 13), "midnight": (0, 1), "dusk": (16, 19), "sunset": (16, 19), "nightfall": (17, 20)}
+
+
+def _resolve_named(g: dict, ctx: Context, day: date | None = None) -> tuple[datetime, datetime, str]:
+    """ "at dawn", "shortly after midnight": the last such hours before the report (the next ones when the
+    clause speaks of what is to come), or those of `day` when a day is named beside it."""
+    word = " ".join(g["namedword"].lower().split())
+    first, last = _NAMED_HOURS[word]
+    if word == "midnight" and re.match(r"(?:\w+\s+)?before", g["named"], re.IGNORECASE):
+        first, last = -1, 0  # "just before midnight" is the end of the day named
+        if day is not None:
+            day += timedelta(days=1)
+    local = ctx.local
+    if day is None:
+        day = local.date()
+        if ctx.future:
+            if _at(day, last, ctx.zone) <= local:
+                day += timedelta(days=1)
+        elif _at(day, first, ctx.zone) > local:
+            day -= timedelta(days=1)
+    return _at(day, first, ctx.zone), _at(day, last, ctx.zone) - timedelta(seconds=1), "hour"
+
+
+def _resolve_on_day(g: dict, ctx: Context) -> tuple[datetime, datetime, str] | None:
+    """A clock or named time on a named day: the day's date (in the blog's zone) at that time."""
+    day_interval = resolve(g["dayof"], ctx)
+    if day_interval is None:
+        return None
+    day = day_interval.start.astimezone(ctx.zone).date()
+    if "named" in g:
+        return _resolve_named(g, ctx, day)
+    return _resolve_clock(g, ctx, day)
+
+
+def _resolve_counted_from(g: dict, ctx: Context) -> tuple[datetime, datetime, str]:
+    """ "the day before", "the following morning", "two days later": counted from the day told just
+    before (`ctx.anchor`), or from the report's day when no day was told."""
+    anchor = ctx.anchor or ctx.local.date()
+    direction = (g.get("anaphdir") or g.get("anaphdir2") or g.get("anaphdir3") or "").lower()
+    step = -1 if direction in ("previous", "before", "earlier") else 1
+    day = anchor + timedelta(days=step * _count(g.get("anaphn") or "1"))
+    unit = (g.get("anaphunit") or "day").lower()
+    if unit != "day":
+        first, last = _PART_HOURS[unit]
+        return _at(day, first, ctx.zone), _at(day, last, ctx.zone) - timedelta(seconds=1), "part of day"
+    return (*_span(day, ctx.zone), "day")
 
 
 _CALENDAR_PARTS = re.compile(r"(?:(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s+(?P<m1>[a-z]+)|(?P<m2>[a-z]+)\.?\s+(?P<d2>\d{1,2}))"
@@ -302,10 +416,15 @@ def _resolve_month(g: dict, ctx: Context) -> tuple[datetime, datetime, str] | No
             year -= 1
     first = date(year, month, 1)
     after = date(year + (month == 12), month % 12 + 1, 1)
+    # "in early/mid/late December": a third of the month.
+    part = (g.get("monthpart") or "").lower().strip(" -")
+    if part:
+        first, after = {"early": (first, first.replace(day=11)), "mid": (first.replace(day=11), first.replace(day=21)),
+                        "late": (first.replace(day=21), after)}[part]
     start, end = _at(first, 0, ctx.zone), _at(after, 0, ctx.zone) - timedelta(seconds=1)
     if lead == "since":
         end = max(start, ctx.local)
-    return start, end, "month"
+    return start, end, "week" if part and lead != "since" else "month"
 
 
 def _resolve_weekday(g: dict, ctx: Context) -> tuple[datetime, datetime, str]:
@@ -328,7 +447,8 @@ def _resolve_weekday(g: dict, ctx: Context) -> tuple[datetime, datetime, str]:
 def _resolve_relative(words: str, ctx: Context) -> tuple[datetime, datetime, str] | None:
     local, zone, today = ctx.local, ctx.zone, ctx.local.date()
     monday = today - timedelta(days=today.weekday())
-    part_of = re.fullmatch(r"(?:(?:earlier|later)\s+)?this\s+(\w+)|(yesterday|tomorrow)(?:\s+(\w+))?", words)
+    part_of = re.fullmatch(r"(?:(?:earlier|later)\s+)?this\s+(morning|afternoon|evening|night)"
+                           r"|(yesterday|tomorrow)(?:\s+(\w+))?", words)
     if part_of and part_of.group(1):
         first, last = _PART_HOURS[part_of.group(1)]
         start, end = _at(today, first, zone), _at(today, last, zone) - timedelta(seconds=1)
