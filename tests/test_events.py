@@ -95,6 +95,9 @@ def test_past_expressions(sentence, expected_day, precision):
     ("Envoys will gather in Amman next week.", "2024-12-16..2024-12-22", "week"),
     ("Envoys will gather in Amman tomorrow.", "2024-12-14", "day"),
     ("Envoys plan to gather in Amman in the coming days.", "2024-12-13..2024-12-20", "week"),
+    # the present simple with a day: a timetable
+    ("Envoys gather in Amman on Monday.", "2024-12-16", "day"),
+    ("The envoys' summit in Amman is on Sunday.", "2024-12-15", "day"),
 ])
 def test_coming_events_are_expected(sentence, expected_day, precision):
     (found,) = times(sentence)["Amman"]
@@ -158,6 +161,26 @@ def test_the_nearest_expression_in_the_clause_governs():
     assert day(found["Beirut"][0]) == "2024-12-10"
 
 
+def test_a_headline_in_the_present_tells_of_the_past():
+    (found,) = times("", headline="Drones hit Odesa on Wednesday")["Odesa"]
+    assert day(found) == "2024-12-11" and not found.expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "Rebels took Homs on Tuesday; Aleppo is quiet now.",
+    "Rebels took Homs on Tuesday, while in Aleppo crowds are celebrating.",
+])
+def test_a_clause_in_the_present_keeps_the_report_time(sentence):
+    found = times(sentence)
+    assert day(found["Homs"][0]) == "2024-12-10"
+    assert found["Aleppo"][0].is_report_time
+
+
+def test_a_clause_in_the_present_is_only_the_words_around_the_place():
+    found = times("On Monday, rebels seized Homs and the port of Latakia, but what happens next remains unclear.")
+    assert day(found["Latakia"][0]) == "2024-12-09"
+
+
 def test_a_relative_clause_keeps_its_expression():
     found = times("The envoy, who toured Beirut on Monday, is in Amman.")
     assert day(found["Beirut"][0]) == "2024-12-09"
@@ -170,6 +193,26 @@ def test_the_subject_of_a_reporting_verb_is_dated_by_the_saying():
     assert day(found["Amman"][0]) == "2024-12-15" and found["Amman"][0].expected
     dated = times("Officials in Cairo said on Thursday that the crossing was open.")
     assert day(dated["Cairo"][0]) == "2024-12-12"
+
+
+@pytest.mark.parametrize(("sentence", "speaker", "expected_day"), [
+    # the expression after the verb's object dates the saying
+    ("Officials in Beirut told reporters on Wednesday that Homs was calm.", "Beirut", "2024-12-11"),
+    # a verb after "says" starts what was said, which the expression dates
+    ("Kyiv says Moscow launched drones at Odesa overnight.", "Kyiv", None),
+    # the source after "according to"
+    ("According to officials in Beirut, a strike hit Homs on Monday.", "Beirut", None),
+    # a day ahead is never the saying's: "a meeting for Sunday"
+    ("Amman confirms Cairo talks for Sunday.", "Amman", None),
+])
+def test_when_the_saying_was(sentence, speaker, expected_day):
+    (found,) = times(sentence)[speaker]
+    assert (None if found.is_report_time else day(found)) == expected_day
+
+
+def test_a_quotation_in_the_future_does_not_make_its_saying_so():
+    found = times('"We will not give up Homs," the commander told reporters in Damascus on Monday.')
+    assert [(day(t), t.expected) for t in found["Homs"] + found["Damascus"]] == [("2024-12-09", False)] * 2
 
 
 def test_the_headline_expression_governs_the_entry():

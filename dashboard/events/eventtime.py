@@ -73,6 +73,20 @@ _REPORTING = re.compile(
     r"\b(?:said|says|say|told|tells|tell|confirmed|confirms|announced|announces|reported|reports|added|adds"
     r"|stated|states|warned|warns|claimed|claims|insisted|insists|believes?|believed|according\s+to)\b",
     re.IGNORECASE)
+# A clause told in the present ("Aleppo is quiet now") keeps to the report time: an expression in
+# another clause of the sentence ("Rebels took Homs on Tuesday; ...") does not reach it.
+_PRESENT = re.compile(r"\b(?:is|are|remains?|now|currently|at\s+present|continues?\s+to)\b", re.IGNORECASE)
+_PAST = re.compile(
+    r"\b(?:was|were|had|has|have|did|\w{3,}ed|said|met|went|came|took|held|left|fled|flew|fell|hit|struck|saw|began"
+    r"|gave|made|told|spoke|ran|sent|got|won|lost|brought|built|drove|rode|broke|stood|sat|became|found|led|shot)\b",
+    re.IGNORECASE)
+# The present simple with a day names what is to come ("meets in Vienna on Monday", "the summit is on
+# Saturday"): in a body clause with no verb in the past, a weekday or date looks ahead.
+_PRESENT_SIMPLE = re.compile(
+    r"\b(?:is|are|(?:meet|gather|hold|host|visit|travel|begin|start|open|resume|head|arrive|vote|speak|return|reopen"
+    r"|close|end|expire|convene|attend|join|sign|leave|hear|rule|decide|face|play|mark|launch|unveil|publish)s?"
+    r"|takes?\s+place|flies|fly|goes|go|gives?|addresses|address)\b", re.IGNORECASE)
+_QUOTE = re.compile(r"[\"“”]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’]?\s+(?=[\"'“‘(]?[A-Z0-9])|\n+")
 _CLAUSE_BREAK = re.compile(r"\s*(?:[,;:()]|\s[-–—]\s)\s*")
 _ASIDE_OPEN = re.compile(r"\s*(?:\(|\s[-–—]\s)\s*$")
@@ -117,30 +131,72 @@ class _Sentence:
     verb: tuple[int, int, int] | None  # reporting verb: (start of its subject's clause, verb start, verb end)
 
 
-def _analyse(text: str, start: int, end: int, found: Sequence[Found]) -> _Sentence:
+def _analyse(text: str, start: int, end: int, found: Sequence[Found], kind: str = "body") -> _Sentence:
     clauses = tuple(_clauses(text, start, end))
     inside = []
     for f in found:
         if start <= f.start < end:
             clause = next((c for c in clauses if c[0] <= f.start < c[1]), (start, end, False))
-            # Tense is read in the clause and the words just before it ("are due to meet ... on Saturday").
-            window = text[max(start, clause[0] - 60):f.end]
-            inside.append((f, bool(_FUTURE.search(window))))
+            # Tense is read in the clause and the words just before it ("are due to meet ... on Saturday"),
+            # but not across a quotation's end: '"We will stay," he said on Monday' tells of Monday.
+            look_back = max(start, clause[0] - 60)
+            quotes = list(_QUOTE.finditer(text, look_back, f.start))
+            window = text[quotes[-1].end() if quotes else look_back:f.end]
+            # "a meeting for Saturday" looks ahead whatever the verb's tense.
+            future = bool(_FUTURE.search(window)) or (f.groups.get("wdlead") or "").lower() == "for"
+            if not future and kind == "body" and ("weekday" in f.groups or "date" in f.groups):
+                own_clause = text[clause[0]:clause[1]]
+                future = bool(_PRESENT_SIMPLE.search(own_clause)) and not _PAST.search(own_clause)
+            inside.append((f, future))
     verb = None
     match = _REPORTING.search(text, start, end)
     if match:
         clause = next((c for c in clauses if c[0] <= match.start() < c[1]), (start, end, False))
         verb = (clause[0], match.start(), match.end())
+        if match.group(0).lower().startswith("according"):
+            # "According to officials in Beirut, ...": the source follows the words, up to the clause's end.
+            verb = (match.end(), clause[1], clause[1])
     return _Sentence(start, end, tuple(inside), clauses, verb)
 
 
 _SAYING = "saying"  # the mention is the subject of a reporting verb that no expression dates
 
 
-def _governing(sentence: _Sentence, position: int) -> tuple[Found, bool] | str | None:
+def _dates_saying(text: str, verb: tuple[int, int, int], f: Found) -> bool:
+    """Whether `f` tells when the saying was: just after the verb and its object, before what was said
+    ("told reporters on Wednesday that ..."), or before the verb in its subject's clause."""
+    subject_start, verb_start, verb_end = verb
+    if subject_start <= f.start < verb_start:
+        return True
+    between = text[verb_end:f.start]
+    # The object is a few words with no verb of its own ("reporters", "the US envoy", "in a statement");
+    # a verb there starts what was said ("says Moscow launched drones overnight").
+    return f.start >= verb_end and len(between.split()) <= 5 and not _PAST.search(between) and not (
+        _FUTURE.search(between) or re.search(r"[,;:\"“”]|\b(?:that|how|whether|if|what|when|where|why)\b", between,
+                                              re.IGNORECASE))
+
+
+_CONTRAST = re.compile(r"\b(?:but|while|whereas|although|though|yet)\b", re.IGNORECASE)
+
+
+def _present_clause(text: str, clause: tuple[int, int, bool], position: int) -> bool:
+    """Whether the part of the clause around `position` (split at "but", "while"...) is told in the present."""
+    start, end = clause[0], clause[1]
+    for match in _CONTRAST.finditer(text, start, end):
+        if match.start() <= position:
+            start = match.end()
+        else:
+            end = match.start()
+            break
+    words = text[start:end]
+    return bool(_PRESENT.search(words)) and not _PAST.search(words) and not _FUTURE.search(words)
+
+
+def _governing(text: str, sentence: _Sentence, position: int) -> tuple[Found, bool] | str | None:
     """The expression that governs a mention at `position` in `sentence`, with its tense; `_SAYING`
     when the mention is the undated subject of a reporting verb; None when nothing governs it."""
     clause = next((c for c in sentence.clauses if c[0] <= position < c[1]), None)
+    present = clause is not None and _present_clause(text, clause, position)
     candidates = []
     saying = False
     for f, future in sentence.expressions:
@@ -148,10 +204,13 @@ def _governing(sentence: _Sentence, position: int) -> tuple[Found, bool] | str |
         # A relative clause keeps its expression to itself.
         if f_clause is not None and f_clause[2] and f_clause != clause:
             continue
+        if present and f_clause != clause:
+            continue
         if sentence.verb is not None:
-            subject_start, verb_start, verb_end = sentence.verb
+            subject_start, verb_start, _ = sentence.verb
             mention_is_subject = subject_start <= position < verb_start
-            dates_saying = verb_end <= f.start <= verb_end + 4 or (subject_start <= f.start < verb_start)
+            # A saying is told after it happened: an expression that looks ahead is about what was said.
+            dates_saying = not future and _dates_saying(text, sentence.verb, f)
             # The subject of "said" is dated only by an expression about the saying, and what is said
             # is not dated by the saying's own expression if it has one of its own.
             if mention_is_subject and not dates_saying:
@@ -191,16 +250,16 @@ def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -
         return [report] * len(mentions)
     parts = _parts(entry)
     sentences = []
-    for start, end, _kind in parts:
+    for start, end, kind in parts:
         for s, e in _sentences(text, start, end):
-            sentences.append(_analyse(text, s, e, found))
+            sentences.append(_analyse(text, s, e, found, kind))
     headline = next(((s, e) for s, e, kind in parts if kind == "headline"), None)
 
     def own(mention: Mention) -> EventTime | None:
         sentence = next((s for s in sentences if s.start <= mention.start < s.end), None)
         if sentence is None:
             return None
-        chosen = _governing(sentence, mention.start)
+        chosen = _governing(text, sentence, mention.start)
         if chosen is None:
             return None
         if chosen == _SAYING:  # dated by the saying, which is the report
