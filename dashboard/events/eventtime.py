@@ -305,10 +305,42 @@ def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -
             key = _place_key(mention)
             time_ = next((t for m, t in zip(mentions, times, strict=True)
                           if t is not None and lede[0] <= m.start < lede[1] and _place_key(m) == key), None)
-        if time_ is None and headline_time is not None and not in_headline:
+        if time_ is None and headline_time is not None and not in_headline and not _in_caption(parts, mention):
             time_ = headline_time
         out.append(time_ or report)
+    for start, end, kind in parts:
+        if kind == "caption":
+            _caption_scene(mentions, times, out, (start, end), body, headline_time or report)
     return out
+
+
+_SCENE_PRECISIONS = ("minute", "hour", "part of day", "day")
+
+
+def _in_caption(parts: Sequence[tuple[int, int, str]], mention: Mention) -> bool:
+    return any(kind == "caption" and start <= mention.start < end for start, end, kind in parts)
+
+
+def _caption_scene(mentions: Sequence[Mention], own: Sequence[EventTime | None], out: list[EventTime],
+                   caption: tuple[int, int], body: tuple[int, int], fallback: EventTime) -> None:
+    """A photo caption shows one scene, mostly one the body tells ("Families arrive in X" under "families
+    returned to X on Monday"). Its places without a time of their own take the scene's: the narrowest
+    time, at most a day long, that the body gives the first naming of any of the caption's places (a
+    photo is taken at one moment, so a span of years in the body is background, not the scene);
+    otherwise the headline's time, else the report's. `out` is updated in place."""
+    undated = [i for i, m in enumerate(mentions) if caption[0] <= m.start < caption[1] and own[i] is None]
+    if not undated:
+        return
+    scene = []
+    for i in undated:
+        key = _place_key(mentions[i])
+        first = next((j for j, m in enumerate(mentions) if body[0] <= m.start < body[1] and _place_key(m) == key),
+                     None)
+        if first is not None and out[first].precision in _SCENE_PRECISIONS:
+            scene.append(out[first])
+    chosen = min(scene, key=lambda t: t.end - t.start) if scene else fallback
+    for i in undated:
+        out[i] = chosen
 
 
 def _place_key(mention: Mention) -> str:
