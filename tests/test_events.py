@@ -210,6 +210,31 @@ def test_when_the_saying_was(sentence, speaker, expected_day):
     assert (None if found.is_report_time else day(found)) == expected_day
 
 
+def test_a_capitalised_reporting_word_is_a_name():
+    (found,) = times("Amman and the United States signed a water deal on Tuesday.")["Amman"]
+    assert day(found) == "2024-12-10"
+
+
+def test_a_saying_told_twice_takes_the_time_of_the_dated_telling():
+    found = times('Kyiv will keep its grain ports open, Olena Marchuk told the envoys. "Odesa will not '
+                  'close," Ms Marchuk told them on Wednesday.')
+    assert (day(found["Kyiv"][0]), day(found["Odesa"][0])) == ("2024-12-11", "2024-12-11")
+    other = times('Kyiv will keep its grain ports open, Taras Bondar told the envoys. "Odesa will not '
+                  'close," Ms Marchuk told them on Wednesday.')
+    assert other["Kyiv"][0].is_report_time  # another speaker: another saying
+
+
+def test_a_journey_told_again_takes_the_first_telling_s_time():
+    found = times("The general fled Aleppo on Sunday night. Officials in Beirut said that from Aleppo he "
+                  "had flown to Latakia and then on to Moscow. His trip to Moscow was kept secret. "
+                  "Aleppo has no power and Homs is quiet.")
+    sunday_night = "2024-12-08..2024-12-09"
+    assert [day(t) for t in found["Aleppo"][:2]] == [sunday_night] * 2
+    assert [day(t) for t in found["Latakia"] + found["Moscow"]] == [sunday_night] * 3
+    assert found["Beirut"][0].is_report_time  # the speaker is not on the journey
+    assert found["Aleppo"][2].is_report_time and found["Homs"][0].is_report_time  # no travel told
+
+
 def test_a_quotation_in_the_future_does_not_make_its_saying_so():
     found = times('"We will not give up Homs," the commander told reporters in Damascus on Monday.')
     assert [(day(t), t.expected) for t in found["Homs"] + found["Damascus"]] == [("2024-12-09", False)] * 2

@@ -13,10 +13,16 @@ Which expression governs a mention (the rules the answer keys in tests/fixtures/
 3. A reporting verb ("said", "told", "confirmed"...) splits off its subject: "Jordan said ministers
    would meet on Saturday" dates the meeting, not Jordan, unless the expression dates the saying
    ("said on Friday").
-4. Otherwise the nearest expression in the sentence, preferring one in the same clause.
-5. A mention with no expression of its own takes the headline's ("What happened overnight"); a headline
+   The saying is dated by an expression just after the verb and its object ("told reporters on
+   Wednesday"), never by one that looks ahead; "according to" names its source after it.
+4. Otherwise the nearest expression in the sentence, preferring one in the same clause; a clause told
+   in the present ("Aleppo is quiet now") is not reached by another clause's expression.
+5. Across sentences: a saying told twice by the same speaker takes the dated telling's time; a journey
+   told again (a sentence of travel naming a place of a dated journey before it) takes the journey's.
+6. A mention with no expression of its own takes the headline's ("What happened overnight"); a headline
    mention with none takes the time the body gives the same place ("Convoy leaves X" / "left X on
-   Friday morning").
+   Friday morning"); a photo caption is one scene, dated by the narrowest time (a day at most) the body
+   gives any of its places.
 
 Expressions are found and resolved to intervals in `dashboard.events.expressions`.
 """
@@ -149,7 +155,10 @@ def _analyse(text: str, start: int, end: int, found: Sequence[Found], kind: str 
                 future = bool(_PRESENT_SIMPLE.search(own_clause)) and not _PAST.search(own_clause)
             inside.append((f, future))
     verb = None
-    match = _REPORTING.search(text, start, end)
+    # A capitalised "States", "Reports" or "Claims" is a name ("the United States"), not a verb; only
+    # "According to" starts a sentence.
+    match = next((m for m in _REPORTING.finditer(text, start, end)
+                  if not m.group(0)[0].isupper() or m.group(0).lower().startswith("according")), None)
     if match:
         clause = next((c for c in clauses if c[0] <= match.start() < c[1]), (start, end, False))
         verb = (clause[0], match.start(), match.end())
@@ -295,6 +304,9 @@ def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -
     body_sentences = _sentences(text, *body)
     lede = (body[0], body_sentences[min(1, len(body_sentences) - 1)][1]) if body_sentences else (0, 0)
     times = [own(m) for m in mentions]
+    body_sentences_analysed = [s for s in sentences if body[0] <= s.start < body[1]]
+    _sayings_told_twice(text, body_sentences_analysed, mentions, times, entry.time_utc, zone)
+    _journeys_told_again(text, body_sentences_analysed, mentions, times)
     out = []
     for mention, time_ in zip(mentions, times, strict=True):
         in_headline = headline is not None and headline[0] <= mention.start < headline[1]
@@ -312,6 +324,86 @@ def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -
         if kind == "caption":
             _caption_scene(mentions, times, out, (start, end), body, headline_time or report)
     return out
+
+
+# Words that stand before a speaker's name, or for no one in particular: not names that tie two sayings.
+_NOT_NAMES = frozenset({"The", "Mr", "Mrs", "Ms", "Dr", "Sir", "President", "Prime", "Minister", "Foreign",
+                        "Officials", "Official", "Sources", "Source", "Analysts", "Experts", "Witnesses", "Residents",
+                        "Spokesman", "Spokeswoman", "Spokesperson", "She", "They", "But", "And", "His", "Her",
+                        "Their", "Its", "This", "That", "According"})
+_NAME = re.compile(r"\b[A-Z][\w'’-]{2,}")
+
+
+def _mentions_in(mentions: Sequence[Mention], start: int, end: int) -> list[int]:
+    return [i for i, m in enumerate(mentions) if start <= m.start < end]
+
+
+def _sayings_told_twice(text: str, sentences: Sequence[_Sentence], mentions: Sequence[Mention],
+                        times: list[EventTime | None], report_utc: datetime, zone: tzinfo) -> None:
+    """The same saying told twice, first in summary, then quoted with its time ("X will hold firm,
+    Erdogan told Blinken." / '"We will hold firm," Mr Erdogan told Blinken late Thursday.'): a sentence
+    whose reporting verb no expression dates, and that has no expression at all, takes the time of a
+    saying by a speaker of the same name that an expression does date. `times` is updated in place."""
+    dated: list[tuple[set[str], EventTime]] = []
+    for sentence in sentences:
+        if sentence.verb is None:
+            continue
+        for f, future in sentence.expressions:
+            if not future and _dates_saying(text, sentence.verb, f):
+                when = _event(resolve(f, Context(report_utc, zone)))
+                if when is not None:
+                    dated.append((_speaker_names(text, sentence.verb), when))
+                break
+    if not dated:
+        return
+    for sentence in sentences:
+        if sentence.verb is None or sentence.expressions:
+            continue
+        names = _speaker_names(text, sentence.verb)
+        when = next((t for other, t in dated if names & other), None)
+        if when is None:
+            continue
+        for i in _mentions_in(mentions, sentence.start, sentence.end):
+            if times[i] is None:
+                times[i] = when
+
+
+def _speaker_names(text: str, verb: tuple[int, int, int]) -> set[str]:
+    return {w for w in _NAME.findall(text, verb[0], verb[1]) if w not in _NOT_NAMES}
+
+
+# A journey told again ("fled X on Sunday morning" ... "From X, he flew to Y and then to Z" ... "this was his
+# second trip to Z"): a sentence with no time of its own that tells of travel and names a place of a dated
+# journey told before in the entry is the same journey, and its places take that time. The speaker of a
+# reporting verb is not part of it ("Officials in X said the convoy had left Y").
+_JOURNEY = re.compile(
+    r"\b(?:fle[de]|flees|fleeing|flew|flown|fly|flies|flying|flights?|left|leaves?|leaving|travel\w*|trips?"
+    r"|journey\w*|visit\w*|drove|driven|arriv\w+|escap\w+|evacuat\w+|withdr\w+|head(?:ed|ing|s)?|return\w*"
+    r"|went|gone|sail\w*|march\w*|deport\w*)\b", re.IGNORECASE)
+
+
+def _journeys_told_again(text: str, sentences: Sequence[_Sentence], mentions: Sequence[Mention],
+                         times: list[EventTime | None]) -> None:
+    journeys: dict[str, EventTime] = {}
+    for sentence in sentences:
+        if not _JOURNEY.search(text, sentence.start, sentence.end):
+            continue
+        here = _mentions_in(mentions, sentence.start, sentence.end)
+        if sentence.verb is not None:
+            subject = (sentence.verb[0], sentence.verb[1])
+            here = [i for i in here if not subject[0] <= mentions[i].start < subject[1]]
+        if not sentence.expressions:
+            when = next((journeys[_place_key(mentions[i])] for i in here if _place_key(mentions[i]) in journeys),
+                        None)
+            if when is None:
+                continue
+            for i in here:
+                if times[i] is None:
+                    times[i] = when
+        for i in here:
+            t = times[i]
+            if t is not None and not t.is_report_time and not t.expected:
+                journeys.setdefault(_place_key(mentions[i]), t)
 
 
 _SCENE_PRECISIONS = ("minute", "hour", "part of day", "day")
