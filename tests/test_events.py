@@ -80,6 +80,11 @@ def day(t: EventTime, zone=GMT) -> str:
     ("Shelling hit Homs on Wednesday at 04:15.", "2024-12-11", "minute"),
     ("Shelling hit Homs on Thursday just before midnight.", "2024-12-12", "hour"),
     ("Shelling hit Homs yesterday at dusk.", "2024-12-12", "hour"),
+    # the hours after midnight
+    ("Shelling hit Homs in the early hours.", "2024-12-13", "part of day"),
+    ("Shelling hit Homs early this morning.", "2024-12-13", "part of day"),
+    ("Shelling hit Homs in the early hours of Wednesday.", "2024-12-11", "part of day"),
+    ("Shelling hit Homs late on Wednesday.", "2024-12-11", "part of day"),
     # a day counted from the report's when no other day was told
     ("Shelling hit Homs the day before.", "2024-12-12", "day"),
 ])
@@ -141,6 +146,22 @@ def test_local_time_is_the_zone_of_the_place_named():
     (plain,) = times("A blast shook Damascus at 2am.")["Damascus"]
     assert plain.start == datetime(2024, 12, 13, 2, 0, tzinfo=UTC)  # the blog's zone
     assert place_zone("SY") == ZoneInfo("Asia/Damascus")
+
+
+def test_local_time_is_that_of_the_place_nearest_the_expression():
+    found = times("Drones launched from Moscow hit Kyiv at 2am local time.")
+    # 02:00 in Kyiv (UTC+2 in December) for both places, not Moscow's 02:00 for Moscow
+    assert [t.start for t in found["Moscow"] + found["Kyiv"]] == [datetime(2024, 12, 13, 0, 0, tzinfo=UTC)] * 2
+
+
+def test_weekdays_and_parts_of_day_are_read_in_the_blogs_zone():
+    # 01:30 GMT on Saturday is still Friday evening in New York
+    new_york = ZoneInfo("America/New_York")
+    late = datetime(2024, 12, 14, 1, 30, tzinfo=UTC)
+    found = times("Envoys met in Amman yesterday. Talks in Cairo ended this morning.", zone=new_york, when=late)
+    assert day(found["Amman"][0], new_york) == "2024-12-12"
+    assert day(found["Cairo"][0], new_york) == "2024-12-13"
+    assert found["Cairo"][0].start == datetime(2024, 12, 13, 11, 0, tzinfo=UTC)  # 06:00 in New York
 
 
 def test_days_are_counted_in_the_blogs_zone():

@@ -36,7 +36,7 @@ from datetime import date, datetime, tzinfo
 
 from dashboard.events.expressions import Context, Found, Interval, find_expressions, place_zone, resolve
 from dashboard.model import Entry
-from gazetteer.places import Mention
+from gazetteer.places import Mention, Place
 
 PRECISIONS = ("minute", "hour", "part of day", "day", "week", "month", "year", "report")
 
@@ -168,6 +168,17 @@ def _analyse(text: str, start: int, end: int, found: Sequence[Found], kind: str 
     return _Sentence(start, end, tuple(inside), clauses, verb)
 
 
+def _event_place(sentence: _Sentence, f: Found, mention: Mention, mentions: Sequence[Mention]) -> Place | None:
+    """Where "local time" is local: the place named nearest the expression in its clause, else in its
+    sentence ("Drones from Russia hit Odesa at 2am local time" is Odesa's 2am for both places)."""
+    clause = next((c for c in sentence.clauses if c[0] <= f.start < c[1]), (sentence.start, sentence.end, False))
+    nearby = [m for m in mentions if m.place is not None and sentence.start <= m.start < sentence.end]
+    if not nearby or "clockzone" not in f.groups:
+        return mention.place
+    best = min(nearby, key=lambda m: (not clause[0] <= m.start < clause[1], abs(m.start - f.start)))
+    return best.place
+
+
 _SAYING = "saying"  # the mention is the subject of a reporting verb that no expression dates
 
 
@@ -274,7 +285,7 @@ def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -
         if chosen == _SAYING:  # dated by the saying, which is the report
             return report
         f, future = chosen
-        place = mention.place
+        place = _event_place(sentence, f, mention, mentions)
         ctx = Context(entry.time_utc, zone, future=future,
                       place_zone=place_zone(place.country_code, place.latitude, place.longitude) if place else None,
                       anchor=anchor(f))

@@ -60,10 +60,13 @@ _EXPRESSION = re.compile(
     r"|(?P<year>(?P<yearlead>in|since|during|until|by)\s+(?:(?:early|late|mid-?)\s*)?(?P<yearnum>"
     + _YEAR + r"))(?!\s*-)"
     # weekdays with their modifiers: "on Sunday morning", "late Thursday", "since Monday", "next Tuesday"
-    r"|(?P<weekday>(?P<wdlead>on|since|last|next|this|by|until|from|for|late|early|earlier\s+on|later\s+on)?\s*"
+    r"|(?P<weekday>(?P<wdlead>on|since|last|next|this|by|until|from|for|(?:in\s+)?the\s+early\s+hours\s+of|late\s+on"
+    r"|early\s+on|late|early|earlier\s+on|later\s+on)?\s*"
     r"(?P<wdname>" + _WD + r")(?:\s+(?P<wdpart>" + _PART + r"))?)"
     # relative days and parts of day
-    r"|(?P<rel>earlier\s+today|later\s+today|earlier\s+this\s+" + _PART + r"|later\s+this\s+" + _PART +
+    # "in the early hours" and "early this morning": the hours after midnight
+    r"|(?P<rel>(?:in\s+)?the\s+early\s+hours(?:\s+of\s+(?:this\s+morning|today))?|early\s+this\s+morning"
+    r"|earlier\s+today|later\s+today|earlier\s+this\s+" + _PART + r"|later\s+this\s+" + _PART +
     r"|this\s+" + _PART + r"|last\s+night|tonight|overnight|yesterday(?:\s+" + _PART + r")?"
     r"|tomorrow(?:\s+" + _PART + r")?|today|this\s+week(?:end)?|last\s+week(?:end)?|next\s+week(?:end)?"
     r"|(?:over|at|on)\s+the\s+weekend|since\s+the\s+weekend|earlier\s+(?:this|in\s+the)\s+week"
@@ -437,9 +440,11 @@ def _resolve_weekday(g: dict, ctx: Context) -> tuple[datetime, datetime, str]:
     if part:
         first, last = _PART_HOURS[part]
         return _at(day, first, ctx.zone), _at(day, last, ctx.zone) - timedelta(seconds=1), "part of day"
-    if lead == "late":
+    if lead.endswith("early hours of"):
+        return _at(day, 0, ctx.zone), _at(day, 6, ctx.zone) - timedelta(seconds=1), "part of day"
+    if lead in ("late", "late on"):
         return _at(day, 18, ctx.zone), _at(day, 24, ctx.zone) - timedelta(seconds=1), "part of day"
-    if lead == "early":
+    if lead in ("early", "early on"):
         return _at(day, 0, ctx.zone), _at(day, 9, ctx.zone) - timedelta(seconds=1), "part of day"
     return (*_span(day, ctx.zone), "day")
 
@@ -461,6 +466,8 @@ def _resolve_relative(words: str, ctx: Context) -> tuple[datetime, datetime, str
             first, last = _PART_HOURS[part_of.group(3)]
             return _at(day, first, zone), _at(day, last, zone) - timedelta(seconds=1), "part of day"
         return (*_span(day, zone), "day")
+    if "early hours" in words or words == "early this morning":
+        return _at(today, 0, zone), min(_at(today, 6, zone) - timedelta(seconds=1), local), "part of day"
     if words in ("last night", "overnight"):
         # The night before the report; a night reported in the evening (and told as to come) is tonight's.
         day = today if (words == "overnight" and ctx.future and local.hour >= 12) else today - timedelta(days=1)
