@@ -80,6 +80,9 @@ def day(t: EventTime, zone=GMT) -> str:
     ("Shelling hit Homs on Wednesday at 04:15.", "2024-12-11", "minute"),
     ("Shelling hit Homs on Thursday just before midnight.", "2024-12-12", "hour"),
     ("Shelling hit Homs yesterday at dusk.", "2024-12-12", "hour"),
+    # a date or a count of days with no word before it, not taken for a clock time
+    ("Homs has been without power since 9 December.", "2024-12-09..2024-12-13", "week"),
+    ("Shelling hit Homs 3 days ago.", "2024-12-10", "day"),
     # the hours after midnight
     ("Shelling hit Homs in the early hours.", "2024-12-13", "part of day"),
     ("Shelling hit Homs early this morning.", "2024-12-13", "part of day"),
@@ -100,6 +103,9 @@ def test_past_expressions(sentence, expected_day, precision):
     ("Envoys will gather in Amman next week.", "2024-12-16..2024-12-22", "week"),
     ("Envoys will gather in Amman tomorrow.", "2024-12-14", "day"),
     ("Envoys plan to gather in Amman in the coming days.", "2024-12-13..2024-12-20", "week"),
+    # a date without "on", after a word that looks ahead
+    ("A donors' conference in Amman is set for 19 January.", "2025-01-19", "day"),
+    ("Convoys to Amman are planned for the weekend.", "2024-12-14..2024-12-15", "day"),
     # the present simple with a day: a timetable
     ("Envoys gather in Amman on Monday.", "2024-12-16", "day"),
     ("The envoys' summit in Amman is on Sunday.", "2024-12-15", "day"),
@@ -274,6 +280,12 @@ def test_a_headline_place_takes_the_time_of_the_opening():
     later = times("Residents returned. Shops opened. In the evening news, Homs was shelled on Tuesday.",
                   headline="Calm in Homs")
     assert later["Homs"][0].is_report_time  # only the opening sentences tell the headline's event
+
+
+def test_a_headline_place_the_opening_names_by_a_common_noun():
+    found = times("Rebels entered the city on Sunday. Shops in Aleppo stayed shut.", headline="Homs falls")
+    assert day(found["Homs"][0]) == "2024-12-08"
+    assert found["Aleppo"][0].is_report_time
 
 
 def test_a_caption_shows_the_scene_the_body_dates():

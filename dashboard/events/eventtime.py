@@ -72,7 +72,7 @@ def _event(interval: Interval | None) -> EventTime | None:
 
 # A weekday or date is "future" when the clause around it speaks of what is to come.
 _FUTURE = re.compile(
-    r"\b(?:will|shall|'ll|due\s+to|expected\s+to|is\s+to|are\s+to|set\s+to|scheduled|plans?\s+to|planned|planning"
+    r"\b(?:will|shall|'ll|due\s+(?:to|on|in|for|by)|set\s+for|slated|expected\s+to|is\s+to|are\s+to|set\s+to|scheduled|plans?\s+to|planned|planning"
     r"|going\s+to|would|next|coming|upcoming|tomorrow|to\s+be\s+held|intends?\s+to|hopes?\s+to|ahead\s+of)\b",
     re.IGNORECASE)
 _REPORTING = re.compile(
@@ -315,6 +315,13 @@ def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -
     body_sentences = _sentences(text, *body)
     lede = (body[0], body_sentences[min(1, len(body_sentences) - 1)][1]) if body_sentences else (0, 0)
     times = [own(m) for m in mentions]
+    # The body's first sentence often names the headline's place by a common noun ("Homs falls" / "Rebels
+    # took the city on Sunday"): when it names no place at all, its first expression dates the headline's.
+    first_sentence_time = None
+    opening = next((s for s in sentences if body[0] <= s.start < body[1]), None)
+    if opening is not None and opening.expressions and not _mentions_in(mentions, opening.start, opening.end):
+        f, future = opening.expressions[0]
+        first_sentence_time = _event(resolve(f, Context(entry.time_utc, zone, future=future)))
     body_sentences_analysed = [s for s in sentences if body[0] <= s.start < body[1]]
     _sayings_told_twice(text, body_sentences_analysed, mentions, times, entry.time_utc, zone)
     _journeys_told_again(text, body_sentences_analysed, mentions, times)
@@ -328,6 +335,8 @@ def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -
             key = _place_key(mention)
             time_ = next((t for m, t in zip(mentions, times, strict=True)
                           if t is not None and lede[0] <= m.start < lede[1] and _place_key(m) == key), None)
+            if time_ is None:
+                time_ = first_sentence_time
         if time_ is None and headline_time is not None and not in_headline and not _in_caption(parts, mention):
             time_ = headline_time
         out.append(time_ or report)

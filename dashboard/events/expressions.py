@@ -44,12 +44,10 @@ _ZONE_ABBR = {"gmt": "UTC", "utc": "UTC", "bst": "Europe/London", "cet": "Europe
 
 _EXPRESSION = re.compile(
     r"\b(?:"
-    # clock times: "at 2am local time", "at 14:30 GMT", "2.30pm"
-    r"(?P<clock>(?P<clocklead>at|around|about|by|from|until)?\s*(?P<hh>\d{1,2})(?:[:.](?P<mm>\d{2}))?\s*"
-    r"(?P<ampm>[ap]\.?m\b\.?)?(?:\s*(?P<clockzone>local\s+time|gmt|utc|bst|cest|cet|eet|edt|est|et)\b)?)"
     # calendar dates: "on 8 December 2024", "December 8", "Nov 28"
     # ("on the night of 10 December", "on Tuesday, 10 December")
-    r"|(?P<date>(?:on\s+)?(?:the\s+(?P<datepart>" + _PART + r")\s+of\s+)?(?:" + _WD + r",?\s+(?:the\s+)?)?"
+    r"(?P<date>(?:(?P<datelead>on|since)\s+)?(?:the\s+(?P<datepart>" + _PART + r")\s+of\s+)?"
+    r"(?:" + _WD + r",?\s+(?:the\s+)?)?"
     r"(?:(?:\d{1,2}(?:st|nd|rd|th)?\s+" + _MON + r"(?:,?\s+" + _YEAR + r")?)"
     r"|(?:" + _MON + r"\s+\d{1,2}(?:st|nd|rd|th)?\b(?:,?\s+" + _YEAR + r")?)))"
     # months: "in July", "last July", "in July 2024", "since March"
@@ -69,7 +67,7 @@ _EXPRESSION = re.compile(
     r"|earlier\s+today|later\s+today|earlier\s+this\s+" + _PART + r"|later\s+this\s+" + _PART +
     r"|this\s+" + _PART + r"|last\s+night|tonight|overnight|yesterday(?:\s+" + _PART + r")?"
     r"|tomorrow(?:\s+" + _PART + r")?|today|this\s+week(?:end)?|last\s+week(?:end)?|next\s+week(?:end)?"
-    r"|(?:over|at|on)\s+the\s+weekend|since\s+the\s+weekend|earlier\s+(?:this|in\s+the)\s+week"
+    r"|(?:over|at|on|for)\s+the\s+weekend|since\s+the\s+weekend|earlier\s+(?:this|in\s+the)\s+week"
     r"|since\s+the\s+start\s+of\s+the\s+week|last\s+month|next\s+month|this\s+month|last\s+year|next\s+year"
     r"|this\s+year|in\s+(?:recent|the\s+past\s+few|the\s+last\s+few)\s+days|in\s+the\s+coming\s+(?:days|weeks)"
     r"|(?:later|earlier)\s+this\s+(?:week|month))"
@@ -90,6 +88,10 @@ _EXPRESSION = re.compile(
     r"|(?P<lasting>(?:during|throughout|in)\s+(?:the|their|its|his|her|a)\s+(?P<lastn>\d{1,3})-(?P<lastu>day|week|month|year)"
     r"(?:-long|-old)?\s+[a-z]+(?:\s+[a-z]+)?)"
     r"|(?P<next>(?:in|over|within)\s+the\s+(?:next|coming)\s+(?P<nextn>" + _NUM + r")\s+(?P<nextu>" + _UNIT + r"))"
+    # clock times, tried last so that "15 January" and "3 days ago" are not taken for one: "at 2am local
+    # time", "at 14:30 GMT", "2.30pm"
+    r"|(?P<clock>(?:(?P<clocklead>at|around|about|by|from|until)\s*)?(?P<hh>\d{1,2})(?:[:.](?P<mm>\d{2}))?\s*"
+    r"(?P<ampm>[ap]\.?m\b\.?)?(?:\s*(?P<clockzone>local\s+time|gmt|utc|bst|cest|cet|eet|edt|est|et)\b)?)"
     r")\b",
     re.IGNORECASE)
 
@@ -242,6 +244,11 @@ def resolve(found: Found, ctx: Context) -> Interval | None:
         result = _resolve_counted_from(g, ctx)
     elif "date" in g:
         result = _resolve_date(words, ctx, g.get("datepart") or "")
+        if result is not None and (g.get("datelead") or "").lower() == "since":
+            # "since 9 December": from that day to the report
+            start, end = result[0], max(result[0], local)
+            days = (end - start).days
+            result = (start, end, "week" if days <= 7 else ("month" if days <= 31 else "year"))
     elif "month" in g:
         result = _resolve_month(g, ctx)
     elif "years" in g:
@@ -316,7 +323,8 @@ def _resolve_clock(g: dict, ctx: Context, day: date | None = None) -> tuple[date
     return moment, moment + length - timedelta(seconds=1), precision
 
 
-_DATE_LEAD = re.compile(r"^(?:on\s+)?(?:the\s+" + _PART + r"\s+of\s+)?(?:" + _WD + r",?\s+(?:the\s+)?)?", re.IGNORECASE)
+_DATE_LEAD = re.compile(r"^(?:(?:on|since)\s+)?(?:the\s+" + _PART + r"\s+of\s+)?(?:" + _WD + r",?\s+(?:the\s+)?)?",
+                        re.IGNORECASE)
 
 
 def _resolve_date(words: str, ctx: Context, part: str = "") -> tuple[datetime, datetime, str] | None:
@@ -486,8 +494,9 @@ def _resolve_relative(words: str, ctx: Context) -> tuple[datetime, datetime, str
         return (*_span(first, zone, 7), "week")
     weekend = {"this weekend": 0, "last weekend": -1, "next weekend": 1}
     saturday = monday + timedelta(days=5)
-    if words in weekend or words in ("over the weekend", "at the weekend", "on the weekend"):
-        shift = weekend.get(words, 1 if ctx.future else (0 if today >= saturday else -1))
+    if words in weekend or words in ("over the weekend", "at the weekend", "on the weekend", "for the weekend"):
+        # a weekend to come is this week's (on Friday "for the weekend" is tomorrow); one past is the last
+        shift = weekend.get(words, 0 if ctx.future else (0 if today >= saturday else -1))
         return (*_span(saturday + timedelta(weeks=shift), zone, 2), "day")
     if words == "since the weekend":
         last_saturday = saturday if today > saturday + timedelta(days=1) else saturday - timedelta(weeks=1)
