@@ -325,6 +325,16 @@ def paths(text: str) -> list[tuple[str, str]]:
     ("Buses carrying families from Beirut crossed into Syria.", [("Beirut", "Syria")]),
     ("Convoys seen near Homs were heading towards Tartus.", [("Homs", "Tartus")]),  # where the movers are
     ("Trucks were seen Aleppo towards Latakia.", [("Aleppo", "Latakia")]),
+    # where the movers are, then a comma and a verb of movement
+    ("Lorries were filmed outside Homs, slowly moving towards Latakia.", [("Homs", "Latakia")]),
+    # the destination told before the origin
+    ("The envoy flew back to Cairo from Amman late on Monday.", [("Amman", "Cairo")]),
+    ("Hundreds of families crossed into Syria from Lebanon.", [("Lebanon", "Syria")]),
+    # "bound for", and "arrived in" once an origin is told
+    ("A freighter sailed out of Odesa bound for Istanbul.", [("Odesa", "Istanbul")]),
+    ("Having quit Kyiv at dawn, the delegation arrived in Istanbul.", [("Kyiv", "Istanbul")]),
+    # across a border, which is crossed, not named by its ends
+    ("Families poured across the border from Lebanon into Syria.", [("Lebanon", "Syria")]),
 ])
 def test_movement_phrasings(sentence, expected):
     assert paths(sentence) == expected
@@ -338,6 +348,9 @@ def test_movement_phrasings(sentence, expected):
     "Flights to Moscow resumed.",
     "Officials in Beirut talked to envoys from Cairo.",
     "The Moscow-backed forces pulled back to Latakia.",
+    "Cars queued at the Homs crossing on the road from Beirut to Damascus.",
+    "Officials from Cairo met envoys from Amman.",
+    "Envoys compared Homs to Aleppo.",
 ])
 def test_not_movements(sentence):
     assert paths(sentence) == []
