@@ -143,8 +143,15 @@ def _scan(text: str, start: int, end: int) -> list[Found]:
         groups = {k: v for k, v in match.groupdict().items() if v is not None}
         if "clock" in groups and not _is_clock(groups):
             continue
+        if _FIRST_TIME.search(text, max(0, match.start() - 30), match.start()):
+            continue
         found.append(Found(match.start(), match.end(), words, groups))
     return found
+
+
+# "for the first time since 2011", "the last time since March": the expression dates the time before,
+# not the event told, which is now.
+_FIRST_TIME = re.compile(r"\b(?:first|last|only)\s+time\s+$", re.IGNORECASE)
 
 
 _DAY_KINDS = ("weekday", "date", "rel")
