@@ -116,14 +116,14 @@ def test_coming_events_are_expected(sentence, expected_day, precision):
 
 
 def test_finding_near_the_words_is_finding_everywhere():
-    from dashboard.events import expressions
+    from dashboard.events import patterns
 
     text = (ROOT / "data" / "sample-liveblog.txt").read_text(encoding="utf-8") + (
         " Late on Tuesday, some 40 lorries left; by 9pm on 3 March 2024 the last of them, 12 in all, had gone. "
         "In the early hours of Sunday morning two days ago, at 23:45 local time, and in the coming days. " * 3)
-    everywhere = expressions._with_days(text, expressions._scan(text, 0, len(text)))
+    everywhere = patterns._with_days(text, patterns._scan(text, 0, len(text)))
     assert len(everywhere) > 60
-    assert expressions.find_expressions(text) == everywhere
+    assert patterns.find_expressions(text) == everywhere
 
 
 def test_a_named_time_that_modifies_a_noun_is_no_time():

@@ -24,7 +24,7 @@ Which expression governs a mention (the rules the answer keys in tests/fixtures/
    Friday morning"); a photo caption is one scene, dated by the narrowest time (a day at most) the body
    gives any of its places.
 
-Expressions are found and resolved to intervals in `dashboard.events.expressions`.
+Expressions are found in `dashboard.events.patterns` and resolved to intervals in `dashboard.events.expressions`.
 """
 
 from __future__ import annotations
@@ -34,7 +34,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
-from dashboard.events.expressions import Context, Found, Interval, find_expressions, place_zone, resolve
+from dashboard.events.expressions import Context, Interval, place_zone, resolve
+from dashboard.events.patterns import Found, find_expressions
 from dashboard.model import Entry
 from gazetteer.places import Mention, Place
 
