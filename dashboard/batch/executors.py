@@ -6,7 +6,6 @@ machine, or on a Dask cluster. Each is a `concurrent.futures.Executor` the write
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -16,6 +15,7 @@ from typing import Any
 
 from dashboard.batch.inputs import BlogTask
 from dashboard.batch.work import start_pool_worker
+from dashboard.processes import main_script_hidden, spawn_context
 
 # Tasks kept in flight per worker: enough that a worker never waits for the writer, few enough that
 # results waiting to be written in input order stay small.
@@ -87,10 +87,11 @@ def build_place_index_first() -> None:
 def process_pool(jobs: int) -> Workers:
     """`jobs` worker processes, each loading the geoparser once (the initializer) before its first task.
 
-    Started with "spawn": a forked child would inherit the writer's open store connection and threads.
+    Started with "spawn": a forked child would inherit the writer's open store connection and threads
+    (and `spawn_context` keeps the child from re-running the app script when started from the app).
     """
     build_place_index_first()
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=spawn_context(),
                                initializer=start_pool_worker)
     return Workers(pool, TASKS_PER_WORKER * jobs, f"{jobs} processes")
 
@@ -137,8 +138,9 @@ def _dask_client(address: str) -> Iterator[Workers]:
         if not count.isdigit() or int(count) < 1:
             raise BatchError(f"--dask {address}: give local:N with N a number of workers, as in local:2")
         build_place_index_first()
-        cluster = LocalCluster(n_workers=int(count), threads_per_worker=1, processes=True, host="127.0.0.1",
-                               dashboard_address=None, silence_logs=logging.ERROR)
+        with main_script_hidden():  # its worker processes are spawned while it starts
+            cluster = LocalCluster(n_workers=int(count), threads_per_worker=1, processes=True, host="127.0.0.1",
+                                   dashboard_address=None, silence_logs=logging.ERROR)
     try:
         try:
             client = Client(cluster if cluster is not None else address, timeout="20s")
