@@ -65,6 +65,31 @@ def day(t: EventTime, zone=GMT) -> str:
     ("Shelling hit Homs in 2016.", "2016-01-01..2016-12-31", "year"),
     ("Shelling hit Homs last week.", "2024-12-02..2024-12-08", "week"),
     ("Aid has reached Homs since Tuesday.", "2024-12-10..2024-12-13", "week"),
+    ("Shelling hit Homs earlier this week.", "2024-12-09..2024-12-13", "week"),
+    # a part of day or a weekday before a calendar date
+    ("Shelling hit Homs on the evening of 11 December.", "2024-12-11", "part of day"),
+    ("Shelling hit Homs on Wednesday, 11 December.", "2024-12-11", "day"),
+    # a third of a month
+    ("Shelling hit Homs in late November.", "2024-11-21..2024-11-30", "week"),
+    ("Shelling hit Homs in mid-October.", "2024-10-11..2024-10-20", "week"),
+    # named times of day: the last ones before the report
+    ("Shelling hit Homs at dawn.", "2024-12-13", "hour"),
+    ("Shelling hit Homs shortly after midnight.", "2024-12-13", "hour"),
+    # a clock or named time with its day beside it, in either order
+    ("Shelling hit Homs at 9pm on Tuesday.", "2024-12-10", "hour"),
+    ("Shelling hit Homs on Wednesday at 04:15.", "2024-12-11", "minute"),
+    ("Shelling hit Homs on Thursday just before midnight.", "2024-12-12", "hour"),
+    ("Shelling hit Homs yesterday at dusk.", "2024-12-12", "hour"),
+    # a date or a count of days with no word before it, not taken for a clock time
+    ("Homs has been without power since 9 December.", "2024-12-09..2024-12-13", "week"),
+    ("Shelling hit Homs 3 days ago.", "2024-12-10", "day"),
+    # the hours after midnight
+    ("Shelling hit Homs in the early hours.", "2024-12-13", "part of day"),
+    ("Shelling hit Homs early this morning.", "2024-12-13", "part of day"),
+    ("Shelling hit Homs in the early hours of Wednesday.", "2024-12-11", "part of day"),
+    ("Shelling hit Homs late on Wednesday.", "2024-12-11", "part of day"),
+    # a day counted from the report's when no other day was told
+    ("Shelling hit Homs the day before.", "2024-12-12", "day"),
 ])
 def test_past_expressions(sentence, expected_day, precision):
     (found,) = times(sentence)["Homs"]
@@ -78,10 +103,42 @@ def test_past_expressions(sentence, expected_day, precision):
     ("Envoys will gather in Amman next week.", "2024-12-16..2024-12-22", "week"),
     ("Envoys will gather in Amman tomorrow.", "2024-12-14", "day"),
     ("Envoys plan to gather in Amman in the coming days.", "2024-12-13..2024-12-20", "week"),
+    # a date without "on", after a word that looks ahead
+    ("A donors' conference in Amman is set for 19 January.", "2025-01-19", "day"),
+    ("Convoys to Amman are planned for the weekend.", "2024-12-14..2024-12-15", "day"),
+    # the present simple with a day: a timetable
+    ("Envoys gather in Amman on Monday.", "2024-12-16", "day"),
+    ("The envoys' summit in Amman is on Sunday.", "2024-12-15", "day"),
 ])
 def test_coming_events_are_expected(sentence, expected_day, precision):
     (found,) = times(sentence)["Amman"]
     assert (day(found), found.precision, found.expected) == (expected_day, precision, True)
+
+
+def test_finding_near_the_words_is_finding_everywhere():
+    from dashboard.events import patterns
+
+    text = (ROOT / "data" / "sample-liveblog.txt").read_text(encoding="utf-8") + (
+        " Late on Tuesday, some 40 lorries left; by 9pm on 3 March 2024 the last of them, 12 in all, had gone. "
+        "In the early hours of Sunday morning two days ago, at 23:45 local time, and in the coming days. " * 3)
+    everywhere = patterns._with_days(text, patterns._scan(text, 0, len(text)))
+    assert len(everywhere) > 60
+    assert patterns.find_expressions(text) == everywhere
+
+
+def test_a_named_time_that_modifies_a_noun_is_no_time():
+    (found,) = times("Crowds left the mosques in Homs after midday prayers.")["Homs"]
+    assert found.is_report_time
+
+
+def test_days_counted_from_the_day_told_before():
+    found = times("Rebels reached Homs on Sunday 8 December. The day before, they had taken Aleppo.")
+    assert day(found["Aleppo"][0]) == "2024-12-07"
+    # each count starts from the day told just before it, itself perhaps counted
+    found = times("Rebels reached Homs on Sunday. Two days later they were in Latakia, and the following "
+                  "morning in Tartus.")
+    assert day(found["Latakia"][0]) == "2024-12-10"
+    assert day(found["Tartus"][0]) == "2024-12-11" and found["Tartus"][0].precision == "part of day"
 
 
 def test_no_expression_is_the_report_time():
@@ -93,6 +150,7 @@ def test_no_expression_is_the_report_time():
     "Prisoners held in Aleppo for 12 years walked free.",
     "The 1974 line near Damascus was crossed.",  # a year used as a name is no event time
     "Some 300 families reached Homs.",
+    "Fans filled the stadium in Homs for the first time since 2012.",  # the time before, not the event
 ])
 def test_numbers_are_not_times(sentence):
     assert all(t.is_report_time for ts in times(sentence).values() for t in ts)
@@ -106,6 +164,22 @@ def test_local_time_is_the_zone_of_the_place_named():
     (plain,) = times("A blast shook Damascus at 2am.")["Damascus"]
     assert plain.start == datetime(2024, 12, 13, 2, 0, tzinfo=UTC)  # the blog's zone
     assert place_zone("SY") == ZoneInfo("Asia/Damascus")
+
+
+def test_local_time_is_that_of_the_place_nearest_the_expression():
+    found = times("Drones launched from Moscow hit Kyiv at 2am local time.")
+    # 02:00 in Kyiv (UTC+2 in December) for both places, not Moscow's 02:00 for Moscow
+    assert [t.start for t in found["Moscow"] + found["Kyiv"]] == [datetime(2024, 12, 13, 0, 0, tzinfo=UTC)] * 2
+
+
+def test_weekdays_and_parts_of_day_are_read_in_the_blogs_zone():
+    # 01:30 GMT on Saturday is still Friday evening in New York
+    new_york = ZoneInfo("America/New_York")
+    late = datetime(2024, 12, 14, 1, 30, tzinfo=UTC)
+    found = times("Envoys met in Amman yesterday. Talks in Cairo ended this morning.", zone=new_york, when=late)
+    assert day(found["Amman"][0], new_york) == "2024-12-12"
+    assert day(found["Cairo"][0], new_york) == "2024-12-13"
+    assert found["Cairo"][0].start == datetime(2024, 12, 13, 11, 0, tzinfo=UTC)  # 06:00 in New York
 
 
 def test_days_are_counted_in_the_blogs_zone():
@@ -126,6 +200,26 @@ def test_the_nearest_expression_in_the_clause_governs():
     assert day(found["Beirut"][0]) == "2024-12-10"
 
 
+def test_a_headline_in_the_present_tells_of_the_past():
+    (found,) = times("", headline="Drones hit Odesa on Wednesday")["Odesa"]
+    assert day(found) == "2024-12-11" and not found.expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "Rebels took Homs on Tuesday; Aleppo is quiet now.",
+    "Rebels took Homs on Tuesday, while in Aleppo crowds are celebrating.",
+])
+def test_a_clause_in_the_present_keeps_the_report_time(sentence):
+    found = times(sentence)
+    assert day(found["Homs"][0]) == "2024-12-10"
+    assert found["Aleppo"][0].is_report_time
+
+
+def test_a_clause_in_the_present_is_only_the_words_around_the_place():
+    found = times("On Monday, rebels seized Homs and the port of Latakia, but what happens next remains unclear.")
+    assert day(found["Latakia"][0]) == "2024-12-09"
+
+
 def test_a_relative_clause_keeps_its_expression():
     found = times("The envoy, who toured Beirut on Monday, is in Amman.")
     assert day(found["Beirut"][0]) == "2024-12-09"
@@ -138,6 +232,51 @@ def test_the_subject_of_a_reporting_verb_is_dated_by_the_saying():
     assert day(found["Amman"][0]) == "2024-12-15" and found["Amman"][0].expected
     dated = times("Officials in Cairo said on Thursday that the crossing was open.")
     assert day(dated["Cairo"][0]) == "2024-12-12"
+
+
+@pytest.mark.parametrize(("sentence", "speaker", "expected_day"), [
+    # the expression after the verb's object dates the saying
+    ("Officials in Beirut told reporters on Wednesday that Homs was calm.", "Beirut", "2024-12-11"),
+    # a verb after "says" starts what was said, which the expression dates
+    ("Kyiv says Moscow launched drones at Odesa overnight.", "Kyiv", None),
+    # the source after "according to"
+    ("According to officials in Beirut, a strike hit Homs on Monday.", "Beirut", None),
+    # a day ahead is never the saying's: "a meeting for Sunday"
+    ("Amman confirms Cairo talks for Sunday.", "Amman", None),
+])
+def test_when_the_saying_was(sentence, speaker, expected_day):
+    (found,) = times(sentence)[speaker]
+    assert (None if found.is_report_time else day(found)) == expected_day
+
+
+def test_a_capitalised_reporting_word_is_a_name():
+    (found,) = times("Amman and the United States signed a water deal on Tuesday.")["Amman"]
+    assert day(found) == "2024-12-10"
+
+
+def test_a_saying_told_twice_takes_the_time_of_the_dated_telling():
+    found = times('Kyiv will keep its grain ports open, Olena Marchuk told the envoys. "Odesa will not '
+                  'close," Ms Marchuk told them on Wednesday.')
+    assert (day(found["Kyiv"][0]), day(found["Odesa"][0])) == ("2024-12-11", "2024-12-11")
+    other = times('Kyiv will keep its grain ports open, Taras Bondar told the envoys. "Odesa will not '
+                  'close," Ms Marchuk told them on Wednesday.')
+    assert other["Kyiv"][0].is_report_time  # another speaker: another saying
+
+
+def test_a_journey_told_again_takes_the_first_telling_s_time():
+    found = times("The general fled Aleppo on Sunday night. Officials in Beirut said that from Aleppo he "
+                  "had flown to Latakia and then on to Moscow. His trip to Moscow was kept secret. "
+                  "Aleppo has no power and Homs is quiet.")
+    sunday_night = "2024-12-08..2024-12-09"
+    assert [day(t) for t in found["Aleppo"][:2]] == [sunday_night] * 2
+    assert [day(t) for t in found["Latakia"] + found["Moscow"]] == [sunday_night] * 3
+    assert found["Beirut"][0].is_report_time  # the speaker is not on the journey
+    assert found["Aleppo"][2].is_report_time and found["Homs"][0].is_report_time  # no travel told
+
+
+def test_a_quotation_in_the_future_does_not_make_its_saying_so():
+    found = times('"We will not give up Homs," the commander told reporters in Damascus on Monday.')
+    assert [(day(t), t.expected) for t in found["Homs"] + found["Damascus"]] == [("2024-12-09", False)] * 2
 
 
 def test_the_headline_expression_governs_the_entry():
@@ -153,6 +292,28 @@ def test_a_headline_place_takes_the_time_of_the_opening():
     later = times("Residents returned. Shops opened. In the evening news, Homs was shelled on Tuesday.",
                   headline="Calm in Homs")
     assert later["Homs"][0].is_report_time  # only the opening sentences tell the headline's event
+
+
+def test_a_headline_place_the_opening_names_by_a_common_noun():
+    found = times("Rebels entered the city on Sunday. Shops in Aleppo stayed shut.", headline="Homs falls")
+    assert day(found["Homs"][0]) == "2024-12-08"
+    assert found["Aleppo"][0].is_report_time
+
+
+def test_a_caption_shows_the_scene_the_body_dates():
+    found = times("Families returned to Homs on Monday after years away. Aleppo is calm.",
+                  captions=("A family unloads a van in Homs", "A street in Aleppo", "Traffic in Beirut"))
+    assert [day(t) for t in found["Homs"]] == ["2024-12-09", "2024-12-09"]
+    assert all(t.is_report_time for t in found["Aleppo"])  # the body tells Aleppo now
+    assert found["Beirut"][0].is_report_time  # a place the body does not name
+
+
+def test_a_caption_scene_is_one_moment_shared_by_its_places():
+    found = times("Talks have dragged on in Cairo since 2021. The envoys met in Amman late on Tuesday.",
+                  captions=("The envoys shake hands in Amman before their flight to Cairo",))
+    # Cairo's only time in the body is years long: background, not the photo's moment
+    assert [day(t) for t in found["Amman"]] == ["2024-12-10", "2024-12-10"]
+    assert day(found["Cairo"][1]) == "2024-12-10"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -176,6 +337,16 @@ def paths(text: str) -> list[tuple[str, str]]:
     ("Buses carrying families from Beirut crossed into Syria.", [("Beirut", "Syria")]),
     ("Convoys seen near Homs were heading towards Tartus.", [("Homs", "Tartus")]),  # where the movers are
     ("Trucks were seen Aleppo towards Latakia.", [("Aleppo", "Latakia")]),
+    # where the movers are, then a comma and a verb of movement
+    ("Lorries were filmed outside Homs, slowly moving towards Latakia.", [("Homs", "Latakia")]),
+    # the destination told before the origin
+    ("The envoy flew back to Cairo from Amman late on Monday.", [("Amman", "Cairo")]),
+    ("Hundreds of families crossed into Syria from Lebanon.", [("Lebanon", "Syria")]),
+    # "bound for", and "arrived in" once an origin is told
+    ("A freighter sailed out of Odesa bound for Istanbul.", [("Odesa", "Istanbul")]),
+    ("Having quit Kyiv at dawn, the delegation arrived in Istanbul.", [("Kyiv", "Istanbul")]),
+    # across a border, which is crossed, not named by its ends
+    ("Families poured across the border from Lebanon into Syria.", [("Lebanon", "Syria")]),
 ])
 def test_movement_phrasings(sentence, expected):
     assert paths(sentence) == expected
@@ -189,6 +360,9 @@ def test_movement_phrasings(sentence, expected):
     "Flights to Moscow resumed.",
     "Officials in Beirut talked to envoys from Cairo.",
     "The Moscow-backed forces pulled back to Latakia.",
+    "Cars queued at the Homs crossing on the road from Beirut to Damascus.",
+    "Officials from Cairo met envoys from Amman.",
+    "Envoys compared Homs to Aleppo.",
 ])
 def test_not_movements(sentence):
     assert paths(sentence) == []
@@ -228,16 +402,14 @@ def test_sample_key_meets_the_targets():
 
 @pytest.mark.slow
 def test_seed_key(shared_dir):
-    """The seed's key is scored on the seed when ../shared has it. The timed share is below the 90%
-    target (85% now: the misses carry a time across sentences, which no rule here does); it is held
-    at its present level so that a change that loses ground fails."""
+    """The seed's key is scored on the seed when ../shared has it, against the same targets."""
     from dashboard.events.evaluate import evaluate
 
     seed = shared_dir / SEED
     if not seed.is_file():
         pytest.skip(f"{SEED} is not in ../shared")
     score = evaluate(KEYS / "seed-times.csv", seed, day=datetime(2024, 12, 13).date(), geoparser=_real_geoparser())
-    assert score.timed_share >= 0.85, score.lines(details=True)
+    assert score.timed_share >= TARGETS["timed"], score.lines(details=True)
     assert score.moved_share <= TARGETS["moved"], score.lines(details=True)
     assert score.path_precision >= TARGETS["precision"], score.lines(details=True)
     assert score.path_recall >= TARGETS["recall"], score.lines(details=True)

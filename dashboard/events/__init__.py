@@ -1,6 +1,7 @@
 """When the events a live blog tells of happened, and where things went: pure logic over entries.
 
-- `expressions`: time expressions found in text and resolved to intervals with a precision;
+- `patterns`: time expressions found in text, one compiled pattern of named families;
+- `expressions`: each expression resolved to an interval with a precision;
 - `eventtime`: for each place an entry names, the time its event happened (an interval in UTC with a
   precision and the words it came from), apart from the time the entry was reported.
 - `movements`: phrases of movement between two named places ("from X to Y", "left X for Y") as paths.

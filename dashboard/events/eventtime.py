@@ -13,12 +13,18 @@ Which expression governs a mention (the rules the answer keys in tests/fixtures/
 3. A reporting verb ("said", "told", "confirmed"...) splits off its subject: "Jordan said ministers
    would meet on Saturday" dates the meeting, not Jordan, unless the expression dates the saying
    ("said on Friday").
-4. Otherwise the nearest expression in the sentence, preferring one in the same clause.
-5. A mention with no expression of its own takes the headline's ("What happened overnight"); a headline
+   The saying is dated by an expression just after the verb and its object ("told reporters on
+   Wednesday"), never by one that looks ahead; "according to" names its source after it.
+4. Otherwise the nearest expression in the sentence, preferring one in the same clause; a clause told
+   in the present ("Aleppo is quiet now") is not reached by another clause's expression.
+5. Across sentences: a saying told twice by the same speaker takes the dated telling's time; a journey
+   told again (a sentence of travel naming a place of a dated journey before it) takes the journey's.
+6. A mention with no expression of its own takes the headline's ("What happened overnight"); a headline
    mention with none takes the time the body gives the same place ("Convoy leaves X" / "left X on
-   Friday morning").
+   Friday morning"); a photo caption is one scene, dated by the narrowest time (a day at most) the body
+   gives any of its places.
 
-Expressions are found and resolved to intervals in `dashboard.events.expressions`.
+Expressions are found in `dashboard.events.patterns` and resolved to intervals in `dashboard.events.expressions`.
 """
 
 from __future__ import annotations
@@ -26,11 +32,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 
-from dashboard.events.expressions import Context, Found, Interval, find_expressions, place_zone, resolve
+from dashboard.events.expressions import Context, Interval, place_zone, resolve
+from dashboard.events.patterns import Found, find_expressions
 from dashboard.model import Entry
-from gazetteer.places import Mention
+from gazetteer.places import Mention, Place
 
 PRECISIONS = ("minute", "hour", "part of day", "day", "week", "month", "year", "report")
 
@@ -66,13 +73,27 @@ def _event(interval: Interval | None) -> EventTime | None:
 
 # A weekday or date is "future" when the clause around it speaks of what is to come.
 _FUTURE = re.compile(
-    r"\b(?:will|shall|'ll|due\s+to|expected\s+to|is\s+to|are\s+to|set\s+to|scheduled|plans?\s+to|planned|planning"
+    r"\b(?:will|shall|'ll|due\s+(?:to|on|in|for|by)|set\s+for|slated|expected\s+to|is\s+to|are\s+to|set\s+to|scheduled|plans?\s+to|planned|planning"
     r"|going\s+to|would|next|coming|upcoming|tomorrow|to\s+be\s+held|intends?\s+to|hopes?\s+to|ahead\s+of)\b",
     re.IGNORECASE)
 _REPORTING = re.compile(
     r"\b(?:said|says|say|told|tells|tell|confirmed|confirms|announced|announces|reported|reports|added|adds"
     r"|stated|states|warned|warns|claimed|claims|insisted|insists|believes?|believed|according\s+to)\b",
     re.IGNORECASE)
+# A clause told in the present ("Aleppo is quiet now") keeps to the report time: an expression in
+# another clause of the sentence ("Rebels took Homs on Tuesday; ...") does not reach it.
+_PRESENT = re.compile(r"\b(?:is|are|remains?|now|currently|at\s+present|continues?\s+to)\b", re.IGNORECASE)
+_PAST = re.compile(
+    r"\b(?:was|were|had|has|have|did|\w{3,}ed|said|met|went|came|took|held|left|fled|flew|fell|hit|struck|saw|began"
+    r"|gave|made|told|spoke|ran|sent|got|won|lost|brought|built|drove|rode|broke|stood|sat|became|found|led|shot)\b",
+    re.IGNORECASE)
+# The present simple with a day names what is to come ("meets in Vienna on Monday", "the summit is on
+# Saturday"): in a body clause with no verb in the past, a weekday or date looks ahead.
+_PRESENT_SIMPLE = re.compile(
+    r"\b(?:is|are|(?:meet|gather|hold|host|visit|travel|begin|start|open|resume|head|arrive|vote|speak|return|reopen"
+    r"|close|end|expire|convene|attend|join|sign|leave|hear|rule|decide|face|play|mark|launch|unveil|publish)s?"
+    r"|takes?\s+place|flies|fly|goes|go|gives?|addresses|address)\b", re.IGNORECASE)
+_QUOTE = re.compile(r"[\"“”]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’]?\s+(?=[\"'“‘(]?[A-Z0-9])|\n+")
 _CLAUSE_BREAK = re.compile(r"\s*(?:[,;:()]|\s[-–—]\s)\s*")
 _ASIDE_OPEN = re.compile(r"\s*(?:\(|\s[-–—]\s)\s*$")
@@ -117,30 +138,86 @@ class _Sentence:
     verb: tuple[int, int, int] | None  # reporting verb: (start of its subject's clause, verb start, verb end)
 
 
-def _analyse(text: str, start: int, end: int, found: Sequence[Found]) -> _Sentence:
+def _analyse(text: str, start: int, end: int, found: Sequence[Found], kind: str = "body") -> _Sentence:
     clauses = tuple(_clauses(text, start, end))
     inside = []
     for f in found:
         if start <= f.start < end:
             clause = next((c for c in clauses if c[0] <= f.start < c[1]), (start, end, False))
-            # Tense is read in the clause and the words just before it ("are due to meet ... on Saturday").
-            window = text[max(start, clause[0] - 60):f.end]
-            inside.append((f, bool(_FUTURE.search(window))))
+            # Tense is read in the clause and the words just before it ("are due to meet ... on Saturday"),
+            # but not across a quotation's end: '"We will stay," he said on Monday' tells of Monday.
+            look_back = max(start, clause[0] - 60)
+            quotes = list(_QUOTE.finditer(text, look_back, f.start))
+            window = text[quotes[-1].end() if quotes else look_back:f.end]
+            # "a meeting for Saturday" looks ahead whatever the verb's tense.
+            future = bool(_FUTURE.search(window)) or (f.groups.get("wdlead") or "").lower() == "for"
+            if not future and kind == "body" and ("weekday" in f.groups or "date" in f.groups):
+                own_clause = text[clause[0]:clause[1]]
+                future = bool(_PRESENT_SIMPLE.search(own_clause)) and not _PAST.search(own_clause)
+            inside.append((f, future))
     verb = None
-    match = _REPORTING.search(text, start, end)
+    # A capitalised "States", "Reports" or "Claims" is a name ("the United States"), not a verb; only
+    # "According to" starts a sentence.
+    match = next((m for m in _REPORTING.finditer(text, start, end)
+                  if not m.group(0)[0].isupper() or m.group(0).lower().startswith("according")), None)
     if match:
         clause = next((c for c in clauses if c[0] <= match.start() < c[1]), (start, end, False))
         verb = (clause[0], match.start(), match.end())
+        if match.group(0).lower().startswith("according"):
+            # "According to officials in Beirut, ...": the source follows the words, up to the clause's end.
+            verb = (match.end(), clause[1], clause[1])
     return _Sentence(start, end, tuple(inside), clauses, verb)
+
+
+def _event_place(sentence: _Sentence, f: Found, mention: Mention, mentions: Sequence[Mention]) -> Place | None:
+    """Where "local time" is local: the place named nearest the expression in its clause, else in its
+    sentence ("Drones from Russia hit Odesa at 2am local time" is Odesa's 2am for both places)."""
+    clause = next((c for c in sentence.clauses if c[0] <= f.start < c[1]), (sentence.start, sentence.end, False))
+    nearby = [m for m in mentions if m.place is not None and sentence.start <= m.start < sentence.end]
+    if not nearby or "clockzone" not in f.groups:
+        return mention.place
+    best = min(nearby, key=lambda m: (not clause[0] <= m.start < clause[1], abs(m.start - f.start)))
+    return best.place
 
 
 _SAYING = "saying"  # the mention is the subject of a reporting verb that no expression dates
 
 
-def _governing(sentence: _Sentence, position: int) -> tuple[Found, bool] | str | None:
+def _dates_saying(text: str, verb: tuple[int, int, int], f: Found) -> bool:
+    """Whether `f` tells when the saying was: just after the verb and its object, before what was said
+    ("told reporters on Wednesday that ..."), or before the verb in its subject's clause."""
+    subject_start, verb_start, verb_end = verb
+    if subject_start <= f.start < verb_start:
+        return True
+    between = text[verb_end:f.start]
+    # The object is a few words with no verb of its own ("reporters", "the US envoy", "in a statement");
+    # a verb there starts what was said ("says Moscow launched drones overnight").
+    return f.start >= verb_end and len(between.split()) <= 5 and not _PAST.search(between) and not (
+        _FUTURE.search(between) or re.search(r"[,;:\"“”]|\b(?:that|how|whether|if|what|when|where|why)\b", between,
+                                              re.IGNORECASE))
+
+
+_CONTRAST = re.compile(r"\b(?:but|while|whereas|although|though|yet)\b", re.IGNORECASE)
+
+
+def _present_clause(text: str, clause: tuple[int, int, bool], position: int) -> bool:
+    """Whether the part of the clause around `position` (split at "but", "while"...) is told in the present."""
+    start, end = clause[0], clause[1]
+    for match in _CONTRAST.finditer(text, start, end):
+        if match.start() <= position:
+            start = match.end()
+        else:
+            end = match.start()
+            break
+    words = text[start:end]
+    return bool(_PRESENT.search(words)) and not _PAST.search(words) and not _FUTURE.search(words)
+
+
+def _governing(text: str, sentence: _Sentence, position: int) -> tuple[Found, bool] | str | None:
     """The expression that governs a mention at `position` in `sentence`, with its tense; `_SAYING`
     when the mention is the undated subject of a reporting verb; None when nothing governs it."""
     clause = next((c for c in sentence.clauses if c[0] <= position < c[1]), None)
+    present = clause is not None and _present_clause(text, clause, position)
     candidates = []
     saying = False
     for f, future in sentence.expressions:
@@ -148,10 +225,13 @@ def _governing(sentence: _Sentence, position: int) -> tuple[Found, bool] | str |
         # A relative clause keeps its expression to itself.
         if f_clause is not None and f_clause[2] and f_clause != clause:
             continue
+        if present and f_clause != clause:
+            continue
         if sentence.verb is not None:
-            subject_start, verb_start, verb_end = sentence.verb
+            subject_start, verb_start, _ = sentence.verb
             mention_is_subject = subject_start <= position < verb_start
-            dates_saying = verb_end <= f.start <= verb_end + 4 or (subject_start <= f.start < verb_start)
+            # A saying is told after it happened: an expression that looks ahead is about what was said.
+            dates_saying = not future and _dates_saying(text, sentence.verb, f)
             # The subject of "said" is dated only by an expression about the saying, and what is said
             # is not dated by the saying's own expression if it has one of its own.
             if mention_is_subject and not dates_saying:
@@ -191,25 +271,41 @@ def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -
         return [report] * len(mentions)
     parts = _parts(entry)
     sentences = []
-    for start, end, _kind in parts:
+    for start, end, kind in parts:
         for s, e in _sentences(text, start, end):
-            sentences.append(_analyse(text, s, e, found))
+            sentences.append(_analyse(text, s, e, found, kind))
     headline = next(((s, e) for s, e, kind in parts if kind == "headline"), None)
 
     def own(mention: Mention) -> EventTime | None:
         sentence = next((s for s in sentences if s.start <= mention.start < s.end), None)
         if sentence is None:
             return None
-        chosen = _governing(sentence, mention.start)
+        chosen = _governing(text, sentence, mention.start)
         if chosen is None:
             return None
         if chosen == _SAYING:  # dated by the saying, which is the report
             return report
         f, future = chosen
-        place = mention.place
+        place = _event_place(sentence, f, mention, mentions)
         ctx = Context(entry.time_utc, zone, future=future,
-                      place_zone=place_zone(place.country_code, place.latitude, place.longitude) if place else None)
+                      place_zone=place_zone(place.country_code, place.latitude, place.longitude) if place else None,
+                      anchor=anchor(f))
         return _event(resolve(f, ctx))
+
+    tenses = {id(f): future for s in sentences for f, future in s.expressions}
+
+    def anchor(f: Found) -> date | None:
+        """For "the day before", "two days later": the day the nearest expression before it tells (itself
+        perhaps counted from the one before it: "two days later ... the following morning")."""
+        if "anaph" not in f.groups:
+            return None
+        before = [g for g in found if g.end <= f.start]
+        if not before:
+            return None
+        previous = before[-1]
+        told = resolve(previous, Context(entry.time_utc, zone, future=tenses.get(id(previous), False),
+                                         anchor=anchor(previous)))
+        return None if told is None else told.start.astimezone(zone).date()
 
     headline_time = None
     head_found = [] if headline is None else [f for f in found if headline[0] <= f.start < headline[1]]
@@ -220,6 +316,16 @@ def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -
     body_sentences = _sentences(text, *body)
     lede = (body[0], body_sentences[min(1, len(body_sentences) - 1)][1]) if body_sentences else (0, 0)
     times = [own(m) for m in mentions]
+    # The body's first sentence often names the headline's place by a common noun ("Homs falls" / "Rebels
+    # took the city on Sunday"): when it names no place at all, its first expression dates the headline's.
+    first_sentence_time = None
+    opening = next((s for s in sentences if body[0] <= s.start < body[1]), None)
+    if opening is not None and opening.expressions and not _mentions_in(mentions, opening.start, opening.end):
+        f, future = opening.expressions[0]
+        first_sentence_time = _event(resolve(f, Context(entry.time_utc, zone, future=future)))
+    body_sentences_analysed = [s for s in sentences if body[0] <= s.start < body[1]]
+    _sayings_told_twice(text, body_sentences_analysed, mentions, times, entry.time_utc, zone)
+    _journeys_told_again(text, body_sentences_analysed, mentions, times)
     out = []
     for mention, time_ in zip(mentions, times, strict=True):
         in_headline = headline is not None and headline[0] <= mention.start < headline[1]
@@ -230,10 +336,124 @@ def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -
             key = _place_key(mention)
             time_ = next((t for m, t in zip(mentions, times, strict=True)
                           if t is not None and lede[0] <= m.start < lede[1] and _place_key(m) == key), None)
-        if time_ is None and headline_time is not None and not in_headline:
+            if time_ is None:
+                time_ = first_sentence_time
+        if time_ is None and headline_time is not None and not in_headline and not _in_caption(parts, mention):
             time_ = headline_time
         out.append(time_ or report)
+    for start, end, kind in parts:
+        if kind == "caption":
+            _caption_scene(mentions, times, out, (start, end), body, headline_time or report)
     return out
+
+
+# Words that stand before a speaker's name, or for no one in particular: not names that tie two sayings.
+_NOT_NAMES = frozenset({"The", "Mr", "Mrs", "Ms", "Dr", "Sir", "President", "Prime", "Minister", "Foreign",
+                        "Officials", "Official", "Sources", "Source", "Analysts", "Experts", "Witnesses", "Residents",
+                        "Spokesman", "Spokeswoman", "Spokesperson", "She", "They", "But", "And", "His", "Her",
+                        "Their", "Its", "This", "That", "According"})
+_NAME = re.compile(r"\b[A-Z][\w'’-]{2,}")
+
+
+def _mentions_in(mentions: Sequence[Mention], start: int, end: int) -> list[int]:
+    return [i for i, m in enumerate(mentions) if start <= m.start < end]
+
+
+def _sayings_told_twice(text: str, sentences: Sequence[_Sentence], mentions: Sequence[Mention],
+                        times: list[EventTime | None], report_utc: datetime, zone: tzinfo) -> None:
+    """The same saying told twice, first in summary, then quoted with its time ("X will hold firm,
+    Erdogan told Blinken." / '"We will hold firm," Mr Erdogan told Blinken late Thursday.'): a sentence
+    whose reporting verb no expression dates, and that has no expression at all, takes the time of a
+    saying by a speaker of the same name that an expression does date. `times` is updated in place."""
+    dated: list[tuple[set[str], EventTime]] = []
+    for sentence in sentences:
+        if sentence.verb is None:
+            continue
+        for f, future in sentence.expressions:
+            if not future and _dates_saying(text, sentence.verb, f):
+                when = _event(resolve(f, Context(report_utc, zone)))
+                if when is not None:
+                    dated.append((_speaker_names(text, sentence.verb), when))
+                break
+    if not dated:
+        return
+    for sentence in sentences:
+        if sentence.verb is None or sentence.expressions:
+            continue
+        names = _speaker_names(text, sentence.verb)
+        when = next((t for other, t in dated if names & other), None)
+        if when is None:
+            continue
+        for i in _mentions_in(mentions, sentence.start, sentence.end):
+            if times[i] is None:
+                times[i] = when
+
+
+def _speaker_names(text: str, verb: tuple[int, int, int]) -> set[str]:
+    return {w for w in _NAME.findall(text, verb[0], verb[1]) if w not in _NOT_NAMES}
+
+
+# A journey told again ("fled X on Sunday morning" ... "From X, he flew to Y and then to Z" ... "this was his
+# second trip to Z"): a sentence with no time of its own that tells of travel and names a place of a dated
+# journey told before in the entry is the same journey, and its places take that time. The speaker of a
+# reporting verb is not part of it ("Officials in X said the convoy had left Y").
+_JOURNEY = re.compile(
+    r"\b(?:fle[de]|flees|fleeing|flew|flown|fly|flies|flying|flights?|left|leaves?|leaving|travel\w*|trips?"
+    r"|journey\w*|visit\w*|drove|driven|arriv\w+|escap\w+|evacuat\w+|withdr\w+|head(?:ed|ing|s)?|return\w*"
+    r"|went|gone|sail\w*|march\w*|deport\w*)\b", re.IGNORECASE)
+
+
+def _journeys_told_again(text: str, sentences: Sequence[_Sentence], mentions: Sequence[Mention],
+                         times: list[EventTime | None]) -> None:
+    journeys: dict[str, EventTime] = {}
+    for sentence in sentences:
+        if not _JOURNEY.search(text, sentence.start, sentence.end):
+            continue
+        here = _mentions_in(mentions, sentence.start, sentence.end)
+        if sentence.verb is not None:
+            subject = (sentence.verb[0], sentence.verb[1])
+            here = [i for i in here if not subject[0] <= mentions[i].start < subject[1]]
+        if not sentence.expressions:
+            when = next((journeys[_place_key(mentions[i])] for i in here if _place_key(mentions[i]) in journeys),
+                        None)
+            if when is None:
+                continue
+            for i in here:
+                if times[i] is None:
+                    times[i] = when
+        for i in here:
+            t = times[i]
+            if t is not None and not t.is_report_time and not t.expected:
+                journeys.setdefault(_place_key(mentions[i]), t)
+
+
+_SCENE_PRECISIONS = ("minute", "hour", "part of day", "day")
+
+
+def _in_caption(parts: Sequence[tuple[int, int, str]], mention: Mention) -> bool:
+    return any(kind == "caption" and start <= mention.start < end for start, end, kind in parts)
+
+
+def _caption_scene(mentions: Sequence[Mention], own: Sequence[EventTime | None], out: list[EventTime],
+                   caption: tuple[int, int], body: tuple[int, int], fallback: EventTime) -> None:
+    """A photo caption shows one scene, mostly one the body tells ("Families arrive in X" under "families
+    returned to X on Monday"). Its places without a time of their own take the scene's: the narrowest
+    time, at most a day long, that the body gives the first naming of any of the caption's places (a
+    photo is taken at one moment, so a span of years in the body is background, not the scene);
+    otherwise the headline's time, else the report's. `out` is updated in place."""
+    undated = [i for i, m in enumerate(mentions) if caption[0] <= m.start < caption[1] and own[i] is None]
+    if not undated:
+        return
+    scene = []
+    for i in undated:
+        key = _place_key(mentions[i])
+        first = next((j for j, m in enumerate(mentions) if body[0] <= m.start < body[1] and _place_key(m) == key),
+                     None)
+        if first is not None and out[first].precision in _SCENE_PRECISIONS:
+            scene.append(out[first])
+    chosen = min(scene, key=lambda t: t.end - t.start) if scene else fallback
+    for i in undated:
+        out[i] = chosen
 
 
 def _place_key(mention: Mention) -> str:

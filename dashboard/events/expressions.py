@@ -1,4 +1,4 @@
-"""Time expressions in entry text: found with one compiled pattern, resolved to intervals.
+"""Time expressions in entry text resolved to intervals (found in `dashboard.events.patterns`).
 
 Each family ("on Sunday morning", "overnight", "earlier today", "8 December", "since 2019", "three
 days ago", "at 2am local time", "during their 12-day offensive"...) is resolved against the entry's
@@ -19,9 +19,7 @@ from functools import cache
 from importlib import resources
 from zoneinfo import ZoneInfo
 
-# --------------------------------------------------------------------------------------------------
-# Finding expressions: one pattern of named alternatives, tried left to right.
-# --------------------------------------------------------------------------------------------------
+from dashboard.events.patterns import PART, WEEKDAY, Found
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTHS = {m: i + 1 for i, m in enumerate(
@@ -31,85 +29,9 @@ _MONTH_ABBR = {m[:3]: n for m, n in _MONTHS.items()} | {"sept": 9}
 _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
             "eight": 8, "nine": 9, "ten": 10, "few": 3, "several": 4, "couple of": 2}
 
-_WD = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
-_PART = r"(?:morning|afternoon|evening|night)"
-_MON = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
-        r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
-_NUM = r"(?:\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|few|several|couple of)"
-_UNIT = r"(?:day|week|month|year|hour)s?"
-_YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
 _ZONE_ABBR = {"gmt": "UTC", "utc": "UTC", "bst": "Europe/London", "cet": "Europe/Paris", "cest": "Europe/Paris",
               "eet": "Europe/Athens", "et": "America/New_York", "est": "America/New_York",
               "edt": "America/New_York"}
-
-_EXPRESSION = re.compile(
-    r"\b(?:"
-    # clock times: "at 2am local time", "at 14:30 GMT", "2.30pm"
-    r"(?P<clock>(?P<clocklead>at|around|about|by|from|until)?\s*(?P<hh>\d{1,2})(?:[:.](?P<mm>\d{2}))?\s*"
-    r"(?P<ampm>[ap]\.?m\b\.?)?(?:\s*(?P<clockzone>local\s+time|gmt|utc|bst|cest|cet|eet|edt|est|et)\b)?)"
-    # calendar dates: "on 8 December 2024", "December 8", "Nov 28"
-    r"|(?P<date>(?:on\s+)?(?:(?:\d{1,2}(?:st|nd|rd|th)?\s+" + _MON + r"(?:,?\s+" + _YEAR + r")?)"
-    r"|(?:" + _MON + r"\s+\d{1,2}(?:st|nd|rd|th)?\b(?:,?\s+" + _YEAR + r")?)))"
-    # months: "in July", "last July", "in July 2024", "since March"
-    r"|(?P<month>(?P<monthlead>in|since|last|next|this|during|until|by)\s+(?P<monthname>(?:january|february|march"
-    r"|april|june|july|august|september|october|november|december))(?:\s+(?P<monthyear>" + _YEAR + r"))?)"
-    # years: "in 2011", "since early 2024", "from 2005 to 2008"
-    r"|(?P<years>from\s+(?P<y1>" + _YEAR + r")\s+(?:to|until)\s+(?P<y2>" + _YEAR + r"))"
-    r"|(?P<year>(?P<yearlead>in|since|during|until|by)\s+(?:(?:early|late|mid-?)\s*)?(?P<yearnum>"
-    + _YEAR + r"))(?!\s*-)"
-    # weekdays with their modifiers: "on Sunday morning", "late Thursday", "since Monday", "next Tuesday"
-    r"|(?P<weekday>(?P<wdlead>on|since|last|next|this|by|until|from|for|late|early|earlier\s+on|later\s+on)?\s*"
-    r"(?P<wdname>" + _WD + r")(?:\s+(?P<wdpart>" + _PART + r"))?)"
-    # relative days and parts of day
-    r"|(?P<rel>earlier\s+today|later\s+today|earlier\s+this\s+" + _PART + r"|later\s+this\s+" + _PART +
-    r"|this\s+" + _PART + r"|last\s+night|tonight|overnight|yesterday(?:\s+" + _PART + r")?"
-    r"|tomorrow(?:\s+" + _PART + r")?|today|this\s+week(?:end)?|last\s+week(?:end)?|next\s+week(?:end)?"
-    r"|(?:over|at|on)\s+the\s+weekend|since\s+the\s+weekend|earlier\s+(?:this|in\s+the)\s+week"
-    r"|since\s+the\s+start\s+of\s+the\s+week|last\s+month|next\s+month|this\s+month|last\s+year|next\s+year"
-    r"|this\s+year|in\s+(?:recent|the\s+past\s+few|the\s+last\s+few)\s+days|in\s+the\s+coming\s+(?:days|weeks)"
-    r"|(?:later|earlier)\s+this\s+(?:week|month))"
-    # counted spans: "two days ago", "over the past two days", "in the next few days", "within a week"
-    r"|(?P<ago>(?P<agon>" + _NUM + r")\s+(?P<agou>" + _UNIT + r")\s+ago)"
-    r"|(?P<past>(?:over|in|during)\s+the\s+(?:past|last)\s+(?P<pastn>" + _NUM + r")\s+(?P<pastu>" + _UNIT + r"))"
-    # a span told by its length: "during the 13-year civil war", "in their 12-day offensive" (ending now)
-    r"|(?P<lasting>(?:during|throughout|in)\s+(?:the|their|its|his|her|a)\s+(?P<lastn>\d{1,3})-(?P<lastu>day|week|month|year)"
-    r"(?:-long|-old)?\s+[a-z]+(?:\s+[a-z]+)?)"
-    r"|(?P<next>(?:in|over|within)\s+the\s+(?:next|coming)\s+(?P<nextn>" + _NUM + r")\s+(?P<nextu>" + _UNIT + r"))"
-    r")\b",
-    re.IGNORECASE)
-
-@dataclass(frozen=True, slots=True)
-class Found:
-    start: int
-    end: int
-    words: str
-    groups: dict
-
-
-def find_expressions(text: str) -> list[Found]:
-    """Candidate time expressions in `text`, left to right (offsets into `text`)."""
-    found = []
-    for match in _EXPRESSION.finditer(text):
-        words = match.group(0).strip()
-        if not words:
-            continue
-        groups = {k: v for k, v in match.groupdict().items() if v is not None}
-        if "clock" in groups and not _is_clock(groups):
-            continue
-        found.append(Found(match.start(), match.end(), words, groups))
-    return found
-
-
-def _is_clock(groups: dict) -> bool:
-    """A number is a clock time with "am"/"pm", a zone, or "at" and minutes ("at 14:30"), never alone."""
-    hour, minute = int(groups["hh"]), int(groups.get("mm") or 0)
-    if minute >= 60:
-        return False
-    if groups.get("ampm"):
-        return 1 <= hour <= 12
-    if groups.get("clockzone") or (groups.get("clocklead") and groups.get("mm")):
-        return hour < 24
-    return False
 
 
 # --------------------------------------------------------------------------------------------------
@@ -127,6 +49,7 @@ class Context:
     zone: tzinfo
     future: bool = False
     place_zone: tzinfo | None = None  # the named place's country's zone, for "local time"
+    anchor: date | None = None  # the day told just before, in `zone`, for "the day before", "two days later"
 
     @property
     def local(self) -> datetime:
@@ -181,10 +104,21 @@ def resolve(found: Found, ctx: Context) -> Interval | None:
     today = local.date()
     words = found.words
     result: tuple[datetime, datetime, str] | None = None
-    if "clock" in g:
+    if "dayof" in g:
+        result = _resolve_on_day(g, ctx)
+    elif "clock" in g:
         result = _resolve_clock(g, ctx)
+    elif "named" in g:
+        result = _resolve_named(g, ctx)
+    elif "anaph" in g:
+        result = _resolve_counted_from(g, ctx)
     elif "date" in g:
-        result = _resolve_date(words, ctx)
+        result = _resolve_date(words, ctx, g.get("datepart") or "")
+        if result is not None and (g.get("datelead") or "").lower() == "since":
+            # "since 9 December": from that day to the report
+            start, end = result[0], max(result[0], local)
+            days = (end - start).days
+            result = (start, end, "week" if days <= 7 else ("month" if days <= 31 else "year"))
     elif "month" in g:
         result = _resolve_month(g, ctx)
     elif "years" in g:
@@ -234,7 +168,7 @@ def resolve(found: Found, ctx: Context) -> Interval | None:
     return Interval(start_utc, end_utc, precision, words, expected)
 
 
-def _resolve_clock(g: dict, ctx: Context) -> tuple[datetime, datetime, str] | None:
+def _resolve_clock(g: dict, ctx: Context, day: date | None = None) -> tuple[datetime, datetime, str] | None:
     hour, minute = int(g["hh"]), int(g.get("mm") or 0)
     ampm = (g.get("ampm") or "").lower().replace(".", "")
     if ampm == "pm" and hour < 12:
@@ -249,17 +183,78 @@ def _resolve_clock(g: dict, ctx: Context) -> tuple[datetime, datetime, str] | No
     else:
         zone = ctx.zone
     local_report = ctx.report_utc.astimezone(zone)
-    moment = datetime.combine(local_report.date(), time(hour, minute), tzinfo=zone)
-    # A clock time later than the report is yesterday's, unless the clause speaks of what is to come.
-    if moment > local_report and not ctx.future:
+    moment = datetime.combine(day or local_report.date(), time(hour, minute), tzinfo=zone)
+    # A clock time later than the report is yesterday's, unless the clause speaks of what is to come
+    # or a day is named beside it.
+    if day is None and moment > local_report and not ctx.future:
         moment -= timedelta(days=1)
     precision = "minute" if g.get("mm") else "hour"
-    return moment, moment + (timedelta(minutes=1) if g.get("mm") else timedelta(hours=1)), precision
+    length = timedelta(minutes=1) if g.get("mm") else timedelta(hours=1)
+    return moment, moment + length - timedelta(seconds=1), precision
 
 
-def _resolve_date(words: str, ctx: Context) -> tuple[datetime, datetime, str] | None:
-    day = _parse_calendar(re.sub(r"^on\s+", "", words, flags=re.IGNORECASE), ctx)
-    return None if day is None else (*_span(day, ctx.zone), "day")
+_DATE_LEAD = re.compile(r"^(?:(?:on|since)\s+)?(?:the\s+" + PART + r"\s+of\s+)?(?:" + WEEKDAY + r",?\s+(?:the\s+)?)?",
+                        re.IGNORECASE)
+
+
+def _resolve_date(words: str, ctx: Context, part: str = "") -> tuple[datetime, datetime, str] | None:
+    day = _parse_calendar(_DATE_LEAD.sub("", words), ctx)
+    if day is None:
+        return None
+    if part:  # "on the night of 10 December"
+        first, last = _PART_HOURS[part.lower()]
+        return _at(day, first, ctx.zone), _at(day, last, ctx.zone) - timedelta(seconds=1), "part of day"
+    return (*_span(day, ctx.zone), "day")
+
+
+# Named times of day: the hours they stand for, in the zone the text is read in.
+_NAMED_HOURS = {"dawn": (5, 7), "daybreak": (5, 7), "sunrise": (5, 7), "first light": (5, 7), "noon": (12, 13),
+                "midday": (12, 13), "midnight": (0, 1), "dusk": (16, 19), "sunset": (16, 19), "nightfall": (17, 20)}
+
+
+def _resolve_named(g: dict, ctx: Context, day: date | None = None) -> tuple[datetime, datetime, str]:
+    """ "at dawn", "shortly after midnight": the last such hours before the report (the next ones when the
+    clause speaks of what is to come), or those of `day` when a day is named beside it."""
+    word = " ".join(g["namedword"].lower().split())
+    first, last = _NAMED_HOURS[word]
+    if word == "midnight" and re.match(r"(?:\w+\s+)?before", g["named"], re.IGNORECASE):
+        first, last = -1, 0  # "just before midnight" is the end of the day named
+        if day is not None:
+            day += timedelta(days=1)
+    local = ctx.local
+    if day is None:
+        day = local.date()
+        if ctx.future:
+            if _at(day, last, ctx.zone) <= local:
+                day += timedelta(days=1)
+        elif _at(day, first, ctx.zone) > local:
+            day -= timedelta(days=1)
+    return _at(day, first, ctx.zone), _at(day, last, ctx.zone) - timedelta(seconds=1), "hour"
+
+
+def _resolve_on_day(g: dict, ctx: Context) -> tuple[datetime, datetime, str] | None:
+    """A clock or named time on a named day: the day's date (in the blog's zone) at that time."""
+    day_interval = resolve(g["dayof"], ctx)
+    if day_interval is None:
+        return None
+    day = day_interval.start.astimezone(ctx.zone).date()
+    if "named" in g:
+        return _resolve_named(g, ctx, day)
+    return _resolve_clock(g, ctx, day)
+
+
+def _resolve_counted_from(g: dict, ctx: Context) -> tuple[datetime, datetime, str]:
+    """ "the day before", "the following morning", "two days later": counted from the day told just
+    before (`ctx.anchor`), or from the report's day when no day was told."""
+    anchor = ctx.anchor or ctx.local.date()
+    direction = (g.get("anaphdir") or g.get("anaphdir2") or g.get("anaphdir3") or "").lower()
+    step = -1 if direction in ("previous", "before", "earlier") else 1
+    day = anchor + timedelta(days=step * _count(g.get("anaphn") or "1"))
+    unit = (g.get("anaphunit") or "day").lower()
+    if unit != "day":
+        first, last = _PART_HOURS[unit]
+        return _at(day, first, ctx.zone), _at(day, last, ctx.zone) - timedelta(seconds=1), "part of day"
+    return (*_span(day, ctx.zone), "day")
 
 
 _CALENDAR_PARTS = re.compile(r"(?:(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s+(?P<m1>[a-z]+)|(?P<m2>[a-z]+)\.?\s+(?P<d2>\d{1,2}))"
@@ -302,10 +297,15 @@ def _resolve_month(g: dict, ctx: Context) -> tuple[datetime, datetime, str] | No
             year -= 1
     first = date(year, month, 1)
     after = date(year + (month == 12), month % 12 + 1, 1)
+    # "in early/mid/late December": a third of the month.
+    part = (g.get("monthpart") or "").lower().strip(" -")
+    if part:
+        first, after = {"early": (first, first.replace(day=11)), "mid": (first.replace(day=11), first.replace(day=21)),
+                        "late": (first.replace(day=21), after)}[part]
     start, end = _at(first, 0, ctx.zone), _at(after, 0, ctx.zone) - timedelta(seconds=1)
     if lead == "since":
         end = max(start, ctx.local)
-    return start, end, "month"
+    return start, end, "week" if part and lead != "since" else "month"
 
 
 def _resolve_weekday(g: dict, ctx: Context) -> tuple[datetime, datetime, str]:
@@ -318,9 +318,11 @@ def _resolve_weekday(g: dict, ctx: Context) -> tuple[datetime, datetime, str]:
     if part:
         first, last = _PART_HOURS[part]
         return _at(day, first, ctx.zone), _at(day, last, ctx.zone) - timedelta(seconds=1), "part of day"
-    if lead == "late":
+    if lead.endswith("early hours of"):
+        return _at(day, 0, ctx.zone), _at(day, 6, ctx.zone) - timedelta(seconds=1), "part of day"
+    if lead in ("late", "late on"):
         return _at(day, 18, ctx.zone), _at(day, 24, ctx.zone) - timedelta(seconds=1), "part of day"
-    if lead == "early":
+    if lead in ("early", "early on"):
         return _at(day, 0, ctx.zone), _at(day, 9, ctx.zone) - timedelta(seconds=1), "part of day"
     return (*_span(day, ctx.zone), "day")
 
@@ -328,7 +330,8 @@ def _resolve_weekday(g: dict, ctx: Context) -> tuple[datetime, datetime, str]:
 def _resolve_relative(words: str, ctx: Context) -> tuple[datetime, datetime, str] | None:
     local, zone, today = ctx.local, ctx.zone, ctx.local.date()
     monday = today - timedelta(days=today.weekday())
-    part_of = re.fullmatch(r"(?:(?:earlier|later)\s+)?this\s+(\w+)|(yesterday|tomorrow)(?:\s+(\w+))?", words)
+    part_of = re.fullmatch(r"(?:(?:earlier|later)\s+)?this\s+(morning|afternoon|evening|night)"
+                           r"|(yesterday|tomorrow)(?:\s+(\w+))?", words)
     if part_of and part_of.group(1):
         first, last = _PART_HOURS[part_of.group(1)]
         start, end = _at(today, first, zone), _at(today, last, zone) - timedelta(seconds=1)
@@ -341,6 +344,8 @@ def _resolve_relative(words: str, ctx: Context) -> tuple[datetime, datetime, str
             first, last = _PART_HOURS[part_of.group(3)]
             return _at(day, first, zone), _at(day, last, zone) - timedelta(seconds=1), "part of day"
         return (*_span(day, zone), "day")
+    if "early hours" in words or words == "early this morning":
+        return _at(today, 0, zone), min(_at(today, 6, zone) - timedelta(seconds=1), local), "part of day"
     if words in ("last night", "overnight"):
         # The night before the report; a night reported in the evening (and told as to come) is tonight's.
         day = today if (words == "overnight" and ctx.future and local.hour >= 12) else today - timedelta(days=1)
@@ -359,8 +364,9 @@ def _resolve_relative(words: str, ctx: Context) -> tuple[datetime, datetime, str
         return (*_span(first, zone, 7), "week")
     weekend = {"this weekend": 0, "last weekend": -1, "next weekend": 1}
     saturday = monday + timedelta(days=5)
-    if words in weekend or words in ("over the weekend", "at the weekend", "on the weekend"):
-        shift = weekend.get(words, 1 if ctx.future else (0 if today >= saturday else -1))
+    if words in weekend or words in ("over the weekend", "at the weekend", "on the weekend", "for the weekend"):
+        # a weekend to come is this week's (on Friday "for the weekend" is tomorrow); one past is the last
+        shift = weekend.get(words, 0 if ctx.future else (0 if today >= saturday else -1))
         return (*_span(saturday + timedelta(weeks=shift), zone, 2), "day")
     if words == "since the weekend":
         last_saturday = saturday if today > saturday + timedelta(days=1) else saturday - timedelta(weeks=1)

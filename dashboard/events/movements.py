@@ -8,7 +8,9 @@ road from X to Y", "the X to Y highway"), a border "between X and Y", a person's
 X's old town"), and an adjective made from a place ("Moscow-controlled", "US-backed").
 
 Coordinated destinations ("to the bases in X and Y") give one path each; "and then to Z" continues the
-trip from the previous destination.
+trip from the previous destination. The destination may come first ("flew to Y from X"), be "bound for"
+or "arrived in" (once an origin is told), or follow where the movers are after a comma ("seen in X,
+heading towards Y"); "across the border from X into Y" is a trip, not a border named by its ends.
 """
 
 from __future__ import annotations
@@ -39,7 +41,9 @@ _MOTION = re.compile(
     r"|relocat|redeploy|went|go(?:es|ing)?\b|sent|send|truck|ship|deport|airlift|bus(?:es|ed|sed)?\b|transport"
     r"|pull|retreat|escap|brought|bring|carr|deliver|arriv|reach|bound|pour|convoy|rout|deploy|dispatch|push)",
     re.IGNORECASE)
-_DIRECTION = re.compile(r"\b(?:towards?|into|onto|to|for)\b", re.IGNORECASE)
+# "arrived in Y", "landed at Y" name a destination too, when an origin is told ("Having left X, ... arrived in Y").
+_DIRECTION = re.compile(
+    r"\b(?:towards?|into|onto|to|for|(?:arrived|arrives|arriving|landed|lands|landing)\s+(?:in|at))\b", re.IGNORECASE)
 _ROUTE_NOUN = re.compile(r"\b(?:road|roads|highway|motorway|route|railway|line|pipeline|border|corridor)\s+$",
                          re.IGNORECASE)
 _ROUTE_AFTER = re.compile(r"^\s*(?:highway|motorway|road|railway|route|pipeline|line|border)\b", re.IGNORECASE)
@@ -99,7 +103,7 @@ def _origins(text: str, s_start: int, here: list[Mention]) -> list[tuple[Mention
         before = text[max(s_start, m.start - 80):m.start]
         # "from X", "from the airport in X", "left X", "fled the capital, X" (a few words apart, no break)
         for marker in (r"\b(?:from|out\s+of)\b", r"\b(?:left|leave|leaves|leaving|fled|flee|flees|fleeing|evacuated"
-                                                  r"|evacuate|evacuating|abandoned|departed|depart|departs|vacated)\b"):
+                                                  r"|evacuate|evacuating|abandoned|departed|depart|departs|vacated|quit|quitting)\b"):
             found = list(re.finditer(marker, before, re.IGNORECASE))
             if not found:
                 continue
@@ -113,7 +117,10 @@ def _origins(text: str, s_start: int, here: list[Mention]) -> list[tuple[Mention
             marker_start = m.start - len(before) + last.start()
             # "the road from X to Y" names a road; only a verb of movement further on makes it a trip
             # ("convoys on the roads from X, heading towards Y").
-            route = bool(_ROUTE_NOUN.search(text[max(s_start, marker_start - 30):marker_start]))
+            # Going "across the border from X into Y" is a trip whatever the verb: a border is crossed.
+            route = bool(_ROUTE_NOUN.search(text[max(s_start, marker_start - 30):marker_start])) and not re.search(
+                r"\b(?:across|over)\s+the\s+border\s+$", text[max(s_start, marker_start - 30):marker_start],
+                re.IGNORECASE)
             # Only the first place of the phrase is the origin ("from the airport in X near Y": X).
             if any(o.start >= after_marker and o.start < m.start for o in here):
                 continue
@@ -129,7 +136,8 @@ def _destinations(text: str, s_end: int, here: list[Mention], after: int, marker
     out: list[tuple[Mention, bool, int]] = []
     for match in _DIRECTION.finditer(text, after, s_end):
         word = match.group(0).lower()
-        if word == "for" and not leave_verb:
+        if word == "for" and not leave_verb and not re.search(r"\bbound\s+$", text[max(after, match.start() - 7):
+                                                                                 match.start()], re.IGNORECASE):
             continue
         lead = text[after:match.start()]
         if route and not _MOTION.search(lead):
@@ -167,14 +175,38 @@ def _destinations(text: str, s_end: int, here: list[Mention], after: int, marker
     return out
 
 
+def _destination_before(text: str, s_start: int, here: list[Mention], origin: Mention,
+                        marker_start: int) -> Mention | None:
+    """The destination told before its origin, right after a verb of movement: "flew to Y from X",
+    "returned to Y from X on Monday", "crossed into Y from X"."""
+    if not re.match(r"(?:from|out\s+of)\b", text[marker_start:], re.IGNORECASE):
+        return None
+    for m in reversed([m for m in here if m.end <= marker_start]):
+        if len(text[m.end:marker_start].split()) > 2 or _STOP.search(text[m.end:marker_start]):
+            return None
+        direction = list(re.finditer(r"\b(?:to|into|towards?)\b", text[max(s_start, m.start - 60):m.start],
+                                     re.IGNORECASE))
+        if not direction:
+            continue
+        at = max(s_start, m.start - 60) + direction[-1].start()
+        verb = text[max(s_start, at - 30):at]
+        reaches = _np_reaches(text, at + len(direction[-1].group(0)) + 1, m)
+        if reaches and _MOTION.search(verb) and not _STOP.search(verb):
+            return m
+        return None
+    return None
+
+
 def _sentence_paths(text: str, s_start: int, s_end: int, here: list[Mention]):
     origins = _origins(text, s_start, here)
-    # "X towards Y": a place followed by (a verb of movement and) "towards".
+    # "X towards Y": a place followed by (a verb of movement and) "towards"; after a comma only with the
+    # verb ("seen in X, heading towards Y", "on the road to X, reportedly heading towards Y": where the
+    # movers are is where they set out from).
     for m in here:
-        if re.match(r"\s+(?:\w+\s+){0,2}?towards?\b", text[m.end:m.end + 40], re.IGNORECASE):
-            between = text[m.end:m.end + 40].split("toward")[0]
-            if not between.strip() or _MOTION.search(between):
-                origins.append((m, m.start, False))
+        ahead = text[m.end:m.end + 40]
+        lead = re.match(r"(,?)\s+((?:[\w-]+\s+){0,2}?)(?:towards?|bound\s+for)\b", ahead, re.IGNORECASE)
+        if lead and (_MOTION.search(lead.group(2)) or (not lead.group(1) and not lead.group(2).strip())):
+            origins.append((m, m.start, False))
     if not origins:
         return
     origins.sort(key=lambda o: o[0].start)
@@ -187,10 +219,16 @@ def _sentence_paths(text: str, s_start: int, s_end: int, here: list[Mention]):
                                    re.IGNORECASE))
         # A "from" before the verb ("From X, he flew to Y") reads from the origin to the sentence's end.
         previous = origin
+        told = False
         for destination, chained, words_end in _destinations(text, s_end, here, origin.end, marker_start, leave_verb,
                                                                 route):
             if destination is origin:
                 continue
             start = previous if chained else origin
+            told = True
             yield start, destination, words_end
             previous = destination
+        if not told and not route:
+            before = _destination_before(text, s_start, here, origin, marker_start)
+            if before is not None:
+                yield origin, before, origin.end
