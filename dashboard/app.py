@@ -19,9 +19,9 @@ from dashboard import corrections, datafiles
 from dashboard.ingest import IngestError, ingest_file
 from dashboard.settings import default_db_path, tile_settings
 from dashboard.store import StoreError
+from dashboard.ui import assets, keys, loaders, playback, sidebar, table, upload, viewstate
 from dashboard.ui import blogs as blogs_ui
 from dashboard.ui import follow as follow_ui
-from dashboard.ui import keys, loaders, playback, sidebar, table, upload, viewstate
 from dashboard.ui import map as map_ui
 from dashboard.ui import review as review_ui
 from dashboard.ui.corrections import add_missed_form, correction_form
@@ -31,6 +31,7 @@ from dashboard.view import entries_table, mapdata, panel, timeline
 LATEST = 30
 
 st.set_page_config(page_title="Live-blog map", layout="wide")
+assets.page_style()  # phones and touch screens
 st.title("Live-blog map")
 shown_box = st.empty()  # the blogs shown, named once they are chosen
 

@@ -98,10 +98,12 @@
 
   var clicks = 0;
 
-  // Enter (Leaflet's own) or Space on a focused marker or area acts as a click: it selects the place.
+  // Enter or Space on a focused marker or area acts as a click: it selects the place. Leaflet's own
+  // Enter (on keypress) fires a click that never reaches streamlit-folium in Chromium; cancelling the
+  // keydown here also cancels that keypress, so a key makes exactly one click.
   function activateByKeyboard(node, layer, place) {
     node.addEventListener("keydown", function (event) {
-      if (event.key !== " " && event.key !== "Spacebar" && !(event.key === "Enter" && place.area)) return;
+      if (event.key !== " " && event.key !== "Spacebar" && event.key !== "Enter") return;
       event.preventDefault();
       layer.fire("click", {latlng: L.latLng(place.lat, place.lon), originalEvent: event});
     });
