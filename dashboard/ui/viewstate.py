@@ -385,7 +385,10 @@ def blog_picker(names: Mapping[int, str], newest: int, view: View | None, notice
     # dropdown would close).
     if wanted != current:
         st.session_state[BLOGS_KEY] = wanted
+    # The picker's place is there from the start, empty while there is one blog: a picker appearing
+    # above the map when another visitor adds a second blog would remount the map (the reader's zoom lost).
+    slot = st.empty()
     if len(names) < 2:
         return wanted or [newest]
-    return st.multiselect("Live blogs", options=list(names), key=BLOGS_KEY, format_func=names.__getitem__,
+    return slot.multiselect("Live blogs", options=list(names), key=BLOGS_KEY, format_func=names.__getitem__,
                           help="Several blogs are drawn together, each in its own colour.")
