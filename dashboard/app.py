@@ -19,9 +19,9 @@ from dashboard import corrections, datafiles
 from dashboard.ingest import IngestError, ingest_file
 from dashboard.settings import default_db_path, tile_settings
 from dashboard.store import StoreError
+from dashboard.ui import assets, keys, loaders, playback, sidebar, table, upload, viewstate
 from dashboard.ui import blogs as blogs_ui
 from dashboard.ui import follow as follow_ui
-from dashboard.ui import keys, loaders, playback, sidebar, table, upload, viewstate
 from dashboard.ui import map as map_ui
 from dashboard.ui import review as review_ui
 from dashboard.ui.corrections import add_missed_form, correction_form
@@ -31,6 +31,7 @@ from dashboard.view import entries_table, mapdata, panel, timeline
 LATEST = 30
 
 st.set_page_config(page_title="Live-blog map", layout="wide")
+assets.page_style()  # phones and touch screens
 st.title("Live-blog map")
 shown_box = st.empty()  # the blogs shown, named once they are chosen
 
@@ -102,7 +103,7 @@ if len(times) > 1:
     carried = follow_ui.carry_window(st.session_state, window_key, chosen, times)
     first, last = st.select_slider(  # playback moves it through its key
         "Time window", options=range(len(times)),
-        value=None if carried else viewstate.window_value(link, times, notices),
+        value=carried or viewstate.window_value(link, times, notices),
         format_func=labels.__getitem__,
         key=window_key,
         help="Times are UTC, on a 24-hour clock. Drag either end, or focus a handle and use the arrow keys to "
@@ -133,12 +134,13 @@ if picked is not None:
     table.select_entry(st.session_state, data, picked, window)
 if (followed := st.session_state.pop(keys.FOLLOW_ENTRY_KEY, None)) is not None:  # after a correction
     review_ui.follow_entry(st.session_state, data, followed, window)
+fresh = follow_ui.new_entries(st.session_state, chosen, all_data.entries["entry_id"])  # marked "new"
 with map_column:
     base = map_ui.base_map(follow_ui.kept_bounds(st.session_state, chosen, mapdata.map_bounds(all_data)),
                            base_url_path=st.get_option("server.baseUrlPath") or "",
                            tile_settings=tiles, view=link_map_view, layer=link_layer)
     drawing = mapdata.for_drawing(places)  # past MAX_POINT_MARKERS points, the less named go by grid cell
-    layer = map_ui.highlight(map_ui.places_layer(data, drawing), data, st.session_state.get(keys.RING_KEY))
+    layer = map_ui.highlight(map_ui.places_layer(data, drawing, fresh), data, st.session_state.get(keys.RING_KEY))
     returned = st_folium(base, key=keys.MAP_KEY, feature_group_to_add=layer,
                          returned_objects=["last_object_clicked", "last_object_clicked_tooltip", "zoom", "center",
                                            "selected_layers"],
@@ -177,7 +179,8 @@ with panel_column:
         st.caption("The latest entries in the window. Click a marker to read the entries that name "
                    "its place.")
         st.html(panel.PANEL_CSS + panel.entries_list_html(data.entries.iloc[window_rows[::-1][:LATEST]],
-                                                          data.mentions))
+                                                          data.mentions, fresh))
+        follow_ui.new_entries_note(fresh)
     else:
         rows = mapdata.window_entry_rows(data, window, int(by_id.at[place_id, "code"]))[::-1]
         row = rows[0]
@@ -188,6 +191,7 @@ with panel_column:
             row = st.selectbox(f"Entry ({len(rows)} name this place, newest first)", options=rows,
                                key=entry_key, format_func=lambda r: panel.entry_option(data.entries.iloc[r]))
         entry = data.entries.iloc[row]
+        follow_ui.mark_seen(st.session_state, [int(entry["entry_id"])])  # its "new" mark goes on the next run
         mentions = store.with_runner_ups(data.mentions[data.mentions["entry_id"] == entry["entry_id"]])
         source = sources[sources["source_id"] == entry["source_id"]]
         source_row = source.iloc[0].to_dict() if len(source) else None

@@ -19,6 +19,7 @@ DATA_FILES: dict[str, str] = {
     "static/places.css": "the map's own styles",
     "static/basemap.js": "the offline basemap, the base-layer choice and the label placer",
     "static/basemap.css": "the offline basemap's styles and notices",
+    "static/page.css": "the page's styles on phones and touch screens (slider handles, rows of controls)",
     "static/basemap/world.json": "land, coastlines, countries and their names (Natural Earth), cities, seas",
     "static/basemap/regions.json": "first-level region borders (Natural Earth), drawn when zoomed in",
     "static/basemap/README.md": "where the offline basemap's data comes from, and its licences",

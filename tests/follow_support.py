@@ -102,6 +102,8 @@ class Route:
     content_type: str = "text/html; charset=utf-8"
     status: int = 200
     location: str | None = None
+    etag: bool = True  # whether the answer carries an ETag (some servers give only Last-Modified)
+    last_modified: str | None = None
 
 
 @dataclass
@@ -115,8 +117,9 @@ class LiveServer:
     def url(self, path: str, host: str = "127.0.0.1") -> str:
         return f"http://{host}:{self.port}{path}"
 
-    def serve(self, path: str, text: str, content_type: str = "text/html; charset=utf-8") -> None:
-        self.routes[path] = Route(text.encode("utf-8"), content_type)
+    def serve(self, path: str, text: str, content_type: str = "text/html; charset=utf-8", *, etag: bool = True,
+              last_modified: str | None = None) -> None:
+        self.routes[path] = Route(text.encode("utf-8"), content_type, etag=etag, last_modified=last_modified)
 
     def redirect(self, path: str, location: str, status: int = 302) -> None:
         self.routes[path] = Route(status=status, location=location)
@@ -139,16 +142,27 @@ def live_server() -> Iterator[LiveServer]:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
-            etag = '"' + hashlib.sha256(route.body).hexdigest()[:16] + '"'
-            if self.headers.get("If-None-Match") == etag:
+            validators = {}
+            if route.etag:
+                validators["ETag"] = '"' + hashlib.sha256(route.body).hexdigest()[:16] + '"'
+            if route.last_modified:
+                validators["Last-Modified"] = route.last_modified
+            asked = self.headers.get("If-None-Match")
+            # As HTTP says: If-None-Match when sent, else If-Modified-Since (the same date: not modified).
+            since = self.headers.get("If-Modified-Since")
+            unchanged = (asked == validators.get("ETag") if asked is not None else
+                         route.last_modified is not None and since == route.last_modified)
+            if unchanged:
                 self.send_response(304)
-                self.send_header("ETag", etag)
+                for name, value in validators.items():
+                    self.send_header(name, value)
                 self.end_headers()
                 return
             self.send_response(route.status)
             self.send_header("Content-Type", route.content_type)
             self.send_header("Content-Length", str(len(route.body)))
-            self.send_header("ETag", etag)
+            for name, value in validators.items():
+                self.send_header(name, value)
             self.end_headers()
             self.wfile.write(route.body)
 

@@ -23,8 +23,14 @@ def undo_blog_dates(conn: sqlite3.Connection) -> None:
         conn.execute(f"ALTER TABLE sources DROP COLUMN {column}")
 
 
+def undo_page_validators(conn: sqlite3.Connection) -> None:
+    """Remove the ETag and Last-Modified kept with each followed blog (the version after the blog dates)."""
+    for column in ("page_etag", "page_last_modified"):
+        conn.execute(f"ALTER TABLE sources DROP COLUMN {column}")
+
+
 # What each schema version added, undone: version -> its undo.
-UNDO = {3: undo_word_index, 4: undo_decisions, 5: undo_blog_dates}
+UNDO = {3: undo_word_index, 4: undo_decisions, 5: undo_blog_dates, 6: undo_page_validators}
 
 
 def back_to_version(conn: sqlite3.Connection, version: int) -> None:

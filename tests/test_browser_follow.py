@@ -1,5 +1,6 @@
 """Following a live page in Chromium: the app follows a page served on loopback; when the page grows,
-the new entry appears on the map and in the list without a reload, and the reader's zoom is kept.
+the new entry appears on the map and in the list without a reload, marked new, and the reader's zoom is
+kept.
 
 The app runs with DASHBOARD_FOLLOW_EVERY=2 and DASHBOARD_ALLOW_PRIVATE_URLS=1 (the page is on
 loopback) and the real geoparser.
@@ -71,6 +72,12 @@ def test_a_followed_page_updates_without_a_reload(small_blog_db, chromium_path):
             site.serve("/live", render(SECOND), content_type)
             wait_for(lambda: names_thessaloniki(frame), 30, page, settled=True)  # the same map, kept
             page.get_by_text("Coastguard on alert in Thessaloniki").first.wait_for(timeout=10_000)
+            # What arrived is marked new, on the map and in the panel's list; what was there is not.
+            marked = frame.evaluate("() => window.liveblogMap.current.placeNew")
+            assert any(marked[label] for label in marked if label.startswith("Thessalon")), marked
+            assert not marked.get("Piraeus"), marked
+            assert page.locator(".lbm-latest li", has_text="Coastguard on alert in Thessaloniki").locator(
+                ".lbm-new").count() == 1
             assert page.get_by_text("Following Ferry strike live").count() == 1
             assert page.get_by_text("last checked").count() >= 1
 

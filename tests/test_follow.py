@@ -76,11 +76,42 @@ def test_an_unchanged_page_is_not_fetched_again_and_not_stored_again(tmp_path):
         follower = Follower(server.url("/live"))
         first, second = follower.poll(store), follower.poll(store)
         assert first.ok and first.added == 4
-        assert second.ok and second.not_modified and "not modified" in second.line()
+        assert second.ok and second.not_modified and "not changed" in second.line()
         assert server.requests[1][1].get("If-None-Match") == follower.etag
         server.serve("/live", render(SECOND), content_type)
         third = follower.poll(store)
         assert (third.added, third.updated) == (2, 1)
+
+
+@pytest.mark.parametrize("validator", ["ETag", "Last-Modified"])
+def test_follow_once_run_again_asks_whether_the_page_changed(validator, tmp_path):
+    """The validators are kept with the blog in the store: a second process's poll is conditional too."""
+    render, content_type = SHAPES["jsonld"]
+    db = tmp_path / "events.db"
+    modified = "Tue, 04 Mar 2025 06:30:05 GMT"
+    with live_server() as server:
+        url = server.url("/live")
+        server.serve("/live", render(FIRST), content_type, etag=validator == "ETag",
+                     last_modified=modified if validator == "Last-Modified" else None)
+        code, out, err = run("follow", url, "--once", "--db", str(db))
+        assert (code, err) == (0, "") and f"{TITLE}: 4 new" in out, out
+        with EventStore(db) as store:
+            before = store.dump()
+        code, out, err = run("follow", url, "--once", "--db", str(db))
+        assert (code, err) == (0, "") and out.rstrip().endswith(f"{TITLE}: not changed"), out
+        first, second = (headers for _, headers in server.requests[-2:])
+        if validator == "ETag":
+            assert "If-None-Match" not in first and second["If-None-Match"].startswith('"')
+        else:
+            assert "If-Modified-Since" not in first and second["If-Modified-Since"] == modified
+        with EventStore(db) as store:
+            assert store.dump() == before  # nothing written but the check
+
+        # A deleted blog takes its validators with it: the next follow fetches the page whole.
+        assert run("blogs", "delete", TITLE, "--yes", "--db", str(db))[0] == 0
+        code, out, _ = run("follow", url, "--once", "--db", str(db))
+        assert code == 0 and f"{TITLE}: 4 new" in out
+        assert not {"If-None-Match", "If-Modified-Since"} & set(server.requests[-1][1])
 
 
 @pytest.mark.parametrize(("route", "content", "problem"), [
@@ -171,4 +202,4 @@ def test_the_loop_polls_until_stopped(tmp_path):
 
         assert follow([follower], store, every=0.05, once=False, out=Lines(), stop=stop) == 0
     lines = out.getvalue().splitlines()
-    assert "4 new" in lines[0] and "not modified" in lines[1]
+    assert "4 new" in lines[0] and "not changed" in lines[1]

@@ -124,6 +124,19 @@ def test_areas_are_drawn_as_wide_circles_not_pins(data):
     assert "Syria (1)" in legend and "Blog 2" in legend
 
 
+def test_places_named_by_new_entries_are_marked_new(data):
+    places = mapdata.window_places(data, window(0, 4))
+    drawing = mapdata.for_drawing(places)
+    assert not any(p["new"] for p in mapdata.layer_payload(data, drawing)["places"])
+    newest = data.entries.iloc[-1]
+    named = set(data.mentions.loc[data.mentions["entry_id"] == newest["entry_id"], "place_name"])
+    payload = mapdata.layer_payload(data, drawing, {int(newest["entry_id"])})
+    assert named and {p["name"] for p in payload["places"] if p["new"]} == named
+    # Its popups list it among their entries, marked by its position there.
+    assert len(payload["fresh"]) == 1
+    assert payload["entries"][payload["fresh"][0]][1] == newest["headline"]
+
+
 def test_area_sizes_follow_the_country():
     syria, lebanon, russia = (mapdata.area_radius_m("PCLI", cc) for cc in ("SY", "LB", "RU"))
     assert lebanon < syria < russia <= mapdata.COUNTRY_RADIUS_BOUNDS_M[1]

@@ -208,3 +208,17 @@ def test_a_hostile_link_shows_the_default_view_with_a_notice(store_path, monkeyp
     # The readable end of a window is kept; otherwise the whole span.
     assert caption.startswith("3 entries" if "from" in params and "to" in params else "4 entries and 4 places")
     assert at.selectbox(key="place").value is None
+
+
+def test_a_link_without_blogs_names_the_blog_it_opens(store_path, monkeypatch):
+    at = open_link(store_path, monkeypatch, {"q": "homs", "zoom": "8", "center": "34.7,36.7"})
+    assert not at.exception and not at.error
+    notices = [w.value for w in at.warning]
+    assert notices == ["This link names no blog, so it opens the newest one: small-blog."], notices
+    # The link the page writes back names it, so a copy of it opens the same blog whatever is added later.
+    assert at.query_params["blog"] == "small-blog"
+    at.run()
+    assert not at.warning
+    # A bare link is the default view: nothing to say; a link naming its blog neither.
+    assert not open_link(store_path, monkeypatch, {}).warning
+    assert not open_link(store_path, monkeypatch, {"blog": "small-blog", "q": "homs"}).warning

@@ -1,7 +1,8 @@
 """Following a live page: poll it, ingest what is new or changed, wait, again.
 
 One `Follower` per page (a URL, or a file path: a file is re-read when it changed) keeps what the
-next poll needs: the ETag and Last-Modified of the last page ingested, the blog's name, and how many
+next poll needs: the ETag and Last-Modified of the last page ingested (also kept with the blog in the
+store, so that the first poll of a later run is conditional too), the blog's name, and how many
 polls in a row failed (the wait doubles with each, up to `settings.MAX_BACKOFF_SECONDS`). A poll
 goes through the ordinary ingest (`dashboard.ingest.ingest_blog`): nothing is stored twice, a
 changed entry replaces the stored one, and a failed poll leaves the store as it was.
@@ -55,7 +56,7 @@ class PollResult:
         stamp = f"{self.checked_at:%Y-%m-%d %H:%M:%S} UTC"
         if self.error is not None:
             return f"{stamp} error: {self.error}"
-        what = "not modified" if self.not_modified else \
+        what = "not changed" if self.not_modified else \
             f"{self.added} new, {self.updated} updated, {self.unchanged} unchanged"
         return f"{stamp} {self.source or self.target}: {what}"
 
@@ -85,6 +86,7 @@ class Follower:
     name: str | None = None
     failures: int = 0
     last: PollResult | None = None
+    validators_read: bool = False  # whether the store's ETag and Last-Modified for the page were looked up
 
     def poll(self, store: EventStore) -> PollResult:
         """Fetch, parse and ingest once; never raises for a bad page, a bad network or a bad store."""
@@ -106,6 +108,12 @@ class Follower:
 
     def _poll(self, store: EventStore, now: datetime) -> PollResult:
         if is_url(self.target):
+            if not self.validators_read:  # a follow in an earlier process left them with the blog
+                self.validators_read = True
+                followed = store.followed_page(self.target, self.source)
+                if followed is not None and self.etag is None and self.last_modified is None:
+                    self.name = self.name or followed[0]
+                    self.etag, self.last_modified = followed[1], followed[2]
             page = self.fetcher.fetch(self.target, etag=self.etag, last_modified=self.last_modified)
             if page is None:
                 return PollResult(self.target, self.name or "", now, not_modified=True)
@@ -125,10 +133,11 @@ class Follower:
         name = self._name(store, parsed)
         report = ingest_blog(parsed, store, source=name, url=self.target if is_url(self.target) else None,
                              geoparser=self.geoparser)
-        # Remembered only once stored: a failed ingest must not turn the next poll into "not modified".
+        # Remembered only once stored: a failed ingest must not turn the next poll into "not changed".
         self.name = report.source
         if is_url(self.target):
             self.etag, self.last_modified = stamp
+            store.set_page_validators(report.source, *stamp)
         else:
             self.file_stamp = stamp
         return PollResult(self.target, report.source, now, report.added, report.updated, report.unchanged)

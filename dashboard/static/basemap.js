@@ -236,6 +236,29 @@
     box.getContainer().setAttribute("role", "status");
   }
 
+  // On a touch screen one finger scrolls the page and two move and zoom the map (Leaflet's pinch also
+  // pans): a map as wide as a phone would otherwise catch every swipe and trap the page's scroll.
+  // Without one-finger dragging the container's touch-action is "pan-x pan-y" (leaflet.css), so the
+  // browser scrolls. A one-finger touch says how to move the map, for a moment.
+  var TWO_FINGERS = "Use two fingers to move the map.";
+
+  function touchFriendly(map) {
+    if (!(window.matchMedia && window.matchMedia("(pointer: coarse)").matches)) return;
+    map.dragging.disable();
+    var container = map.getContainer();
+    container.classList.add("lbm-two-fingers");
+    var hint = el("div", "lbm-touch-hint", TWO_FINGERS);
+    hint.setAttribute("aria-hidden", "true");
+    container.appendChild(hint);
+    var timer = null;
+    container.addEventListener("touchmove", function (event) {
+      if (event.touches.length !== 1) { hint.classList.remove("lbm-shown"); return; }
+      hint.classList.add("lbm-shown");
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () { hint.classList.remove("lbm-shown"); }, 1500);
+    }, {passive: true});
+  }
+
   function reportLayer(map, key) {
     // streamlit-folium sends `selected_layers` back to the app with the map's view on each move: the
     // chosen base layer goes that way (the app puts it in the page's link).
@@ -297,6 +320,7 @@
       watch(event.layer);
       reportLayer(map, event.layer.key);
     });
+    touchFriendly(map);
     map._lbmBase = {layers: byKey, offline: offline, control: control};
     return map._lbmBase;
   }

@@ -38,9 +38,12 @@
     }
     root.appendChild(el("div", "lbm-popup-count", plural(place.n, "entry", "entries") + " in this window"));
     var list = el("ul", "lbm-popup-entries");
+    var fresh = data.fresh || [];
     place.entries.forEach(function (index) {
       var entry = data.entries[index];
       var item = el("li", "lbm-popup-entry");
+      // Arrived since the reader last looked (a followed page grew).
+      if (fresh.indexOf(index) >= 0) item.appendChild(el("span", "lbm-popup-new", "new"));
       item.appendChild(el("span", "lbm-popup-time", entry[0]));
       item.appendChild(document.createTextNode(" "));
       item.appendChild(el("span", "lbm-popup-headline", entry[1] || "(no headline)"));
@@ -98,10 +101,12 @@
 
   var clicks = 0;
 
-  // Enter (Leaflet's own) or Space on a focused marker or area acts as a click: it selects the place.
+  // Enter or Space on a focused marker or area acts as a click: it selects the place. Leaflet's own
+  // Enter (on keypress) fires a click that never reaches streamlit-folium in Chromium; cancelling the
+  // keydown here also cancels that keypress, so a key makes exactly one click.
   function activateByKeyboard(node, layer, place) {
     node.addEventListener("keydown", function (event) {
-      if (event.key !== " " && event.key !== "Spacebar" && !(event.key === "Enter" && place.area)) return;
+      if (event.key !== " " && event.key !== "Spacebar" && event.key !== "Enter") return;
       event.preventDefault();
       layer.fire("click", {latlng: L.latLng(place.lat, place.lon), originalEvent: event});
     });
@@ -162,7 +167,7 @@
         layer = L.circle([place.lat, place.lon], {
           radius: place.area, color: place.stroke, weight: place.doubt ? 2 : 1,
           dashArray: place.doubt ? "2 6" : "5 5", opacity: 0.6,
-          fillColor: place.stroke, fillOpacity: 0.06, className: "lbm-area"
+          fillColor: place.stroke, fillOpacity: 0.06, className: "lbm-area" + (place.new ? " lbm-new" : "")
         });
         layer.on("click", function (event) {
           stampClick(event, place);
@@ -174,13 +179,15 @@
           if (!path || path.getAttribute("tabindex")) return;
           path.setAttribute("tabindex", "0");
           path.setAttribute("role", "button");
-          path.setAttribute("aria-label", place.name + ": an area named in " + plural(place.n, "entry", "entries"));
+          path.setAttribute("aria-label", place.name + ": an area named in " + plural(place.n, "entry", "entries") +
+            (place.new ? ", new ones among them" : ""));
           activateByKeyboard(path, layer, place);
         });
         areas.addLayer(layer);
       } else {
         var size = 2 * place.r;
-        var dot = el("span", "lbm-dot" + (place.doubt ? " lbm-doubt" : "") + (place.reviewed ? " lbm-reviewed" : ""));
+        var dot = el("span", "lbm-dot" + (place.doubt ? " lbm-doubt" : "") + (place.reviewed ? " lbm-reviewed" : "") +
+          (place.new ? " lbm-new" : ""));
         dot.style.backgroundColor = place.fill;
         dot.style.borderColor = place.stroke;
         dot.appendChild(el("span", "lbm-hidden", place.name));
@@ -206,9 +213,11 @@
     // What the layer shows, label -> entries, for anyone inspecting the map (the browser tests do).
     group.placeCounts = {};
     group.placeDoubts = {};
+    group.placeNew = {};
     data.places.forEach(function (place) {
       group.placeCounts[place.label] = place.n;
       group.placeDoubts[place.label] = !!place.doubt;
+      group.placeNew[place.label] = !!place.new;
     });
     var labels = placeLabels(data);
     var placer = null;

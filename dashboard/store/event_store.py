@@ -298,6 +298,23 @@ class EventStore(ReviewDecisions):
         return WriteResult(source_id, added, updated, unchanged, remapped, missing, written, replaced.entries,
                            replaced.reattached, replaced.not_reattached, was_dated)
 
+    # -- a followed page's validators ------------------------------------------------------------
+
+    def followed_page(self, url: str, source: str | None = None) -> tuple[str, str | None, str | None] | None:
+        """The blog last ingested from `url` (the one named `source`, when given): its name, and the ETag
+        and Last-Modified kept with it (None when none were); None when no blog came from `url`."""
+        sql = "SELECT name, page_etag, page_last_modified FROM sources WHERE url = ?"
+        params: tuple = (url,)
+        if source is not None:
+            sql, params = sql + " AND name = ?", (url, source)
+        rows = self._query(sql + " ORDER BY updated_at DESC, source_id DESC LIMIT 1", params)
+        return (rows[0][0], rows[0][1], rows[0][2]) if rows else None
+
+    def set_page_validators(self, source: str, etag: str | None, last_modified: str | None) -> None:
+        """Keep the ETag and Last-Modified of the page the blog `source` was just ingested from."""
+        self._write(lambda conn: conn.execute(
+            "UPDATE sources SET page_etag = ?, page_last_modified = ? WHERE name = ?", (etag, last_modified, source)))
+
     # -- blogs as wholes ---------------------------------------------------------------------------
 
     def _write(self, action: Callable[..., T], *args: object) -> T:

@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 TABLES = ("sources", "entries", "places", "mentions", "corrections", "decisions")
 
 
@@ -225,9 +225,24 @@ def _migrate_add_blog_dates(conn: sqlite3.Connection) -> None:
             conn.execute(f"ALTER TABLE sources ADD COLUMN {column} TEXT")
 
 
+# -- version 6: a followed page's validators ---------------------------------------------------------------
+# The ETag and Last-Modified of the page a blog was last ingested from (`follow`), kept with the blog so that
+# a later run asks the server whether the page changed (If-None-Match / If-Modified-Since) instead of
+# fetching it whole. NULL: none known. Deleting the blog forgets them, so its next follow fetches the page.
+_PAGE_VALIDATORS = ("page_etag", "page_last_modified")
+
+
+def _migrate_add_page_validators(conn: sqlite3.Connection) -> None:
+    present = {row[1] for row in conn.execute("PRAGMA table_info(sources)")}
+    for column in _PAGE_VALIDATORS:
+        if column not in present:
+            conn.execute(f"ALTER TABLE sources ADD COLUMN {column} TEXT")
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migrate_0_to_1, _migrate_1_to_2,
                                                                   _migrate_2_to_3, _migrate_add_decisions,
-                                                                  _migrate_add_blog_dates)
+                                                                  _migrate_add_blog_dates,
+                                                                  _migrate_add_page_validators)
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 

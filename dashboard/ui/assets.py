@@ -101,6 +101,16 @@ def map_js(base_url_path: str = "") -> list[tuple[str, str]]:
     )]
 
 
+def page_style() -> None:
+    """The page's own stylesheet (`static/page.css`: phones and touch screens), put in the page once per run.
+
+    Style-only HTML goes to Streamlit's event container, so it takes no place among the elements.
+    """
+    import streamlit as st
+
+    st.html(STATIC_DIR / "page.css")
+
+
 def map_css(base_url_path: str = "") -> list[tuple[str, str]]:
     """The map's stylesheets."""
     return [(name, static_url(path, base_url_path)) for name, path in (

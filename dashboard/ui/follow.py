@@ -7,15 +7,20 @@ seconds and reruns the whole app when it changed. Then the time window moves on 
 entries if it was at the end, and otherwise stays where the reader put it (`carry_window`); the map
 keeps the frame it had for the chosen blogs (`kept_bounds`), so a reader's zoom survives the update.
 
-`carry_window`, `remember_window` and `kept_bounds` take any mutable mapping (tested with a dict).
+Entries that arrive are marked "new" on their markers and in the panel's list until the reader opens them
+(`new_entries`, `mark_seen`).
+
+`carry_window`, `remember_window`, `kept_bounds`, `new_entries` and `mark_seen` take any mutable mapping
+(tested with a dict).
 """
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping, Sequence
+from collections.abc import Iterable, MutableMapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -51,24 +56,25 @@ def remember_window(state: MutableMapping[str, Any], window_key: str, chosen: Se
 
 
 def carry_window(state: MutableMapping[str, Any], window_key: str, chosen: Sequence[int],
-                 times: Sequence[pd.Timestamp]) -> bool:
-    """Before the slider is drawn: when entries arrived for the same blogs (a new slider key), seed the
-    new slider with the window shown last, moved on to the newest entry if it was at the end.
+                 times: Sequence[pd.Timestamp]) -> tuple[int, int] | None:
+    """Before the slider is drawn: when entries arrived for the same blogs (a new slider key), the new
+    slider's first value, the window shown last moved on to the newest entry if it was at the end.
 
-    Returns whether it seeded the slider (the caller then gives the slider no default of its own).
+    None when there is nothing to carry. The caller passes it as the slider's value (not through the
+    slider's state: a select_slider whose value is None takes one handle, not a range, when it reads
+    the browser's next value).
     """
     last = state.get(keys.FOLLOW_WINDOW_KEY)
     if window_key in state or not last or last[0] != tuple(chosen) or last[1] == window_key or not times:
-        return False
+        return None
     if keys.window_by_time(last[1]) != keys.window_by_time(window_key):
-        return False  # the reader switched the slider's mode: its own default applies, not a carried window
+        return None  # the reader switched the slider's mode: its own default applies, not a carried window
     _, _, start_ns, end_ns, at_end = last
     lo, hi = span_bounds(as_ns(times), start_ns, end_ns)
     first, final = min(lo, len(times) - 1), len(times) - 1 if at_end else hi - 1
     if final < first:
-        return False
-    state[window_key] = (first, final)
-    return True
+        return None
+    return first, final
 
 
 def kept_bounds(state: MutableMapping[str, Any], chosen: Sequence[int],
@@ -80,6 +86,36 @@ def kept_bounds(state: MutableMapping[str, Any], chosen: Sequence[int],
         return kept[1]
     state[keys.FOLLOW_BOUNDS_KEY] = (tuple(chosen), bounds)
     return bounds
+
+
+def new_entries(state: MutableMapping[str, Any], chosen: Sequence[int], entry_ids: Iterable[int]) -> frozenset[int]:
+    """The entries (ids) that arrived since this session last looked at these blogs, still unseen.
+
+    The first look at a choice of blogs sees everything; entries that appear on a later run (a followed
+    page grew, or another session added entries) are new until `mark_seen` (the reader opened them)."""
+    ids = np.unique(np.fromiter((int(i) for i in entry_ids), dtype=np.int64))
+    kept = state.get(keys.FOLLOW_SEEN_KEY)
+    if kept is None or kept[0] != tuple(chosen):
+        state[keys.FOLLOW_SEEN_KEY] = (tuple(chosen), ids, frozenset())
+        return frozenset()
+    _, known, fresh = kept
+    arrived = ids[~np.isin(ids, known, assume_unique=True)]
+    still = ids[np.isin(ids, np.fromiter(fresh, dtype=np.int64, count=len(fresh)), assume_unique=True)]
+    fresh = frozenset(int(i) for i in np.concatenate([still, arrived]))
+    state[keys.FOLLOW_SEEN_KEY] = (tuple(chosen), ids, fresh)
+    return fresh
+
+
+def mark_seen(state: MutableMapping[str, Any], entry_ids: Iterable[int] | None = None) -> bool:
+    """The reader has seen these entries (None: all of them): they are no longer marked new. True when
+    one of them was."""
+    kept = state.get(keys.FOLLOW_SEEN_KEY)
+    if kept is None or not kept[2]:
+        return False
+    seen = kept[2] & (kept[2] if entry_ids is None else {int(i) for i in entry_ids})
+    if seen:
+        state[keys.FOLLOW_SEEN_KEY] = (kept[0], kept[1], kept[2] - seen)
+    return bool(seen)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -143,6 +179,15 @@ def follow_form(store: EventStore, db_path: Path) -> bool:
                 registry.stop(db_path, poller.target)
                 st.rerun()
     return False
+
+
+def new_entries_note(fresh: frozenset[int]) -> None:
+    """Under the panel's list: how many entries are marked new, and a button that marks them seen."""
+    if not fresh:
+        return
+    st.caption(f"{len(fresh):,} {'entry' if len(fresh) == 1 else 'entries'} arrived since you last looked, "
+               "marked new on the map and here until you open them.")
+    st.button("Mark all as seen", key="follow-mark-seen", on_click=mark_seen, args=(st.session_state,))
 
 
 def live_updates(db_path: Path, stamp: tuple) -> None:

@@ -49,6 +49,9 @@ FOLLOW_URL_KEY = "follow-url"
 FOLLOW_NAME_KEY = "follow-name"
 FOLLOW_WINDOW_KEY = "follow-window"
 FOLLOW_BOUNDS_KEY = "follow-bounds"
+# The entries this session has had in view for the chosen blogs, and those that arrived since (marked "new"
+# until the reader opens them or marks them seen).
+FOLLOW_SEEN_KEY = "follow-seen"
 # The analyst's name, kept for the session and copied into each form's own name field.
 ANALYST_KEY = "analyst-name"
 # What the last saved correction or decision did (shown once, after the rerun), and the entry to

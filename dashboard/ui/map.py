@@ -9,6 +9,7 @@ from `xyzservices`, the operator's own tiles, the offline basemap) and their con
 from __future__ import annotations
 
 import warnings
+from collections.abc import Collection
 
 import folium
 import xyzservices
@@ -140,10 +141,11 @@ class PlaceLayer(MacroElement):
         self.payload = H.js_json(payload)
 
 
-def places_layer(data: MapData, drawing: Drawing) -> folium.FeatureGroup:
-    """The feature group handed to `st_folium(feature_group_to_add=...)`: swapped without a remount."""
+def places_layer(data: MapData, drawing: Drawing, new_entries: Collection[int] = ()) -> folium.FeatureGroup:
+    """The feature group handed to `st_folium(feature_group_to_add=...)`: swapped without a remount.
+    `new_entries` (entry ids) are marked "new" on their markers and in the popups."""
     group = folium.FeatureGroup(name="Places")
-    group.add_child(PlaceLayer(layer_payload(data, drawing)))
+    group.add_child(PlaceLayer(layer_payload(data, drawing, new_entries)))
     return group
 
 

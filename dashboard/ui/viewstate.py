@@ -358,6 +358,14 @@ def select_from_link(state: MutableMapping, view: View, data: object, place_ids:
             notices.append(f"The link's place ({view.place}) is not on the map in this window; none is selected.")
 
 
+def unnamed_blogs_notice(view: View, shown: Sequence[str]) -> list[str]:
+    """What a link that names no blog (no `blog=`) opens: the store's newest blog, which another
+    ingest may change, so the page says which one it is. Nothing for a bare link (the default view)."""
+    if view.blogs or view == View() or not shown:
+        return []
+    return [f"This link names no blog, so it opens the newest one: {', '.join(shown)}."]
+
+
 def blog_picker(names: Mapping[int, str], newest: int, view: View | None, notices: list[str],
                 select: int | None = None) -> list[int]:
     """The blogs to show: the picker (when there are several), its first value from the link, else
@@ -371,11 +379,16 @@ def blog_picker(names: Mapping[int, str], newest: int, view: View | None, notice
     elif current is None or view is not None:
         wanted = (source_ids(view, names, notices) if view else None) or [newest]
     wanted = [i for i in wanted if i in names]
+    if view is not None and select not in names:
+        notices.extend(unnamed_blogs_notice(view, [names[i] for i in wanted]))
     # Written only when it changes: writing a widget's state resets it in the browser (an open
     # dropdown would close).
     if wanted != current:
         st.session_state[BLOGS_KEY] = wanted
+    # The picker's place is there from the start, empty while there is one blog: a picker appearing
+    # above the map when another visitor adds a second blog would remount the map (the reader's zoom lost).
+    slot = st.empty()
     if len(names) < 2:
         return wanted or [newest]
-    return st.multiselect("Live blogs", options=list(names), key=BLOGS_KEY, format_func=names.__getitem__,
+    return slot.multiselect("Live blogs", options=list(names), key=BLOGS_KEY, format_func=names.__getitem__,
                           help="Several blogs are drawn together, each in its own colour.")

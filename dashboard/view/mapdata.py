@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -337,8 +337,11 @@ def _trust_fields(score: object, reviewed: bool, feature_code: str, is_area: boo
             "doubt": trust.is_doubtful(score, reviewed), "reviewed": reviewed}
 
 
-def layer_payload(data: MapData, drawing: Drawing) -> dict:
+def layer_payload(data: MapData, drawing: Drawing, new_entries: Collection[int] = ()) -> dict:
     """What `static/places.js` needs: each place, and the entries its popup lists.
+
+    `new_entries` (entry ids) arrived since the reader last looked: their places are marked `new`, and
+    `fresh` lists them among the popups' entries.
 
     Text stays text: names and headlines are plain strings that the browser sets as `textContent`;
     the one HTML field, `tip` (the tooltip, which Leaflet and streamlit-folium read as HTML), is
@@ -355,6 +358,9 @@ def layer_payload(data: MapData, drawing: Drawing) -> dict:
     if multi:
         columns.append(chosen["source"].astype(str).tolist())
     entry_list = [list(item) for item in zip(*columns, strict=True)]
+    # Positions in entry_list of the entries that are new.
+    is_new = (set(chosen["entry_id"].astype(int).isin(list(new_entries)).to_numpy().nonzero()[0].tolist())
+              if new_entries else set())
     place_list = []
     # Areas first and widest first, so smaller shapes end up on top.
     ordered = places.sort_values(["is_area", "area_m"], ascending=False, kind="stable")
@@ -364,6 +370,7 @@ def layer_payload(data: MapData, drawing: Drawing) -> dict:
             "label": str(p.label), "tip": H.text(p.label), "n": int(p.count), "fill": p.fill,
             "stroke": p.stroke, "r": int(p.radius), "area": int(p.area_m) if p.is_area else 0,
             "entries": [entry_index[r] for r in p.listed], "more": int(p.more),
+            "new": any(entry_index[r] in is_new for r in p.listed),
             # How sure: words and number, the precision class, and whether the marker is doubtful.
             **_trust_fields(getattr(p, "score", None), bool(getattr(p, "reviewed", False)), str(p.feature_code),
                             bool(p.is_area)),
@@ -371,7 +378,7 @@ def layer_payload(data: MapData, drawing: Drawing) -> dict:
     cell_list = [{"lat": round(float(c.lat), 4), "lon": round(float(c.lon), 4), "places": int(c.places),
                   "n": int(c.count), "top": c.top, "more": int(c.places) - len(c.top)}
                  for c in drawing.cells.itertuples(index=False)]
-    return {"places": place_list, "entries": entry_list, "multi": multi, "cells": cell_list,
+    return {"places": place_list, "entries": entry_list, "fresh": sorted(is_new), "multi": multi, "cells": cell_list,
             "cellDeg": drawing.cell_deg, "labelZoom": LABEL_ZOOM, "areaLabelZoom": AREA_LABEL_ZOOM}
 
 

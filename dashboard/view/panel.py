@@ -6,7 +6,7 @@ through `dashboard.view.markup`, so every piece of blog text arrives escaped.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 import pandas as pd
 
@@ -27,6 +27,8 @@ PANEL_CSS = """
 .lbm-credit { color: #777; font-size: 0.85rem; margin-left: 0.4rem; }
 .lbm-latest { list-style: none; padding: 0; margin: 0; }
 .lbm-latest li { margin: 0 0 0.5rem; line-height: 1.4; }
+.lbm-new { display: inline-block; margin-right: 0.3rem; padding: 0 0.35rem; border-radius: 0.6rem;
+  background: #1d5fa6; color: #fff; font-size: 0.75rem; font-weight: 700; line-height: 1.3rem; }
 .lbm-time { color: #b3261e; font-weight: 600; font-variant-numeric: tabular-nums; }
 .lbm-resolved { border-collapse: collapse; font-size: 0.85rem; width: 100%; }
 .lbm-resolved th, .lbm-resolved td { border-bottom: 1px solid #e5e5e5; padding: 3px 6px; text-align: left;
@@ -202,8 +204,13 @@ def places_named(entry_ids: list[int], mentions: pd.DataFrame) -> dict[int, list
     return places
 
 
-def entries_list_html(rows: pd.DataFrame, mentions: pd.DataFrame) -> str:
-    """Entries as a compact list: time (UTC), headline, the places each names."""
+# The badge of an entry that arrived since the reader last looked (a followed page grew).
+NEW_BADGE = '<span class="lbm-new">new</span>'
+
+
+def entries_list_html(rows: pd.DataFrame, mentions: pd.DataFrame, new_entries: Collection[int] = ()) -> str:
+    """Entries as a compact list: time (UTC), headline, the places each names; `new_entries` (entry
+    ids) get a "new" badge."""
     if rows.empty:
         return '<p class="lbm-meta">No entry in this window.</p>'
     places = places_named([int(i) for i in rows["entry_id"]], mentions)
@@ -213,7 +220,8 @@ def entries_list_html(rows: pd.DataFrame, mentions: pd.DataFrame) -> str:
         where = f'<div class="lbm-meta">{H.text(", ".join(names))}</div>' if names else ""
         when = pd.Timestamp(row.time_utc).strftime("%d %b %H:%M")
         headline = H.text(row.headline or "(no headline)")
-        items.append(f'<li><span class="lbm-time">{H.text(when)}</span> {headline}{where}</li>')
+        badge = NEW_BADGE if int(row.entry_id) in new_entries else ""
+        items.append(f'<li>{badge}<span class="lbm-time">{H.text(when)}</span> {headline}{where}</li>')
     return f'<ol class="lbm-latest">{"".join(items)}</ol>'
 
 
