@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from dashboard.model import Caption, Entry
+from dashboard.model import REPORT_TIME, Caption, Entry
 from gazetteer.places import Place, is_area_kind, is_country_code
 
 if TYPE_CHECKING:
@@ -332,10 +332,14 @@ def _added_mentions(adds: list[dict], mentions: pd.DataFrame, entries: pd.DataFr
                      "position": 100_000 + len(rows), "start": start, "end": end, "mention": text[start:end],
                      **_place_values(d), "score": 1.0, "corrected_from": "", "corrected_by": d["author"],
                      "corrected_at": d["created_at"], "reviewed_by": d["author"], "reviewed_at": d["created_at"],
-                     "decision": ADD})
+                     "decision": ADD,
+                     # An added place happened when its entry reported it: the rules that date events
+                     # run at ingest, over the geoparser's mentions.
+                     "event_start": entry["time_utc"], "event_end": entry["time_utc"], "event_precision": REPORT_TIME,
+                     "event_words": "", "event_expected": False})
     frame = pd.DataFrame(rows)
     if not frame.empty:
-        for column in ("corrected_at", "reviewed_at", "time_utc"):
+        for column in ("corrected_at", "reviewed_at", "time_utc", "event_start", "event_end"):
             frame[column] = pd.to_datetime(frame[column], utc=True).astype("datetime64[ns, UTC]")
     return frame
 

@@ -23,8 +23,14 @@ def undo_blog_dates(conn: sqlite3.Connection) -> None:
         conn.execute(f"ALTER TABLE sources DROP COLUMN {column}")
 
 
+def undo_event_times(conn: sqlite3.Connection) -> None:
+    """Remove when each mention's event happened (the version after the blogs' dates)."""
+    for column in ("event_start", "event_end", "event_precision", "event_words", "event_expected"):
+        conn.execute(f"ALTER TABLE mentions DROP COLUMN {column}")
+
+
 # What each schema version added, undone: version -> its undo.
-UNDO = {3: undo_word_index, 4: undo_decisions, 5: undo_blog_dates}
+UNDO = {3: undo_word_index, 4: undo_decisions, 5: undo_blog_dates, 6: undo_event_times}
 
 
 def back_to_version(conn: sqlite3.Connection, version: int) -> None:

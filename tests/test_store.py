@@ -291,7 +291,8 @@ def test_source_url_and_title_are_kept_and_updated(store):
 ENTRY_COLUMNS = ["entry_id", "source_id", "source", "time_utc", "time_given", "is_lead", "is_timed",
                  "headline", "body", "captions", "url"]
 MENTION_COLUMNS = ["entry_id", "source_id", "time_utc", "position", "start", "end", "mention", "place_id",
-                   "place_name", "lat", "lon", "country_code", "feature_code", "is_area", "score"]
+                   "place_name", "lat", "lon", "country_code", "feature_code", "is_area", "score", "event_start",
+                   "event_end", "event_precision", "event_words", "event_expected"]
 SOURCE_COLUMNS = ["source_id", "name", "url", "title", "ingested_at", "updated_at", "entries"]
 
 

@@ -18,7 +18,7 @@ from typing import TypeVar
 import pandas as pd
 
 from dashboard import settings
-from dashboard.model import ENTRY_COLUMNS, MENTION_COLUMNS, SOURCE_COLUMNS
+from dashboard.model import ENTRY_COLUMNS, EVENT_COLUMNS, MENTION_COLUMNS, SOURCE_COLUMNS
 from dashboard.settings import default_db_path
 from dashboard.store import blogs
 from dashboard.store.decisions import ReviewDecisions
@@ -26,6 +26,7 @@ from dashboard.store.faults import check_header, damaged, store_fault
 from dashboard.store.rows import (
     EntryKey,
     EntryRow,
+    EventTimeLike,
     insert_entry,
     insert_mentions,
     mention_values,
@@ -204,12 +205,15 @@ class EventStore(ReviewDecisions):
 
     def write_blog(self, *, source: str, title: str, url: str | None, rows: Sequence[EntryRow],
                    mentions: Mapping[EntryKey, Sequence[Mention]], remap: bool = False,
-                   date_used: str = "", zone_used: str = "") -> WriteResult:
+                   date_used: str = "", zone_used: str = "",
+                   event_times: Mapping[EntryKey, Sequence[EventTimeLike]] | None = None) -> WriteResult:
         """Store one version of a blog in one transaction.
 
         New entries are inserted, entries whose hash changed are updated in place (same entry_id)
         with their mentions replaced. `mentions` must hold the mentions of every new or changed entry;
         with `remap`, unchanged entries that have mentions there get them replaced when they differ.
+        `event_times` holds, for an entry of `mentions`, when each of its mentions' events happened (in
+        the same order); an entry without them has its mentions at its report time.
         Nothing is deleted except a changed entry's old mentions and places no mention names any more,
         unless the blog was stored with another `date_used` or `zone_used` (what the ingest was given for
         times that name no date or zone): then this version replaces the old one (`blogs.replace_entries`).
@@ -222,13 +226,14 @@ class EventStore(ReviewDecisions):
         with self._lock:
             try:
                 with transaction(self._conn):
-                    return self._write_blog(source, title, url, rows, mentions, remap, (date_used, zone_used))
+                    return self._write_blog(source, title, url, rows, mentions, remap, (date_used, zone_used),
+                                            event_times or {})
             except sqlite3.Error as exc:
                 raise store_fault(exc, self.path) from exc
 
     def _write_blog(self, source: str, title: str, url: str | None, rows: Sequence[EntryRow],
                     mentions: Mapping[EntryKey, Sequence[Mention]], remap: bool,
-                    dated: tuple[str, str]) -> WriteResult:
+                    dated: tuple[str, str], event_times: Mapping[EntryKey, Sequence[EventTimeLike]]) -> WriteResult:
         conn = self._conn
         now = now_iso()
         changed = False
@@ -267,12 +272,12 @@ class EventStore(ReviewDecisions):
             if previous is not None and previous[1] == row.content_hash:
                 unchanged += 1
                 if remap and row.key in mentions:
-                    entry_id, found_now = previous[0], mentions[row.key]
-                    if mention_values(found_now) == stored_mention_values(conn, entry_id):
+                    entry_id, found_now, events = previous[0], mentions[row.key], event_times.get(row.key)
+                    if mention_values(found_now, row.time_utc, events) == stored_mention_values(conn, entry_id):
                         upsert_places(conn, found_now)  # same mentions; a place's data may be newer
                     else:
                         conn.execute("DELETE FROM mentions WHERE entry_id = ?", (entry_id,))
-                        written += insert_mentions(conn, entry_id, found_now)
+                        written += insert_mentions(conn, entry_id, found_now, row.time_utc, events)
                         remapped += 1
                 continue
             if row.key not in mentions:
@@ -286,7 +291,7 @@ class EventStore(ReviewDecisions):
                 update_entry(conn, entry_id, row)
                 conn.execute("DELETE FROM mentions WHERE entry_id = ?", (entry_id,))
                 updated += 1
-            written += insert_mentions(conn, entry_id, mentions[row.key])
+            written += insert_mentions(conn, entry_id, mentions[row.key], row.time_utc, event_times.get(row.key))
         present = {row.key for row in rows}
         missing = sum(1 for key in stored if key not in present)
         if updated or remapped:
@@ -382,12 +387,15 @@ class EventStore(ReviewDecisions):
         where, params = self._source_filter(source_ids, "e.source_id")
         frame = self._frame(
             'SELECT m.entry_id, e.source_id, e.time_utc, m.position, m.start, m."end", m.text, m.place_id,'
-            " p.name, p.latitude, p.longitude, p.country_code, p.feature_code, p.feature_class, m.score"
-            " FROM mentions m JOIN entries e USING (entry_id)"
+            " p.name, p.latitude, p.longitude, p.country_code, p.feature_code, p.feature_class, m.score,"
+            " coalesce(m.event_start, e.time_utc), coalesce(m.event_end, e.time_utc), m.event_precision,"
+            " m.event_words, m.event_expected FROM mentions m JOIN entries e USING (entry_id)"
             f" JOIN places p USING (place_id){where} ORDER BY e.time_utc, m.entry_id, m.position", params,
             ["entry_id", "source_id", "time_utc", "position", "start", "end", "mention", "place_id", "place_name",
-             "lat", "lon", "country_code", "feature_code", "feature_class", "score"])
-        frame["time_utc"] = utc_series(frame["time_utc"])
+             "lat", "lon", "country_code", "feature_code", "feature_class", "score", *EVENT_COLUMNS])
+        for column in ("time_utc", "event_start", "event_end"):
+            frame[column] = utc_series(frame[column])
+        frame["event_expected"] = frame["event_expected"].astype(bool)
         # The one rule for what is an area is gazetteer.places.is_area_kind; asked once per kind of place, not per row.
         kinds = frame["feature_class"].astype(str) + "." + frame["feature_code"].astype(str)
         area = {kind: is_area_kind(*kind.split(".", 1)) for kind in kinds.unique()}

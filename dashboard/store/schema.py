@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 TABLES = ("sources", "entries", "places", "mentions", "corrections", "decisions")
 
 
@@ -225,9 +225,30 @@ def _migrate_add_blog_dates(conn: sqlite3.Connection) -> None:
             conn.execute(f"ALTER TABLE sources ADD COLUMN {column} TEXT")
 
 
+# -- event times: when the event at each mention happened, apart from when the entry reported it -------
+# An interval in UTC (ISO 8601 text, as entries.time_utc), its precision ("minute", "hour", "part of day",
+# "day", "week", "month", "year", or "report": at the report time), the words it was read from, and
+# whether it was still to come when reported. Mentions stored before this version get their entry's
+# report time: the rules need the blog's zone, which older stores did not keep; `ingest --reparse`
+# computes them.
+_EVENT_COLUMNS = (("event_start", "TEXT"), ("event_end", "TEXT"),
+                  ("event_precision", "TEXT NOT NULL DEFAULT 'report'"), ("event_words", "TEXT NOT NULL DEFAULT ''"),
+                  ("event_expected", "INTEGER NOT NULL DEFAULT 0 CHECK (event_expected IN (0, 1))"))
+
+
+def _migrate_add_event_times(conn: sqlite3.Connection) -> None:
+    present = {row[1] for row in conn.execute("PRAGMA table_info(mentions)")}
+    for column, kind in _EVENT_COLUMNS:
+        if column not in present:
+            conn.execute(f"ALTER TABLE mentions ADD COLUMN {column} {kind}")
+    reported = "(SELECT time_utc FROM entries e WHERE e.entry_id = mentions.entry_id)"
+    conn.execute(f"UPDATE mentions SET event_start = {reported}, event_end = {reported}, event_precision = 'report',"
+                 " event_words = '', event_expected = 0 WHERE event_start IS NULL")
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migrate_0_to_1, _migrate_1_to_2,
                                                                   _migrate_2_to_3, _migrate_add_decisions,
-                                                                  _migrate_add_blog_dates)
+                                                                  _migrate_add_blog_dates, _migrate_add_event_times)
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 
