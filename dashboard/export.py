@@ -25,6 +25,7 @@ from typing import Any
 import pandas as pd
 
 from dashboard import corrections as corrections_
+from dashboard.model import REPORT_TIME
 from dashboard.store import EventStore
 from gazetteer.places import DATA_ATTRIBUTION
 
@@ -32,7 +33,10 @@ ATTRIBUTION = DATA_ATTRIBUTION
 # The first sixteen columns are those of the first exports, in their order: readers depend on them.
 COLUMNS = ("entry_id", "is_lead", "time", "time_given", "source", "url", "headline", "mention", "place",
            "lat", "lon", "country_code", "feature_code", "score", "corrected_from", "corrected_by",
-           "place_id", "geonameid", "place_precision", "reviewed_by", "reviewed_at", "corrected_at", "text")
+           "place_id", "geonameid", "place_precision", "reviewed_by", "reviewed_at", "corrected_at", "text",
+           # When the event happened (ISO 8601 UTC; both equal `time` for an event at its report time), how
+           # precisely ("report" then), the words it was read from, and whether it was still to come.
+           "event_start", "event_end", "event_precision", "event_words", "event_expected")
 # The corrections export: every correction and review decision, "not a place" included, with who and when.
 CORRECTION_COLUMNS = ("entry_id", "time", "source", "headline", "mention", "decision", "scope", "place",
                       "lat", "lon", "country_code", "feature_code", "place_id", "geonameid", "place_precision",
@@ -96,8 +100,21 @@ def rows_from_frames(entries: pd.DataFrame, mentions: pd.DataFrame, sources: pd.
             "reviewed_at": _iso_or_blank(getattr(m, "reviewed_at", None)),
             "corrected_at": _iso_or_blank(getattr(m, "corrected_at", None)),
             "text": texts.setdefault(int(m.entry_id), corrections_.entry_text(entry)),
+            **_event_fields(m),
         })
     return rows
+
+
+def _event_fields(mention: Any) -> dict[str, Any]:
+    """The event columns of a mention row; a frame without them (read before they were stored) is at
+    its report time."""
+    start = getattr(mention, "event_start", None)
+    if start is None or pd.isna(start):
+        return {"event_start": _iso(mention.time_utc), "event_end": _iso(mention.time_utc),
+                "event_precision": REPORT_TIME, "event_words": "", "event_expected": False}
+    return {"event_start": _iso(pd.Timestamp(start)), "event_end": _iso(pd.Timestamp(mention.event_end)),
+            "event_precision": str(mention.event_precision), "event_words": str(mention.event_words or ""),
+            "event_expected": bool(mention.event_expected)}
 
 
 def _class_of(mention: Any) -> str:
@@ -237,7 +254,8 @@ def _describe(row: dict[str, Any]) -> str:
 
 
 def to_kml(rows: Sequence[dict[str, Any]], columns: Sequence[str] = COLUMNS) -> str:
-    """KML 2.2: one Placemark per row (name, description, TimeStamp, ExtendedData, Point).
+    """KML 2.2: one Placemark per row (name, description, TimeStamp or TimeSpan, ExtendedData, Point):
+    a TimeSpan of when the event happened when the text dates it, else the TimeStamp of its report.
 
     The description is plain text, escaped by ElementTree; ExtendedData carries every column as is.
     """
@@ -257,7 +275,12 @@ def to_kml(rows: Sequence[dict[str, Any]], columns: Sequence[str] = COLUMNS) -> 
         placemark = sub(document, "Placemark")
         sub(placemark, "name", row["place"] or row["mention"])
         sub(placemark, "description", _describe(row))
-        if row["time"]:
+        if row.get("event_precision", REPORT_TIME) != REPORT_TIME:
+            # When the event happened, for a viewer's time slider; the report time is in ExtendedData.
+            span = sub(placemark, "TimeSpan")
+            sub(span, "begin", row["event_start"])
+            sub(span, "end", row["event_end"])
+        elif row["time"]:
             sub(sub(placemark, "TimeStamp"), "when", row["time"])
         extended = sub(placemark, "ExtendedData")
         for column in columns:
@@ -298,10 +321,10 @@ def export(store: EventStore, fmt: str, source_ids: Sequence[int] | None = None,
 # QGIS): times as UTC timestamps, coordinates and scores as doubles, ids as nullable integers.
 # --------------------------------------------------------------------------------------------------
 
-TIMESTAMP_COLUMNS = frozenset({"time", "reviewed_at", "corrected_at"})
+TIMESTAMP_COLUMNS = frozenset({"time", "reviewed_at", "corrected_at", "event_start", "event_end"})
 INTEGER_COLUMNS = frozenset({"entry_id", "geonameid"})
 FLOAT_COLUMNS = frozenset({"lat", "lon", "score"})
-BOOLEAN_COLUMNS = frozenset({"is_lead"})
+BOOLEAN_COLUMNS = frozenset({"is_lead", "event_expected"})
 
 
 def typed_frame(rows: Sequence[dict[str, Any]], columns: Sequence[str] = COLUMNS) -> pd.DataFrame:
