@@ -351,3 +351,31 @@ def laid_over(store: EventStore, source_ids: Sequence[int] | None = None,
         entries = store.entries(source_ids)
     mentions = apply(store.mentions(source_ids), store.corrections(source_ids))
     return apply_decisions(mentions, store.decisions(source_ids), entries)
+
+
+# --------------------------------------------------------------------------------------------------
+# Movements laid over the mentions: a path's ends follow their mentions' corrections and filters.
+# --------------------------------------------------------------------------------------------------
+
+PATH_END_COLUMNS = ("place_id", "place_name", "lat", "lon", "country_code")
+LAID_PATH_COLUMNS = ("entry_id", "source_id", "time_utc", "position", "words",
+                     *(f"from_{c}" for c in PATH_END_COLUMNS), *(f"to_{c}" for c in PATH_END_COLUMNS))
+
+
+def paths_laid_over(paths: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
+    """The paths (`EventStore.paths`) whose two ends are among `mentions` (corrected, and filtered as
+    the map's are), with the places those ends have there; sorted by time, entry and position. A path
+    whose end is "not a place", or filtered out, is left out; so is one whose ends became one place.
+    A path is at the time of its origin's mention: its entry's, or on the timeline's "happened" clock
+    (`dashboard.view.clock`) when the movement happened."""
+    if paths.empty or mentions.empty:
+        return pd.DataFrame(columns=list(LAID_PATH_COLUMNS))
+    ends = mentions[["entry_id", "start", "time_utc", *PATH_END_COLUMNS]].drop_duplicates(["entry_id", "start"])
+    out = paths[["entry_id", "source_id", "position", "words", "from_start", "to_start"]]
+    for side in ("from", "to"):
+        renamed = ends.rename(columns={"start": f"{side}_start", "time_utc": f"{side}_time",
+                                       **{c: f"{side}_{c}" for c in PATH_END_COLUMNS}})
+        out = out.merge(renamed, on=["entry_id", f"{side}_start"], how="inner")
+    out = out[out["from_place_id"] != out["to_place_id"]].rename(columns={"from_time": "time_utc"})
+    return out.sort_values(["time_utc", "entry_id", "position"], kind="stable", ignore_index=True)[
+        list(LAID_PATH_COLUMNS)]

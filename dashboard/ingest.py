@@ -2,7 +2,7 @@
 
 parse (dashboard.liveblog) -> key and hash the entries (dashboard.store) -> geoparse only the new or
 changed ones, each with the whole blog as context -> when each mention's event happened
-(dashboard.events, in the blog's zone) -> one short write transaction.
+(dashboard.events, in the blog's zone) and the movements between places -> one short write transaction.
 
 Geoparsing runs before the transaction opens, so the store's write lock is held only for the
 writes, and a failure anywhere before the commit leaves the store as it was.
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from datetime import tzinfo
 
     from dashboard.events import EventTime
+    from dashboard.events import Path as MovementPath
     from dashboard.model import Entry, ParsedBlog
     from gazetteer.places import Mention
 
@@ -191,9 +192,10 @@ def ingest_blog(parsed: ParsedBlog, store: EventStore, *, source: str | None = N
                 raise IngestError("the geoparser failed on the entry at "
                                   f"{row.entry.time_given or row.time_utc}: {one_line(exc)}") from exc
     events = event_times(parsed, todo, mentions, tz, warnings)
+    moves = movements(todo, mentions, warnings)
     try:
         result = store.write_blog(source=name, title=one_line(parsed.title or ""), url=url, rows=rows,
-                                  mentions=mentions, remap=reparse, event_times=events,
+                                  mentions=mentions, remap=reparse, event_times=events, paths=moves,
                                   date_used=date.isoformat() if date else "", zone_used=zone_name(tz))
         summary = store.summary(result.source_id)
     except StoreError as exc:
@@ -232,6 +234,21 @@ def event_times(parsed: ParsedBlog, rows: Sequence[EntryRow], mentions: Mapping[
         except Exception as exc:  # a fault in the rules must not cost the entry its places
             warnings.append(f"when the events of the entry at {row.entry.time_given or row.time_utc} happened "
                             f"could not be read ({one_line(exc)}): they are kept at the report time")
+    return out
+
+
+def movements(rows: Sequence[EntryRow], mentions: Mapping[EntryKey, Sequence[Mention]],
+              warnings: list[str]) -> dict[EntryKey, list[MovementPath]]:
+    """The movements each entry of `rows` tells of between two of its places ("left X for Y")."""
+    from dashboard.events import find_paths
+
+    out: dict[EntryKey, list[MovementPath]] = {}
+    for row in rows:
+        try:
+            out[row.key] = find_paths(row.entry.text, mentions[row.key])
+        except Exception as exc:  # a fault in the rules must not cost the entry its places
+            warnings.append(f"the movements of the entry at {row.entry.time_given or row.time_utc} could not be "
+                            f"read ({one_line(exc)}): none stored")
     return out
 
 

@@ -74,6 +74,9 @@ MENTION_COLUMNS = ("entry_id", "source_id", "time_utc",
                    "place_id", "place_name", "lat", "lon", "country_code", "feature_code",
                    "is_area",  # gazetteer.places.is_area_kind
                    "score", *EVENT_COLUMNS)
+# Movements between two places an entry names: each end is one of its mentions (offsets and words).
+PATH_COLUMNS = ("entry_id", "source_id", "time_utc", "position", "from_start", "from_end", "from_mention",
+                "from_place_id", "to_start", "to_end", "to_mention", "to_place_id", "words")
 CORRECTION_COLUMNS = ("entry_id", "source_id", "start", "end", "mention", "not_a_place", "place_id", "place_name",
                       "lat", "lon", "country_code", "feature_code", "is_area", "was_place_id", "was_name", "author",
                       "created_at")

@@ -29,8 +29,13 @@ def undo_event_times(conn: sqlite3.Connection) -> None:
         conn.execute(f"ALTER TABLE mentions DROP COLUMN {column}")
 
 
+def undo_paths(conn: sqlite3.Connection) -> None:
+    """Remove the movements' table (the version after the event times)."""
+    conn.execute("DROP TABLE paths")
+
+
 # What each schema version added, undone: version -> its undo.
-UNDO = {3: undo_word_index, 4: undo_decisions, 5: undo_blog_dates, 6: undo_event_times}
+UNDO = {3: undo_word_index, 4: undo_decisions, 5: undo_blog_dates, 6: undo_event_times, 7: undo_paths}
 
 
 def back_to_version(conn: sqlite3.Connection, version: int) -> None:

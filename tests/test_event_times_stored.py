@@ -20,6 +20,7 @@ from dashboard import corrections
 from dashboard.cli import main
 from dashboard.ingest import ingest_blog
 from dashboard.store import SCHEMA_VERSION, EventStore
+from dashboard.store.schema import MIGRATIONS, _migrate_add_event_times
 
 # 4 May 2031, the entries' day, is a Sunday.
 CONVOY = entry(60, "Convoy update", "Trucks left Homs on Friday morning. Ministers will meet in Cairo on Tuesday. "
@@ -98,7 +99,7 @@ def test_an_older_store_migrates_with_report_times_and_a_reparse_computes_them(t
     with EventStore(path) as filled:
         ingest(filled, [*sample_entries(), CONVOY])
     conn = sqlite3.connect(path, isolation_level=None)
-    back_to_version(conn, SCHEMA_VERSION - 1)
+    back_to_version(conn, MIGRATIONS.index(_migrate_add_event_times))
     conn.close()
     with EventStore(path) as migrated:
         assert migrated.schema_version == SCHEMA_VERSION

@@ -45,13 +45,13 @@ def test_new_store_has_schema_and_wal(tmp_path):
         assert store.schema_version == SCHEMA_VERSION
         assert store.is_empty()
         assert store.dump() == {"sources": [], "entries": [], "places": [], "mentions": [], "corrections": [],
-                                "decisions": [], "schema_version": [(SCHEMA_VERSION,)]}
+                                "decisions": [], "paths": [], "schema_version": [(SCHEMA_VERSION,)]}
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     # The word index (a virtual table) keeps its words in tables of its own.
     assert {t for t in tables if not t.startswith("entry_words_")} == {
-        "sources", "entries", "places", "mentions", "corrections", "decisions", "entry_words"}
+        "sources", "entries", "places", "mentions", "corrections", "decisions", "entry_words", "paths"}
     conn.close()
 
 

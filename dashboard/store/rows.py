@@ -205,6 +205,39 @@ def insert_mentions(conn: sqlite3.Connection, entry_id: int, mentions: Sequence[
     return len(values)
 
 
+class PathLike(Protocol):
+    """A movement between two of an entry's mentions (`dashboard.events.Path` is one)."""
+
+    origin: Mention
+    destination: Mention
+    words: str
+
+
+def path_values(paths: Sequence[PathLike]) -> list[tuple]:
+    """One entry's movements between resolved places as rows (without ids), in the order found."""
+    kept = [p for p in paths if is_resolved(p.origin) and is_resolved(p.destination)]
+    return [(position, int(p.origin.start), int(p.origin.end), p.origin.text, p.origin.place.place_id,
+             int(p.destination.start), int(p.destination.end), p.destination.text, p.destination.place.place_id,
+             " ".join(str(p.words).split()))
+            for position, p in enumerate(kept)]
+
+
+def stored_path_values(conn: sqlite3.Connection, entry_id: int) -> list[tuple]:
+    return conn.execute(
+        'SELECT position, from_start, from_end, from_text, from_place_id, to_start, to_end, to_text, to_place_id,'
+        " words FROM paths WHERE entry_id = ? ORDER BY position", (entry_id,)).fetchall()
+
+
+def insert_paths(conn: sqlite3.Connection, entry_id: int, paths: Sequence[PathLike]) -> int:
+    """Write one entry's movements (after its mentions, which wrote the places); returns how many."""
+    values = path_values(paths)
+    conn.executemany(
+        "INSERT INTO paths (entry_id, position, from_start, from_end, from_text, from_place_id, to_start, to_end,"
+        " to_text, to_place_id, words) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(entry_id, *v) for v in values])
+    return len(values)
+
+
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 

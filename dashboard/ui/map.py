@@ -11,6 +11,7 @@ from __future__ import annotations
 import warnings
 
 import folium
+import pandas as pd
 import xyzservices
 from branca.element import MacroElement
 from folium.template import Template
@@ -19,6 +20,7 @@ from dashboard.settings import TileSettings
 from dashboard.ui import assets
 from dashboard.view import markup as H
 from dashboard.view.mapdata import FIT_MAX_ZOOM, MAP_MAX_ZOOM, MAX_RADIUS_PX, Drawing, MapData, layer_payload
+from dashboard.view.paths import paths_payload
 from gazetteer.places import DATA_LICENCE, DATA_LICENCE_URL, DATA_NAME, DATA_URL
 
 # The ring drawn round the places of the entry chosen in the table.
@@ -140,10 +142,13 @@ class PlaceLayer(MacroElement):
         self.payload = H.js_json(payload)
 
 
-def places_layer(data: MapData, drawing: Drawing) -> folium.FeatureGroup:
-    """The feature group handed to `st_folium(feature_group_to_add=...)`: swapped without a remount."""
+def places_layer(data: MapData, drawing: Drawing, paths: pd.DataFrame | None = None) -> folium.FeatureGroup:
+    """The feature group handed to `st_folium(feature_group_to_add=...)`: swapped without a remount.
+    `paths` (`dashboard.view.paths.window_paths`) are drawn as arrows under the places."""
     group = folium.FeatureGroup(name="Places")
-    group.add_child(PlaceLayer(layer_payload(data, drawing)))
+    payload = layer_payload(data, drawing)
+    payload["paths"] = paths_payload(paths, data.entries) if paths is not None else []
+    group.add_child(PlaceLayer(payload))
     return group
 
 
