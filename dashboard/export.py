@@ -71,6 +71,8 @@ def rows_from_frames(entries: pd.DataFrame, mentions: pd.DataFrame, sources: pd.
     `corrections.apply`'s columns when there are corrections; `sources` as `EventStore.sources`."""
     if mentions.empty:
         return []
+    if "reported_utc" in mentions:  # the map's mentions on the "happened" clock: exports keep report times
+        mentions = mentions.assign(time_utc=mentions["reported_utc"])
     entries = entries.set_index("entry_id")
     source_urls = sources.set_index("source_id")["url"].to_dict()
     mentions = mentions.sort_values(["time_utc", "entry_id", "start"], kind="stable")

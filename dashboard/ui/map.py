@@ -142,11 +142,13 @@ class PlaceLayer(MacroElement):
         self.payload = H.js_json(payload)
 
 
-def places_layer(data: MapData, drawing: Drawing, paths: pd.DataFrame | None = None) -> folium.FeatureGroup:
+def places_layer(data: MapData, drawing: Drawing, paths: pd.DataFrame | None = None,
+                 reported_after: pd.Timestamp | None = None) -> folium.FeatureGroup:
     """The feature group handed to `st_folium(feature_group_to_add=...)`: swapped without a remount.
-    `paths` (`dashboard.view.paths.window_paths`) are drawn as arrows under the places."""
+    `paths` (`dashboard.view.paths.window_paths`) are drawn as arrows under the places; on the
+    "happened" clock, `reported_after` (the window's end) marks the places reported later."""
     group = folium.FeatureGroup(name="Places")
-    payload = layer_payload(data, drawing)
+    payload = layer_payload(data, drawing, reported_after)
     payload["paths"] = paths_payload(paths, data.entries) if paths is not None else []
     group.add_child(PlaceLayer(payload))
     return group
