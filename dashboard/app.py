@@ -25,7 +25,7 @@ from dashboard.ui import follow as follow_ui
 from dashboard.ui import map as map_ui
 from dashboard.ui import review as review_ui
 from dashboard.ui.corrections import add_missed_form, correction_form
-from dashboard.view import entries_table, mapdata, panel, timeline
+from dashboard.view import entries_table, mapdata, panel, paths, timeline
 
 # Entries listed beside the map before a place is chosen.
 LATEST = 30
@@ -74,11 +74,12 @@ if not chosen:
     st.stop()
 blogs_ui.name_page([names[i] for i in chosen])
 shown_box.html(blogs_ui.shown_html([names[i] for i in chosen]))
-data, _, _, _ = loaders.load_map_data(str(db_path), stamp, tuple(chosen))
 if link is not None:
     viewstate.seed_timeline(st.session_state, link)
 by_time, cumulative = playback.timeline_choice(st.session_state)  # their widgets are under the map
-times, labels, grain = loaders.load_stops(str(db_path), stamp, tuple(chosen), by_time)
+happened = playback.clock_choice(st.session_state)  # the timeline follows when events happened
+data, _, _, _ = loaders.load_map_data(str(db_path), stamp, tuple(chosen), happened)
+times, labels, grain = loaders.load_stops(str(db_path), stamp, tuple(chosen), by_time, happened)
 if not times:
     st.info("The chosen blogs have no entries yet.")
     st.stop()
@@ -87,15 +88,15 @@ if not times:
 place_choices, country_choices = loaders.load_filter_options(str(db_path), stamp, tuple(chosen))
 if link is not None:
     viewstate.seed_filters(st.session_state, link, list(place_choices), list(country_choices), notices)
-window_key = keys.window_key(chosen, len(times), by_time)
+window_key = keys.window_key(chosen, len(times), by_time, happened)
 chosen_filters = sidebar.filter_widgets(place_choices, country_choices, window_key)
 try:
-    all_data, data = data, loaders.load_filtered(str(db_path), stamp, tuple(chosen), chosen_filters)
+    all_data, data = data, loaders.load_filtered(str(db_path), stamp, tuple(chosen), chosen_filters, happened)
 except StoreError as exc:  # the keyword search failed: say so, and show the rest of the filters
     notice_box.error("The keyword search failed, so the map leaves the keyword out.")
     notice_box.code(str(exc), language=None)  # verbatim: the message quotes the keyword
     chosen_filters = dataclasses.replace(chosen_filters, keyword="")
-    all_data, data = data, loaders.load_filtered(str(db_path), stamp, tuple(chosen), chosen_filters)
+    all_data, data = data, loaders.load_filtered(str(db_path), stamp, tuple(chosen), chosen_filters, happened)
 
 # -- slider ---------------------------------------------------------------------------------------
 if len(times) > 1:
@@ -140,7 +141,11 @@ with map_column:
                            base_url_path=st.get_option("server.baseUrlPath") or "",
                            tile_settings=tiles, view=link_map_view, layer=link_layer)
     drawing = mapdata.for_drawing(places)  # past MAX_POINT_MARKERS points, the less named go by grid cell
-    layer = map_ui.highlight(map_ui.places_layer(data, drawing, fresh), data, st.session_state.get(keys.RING_KEY))
+    moves = paths.window_paths(paths.laid_over(loaders.load_paths(str(db_path), stamp, tuple(chosen)), data.mentions),
+                               window)
+    layer = map_ui.highlight(map_ui.places_layer(data, drawing, fresh, paths=moves,
+                                                  reported_after=window[1] if happened else None), data,
+                             st.session_state.get(keys.RING_KEY))
     returned = st_folium(base, key=keys.MAP_KEY, feature_group_to_add=layer,
                          returned_objects=["last_object_clicked", "last_object_clicked_tooltip", "zoom", "center",
                                            "selected_layers"],
@@ -148,7 +153,7 @@ with map_column:
     st.html(mapdata.legend_html(data, drawing))
     if len(times) > 1:  # under the map, so that the map keeps its place on the page
         playback.show_playback(window_key, window,
-                               *loaders.load_timeline(str(db_path), stamp, tuple(chosen), by_time))
+                               *loaders.load_timeline(str(db_path), stamp, tuple(chosen), by_time, happened))
 
 # A click is acted on once: st_folium keeps returning the last click on every rerun.
 click = (returned or {}).get("last_object_clicked_tooltip"), str((returned or {}).get("last_object_clicked"))
@@ -216,7 +221,7 @@ if review_ui.review_queue(store, all_data, chosen, names, stored_counts,
 map_view, map_layer = viewstate.reader_map_view(st.session_state, returned)
 viewstate.write_url(st.query_params, viewstate.View(
     blogs=tuple(names[i] for i in chosen), start=window[0] if first > 0 and not cumulative else None,
-    end=window[1] if last < len(times) - 1 else None, filters=chosen_filters,
+    end=window[1] if last < len(times) - 1 else None, filters=chosen_filters, happened=happened,
     place=st.session_state.get(keys.PLACE_PICKER_KEY),
     entry=table.shown_entry_id(st.session_state, data, window), by_time=by_time, cumulative=cumulative,
     zoom=map_view[0] if map_view else None, center=map_view[1] if map_view else None, layer=map_layer))

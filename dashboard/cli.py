@@ -119,8 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--format", "-f", choices=ALL_FORMATS, required=True,
                      help="the output format (parquet: typed columns, to a file given with --out)")
     exp.add_argument("--what", choices=WHAT, default="places",
-                     help="places (default: one row per entry and place) or corrections (every correction and "
-                          "review decision, \"not a place\" included, with who and when)")
+                     help="places (default: one row per entry and place), corrections (every correction and "
+                          "review decision, \"not a place\" included, with who and when) or paths (the movements "
+                          "the entries tell of: lines from one place to another)")
     exp.add_argument("--source", action="append", metavar="NAME",
                      help="only this source (repeat for several; default: all)")
     exp.add_argument("--out", "-o", type=Path, metavar="FILE", help="write here (default: standard output)")

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from dashboard.model import Caption, Entry
+from dashboard.model import REPORT_TIME, Caption, Entry
 from gazetteer.places import Place, is_area_kind, is_country_code
 
 if TYPE_CHECKING:
@@ -332,10 +332,14 @@ def _added_mentions(adds: list[dict], mentions: pd.DataFrame, entries: pd.DataFr
                      "position": 100_000 + len(rows), "start": start, "end": end, "mention": text[start:end],
                      **_place_values(d), "score": 1.0, "corrected_from": "", "corrected_by": d["author"],
                      "corrected_at": d["created_at"], "reviewed_by": d["author"], "reviewed_at": d["created_at"],
-                     "decision": ADD})
+                     "decision": ADD,
+                     # An added place happened when its entry reported it: the rules that date events
+                     # run at ingest, over the geoparser's mentions.
+                     "event_start": entry["time_utc"], "event_end": entry["time_utc"], "event_precision": REPORT_TIME,
+                     "event_words": "", "event_expected": False})
     frame = pd.DataFrame(rows)
     if not frame.empty:
-        for column in ("corrected_at", "reviewed_at", "time_utc"):
+        for column in ("corrected_at", "reviewed_at", "time_utc", "event_start", "event_end"):
             frame[column] = pd.to_datetime(frame[column], utc=True).astype("datetime64[ns, UTC]")
     return frame
 
@@ -347,3 +351,31 @@ def laid_over(store: EventStore, source_ids: Sequence[int] | None = None,
         entries = store.entries(source_ids)
     mentions = apply(store.mentions(source_ids), store.corrections(source_ids))
     return apply_decisions(mentions, store.decisions(source_ids), entries)
+
+
+# --------------------------------------------------------------------------------------------------
+# Movements laid over the mentions: a path's ends follow their mentions' corrections and filters.
+# --------------------------------------------------------------------------------------------------
+
+PATH_END_COLUMNS = ("place_id", "place_name", "lat", "lon", "country_code")
+LAID_PATH_COLUMNS = ("entry_id", "source_id", "time_utc", "position", "words",
+                     *(f"from_{c}" for c in PATH_END_COLUMNS), *(f"to_{c}" for c in PATH_END_COLUMNS))
+
+
+def paths_laid_over(paths: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
+    """The paths (`EventStore.paths`) whose two ends are among `mentions` (corrected, and filtered as
+    the map's are), with the places those ends have there; sorted by time, entry and position. A path
+    whose end is "not a place", or filtered out, is left out; so is one whose ends became one place.
+    A path is at the time of its origin's mention: its entry's, or on the timeline's "happened" clock
+    (`dashboard.view.clock`) when the movement happened."""
+    if paths.empty or mentions.empty:
+        return pd.DataFrame(columns=list(LAID_PATH_COLUMNS))
+    ends = mentions[["entry_id", "start", "time_utc", *PATH_END_COLUMNS]].drop_duplicates(["entry_id", "start"])
+    out = paths[["entry_id", "source_id", "position", "words", "from_start", "to_start"]]
+    for side in ("from", "to"):
+        renamed = ends.rename(columns={"start": f"{side}_start", "time_utc": f"{side}_time",
+                                       **{c: f"{side}_{c}" for c in PATH_END_COLUMNS}})
+        out = out.merge(renamed, on=["entry_id", f"{side}_start"], how="inner")
+    out = out[out["from_place_id"] != out["to_place_id"]].rename(columns={"from_time": "time_utc"})
+    return out.sort_values(["time_utc", "entry_id", "position"], kind="stable", ignore_index=True)[
+        list(LAID_PATH_COLUMNS)]

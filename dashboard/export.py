@@ -25,6 +25,7 @@ from typing import Any
 import pandas as pd
 
 from dashboard import corrections as corrections_
+from dashboard.model import REPORT_TIME
 from dashboard.store import EventStore
 from gazetteer.places import DATA_ATTRIBUTION
 
@@ -32,7 +33,10 @@ ATTRIBUTION = DATA_ATTRIBUTION
 # The first sixteen columns are those of the first exports, in their order: readers depend on them.
 COLUMNS = ("entry_id", "is_lead", "time", "time_given", "source", "url", "headline", "mention", "place",
            "lat", "lon", "country_code", "feature_code", "score", "corrected_from", "corrected_by",
-           "place_id", "geonameid", "place_precision", "reviewed_by", "reviewed_at", "corrected_at", "text")
+           "place_id", "geonameid", "place_precision", "reviewed_by", "reviewed_at", "corrected_at", "text",
+           # When the event happened (ISO 8601 UTC; both equal `time` for an event at its report time), how
+           # precisely ("report" then), the words it was read from, and whether it was still to come.
+           "event_start", "event_end", "event_precision", "event_words", "event_expected")
 # The corrections export: every correction and review decision, "not a place" included, with who and when.
 CORRECTION_COLUMNS = ("entry_id", "time", "source", "headline", "mention", "decision", "scope", "place",
                       "lat", "lon", "country_code", "feature_code", "place_id", "geonameid", "place_precision",
@@ -41,7 +45,10 @@ FORMATS = ("csv", "geojson", "kml")
 # Binary formats: written to a file only (the command line's --out), never offered as text.
 BINARY_FORMATS = ("parquet",)
 ALL_FORMATS = FORMATS + BINARY_FORMATS
-WHAT = ("places", "corrections")
+WHAT = ("places", "corrections", "paths")
+# The paths export: one row per movement an entry tells of, both ends with their names and coordinates.
+PATH_COLUMNS = ("entry_id", "time", "source", "headline", "from_place", "from_lat", "from_lon", "from_place_id",
+                "to_place", "to_lat", "to_lon", "to_place_id", "words", "url")
 KML_NAMESPACE = "http://www.opengis.net/kml/2.2"
 
 
@@ -64,6 +71,8 @@ def rows_from_frames(entries: pd.DataFrame, mentions: pd.DataFrame, sources: pd.
     `corrections.apply`'s columns when there are corrections; `sources` as `EventStore.sources`."""
     if mentions.empty:
         return []
+    if "reported_utc" in mentions:  # the map's mentions on the "happened" clock: exports keep report times
+        mentions = mentions.assign(time_utc=mentions["reported_utc"])
     entries = entries.set_index("entry_id")
     source_urls = sources.set_index("source_id")["url"].to_dict()
     mentions = mentions.sort_values(["time_utc", "entry_id", "start"], kind="stable")
@@ -96,7 +105,42 @@ def rows_from_frames(entries: pd.DataFrame, mentions: pd.DataFrame, sources: pd.
             "reviewed_at": _iso_or_blank(getattr(m, "reviewed_at", None)),
             "corrected_at": _iso_or_blank(getattr(m, "corrected_at", None)),
             "text": texts.setdefault(int(m.entry_id), corrections_.entry_text(entry)),
+            **_event_fields(m),
         })
+    return rows
+
+
+def _event_fields(mention: Any) -> dict[str, Any]:
+    """The event columns of a mention row; a frame without them (read before they were stored) is at
+    its report time."""
+    start = getattr(mention, "event_start", None)
+    if start is None or pd.isna(start):
+        return {"event_start": _iso(mention.time_utc), "event_end": _iso(mention.time_utc),
+                "event_precision": REPORT_TIME, "event_words": "", "event_expected": False}
+    return {"event_start": _iso(pd.Timestamp(start)), "event_end": _iso(pd.Timestamp(mention.event_end)),
+            "event_precision": str(mention.event_precision), "event_words": str(mention.event_words or ""),
+            "event_expected": bool(mention.event_expected)}
+
+
+def path_rows(store: EventStore, source_ids: Sequence[int] | None = None) -> list[dict[str, Any]]:
+    """The movements the entries tell of, as dicts with PATH_COLUMNS, in time order: each end at the
+    place its mention has after corrections and review (a path whose end is "not a place" is left out)."""
+    entries = store.entries(source_ids)
+    laid = corrections_.paths_laid_over(store.paths(source_ids),
+                                        corrections_.laid_over(store, source_ids, entries))
+    if laid.empty:
+        return []
+    by_id = entries.set_index("entry_id")
+    source_urls = store.sources().set_index("source_id")["url"].to_dict()
+    rows = []
+    for p in laid.itertuples(index=False):
+        entry = by_id.loc[p.entry_id]
+        rows.append({"entry_id": int(p.entry_id), "time": _iso(p.time_utc), "source": entry["source"],
+                     "headline": entry["headline"], "from_place": p.from_place_name, "from_lat": float(p.from_lat),
+                     "from_lon": float(p.from_lon), "from_place_id": str(p.from_place_id),
+                     "to_place": p.to_place_name, "to_lat": float(p.to_lat), "to_lon": float(p.to_lon),
+                     "to_place_id": str(p.to_place_id), "words": p.words,
+                     "url": entry["url"] or source_urls.get(int(p.source_id), "") or ""})
     return rows
 
 
@@ -191,6 +235,10 @@ _JSON_HTML_CHARS = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
 
 
 def _point(row: dict[str, Any]) -> dict | None:
+    # A movement is a line from one end to the other.
+    if "from_lat" in row:
+        return {"type": "LineString",
+                "coordinates": [[row["from_lon"], row["from_lat"]], [row["to_lon"], row["to_lat"]]]}
     # A row with no coordinates ("not a place") is a Feature with a null geometry (RFC 7946, 3.2).
     if row["lat"] is None or row["lon"] is None:
         return None
@@ -198,7 +246,8 @@ def _point(row: dict[str, Any]) -> dict | None:
 
 
 def to_geojson(rows: Sequence[dict[str, Any]], columns: Sequence[str] = COLUMNS) -> str:
-    """A GeoJSON FeatureCollection of Points ([lon, lat]) with the rows as properties."""
+    """A GeoJSON FeatureCollection of Points ([lon, lat]), or LineStrings for paths, with the rows as
+    properties."""
     header = json.dumps({"type": "FeatureCollection", "attribution": ATTRIBUTION})
     features = [
         json.dumps({"type": "Feature", "geometry": _point(row), "properties": {c: row[c] for c in columns}},
@@ -227,8 +276,11 @@ def _describe(row: dict[str, Any]) -> str:
     lines = [when + (" - lead" if row.get("is_lead") else "")]
     if row["headline"]:
         lines.append(row["headline"])
-    lines.append(f"Mentioned as: {row['mention']}")
-    if row["place"]:
+    if "from_place" in row:
+        lines.append(f"From {row['from_place']} to {row['to_place']}: {row['words']}")
+    else:
+        lines.append(f"Mentioned as: {row['mention']}")
+    if row.get("place"):
         lines.append(f"Placed at: {row['place']} ({row['country_code'] or '-'}, {row['feature_code'] or '-'})")
     if "decision" in row:
         lines.append(f"Decision: {row['decision']} by {row['corrected_by']}, {row['corrected_at']}")
@@ -237,7 +289,9 @@ def _describe(row: dict[str, Any]) -> str:
 
 
 def to_kml(rows: Sequence[dict[str, Any]], columns: Sequence[str] = COLUMNS) -> str:
-    """KML 2.2: one Placemark per row (name, description, TimeStamp, ExtendedData, Point).
+    """KML 2.2: one Placemark per row (name, description, TimeStamp or TimeSpan, ExtendedData, a Point or
+    a path's LineString):
+    a TimeSpan of when the event happened when the text dates it, else the TimeStamp of its report.
 
     The description is plain text, escaped by ElementTree; ExtendedData carries every column as is.
     """
@@ -255,16 +309,25 @@ def to_kml(rows: Sequence[dict[str, Any]], columns: Sequence[str] = COLUMNS) -> 
     sub(document, "description", ATTRIBUTION)
     for row in rows:
         placemark = sub(document, "Placemark")
-        sub(placemark, "name", row["place"] or row["mention"])
+        sub(placemark, "name", f"{row['from_place']} → {row['to_place']}" if "from_place" in row
+            else row["place"] or row["mention"])
         sub(placemark, "description", _describe(row))
-        if row["time"]:
+        if row.get("event_precision", REPORT_TIME) != REPORT_TIME:
+            # When the event happened, for a viewer's time slider; the report time is in ExtendedData.
+            span = sub(placemark, "TimeSpan")
+            sub(span, "begin", row["event_start"])
+            sub(span, "end", row["event_end"])
+        elif row["time"]:
             sub(sub(placemark, "TimeStamp"), "when", row["time"])
         extended = sub(placemark, "ExtendedData")
         for column in columns:
             data = sub(extended, "Data")
             data.set("name", column)
             sub(data, "value", row[column])
-        if row["lat"] is not None and row["lon"] is not None:
+        if "from_lat" in row:
+            sub(sub(placemark, "LineString"), "coordinates",
+                f"{row['from_lon']!r},{row['from_lat']!r} {row['to_lon']!r},{row['to_lat']!r}")
+        elif row["lat"] is not None and row["lon"] is not None:
             sub(sub(placemark, "Point"), "coordinates", f"{row['lon']!r},{row['lat']!r}")
     ET.indent(kml, space=" ")
     return ET.tostring(kml, encoding="unicode", xml_declaration=True) + "\n"
@@ -283,11 +346,14 @@ def render(fmt: str, rows: Sequence[dict[str, Any]], columns: Sequence[str] = CO
 
 
 def export(store: EventStore, fmt: str, source_ids: Sequence[int] | None = None, what: str = "places") -> str:
-    """The store's places (or, with what="corrections", its corrections and decisions) in one of FORMATS."""
+    """The store's places (or, with what="corrections", its corrections and decisions; with what="paths",
+    the movements its entries tell of) in one of FORMATS."""
     if fmt not in WRITERS:
         raise ValueError(f"unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}")
     if what == "corrections":
         return render(fmt, correction_rows(store, source_ids), CORRECTION_COLUMNS)
+    if what == "paths":
+        return render(fmt, path_rows(store, source_ids), PATH_COLUMNS)
     if what != "places":
         raise ValueError(f"unknown export {what!r}: choose one of {', '.join(WHAT)}")
     return render(fmt, export_rows(store, source_ids))
@@ -298,10 +364,10 @@ def export(store: EventStore, fmt: str, source_ids: Sequence[int] | None = None,
 # QGIS): times as UTC timestamps, coordinates and scores as doubles, ids as nullable integers.
 # --------------------------------------------------------------------------------------------------
 
-TIMESTAMP_COLUMNS = frozenset({"time", "reviewed_at", "corrected_at"})
+TIMESTAMP_COLUMNS = frozenset({"time", "reviewed_at", "corrected_at", "event_start", "event_end"})
 INTEGER_COLUMNS = frozenset({"entry_id", "geonameid"})
-FLOAT_COLUMNS = frozenset({"lat", "lon", "score"})
-BOOLEAN_COLUMNS = frozenset({"is_lead"})
+FLOAT_COLUMNS = frozenset({"lat", "lon", "score", "from_lat", "from_lon", "to_lat", "to_lon"})
+BOOLEAN_COLUMNS = frozenset({"is_lead", "event_expected"})
 
 
 def typed_frame(rows: Sequence[dict[str, Any]], columns: Sequence[str] = COLUMNS) -> pd.DataFrame:
@@ -343,6 +409,8 @@ def export_binary(store: EventStore, fmt: str, source_ids: Sequence[int] | None 
         raise ValueError(f"unknown binary export format {fmt!r}: choose one of {', '.join(BINARY_FORMATS)}")
     if what == "corrections":
         return to_parquet(correction_rows(store, source_ids), CORRECTION_COLUMNS)
+    if what == "paths":
+        return to_parquet(path_rows(store, source_ids), PATH_COLUMNS)
     if what != "places":
         raise ValueError(f"unknown export {what!r}: choose one of {', '.join(WHAT)}")
     return to_parquet(export_rows(store, source_ids))

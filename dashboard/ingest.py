@@ -1,7 +1,8 @@
 """The ingest pipeline: a live blog in, its entries and the places they name stored.
 
 parse (dashboard.liveblog) -> key and hash the entries (dashboard.store) -> geoparse only the new or
-changed ones, each with the whole blog as context -> one short write transaction.
+changed ones, each with the whole blog as context -> when each mention's event happened
+(dashboard.events, in the blog's zone) and the movements between places -> one short write transaction.
 
 Geoparsing runs before the transaction opens, so the store's write lock is held only for the
 writes, and a failure anywhere before the commit leaves the store as it was.
@@ -10,7 +11,7 @@ writes, and a failure anywhere before the commit leaves the store as it was.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date as Date
 from pathlib import Path, PurePath
@@ -18,11 +19,13 @@ from typing import TYPE_CHECKING
 
 from dashboard import settings
 from dashboard.liveblog import LiveBlogError, parse_liveblog
-from dashboard.store import EntryKey, EventStore, StoreError, entry_rows
+from dashboard.store import EntryKey, EntryRow, EventStore, StoreError, entry_rows
 
 if TYPE_CHECKING:
     from datetime import tzinfo
 
+    from dashboard.events import EventTime
+    from dashboard.events import Path as MovementPath
     from dashboard.model import Entry, ParsedBlog
     from gazetteer.places import Mention
 
@@ -178,6 +181,7 @@ def ingest_blog(parsed: ParsedBlog, store: EventStore, *, source: str | None = N
         raise IngestError(one_line(exc)) from exc
     todo = [row for row in rows if reparse or stored.get(row.key) != row.content_hash]
     mentions: dict[EntryKey, Sequence[Mention]] = {}
+    warnings = [one_line(w) for w in parsed.warnings]
     if todo:
         parse = geoparser or default_geoparser()
         context = blog_context(entries)
@@ -187,9 +191,11 @@ def ingest_blog(parsed: ParsedBlog, store: EventStore, *, source: str | None = N
             except Exception as exc:
                 raise IngestError("the geoparser failed on the entry at "
                                   f"{row.entry.time_given or row.time_utc}: {one_line(exc)}") from exc
+    events = event_times(parsed, todo, mentions, tz, warnings)
+    moves = movements(todo, mentions, warnings)
     try:
         result = store.write_blog(source=name, title=one_line(parsed.title or ""), url=url, rows=rows,
-                                  mentions=mentions, remap=reparse,
+                                  mentions=mentions, remap=reparse, event_times=events, paths=moves,
                                   date_used=date.isoformat() if date else "", zone_used=zone_name(tz))
         summary = store.summary(result.source_id)
     except StoreError as exc:
@@ -198,8 +204,52 @@ def ingest_blog(parsed: ParsedBlog, store: EventStore, *, source: str | None = N
         source=name, source_id=result.source_id, added=result.added, updated=result.updated,
         unchanged=result.unchanged, missing=result.missing, places=summary.places, mentions=summary.mentions,
         mentions_written=result.mentions_written, unresolved=list(summary.unresolved),
-        warnings=[one_line(w) for w in parsed.warnings], remapped=result.remapped, replaced=result.replaced,
+        warnings=warnings, remapped=result.remapped, replaced=result.replaced,
         reattached=result.reattached, not_reattached=result.not_reattached, was_dated=result.was_dated)
+
+
+def event_times(parsed: ParsedBlog, rows: Sequence[EntryRow], mentions: Mapping[EntryKey, Sequence[Mention]],
+                tz: tzinfo | str | None, warnings: list[str]) -> dict[EntryKey, list[EventTime]]:
+    """When the event at each mention of `rows` happened, read in the zone the entries were read in.
+
+    An entry whose text the rules cannot read keeps its mentions at the report time, with a warning:
+    the places are still worth storing."""
+    from dashboard.events import entry_event_times
+    from dashboard.events.evaluate import blog_zone
+    from dashboard.liveblog.timeparse import zone_from_name
+
+    given = None
+    if isinstance(tz, str) and tz.strip():
+        try:
+            given = zone_from_name(tz)
+        except ValueError:
+            given = None  # the parser has already said so; the entries' own zones, else UTC
+    elif tz is not None and not isinstance(tz, str):
+        given = tz
+    zone = blog_zone(parsed, given)
+    out: dict[EntryKey, list[EventTime]] = {}
+    for row in rows:
+        try:
+            out[row.key] = entry_event_times(row.entry, mentions[row.key], zone)
+        except Exception as exc:  # a fault in the rules must not cost the entry its places
+            warnings.append(f"when the events of the entry at {row.entry.time_given or row.time_utc} happened "
+                            f"could not be read ({one_line(exc)}): they are kept at the report time")
+    return out
+
+
+def movements(rows: Sequence[EntryRow], mentions: Mapping[EntryKey, Sequence[Mention]],
+              warnings: list[str]) -> dict[EntryKey, list[MovementPath]]:
+    """The movements each entry of `rows` tells of between two of its places ("left X for Y")."""
+    from dashboard.events import find_paths
+
+    out: dict[EntryKey, list[MovementPath]] = {}
+    for row in rows:
+        try:
+            out[row.key] = find_paths(row.entry.text, mentions[row.key])
+        except Exception as exc:  # a fault in the rules must not cost the entry its places
+            warnings.append(f"the movements of the entry at {row.entry.time_given or row.time_utc} could not be "
+                            f"read ({one_line(exc)}): none stored")
+    return out
 
 
 # --------------------------------------------------------------------------------------------------

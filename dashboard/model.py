@@ -63,13 +63,20 @@ ENTRY_COLUMNS = ("entry_id", "source_id", "source", "time_utc", "time_given", "i
                  "body",
                  "captions",  # a list of {"text", "credit"}
                  "url")
+# When a mention's event happened (dashboard.events): UTC times, a precision ("report": at the entry's
+# time, which both times then equal), the words it was read from, and whether it was still to come.
+EVENT_COLUMNS = ("event_start", "event_end", "event_precision", "event_words", "event_expected")
+REPORT_TIME = "report"  # the event precision of a mention at its entry's time (dashboard.events says so too)
 MENTION_COLUMNS = ("entry_id", "source_id", "time_utc",
                    "position",  # the mention's order within its entry
                    "start", "end",  # offsets into `Entry.text`
                    "mention",  # the words as written
                    "place_id", "place_name", "lat", "lon", "country_code", "feature_code",
                    "is_area",  # gazetteer.places.is_area_kind
-                   "score")
+                   "score", *EVENT_COLUMNS)
+# Movements between two places an entry names: each end is one of its mentions (offsets and words).
+PATH_COLUMNS = ("entry_id", "source_id", "time_utc", "position", "from_start", "from_end", "from_mention",
+                "from_place_id", "to_start", "to_end", "to_mention", "to_place_id", "words")
 CORRECTION_COLUMNS = ("entry_id", "source_id", "start", "end", "mention", "not_a_place", "place_id", "place_name",
                       "lat", "lon", "country_code", "feature_code", "is_area", "was_place_id", "was_name", "author",
                       "created_at")

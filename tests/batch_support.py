@@ -19,7 +19,8 @@ LOGICAL_QUERIES = {
         ORDER BY s.name, e.time_utc_minute, e.minute_order""",
     "mentions": """
         SELECT s.name, e.time_utc_minute, e.minute_order, m.position, m.start, m."end", m.text, m.place_id,
-               m.score, m.alternatives_json
+               m.score, m.alternatives_json, m.event_start, m.event_end, m.event_precision, m.event_words,
+               m.event_expected
         FROM mentions m JOIN entries e USING (entry_id) JOIN sources s USING (source_id)
         ORDER BY s.name, e.time_utc_minute, e.minute_order, m.position""",
     "places": "SELECT * FROM places ORDER BY place_id",

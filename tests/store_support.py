@@ -29,8 +29,21 @@ def undo_page_validators(conn: sqlite3.Connection) -> None:
         conn.execute(f"ALTER TABLE sources DROP COLUMN {column}")
 
 
+
+def undo_event_times(conn: sqlite3.Connection) -> None:
+    """Remove when each mention's event happened (the version after the page validators)."""
+    for column in ("event_start", "event_end", "event_precision", "event_words", "event_expected"):
+        conn.execute(f"ALTER TABLE mentions DROP COLUMN {column}")
+
+
+def undo_paths(conn: sqlite3.Connection) -> None:
+    """Remove the movements' table (the version after the event times)."""
+    conn.execute("DROP TABLE paths")
+
+
 # What each schema version added, undone: version -> its undo.
-UNDO = {3: undo_word_index, 4: undo_decisions, 5: undo_blog_dates, 6: undo_page_validators}
+UNDO = {3: undo_word_index, 4: undo_decisions, 5: undo_blog_dates, 6: undo_page_validators, 7: undo_event_times,
+        8: undo_paths}
 
 
 def back_to_version(conn: sqlite3.Connection, version: int) -> None:

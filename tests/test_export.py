@@ -65,7 +65,10 @@ def test_csv(store):
                             "corrected_by")
     assert {k: first[k] for k in COLUMNS[16:]} == {
         "place_id": "gn:163843", "geonameid": "163843", "place_precision": "country or wider", "reviewed_by": "",
-        "reviewed_at": "", "corrected_at": "", "text": first["text"]}
+        "reviewed_at": "", "corrected_at": "", "text": first["text"],
+        # "leaving Damascus before dawn": the hours before the report's dawn, in UTC.
+        "event_start": "2031-05-04T05:00:00+00:00", "event_end": "2031-05-04T06:59:59+00:00",
+        "event_precision": "hour", "event_words": "before dawn", "event_expected": "false"}
     assert first["text"].startswith("Talks continue as convoys move north\n\n")
     assert {k: first[k] for k in COLUMNS[:16]} == {
         "entry_id": "1", "is_lead": "true", "time": "2031-05-04T09:00:00+00:00", "time_given": "",
@@ -102,7 +105,7 @@ def test_kml(store):
     assert len(placemarks) == 10
     first = placemarks[0]
     assert first.findtext(f"{KML}name") == "Syria"
-    assert first.findtext(f"{KML}TimeStamp/{KML}when") == "2031-05-04T09:00:00+00:00"
+    assert first.findtext(f"{KML}TimeSpan/{KML}begin") == "2031-05-04T05:00:00+00:00"  # "before dawn"
     assert first.findtext(f"{KML}Point/{KML}coordinates") == f"{SYRIA.longitude},{SYRIA.latitude}"
     assert "Talks continue as convoys move north" in first.findtext(f"{KML}description")
     data = {d.get("name"): d.findtext(f"{KML}value") for d in first.iter(f"{KML}Data")}
@@ -153,3 +156,35 @@ def test_source_filter_and_entry_url(store):
     rows = export_rows(store, [second.source_id])
     assert [(r["source"], r["place"], r["url"]) for r in rows] == [("two", "Odesa", "")]
     assert {r["source"] for r in export_rows(store)} == {"one", "two"}
+
+
+# 4 May 2031 is a Sunday: "on Friday morning" is two days before the report.
+TIMED = [entry(60, "Convoy update", "Trucks left Homs on Friday morning. Ministers will meet in Cairo on Tuesday. "
+                                    "Crowds gathered in Aleppo.")]
+
+
+def test_every_format_says_when_the_event_happened(store):
+    ingest(store, TIMED)
+    rows = {row["place"]: row for row in read_csv(export(store, "csv"))}
+    assert tuple(read_csv(export(store, "csv"))[0])[-5:] == ("event_start", "event_end", "event_precision",
+                                                             "event_words", "event_expected")
+    assert {k: rows["Homs"][k] for k in COLUMNS[-5:]} == {
+        "event_start": "2031-05-02T06:00:00+00:00", "event_end": "2031-05-02T11:59:59+00:00",
+        "event_precision": "part of day", "event_words": "on Friday morning", "event_expected": "false"}
+    assert rows["Cairo"]["event_start"].startswith("2031-05-06") and rows["Cairo"]["event_expected"] == "true"
+    assert rows["Aleppo"]["event_start"] == rows["Aleppo"]["event_end"] == rows["Aleppo"]["time"]
+    assert rows["Aleppo"]["event_precision"] == "report"
+
+    features = {f["properties"]["place"]: f["properties"] for f in json.loads(export(store, "geojson"))["features"]}
+    assert features["Homs"]["event_words"] == "on Friday morning" and features["Cairo"]["event_expected"] is True
+    assert features["Homs"]["event_start"] == rows["Homs"]["event_start"]
+
+    placemarks = {p.findtext(f"{KML}name"): p for p in ET.fromstring(export(store, "kml")).iter(f"{KML}Placemark")}
+    homs = placemarks["Homs"]
+    assert homs.find(f"{KML}TimeStamp") is None
+    assert (homs.findtext(f"{KML}TimeSpan/{KML}begin"), homs.findtext(f"{KML}TimeSpan/{KML}end")) == (
+        "2031-05-02T06:00:00+00:00", "2031-05-02T11:59:59+00:00")
+    # An event at its report time keeps the report's TimeStamp.
+    aleppo = placemarks["Aleppo"]
+    assert aleppo.find(f"{KML}TimeSpan") is None
+    assert aleppo.findtext(f"{KML}TimeStamp/{KML}when") == "2031-05-04T10:00:00+00:00"

@@ -56,6 +56,12 @@ def test_the_rows_and_columns_of_the_csv_export_typed(store):
         for column in ("source", "url", "headline", "mention", "place", "country_code", "place_precision", "text"):
             assert typed[column] == text[column], column
         assert pd.isna(typed["reviewed_at"]) and text["reviewed_at"] == ""
+        assert typed["event_start"].isoformat() == text["event_start"]
+        assert typed["event_end"].isoformat() == text["event_end"]
+        assert typed["event_precision"] == text["event_precision"] and typed["event_words"] == text["event_words"]
+        assert ("true" if typed["event_expected"] else "false") == text["event_expected"]
+    assert str(frame["event_start"].dtype) == str(frame["event_end"].dtype) == "datetime64[us, UTC]"
+    assert frame["event_expected"].dtype == "bool"
     damascus = frame[frame["place"] == "Damascus"].iloc[0]
     assert (damascus["lat"], damascus["lon"], damascus["geonameid"]) == (DAMASCUS.latitude, DAMASCUS.longitude,
                                                                          DAMASCUS.geonameid)

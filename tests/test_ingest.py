@@ -119,11 +119,11 @@ def fail_after(monkeypatch, calls: int) -> None:
     original = dashboard.store.event_store.insert_mentions
     count = {"n": 0}
 
-    def flaky(conn, entry_id, mentions):
+    def flaky(conn, entry_id, mentions, *event_args):
         if count["n"] == calls:
             raise Boom("disk on fire")
         count["n"] += 1
-        return original(conn, entry_id, mentions)
+        return original(conn, entry_id, mentions, *event_args)
 
     monkeypatch.setattr(dashboard.store.event_store, "insert_mentions", flaky)
 

@@ -45,13 +45,13 @@ def test_new_store_has_schema_and_wal(tmp_path):
         assert store.schema_version == SCHEMA_VERSION
         assert store.is_empty()
         assert store.dump() == {"sources": [], "entries": [], "places": [], "mentions": [], "corrections": [],
-                                "decisions": [], "schema_version": [(SCHEMA_VERSION,)]}
+                                "decisions": [], "paths": [], "schema_version": [(SCHEMA_VERSION,)]}
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     # The word index (a virtual table) keeps its words in tables of its own.
     assert {t for t in tables if not t.startswith("entry_words_")} == {
-        "sources", "entries", "places", "mentions", "corrections", "decisions", "entry_words"}
+        "sources", "entries", "places", "mentions", "corrections", "decisions", "entry_words", "paths"}
     conn.close()
 
 
@@ -291,7 +291,8 @@ def test_source_url_and_title_are_kept_and_updated(store):
 ENTRY_COLUMNS = ["entry_id", "source_id", "source", "time_utc", "time_given", "is_lead", "is_timed",
                  "headline", "body", "captions", "url"]
 MENTION_COLUMNS = ["entry_id", "source_id", "time_utc", "position", "start", "end", "mention", "place_id",
-                   "place_name", "lat", "lon", "country_code", "feature_code", "is_area", "score"]
+                   "place_name", "lat", "lon", "country_code", "feature_code", "is_area", "score", "event_start",
+                   "event_end", "event_precision", "event_words", "event_expected"]
 SOURCE_COLUMNS = ["source_id", "name", "url", "title", "ingested_at", "updated_at", "entries"]
 
 

@@ -36,6 +36,10 @@
       root.appendChild(el("div", "lbm-popup-sure" + (place.doubt ? " lbm-popup-doubt" : ""),
         "Confidence: " + place.sure + " · precision: " + place.prec));
     }
+    if (place.later) {
+      // On the "happened" clock: the window shows the event before the entry that told of it.
+      root.appendChild(el("div", "lbm-popup-later", place.later));
+    }
     root.appendChild(el("div", "lbm-popup-count", plural(place.n, "entry", "entries") + " in this window"));
     var list = el("ul", "lbm-popup-entries");
     var fresh = data.fresh || [];
@@ -142,8 +146,47 @@
     return L.MarkerClusterGroup.prototype._defaultIconCreateFunction(cluster);
   }
 
+  function pathContent(path) {
+    var root = el("div", "lbm-popup");
+    root.appendChild(el("div", "lbm-popup-title", path.name));
+    var item = el("div", "lbm-popup-entry");
+    item.appendChild(el("span", "lbm-popup-time", path.time));
+    item.appendChild(document.createTextNode(" "));
+    item.appendChild(el("span", "lbm-popup-headline", path.headline || "(no headline)"));
+    root.appendChild(item);
+    if (path.words) root.appendChild(el("div", "lbm-popup-note", "\u201c" + path.words + "\u201d"));
+    return root;
+  }
+
+  // Movements told by the entries (view/paths.py): a line from one place to the other with an
+  // arrowhead halfway, pointing the way. Web Mercator keeps angles, so the head's angle, measured once
+  // in projected pixels, holds at every zoom.
+  function pathLayer(paths) {
+    var layer = L.featureGroup();
+    (paths || []).forEach(function (path) {
+      var line = L.polyline([path.from, path.to], {color: "#37474f", weight: 2.5, opacity: 0.8,
+        className: "lbm-path"});
+      line.bindTooltip(path.tip, {sticky: true});
+      line.bindPopup(function () { return pathContent(path); }, {maxWidth: 320, minWidth: 180});
+      layer.addLayer(line);
+      var head = el("span", "lbm-arrowhead");
+      var marker = L.marker([(path.from[0] + path.to[0]) / 2, (path.from[1] + path.to[1]) / 2], {
+        icon: L.divIcon({className: "lbm-arrow", html: head, iconSize: [14, 14]}),
+        interactive: false, keyboard: false
+      });
+      marker.on("add", function () {
+        var map = marker._map;
+        var a = map.project(path.from, 0), b = map.project(path.to, 0);
+        head.style.transform = "rotate(" + (Math.atan2(b.y - a.y, b.x - a.x) * 180 / Math.PI) + "deg)";
+      });
+      layer.addLayer(marker);
+    });
+    return layer;
+  }
+
   function placeLayer(data) {
     var group = L.featureGroup();
+    pathLayer(data.paths).addTo(group);  // under the places
     var areas = L.featureGroup().addTo(group);
     var points = L.markerClusterGroup({
       maxClusterRadius: 24,
@@ -187,7 +230,7 @@
       } else {
         var size = 2 * place.r;
         var dot = el("span", "lbm-dot" + (place.doubt ? " lbm-doubt" : "") + (place.reviewed ? " lbm-reviewed" : "") +
-          (place.new ? " lbm-new" : ""));
+          (place.new ? " lbm-new" : "") + (place.later ? " lbm-later" : ""));
         dot.style.backgroundColor = place.fill;
         dot.style.borderColor = place.stroke;
         dot.appendChild(el("span", "lbm-hidden", place.name));
@@ -214,6 +257,9 @@
     group.placeCounts = {};
     group.placeDoubts = {};
     group.placeNew = {};
+    group.pathNames = (data.paths || []).map(function (path) { return path.name; });
+    group.placeLater = {};
+    data.places.forEach(function (place) { group.placeLater[place.label] = place.later || ""; });
     data.places.forEach(function (place) {
       group.placeCounts[place.label] = place.n;
       group.placeDoubts[place.label] = !!place.doubt;

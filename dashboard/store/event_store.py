@@ -18,7 +18,7 @@ from typing import TypeVar
 import pandas as pd
 
 from dashboard import settings
-from dashboard.model import ENTRY_COLUMNS, MENTION_COLUMNS, SOURCE_COLUMNS
+from dashboard.model import ENTRY_COLUMNS, EVENT_COLUMNS, MENTION_COLUMNS, PATH_COLUMNS, SOURCE_COLUMNS
 from dashboard.settings import default_db_path
 from dashboard.store import blogs
 from dashboard.store.decisions import ReviewDecisions
@@ -26,12 +26,17 @@ from dashboard.store.faults import check_header, damaged, store_fault
 from dashboard.store.rows import (
     EntryKey,
     EntryRow,
+    EventTimeLike,
+    PathLike,
     insert_entry,
     insert_mentions,
+    insert_paths,
     mention_values,
     now_iso,
     parse_alternatives,
+    path_values,
     stored_mention_values,
+    stored_path_values,
     update_entry,
     upsert_places,
     utc_series,
@@ -48,6 +53,12 @@ from dashboard.store.schema import (
 from gazetteer.places import Mention, is_area_kind
 
 T = TypeVar("T")
+
+
+def _delete_mentions(conn: sqlite3.Connection, entry_id: int) -> None:
+    """An entry's mentions and the movements between them, before they are written again."""
+    conn.execute("DELETE FROM paths WHERE entry_id = ?", (entry_id,))
+    conn.execute("DELETE FROM mentions WHERE entry_id = ?", (entry_id,))
 
 # --------------------------------------------------------------------------------------------------
 # The store.
@@ -204,12 +215,17 @@ class EventStore(ReviewDecisions):
 
     def write_blog(self, *, source: str, title: str, url: str | None, rows: Sequence[EntryRow],
                    mentions: Mapping[EntryKey, Sequence[Mention]], remap: bool = False,
-                   date_used: str = "", zone_used: str = "") -> WriteResult:
+                   date_used: str = "", zone_used: str = "",
+                   event_times: Mapping[EntryKey, Sequence[EventTimeLike]] | None = None,
+                   paths: Mapping[EntryKey, Sequence[PathLike]] | None = None) -> WriteResult:
         """Store one version of a blog in one transaction.
 
         New entries are inserted, entries whose hash changed are updated in place (same entry_id)
         with their mentions replaced. `mentions` must hold the mentions of every new or changed entry;
         with `remap`, unchanged entries that have mentions there get them replaced when they differ.
+        `event_times` holds, for an entry of `mentions`, when each of its mentions' events happened (in
+        the same order); an entry without them has its mentions at its report time. `paths` holds an
+        entry's movements between two of its mentions; they are written and replaced with the mentions.
         Nothing is deleted except a changed entry's old mentions and places no mention names any more,
         unless the blog was stored with another `date_used` or `zone_used` (what the ingest was given for
         times that name no date or zone): then this version replaces the old one (`blogs.replace_entries`).
@@ -222,13 +238,15 @@ class EventStore(ReviewDecisions):
         with self._lock:
             try:
                 with transaction(self._conn):
-                    return self._write_blog(source, title, url, rows, mentions, remap, (date_used, zone_used))
+                    return self._write_blog(source, title, url, rows, mentions, remap, (date_used, zone_used),
+                                            event_times or {}, paths or {})
             except sqlite3.Error as exc:
                 raise store_fault(exc, self.path) from exc
 
     def _write_blog(self, source: str, title: str, url: str | None, rows: Sequence[EntryRow],
                     mentions: Mapping[EntryKey, Sequence[Mention]], remap: bool,
-                    dated: tuple[str, str]) -> WriteResult:
+                    dated: tuple[str, str], event_times: Mapping[EntryKey, Sequence[EventTimeLike]],
+                    paths: Mapping[EntryKey, Sequence[PathLike]]) -> WriteResult:
         conn = self._conn
         now = now_iso()
         changed = False
@@ -267,12 +285,15 @@ class EventStore(ReviewDecisions):
             if previous is not None and previous[1] == row.content_hash:
                 unchanged += 1
                 if remap and row.key in mentions:
-                    entry_id, found_now = previous[0], mentions[row.key]
-                    if mention_values(found_now) == stored_mention_values(conn, entry_id):
+                    entry_id, found_now, events = previous[0], mentions[row.key], event_times.get(row.key)
+                    moves = paths.get(row.key, ())
+                    if (mention_values(found_now, row.time_utc, events) == stored_mention_values(conn, entry_id)
+                            and path_values(moves) == stored_path_values(conn, entry_id)):
                         upsert_places(conn, found_now)  # same mentions; a place's data may be newer
                     else:
-                        conn.execute("DELETE FROM mentions WHERE entry_id = ?", (entry_id,))
-                        written += insert_mentions(conn, entry_id, found_now)
+                        _delete_mentions(conn, entry_id)
+                        written += insert_mentions(conn, entry_id, found_now, row.time_utc, events)
+                        insert_paths(conn, entry_id, moves)
                         remapped += 1
                 continue
             if row.key not in mentions:
@@ -284,9 +305,10 @@ class EventStore(ReviewDecisions):
             else:
                 entry_id = previous[0]
                 update_entry(conn, entry_id, row)
-                conn.execute("DELETE FROM mentions WHERE entry_id = ?", (entry_id,))
+                _delete_mentions(conn, entry_id)
                 updated += 1
-            written += insert_mentions(conn, entry_id, mentions[row.key])
+            written += insert_mentions(conn, entry_id, mentions[row.key], row.time_utc, event_times.get(row.key))
+            insert_paths(conn, entry_id, paths.get(row.key, ()))
         present = {row.key for row in rows}
         missing = sum(1 for key in stored if key not in present)
         if updated or remapped:
@@ -399,12 +421,15 @@ class EventStore(ReviewDecisions):
         where, params = self._source_filter(source_ids, "e.source_id")
         frame = self._frame(
             'SELECT m.entry_id, e.source_id, e.time_utc, m.position, m.start, m."end", m.text, m.place_id,'
-            " p.name, p.latitude, p.longitude, p.country_code, p.feature_code, p.feature_class, m.score"
-            " FROM mentions m JOIN entries e USING (entry_id)"
+            " p.name, p.latitude, p.longitude, p.country_code, p.feature_code, p.feature_class, m.score,"
+            " coalesce(m.event_start, e.time_utc), coalesce(m.event_end, e.time_utc), m.event_precision,"
+            " m.event_words, m.event_expected FROM mentions m JOIN entries e USING (entry_id)"
             f" JOIN places p USING (place_id){where} ORDER BY e.time_utc, m.entry_id, m.position", params,
             ["entry_id", "source_id", "time_utc", "position", "start", "end", "mention", "place_id", "place_name",
-             "lat", "lon", "country_code", "feature_code", "feature_class", "score"])
-        frame["time_utc"] = utc_series(frame["time_utc"])
+             "lat", "lon", "country_code", "feature_code", "feature_class", "score", *EVENT_COLUMNS])
+        for column in ("time_utc", "event_start", "event_end"):
+            frame[column] = utc_series(frame[column])
+        frame["event_expected"] = frame["event_expected"].astype(bool)
         # The one rule for what is an area is gazetteer.places.is_area_kind; asked once per kind of place, not per row.
         kinds = frame["feature_class"].astype(str) + "." + frame["feature_code"].astype(str)
         area = {kind: is_area_kind(*kind.split(".", 1)) for kind in kinds.unique()}
@@ -413,6 +438,20 @@ class EventStore(ReviewDecisions):
         frame = frame.astype({"entry_id": "int64", "source_id": "int64", "position": "int64",
                               "start": "int64", "end": "int64", "lat": "float64", "lon": "float64",
                               "score": "float64"})
+        return frame.sort_values(["time_utc", "entry_id", "position"], kind="stable", ignore_index=True)
+
+    def paths(self, source_ids: Sequence[int] | None = None) -> pd.DataFrame:
+        """One row per stored movement (`PATH_COLUMNS`), sorted by time_utc, entry_id, position. The
+        ends' places are those the geoparser chose: `dashboard.view.paths` lays corrections over them."""
+        where, params = self._source_filter(source_ids, "e.source_id")
+        frame = self._frame(
+            "SELECT p.entry_id, e.source_id, e.time_utc, p.position, p.from_start, p.from_end, p.from_text,"
+            " p.from_place_id, p.to_start, p.to_end, p.to_text, p.to_place_id, p.words"
+            f" FROM paths p JOIN entries e USING (entry_id){where} ORDER BY e.time_utc, p.entry_id, p.position",
+            params, PATH_COLUMNS)
+        frame["time_utc"] = utc_series(frame["time_utc"])
+        frame = frame.astype({c: "int64" for c in ("entry_id", "source_id", "position", "from_start", "from_end",
+                                                   "to_start", "to_end")})
         return frame.sort_values(["time_utc", "entry_id", "position"], kind="stable", ignore_index=True)
 
     def search(self, words: str, source_ids: Sequence[int] | None = None) -> list[int]:
@@ -454,7 +493,7 @@ class EventStore(ReviewDecisions):
     def dump(self) -> dict[str, list[tuple]]:
         """Every row of every table, in key order: tests compare it before and after an operation."""
         keys = {"sources": "source_id", "entries": "entry_id", "places": "place_id", "mentions": "mention_id",
-                "corrections": "correction_id", "decisions": "decision_id"}
+                "corrections": "correction_id", "decisions": "decision_id", "paths": "path_id"}
         dumped = {table: self._query(f"SELECT * FROM {table} ORDER BY {keys[table]}") for table in TABLES}
         dumped["schema_version"] = [(self.schema_version,)]
         return dumped

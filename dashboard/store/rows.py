@@ -12,10 +12,11 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Protocol
 
 import pandas as pd
 
-from dashboard.model import Entry
+from dashboard.model import REPORT_TIME, Entry
 from gazetteer.places import Mention, Place
 
 # --------------------------------------------------------------------------------------------------
@@ -151,27 +152,88 @@ def upsert_places(conn: sqlite3.Connection, mentions: Sequence[Mention]) -> None
             )
 
 
-def mention_values(mentions: Sequence[Mention]) -> list[tuple]:
-    """One entry's mentions as rows (without ids), in text order: position is the rank in that order."""
-    ordered = sorted(mentions, key=lambda m: (m.start, m.end))
+class EventTimeLike(Protocol):
+    """When a mention's event happened (`dashboard.events.EventTime` is one): read, never imported,
+    so the store does not depend on the rules that compute it."""
+
+    start: datetime
+    end: datetime
+    precision: str
+    words: str
+    expected: bool
+
+
+def event_values(event: EventTimeLike | None, report_time: str) -> tuple:
+    """A mention's event time as the store keeps it; none given: the entry's report time."""
+    if event is None:
+        return (report_time, report_time, REPORT_TIME, "", 0)
+    return (as_utc(event.start).isoformat(), as_utc(event.end).isoformat(), str(event.precision),
+            " ".join(str(event.words).split()), int(bool(event.expected)))
+
+
+def mention_values(mentions: Sequence[Mention], report_time: str,
+                   events: Sequence[EventTimeLike] | None = None) -> list[tuple]:
+    """One entry's mentions as rows (without ids), in text order: position is the rank in that order.
+    `events` holds each mention's event time, in the order of `mentions` (none: the report time)."""
+    if events is not None and len(events) != len(mentions):
+        raise ValueError(f"{len(mentions)} mentions but {len(events)} event times")
+    paired = sorted(zip(mentions, events if events is not None else [None] * len(mentions), strict=True),
+                    key=lambda pair: (pair[0].start, pair[0].end))
     return [(position, int(m.start), int(m.end), m.text, m.place.place_id if is_resolved(m) else None,
-             float(m.score) if finite(m.score) else None, alternatives_json(m))
-            for position, m in enumerate(ordered)]
+             float(m.score) if finite(m.score) else None, alternatives_json(m), *event_values(event, report_time))
+            for position, (m, event) in enumerate(paired)]
 
 
 def stored_mention_values(conn: sqlite3.Connection, entry_id: int) -> list[tuple]:
     return conn.execute(
-        'SELECT position, start, "end", text, place_id, score, alternatives_json FROM mentions'
-        " WHERE entry_id = ? ORDER BY position", (entry_id,)).fetchall()
+        'SELECT position, start, "end", text, place_id, score, alternatives_json, event_start, event_end,'
+        " event_precision, event_words, event_expected FROM mentions WHERE entry_id = ? ORDER BY position",
+        (entry_id,)).fetchall()
 
 
-def insert_mentions(conn: sqlite3.Connection, entry_id: int, mentions: Sequence[Mention]) -> int:
-    """Write one entry's mentions (and the places they name); returns how many were written."""
+def insert_mentions(conn: sqlite3.Connection, entry_id: int, mentions: Sequence[Mention], report_time: str,
+                    events: Sequence[EventTimeLike] | None = None) -> int:
+    """Write one entry's mentions (and the places they name) with their event times; returns how
+    many were written. `report_time` is the entry's time (ISO 8601 UTC), for mentions without one."""
     upsert_places(conn, mentions)
-    values = mention_values(mentions)
+    values = mention_values(mentions, report_time, events)
     conn.executemany(
-        'INSERT INTO mentions (entry_id, position, start, "end", text, place_id, score, alternatives_json)'
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        'INSERT INTO mentions (entry_id, position, start, "end", text, place_id, score, alternatives_json,'
+        " event_start, event_end, event_precision, event_words, event_expected)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(entry_id, *v) for v in values])
+    return len(values)
+
+
+class PathLike(Protocol):
+    """A movement between two of an entry's mentions (`dashboard.events.Path` is one)."""
+
+    origin: Mention
+    destination: Mention
+    words: str
+
+
+def path_values(paths: Sequence[PathLike]) -> list[tuple]:
+    """One entry's movements between resolved places as rows (without ids), in the order found."""
+    kept = [p for p in paths if is_resolved(p.origin) and is_resolved(p.destination)]
+    return [(position, int(p.origin.start), int(p.origin.end), p.origin.text, p.origin.place.place_id,
+             int(p.destination.start), int(p.destination.end), p.destination.text, p.destination.place.place_id,
+             " ".join(str(p.words).split()))
+            for position, p in enumerate(kept)]
+
+
+def stored_path_values(conn: sqlite3.Connection, entry_id: int) -> list[tuple]:
+    return conn.execute(
+        'SELECT position, from_start, from_end, from_text, from_place_id, to_start, to_end, to_text, to_place_id,'
+        " words FROM paths WHERE entry_id = ? ORDER BY position", (entry_id,)).fetchall()
+
+
+def insert_paths(conn: sqlite3.Connection, entry_id: int, paths: Sequence[PathLike]) -> int:
+    """Write one entry's movements (after its mentions, which wrote the places); returns how many."""
+    values = path_values(paths)
+    conn.executemany(
+        "INSERT INTO paths (entry_id, position, from_start, from_end, from_text, from_place_id, to_start, to_end,"
+        " to_text, to_place_id, words) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(entry_id, *v) for v in values])
     return len(values)
 

@@ -11,8 +11,8 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
-SCHEMA_VERSION = 6
-TABLES = ("sources", "entries", "places", "mentions", "corrections", "decisions")
+SCHEMA_VERSION = 8
+TABLES = ("sources", "entries", "places", "mentions", "corrections", "decisions", "paths")
 
 
 class StoreError(Exception):
@@ -239,10 +239,59 @@ def _migrate_add_page_validators(conn: sqlite3.Connection) -> None:
             conn.execute(f"ALTER TABLE sources ADD COLUMN {column} TEXT")
 
 
+# -- version 7: event times, when the event at each mention happened, apart from when the entry reported it -------
+# An interval in UTC (ISO 8601 text, as entries.time_utc), its precision ("minute", "hour", "part of day",
+# "day", "week", "month", "year", or "report": at the report time), the words it was read from, and
+# whether it was still to come when reported. Mentions stored before this version get their entry's
+# report time: the rules need the blog's zone, which older stores did not keep; `ingest --reparse`
+# computes them.
+_EVENT_COLUMNS = (("event_start", "TEXT"), ("event_end", "TEXT"),
+                  ("event_precision", "TEXT NOT NULL DEFAULT 'report'"), ("event_words", "TEXT NOT NULL DEFAULT ''"),
+                  ("event_expected", "INTEGER NOT NULL DEFAULT 0 CHECK (event_expected IN (0, 1))"))
+
+
+def _migrate_add_event_times(conn: sqlite3.Connection) -> None:
+    present = {row[1] for row in conn.execute("PRAGMA table_info(mentions)")}
+    for column, kind in _EVENT_COLUMNS:
+        if column not in present:
+            conn.execute(f"ALTER TABLE mentions ADD COLUMN {column} {kind}")
+    reported = "(SELECT time_utc FROM entries e WHERE e.entry_id = mentions.entry_id)"
+    conn.execute(f"UPDATE mentions SET event_start = {reported}, event_end = {reported}, event_precision = 'report',"
+                 " event_words = '', event_expected = 0 WHERE event_start IS NULL")
+
+
+# -- version 8: movements, paths between two places an entry names ("left X for Y", "from X to Y") ----------------
+# Each end is one of the entry's mentions, kept by its offsets and words as a correction keys a mention,
+# so a correction of either end moves the path's end with it. Written and deleted with the entry's
+# mentions. Stores from before this version have no paths until their blogs are ingested with --reparse.
+_SCHEMA_PATHS = """
+CREATE TABLE IF NOT EXISTS paths (
+    path_id       INTEGER PRIMARY KEY,
+    entry_id      INTEGER NOT NULL REFERENCES entries(entry_id) ON DELETE CASCADE,
+    position      INTEGER NOT NULL,     -- the path's order within its entry
+    from_start    INTEGER NOT NULL,     -- the origin's mention: offsets into Entry.text and words
+    from_end      INTEGER NOT NULL,
+    from_text     TEXT NOT NULL,
+    from_place_id TEXT NOT NULL REFERENCES places(place_id),
+    to_start      INTEGER NOT NULL,     -- the destination's mention
+    to_end        INTEGER NOT NULL,
+    to_text       TEXT NOT NULL,
+    to_place_id   TEXT NOT NULL REFERENCES places(place_id),
+    words         TEXT NOT NULL,        -- the words that tell the movement
+    UNIQUE (entry_id, position)
+)
+"""
+
+
+def _migrate_add_paths(conn: sqlite3.Connection) -> None:
+    # A table already there (a store whose version number was taken back by hand) is kept as it is.
+    conn.execute(_SCHEMA_PATHS)
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migrate_0_to_1, _migrate_1_to_2,
                                                                   _migrate_2_to_3, _migrate_add_decisions,
-                                                                  _migrate_add_blog_dates,
-                                                                  _migrate_add_page_validators)
+                                                                  _migrate_add_blog_dates, _migrate_add_page_validators,
+                                                                  _migrate_add_event_times, _migrate_add_paths)
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 

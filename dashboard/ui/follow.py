@@ -69,6 +69,8 @@ def carry_window(state: MutableMapping[str, Any], window_key: str, chosen: Seque
         return None
     if keys.window_by_time(last[1]) != keys.window_by_time(window_key):
         return None  # the reader switched the slider's mode: its own default applies, not a carried window
+    if keys.window_happened(last[1]) != keys.window_happened(window_key):
+        return None  # nor is a window carried from one clock to the other: its stops are other times
     _, _, start_ns, end_ns, at_end = last
     lo, hi = span_bounds(as_ns(times), start_ns, end_ns)
     first, final = min(lo, len(times) - 1), len(times) - 1 if at_end else hi - 1

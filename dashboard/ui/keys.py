@@ -23,6 +23,8 @@ PAGE_KEY = "table-page"
 # The timeline: the slider moves by entry or by time; cumulative shows everything up to the window's end.
 SLIDER_MODE_KEY = "slider-mode"
 CUMULATIVE_KEY = "timeline-cumulative"
+# The timeline's clock: places at the time they were reported, or when their events happened.
+CLOCK_KEY = "timeline-clock"
 # Playback's controls.
 PLAYING = "playback-playing"
 STEP_KEY = "playback-step"
@@ -75,9 +77,10 @@ MAP_FIRST_VIEW_KEY = "map-first-view"
 MAP_MOVED_KEY = "map-moved"
 MAP_LAYER_KEY = "map-layer"
 # The link's parameters: blog (repeatable), from, to, q, in, country, min_score, place, entry; the
-# map's zoom, center (LAT,LON) and layer (a base layer's name); by (the slider's mode), upto (cumulative).
+# map's zoom, center (LAT,LON) and layer (a base layer's name); by (the slider's mode), upto (cumulative),
+# clock (happened: the timeline follows when events happened).
 URL_PARAMS = ("blog", "from", "to", "q", "in", "country", "min_score", "place", "entry", "zoom", "center", "layer",
-              "by", "upto")
+              "by", "upto", "clock")
 
 
 def entry_picker_key(place_id: str) -> str:
@@ -90,14 +93,21 @@ def follow_stop_key(number: int) -> str:
     return f"follow-stop-{number}"
 
 
-def window_key(source_ids: tuple[int, ...] | list[int], stops: int, by_time: bool = False) -> str:
-    """The time slider's key: a new set of blogs (or of stops, or another mode) starts a new slider."""
-    return f"window-{'-'.join(map(str, source_ids))}-{stops}{'-time' if by_time else ''}"
+def window_key(source_ids: tuple[int, ...] | list[int], stops: int, by_time: bool = False,
+               happened: bool = False) -> str:
+    """The time slider's key: a new set of blogs (or of stops, or another mode or clock) starts a new slider."""
+    clock = "-happened" if happened else ""
+    return f"window-{'-'.join(map(str, source_ids))}-{stops}{clock}{'-time' if by_time else ''}"
 
 
 def window_by_time(key: str) -> bool:
     """Whether a time slider's key (`window_key`) is of a slider that moves by time."""
     return key.endswith("-time")
+
+
+def window_happened(key: str) -> bool:
+    """Whether a time slider's key (`window_key`) is of a slider on the "happened" clock."""
+    return "-happened" in key
 
 
 def undo_key(batch: str) -> str:

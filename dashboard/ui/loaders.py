@@ -16,7 +16,7 @@ import streamlit as st
 from dashboard import corrections
 from dashboard.store import EventStore
 from dashboard.ui import assets
-from dashboard.view import filters, histogram, mapdata, playback, timeline
+from dashboard.view import clock, filters, histogram, mapdata, playback, timeline
 from gazetteer import Gazetteer
 from gazetteer.build import index_is_current
 
@@ -64,51 +64,63 @@ def load_blogs(path: str, stamp: tuple) -> list:
 
 
 @st.cache_resource(show_spinner="Loading the entries…", max_entries=4)
-def load_map_data(path: str, stamp: tuple, source_ids: tuple[int, ...]
+def load_map_data(path: str, stamp: tuple, source_ids: tuple[int, ...], happened: bool = False
                   ) -> tuple[mapdata.MapData, list, list, pd.Timedelta]:
-    """The chosen sources, prepared for the map, with the slider's stops, their labels and grain."""
+    """The chosen sources, prepared for the map on the chosen clock (`dashboard.view.clock`), with the
+    slider's stops, their labels and grain."""
     store = open_store(path)
     sources = load_sources(path, stamp)
     names = dict(zip(sources["source_id"], sources["name"], strict=True))
     entries = store.entries(list(source_ids))
-    mentions = corrections.laid_over(store, list(source_ids), entries)
+    mentions = clock.on_clock(corrections.laid_over(store, list(source_ids), entries), happened)
     data = mapdata.prepare(entries, mentions, source_ids,
                            {sid: names.get(sid, str(sid)) for sid in source_ids})
-    times, grain = timeline.slider_stops(timeline.entry_times(data.entries))
+    times, grain = timeline.slider_stops(timeline.entry_times(clock.clock_events(data.entries, data.mentions,
+                                                                                 happened)))
     return data, times, timeline.time_labels(times), grain
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def load_stops(path: str, stamp: tuple, source_ids: tuple[int, ...], by_time: bool
+def load_stops(path: str, stamp: tuple, source_ids: tuple[int, ...], by_time: bool, happened: bool = False
                ) -> tuple[list, list, pd.Timedelta]:
-    """The slider's stops, their labels and grain: the entries' own times, or round stretches of time."""
-    data, times, labels, grain = load_map_data(path, stamp, source_ids)
+    """The slider's stops, their labels and grain: the entries' own times (or their events' on the
+    "happened" clock), or round stretches of time."""
+    data, times, labels, grain = load_map_data(path, stamp, source_ids, happened)
     if not by_time:
         return times, labels, grain
-    stops, grain = timeline.time_stops(timeline.entry_times(data.entries))
+    stops, grain = timeline.time_stops(timeline.entry_times(clock.clock_events(data.entries, data.mentions, happened)))
     return stops, timeline.time_labels(stops), grain
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def load_timeline(path: str, stamp: tuple, source_ids: tuple[int, ...], by_time: bool = False
+def load_timeline(path: str, stamp: tuple, source_ids: tuple[int, ...], by_time: bool = False, happened: bool = False
                   ) -> tuple[np.ndarray, pd.DataFrame, dict]:
-    """The slider's stops as int64 ns (playback steps over them), the histogram's counts and each
-    source's colour by name."""
-    data, _, _, _ = load_map_data(path, stamp, source_ids)
-    times, _, _ = load_stops(path, stamp, source_ids, by_time)
+    """The slider's stops as int64 ns (playback steps over them), the histogram's counts (entries, or
+    on the "happened" clock the times they give their places) and each source's colour by name."""
+    data, _, _, _ = load_map_data(path, stamp, source_ids, happened)
+    times, _, _ = load_stops(path, stamp, source_ids, by_time, happened)
     colours = {data.source_names.get(sid, str(sid)): colour for sid, colour in data.source_colours.items()}
-    return playback.as_ns(times), histogram.counts_frame(data.entries), colours
+    return (playback.as_ns(times), histogram.counts_frame(clock.clock_events(data.entries, data.mentions, happened)),
+            colours)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def load_filtered(path: str, stamp: tuple, source_ids: tuple[int, ...], chosen: filters.Filters) -> mapdata.MapData:
-    """The chosen sources after the filters, prepared for the map."""
-    data, _, _, _ = load_map_data(path, stamp, source_ids)
+def load_filtered(path: str, stamp: tuple, source_ids: tuple[int, ...], chosen: filters.Filters,
+                  happened: bool = False) -> mapdata.MapData:
+    """The chosen sources after the filters, prepared for the map on the chosen clock."""
+    data, _, _, _ = load_map_data(path, stamp, source_ids, happened)
     if not chosen.active:
         return data
     matches = open_store(path).search(chosen.keyword, source_ids) if chosen.keyword else None
     entries, mentions = filters.apply(data.entries, data.mentions, chosen, matches)
     return mapdata.prepare(entries, mentions, source_ids, data.source_names)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def load_paths(path: str, stamp: tuple, source_ids: tuple[int, ...]) -> pd.DataFrame:
+    """The movements the chosen sources' entries tell of, as stored (`dashboard.view.paths` lays them
+    over the mentions shown)."""
+    return open_store(path).paths(list(source_ids))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

@@ -12,6 +12,7 @@ import warnings
 from collections.abc import Collection
 
 import folium
+import pandas as pd
 import xyzservices
 from branca.element import MacroElement
 from folium.template import Template
@@ -20,6 +21,7 @@ from dashboard.settings import TileSettings
 from dashboard.ui import assets
 from dashboard.view import markup as H
 from dashboard.view.mapdata import FIT_MAX_ZOOM, MAP_MAX_ZOOM, MAX_RADIUS_PX, Drawing, MapData, layer_payload
+from dashboard.view.paths import paths_payload
 from gazetteer.places import DATA_LICENCE, DATA_LICENCE_URL, DATA_NAME, DATA_URL
 
 # The ring drawn round the places of the entry chosen in the table.
@@ -141,11 +143,16 @@ class PlaceLayer(MacroElement):
         self.payload = H.js_json(payload)
 
 
-def places_layer(data: MapData, drawing: Drawing, new_entries: Collection[int] = ()) -> folium.FeatureGroup:
+def places_layer(data: MapData, drawing: Drawing, new_entries: Collection[int] = (), *,
+                 paths: pd.DataFrame | None = None, reported_after: pd.Timestamp | None = None) -> folium.FeatureGroup:
     """The feature group handed to `st_folium(feature_group_to_add=...)`: swapped without a remount.
-    `new_entries` (entry ids) are marked "new" on their markers and in the popups."""
+    `new_entries` (entry ids) are marked "new" on their markers and in the popups; `paths`
+    (`dashboard.view.paths.window_paths`) are drawn as arrows under the places; on the "happened" clock,
+    `reported_after` (the window's end) marks the places reported later."""
     group = folium.FeatureGroup(name="Places")
-    group.add_child(PlaceLayer(layer_payload(data, drawing, new_entries)))
+    payload = layer_payload(data, drawing, new_entries, reported_after)
+    payload["paths"] = paths_payload(paths, data.entries) if paths is not None else []
+    group.add_child(PlaceLayer(payload))
     return group
 
 

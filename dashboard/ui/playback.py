@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.ui.keys import (
+    CLOCK_KEY,
     CUMULATIVE_KEY,
     FULL_RUN,
     LOOP_KEY,
@@ -26,6 +27,7 @@ from dashboard.ui.keys import (
 )
 from dashboard.ui.viewstate import BY_ENTRY, BY_TIME
 from dashboard.view import histogram
+from dashboard.view.clock import CLOCKS, HAPPENED, REPORTED
 from dashboard.view.playback import (
     DEFAULT_SPEED,
     DEFAULT_STEP,
@@ -107,15 +109,26 @@ def timeline_choice(state: MutableMapping[str, Any]) -> tuple[bool, bool]:
     return state.get(SLIDER_MODE_KEY, BY_ENTRY) == BY_TIME, bool(state.get(CUMULATIVE_KEY, False))
 
 
+def clock_choice(state: MutableMapping[str, Any]) -> bool:
+    """Whether the timeline follows when events happened (else when they were reported): read before
+    the slider is drawn, from the switch drawn under the map (`timeline_controls`)."""
+    return state.get(CLOCK_KEY, REPORTED) == HAPPENED
+
+
 def timeline_controls() -> tuple[bool, bool]:
     """Under the histogram: whether the slider moves by time (else by entry), and whether the map is
     cumulative. (Drawn there, not above the slider: right under the blog picker they closed its
     open list in Chromium, one time in two.)"""
-    mode_column, cumulative_column = st.columns([3, 2], vertical_alignment="center")
+    mode_column, clock_column, cumulative_column = st.columns([3, 3, 2], vertical_alignment="center")
     mode = mode_column.radio(
         "The slider moves", options=[BY_ENTRY, BY_TIME], key=SLIDER_MODE_KEY, horizontal=True,
         help="By entry: one stop per entry, so a quiet night and a busy hour take the same length. "
              "By time: a stop every round stretch of time, so its length reads as time.")
+    clock_column.radio(
+        "The map's clock", options=list(CLOCKS), key=CLOCK_KEY, horizontal=True,
+        help="Reported: places at the time of the entry that names them. Happened: at the time the text "
+             "says the event happened (\"on Sunday morning\", \"two days ago\"); a marker whose entry came "
+             "later says when it was reported.")
     cumulative = cumulative_column.toggle("Cumulative", key=CUMULATIVE_KEY,
                                           help="Show everything from the first entry up to the window's end.")
     return mode == BY_TIME, bool(cumulative)

@@ -9,6 +9,7 @@ name, a place id, times); the entry is the store's entry id, checked against wha
     min_score=0.5            place=PLACE_ID entry=ENTRY_ID
     zoom=7  center=34.80,36.70  layer=offline|osm|satellite|paper|custom
     by=time (the slider moves by time; by entry is the default)   upto=1 (cumulative)
+    clock=happened (the timeline follows when events happened; reported is the default)
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from dashboard.settings import BASEMAPS
 from dashboard.ui import table
 from dashboard.ui.keys import (
     BLOGS_KEY,
+    CLOCK_KEY,
     COUNTRY_KEY,
     CUMULATIVE_KEY,
     KEYWORD_KEY,
@@ -40,6 +42,7 @@ from dashboard.ui.keys import (
     SLIDER_MODE_KEY,
     URL_PARAMS,
 )
+from dashboard.view.clock import CLOCKS, HAPPENED, REPORTED
 from dashboard.view.filters import MAX_KEYWORD_CHARS, Filters
 from dashboard.view.mapdata import MAP_MAX_ZOOM
 from dashboard.view.playback import as_ns
@@ -63,6 +66,7 @@ class View:
     entry: int | None = None
     by_time: bool = False
     cumulative: bool = False
+    happened: bool = False
     zoom: int | None = None
     center: tuple[float, float] | None = None
     layer: str | None = None
@@ -188,10 +192,16 @@ def parse(params: Mapping[str, Sequence[str] | str]) -> tuple[View, list[str]]:
             cumulative = raw == "1"
         else:
             bad("upto", raw, "is neither 1 nor 0")
+    happened = False
+    if (raw := one("clock")) is not None:
+        if raw in CLOCKS:
+            happened = raw == HAPPENED
+        else:
+            bad("clock", raw, f"is neither '{HAPPENED}' nor '{REPORTED}'")
     view = View(blogs=tuple(dict.fromkeys(values("blog"))), start=start, end=end,
                 filters=Filters(keyword=keyword, place=one("in"), country=country, min_score=min_score),
                 place=one("place"), entry=entry, zoom=zoom, center=center, layer=layer, by_time=by_time,
-                cumulative=cumulative)
+                cumulative=cumulative, happened=happened)
     return view, notices
 
 
@@ -226,6 +236,8 @@ def to_params(view: View) -> dict[str, str | list[str]]:
         params["by"] = "time"
     if view.cumulative:
         params["upto"] = "1"
+    if view.happened:
+        params["clock"] = HAPPENED
     return params
 
 
@@ -279,10 +291,11 @@ def seed_filters(state: MutableMapping, view: View, place_ids: Sequence[str], co
 
 
 def seed_timeline(state: MutableMapping, view: View | None) -> None:
-    """Put the link's slider mode and cumulative switch into their widgets' state (before they are drawn)."""
+    """Put the link's slider mode, cumulative switch and clock into their widgets' state (before they are drawn)."""
     if view is not None:
         state[SLIDER_MODE_KEY] = BY_TIME if view.by_time else BY_ENTRY
         state[CUMULATIVE_KEY] = view.cumulative
+        state[CLOCK_KEY] = HAPPENED if view.happened else REPORTED
 
 
 def first_run_view(state: MutableMapping, query: object) -> tuple[View | None, list[str]]:

@@ -25,6 +25,7 @@ import pandas as pd
 
 from dashboard import corrections as trust
 from dashboard.view import markup as H
+from dashboard.view.clock import reported_note
 from dashboard.view.timeline import Window, time_label, window_bounds
 from gazetteer.places import is_country_code
 
@@ -337,7 +338,15 @@ def _trust_fields(score: object, reviewed: bool, feature_code: str, is_area: boo
             "doubt": trust.is_doubtful(score, reviewed), "reviewed": reviewed}
 
 
-def layer_payload(data: MapData, drawing: Drawing, new_entries: Collection[int] = ()) -> dict:
+def _reported_later(data: MapData, listed: Sequence[int], reported_after: pd.Timestamp | None) -> str:
+    if reported_after is None or not len(listed):
+        return ""
+    reported = pd.Timestamp(data.entries["time_utc"].iat[listed[0]])
+    return reported_note(reported) if reported > reported_after else ""
+
+
+def layer_payload(data: MapData, drawing: Drawing, new_entries: Collection[int] = (),
+                  reported_after: pd.Timestamp | None = None) -> dict:
     """What `static/places.js` needs: each place, and the entries its popup lists.
 
     `new_entries` (entry ids) arrived since the reader last looked: their places are marked `new`, and
@@ -345,8 +354,9 @@ def layer_payload(data: MapData, drawing: Drawing, new_entries: Collection[int] 
 
     Text stays text: names and headlines are plain strings that the browser sets as `textContent`;
     the one HTML field, `tip` (the tooltip, which Leaflet and streamlit-folium read as HTML), is
-    escaped by `dashboard.view.markup`.
-    """
+    escaped by `dashboard.view.markup`. On the "happened" clock (`dashboard.view.clock`), a place whose
+    latest event in the window was reported after `reported_after` (the window's end) carries
+    `later`, "reported Fri 15:21"."""
     places = drawing.places
     entry_index: dict[int, int] = {}
     for rows in places["listed"]:
@@ -371,6 +381,7 @@ def layer_payload(data: MapData, drawing: Drawing, new_entries: Collection[int] 
             "stroke": p.stroke, "r": int(p.radius), "area": int(p.area_m) if p.is_area else 0,
             "entries": [entry_index[r] for r in p.listed], "more": int(p.more),
             "new": any(entry_index[r] in is_new for r in p.listed),
+            "later": _reported_later(data, p.listed, reported_after),
             # How sure: words and number, the precision class, and whether the marker is doubtful.
             **_trust_fields(getattr(p, "score", None), bool(getattr(p, "reviewed", False)), str(p.feature_code),
                             bool(p.is_area)),

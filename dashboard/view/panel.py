@@ -6,12 +6,14 @@ through `dashboard.view.markup`, so every piece of blog text arrives escaped.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping
+from datetime import timedelta
 
 import pandas as pd
 
 from dashboard import corrections as trust
-from dashboard.model import Caption, Entry
+from dashboard.model import REPORT_TIME, Caption, Entry
 from dashboard.view import markup as H
 
 RUNNERS_UP = 3
@@ -33,6 +35,9 @@ PANEL_CSS = """
 .lbm-resolved { border-collapse: collapse; font-size: 0.85rem; width: 100%; }
 .lbm-resolved th, .lbm-resolved td { border-bottom: 1px solid #e5e5e5; padding: 3px 6px; text-align: left;
   vertical-align: top; }
+.lbm-when { list-style: none; padding: 0 0 0 0.7rem; margin: 0 0 0.8rem; border-left: 3px solid #6b8fb3;
+  color: #333; font-size: 0.9rem; }
+.lbm-when li { margin: 0 0 0.2rem; }
 </style>
 """
 
@@ -72,6 +77,8 @@ def _spans(mentions: pd.DataFrame, start: int, end: int, chosen: str | None) -> 
     for m in mentions.itertuples(index=False):
         if start <= m.start and m.end <= end:
             where = ", ".join(x for x in (str(m.place_name), str(m.country_code)) if x)
+            when = event_text(m)
+            where = f"{where} · {when}" if when else where
             is_chosen = bool(chosen) and m.place_id == chosen
             spans.append(H.Span(int(m.start) - start, int(m.end) - start, where,
                                 "lbm-chosen" if is_chosen else ""))
@@ -118,9 +125,95 @@ def entry_html(row: pd.Series, mentions: pd.DataFrame, source: Mapping | None = 
     for caption in entry.captions:
         if not caption.text and caption.credit:
             out.append(f'<p class="lbm-caption"><span class="lbm-credit">{H.text(caption.credit)}</span></p>')
+    out.append(when_html(mentions))
     out.append(f'<div class="lbm-meta">{source_line(row, source)}</div>')
     out.append("</div>")
     return "\n".join(out)
+
+
+# --------------------------------------------------------------------------------------------------
+# When the events the entry tells of happened, where the text dates them apart from the report.
+# --------------------------------------------------------------------------------------------------
+
+_PART_WORDS = re.compile(r"\b(morning|afternoon|evening|night|overnight|tonight)\b", re.IGNORECASE)
+_PART_OF_WORD = {"overnight": "overnight", "tonight": "night"}
+# An interval that starts and ends at midnight in the blog's zone is at most 14 hours from midnight
+# UTC; moved half a day inwards, both ends fall on the right dates in UTC, whatever the zone.
+_INWARDS = timedelta(hours=12)
+
+
+def _day(moment: pd.Timestamp) -> str:
+    return f"{moment.strftime('%a')} {moment.day} {moment.strftime('%b')}"
+
+
+def _part_of_day(words: str, start: pd.Timestamp, end: pd.Timestamp) -> str:
+    named = _PART_WORDS.search(words)
+    if named:
+        word = named.group(1).lower()
+        return _PART_OF_WORD.get(word, word)
+    hour = (start + (end - start) / 2).hour
+    return "night" if hour < 5 or hour >= 21 else "morning" if hour < 12 else "afternoon" if hour < 17 else "evening"
+
+
+def when_words(start: object, end: object, precision: str, words: str = "") -> str:
+    """An event's interval as the panel says it: "Sun 8 Dec, morning", "Sat 7 Dec – Sun 8 Dec",
+    "Sun 8 Dec, 02:00 UTC", "December 2024". Clock times are in UTC, as the panel's other times."""
+    first, last = pd.Timestamp(start).tz_convert("UTC"), pd.Timestamp(end).tz_convert("UTC")
+    middle = first + (last - first) / 2
+    if precision == "minute":
+        return f"{_day(first)}, {first.strftime('%H:%M')} UTC"
+    if precision == "hour":
+        return f"{_day(middle)}, about {middle.strftime('%H:%M')} UTC"
+    if precision == "part of day":
+        return f"{_day(middle)}, {_part_of_day(words, first, last)}"
+    inner_first, inner_last = (first + _INWARDS, last - _INWARDS) if last - first > 2 * _INWARDS else (middle, middle)
+    if precision == "month":
+        if (inner_first.year, inner_first.month) == (inner_last.year, inner_last.month):
+            return inner_first.strftime("%B %Y")
+        return f"{inner_first.strftime('%B %Y')} – {inner_last.strftime('%B %Y')}"
+    if precision == "year":
+        years = sorted({inner_first.year, inner_last.year})
+        return " – ".join(str(y) for y in years)
+    if inner_first.date() == inner_last.date():
+        return _day(inner_first)
+    return f"{_day(inner_first)} – {_day(inner_last)}"
+
+
+def event_text(mention: object) -> str:
+    """"happened Sun 8 Dec, morning – from ‘on Sunday morning’" or "expected Tue 10 Dec – from
+    ‘on Tuesday’" for a mention (a row of the mentions frame) the text dates apart from its report;
+    "" for one at its report time (or read before event times were stored)."""
+    precision = str(getattr(mention, "event_precision", REPORT_TIME) or REPORT_TIME)
+    start = getattr(mention, "event_start", None)
+    if precision == REPORT_TIME or start is None or pd.isna(start):
+        return ""
+    words = " ".join(str(getattr(mention, "event_words", "") or "").split())
+    verb = "expected" if bool(getattr(mention, "event_expected", False)) else "happened"
+    said = f" – from ‘{words}’" if words else ""
+    return f"{verb} {when_words(start, getattr(mention, 'event_end', start), precision, words)}{said}"
+
+
+def when_lines(mentions: pd.DataFrame) -> list[str]:
+    """Plain lines, one per event time the entry gives its places, with the places it dates, in
+    text order: "Homs, Tartus: happened Fri 2 May, morning – from ‘on Friday morning’"."""
+    if mentions.empty or "event_precision" not in mentions:
+        return []
+    said: dict[str, list[str]] = {}
+    for m in mentions.sort_values("start", kind="stable").itertuples(index=False):
+        text = event_text(m)
+        if text:
+            names = said.setdefault(text, [])
+            if str(m.place_name) not in names:
+                names.append(str(m.place_name))
+    return [f"{', '.join(names)}: {text}" for text, names in said.items()]
+
+
+def when_html(mentions: pd.DataFrame) -> str:
+    """The panel's list of when the entry's events happened (escaped; empty when all are at the report)."""
+    lines = when_lines(mentions)
+    if not lines:
+        return ""
+    return f'<ul class="lbm-when">{"".join(f"<li>{H.text(line)}</li>" for line in lines)}</ul>'
 
 
 def source_line(row: pd.Series, source: Mapping | None) -> str:
