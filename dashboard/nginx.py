@@ -32,11 +32,13 @@ from dashboard import settings
 STICKY_COOKIE = "lbm_worker"
 UPSTREAM = "liveblog_map"
 
-# What the page may load, checked in Chromium through this configuration (tests/test_nginx.py):
-# Streamlit's page sets styles inline (its CSS-in-JS) and its components (the map) are same-origin
-# iframes whose pages run inline scripts; Altair's charts compile their specs with `new Function`
-# ('unsafe-eval'). Base-map tiles come from any https tile server the operator names (img-src https:).
-# Nothing may frame the page but itself (its component iframes are its own pages).
+# What the page may load, checked in Chromium through this configuration (tests/test_nginx.py). Streamlit
+# sets styles inline (its CSS-in-JS) and compiles WebAssembly (its protobuf decoder); its components (the
+# map) are same-origin iframes with inline scripts; streamlit-folium `eval`s the map layer the server sends:
+# so 'unsafe-inline' and 'unsafe-eval' ('wasm-unsafe-eval' alone leaves the map blank). What the policy
+# still holds: scripts, styles, fonts and frames only from this site, requests (fetch, websockets) only
+# to it, no plugins, no <base> or form posts elsewhere, and no framing by other sites. Base-map tiles come
+# from whichever https tile server the operator names (img-src https:).
 CONTENT_SECURITY_POLICY = "; ".join((
     "default-src 'self'",
     "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
