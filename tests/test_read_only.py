@@ -113,3 +113,26 @@ def test_every_write_path_of_a_read_only_store_is_refused(read_only_copy):
                 write()
             assert digest(read_only_copy) == before, name
         assert [blog.name for blog in store.blogs()] == ["small-blog"]
+
+
+@pytest.mark.browser
+def test_a_read_only_server_shows_a_reader_the_map_and_the_entries_and_nothing_to_edit(read_only_copy, browser):
+    before = digest(read_only_copy)
+    with B.streamlit_server(read_only_copy, serve_args=["--read-only"]) as url:
+        page, frame, guard, dialogs = B.open_app(browser, url)
+        with B.screenshot_on_failure(page, "read-only"):
+            assert sum(B.layer_places(frame).values()) > 0
+            # A reader picks a place and reads its entries, as on any server.
+            box = page.locator('input[aria-label="Place"]')
+            box.click()
+            box.press_sequentially("Homs")
+            page.get_by_role("option").filter(has_text="Homs").first.click()
+            B.wait_idle(page)
+            page.get_by_text("Quiet morning in Homs").first.wait_for()
+            shown = page.locator('[data-testid="stApp"]').inner_text()
+            for unwanted in EDITING_EXPANDERS:
+                assert unwanted not in shown, unwanted
+            assert page.locator('input[type="file"]').count() == 0
+            assert page.get_by_role("button", name="Rename").count() == 0
+            assert guard.outside == [] and dialogs == []
+    assert digest(read_only_copy) == before
