@@ -17,7 +17,7 @@ from streamlit_folium import st_folium
 
 from dashboard import corrections, datafiles
 from dashboard.ingest import IngestError, ingest_file
-from dashboard.settings import default_db_path, tile_settings
+from dashboard.settings import default_db_path, read_only, tile_settings
 from dashboard.store import StoreError
 from dashboard.ui import assets, keys, loaders, playback, sidebar, table, upload, viewstate
 from dashboard.ui import blogs as blogs_ui
@@ -38,8 +38,14 @@ shown_box = st.empty()  # the blogs shown, named once they are chosen
 # -- load -----------------------------------------------------------------------------------------
 loaders.vendor_assets()
 db_path = default_db_path()
+# Serving readers only (`serve --read-only`): the store is opened read-only and no control that would
+# change it (upload, follow, blogs, corrections, review) is drawn.
+editing = not read_only()
 try:
     store = loaders.open_store(str(db_path))
+    if store.is_empty() and not editing:
+        st.info("The event store holds no live blog yet.")
+        st.stop()
     if store.is_empty():
         loaders.place_index()  # says it is building the index when it is, before the sample's message
         with st.spinner("First run: reading the sample live blog into the event store…"):
@@ -56,14 +62,14 @@ tiles = tile_settings()
 if link is not None:
     notices.extend(tiles.problems)
 notice_box = st.container()
-if upload.upload_form(store):
+if editing and upload.upload_form(store):
     st.rerun()  # show the blog just added
-if follow_ui.follow_form(store, db_path):
+if editing and follow_ui.follow_form(store, db_path):
     st.rerun()  # show the page just followed
 
 stamp = loaders.store_stamp(db_path)
 follow_ui.live_updates(db_path, stamp)  # followed pages: their status, and a rerun when entries arrive
-if blogs_ui.blogs_panel(store, loaders.load_blogs(str(db_path), stamp)):
+if editing and blogs_ui.blogs_panel(store, loaders.load_blogs(str(db_path), stamp)):
     st.rerun()  # a blog renamed or deleted
 sources = loaders.load_sources(str(db_path), stamp)
 names = dict(zip(sources["source_id"].astype(int), sources["name"].astype(str), strict=True))
@@ -206,14 +212,14 @@ with panel_column:
             st.html(panel.notes_html(corrections.entry_corrections(fixes, entry["entry_id"])))
         with st.expander("How the places were found", expanded=False):
             st.html(panel.PANEL_CSS + panel.resolution_html(mentions))
-        if correction_form(store, int(entry["entry_id"]), mentions, fixes):
+        if editing and correction_form(store, int(entry["entry_id"]), mentions, fixes):
             st.rerun()  # the store changed: the map, table and panel follow the correction
-        if add_missed_form(store, entry.to_dict(), mapdata.map_bounds(all_data)):
+        if editing and add_missed_form(store, entry.to_dict(), mapdata.map_bounds(all_data)):
             st.rerun()
 
 # -- review queue: the doubtful places of the chosen blogs, settled a group at a time ------------------
 stored_counts = loaders.load_mention_counts(str(db_path), stamp, tuple(chosen))
-if review_ui.review_queue(store, all_data, chosen, names, stored_counts,
+if editing and review_ui.review_queue(store, all_data, chosen, names, stored_counts,
                           loaders.load_decisions(str(db_path), stamp, tuple(chosen))):
     st.rerun()
 

@@ -171,6 +171,16 @@ def build_parser() -> argparse.ArgumentParser:
                             "(default: $DASHBOARD_TILES); the map then opens on it")
     serve.add_argument("--tiles-attribution", metavar="TEXT",
                        help="the credit shown under your tiles (default: $DASHBOARD_TILES_ATTRIBUTION)")
+    serve.add_argument("--read-only", action="store_true",
+                       help="serve readers only: the store is opened read-only, and no upload, follow, blog, "
+                            "review or correction control is shown (default: $DASHBOARD_READ_ONLY)")
+    serve.add_argument("--workers", type=_count, default=1, metavar="N",
+                       help="run N server processes on PORT, PORT+1, ... and print the nginx configuration "
+                            "that serves them on one address, each browser kept on one worker (default: 1)")
+    serve.add_argument("--nginx-conf", type=Path, metavar="PATH",
+                       help="write the nginx configuration to PATH instead of printing it")
+    serve.add_argument("--nginx-listen", default="8080", metavar="[ADDRESS:]PORT",
+                       help="where nginx listens, in the configuration (default: 8080)")
     serve.add_argument("streamlit_options", nargs="*", metavar="-- OPTION",
                        help="options for Streamlit itself, after --")
     _add_evaluate_events(sub)
@@ -401,6 +411,13 @@ def cmd_serve(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         os.environ["DASHBOARD_TILES"] = args.tiles  # read by dashboard.settings.tile_settings
     if args.tiles_attribution is not None:
         os.environ["DASHBOARD_TILES_ATTRIBUTION"] = args.tiles_attribution
+    if args.read_only:
+        os.environ["DASHBOARD_READ_ONLY"] = "1"  # read by dashboard.settings.read_only, in every worker
+    if args.workers > 1 or args.nginx_conf is not None:
+        from dashboard.serve import serve_workers
+
+        return serve_workers(args.address, args.port, args.workers, args.streamlit_options,
+                             listen=args.nginx_listen, conf_path=args.nginx_conf)
     return serve(args.address, args.port, args.streamlit_options)
 
 

@@ -10,12 +10,20 @@ Streamlit reads `.streamlit/config.toml` only from the current folder and the ho
 installed copy started elsewhere would run with Streamlit's defaults (no static serving: a blank map
 offline; a 200 MB upload cap). `serve` passes the dashboard's settings itself (STREAMLIT_SETTINGS);
 options given after `--` come later on Streamlit's command line and win.
+
+`serve --workers N` runs N such servers, each its own process (one Streamlit process uses one core), on
+consecutive loopback ports, and prints the nginx configuration (`dashboard.nginx`) that puts them behind
+one address; the workers share a cookie secret, so a page's XSRF token is good on any of them.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
+import secrets
+import signal
+import subprocess
 import sys
 import threading
 import time
@@ -23,7 +31,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import dashboard
-from dashboard import datafiles, settings
+from dashboard import datafiles, nginx, settings
 from dashboard.ui import assets
 
 APP = Path(__file__).with_name("app.py")
@@ -130,3 +138,57 @@ def serve(address: str, port: int, extra: Sequence[str] = ()) -> int:
         exc.show()
         return exc.exit_code
     return result if isinstance(result, int) else 0
+
+
+def worker_command(address: str, port: int, extra: Sequence[str] = ()) -> list[str]:
+    """The command line of one worker: this program's `serve` on one port (the store, tiles and read-only
+    flag travel in the environment, as `cli.cmd_serve` set them)."""
+    return [sys.executable, "-m", "dashboard", "serve", "--address", address, "--port", str(port), "--", *extra]
+
+
+def serve_workers(address: str, first_port: int, workers: int, extra: Sequence[str] = (), *,
+                  listen: str = "8080", conf_path: Path | None = None,
+                  say: Callable[[str], None] = lambda line: print(line, file=sys.stderr, flush=True)) -> int:
+    """Run `workers` servers on `address:first_port` and the ports after it until one stops or this process is
+    told to (SIGINT, SIGTERM); print the nginx configuration (or write it to `conf_path`) once they are
+    started. Returns 0 after a requested stop, else the exit status of the worker that stopped first."""
+    datafiles.check_all()
+    # Built (first run) here, once: N workers building it at once would each spend the 40 s.
+    prepare_place_index(say)
+    ports = [first_port + number for number in range(workers)]
+    config = nginx.nginx_config(ports, address=address, listen=listen)
+    environ = dict(os.environ)
+    environ.setdefault("STREAMLIT_SERVER_COOKIE_SECRET", secrets.token_urlsafe(32))
+    processes = [subprocess.Popen(worker_command(address, port, extra), env=environ) for port in ports]
+    stopping = threading.Event()
+
+    def stop(signum: int, frame: object) -> None:
+        stopping.set()
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        if conf_path is not None:
+            conf_path.write_text(config, encoding="utf-8")
+            say(f"nginx configuration written to {conf_path}")
+        else:
+            print(config, flush=True)
+        say(f"{workers} workers on {', '.join(f'{address}:{port}' for port in ports)}; "
+            f"nginx serves them on {listen} (Ctrl-C stops them)")
+        while not stopping.wait(0.5):
+            ended = [process for process in processes if process.poll() is not None]
+            if ended:
+                say(f"a worker stopped (exit status {ended[0].returncode}); stopping the others")
+                return ended[0].returncode or 1
+        return 0
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

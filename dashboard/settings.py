@@ -3,7 +3,8 @@
 Environment variables: `DASHBOARD_DB` (the event store); `DASHBOARD_FOLLOW_EVERY` (seconds between
 polls of a followed live page in the app) and `DASHBOARD_ALLOW_PRIVATE_URLS` (1 lets the app follow
 pages on loopback and private networks); `DASHBOARD_BASEMAP` (the map's first base layer),
-`DASHBOARD_TILES` and `DASHBOARD_TILES_ATTRIBUTION` (the operator's own tile server).
+`DASHBOARD_TILES` and `DASHBOARD_TILES_ATTRIBUTION` (the operator's own tile server);
+`DASHBOARD_READ_ONLY` (1: the app reads the store and offers no way to change it).
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ MAX_INPUT_BYTES = 20 * 1024 * 1024
 # How long opening or writing the store waits for another process's write to end before saying the
 # store is busy: a few seconds, so that a command or a page answers instead of hanging.
 STORE_BUSY_SECONDS = 5.0
+# Read-only connections each process keeps to its store (dashboard.store.readers): reads never queue
+# behind a write, and a handful is as many as Python's one running thread can use.
+STORE_READERS = 4
 # The folder name under the platform's user data folder (~/.local/share/liveblog-map on Linux).
 APP_NAME = "liveblog-map"
 
@@ -69,6 +73,12 @@ def allow_private_urls() -> bool:
     """Whether the app may follow pages on loopback, private or link-local addresses
     ($DASHBOARD_ALLOW_PRIVATE_URLS=1: for a newsroom's own network, or tests)."""
     return os.environ.get("DASHBOARD_ALLOW_PRIVATE_URLS", "").strip().lower() in ("1", "true", "yes")
+
+
+def read_only() -> bool:
+    """Whether the app serves readers only ($DASHBOARD_READ_ONLY=1, set by `serve --read-only`): the store
+    is opened with SQLite's mode=ro and no upload, follow, blog, review or correction control is shown."""
+    return os.environ.get("DASHBOARD_READ_ONLY", "").strip().lower() in ("1", "true", "yes")
 
 
 def user_agent() -> str:

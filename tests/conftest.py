@@ -5,12 +5,24 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHARED = PROJECT_ROOT.parent / "shared"
+
+
+@pytest.fixture(autouse=True)
+def keep_main_module():
+    """Streamlit's AppTest leaves the app's script in sys.modules["__main__"]; a process pool started
+    later in the same run (batch ingest spawns its workers, which import the parent's main module) would
+    run the app in every worker, and they die. Each test gets the main module back afterwards."""
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None:
+        sys.modules["__main__"] = main
 
 
 @pytest.fixture(scope="session")

@@ -114,6 +114,32 @@ def test_serve_help_names_its_options() -> None:
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0
     assert "--port" in done.stdout and "--address" in done.stdout and "Streamlit" in done.stdout
+    for option in ("--read-only", "--workers", "--nginx-conf", "--nginx-listen"):
+        assert option in done.stdout, option
+
+
+def test_serve_wants_a_positive_number_of_workers() -> None:
+    for bad in ("0", "-2", "two", "²"):
+        done = serve_command("--workers", bad)
+        assert done.returncode == 2 and "--workers" in done.stderr and "Traceback" not in done.stderr, bad
+
+
+def test_the_nginx_configuration_names_each_worker_and_keeps_a_browser_on_one() -> None:
+    from dashboard import nginx
+
+    config = nginx.nginx_config([8601, 8602, 8603], listen="127.0.0.1:8080")
+    assert [line.split()[1] for line in config.splitlines() if line.strip().startswith("server 127")] == [
+        "127.0.0.1:8601;", "127.0.0.1:8602;", "127.0.0.1:8603;"]
+    assert "hash $lbm_sticky consistent;" in config and "ip_hash" not in config
+    assert "listen 127.0.0.1:8080;" in config
+    assert "proxy_set_header Upgrade $http_upgrade;" in config and "location ^~ /_stcore/metrics" in config
+    for name, value in nginx.SECURITY_HEADERS:
+        assert f'add_header {name} "{value}" always;' in config
+    # Never cut off an upload the app accepts.
+    assert f"client_max_body_size {nginx.BODY_LIMIT_MB}m;" in config
+    assert nginx.BODY_LIMIT_MB * 2**20 > MAX_INPUT_BYTES
+    with pytest.raises(ValueError):
+        nginx.nginx_config([])
 
 
 def serve_command(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:

@@ -20,7 +20,7 @@ from word_geoparser import WordGeoparser, blog, sample_entries
 
 from dashboard import settings
 from dashboard.ingest import IngestError, ingest_blog
-from dashboard.store import EventStore, StoreBusy, StoreDamaged, StoreError
+from dashboard.store import EventStore, StoreBusy, StoreDamaged, StoreError, StoreReadOnly
 from dashboard.store.faults import store_fault
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -272,7 +272,7 @@ def error_with(code: int, name: str, message: str) -> sqlite3.OperationalError:
     (5, "SQLITE_BUSY", "another process is writing to the store", StoreBusy),
     (13, "SQLITE_FULL", "the disk is full", StoreError),
     (266, "SQLITE_IOERR_READ", "an I/O error on the store", StoreError),
-    (8, "SQLITE_READONLY", "is read-only", StoreError),
+    (8, "SQLITE_READONLY", "is read-only", StoreReadOnly),
     (26, "SQLITE_NOTADB", "is not an event store", StoreError),
     (11, "SQLITE_CORRUPT", "is damaged", StoreDamaged),
 ])

@@ -20,7 +20,7 @@ pandas DataFrames with times as `datetime64[ns, UTC]`.
 from dashboard.store.blogs import BlogInfo, Deleted
 from dashboard.store.event_store import EventStore, SourceSummary, WriteResult
 from dashboard.store.rows import EntryKey, EntryRow, entry_rows, is_resolved
-from dashboard.store.schema import SCHEMA_VERSION, StoreBusy, StoreDamaged, StoreError, StoreOutdated
+from dashboard.store.schema import SCHEMA_VERSION, StoreBusy, StoreDamaged, StoreError, StoreOutdated, StoreReadOnly
 
 __all__ = ["SCHEMA_VERSION", "BlogInfo", "Deleted", "EntryKey", "EntryRow", "EventStore", "SourceSummary", "StoreBusy",
-           "StoreDamaged", "StoreError", "StoreOutdated", "WriteResult", "entry_rows", "is_resolved"]
+           "StoreDamaged", "StoreError", "StoreOutdated", "StoreReadOnly", "WriteResult", "entry_rows", "is_resolved"]

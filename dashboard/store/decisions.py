@@ -38,6 +38,9 @@ class ReviewDecisions:
     def _write(self, action, *args):  # EventStore's: one write transaction
         raise NotImplementedError
 
+    def _refuse_writes(self) -> None:  # EventStore's: StoreReadOnly when opened read-only
+        raise NotImplementedError
+
     def _identities(self, entry_ids: Sequence[int]) -> list[tuple[str, str, int]]:
         ids = sorted({int(e) for e in entry_ids})
         found: list[tuple[str, str, int]] = []
@@ -163,8 +166,7 @@ class ReviewDecisions:
         the same mention replaces this one. The entry is found by its id now, and the correction is
         stored under the entry's lasting identity, so it survives re-ingesting the blog.
         """
-        if self.read_only:
-            raise StoreError("the store is open read-only")
+        self._refuse_writes()
         author = " ".join(str(author).split())[:200]
         if not author:
             raise StoreError("say who makes the correction")
@@ -195,8 +197,7 @@ class ReviewDecisions:
 
     def remove_correction(self, entry_id: int, start: int, end: int, text: str) -> bool:
         """Forget the correction of one mention; True when there was one."""
-        if self.read_only:
-            raise StoreError("the store is open read-only")
+        self._refuse_writes()
         with self._lock:
             try:
                 with transaction(self._conn):

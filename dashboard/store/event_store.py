@@ -23,6 +23,7 @@ from dashboard.settings import default_db_path
 from dashboard.store import blogs
 from dashboard.store.decisions import ReviewDecisions
 from dashboard.store.faults import check_header, damaged, store_fault
+from dashboard.store.readers import ReaderPool, connect_read_only
 from dashboard.store.rows import (
     EntryKey,
     EntryRow,
@@ -45,6 +46,7 @@ from dashboard.store.schema import (
     TABLES,
     StoreError,
     StoreOutdated,
+    StoreReadOnly,
     check_schema,
     migrate,
     transaction,
@@ -103,7 +105,10 @@ class EventStore(ReviewDecisions):
     one-off migration of an older store. Opening checks the file's header and schema; a writer waits
     `settings.STORE_BUSY_SECONDS` for another writer's lock at most. Every SQLite failure becomes a
     one-line StoreError that names it (`dashboard.store.faults`).
-    One connection is shared by the threads of a process (Streamlit's script runs), guarded by a lock.
+    Writes go through one connection, shared by the threads of a process (Streamlit's script runs) and
+    guarded by a lock; reads go through a few read-only connections of their own (`ReaderPool`), so a
+    write waiting for another process's lock holds up no reader. A store opened read-only refuses every
+    write with StoreReadOnly.
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False):
@@ -115,9 +120,7 @@ class EventStore(ReviewDecisions):
         check_header(self.path)
         try:
             if read_only:
-                uri = f"{self.path.resolve().as_uri()}?mode=ro"
-                self._conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False,
-                                             timeout=settings.STORE_BUSY_SECONDS)
+                self._conn = connect_read_only(self.path, settings.STORE_BUSY_SECONDS)
             else:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
@@ -141,6 +144,12 @@ class EventStore(ReviewDecisions):
         except BaseException:
             self._conn.close()
             raise
+        self._readers = ReaderPool(self.path, settings.STORE_READERS, settings.STORE_BUSY_SECONDS)
+
+    def _refuse_writes(self) -> None:
+        """Every write path calls this first: a read-only store says so before it touches anything."""
+        if self.read_only:
+            raise StoreReadOnly(f"the store {self.path} is open read-only here: nothing may change it")
 
     @classmethod
     def for_reading(cls, path: str | os.PathLike[str] | None = None) -> EventStore:
@@ -157,8 +166,8 @@ class EventStore(ReviewDecisions):
     def check(self) -> None:
         """SQLite's quick_check of the whole file; a StoreError naming the first problem found."""
         try:
-            with self._lock:
-                problems = [row[0] for row in self._conn.execute("PRAGMA quick_check(5)")]
+            with self._readers.borrow() as conn:
+                problems = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
         except sqlite3.Error as exc:
             raise store_fault(exc, self.path) from exc
         if problems != ["ok"]:
@@ -167,6 +176,7 @@ class EventStore(ReviewDecisions):
     # -- lifecycle ---------------------------------------------------------------------------------
 
     def close(self) -> None:
+        self._readers.close()
         with self._lock:
             self._conn.close()
 
@@ -182,8 +192,8 @@ class EventStore(ReviewDecisions):
 
     def _query(self, sql: str, params: Sequence | Mapping = ()) -> list[tuple]:
         try:
-            with self._lock:
-                return self._conn.execute(sql, params).fetchall()
+            with self._readers.borrow() as conn:
+                return conn.execute(sql, params).fetchall()
         except sqlite3.Error as exc:
             raise store_fault(exc, self.path) from exc
 
@@ -192,8 +202,8 @@ class EventStore(ReviewDecisions):
         weighed several times the frame (a 100,000-entry blog peaked 400 MB above it)."""
         chunks = []
         try:
-            with self._lock:
-                cursor = self._conn.execute(sql, params)
+            with self._readers.borrow() as conn:
+                cursor = conn.execute(sql, params)
                 while rows := cursor.fetchmany(chunk_rows):
                     chunks.append(pd.DataFrame(rows, columns=list(columns)))
         except sqlite3.Error as exc:
@@ -230,8 +240,7 @@ class EventStore(ReviewDecisions):
         unless the blog was stored with another `date_used` or `zone_used` (what the ingest was given for
         times that name no date or zone): then this version replaces the old one (`blogs.replace_entries`).
         """
-        if self.read_only:
-            raise StoreError("the store is open read-only")
+        self._refuse_writes()
         keys = [row.key for row in rows]
         if len(set(keys)) != len(keys):
             raise StoreError("two entries share a time and an order: the blog was keyed twice")
@@ -341,20 +350,22 @@ class EventStore(ReviewDecisions):
 
     def _write(self, action: Callable[..., T], *args: object) -> T:
         """Run `action(connection, *args)` in one write transaction."""
-        if self.read_only:
-            raise StoreError("the store is open read-only")
+        self._refuse_writes()
         with self._lock:
             try:
                 with transaction(self._conn):
                     return action(self._conn, *args)
             except sqlite3.Error as exc:
-                raise StoreError(f"the store {self.path} could not be written: {exc}") from exc
+                raise store_fault(exc, self.path) from exc
 
     def blogs(self) -> list[blogs.BlogInfo]:
         """Every blog with its entries, time span, the date and zone its last ingest was given, and
         when it was ingested; most recently ingested first."""
-        with self._lock:
-            return blogs.list_blogs(self._conn)
+        try:
+            with self._readers.borrow() as conn:
+                return blogs.list_blogs(conn)
+        except sqlite3.Error as exc:
+            raise store_fault(exc, self.path) from exc
 
     def rename_blog(self, old: str, new: str) -> None:
         """Rename a blog (its corrections follow it); a StoreError if there is none or the name is taken."""
@@ -463,8 +474,8 @@ class EventStore(ReviewDecisions):
         where, params = self._source_filter(source_ids, "source_id")
         # The index is asked once, in a subquery: joined, SQLite would ask it again for every entry.
         try:
-            with self._lock:
-                rows = self._conn.execute(
+            with self._readers.borrow() as conn:
+                rows = conn.execute(
                     f"SELECT entry_id FROM entries{where}{' AND' if where else ' WHERE'} entry_id IN"
                     " (SELECT rowid FROM entry_words WHERE entry_words MATCH ?) ORDER BY time_utc, entry_id",
                     [*params, query]).fetchall()

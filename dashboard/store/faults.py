@@ -14,7 +14,7 @@ import sqlite3
 import struct
 from pathlib import Path
 
-from dashboard.store.schema import StoreBusy, StoreDamaged, StoreError
+from dashboard.store.schema import StoreBusy, StoreDamaged, StoreError, StoreReadOnly
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 HEADER_BYTES = 100
@@ -55,7 +55,7 @@ def store_fault(exc: sqlite3.Error | OSError, path: Path) -> StoreError:
         return StoreError(f"an I/O error on the store {path} ({name}): the disk or the file system failed "
                           f"({unchanged}); check them and try again")
     if primary == sqlite3.SQLITE_READONLY:
-        return StoreError(f"the store {path} is read-only: its file (or folder) cannot be written by this "
+        return StoreReadOnly(f"the store {path} is read-only: its file (or folder) cannot be written by this "
                           "user; reading it still works")
     if primary == sqlite3.SQLITE_NOTADB:
         return StoreError(f"{path} is not an event store: it is not an SQLite database")

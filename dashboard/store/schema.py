@@ -27,6 +27,10 @@ class StoreBusy(StoreError):
     """Another process holds the store's write lock for longer than the bounded wait."""
 
 
+class StoreReadOnly(StoreError):
+    """A write asked of a store opened read-only, or of a file this user cannot write."""
+
+
 class StoreDamaged(StoreError):
     """The store file is damaged (corrupt pages, cut short, tables missing)."""
 

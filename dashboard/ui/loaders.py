@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import corrections
+from dashboard import corrections, settings
 from dashboard.store import EventStore
 from dashboard.ui import assets
 from dashboard.view import clock, filters, histogram, mapdata, playback, timeline
@@ -38,9 +38,15 @@ def place_index() -> None:
         Gazetteer.default()
 
 
-@st.cache_resource(show_spinner=False)
 def open_store(path: str) -> EventStore:
-    return EventStore(path)
+    """The store, one per server process: opened read-only (SQLite's mode=ro, every write refused) when
+    the app serves readers only (`settings.read_only`), else to write, which migrates an older store."""
+    return _open_store(path, settings.read_only())
+
+
+@st.cache_resource(show_spinner=False)
+def _open_store(path: str, read_only: bool) -> EventStore:
+    return EventStore(path, read_only=read_only)
 
 
 def store_stamp(path: Path) -> tuple:
