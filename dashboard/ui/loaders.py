@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import folium
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -16,7 +17,9 @@ import streamlit as st
 from dashboard import corrections
 from dashboard.store import EventStore
 from dashboard.ui import assets
+from dashboard.ui import map as map_ui
 from dashboard.view import filters, histogram, mapdata, playback, timeline
+from dashboard.view.timeline import Window
 from gazetteer import Gazetteer
 from gazetteer.build import index_is_current
 
@@ -109,6 +112,49 @@ def load_filtered(path: str, stamp: tuple, source_ids: tuple[int, ...], chosen: 
     matches = open_store(path).search(chosen.keyword, source_ids) if chosen.keyword else None
     entries, mentions = filters.apply(data.entries, data.mentions, chosen, matches)
     return mapdata.prepare(entries, mentions, source_ids, data.source_names)
+
+
+# A window's places and the layer drawn from them are shared by every session that shows the same
+# blogs, filters and window (readers of one story scrub over the same stops); each step of each reader
+# adds an entry, so the caches are bounded to what a few busy readers step through.
+WINDOW_CACHE_ENTRIES = 256
+
+
+@st.cache_resource(show_spinner=False, max_entries=WINDOW_CACHE_ENTRIES)
+def load_window(path: str, stamp: tuple, source_ids: tuple[int, ...], chosen: filters.Filters, window: Window
+                ) -> tuple[pd.DataFrame, mapdata.Drawing, list[int]]:
+    """The window's places (`window_places`), how they are drawn (`for_drawing`: past MAX_POINT_MARKERS
+    points the less named go by grid cell) and its entries' rows, oldest first."""
+    data = load_filtered(path, stamp, source_ids, chosen)
+    places = mapdata.window_places(data, window)
+    return places, mapdata.for_drawing(places), mapdata.window_entry_rows(data, window)
+
+
+@st.cache_resource(show_spinner=False, max_entries=WINDOW_CACHE_ENTRIES)
+def load_layer_script(path: str, stamp: tuple, source_ids: tuple[int, ...], chosen: filters.Filters,
+                      window: Window) -> str:
+    """The places layer's script for the window (`dashboard.ui.map.layer_script`), built once."""
+    data = load_filtered(path, stamp, source_ids, chosen)
+    _, drawing, _ = load_window(path, stamp, source_ids, chosen, window)
+    return map_ui.layer_script(mapdata.layer_payload(data, drawing))
+
+
+def load_layer(path: str, stamp: tuple, source_ids: tuple[int, ...], chosen: filters.Filters, window: Window,
+               ring: int | None = None) -> folium.FeatureGroup:
+    """The feature group for `st_folium`: the window's shared layer script in a group of this session's
+    own, with the places of the entry chosen in the table (`ring`) ringed."""
+    data = load_filtered(path, stamp, source_ids, chosen)
+    layer = map_ui.group_of(load_layer_script(path, stamp, source_ids, chosen, window))
+    return map_ui.highlight(layer, data, ring)
+
+
+@st.cache_resource(show_spinner=False, max_entries=WINDOW_CACHE_ENTRIES)
+def load_legend(path: str, stamp: tuple, source_ids: tuple[int, ...], chosen: filters.Filters,
+                window: Window) -> str:
+    """The legend under the map for the window (`mapdata.legend_html`)."""
+    data = load_filtered(path, stamp, source_ids, chosen)
+    _, drawing, _ = load_window(path, stamp, source_ids, chosen, window)
+    return mapdata.legend_html(data, drawing)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

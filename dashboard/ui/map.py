@@ -134,16 +134,28 @@ class PlaceLayer(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, payload: dict):
+    def __init__(self, payload: dict | str):
         super().__init__()
         self._name = "PlaceLayer"
-        self.payload = H.js_json(payload)
+        self.payload = payload if isinstance(payload, str) else layer_script(payload)
+
+
+def layer_script(payload: dict) -> str:
+    """The payload as the script expression `PlaceLayer` writes: built once per window and shared by
+    every session (`dashboard.ui.loaders.load_layer`), as it is the costly part of a slider step."""
+    return H.js_json(payload)
 
 
 def places_layer(data: MapData, drawing: Drawing) -> folium.FeatureGroup:
     """The feature group handed to `st_folium(feature_group_to_add=...)`: swapped without a remount."""
+    return group_of(layer_script(layer_payload(data, drawing)))
+
+
+def group_of(script: str) -> folium.FeatureGroup:
+    """A fresh feature group around a prepared `layer_script`: st_folium adds the group to the session's
+    own map and renders it, so a group is never shared between sessions, only its script."""
     group = folium.FeatureGroup(name="Places")
-    group.add_child(PlaceLayer(layer_payload(data, drawing)))
+    group.add_child(PlaceLayer(script))
     return group
 
 
