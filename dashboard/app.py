@@ -157,8 +157,9 @@ def window_view(link_once: list[viewstate.View]) -> None:
                              height=560, use_container_width=True)
         st.html(loaders.load_legend(str(db_path), stamp, tuple(chosen), chosen_filters, window))
         if len(times) > 1:  # under the map, so that the map keeps its place on the page
-            playback.show_playback(window_key, window,
-                                   *loaders.load_timeline(str(db_path), stamp, tuple(chosen), by_time))
+            ns, _, _ = loaders.load_timeline(str(db_path), stamp, tuple(chosen), by_time)
+            playback.show_playback(window_key, ns,
+                                   loaders.load_histogram(str(db_path), stamp, tuple(chosen), by_time, window))
 
     # A click is acted on once: st_folium keeps returning the last click on every rerun.
     click = (returned or {}).get("last_object_clicked_tooltip"), str((returned or {}).get("last_object_clicked"))

@@ -23,6 +23,11 @@ from dashboard.view.timeline import Window
 from gazetteer import Gazetteer
 from gazetteer.build import index_is_current
 
+# A window's places and the layer, legend and histogram drawn from them are shared by every session that shows the same
+# blogs, filters and window (readers of one story scrub over the same stops); each step of each reader
+# adds an entry, so the caches are bounded to what a few busy readers step through.
+WINDOW_CACHE_ENTRIES = 256
+
 
 @st.cache_resource(show_spinner=False)
 def vendor_assets() -> None:
@@ -104,6 +109,37 @@ def load_timeline(path: str, stamp: tuple, source_ids: tuple[int, ...], by_time:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
+def load_histogram_base(path: str, stamp: tuple, source_ids: tuple[int, ...], by_time: bool) -> tuple[dict, str]:
+    """The histogram under the map as a Vega-Lite spec, built once per blogs (building and validating the
+    Altair chart took more of a slider step than anything else), with the name of the dataset of its
+    shaded window, which `load_histogram` swaps for each window."""
+    _, counts, colours = load_timeline(path, stamp, source_ids, by_time)
+    times, _, _ = load_stops(path, stamp, source_ids, by_time)
+    spec = histogram.chart(counts, (times[0], times[-1]), colours).to_dict()
+    # Altair's default theme gives the view a 300 px size, which st.altair_chart leaves out (it converts
+    # under no theme); without it the chart takes the container's width and its own height, as before.
+    view = spec.get("config", {}).get("view", {})
+    for default in ("continuousWidth", "continuousHeight"):
+        view.pop(default, None)
+    if "config" in spec and not view:
+        spec["config"].pop("view", None)
+        if not spec["config"]:
+            del spec["config"]
+    # The first layer is the shaded window (`histogram.chart`); the window's edges read the same data.
+    return spec, spec["layer"][0]["data"]["name"]
+
+
+def load_histogram(path: str, stamp: tuple, source_ids: tuple[int, ...], by_time: bool, window: Window) -> dict:
+    """The histogram's spec (`load_histogram_base`) with `window` shaded: a new spec sharing the rest."""
+    spec, band = load_histogram_base(path, stamp, source_ids, by_time)
+    row = histogram.window_frame(window).iloc[0]
+    # As Altair writes the band's row: instants as milliseconds since the epoch (`histogram.chart`).
+    start, end = (pd.Timestamp(row[edge]).value // 1_000_000 for edge in ("start", "end"))
+    values = [{"start": start, "end": end, "label": str(row["label"])}]
+    return {**spec, "datasets": {**spec["datasets"], band: values}}
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
 def load_filtered(path: str, stamp: tuple, source_ids: tuple[int, ...], chosen: filters.Filters) -> mapdata.MapData:
     """The chosen sources after the filters, prepared for the map."""
     data, _, _, _ = load_map_data(path, stamp, source_ids)
@@ -112,12 +148,6 @@ def load_filtered(path: str, stamp: tuple, source_ids: tuple[int, ...], chosen: 
     matches = open_store(path).search(chosen.keyword, source_ids) if chosen.keyword else None
     entries, mentions = filters.apply(data.entries, data.mentions, chosen, matches)
     return mapdata.prepare(entries, mentions, source_ids, data.source_names)
-
-
-# A window's places and the layer drawn from them are shared by every session that shows the same
-# blogs, filters and window (readers of one story scrub over the same stops); each step of each reader
-# adds an entry, so the caches are bounded to what a few busy readers step through.
-WINDOW_CACHE_ENTRIES = 256
 
 
 @st.cache_resource(show_spinner=False, max_entries=WINDOW_CACHE_ENTRIES)

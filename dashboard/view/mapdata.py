@@ -337,6 +337,16 @@ def _trust_fields(score: object, reviewed: bool, feature_code: str, is_area: boo
             "doubt": trust.is_doubtful(score, reviewed), "reviewed": reviewed}
 
 
+@lru_cache(maxsize=16)
+def popup_columns(data: MapData) -> tuple[list[str], list[str], list[str]]:
+    """Each entry's time label, headline and source name, by row of `data.entries`: worked out once per
+    MapData (kept by identity) rather than for the listed entries of every window, where the labels
+    were half of a slider step's layer."""
+    entries = data.entries
+    return ([time_label(t) for t in entries["time_utc"]], entries["headline"].fillna("").astype(str).tolist(),
+            entries["source"].astype(str).tolist())
+
+
 def layer_payload(data: MapData, drawing: Drawing) -> dict:
     """What `static/places.js` needs: each place, and the entries its popup lists.
 
@@ -350,11 +360,9 @@ def layer_payload(data: MapData, drawing: Drawing) -> dict:
         for row in rows:
             entry_index.setdefault(row, len(entry_index))
     multi = len(data.source_colours) > 1
-    chosen = data.entries.iloc[list(entry_index)]
-    columns = [[time_label(t) for t in chosen["time_utc"]], chosen["headline"].fillna("").astype(str).tolist()]
-    if multi:
-        columns.append(chosen["source"].astype(str).tolist())
-    entry_list = [list(item) for item in zip(*columns, strict=True)]
+    labels, headlines, sources = popup_columns(data)
+    entry_list = [[labels[r], headlines[r], sources[r]] if multi else [labels[r], headlines[r]]
+                  for r in entry_index]
     place_list = []
     # Areas first and widest first, so smaller shapes end up on top.
     ordered = places.sort_values(["is_area", "area_m"], ascending=False, kind="stable")
