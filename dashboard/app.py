@@ -25,7 +25,7 @@ from dashboard.ui import follow as follow_ui
 from dashboard.ui import map as map_ui
 from dashboard.ui import review as review_ui
 from dashboard.ui.corrections import add_missed_form, correction_form
-from dashboard.view import entries_table, mapdata, panel, paths, timeline
+from dashboard.view import entries_table, mapdata, panel, timeline
 
 # Entries listed beside the map before a place is chosen.
 LATEST = 30
@@ -82,7 +82,7 @@ blogs_ui.name_page([names[i] for i in chosen])
 shown_box.html(blogs_ui.shown_html([names[i] for i in chosen]))
 if link is not None:
     viewstate.seed_timeline(st.session_state, link)
-by_time, cumulative = playback.timeline_choice(st.session_state)  # their widgets are under the map
+by_time, _ = playback.timeline_choice(st.session_state)  # its widget is under the map
 happened = playback.clock_choice(st.session_state)  # the timeline follows when events happened
 data, _, _, _ = loaders.load_map_data(str(db_path), stamp, tuple(chosen), happened)
 times, labels, grain = loaders.load_stops(str(db_path), stamp, tuple(chosen), by_time, happened)
@@ -104,118 +104,144 @@ except StoreError as exc:  # the keyword search failed: say so, and show the res
     chosen_filters = dataclasses.replace(chosen_filters, keyword="")
     all_data, data = data, loaders.load_filtered(str(db_path), stamp, tuple(chosen), chosen_filters, happened)
 
-# -- slider ---------------------------------------------------------------------------------------
-if len(times) > 1:
-    # New entries make a new slider: it starts from the window shown last (moved on if it was at the end).
-    carried = follow_ui.carry_window(st.session_state, window_key, chosen, times)
-    first, last = st.select_slider(  # playback moves it through its key
-        "Time window", options=range(len(times)),
-        value=carried or viewstate.window_value(link, times, notices),
-        format_func=labels.__getitem__,
-        key=window_key,
-        help="Times are UTC, on a 24-hour clock. Drag either end, or focus a handle and use the arrow keys to "
-             "step one stop (an entry, or a stretch of time when the slider moves by time).")
-else:
-    first = last = 0
-follow_ui.remember_window(st.session_state, window_key, chosen, times, first, last)
-window = timeline.window_between(times, first, last, grain)
-if cumulative:  # everything up to the window's end
-    window = (times[0], window[1])
-places = mapdata.window_places(data, window)
-window_rows = mapdata.window_entry_rows(data, window)
-st.caption(f"{panel.counted(len(window_rows), 'entry', 'entries')} and "
-           f"{panel.counted(len(places), 'place', 'places')} "
-           f"{timeline.window_words(times, first, last, grain, cumulative)}.")
-
-# -- map ------------------------------------------------------------------------------------------
-map_column, panel_column = st.columns([3, 2], gap="medium")
-# The entries table and downloads sit under the map but run first: a row chosen there (or the link's
-# entry) selects its entry in the panel's pickers before they are drawn, and is ringed on the map.
-with st.container():
-    picked = table.show_table(data, window_rows)
-    table.download_buttons(data, window_rows, sources,
-                           entries_table.file_stem([names[i] for i in chosen], window))
-if link is not None:
-    viewstate.select_from_link(st.session_state, link, data, places["place_id"].tolist(), window, notices)
-if picked is not None:
-    table.select_entry(st.session_state, data, picked, window)
-if (followed := st.session_state.pop(keys.FOLLOW_ENTRY_KEY, None)) is not None:  # after a correction
-    review_ui.follow_entry(st.session_state, data, followed, window)
-fresh = follow_ui.new_entries(st.session_state, chosen, all_data.entries["entry_id"])  # marked "new"
-with map_column:
-    base = map_ui.base_map(follow_ui.kept_bounds(st.session_state, chosen, mapdata.map_bounds(all_data)),
-                           base_url_path=st.get_option("server.baseUrlPath") or "",
-                           tile_settings=tiles, view=link_map_view, layer=link_layer)
-    drawing = mapdata.for_drawing(places)  # past MAX_POINT_MARKERS points, the less named go by grid cell
-    moves = paths.window_paths(paths.laid_over(loaders.load_paths(str(db_path), stamp, tuple(chosen)), data.mentions),
-                               window)
-    layer = map_ui.highlight(map_ui.places_layer(data, drawing, fresh, paths=moves,
-                                                  reported_after=window[1] if happened else None), data,
-                             st.session_state.get(keys.RING_KEY))
-    returned = st_folium(base, key=keys.MAP_KEY, feature_group_to_add=layer,
-                         returned_objects=["last_object_clicked", "last_object_clicked_tooltip", "zoom", "center",
-                                           "selected_layers"],
-                         height=560, use_container_width=True)
-    st.html(mapdata.legend_html(data, drawing))
-    if len(times) > 1:  # under the map, so that the map keeps its place on the page
-        playback.show_playback(window_key, window,
-                               *loaders.load_timeline(str(db_path), stamp, tuple(chosen), by_time, happened))
-
-# A click is acted on once: st_folium keeps returning the last click on every rerun.
-click = (returned or {}).get("last_object_clicked_tooltip"), str((returned or {}).get("last_object_clicked"))
-if click != st.session_state.get(keys.HANDLED_CLICK_KEY):
-    st.session_state[keys.HANDLED_CLICK_KEY] = click
-    clicked = mapdata.clicked_place(returned, places)
-    if clicked is not None:
-        st.session_state[keys.PLACE_PICKER_KEY] = clicked
-
-# -- entry panel ----------------------------------------------------------------------------------
-with panel_column:
-    review_ui.show_saved_message()
-    by_id = places.set_index("place_id")
-    if st.session_state.get(keys.PLACE_PICKER_KEY) not in by_id.index:
-        st.session_state[keys.PLACE_PICKER_KEY] = None
-    # The places drawn one by one (and the one chosen); those summed up by grid cell are found through
-    # the sidebar's "Place named" filter.
-    listed = drawing.places
-    shown_place = st.session_state[keys.PLACE_PICKER_KEY]
-    if shown_place is not None and shown_place not in set(listed["place_id"]):
-        listed = pd.concat([listed, places[places["place_id"] == shown_place]])
-    options = dict(zip(listed["place_id"], map(panel.place_option, listed["label"], listed["count"]), strict=True))
-    picker_column, clear_column = st.columns([8, 1], vertical_alignment="bottom")
-    place_id = picker_column.selectbox("Place", options=list(options), key=keys.PLACE_PICKER_KEY,
-                                       format_func=options.__getitem__, placeholder="Click a marker, or choose a place")
-    sidebar.clear_button(clear_column, keys.PLACE_PICKER_KEY, "no place chosen")
-    if place_id is None:
-        st.caption("The latest entries in the window. Click a marker to read the entries that name "
-                   "its place.")
-        st.html(panel.PANEL_CSS + panel.entries_list_html(data.entries.iloc[window_rows[::-1][:LATEST]],
-                                                          data.mentions, fresh))
-        follow_ui.new_entries_note(fresh)
+# -- the window: slider, caption, table, map and panel ------------------------------------------------
+# A fragment: moving the slider (or clicking a marker, choosing in the panel or the table) reruns only
+# this, reading the names above as the last full run left them; the sidebar, the blog picker, the
+# uploads and the review queue stay as they are. A change that reaches beyond the window (a correction
+# saved, the slider's mode, the store written by anyone) reruns the whole app.
+@st.fragment
+def window_view(link_once: list[viewstate.View]) -> None:
+    # The link is read on a session's first run only, but a fragment rerun is called with the arguments
+    # of the last full run: the link is handed over in a list that the first call empties.
+    link = link_once.pop() if link_once else None
+    by_time_now, cumulative = playback.timeline_choice(st.session_state)
+    if by_time_now != by_time or playback.clock_choice(st.session_state) != happened:
+        st.rerun()  # the slider's mode or clock changed: new stops, a new slider, a new link
+    if loaders.store_stamp(db_path) != stamp:
+        st.rerun()  # the store changed since (another session's blog, a followed page): all of the page follows
+    # -- slider -----------------------------------------------------------------------------------
+    if len(times) > 1:
+        # New entries make a new slider: it starts from the window shown last (moved on if it was at the end).
+        carried = follow_ui.carry_window(st.session_state, window_key, chosen, times)
+        first, last = st.select_slider(  # playback moves it through its key
+            "Time window", options=range(len(times)),
+            value=carried or viewstate.window_value(link, times, notices),
+            format_func=labels.__getitem__,
+            key=window_key,
+            help="Times are UTC, on a 24-hour clock. Drag either end, or focus a handle and use the arrow keys "
+                 "to step one stop (an entry, or a stretch of time when the slider moves by time).")
     else:
-        rows = mapdata.window_entry_rows(data, window, int(by_id.at[place_id, "code"]))[::-1]
-        row = rows[0]
-        if len(rows) > 1:
-            entry_key = keys.entry_picker_key(place_id)
-            if st.session_state.get(entry_key) not in rows:  # the window moved past the entry read last
-                st.session_state.pop(entry_key, None)
-            row = st.selectbox(f"Entry ({len(rows)} name this place, newest first)", options=rows,
-                               key=entry_key, format_func=lambda r: panel.entry_option(data.entries.iloc[r]))
-        entry = data.entries.iloc[row]
-        follow_ui.mark_seen(st.session_state, [int(entry["entry_id"])])  # its "new" mark goes on the next run
-        mentions = store.with_runner_ups(data.mentions[data.mentions["entry_id"] == entry["entry_id"]])
-        source = sources[sources["source_id"] == entry["source_id"]]
-        source_row = source.iloc[0].to_dict() if len(source) else None
-        st.html(panel.PANEL_CSS + panel.entry_html(entry, mentions, source_row, chosen_place=place_id))
-        fixes = loaders.load_corrections(str(db_path), stamp, tuple(chosen))
-        if not corrections.entry_corrections(fixes, entry["entry_id"]).empty:
-            st.html(panel.notes_html(corrections.entry_corrections(fixes, entry["entry_id"])))
-        with st.expander("How the places were found", expanded=False):
-            st.html(panel.PANEL_CSS + panel.resolution_html(mentions))
-        if editing and correction_form(store, int(entry["entry_id"]), mentions, fixes):
-            st.rerun()  # the store changed: the map, table and panel follow the correction
-        if editing and add_missed_form(store, entry.to_dict(), mapdata.map_bounds(all_data)):
-            st.rerun()
+        first = last = 0
+    follow_ui.remember_window(st.session_state, window_key, chosen, times, first, last)
+    window = timeline.window_between(times, first, last, grain)
+    if cumulative:  # everything up to the window's end
+        window = (times[0], window[1])
+    places, drawing, window_rows = loaders.load_window(str(db_path), stamp, tuple(chosen), chosen_filters, window,
+                                                          happened)
+    st.caption(f"{panel.counted(len(window_rows), 'entry', 'entries')} and "
+               f"{panel.counted(len(places), 'place', 'places')} "
+               f"{timeline.window_words(times, first, last, grain, cumulative)}.")
+
+    # -- map --------------------------------------------------------------------------------------
+    map_column, panel_column = st.columns([3, 2], gap="medium")
+    # The entries table and downloads sit under the map but run first: a row chosen there (or the link's
+    # entry) selects its entry in the panel's pickers before they are drawn, and is ringed on the map.
+    with st.container():
+        picked = table.show_table(data, window_rows)
+        table.download_buttons(data, window_rows, sources,
+                               entries_table.file_stem([names[i] for i in chosen], window))
+    if link is not None:
+        viewstate.select_from_link(st.session_state, link, data, places["place_id"].tolist(), window, notices)
+    if picked is not None:
+        table.select_entry(st.session_state, data, picked, window)
+    if (followed := st.session_state.pop(keys.FOLLOW_ENTRY_KEY, None)) is not None:  # after a correction
+        review_ui.follow_entry(st.session_state, data, followed, window)
+    fresh = follow_ui.new_entries(st.session_state, chosen, all_data.entries["entry_id"])  # marked "new"
+    with map_column:
+        base = map_ui.base_map(follow_ui.kept_bounds(st.session_state, chosen, mapdata.map_bounds(all_data)),
+                               base_url_path=st.get_option("server.baseUrlPath") or "",
+                               tile_settings=tiles, view=link_map_view, layer=link_layer)
+        layer = loaders.load_layer(str(db_path), stamp, tuple(chosen), chosen_filters, window,
+                                   st.session_state.get(keys.RING_KEY), happened, fresh)
+        returned = st_folium(base, key=keys.MAP_KEY, feature_group_to_add=layer,
+                             returned_objects=["last_object_clicked", "last_object_clicked_tooltip", "zoom",
+                                               "center", "selected_layers"],
+                             height=560, use_container_width=True)
+        st.html(loaders.load_legend(str(db_path), stamp, tuple(chosen), chosen_filters, window, happened))
+        if len(times) > 1:  # under the map, so that the map keeps its place on the page
+            ns, _, _ = loaders.load_timeline(str(db_path), stamp, tuple(chosen), by_time, happened)
+            playback.show_playback(window_key, ns, loaders.load_histogram(str(db_path), stamp, tuple(chosen),
+                                                                          by_time, window, happened))
+
+    # A click is acted on once: st_folium keeps returning the last click on every rerun.
+    click = (returned or {}).get("last_object_clicked_tooltip"), str((returned or {}).get("last_object_clicked"))
+    if click != st.session_state.get(keys.HANDLED_CLICK_KEY):
+        st.session_state[keys.HANDLED_CLICK_KEY] = click
+        clicked = mapdata.clicked_place(returned, places)
+        if clicked is not None:
+            st.session_state[keys.PLACE_PICKER_KEY] = clicked
+
+    # -- entry panel ------------------------------------------------------------------------------
+    with panel_column:
+        review_ui.show_saved_message()
+        by_id = places.set_index("place_id")
+        if st.session_state.get(keys.PLACE_PICKER_KEY) not in by_id.index:
+            st.session_state[keys.PLACE_PICKER_KEY] = None
+        # The places drawn one by one (and the one chosen); those summed up by grid cell are found through
+        # the sidebar's "Place named" filter.
+        listed = drawing.places
+        shown_place = st.session_state[keys.PLACE_PICKER_KEY]
+        if shown_place is not None and shown_place not in set(listed["place_id"]):
+            listed = pd.concat([listed, places[places["place_id"] == shown_place]])
+        options = dict(zip(listed["place_id"], map(panel.place_option, listed["label"], listed["count"]),
+                           strict=True))
+        picker_column, clear_column = st.columns([8, 1], vertical_alignment="bottom")
+        place_id = picker_column.selectbox("Place", options=list(options), key=keys.PLACE_PICKER_KEY,
+                                           format_func=options.__getitem__,
+                                           placeholder="Click a marker, or choose a place")
+        sidebar.clear_button(clear_column, keys.PLACE_PICKER_KEY, "no place chosen")
+        if place_id is None:
+            st.caption("The latest entries in the window. Click a marker to read the entries that name "
+                       "its place.")
+            st.html(panel.PANEL_CSS + panel.entries_list_html(data.entries.iloc[window_rows[::-1][:LATEST]],
+                                                              data.mentions, fresh))
+            follow_ui.new_entries_note(fresh)
+        else:
+            rows = mapdata.window_entry_rows(data, window, int(by_id.at[place_id, "code"]))[::-1]
+            row = rows[0]
+            if len(rows) > 1:
+                entry_key = keys.entry_picker_key(place_id)
+                if st.session_state.get(entry_key) not in rows:  # the window moved past the entry read last
+                    st.session_state.pop(entry_key, None)
+                row = st.selectbox(f"Entry ({len(rows)} name this place, newest first)", options=rows,
+                                   key=entry_key, format_func=lambda r: panel.entry_option(data.entries.iloc[r]))
+            entry = data.entries.iloc[row]
+            follow_ui.mark_seen(st.session_state, [int(entry["entry_id"])])  # its "new" mark goes on the next run
+            mentions = store.with_runner_ups(data.mentions[data.mentions["entry_id"] == entry["entry_id"]])
+            source = sources[sources["source_id"] == entry["source_id"]]
+            source_row = source.iloc[0].to_dict() if len(source) else None
+            st.html(panel.PANEL_CSS + panel.entry_html(entry, mentions, source_row, chosen_place=place_id))
+            fixes = loaders.load_corrections(str(db_path), stamp, tuple(chosen))
+            if not corrections.entry_corrections(fixes, entry["entry_id"]).empty:
+                st.html(panel.notes_html(corrections.entry_corrections(fixes, entry["entry_id"])))
+            with st.expander("How the places were found", expanded=False):
+                st.html(panel.PANEL_CSS + panel.resolution_html(mentions))
+            if editing and correction_form(store, int(entry["entry_id"]), mentions, fixes):
+                st.rerun()  # the store changed: the map, table and panel follow the correction
+            if editing and add_missed_form(store, entry.to_dict(), mapdata.map_bounds(all_data)):
+                st.rerun()
+
+    # -- the link: the view just drawn goes in the page's URL -----------------------------------------
+    map_view, map_layer = viewstate.reader_map_view(st.session_state, returned)
+    viewstate.write_url(st.query_params, viewstate.View(
+        blogs=tuple(names[i] for i in chosen), start=window[0] if first > 0 and not cumulative else None,
+        end=window[1] if last < len(times) - 1 else None, filters=chosen_filters, happened=happened,
+        place=st.session_state.get(keys.PLACE_PICKER_KEY),
+        entry=table.shown_entry_id(st.session_state, data, window), by_time=by_time, cumulative=cumulative,
+        zoom=map_view[0] if map_view else None, center=map_view[1] if map_view else None, layer=map_layer))
+
+
+window_view([link] if link is not None else [])
 
 # -- review queue: the doubtful places of the chosen blogs, settled a group at a time ------------------
 stored_counts = loaders.load_mention_counts(str(db_path), stamp, tuple(chosen))
@@ -223,13 +249,6 @@ if editing and review_ui.review_queue(store, all_data, chosen, names, stored_cou
                           loaders.load_decisions(str(db_path), stamp, tuple(chosen))):
     st.rerun()
 
-# -- the link: the view just drawn goes in the page's URL; a link's notices are shown -----------
-map_view, map_layer = viewstate.reader_map_view(st.session_state, returned)
-viewstate.write_url(st.query_params, viewstate.View(
-    blogs=tuple(names[i] for i in chosen), start=window[0] if first > 0 and not cumulative else None,
-    end=window[1] if last < len(times) - 1 else None, filters=chosen_filters, happened=happened,
-    place=st.session_state.get(keys.PLACE_PICKER_KEY),
-    entry=table.shown_entry_id(st.session_state, data, window), by_time=by_time, cumulative=cumulative,
-    zoom=map_view[0] if map_view else None, center=map_view[1] if map_view else None, layer=map_layer))
+# -- a link's notices (the window's are gathered on the full run that reads the link) ----------------
 for notice in notices:
     notice_box.warning(notice)

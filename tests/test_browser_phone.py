@@ -128,10 +128,12 @@ def test_on_a_phone_popups_fit_the_page_scrolls_handles_are_large_and_the_panel_
 
 def focused(page, frame) -> str:
     """What has the keyboard's focus: the page's element's label, or in the map "map:" and the element
-    ("map:marker NAME" for a place's marker, "map:path NAME" for an area circle)."""
+    ("map:marker NAME" for a place's marker, "map:path NAME" for an area circle, "map:movement NAME" for
+    a movement's arrow)."""
     if page.evaluate("() => document.activeElement.tagName") == "IFRAME":
         return "map:" + frame.evaluate("""() => { const a = document.activeElement;
             return a.classList.contains('lbm-place') ? 'marker ' + a.querySelector('.lbm-hidden').textContent
+                : a.classList.contains('lbm-path') ? 'movement ' + a.getAttribute('aria-label')
                 : a.tagName + ' ' + (a.getAttribute('aria-label') || ''); }""")
     return page.evaluate("() => document.activeElement.getAttribute('aria-label') || document.activeElement.tagName")
 

@@ -168,6 +168,9 @@
         className: "lbm-path"});
       line.bindTooltip(path.tip, {sticky: true});
       line.bindPopup(function () { return pathContent(path); }, {maxWidth: 320, minWidth: 180});
+      line.on("add", function () {  // named for screen readers, as the area circles are
+        line.getElement().setAttribute("aria-label", "Movement: " + path.name);
+      });
       layer.addLayer(line);
       var head = el("span", "lbm-arrowhead");
       var marker = L.marker([(path.from[0] + path.to[0]) / 2, (path.from[1] + path.to[1]) / 2], {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import folium
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -16,9 +17,16 @@ import streamlit as st
 from dashboard import corrections, settings
 from dashboard.store import EventStore
 from dashboard.ui import assets
-from dashboard.view import clock, filters, histogram, mapdata, playback, timeline
+from dashboard.ui import map as map_ui
+from dashboard.view import clock, filters, histogram, mapdata, paths, playback, timeline
+from dashboard.view.timeline import Window
 from gazetteer import Gazetteer
 from gazetteer.build import index_is_current
+
+# A window's places and the layer, legend and histogram drawn from them are shared by every session that shows the same
+# blogs, filters and window (readers of one story scrub over the same stops); each step of each reader
+# adds an entry, so the caches are bounded to what a few busy readers step through.
+WINDOW_CACHE_ENTRIES = 256
 
 
 @st.cache_resource(show_spinner=False)
@@ -111,6 +119,39 @@ def load_timeline(path: str, stamp: tuple, source_ids: tuple[int, ...], by_time:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
+def load_histogram_base(path: str, stamp: tuple, source_ids: tuple[int, ...], by_time: bool,
+                        happened: bool = False) -> tuple[dict, str]:
+    """The histogram under the map as a Vega-Lite spec, built once per blogs (building and validating the
+    Altair chart took more of a slider step than anything else), with the name of the dataset of its
+    shaded window, which `load_histogram` swaps for each window."""
+    _, counts, colours = load_timeline(path, stamp, source_ids, by_time, happened)
+    times, _, _ = load_stops(path, stamp, source_ids, by_time, happened)
+    spec = histogram.chart(counts, (times[0], times[-1]), colours).to_dict()
+    # Altair's default theme gives the view a 300 px size, which st.altair_chart leaves out (it converts
+    # under no theme); without it the chart takes the container's width and its own height, as before.
+    view = spec.get("config", {}).get("view", {})
+    for default in ("continuousWidth", "continuousHeight"):
+        view.pop(default, None)
+    if "config" in spec and not view:
+        spec["config"].pop("view", None)
+        if not spec["config"]:
+            del spec["config"]
+    # The first layer is the shaded window (`histogram.chart`); the window's edges read the same data.
+    return spec, spec["layer"][0]["data"]["name"]
+
+
+def load_histogram(path: str, stamp: tuple, source_ids: tuple[int, ...], by_time: bool, window: Window,
+                   happened: bool = False) -> dict:
+    """The histogram's spec (`load_histogram_base`) with `window` shaded: a new spec sharing the rest."""
+    spec, band = load_histogram_base(path, stamp, source_ids, by_time, happened)
+    row = histogram.window_frame(window).iloc[0]
+    # As Altair writes the band's row: instants as milliseconds since the epoch (`histogram.chart`).
+    start, end = (pd.Timestamp(row[edge]).value // 1_000_000 for edge in ("start", "end"))
+    values = [{"start": start, "end": end, "label": str(row["label"])}]
+    return {**spec, "datasets": {**spec["datasets"], band: values}}
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
 def load_filtered(path: str, stamp: tuple, source_ids: tuple[int, ...], chosen: filters.Filters,
                   happened: bool = False) -> mapdata.MapData:
     """The chosen sources after the filters, prepared for the map on the chosen clock."""
@@ -120,6 +161,48 @@ def load_filtered(path: str, stamp: tuple, source_ids: tuple[int, ...], chosen: 
     matches = open_store(path).search(chosen.keyword, source_ids) if chosen.keyword else None
     entries, mentions = filters.apply(data.entries, data.mentions, chosen, matches)
     return mapdata.prepare(entries, mentions, source_ids, data.source_names)
+
+
+@st.cache_resource(show_spinner=False, max_entries=WINDOW_CACHE_ENTRIES)
+def load_window(path: str, stamp: tuple, source_ids: tuple[int, ...], chosen: filters.Filters, window: Window,
+                happened: bool = False) -> tuple[pd.DataFrame, mapdata.Drawing, list[int]]:
+    """The window's places (`window_places`), how they are drawn (`for_drawing`: past MAX_POINT_MARKERS
+    points the less named go by grid cell) and its entries' rows, oldest first."""
+    data = load_filtered(path, stamp, source_ids, chosen, happened)
+    places = mapdata.window_places(data, window)
+    return places, mapdata.for_drawing(places), mapdata.window_entry_rows(data, window)
+
+
+@st.cache_resource(show_spinner=False, max_entries=WINDOW_CACHE_ENTRIES)
+def load_layer_script(path: str, stamp: tuple, source_ids: tuple[int, ...], chosen: filters.Filters,
+                      window: Window, happened: bool = False, fresh: frozenset[int] = frozenset()) -> str:
+    """The places layer's script for the window (`dashboard.ui.map.layer_script`), built once: its places,
+    its movements as arrows, on the "happened" clock the places reported after the window, and the
+    places of entries `fresh` to a reader marked new (none, for most readers, who then share it)."""
+    data = load_filtered(path, stamp, source_ids, chosen, happened)
+    _, drawing, _ = load_window(path, stamp, source_ids, chosen, window, happened)
+    moves = paths.window_paths(paths.laid_over(load_paths(path, stamp, source_ids), data.mentions), window)
+    return map_ui.layer_script(map_ui.places_payload(data, drawing, fresh, paths=moves,
+                                                     reported_after=window[1] if happened else None))
+
+
+def load_layer(path: str, stamp: tuple, source_ids: tuple[int, ...], chosen: filters.Filters, window: Window,
+               ring: int | None = None, happened: bool = False,
+               fresh: frozenset[int] = frozenset()) -> folium.FeatureGroup:
+    """The feature group for `st_folium`: the window's shared layer script in a group of this session's
+    own, with the places of the entry chosen in the table (`ring`) ringed."""
+    data = load_filtered(path, stamp, source_ids, chosen, happened)
+    layer = map_ui.group_of(load_layer_script(path, stamp, source_ids, chosen, window, happened, fresh))
+    return map_ui.highlight(layer, data, ring)
+
+
+@st.cache_resource(show_spinner=False, max_entries=WINDOW_CACHE_ENTRIES)
+def load_legend(path: str, stamp: tuple, source_ids: tuple[int, ...], chosen: filters.Filters,
+                window: Window, happened: bool = False) -> str:
+    """The legend under the map for the window (`mapdata.legend_html`)."""
+    data = load_filtered(path, stamp, source_ids, chosen, happened)
+    _, drawing, _ = load_window(path, stamp, source_ids, chosen, window, happened)
+    return mapdata.legend_html(data, drawing)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

@@ -137,22 +137,40 @@ class PlaceLayer(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, payload: dict):
+    def __init__(self, payload: dict | str):
         super().__init__()
         self._name = "PlaceLayer"
-        self.payload = H.js_json(payload)
+        self.payload = payload if isinstance(payload, str) else layer_script(payload)
+
+
+def layer_script(payload: dict) -> str:
+    """The payload as the script expression `PlaceLayer` writes: built once per window and shared by
+    every session (`dashboard.ui.loaders.load_layer`), as it is the costly part of a slider step."""
+    return H.js_json(payload)
+
+
+def places_payload(data: MapData, drawing: Drawing, new_entries: Collection[int] = (), *,
+                   paths: pd.DataFrame | None = None, reported_after: pd.Timestamp | None = None) -> dict:
+    """What the places layer draws (`layer_payload`), with `paths` (`dashboard.view.paths.window_paths`)
+    as arrows under the places. `new_entries` (entry ids) are marked "new" on their markers and in the
+    popups; on the "happened" clock, `reported_after` (the window's end) marks the places reported later."""
+    payload = layer_payload(data, drawing, new_entries, reported_after)
+    payload["paths"] = paths_payload(paths, data.entries) if paths is not None else []
+    return payload
 
 
 def places_layer(data: MapData, drawing: Drawing, new_entries: Collection[int] = (), *,
                  paths: pd.DataFrame | None = None, reported_after: pd.Timestamp | None = None) -> folium.FeatureGroup:
-    """The feature group handed to `st_folium(feature_group_to_add=...)`: swapped without a remount.
-    `new_entries` (entry ids) are marked "new" on their markers and in the popups; `paths`
-    (`dashboard.view.paths.window_paths`) are drawn as arrows under the places; on the "happened" clock,
-    `reported_after` (the window's end) marks the places reported later."""
+    """The feature group handed to `st_folium(feature_group_to_add=...)`: swapped without a remount."""
+    return group_of(layer_script(places_payload(data, drawing, new_entries, paths=paths,
+                                                reported_after=reported_after)))
+
+
+def group_of(script: str) -> folium.FeatureGroup:
+    """A fresh feature group around a prepared `layer_script`: st_folium adds the group to the session's
+    own map and renders it, so a group is never shared between sessions, only its script."""
     group = folium.FeatureGroup(name="Places")
-    payload = layer_payload(data, drawing, new_entries, reported_after)
-    payload["paths"] = paths_payload(paths, data.entries) if paths is not None else []
-    group.add_child(PlaceLayer(payload))
+    group.add_child(PlaceLayer(script))
     return group
 
 

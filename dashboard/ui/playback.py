@@ -11,7 +11,6 @@ from collections.abc import MutableMapping
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from dashboard.ui.keys import (
@@ -26,7 +25,6 @@ from dashboard.ui.keys import (
     STEP_KEY,
 )
 from dashboard.ui.viewstate import BY_ENTRY, BY_TIME
-from dashboard.view import histogram
 from dashboard.view.clock import CLOCKS, HAPPENED, REPORTED
 from dashboard.view.playback import (
     DEFAULT_SPEED,
@@ -38,7 +36,6 @@ from dashboard.view.playback import (
     start_window,
     step_delta,
 )
-from dashboard.view.timeline import Window
 
 
 def defaults(state: MutableMapping[str, Any]) -> None:
@@ -141,11 +138,12 @@ def playback_timer(window_key: str, ns: np.ndarray) -> None:
         st.rerun()
 
 
-def show_playback(window_key: str, window: Window, ns: np.ndarray, counts: pd.DataFrame, colours: dict) -> None:
-    """The histogram with the window shaded, then a row of play / pause / step controls, and the timer."""
+def show_playback(window_key: str, ns: np.ndarray, chart: dict) -> None:
+    """The histogram with the window shaded (`chart`, its Vega-Lite spec: `histogram.chart`), then a row
+    of play / pause / step controls, and the timer."""
     defaults(st.session_state)
     playing = bool(st.session_state[PLAYING])
-    st.altair_chart(histogram.chart(counts, window, colours), width="stretch")
+    st.vega_lite_chart(chart, width="stretch")
     toggle_column, step_column, kind, speed, loop = st.columns([1.1, 1.1, 2, 2.2, 1], vertical_alignment="center")
     toggle_column.button("Pause" if playing else "Play", key="playback-toggle",
                          type="primary" if playing else "secondary", on_click=toggle,

@@ -345,6 +345,16 @@ def _reported_later(data: MapData, listed: Sequence[int], reported_after: pd.Tim
     return reported_note(reported) if reported > reported_after else ""
 
 
+@lru_cache(maxsize=16)
+def popup_columns(data: MapData) -> tuple[list[str], list[str], list[str]]:
+    """Each entry's time label, headline and source name, by row of `data.entries`: worked out once per
+    MapData (kept by identity) rather than for the listed entries of every window, where the labels
+    were half of a slider step's layer."""
+    entries = data.entries
+    return ([time_label(t) for t in entries["time_utc"]], entries["headline"].fillna("").astype(str).tolist(),
+            entries["source"].astype(str).tolist())
+
+
 def layer_payload(data: MapData, drawing: Drawing, new_entries: Collection[int] = (),
                   reported_after: pd.Timestamp | None = None) -> dict:
     """What `static/places.js` needs: each place, and the entries its popup lists.
@@ -363,14 +373,13 @@ def layer_payload(data: MapData, drawing: Drawing, new_entries: Collection[int] 
         for row in rows:
             entry_index.setdefault(row, len(entry_index))
     multi = len(data.source_colours) > 1
-    chosen = data.entries.iloc[list(entry_index)]
-    columns = [[time_label(t) for t in chosen["time_utc"]], chosen["headline"].fillna("").astype(str).tolist()]
-    if multi:
-        columns.append(chosen["source"].astype(str).tolist())
-    entry_list = [list(item) for item in zip(*columns, strict=True)]
+    labels, headlines, sources = popup_columns(data)
+    entry_list = [[labels[r], headlines[r], sources[r]] if multi else [labels[r], headlines[r]]
+                  for r in entry_index]
     # Positions in entry_list of the entries that are new.
-    is_new = (set(chosen["entry_id"].astype(int).isin(list(new_entries)).to_numpy().nonzero()[0].tolist())
-              if new_entries else set())
+    wanted = {int(i) for i in new_entries}
+    ids = data.entries["entry_id"].to_numpy()
+    is_new = {position for position, row in enumerate(entry_index) if int(ids[row]) in wanted} if wanted else set()
     place_list = []
     # Areas first and widest first, so smaller shapes end up on top.
     ordered = places.sort_values(["is_area", "area_m"], ascending=False, kind="stable")

@@ -1,0 +1,260 @@
+"""Load benchmark: N headless Chromium sessions scrubbing the "Time window" at once. Prints figures,
+asserts nothing.
+
+    .venv/bin/python bench/bench_load.py [--sessions 10] [--seconds 60] [--entries 10000] [--url URL]
+                                         [--chromium PATH]
+
+Without --url it writes a synthetic blog of --entries entries (bench/synthetic.py) into a fresh
+temporary store and starts `python -m dashboard serve` on a loopback port; with --url it aims at a
+server already running (an nginx in front of several workers, say), whose processes it then cannot
+see: CPU and memory are left out. Each session (its own browser context, so its own Streamlit
+session; all in one headless Chromium, Debian's, never downloaded) opens the page, focuses the
+slider's start handle and presses the right arrow key, waiting for the map's places layer to be
+replaced (a step); every fifth turn it clicks a marker instead and waits for the panel's place picker
+to name a place. Sessions start half a second apart and each runs for --seconds.
+
+Prints: page open (until the map's places are drawn) median; step median and 95th percentile (from
+the key press until the layer was replaced); the server's CPU time per step (its CPU while the
+readers scrub, all of them having opened the page, divided by their steps and marker clicks);
+errors (a page that did not open, a step or click with no answer within 30 s, an exception shown by
+the app); the server's peak memory (VmHWM from /proc).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.server_probe import cpu_seconds, peak_rss_mb, percentile, server_pid  # noqa: E402
+from bench.synthetic import write_synthetic  # noqa: E402
+from dashboard.store import EventStore  # noqa: E402
+from tests import browser_support as B  # noqa: E402
+from tests.conftest import find_chromium  # noqa: E402
+
+START_HANDLE = 'input[aria-label="Time window — start"]'
+ANSWER_MS = 30_000
+OPEN_MS = 180_000
+# Readers arrive this far apart, as they would, rather than all in the same instant.
+STAGGER_S = 0.5
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+# How many places layers the map has evaluated so far (streamlit-folium keeps a list).
+LAYERS = "() => (window.feature_group || []).length"
+PLACE_PICKER = 'input[aria-label="Place"]'
+# A marker click in place of every CLICK_EVERY-th step.
+CLICK_EVERY = 5
+# The places the layer draws one by one (round markers), as the browser tests click them.
+MARKER = ".lbm-place"
+EXCEPTION = '[data-testid="stException"]'
+
+
+@dataclass
+class Session:
+    """What one reader saw."""
+
+    opened: float | None = None
+    steps: list[float] = field(default_factory=list)
+    clicks: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+async def map_frame(page):
+    """The st_folium iframe once its map has drawn a places layer (as `browser_support.map_frame`)."""
+    await page.locator(B.MAP_FRAME).wait_for(state="attached", timeout=OPEN_MS)
+    deadline = time.monotonic() + OPEN_MS / 1000
+    while time.monotonic() < deadline:
+        for frame in page.frames:
+            if "streamlit_folium" in frame.url:
+                try:
+                    if await frame.evaluate(B._MAP_READY):
+                        return frame
+                except Exception:  # the frame may be navigating
+                    pass
+        await page.wait_for_timeout(50)
+    raise TimeoutError("the map did not appear")
+
+
+async def wait_idle(page) -> None:
+    await page.wait_for_selector(IDLE, timeout=OPEN_MS)
+
+
+async def scrub(browser, url: str, number: int, seconds: float, result: Session, start: Start) -> None:
+    """One reader in a context of its own (its own Streamlit session): open the page, wait for every
+    reader to have opened it, then step the slider and click markers for `seconds`."""
+    await asyncio.sleep(STAGGER_S * number)
+    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = await context.new_page()
+    await page.route("**/*", loopback_only)
+    try:
+        started = time.perf_counter()
+        await page.goto(url, timeout=OPEN_MS)
+        frame = await map_frame(page)
+        result.opened = time.perf_counter() - started
+        await wait_idle(page)
+        await start.ready()
+        until = time.perf_counter() + seconds
+        turn = 0
+        while time.perf_counter() < until:
+            turn += 1
+            if turn % CLICK_EVERY == 0 and await click_marker(page, frame, turn // CLICK_EVERY, result):
+                continue
+            await page.locator(START_HANDLE).focus()
+            before = await frame.evaluate(LAYERS)
+            pressed = time.perf_counter()
+            await page.keyboard.press("ArrowRight")
+            try:
+                await frame.wait_for_function(f"(n) => {LAYERS}() > n", arg=before, timeout=ANSWER_MS, polling=10)
+                result.steps.append(time.perf_counter() - pressed)
+            except Exception:
+                result.errors.append("a step got no new map layer within 30 s")
+            await wait_idle(page)
+            if await page.locator(EXCEPTION).count():
+                result.errors.append("the app showed an exception")
+                break
+    except Exception as exc:  # the page never opened, or the server stopped answering
+        result.errors.append(f"{type(exc).__name__}: {(str(exc).splitlines() or [''])[0][:160]}")
+    finally:
+        start.gone()
+        await context.close()
+
+
+class Start:
+    """The scrubbing starts once every reader has opened the page (or failed to): page opens are
+    measured apart, and the server's CPU per step is read over the scrubbing alone."""
+
+    def __init__(self, readers: int, pid: int | None) -> None:
+        self.waiting = readers
+        self.pid = pid
+        self.cpu_at_start: float | None = None
+        self.event = asyncio.Event()
+
+    def gone(self) -> None:
+        """A reader that failed before it was ready: the others need not wait for it."""
+        if not self.event.is_set():
+            self.waiting -= 1
+            self._maybe_start()
+
+    async def ready(self) -> None:
+        self.waiting -= 1
+        self._maybe_start()
+        await self.event.wait()
+
+    def _maybe_start(self) -> None:
+        if self.waiting <= 0 and not self.event.is_set():
+            self.cpu_at_start = cpu_seconds(self.pid) if self.pid else None
+            self.event.set()
+
+
+async def click_marker(page, frame, turn: int, result: Session) -> bool:
+    """Click a round marker (another one each turn) and wait until the panel's place picker names a
+    place; False when the window shows none (a step is taken instead)."""
+    markers = frame.locator(MARKER)
+    count = await markers.count()
+    if not count:
+        return False
+    try:
+        await markers.nth(turn % min(count, 20)).click(timeout=ANSWER_MS, force=True)
+        await page.wait_for_function(f"() => (document.querySelector('{PLACE_PICKER}') || {{}}).value",
+                                     timeout=ANSWER_MS)
+        await wait_idle(page)
+        result.clicks += 1
+    except Exception:
+        result.errors.append("a marker click got no answer within 30 s")
+    return True
+
+
+async def loopback_only(route) -> None:
+    """Requests off loopback (map tiles) are aborted, as in the browser tests: the benchmark stays offline."""
+    parts = urlsplit(route.request.url)
+    if parts.scheme in ("data", "blob", "about") or parts.hostname in B.LOOPBACK_HOSTS:
+        await route.continue_()
+    else:
+        await route.abort()
+
+
+@contextmanager
+def own_server(entries: int, places: int) -> Iterator[tuple[str, int | None]]:
+    """A fresh synthetic store and a dashboard server on it: (its URL, its process id)."""
+    with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
+        db = Path(tmp) / "synthetic.db"
+        with EventStore(db) as store:
+            result = write_synthetic(store, entries, places=places)
+        print(f"store: {result.added:,} entries, {result.mentions_written:,} mentions, {places} cities")
+        with B.streamlit_server(db) as url:
+            yield url, server_pid(url.rsplit(":", 1)[1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, default=10, help="readers at once")
+    parser.add_argument("--seconds", type=float, default=60, help="how long each reader scrubs")
+    parser.add_argument("--entries", type=int, default=10_000, help="entries of the synthetic blog")
+    parser.add_argument("--places", type=int, default=400, help="distinct cities the entries name")
+    parser.add_argument("--url", help="a server already running (no store is written, no server started)")
+    parser.add_argument("--chromium", default=None, help="Chromium's path (default: found as the tests find it)")
+    args = parser.parse_args(argv)
+    chromium = args.chromium or find_chromium()
+    if chromium is None:
+        print("Chromium not found (apt-get install -y chromium, or --chromium PATH)")
+        return 1
+    server = nullcontext((args.url, None)) if args.url else own_server(args.entries, args.places)
+    with server as (url, pid):
+        results = [Session() for _ in range(args.sessions)]
+        start = Start(args.sessions, pid)
+        started = time.perf_counter()
+        asyncio.run(readers(chromium, url, args.seconds, results, start))
+        elapsed = time.perf_counter() - started
+        cpu = cpu_seconds(pid) - start.cpu_at_start if pid and start.cpu_at_start is not None else None
+        peak = peak_rss_mb(pid) if pid else None
+    report(args, results, elapsed, cpu, peak)
+    return 0
+
+
+async def readers(chromium: str, url: str, seconds: float, results: list[Session], start: Start) -> None:
+    """Every reader at once, in one headless Chromium (a context each)."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=chromium, headless=True, args=B.CHROMIUM_ARGS)
+        try:
+            await asyncio.gather(*(scrub(browser, url, number, seconds, result, start)
+                                   for number, result in enumerate(results)))
+        finally:
+            await browser.close()
+
+
+def report(args: argparse.Namespace, results: list[Session], elapsed: float, cpu: float | None,
+           peak: float | None) -> None:
+    opened = [r.opened for r in results if r.opened is not None]
+    steps = [s * 1000 for r in results for s in r.steps]
+    clicks = sum(r.clicks for r in results)
+    errors = [e for r in results for e in r.errors]
+    print(f"{args.sessions} sessions, {args.seconds:g} s each ({elapsed:.0f} s in all)")
+    print(f"  page open          median {statistics.median(opened):6.2f} s ({len(opened)} opened)"
+          if opened else "  page open          none opened")
+    if steps:
+        print(f"  slider step        median {statistics.median(steps):6.0f} ms, 95th percentile "
+              f"{percentile(steps, 0.95):6.0f} ms ({len(steps)} steps, {clicks} marker clicks)")
+    else:
+        print("  slider step        none")
+    if cpu is not None and steps:
+        print(f"  server CPU         {cpu:.1f} s while scrubbing, {1000 * cpu / (len(steps) + clicks):.0f} ms "
+              "per step or click")
+    print(f"  errors             {len(errors)}" + (f": {sorted(set(errors))}" if errors else ""))
+    print(f"  server peak memory {peak:6.0f} MB" if peak is not None else "  server peak memory unknown (--url)")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

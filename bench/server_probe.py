@@ -1,0 +1,49 @@
+"""What a benchmark reads of a running dashboard server: its process, CPU time and peak memory (/proc).
+
+Shared by bench/bench_step.py and bench/bench_load.py. Linux only: everything comes from /proc.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def server_pid(port: int | str) -> int | None:
+    """The `python -m dashboard serve` process listening on `port` (its command line names the port)."""
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if args[1:4] == [b"-m", b"dashboard", b"serve"] and str(port).encode() in args:
+            return int(cmdline.parent.name)
+    return None
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of the process, all its threads, so far (seconds)."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    # The command name (field 2) may hold spaces: count the fields after its closing parenthesis.
+    fields = stat[stat.rindex(")") + 2:].split()
+    utime, stime = int(fields[11]), int(fields[12])
+    return (utime + stime) / CLOCK_TICKS
+
+
+def peak_rss_mb(pid: int) -> float | None:
+    """The process's peak resident memory (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return None
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """The value below which `fraction` of `values` lie (nearest rank; values need not be sorted)."""
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    rank = max(0, min(len(ordered) - 1, round(fraction * len(ordered) + 0.5) - 1))
+    return ordered[rank]

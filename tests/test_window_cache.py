@@ -1,0 +1,70 @@
+"""What a slider step reuses: the window's layer script, legend and histogram, built once and shared by
+every session (dashboard.ui.loaders), and drawn the same as when each run built them."""
+
+from __future__ import annotations
+
+import json
+
+from dashboard.store import EventStore
+from dashboard.ui import loaders
+from dashboard.ui import map as map_ui
+from dashboard.view import filters, histogram, mapdata, paths
+
+
+def _opened(db):
+    path, stamp = str(db), loaders.store_stamp(db)
+    with EventStore(db) as store:
+        source_ids = tuple(int(s) for s in store.sources()["source_id"])
+    times, _, _ = loaders.load_stops(path, stamp, source_ids, False)
+    return path, stamp, source_ids, times
+
+
+def test_a_windows_layer_is_built_once_and_each_session_gets_its_own_group(small_blog_db):
+    path, stamp, source_ids, times = _opened(small_blog_db)
+    chosen = filters.Filters()
+    first = loaders.load_layer_script(path, stamp, source_ids, chosen, (times[0], times[-1]))
+    again = loaders.load_layer_script(path, stamp, source_ids, chosen, (times[0], times[-1]))
+    later = loaders.load_layer_script(path, stamp, source_ids, chosen, (times[2], times[-1]))
+    assert first is again  # shared, not rebuilt
+    assert later != first
+    data = loaders.load_filtered(path, stamp, source_ids, chosen)
+    places = mapdata.window_places(data, (times[0], times[-1]))
+    moves = paths.window_paths(paths.laid_over(loaders.load_paths(path, stamp, source_ids), data.mentions),
+                               (times[0], times[-1]))
+    assert first == map_ui.layer_script(map_ui.places_payload(data, mapdata.for_drawing(places), paths=moves))
+    # st_folium adds the group to the session's own map: two sessions never hold the same group.
+    one = loaders.load_layer(path, stamp, source_ids, chosen, (times[0], times[-1]))
+    two = loaders.load_layer(path, stamp, source_ids, chosen, (times[0], times[-1]))
+    assert one is not two
+
+
+def test_the_ring_of_a_chosen_entry_is_drawn_on_the_shared_layer(small_blog_db):
+    path, stamp, source_ids, times = _opened(small_blog_db)
+    chosen = filters.Filters()
+    data = loaders.load_filtered(path, stamp, source_ids, chosen)
+    entry_id = int(data.entries["entry_id"].iloc[1])
+    plain = loaders.load_layer(path, stamp, source_ids, chosen, (times[0], times[-1]))
+    ringed = loaders.load_layer(path, stamp, source_ids, chosen, (times[0], times[-1]), ring=entry_id)
+    assert len(ringed._children) > len(plain._children) == 1
+
+
+def test_the_histogram_for_a_window_is_the_chart_drawn_for_it(small_blog_db):
+    path, stamp, source_ids, times = _opened(small_blog_db)
+    window = (times[1], times[2])
+    shared = loaders.load_histogram(path, stamp, source_ids, False, window)
+    _, counts, colours = loaders.load_timeline(path, stamp, source_ids, False)
+    drawn = histogram.chart(counts, window, colours).to_dict()
+
+    def parts(spec: dict) -> tuple:
+        band = spec["layer"][0]["data"]["name"]
+        datasets = dict(spec["datasets"])
+        band_rows = datasets.pop(band)
+        layout = {k: v for k, v in spec.items() if k not in ("datasets", "config")}
+        return (json.dumps(layout, sort_keys=True).replace(band, "BAND"),
+                sorted(json.dumps(rows, sort_keys=True) for rows in datasets.values()), band_rows)
+
+    assert parts(shared) == parts(drawn)
+    # Another window shades another band and leaves the shared spec as it was.
+    other = loaders.load_histogram(path, stamp, source_ids, False, (times[0], times[-1]))
+    assert parts(other)[2] != parts(shared)[2]
+    assert parts(loaders.load_histogram(path, stamp, source_ids, False, window)) == parts(shared)
