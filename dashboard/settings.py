@@ -45,6 +45,30 @@ def parse_seconds() -> float:
     return _positive_env("DASHBOARD_PARSE_SECONDS", PARSE_SECONDS)
 
 
+# The app's ingest worker (dashboard.worker): how many blogs are parsed and stored at once (each in a
+# child process; others wait in line), the address space one blog's ingest may add to the child's
+# (loading the place index takes about 200 MB of it, reading a 20 MB blog at most about 400 MB), and how
+# long one blog may take in all.
+INGEST_PROCESSES = 2
+INGEST_MEMORY_MB = 1024
+INGEST_SECONDS = 300.0
+
+
+def ingest_processes() -> int:
+    """Blogs ingested at once by the app: $DASHBOARD_INGEST_PROCESSES, else 2."""
+    return max(1, int(_positive_env("DASHBOARD_INGEST_PROCESSES", INGEST_PROCESSES)))
+
+
+def ingest_memory_bytes() -> int:
+    """What one ingest may add to its child's address space: $DASHBOARD_INGEST_MEMORY_MB megabytes, else 1,024."""
+    return int(_positive_env("DASHBOARD_INGEST_MEMORY_MB", INGEST_MEMORY_MB) * 2**20)
+
+
+def ingest_seconds() -> float:
+    """How long one blog's ingest in the app may take in all: $DASHBOARD_INGEST_SECONDS, else 300."""
+    return _positive_env("DASHBOARD_INGEST_SECONDS", INGEST_SECONDS)
+
+
 def _positive_env(name: str, default: float) -> float:
     try:
         value = float(os.environ.get(name, "") or default)

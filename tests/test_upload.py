@@ -3,6 +3,7 @@ clear one-line message and leaves the store exactly as it was (compared with `st
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import browser_support as B
@@ -14,6 +15,7 @@ from word_geoparser import WordGeoparser
 from dashboard.ingest import IngestError, ingest_upload, source_name
 from dashboard.settings import MAX_INPUT_BYTES
 from dashboard.store import EventStore
+from dashboard.ui import keys
 
 SCRIPT = "<script>window.__pwned = 1</script>"
 BLOG = UPLOAD_BLOG
@@ -113,9 +115,16 @@ def open_app(db: Path, monkeypatch) -> AppTest:
     return run_app(db, monkeypatch, timeout=600)
 
 
-def submit(at: AppTest) -> AppTest:
+def submit(at: AppTest, timeout: float = 300) -> AppTest:
+    """Press "Add to the map", then rerun as the page's fragment would until the worker's job ended."""
     next(b for b in at.button if b.label == "Add to the map").click().run()
     assert not at.exception, at.exception
+    deadline = time.monotonic() + timeout
+    while keys.UPLOAD_JOB_KEY in at.session_state:
+        assert time.monotonic() < deadline, "the upload did not finish"
+        time.sleep(0.2)
+        at.run()
+        assert not at.exception, at.exception
     return at
 
 

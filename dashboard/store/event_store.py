@@ -84,6 +84,21 @@ class SourceSummary:
     unresolved: tuple[str, ...]
 
 
+_OPEN_HERE: dict[str, int] = {}
+_OPEN_HERE_LOCK = threading.Lock()
+
+
+def _opened_here(key: str, change: int) -> int:
+    """Count this process's open stores per file; returns how many were open before the change."""
+    with _OPEN_HERE_LOCK:
+        before = _OPEN_HERE.get(key, 0)
+        if before + change > 0:
+            _OPEN_HERE[key] = before + change
+        else:
+            _OPEN_HERE.pop(key, None)
+        return before
+
+
 class EventStore(ReviewDecisions):
     """The store file: created and migrated on opening; a context manager that closes it.
 
@@ -101,7 +116,17 @@ class EventStore(ReviewDecisions):
         self._lock = threading.RLock()
         if read_only and not self.path.is_file():
             raise StoreError(f"no event store at {self.path}")
-        check_header(self.path)
+        self._key = str(self.path.resolve())
+        if not _opened_here(self._key, +1):
+            # Only while this process has no connection to the file: closing any handle on it drops
+            # every POSIX lock the process holds there, SQLite's too, and another process writing
+            # (an ingest worker, the command line) could then checkpoint and delete the write-ahead log
+            # under the open connections, which damages the store.
+            try:
+                check_header(self.path)
+            except BaseException:
+                _opened_here(self._key, -1)
+                raise
         try:
             if read_only:
                 uri = f"{self.path.resolve().as_uri()}?mode=ro"
@@ -112,6 +137,7 @@ class EventStore(ReviewDecisions):
                 self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
                                              timeout=settings.STORE_BUSY_SECONDS)
         except (OSError, sqlite3.Error) as exc:
+            _opened_here(self._key, -1)
             raise store_fault(exc, self.path) from exc
         try:
             self._conn.execute("PRAGMA foreign_keys = ON")
@@ -122,13 +148,13 @@ class EventStore(ReviewDecisions):
                 migrate(self._conn)
             check_schema(self._conn)
         except sqlite3.Error as exc:
-            self._conn.close()
+            self.close()
             raise store_fault(exc, self.path) from exc
         except StoreError as exc:
-            self._conn.close()
+            self.close()
             raise type(exc)(f"{self.path}: {exc}") from exc
         except BaseException:
-            self._conn.close()
+            self.close()
             raise
 
     @classmethod
@@ -157,6 +183,9 @@ class EventStore(ReviewDecisions):
 
     def close(self) -> None:
         with self._lock:
+            if self._key:
+                _opened_here(self._key, -1)
+                self._key = ""
             self._conn.close()
 
     def __enter__(self) -> EventStore:
