@@ -62,8 +62,8 @@ tiles = tile_settings()
 if link is not None:
     notices.extend(tiles.problems)
 notice_box = st.container()
-if editing and upload.upload_form(store):
-    st.rerun()  # show the blog just added
+if editing:
+    upload.upload_form(db_path)  # in the ingest worker: the page reruns itself when the blog is stored
 if editing and follow_ui.follow_form(store, db_path):
     st.rerun()  # show the page just followed
 

@@ -188,6 +188,8 @@ def ingest_blog(parsed: ParsedBlog, store: EventStore, *, source: str | None = N
         for row in todo:
             try:
                 mentions[row.key] = list(parse(row.entry.text, context))
+            except MemoryError:
+                raise  # not the entry's fault: the process is out of memory (the ingest worker says so)
             except Exception as exc:
                 raise IngestError("the geoparser failed on the entry at "
                                   f"{row.entry.time_given or row.time_utc}: {one_line(exc)}") from exc

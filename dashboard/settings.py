@@ -26,6 +26,58 @@ SAMPLE_BLOG = PACKAGE_DIR / "data" / "sample-liveblog.txt"
 # The largest live blog read, on the command line and in the app: the same cap as the app's upload
 # limit (server.maxUploadSize, in megabytes, passed by `serve` and in .streamlit/config.toml).
 MAX_INPUT_BYTES = 20 * 1024 * 1024
+# Bounded work per input, so that one upload cannot take the server's memory or a worker's time.
+# The parser gives up on an input after PARSE_SECONDS ($DASHBOARD_PARSE_SECONDS), and rejects at once
+# inputs whose shape alone would cost too much: more entries than any live blog has, HTML nested deeper
+# than pages are (nesting costs a parse tree node per level), more elements or lines than their size
+# explains (BeautifulSoup keeps about 1 KB per element, a text line about 200 bytes, so these ratios
+# keep the parser's memory near 20 MB per MB of input at worst; real pages have 60-200 bytes an element).
+PARSE_SECONDS = 20.0
+MAX_ENTRIES = 100_000
+MAX_HTML_DEPTH = 512
+HTML_BYTES_PER_ELEMENT = 48
+MIN_HTML_ELEMENTS = 20_000
+TEXT_BYTES_PER_LINE = 16
+MIN_TEXT_LINES = 250_000
+
+
+def parse_seconds() -> float:
+    """The parser's time budget for one input: $DASHBOARD_PARSE_SECONDS, else 20 (a bad value: 20)."""
+    return _positive_env("DASHBOARD_PARSE_SECONDS", PARSE_SECONDS)
+
+
+# The app's ingest worker (dashboard.worker): how many blogs are parsed and stored at once (each in a
+# child process; others wait in line), the address space one blog's ingest may add to the child's
+# (loading the place index takes about 200 MB of it, reading a 20 MB blog at most about 400 MB), and how
+# long one blog may take in all.
+INGEST_PROCESSES = 2
+INGEST_MEMORY_MB = 1024
+INGEST_SECONDS = 300.0
+
+
+def ingest_processes() -> int:
+    """Blogs ingested at once by the app: $DASHBOARD_INGEST_PROCESSES, else 2."""
+    return max(1, int(_positive_env("DASHBOARD_INGEST_PROCESSES", INGEST_PROCESSES)))
+
+
+def ingest_memory_bytes() -> int:
+    """What one ingest may add to its child's address space: $DASHBOARD_INGEST_MEMORY_MB megabytes, else 1,024."""
+    return int(_positive_env("DASHBOARD_INGEST_MEMORY_MB", INGEST_MEMORY_MB) * 2**20)
+
+
+def ingest_seconds() -> float:
+    """How long one blog's ingest in the app may take in all: $DASHBOARD_INGEST_SECONDS, else 300."""
+    return _positive_env("DASHBOARD_INGEST_SECONDS", INGEST_SECONDS)
+
+
+def _positive_env(name: str, default: float) -> float:
+    try:
+        value = float(os.environ.get(name, "") or default)
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
 # How long opening or writing the store waits for another process's write to end before saying the
 # store is busy: a few seconds, so that a command or a page answers instead of hanging.
 STORE_BUSY_SECONDS = 5.0

@@ -3,13 +3,16 @@ and a rejection leaves the store as it was."""
 
 from __future__ import annotations
 
+import json
 import re
+import tracemalloc
 from datetime import date
 from pathlib import Path
 
 import pytest
 from cli_support import dump, run, sample_store, use_word_geoparser
 
+from dashboard import settings
 from dashboard.liveblog import LiveBlogError, parse_liveblog
 from dashboard.liveblog.html import _shorten_empty_runs
 from dashboard.liveblog.lines import text_lines
@@ -152,3 +155,73 @@ def test_a_number_too_long_for_a_time_is_one_short_line(store_file, tmp_path):
 def test_parser_raises_only_its_own_error_for_a_long_number():
     with pytest.raises(LiveBlogError, match="not usable"):
         parse_liveblog('{"entries": [{"time": %s, "text": "x"}]}' % ("1" * 10_000), filename="n.json")
+
+
+# -- bounded work per input: shapes that would cost too much are turned away, naming the limit ---------
+
+def test_html_nested_deeper_than_pages_are_is_rejected_naming_the_limit(store_file, tmp_path):
+    page = "<div>" * 2_000 + ONE_ENTRY  # few elements for its size, but 2,000 levels deep
+    with pytest.raises(LiveBlogError, match=r"^deep\.html: more than the limit of 512 levels of nested HTML"):
+        parse_liveblog(page, filename="deep.html", date=DAY)
+    assert parse_liveblog("<div>" * 500 + ONE_ENTRY, filename="deep.html", date=DAY).entries
+    path = tmp_path / "deep.html"
+    path.write_text(page, encoding="utf-8")
+    assert_one_line_rejection(store_file, ["ingest", str(path), "--date", "2031-06-01"], "levels of nested HTML")
+
+
+@pytest.mark.parametrize("piece", ["<b>x</b>", "<div>"])
+def test_a_page_of_a_million_tiny_elements_is_rejected_in_small_memory(piece):
+    page = "<html><body>" + piece * 1_000_000 + ONE_ENTRY + "</body></html>"
+    tracemalloc.start()
+    try:
+        with pytest.raises(LiveBlogError, match=r"more than the limit of [\d,]+ HTML elements"):
+            parse_liveblog(page, filename="flat.html", date=DAY)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 20 * len(page), f"peak {peak / 2**20:.0f} MB for a {len(page) / 2**20:.1f} MB page"
+
+
+def test_the_parser_counts_the_elements_the_quick_count_lets_through(monkeypatch):
+    # Fewer "<" than twice the budget, more elements than the budget: the parser's own count decides.
+    monkeypatch.setattr(settings, "MIN_HTML_ELEMENTS", 100)
+    page = "<html><body>" + "<p>Quays were checked.</p>" * 150 + ONE_ENTRY + "</body></html>"
+    with pytest.raises(LiveBlogError, match="limit of 100 HTML elements"):
+        parse_liveblog(page, filename="many.html", date=DAY)
+    parse_liveblog(page.replace("<p>Quays were checked.</p>" * 150, ""), filename="few.html", date=DAY)
+
+
+def blog_of(count: int, suffix: str) -> str:
+    times = [f"2031-06-01T{i // 60:02d}:{i % 60:02d}Z" for i in range(count)]
+    if suffix == "csv":
+        return "time,text\n" + "".join(f"{t},Word {i}.\n" for i, t in enumerate(times))
+    if suffix == "json":
+        return json.dumps([{"time": t, "text": f"Word {i}."} for i, t in enumerate(times)])
+    return "Many\n\n" + "".join(f"{t[11:16]} GMT\nWord {i}.\n" for i, t in enumerate(times))
+
+
+@pytest.mark.parametrize("suffix", ["csv", "json", "txt"])
+def test_more_entries_than_the_limit_is_rejected_naming_it(store_file, tmp_path, monkeypatch, suffix):
+    monkeypatch.setattr(settings, "MAX_ENTRIES", 50)
+    with pytest.raises(LiveBlogError, match="more than the limit of 50 entries"):
+        parse_liveblog(blog_of(51, suffix), filename=f"many.{suffix}", date=DAY)
+    assert sum(not e.is_lead for e in parse_liveblog(blog_of(50, suffix), filename=f"many.{suffix}",
+                                                     date=DAY).entries) == 50
+    path = tmp_path / f"many.{suffix}"
+    path.write_text(blog_of(51, suffix), encoding="utf-8")
+    assert_one_line_rejection(store_file, ["ingest", str(path), "--date", "2031-06-01"], "limit of 50 entries")
+
+
+def test_a_text_of_more_lines_than_its_size_explains_is_rejected_before_splitting():
+    text = "10:05 BST\n" + "a\n" * 300_000
+    with pytest.raises(LiveBlogError, match=r"more than the limit of 250,000 lines"):
+        parse_liveblog(text, filename="lines.txt", date=DAY)
+
+
+def test_an_input_over_the_time_budget_is_rejected_naming_the_setting(monkeypatch):
+    text = "Tiny\n\n" + "".join(f"{(i // 60) % 24:02d}:{i % 60:02d} GMT\nWord {i}.\n" for i in range(20_000))
+    monkeypatch.setenv("DASHBOARD_PARSE_SECONDS", "0.001")
+    with pytest.raises(LiveBlogError, match=r"longer than the 0\.001 s limit .*DASHBOARD_PARSE_SECONDS"):
+        parse_liveblog(text, filename="slow.txt", date=DAY)
+    monkeypatch.setenv("DASHBOARD_PARSE_SECONDS", "60")
+    assert len(parse_liveblog(text, filename="slow.txt", date=DAY).entries) == 20_001

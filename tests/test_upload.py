@@ -3,17 +3,23 @@ clear one-line message and leaves the store exactly as it was (compared with `st
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import browser_support as B
 import pytest
 from app_support import UPLOAD_BLOG, run_app
+from cli_support import sample_store
 from streamlit.testing.v1 import AppTest
 from word_geoparser import WordGeoparser
 
+import dashboard.ingest
 from dashboard.ingest import IngestError, ingest_upload, source_name
 from dashboard.settings import MAX_INPUT_BYTES
 from dashboard.store import EventStore
+from dashboard.ui import keys
+from dashboard.ui import upload as upload_ui
+from dashboard.worker import IngestWorker, ingest_upload_task
 
 SCRIPT = "<script>window.__pwned = 1</script>"
 BLOG = UPLOAD_BLOG
@@ -114,8 +120,20 @@ def open_app(db: Path, monkeypatch) -> AppTest:
 
 
 def submit(at: AppTest) -> AppTest:
+    """Press "Add to the map", then wait for the worker's job as the page does."""
     next(b for b in at.button if b.label == "Add to the map").click().run()
     assert not at.exception, at.exception
+    return wait_for_upload(at)
+
+
+def wait_for_upload(at: AppTest, timeout: float = 300) -> AppTest:
+    """Rerun, as the page's fragment does every second, until the session's upload job has ended."""
+    deadline = time.monotonic() + timeout
+    while keys.UPLOAD_JOB_KEY in at.session_state:
+        assert time.monotonic() < deadline, "the upload did not finish"
+        time.sleep(0.2)
+        at.run()
+        assert not at.exception, at.exception
     return at
 
 
@@ -152,3 +170,36 @@ def test_app_hostile_uploads_change_nothing(store, monkeypatch):
     assert not at.error
     page = "\n".join(h.value for h in at.html)
     assert "<script" not in page and "<img" not in page and "&lt;script&gt;" in page
+
+
+def test_app_upload_is_parsed_and_stored_in_the_worker_not_the_page(store, monkeypatch):
+    def in_the_page(*args, **kwargs):
+        raise AssertionError("the page's own process ingested the upload")
+
+    at = open_app(store.path, monkeypatch)
+    # The worker's child is a fresh interpreter: these stand-ins do not reach it, only this process.
+    monkeypatch.setattr(dashboard.ingest, "ingest_upload", in_the_page)
+    monkeypatch.setattr(dashboard.ingest, "ingest_blog", in_the_page)
+    at.file_uploader(key="upload-file").upload("aid-convoys.txt", BLOG.encode(), "text/plain")
+    next(b for b in at.button if b.label == "Add to the map").click().run()
+    assert keys.UPLOAD_JOB_KEY in at.session_state  # handed over: the page shows the job, not a result
+    assert not at.success and not at.error
+    at.run()
+    # While the job is under way the form takes no other blog (the job may just have ended).
+    assert next(b for b in at.button if b.label == "Add to the map").disabled or any(
+        s.value == "Added to the map." for s in at.success)
+    wait_for_upload(at)
+    assert any(s.value == "Added to the map." for s in at.success)
+    assert "aid-convoys" in set(store.sources()["name"])
+
+
+def test_a_queued_upload_says_its_place_in_line(tmp_path):
+    db = sample_store(tmp_path / "events.db")
+    worker = IngestWorker(processes=1)
+    jobs = [worker.submit(ingest_upload_task, str(db), BLOG, f"blog-{n}.txt", "", None, "") for n in range(3)]
+    place = worker.position(jobs[2])
+    assert upload_ui.job_status(worker, jobs[2]) == f"Queued: {upload_ui.ordinal(place)} in line."
+    assert [upload_ui.ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101)] == \
+        ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st"]
+    for job in jobs:
+        job.wait(300)

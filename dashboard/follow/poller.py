@@ -12,7 +12,9 @@ else the page's title (a title already used by a blog from another address gives
 file's name, instead).
 
 `follow` is the command line's loop; `BackgroundPoller` is the app's: one thread per page, shared by
-every session through `PollerRegistry`.
+every session through `PollerRegistry`. In the app a follower has the server's ingest worker: the
+poll fetches in its own thread and hands the parse and the ingest to a worker child
+(`ingest_page_task`), so a hostile page costs a child's memory and time, never the server's.
 """
 
 from __future__ import annotations
@@ -28,10 +30,11 @@ from urllib.parse import urlsplit
 
 from dashboard import settings
 from dashboard.follow.fetch import Fetcher, FetchError
-from dashboard.ingest import Geoparser, IngestError, ingest_blog, one_line
+from dashboard.ingest import Geoparser, IngestError, IngestReport, ingest_blog, one_line
 from dashboard.liveblog import LiveBlogError, parse_liveblog, read_liveblog
 from dashboard.model import ParsedBlog
 from dashboard.store import EventStore, StoreError
+from dashboard.worker import IngestWorker, Progress
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +90,8 @@ class Follower:
     failures: int = 0
     last: PollResult | None = None
     validators_read: bool = False  # whether the store's ETag and Last-Modified for the page were looked up
+    # The app's ingest worker: parse and ingest in a child process (None: in this thread).
+    worker: IngestWorker | None = None
 
     def poll(self, store: EventStore) -> PollResult:
         """Fetch, parse and ingest once; never raises for a bad page, a bad network or a bad store."""
@@ -117,8 +122,8 @@ class Follower:
             page = self.fetcher.fetch(self.target, etag=self.etag, last_modified=self.last_modified)
             if page is None:
                 return PollResult(self.target, self.name or "", now, not_modified=True)
-            parsed = self._parse(lambda: parse_liveblog(page.body, filename=_page_filename(page.url, page.content_type),
-                                                        encoding=page.charset))
+            found = PageIn(self.target, _page_filename(page.url, page.content_type), page.body, page.charset,
+                           self.source, self.name)
             stamp: tuple = (page.etag, page.last_modified)
         else:
             path = Path(self.target).expanduser()
@@ -128,46 +133,88 @@ class Follower:
                 raise FetchError(self.target, f"cannot read it ({err.strerror or err})") from None
             if self.file_stamp == (stat.st_mtime_ns, stat.st_size):
                 return PollResult(self.target, self.name or "", now, not_modified=True)
-            parsed = self._parse(lambda: read_liveblog(path, filename=self.target))
+            found = PageIn(self.target, self.target, None, None, self.source, self.name)
             stamp = (stat.st_mtime_ns, stat.st_size)
-        name = self._name(store, parsed)
-        report = ingest_blog(parsed, store, source=name, url=self.target if is_url(self.target) else None,
-                             geoparser=self.geoparser)
+        if self.worker is not None:
+            job = self.worker.run(ingest_page_task, str(store.path), found, label=self.target)
+            if job.error is not None:
+                raise IngestError(job.error, job.field)
+            source, added, updated, unchanged = job.result
+        else:
+            report = ingest_page(found, store, self.geoparser)
+            source, added, updated, unchanged = report.source, report.added, report.updated, report.unchanged
         # Remembered only once stored: a failed ingest must not turn the next poll into "not changed".
-        self.name = report.source
+        self.name = source
         if is_url(self.target):
             self.etag, self.last_modified = stamp
-            store.set_page_validators(report.source, *stamp)
+            store.set_page_validators(source, *stamp)
         else:
             self.file_stamp = stamp
-        return PollResult(self.target, report.source, now, report.added, report.updated, report.unchanged)
+        return PollResult(self.target, source, now, added, updated, unchanged)
 
-    def _parse(self, parse: Callable[[], ParsedBlog]) -> ParsedBlog:
-        try:
-            parsed = parse()
-        except LiveBlogError as exc:
-            raise FetchError(self.target, f"not a live blog ({_after_name(exc)})") from None
-        if not any(entry.is_timed and not entry.is_lead for entry in parsed.entries):
-            raise FetchError(self.target, "not a live blog (no timed entries found)")
-        return parsed
 
-    def _name(self, store: EventStore, parsed: ParsedBlog) -> str:
-        if self.source:
-            return self.source
-        if self.name:
-            return self.name
-        sources = store.sources()
-        if is_url(self.target):
-            followed = sources[sources["url"] == self.target]
-            if len(followed):
-                return str(followed["name"].iloc[0])
-        title = one_line(parsed.title or "")[:200]
-        # A title already used by a blog from another address names that blog, not this one.
-        elsewhere = sources[(sources["name"] == title) & (sources["url"].fillna("") != "")
-                            & (sources["url"] != self.target)]
-        if title and elsewhere.empty:
-            return title
-        return self.target if is_url(self.target) else Path(self.target).stem
+@dataclass(frozen=True, slots=True)
+class PageIn:
+    """A page fetched (or a file that changed) for parsing and ingest: all a worker child needs.
+
+    `data` is the page's body; None for a file, read where it is parsed. `source` is the name given to
+    the follower, `name` the one its blog has from earlier polls."""
+
+    target: str
+    filename: str
+    data: bytes | None
+    encoding: str | None
+    source: str | None
+    name: str | None
+
+
+def ingest_page(page: PageIn, store: EventStore, geoparser: Geoparser | None = None) -> IngestReport:
+    """Parse a followed page and ingest it under its name (see the module's docstring for the name)."""
+    if page.data is None:
+        parsed = _parse(page.target, lambda: read_liveblog(Path(page.target).expanduser(), filename=page.target))
+    else:
+        body = page.data
+        parsed = _parse(page.target, lambda: parse_liveblog(body, filename=page.filename, encoding=page.encoding))
+    name = page.source or page.name or _name_from(store, parsed, page.target)
+    return ingest_blog(parsed, store, source=name, url=page.target if is_url(page.target) else None,
+                       geoparser=geoparser)
+
+
+def ingest_page_task(db_path: str, page: PageIn, *, progress: Progress) -> tuple[str, int, int, int]:
+    """`ingest_page` in a worker child: (blog name, added, updated, unchanged); errors as IngestError."""
+    try:
+        with EventStore(db_path) as store:
+            report = ingest_page(page, store)
+    except (FetchError, StoreError) as exc:
+        raise IngestError(one_line(exc)) from exc
+    return report.source, report.added, report.updated, report.unchanged
+
+
+def _parse(target: str, parse: Callable[[], ParsedBlog]) -> ParsedBlog:
+    try:
+        parsed = parse()
+    except LiveBlogError as exc:
+        raise FetchError(target, f"not a live blog ({_after_name(exc)})") from None
+    if not any(entry.is_timed and not entry.is_lead for entry in parsed.entries):
+        raise FetchError(target, "not a live blog (no timed entries found)")
+    return parsed
+
+
+def _name_from(store: EventStore, parsed: ParsedBlog, target: str) -> str:
+    """A followed blog's name when none was given or found before: the stored blog of the same URL,
+    else the page's title, else the URL (or the file's name)."""
+    sources = store.sources()
+    if is_url(target):
+        followed = sources[sources["url"] == target]
+        if len(followed):
+            return str(followed["name"].iloc[0])
+    title = one_line(parsed.title or "")[:200]
+    # A title already used by a blog from another address names that blog, not this one.
+    elsewhere = sources[(sources["name"] == title) & (sources["url"].fillna("") != "")
+                        & (sources["url"] != target)]
+    if title and elsewhere.empty:
+        return title
+    return target if is_url(target) else Path(target).stem
 
 
 def _after_name(exc: Exception) -> str:

@@ -79,7 +79,7 @@ from dashboard.liveblog import timeparse as tp
 from dashboard.liveblog.feed import looks_like_feed, parse_feed
 from dashboard.liveblog.html import parse_soup, read_soup
 from dashboard.liveblog.jsonld import live_postings, parse_posting
-from dashboard.liveblog.lines import text_lines
+from dashboard.liveblog.lines import TooManyLines, text_lines
 from dashboard.liveblog.reading import Context, LiveBlogError, blog_error, check_encoding, decode, too_big
 from dashboard.liveblog.records import csv_header, csv_records, json_document, parse_json, parse_records
 from dashboard.liveblog.text import PageHints, parse_lines
@@ -139,17 +139,29 @@ def parse_liveblog(data: bytes | str, *, filename: str = "", date: Date | None =
     text = decode(data, ctx, encoding)
     kind = _sniff(text, filename)
     try:
-        if kind == "html":
-            return _parse_page(text, ctx)
-        if kind == "feed":
-            return parse_feed(text, ctx)
-        if kind == "csv":
-            return parse_records(csv_records(text, ctx), ctx)
-        if kind == "json":
-            return parse_json(text, ctx)
-        return parse_lines(text_lines(text), ctx, PageHints())
+        parsed = _parse_kind(kind, text, ctx)
     except OverflowError:
         raise ctx.error("a date is out of range") from None
+    except TooManyLines as err:
+        raise ctx.over("lines for a text of this size", err.limit) from None
+    # Feeds and structured data are counted here, once parsed: their parsers hold one small object
+    # per item, so the count is not what costs memory there.
+    if sum(not entry.is_lead for entry in parsed.entries) > settings.MAX_ENTRIES:
+        raise ctx.over("entries", settings.MAX_ENTRIES)
+    return parsed
+
+
+def _parse_kind(kind: str, text: str, ctx: Context) -> ParsedBlog:
+    if kind == "html":
+        return _parse_page(text, ctx)
+    if kind == "feed":
+        return parse_feed(text, ctx)
+    if kind == "csv":
+        return parse_records(csv_records(text, ctx), ctx)
+    if kind == "json":
+        return parse_json(text, ctx)
+    limit = max(settings.MIN_TEXT_LINES, len(text) // settings.TEXT_BYTES_PER_LINE)
+    return parse_lines(text_lines(text, limit), ctx, PageHints())
 
 
 def _parse_page(markup: str, ctx: Context) -> ParsedBlog:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import inspect
 import re
 from collections import Counter
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from bs4 import BeautifulSoup, NavigableString, Tag
@@ -20,10 +20,11 @@ from bs4.builder import HTMLParserTreeBuilder
 from bs4.builder._htmlparser import BeautifulSoupHTMLParser
 from bs4.element import CData, Comment, Declaration, Doctype, ProcessingInstruction
 
+from dashboard import settings
 from dashboard.liveblog import timeparse as tp
 from dashboard.liveblog.compose import compose
 from dashboard.liveblog.lines import BLANK, FURNITURE, TEXT, Line, is_furniture
-from dashboard.liveblog.reading import Context
+from dashboard.liveblog.reading import Context, LiveBlogError
 from dashboard.liveblog.text import PageHints, parse_lines
 from dashboard.model import Caption, ParsedBlog
 
@@ -89,10 +90,39 @@ class _LinearHtmlParser(BeautifulSoupHTMLParser):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.already_closed_empty_element = _CountedList()
+        self._elements = 0
+
+    def handle_starttag(self, tag: str, attrs: list, handle_empty_element: bool = True) -> None:
+        super().handle_starttag(tag, attrs, handle_empty_element)
+        bounds: _Bounds | None = getattr(self.soup.builder, "bounds", None)
+        if bounds is None:
+            return
+        # Checked as the tree grows, so that a hostile page is turned away before it takes the memory.
+        self._elements += 1
+        bounds.ctx.tick()
+        if self._elements > bounds.elements:
+            raise bounds.ctx.over("HTML elements for a page of this size", bounds.elements)
+        if len(self.soup.tagStack) > settings.MAX_HTML_DEPTH:
+            raise bounds.ctx.over("levels of nested HTML elements", settings.MAX_HTML_DEPTH,
+                                  "real pages are far shallower")
+
+
+@dataclass(frozen=True, slots=True)
+class _Bounds:
+    """What one page may cost the parser: its context (with the time budget) and its element count."""
+
+    ctx: Context
+    elements: int
+
+    @classmethod
+    def for_markup(cls, markup: str, ctx: Context) -> _Bounds:
+        return cls(ctx, max(settings.MIN_HTML_ELEMENTS, len(markup) // settings.HTML_BYTES_PER_ELEMENT))
 
 
 class _LinearTreeBuilder(HTMLParserTreeBuilder):
     """bs4's stdlib html.parser builder, with the parser above (bs4 lets `feed` take a parser class)."""
+
+    bounds: _Bounds | None = None
 
     def feed(self, markup: object) -> None:  # type: ignore[override]
         super().feed(markup, _parser_class=_LinearHtmlParser)  # type: ignore[arg-type]
@@ -313,8 +343,19 @@ def _html_title(soup: BeautifulSoup, meta: dict[str, str]) -> str:
 
 def read_soup(markup: str, ctx: Context) -> BeautifulSoup:
     """The page parsed; hostile markup that bs4 rejects is a LiveBlogError naming the input."""
+    shortened = _shorten_empty_runs(markup)
+    bounds = _Bounds.for_markup(shortened, ctx)
+    # Start tags counted before parsing (every "<" not of an end tag: never fewer than the elements),
+    # so that a page of millions of tiny elements is turned away in a fraction of a second; the parser
+    # counts the real elements as it goes.
+    if shortened.count("<") - shortened.count("</") > 2 * bounds.elements:
+        raise ctx.over("HTML elements for a page of this size", bounds.elements)
+    builder = _HTML_BUILDER()
+    builder.bounds = bounds
     try:
-        return BeautifulSoup(_shorten_empty_runs(markup), builder=_HTML_BUILDER())
+        return BeautifulSoup(shortened, builder=builder)
+    except LiveBlogError:
+        raise
     except Exception as err:  # bs4 raises ParserRejectedMarkup and others on hostile markup
         raise ctx.error(f"not readable as HTML ({err})") from None
 

@@ -50,26 +50,38 @@ _BREAK = re.compile(r"\r\n|\r|\n")
 _BLANK_RUN = re.compile(r"(?:\r\n|\r(?!\n)|\n)(?:[^\S\r\n]*(?:\r\n|\r(?!\n)|\n)){1,1000}")
 
 
-def text_lines(text: str) -> list[Line]:
+class TooManyLines(ValueError):
+    """A text of more lines than `text_lines` was allowed (each line costs a few hundred bytes)."""
+
+    def __init__(self, limit: int):
+        super().__init__(f"more than {limit:,} lines")
+        self.limit = limit
+
+
+def text_lines(text: str, limit: int | None = None) -> list[Line]:
     """The text's lines, numbered from 1; a run of blank (white-space-only) lines is one blank Line.
 
     The rules treat one blank line as they treat many, and one Line per blank line made a file of
-    four million line breaks take seconds per megabyte.
+    four million line breaks take seconds per megabyte. With `limit`, raises TooManyLines as soon as
+    the lines (blank runs counted once) outnumber it.
     """
     lines: list[Line] = []
     number, start = 1, 0
     for run in _BLANK_RUN.finditer(text):
-        number = _add_lines(lines, text[start:run.start()], number)
+        number = _add_lines(lines, text[start:run.start()], number, limit)
         breaks = run.group()
         blanks = breaks.count("\n") + breaks.count("\r") - breaks.count("\r\n") - 1
         lines.append(Line(number, "", "", blank_run=blanks))
         number, start = number + blanks, run.end()
-    _add_lines(lines, text[start:], number)
+    _add_lines(lines, text[start:], number, limit)
     return lines
 
 
-def _add_lines(lines: list[Line], block: str, number: int) -> int:
+def _add_lines(lines: list[Line], block: str, number: int, limit: int | None = None) -> int:
     """Append the lines of `block` (which holds no blank line between two breaks); the next number."""
+    # Counted before splitting: the split itself would hold every line of a hostile text at once.
+    if limit is not None and len(lines) + block.count("\n") + block.count("\r") - block.count("\r\n") >= limit:
+        raise TooManyLines(limit)
     for raw in _BREAK.split(block):
         lines.append(Line(number, raw, tp.clean_line(raw)))
         number += 1

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import date as Date
 from datetime import tzinfo
@@ -46,9 +47,28 @@ class Context:
     date: Date | None
     tz: tzinfo | None
     warnings: list[str] = field(default_factory=list)
+    # The time budget (settings.parse_seconds()), read when parsing starts.
+    seconds: float = field(default_factory=settings.parse_seconds)
+    deadline: float = 0.0
+    _ticks: int = 0
+
+    def __post_init__(self) -> None:
+        self.deadline = time.monotonic() + self.seconds
 
     def error(self, message: str, field: str | None = None) -> LiveBlogError:
         return blog_error(self.name, message, field)
+
+    def tick(self) -> None:
+        """Called once per unit of work (a line, a record, an element): rejects the input once it has
+        taken longer than the budget. The clock is read every 1,024 units, which keeps this cheap."""
+        self._ticks += 1
+        if self._ticks & 1023 == 0 and time.monotonic() > self.deadline:
+            raise self.error(f"reading it took longer than the {self.seconds:g} s limit for one blog "
+                             "(DASHBOARD_PARSE_SECONDS); split it into smaller files")
+
+    def over(self, what: str, limit: int, advice: str = "split it into smaller files") -> LiveBlogError:
+        """An input rejected for its shape: more `what` than `limit`."""
+        return self.error(f"more than the limit of {limit:,} {what}; {advice}")
 
     def warn(self, number: int, message: str) -> None:
         self.warnings.append(f"line {number}: {message}" if number else message)

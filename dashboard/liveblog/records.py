@@ -6,9 +6,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from dashboard import settings
 from dashboard.liveblog import timeparse as tp
 from dashboard.liveblog.compose import compose
 from dashboard.liveblog.lines import BLANK, FURNITURE, TEXT, Line, is_furniture, text_lines
@@ -31,8 +33,16 @@ class _Record:
     raw: str
 
 
+def _first_line(text: str) -> str:
+    """The first line that is not blank, found without splitting the whole (perhaps 20 MB) text."""
+    return next((m.group() for m in _LINE.finditer(text) if m.group().strip()), "")
+
+
+_LINE = re.compile(r"[^\r\n]+")
+
+
 def csv_header(text: str) -> list[str] | None:
-    first = next((line for line in text.splitlines() if line.strip()), "")
+    first = _first_line(text)
     try:
         header = next(csv.reader([first], delimiter=_csv_delimiter(first)))
     except (csv.Error, StopIteration):
@@ -54,7 +64,7 @@ def csv_records(text: str, ctx: Context) -> list[_Record]:
                         "or 'headline' column")
     content = text.lstrip()
     skipped = text[:len(text) - len(content)].count("\n")  # blank lines above the header
-    reader = csv.reader(io.StringIO(content, newline=""), delimiter=_csv_delimiter(content.splitlines()[0]))
+    reader = csv.reader(io.StringIO(content, newline=""), delimiter=_csv_delimiter(_first_line(content)))
     records = []
     number = skipped + 1
     try:
@@ -66,6 +76,9 @@ def csv_records(text: str, ctx: Context) -> list[_Record]:
                 break
             if not any(cell.strip() for cell in row):
                 continue
+            ctx.tick()
+            if len(records) >= settings.MAX_ENTRIES:
+                raise ctx.over("entries", settings.MAX_ENTRIES)
             fields: dict[str, str] = {}
             for name, cell in zip(header, row, strict=False):
                 column = _COLUMNS.get(name)
@@ -118,8 +131,11 @@ def _json_records(text: str, ctx: Context) -> tuple[list[_Record], dict]:
             raise ctx.error("not readable as JSON (nested too deeply)") from None
         raise ctx.error('JSON must be a list of entries or {"entries": [...]}')
     items, top = shaped
+    if len(items) > settings.MAX_ENTRIES:
+        raise ctx.over("entries", settings.MAX_ENTRIES)
     records = []
     for n, item in enumerate(items, 1):
+        ctx.tick()
         if not isinstance(item, dict):
             raise ctx.error(f"entry {n}: not an object with time, headline, text")
         fields: dict[str, str] = {}
@@ -155,6 +171,7 @@ def parse_records(records: list[_Record], ctx: Context, title: str = "", publish
         raise ctx.error("no entries with text")
     stamps = []
     for record in records:
+        ctx.tick()
         value = record.fields.get("time", "").strip()
         found = tp.parse_time_value(value) if value else None
         if not isinstance(found, tp.Stamp):
@@ -181,6 +198,7 @@ def parse_records(records: list[_Record], ctx: Context, title: str = "", publish
     entries = []
     names = {source.strip()} - {""}
     for record, stamp, moment in zip(records, stamps, moments, strict=True):
+        ctx.tick()
         body_lines = text_lines(record.fields.get("text", ""))
         for line in body_lines:
             line.kind = BLANK if not line.text else FURNITURE if is_furniture(line.text) else TEXT

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, tzinfo
 from datetime import date as Date
 
+from dashboard import settings
 from dashboard.liveblog import timeparse as tp
 from dashboard.liveblog.compose import compose, is_headline, joined_raw, normalise
 from dashboard.liveblog.lines import BAD, BLANK, DATE, FURNITURE, STAMP, TEXT, Line, is_furniture
@@ -22,6 +23,7 @@ from dashboard.model import Entry, ParsedBlog
 
 def _classify(lines: Sequence[Line], ctx: Context) -> None:
     for line in lines:
+        ctx.tick()
         if line.stamp is not None:
             line.kind = STAMP
         elif line.mark is not None:
@@ -257,6 +259,8 @@ def parse_lines(lines: list[Line], ctx: Context, hints: PageHints) -> ParsedBlog
         raise ctx.error("no text: nothing but page furniture and time lines")
     layout = _layout(lines)
     starters, date_above = layout.starters, layout.date_above
+    if len(starters) > settings.MAX_ENTRIES:
+        raise ctx.over("entries", settings.MAX_ENTRIES)
     position = {id(line): i for i, line in enumerate(lines)}
     if starters:
         layout.lead_end = min([starters[0], *(position[id(line)] for line in date_above.values())])

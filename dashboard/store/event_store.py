@@ -22,7 +22,7 @@ from dashboard.model import ENTRY_COLUMNS, EVENT_COLUMNS, MENTION_COLUMNS, PATH_
 from dashboard.settings import default_db_path
 from dashboard.store import blogs
 from dashboard.store.decisions import ReviewDecisions
-from dashboard.store.faults import check_header, damaged, store_fault
+from dashboard.store.faults import closed, damaged, open_checked, store_fault
 from dashboard.store.readers import ReaderPool, connect_read_only
 from dashboard.store.rows import (
     EntryKey,
@@ -117,7 +117,8 @@ class EventStore(ReviewDecisions):
         self._lock = threading.RLock()
         if read_only and not self.path.is_file():
             raise StoreError(f"no event store at {self.path}")
-        check_header(self.path)
+        self._readers: ReaderPool | None = None
+        self._key = open_checked(self.path)
         try:
             if read_only:
                 self._conn = connect_read_only(self.path, settings.STORE_BUSY_SECONDS)
@@ -126,6 +127,7 @@ class EventStore(ReviewDecisions):
                 self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
                                              timeout=settings.STORE_BUSY_SECONDS)
         except (OSError, sqlite3.Error) as exc:
+            closed(self._key)
             raise store_fault(exc, self.path) from exc
         try:
             self._conn.execute("PRAGMA foreign_keys = ON")
@@ -136,13 +138,13 @@ class EventStore(ReviewDecisions):
                 migrate(self._conn)
             check_schema(self._conn)
         except sqlite3.Error as exc:
-            self._conn.close()
+            self.close()
             raise store_fault(exc, self.path) from exc
         except StoreError as exc:
-            self._conn.close()
+            self.close()
             raise type(exc)(f"{self.path}: {exc}") from exc
         except BaseException:
-            self._conn.close()
+            self.close()
             raise
         self._readers = ReaderPool(self.path, settings.STORE_READERS, settings.STORE_BUSY_SECONDS)
 
@@ -176,8 +178,12 @@ class EventStore(ReviewDecisions):
     # -- lifecycle ---------------------------------------------------------------------------------
 
     def close(self) -> None:
-        self._readers.close()
+        if self._readers is not None:
+            self._readers.close()
         with self._lock:
+            if self._key:
+                closed(self._key)
+                self._key = ""
             self._conn.close()
 
     def __enter__(self) -> EventStore:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import resource
 import sqlite3
 import struct
+import threading
 from pathlib import Path
 
 from dashboard.store.schema import StoreBusy, StoreDamaged, StoreError, StoreReadOnly
@@ -108,3 +109,40 @@ def _writing(path: Path) -> bool:
         except OSError:
             continue
     return False
+
+
+# This process's open stores, per file: see `open_checked`.
+_OPEN_HERE: dict[str, int] = {}
+_OPEN_HERE_LOCK = threading.Lock()
+
+
+def _opened_here(key: str, change: int) -> int:
+    """Count this process's open stores per file; returns how many were open before the change."""
+    with _OPEN_HERE_LOCK:
+        before = _OPEN_HERE.get(key, 0)
+        if before + change > 0:
+            _OPEN_HERE[key] = before + change
+        else:
+            _OPEN_HERE.pop(key, None)
+        return before
+
+
+def open_checked(path: Path) -> str:
+    """Count one more open store on `path` and return its key for `closed`; the file's header is read
+    (`check_header`) only while this process has no connection to it. Closing any handle on a file drops
+    every POSIX lock the process holds there, SQLite's too, and another process writing (an ingest worker,
+    the command line) could then checkpoint and delete the write-ahead log under the open connections,
+    which damages the store."""
+    key = str(path.resolve())
+    if not _opened_here(key, +1):
+        try:
+            check_header(path)
+        except BaseException:
+            _opened_here(key, -1)
+            raise
+    return key
+
+
+def closed(key: str) -> None:
+    """A store opened with `open_checked` is closed."""
+    _opened_here(key, -1)

@@ -1,7 +1,8 @@
 """Following a live page in the app: the sidebar's form, the pollers' status, and the live update.
 
 The pollers run in the server, one thread per page shared by every session (`pollers()`), each
-polling every $DASHBOARD_FOLLOW_EVERY seconds through the app's guard against request forgery.
+polling every $DASHBOARD_FOLLOW_EVERY seconds through the app's guard against request forgery; each
+poll's parse and ingest run in the server's ingest worker (`dashboard.worker`), as uploads do.
 The page learns of new entries without a reload: a fragment looks at the store's stamp every few
 seconds and reruns the whole app when it changed. Then the time window moves on to take in the new
 entries if it was at the end, and otherwise stays where the reader put it (`carry_window`); the map
@@ -29,6 +30,7 @@ from dashboard.follow import BackgroundPoller, Fetcher, Follower, Guard, PollerR
 from dashboard.ingest import MAX_SOURCE_CHARS, one_line
 from dashboard.store import EventStore
 from dashboard.ui import keys, loaders
+from dashboard.ui.upload import ingest_worker
 from dashboard.view import markup as H
 from dashboard.view.playback import as_ns
 from dashboard.view.timeline import moment_ns, span_bounds
@@ -165,7 +167,9 @@ def follow_form(store: EventStore, db_path: Path) -> bool:
                 if registry.running(db_path, target):
                     st.info("That page is followed already.")
                     return False
-                follower = Follower(target, source=one_line(name) or None, fetcher=Fetcher(guard=guard))
+                # Parsed and ingested in the server's ingest worker, like an upload; here and in its poller.
+                follower = Follower(target, source=one_line(name) or None, fetcher=Fetcher(guard=guard),
+                                    worker=ingest_worker())
                 with st.spinner("Reading the page…"):
                     result = follower.poll(store)
                 if not result.ok:

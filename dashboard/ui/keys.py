@@ -36,6 +36,8 @@ FULL_RUN = "playback-full-run"
 # Upload: the blog to show after the rerun that follows an upload, and the message to show.
 UPLOAD_SELECT_KEY = "upload-select"
 UPLOAD_MESSAGE_KEY = "upload-message"
+# The session's upload waiting in the ingest worker (its job number), looked at on each rerun.
+UPLOAD_JOB_KEY = "upload-job"
 # The Blogs panel: the blog chosen there, its new name, the delete confirmation, the message to show.
 BLOG_MANAGE_KEY = "blogs-manage"
 BLOG_NEW_NAME_KEY = "blogs-new-name"
