@@ -176,15 +176,24 @@ class EventStore(ReviewDecisions):
         except sqlite3.Error as exc:
             raise store_fault(exc, self.path) from exc
 
-    def _frame(self, sql: str, params: Sequence, columns: Sequence[str], chunk_rows: int = 20_000) -> pd.DataFrame:
+    def _frame(self, sql: str, params: Sequence, columns: Sequence[str], chunk_rows: int = 20_000,
+               shared: Sequence[str] = ()) -> pd.DataFrame:
         """A query's rows as a DataFrame, read a chunk at a time: a whole result as Python tuples
-        weighed several times the frame (a 100,000-entry blog peaked 400 MB above it)."""
+        weighed several times the frame (a 100,000-entry blog peaked 400 MB above it).
+
+        The `shared` columns repeat a few texts (a place's name, a country code): SQLite hands over a
+        new string for every row, so each chunk's copies are replaced by one string per distinct text
+        (a million mentions' names weighed 60 MB as copies, 8 MB as references)."""
         chunks = []
         try:
             with self._lock:
                 cursor = self._conn.execute(sql, params)
                 while rows := cursor.fetchmany(chunk_rows):
-                    chunks.append(pd.DataFrame(rows, columns=list(columns)))
+                    chunk = pd.DataFrame(rows, columns=list(columns))
+                    for column in shared:
+                        codes, distinct = pd.factorize(chunk[column], use_na_sentinel=False)
+                        chunk[column] = pd.Series(distinct, dtype=object).to_numpy().take(codes)
+                    chunks.append(chunk)
         except sqlite3.Error as exc:
             raise store_fault(exc, self.path) from exc
         return pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame(columns=list(columns))
@@ -360,17 +369,37 @@ class EventStore(ReviewDecisions):
         ids = [int(i) for i in source_ids]
         return f" WHERE {column} IN ({', '.join('?' * len(ids))})" if ids else " WHERE 0", ids
 
-    def entries(self, source_ids: Sequence[int] | None = None) -> pd.DataFrame:
-        """One row per entry (`ENTRY_COLUMNS`), sorted by time_utc, entry_id."""
+    def entries(self, source_ids: Sequence[int] | None = None, *, with_text: bool = True) -> pd.DataFrame:
+        """One row per entry (`ENTRY_COLUMNS`), sorted by time_utc, entry_id. Without `with_text`, the
+        bodies and captions stay in the store ('' and [] here: `entries_by_id` reads them)."""
         where, params = self._source_filter(source_ids, "e.source_id")
+        text = "e.body, e.captions_json" if with_text else "'', '[]'"
         frame = self._frame(
             "SELECT e.entry_id, e.source_id, s.name, e.time_utc, e.time_given, e.is_lead, e.is_timed,"
-            " e.headline, e.body, e.captions_json, e.url FROM entries e JOIN sources s USING (source_id)"
+            f" e.headline, {text}, e.url FROM entries e JOIN sources s USING (source_id)"
             f"{where} ORDER BY e.time_utc, e.entry_id", params,
-            ENTRY_COLUMNS)
+            ENTRY_COLUMNS, shared=("source", "time_given", "body", "captions", "url"))
+        return self._entry_frame(frame)
+
+    def entries_by_id(self, entry_ids: Sequence[int]) -> pd.DataFrame:
+        """The entries with these ids, as `entries()` gives them with their text (sorted by time_utc,
+        entry_id; an id not stored is left out)."""
+        ids = sorted({int(i) for i in entry_ids})
+        rows: list[tuple] = []
+        for first in range(0, len(ids), 500):  # within SQLite's limit on bound parameters
+            chunk = ids[first:first + 500]
+            rows += self._query(
+                "SELECT e.entry_id, e.source_id, s.name, e.time_utc, e.time_given, e.is_lead, e.is_timed,"
+                " e.headline, e.body, e.captions_json, e.url FROM entries e JOIN sources s USING (source_id)"
+                f" WHERE e.entry_id IN ({', '.join('?' * len(chunk))})", chunk)
+        return self._entry_frame(pd.DataFrame(rows, columns=list(ENTRY_COLUMNS)))
+
+    @staticmethod
+    def _entry_frame(frame: pd.DataFrame) -> pd.DataFrame:
         frame["time_utc"] = utc_series(frame["time_utc"])
-        frame["captions"] = pd.Series([json.loads(c) for c in frame["captions"]], index=frame.index,
-                                      dtype=object)
+        # Parsed once per distinct text: entries without captions share one (read-only) empty list.
+        parsed = {c: json.loads(c) for c in frame["captions"].unique()}
+        frame["captions"] = pd.Series([parsed[c] for c in frame["captions"]], index=frame.index, dtype=object)
         frame = frame.astype({"entry_id": "int64", "source_id": "int64", "is_lead": bool, "is_timed": bool})
         # Times stored as text sort right only while the offsets agree; sort the real times.
         return frame.sort_values(["time_utc", "entry_id"], kind="stable", ignore_index=True)
@@ -386,7 +415,8 @@ class EventStore(ReviewDecisions):
             " FROM mentions m JOIN entries e USING (entry_id)"
             f" JOIN places p USING (place_id){where} ORDER BY e.time_utc, m.entry_id, m.position", params,
             ["entry_id", "source_id", "time_utc", "position", "start", "end", "mention", "place_id", "place_name",
-             "lat", "lon", "country_code", "feature_code", "feature_class", "score"])
+             "lat", "lon", "country_code", "feature_code", "feature_class", "score"],
+            shared=("time_utc", "mention", "place_id", "place_name", "country_code", "feature_code", "feature_class"))
         frame["time_utc"] = utc_series(frame["time_utc"])
         # The one rule for what is an area is gazetteer.places.is_area_kind; asked once per kind of place, not per row.
         kinds = frame["feature_class"].astype(str) + "." + frame["feature_code"].astype(str)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -78,10 +78,25 @@ class MapData:
     pair_source: np.ndarray
     source_colours: Mapping[int, str]
     source_names: Mapping[int, str]
+    # For a big store the entries come without their bodies and captions ('' and []): this reads them,
+    # with the rest of the entries' columns, for the entry ids given (`with_text`). None: they are here.
+    read_text: Callable[[Sequence[int]], pd.DataFrame] | None = None
 
     @property
     def is_empty(self) -> bool:
         return self.entries.empty
+
+
+def with_text(data: MapData, entries: pd.DataFrame) -> pd.DataFrame:
+    """Rows of `data.entries` with their bodies and captions (read from the store when `data` holds
+    the entries without them), in the same order and with the same index."""
+    if data.read_text is None or entries.empty:
+        return entries
+    full = data.read_text(entries["entry_id"].astype(int).tolist()).set_index("entry_id")
+    out = entries.copy()
+    for column in ("body", "captions"):
+        out[column] = full[column].reindex(out["entry_id"]).to_numpy()
+    return out
 
 
 def source_colours(source_ids: Sequence[int]) -> dict[int, str]:
@@ -90,8 +105,10 @@ def source_colours(source_ids: Sequence[int]) -> dict[int, str]:
 
 
 def prepare(entries: pd.DataFrame, mentions: pd.DataFrame, source_ids: Sequence[int] | None = None,
-            source_names: Mapping[int, str] | None = None) -> MapData:
-    """Arrange the store's entries and mentions (its DataFrames) for windows and the map."""
+            source_names: Mapping[int, str] | None = None,
+            read_text: Callable[[Sequence[int]], pd.DataFrame] | None = None) -> MapData:
+    """Arrange the store's entries and mentions (its DataFrames) for windows and the map; `read_text`
+    when the entries come without their text (`MapData.read_text`)."""
     entries = entries.sort_values(["time_utc", "entry_id"], kind="stable", ignore_index=True)
     if source_ids is None:
         source_ids = list(dict.fromkeys(int(s) for s in entries["source_id"]))
@@ -121,6 +138,7 @@ def prepare(entries: pd.DataFrame, mentions: pd.DataFrame, source_ids: Sequence[
         pair_source=pairs["source_id"].to_numpy(dtype=np.int64),
         source_colours=source_colours(source_ids),
         source_names={int(k): str(v) for k, v in source_names.items()},
+        read_text=read_text,
     )
 
 
