@@ -130,7 +130,9 @@ def prepare(entries: pd.DataFrame, mentions: pd.DataFrame, source_ids: Sequence[
     code = pd.Series(np.arange(len(place_rows)), index=place_rows["place_id"].to_numpy())
     return MapData(
         entries=entries,
-        mentions=mentions.loc[known].reset_index(drop=True),
+        # No copy when every mention is of an entry here (the usual case): a big store's mentions are its weight.
+        mentions=mentions if known.all() and isinstance(mentions.index, pd.RangeIndex) and mentions.index.start == 0
+        and mentions.index.step == 1 else mentions.loc[known].reset_index(drop=True),
         places=place_rows,
         pair_ns=pairs["time_utc"].to_numpy(dtype="datetime64[ns]").view("int64"),
         pair_place=code.reindex(pairs["place_id"]).to_numpy(dtype=np.int64),
