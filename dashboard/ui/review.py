@@ -136,6 +136,17 @@ def _doubtful_groups(data: MapData) -> list[review.Group]:
     return groups
 
 
+_SUMMARIES: weakref.WeakKeyDictionary[MapData, tuple[dict, pd.DataFrame]] = weakref.WeakKeyDictionary()
+
+
+def _summary(data: MapData, mention_counts: Mapping[int, int]) -> pd.DataFrame:
+    """The summary per blog, worked out once per prepared set of entries and stored counts."""
+    known = _SUMMARIES.get(data)
+    if known is None or known[0] != dict(mention_counts):
+        known = _SUMMARIES[data] = (dict(mention_counts), review.review_summary(mention_counts, data.mentions))
+    return known[1]
+
+
 def review_queue(store: EventStore, data: MapData, source_ids: Sequence[int], names: Mapping[int, str],
                  mention_counts: Mapping[int, int], decisions: pd.DataFrame,
                  lookup: Callable[[str], Sequence[Place]] = trust.gazetteer_lookup) -> bool:
@@ -145,7 +156,7 @@ def review_queue(store: EventStore, data: MapData, source_ids: Sequence[int], na
     title = f"Review doubtful places ({review.counted(len(groups), 'group', 'groups')} to check)"
     changed = False
     with st.expander(title, expanded=False):
-        summary = review.review_summary(mention_counts, data.mentions)
+        summary = _summary(data, mention_counts)
         for row in summary.to_dict("records"):
             st.caption(review.summary_line(row, names.get(int(row["source_id"]), "")))
         if not groups:
