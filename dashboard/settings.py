@@ -83,8 +83,9 @@ def user_agent() -> str:
 # (times, places, scores: the arrays of `dashboard.view.mapdata`) and reads the entries' bodies and
 # captions from the store for what it shows (the entry read, the review's lines, a download). The
 # bodies are most of the weight: 100,000 entries held 433-577 MB at the server's peak with them
-# (bench/bench_map.py); below this size holding them costs little and saves a query per entry read.
-TEXT_IN_STORE_ENTRIES = 200_000
+# (bench/bench_map.py), so twice that would near the 1 GB a server should stay under; below this size
+# holding them costs little and saves a query per entry read.
+TEXT_IN_STORE_ENTRIES = 100_000
 
 
 def text_in_store_entries() -> int:
