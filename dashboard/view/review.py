@@ -164,6 +164,11 @@ def review_summary(stored: Mapping[int, int], laid: pd.DataFrame) -> pd.DataFram
     place). `stored` is how many placed mentions the store holds per blog (`EventStore.summary`),
     `laid` the mentions with corrections and decisions laid over (`corrections.laid_over`)."""
     rows = []
+    # Only the columns counted, and whether each score is doubtful asked once per distinct score: a big
+    # store's mentions are millions of rows, and a copy of all their columns per blog weighed 400 MB.
+    laid = laid[[c for c in ("source_id", "place_id", "score", "reviewed_by", "corrected_by", "decision") if c in laid]]
+    doubt_at = {s: trust.is_doubtful(s) for s in laid["score"].dropna().unique()}
+    low = laid["score"].map(doubt_at).fillna(trust.is_doubtful(None)).astype(bool)
     for source_id in sorted({*map(int, stored), *map(int, laid["source_id"])}):
         mine = laid[laid["source_id"] == source_id]
         blank = pd.Series("", index=mine.index)
@@ -171,8 +176,7 @@ def review_summary(stored: Mapping[int, int], laid: pd.DataFrame) -> pd.DataFram
         moved = mine.get("corrected_by", blank).astype(str) != ""
         added = int((mine.get("decision", blank) == trust.ADD).sum())
         left_out = int(stored.get(source_id, 0)) - (len(mine) - added)
-        doubtful = sum(trust.is_doubtful(s, bool(r or c)) for s, r, c in zip(mine["score"], reviewed, moved,
-                                                                            strict=True))
+        doubtful = int((low[mine.index] & ~(reviewed | moved)).sum())
         rows.append((source_id, int(mine["place_id"].nunique()), len(mine), int(doubtful),
                      int((reviewed | moved).sum()), int((moved & (mine.get("decision", blank) != trust.ADD)).sum())
                      + max(0, left_out)))
