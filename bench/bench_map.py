@@ -73,7 +73,7 @@ def step_seconds(browser, url: str, steps: int) -> tuple[list[float], int]:
     page.route("**/*", B.LoopbackGuard())
     page.goto(url)
     frame = B.map_frame(page)
-    B.wait_idle(page)
+    B.wait_idle(page, timeout=900_000)  # the first run after a cold million-entry load is long
     page.locator(START_HANDLE).focus()
     times, unchanged = [], 0
     for _ in range(steps):
@@ -85,7 +85,7 @@ def step_seconds(browser, url: str, steps: int) -> tuple[list[float], int]:
             times.append(time.perf_counter() - started)
         except Exception:
             unchanged += 1
-        B.wait_idle(page)
+        B.wait_idle(page, timeout=120_000)
         page.wait_for_timeout(100)
     page.close()
     return times, unchanged
@@ -100,13 +100,13 @@ def playback_seconds(browser, url: str, steps: int) -> tuple[list[float], float]
     page.route("**/*", B.LoopbackGuard())
     page.goto(url)
     frame = B.map_frame(page)
-    B.wait_idle(page)
+    B.wait_idle(page, timeout=900_000)  # the first run after a cold million-entry load is long
     box = page.get_by_label("Speed")
     box.scroll_into_view_if_needed()  # a dropdown opened while the page scrolls closes at once
     page.wait_for_timeout(300)
     box.click()
     page.get_by_role("option", name=speed, exact=False).click()
-    B.wait_idle(page)
+    B.wait_idle(page, timeout=900_000)  # the first run after a cold million-entry load is long
     page.get_by_role("button", name="Play", exact=True).click()
     page.get_by_role("button", name="Pause", exact=True).wait_for(timeout=30_000)
     swaps = []
@@ -150,6 +150,7 @@ def run_case(name: str, db: Path, browser, steps: int) -> dict[str, float]:
         server = time.perf_counter() - launched
         cold = first_map_seconds(browser, url)
         warm = first_map_seconds(browser, url)
+        print(f"  ({name}: first map cold {cold:.2f} s, warm {warm:.2f} s)", flush=True)
         times, unchanged = step_seconds(browser, url, steps)
         intervals, period = playback_seconds(browser, url, min(steps, 10))
         peak = peak_rss_mb(server_pid(url.rsplit(":", 1)[1]))
