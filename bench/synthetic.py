@@ -20,8 +20,10 @@ them exactly as it reads a real blog.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import random
 import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from itertools import accumulate
 from pathlib import Path
@@ -93,12 +95,17 @@ def _fill(template: str, name: str, offset: int) -> tuple[str, tuple[int, int]]:
 def synthetic_blog(n: int, places: list[Place], start: datetime | None = None, days: float = 7.0,
                    seed: int = 0) -> list[tuple[Entry, list[Mention]]]:
     """N entries, oldest first, spread at random over `days`, each with the mentions of its places."""
+    return list(synthetic_entries(n, places, start, days, seed))
+
+
+def synthetic_entries(n: int, places: list[Place], start: datetime | None = None, days: float = 7.0,
+                      seed: int = 0) -> Iterator[tuple[Entry, list[Mention]]]:
+    """`synthetic_blog` one entry at a time, so that a million entries never sit in memory at once."""
     rng = random.Random(seed)
     start = start or datetime(2024, 12, 9, tzinfo=UTC)
     # Zipf-like weights: the first places (the biggest cities, then the countries) come up most.
     weights = list(accumulate(1.0 / (rank + 1) ** 0.9 for rank in range(len(places))))
     seconds = sorted(rng.uniform(0, days * 86400) for _ in range(n))
-    blog = []
     for i, second in enumerate(seconds):
         chosen = list(dict.fromkeys(rng.choices(places, cum_weights=weights, k=rng.choice((1, 1, 2, 3)))))
         moment = start + timedelta(seconds=int(second))
@@ -126,18 +133,43 @@ def synthetic_blog(n: int, places: list[Place], start: datetime | None = None, d
                                   for other in rng.sample(places, rng.choice((0, 1, 2, 2, 3, 3)))))
                     for (a, b), place in spans]
         assert all(m.text == m.place.name for m in mentions), "offsets must index Entry.text"
-        blog.append((entry, mentions))
-    return blog
+        yield entry, mentions
+
+
+# Entries written per transaction: a million-entry blog goes in pieces that each fit in memory.
+WRITE_CHUNK = 50_000
 
 
 def write_synthetic(store: EventStore, n: int, source: str = "synthetic", seed: int = 0,
-                    places: int = 400) -> WriteResult:
-    """Write a synthetic blog of `n` entries into `store` under `source`, in one transaction."""
-    blog = synthetic_blog(n, synthetic_places(places, seed), seed=seed)
-    rows = entry_rows([entry for entry, _ in blog])
-    mentions = {row.key: found for row, (_, found) in zip(rows, blog, strict=True)}
-    return store.write_blog(source=source, title=f"Synthetic live blog, {n} entries",
-                            url="https://example.org/synthetic", rows=rows, mentions=mentions)
+                    places: int = 400, chunk: int = WRITE_CHUNK) -> WriteResult:
+    """Write a synthetic blog of `n` entries into `store` under `source`: one transaction up to `chunk`
+    entries, else one per piece of about `chunk` (each an ingest of the blog's next entries).
+
+    Pieces are cut between minutes only: an entry's identity is its minute and its order within that
+    minute (`entry_rows`), so one minute's entries must be numbered together.
+    """
+    title, url = f"Synthetic live blog, {n} entries", "https://example.org/synthetic"
+    totals: WriteResult | None = None
+    piece: list[tuple[Entry, list[Mention]]] = []
+
+    def flush() -> None:
+        nonlocal totals
+        rows = entry_rows([entry for entry, _ in piece])
+        mentions = {row.key: found for row, (_, found) in zip(rows, piece, strict=True)}
+        result = store.write_blog(source=source, title=title, url=url, rows=rows, mentions=mentions)
+        totals = result if totals is None else dataclasses.replace(
+            result, added=totals.added + result.added,
+            mentions_written=totals.mentions_written + result.mentions_written)
+        piece.clear()
+
+    for entry, found in synthetic_entries(n, synthetic_places(places, seed), seed=seed):
+        if len(piece) >= chunk and entry.time_utc.replace(second=0) != piece[-1][0].time_utc.replace(second=0):
+            flush()
+        piece.append((entry, found))
+    if piece or totals is None:
+        flush()
+    assert totals is not None
+    return totals
 
 
 BLOG_TITLES = ("Regional crisis live: {0}", "Live updates: the day in the region, {0}",

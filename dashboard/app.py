@@ -215,7 +215,7 @@ def window_view(link_once: list[viewstate.View]) -> None:
                     st.session_state.pop(entry_key, None)
                 row = st.selectbox(f"Entry ({len(rows)} name this place, newest first)", options=rows,
                                    key=entry_key, format_func=lambda r: panel.entry_option(data.entries.iloc[r]))
-            entry = data.entries.iloc[row]
+            entry = mapdata.with_text(data, data.entries.iloc[[row]]).iloc[0]  # a big store keeps the text
             follow_ui.mark_seen(st.session_state, [int(entry["entry_id"])])  # its "new" mark goes on the next run
             mentions = store.with_runner_ups(data.mentions[data.mentions["entry_id"] == entry["entry_id"]])
             source = sources[sources["source_id"] == entry["source_id"]]

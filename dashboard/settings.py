@@ -4,7 +4,8 @@ Environment variables: `DASHBOARD_DB` (the event store); `DASHBOARD_FOLLOW_EVERY
 polls of a followed live page in the app) and `DASHBOARD_ALLOW_PRIVATE_URLS` (1 lets the app follow
 pages on loopback and private networks); `DASHBOARD_BASEMAP` (the map's first base layer),
 `DASHBOARD_TILES` and `DASHBOARD_TILES_ATTRIBUTION` (the operator's own tile server);
-`DASHBOARD_READ_ONLY` (1: the app reads the store and offers no way to change it).
+`DASHBOARD_READ_ONLY` (1: the app reads the store and offers no way to change it);
+`DASHBOARD_TEXT_IN_STORE_ENTRIES` (past how many entries the app leaves their text in the store).
 """
 
 from __future__ import annotations
@@ -140,6 +141,24 @@ def user_agent() -> str:
     except metadata.PackageNotFoundError:
         version = "dev"
     return f"liveblog-map/{version} (+follows live pages; polite polling)"
+# Past this many entries in the chosen blogs, the app keeps in memory only what a window is computed from
+# (times, places, scores: the arrays of `dashboard.view.mapdata`) and reads the entries' bodies and
+# captions from the store for what it shows (the entry read, the review's lines, a download). The
+# bodies are most of the weight: 100,000 entries held 433-577 MB at the server's peak with them
+# (bench/bench_map.py), so twice that would near the 1 GB a server should stay under; below this size
+# holding them costs little and saves a query per entry read.
+TEXT_IN_STORE_ENTRIES = 100_000
+
+
+def text_in_store_entries() -> int:
+    """$DASHBOARD_TEXT_IN_STORE_ENTRIES (0: always read the text from the store), else TEXT_IN_STORE_ENTRIES."""
+    try:
+        value = int(os.environ.get("DASHBOARD_TEXT_IN_STORE_ENTRIES", "") or TEXT_IN_STORE_ENTRIES)
+    except ValueError:
+        return TEXT_IN_STORE_ENTRIES
+    return max(0, value)
+
+
 # The base layers a reader can choose; the first is the offline basemap, drawn from BASEMAP_DIR.
 BASEMAPS = ("offline", "osm", "satellite", "paper", "custom")
 

@@ -11,14 +11,13 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
 import pandas as pd
 
 from dashboard import settings
-from dashboard.model import ENTRY_COLUMNS, EVENT_COLUMNS, MENTION_COLUMNS, PATH_COLUMNS, SOURCE_COLUMNS
+from dashboard.model import ENTRY_COLUMNS, EVENT_COLUMNS, PATH_COLUMNS, SOURCE_COLUMNS
 from dashboard.settings import default_db_path
 from dashboard.store import blogs
 from dashboard.store.decisions import ReviewDecisions
@@ -29,11 +28,15 @@ from dashboard.store.rows import (
     EntryRow,
     EventTimeLike,
     PathLike,
+    SourceSummary,
+    WriteResult,
     insert_entry,
     insert_mentions,
     insert_paths,
     mention_values,
+    mentions_frame,
     now_iso,
+    one_string_each,
     parse_alternatives,
     path_values,
     stored_mention_values,
@@ -52,7 +55,7 @@ from dashboard.store.schema import (
     transaction,
     words_query,
 )
-from gazetteer.places import Mention, is_area_kind
+from gazetteer.places import Mention
 
 T = TypeVar("T")
 
@@ -65,36 +68,6 @@ def _delete_mentions(conn: sqlite3.Connection, entry_id: int) -> None:
 # --------------------------------------------------------------------------------------------------
 # The store.
 # --------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class WriteResult:
-    """What one write of a blog did to the store."""
-
-    source_id: int
-    added: int
-    updated: int
-    unchanged: int
-    remapped: int       # unchanged entries whose mentions changed (a re-geoparse with a newer gazetteer)
-    missing: int        # entries stored earlier that this version of the blog does not have (kept)
-    mentions_written: int
-    # A re-dated blog (another date or zone given): its old entries deleted, and its corrections
-    # moved to the new entries or left waiting (`dashboard.store.blogs.replace_entries`).
-    replaced: int = 0
-    reattached: int = 0
-    not_reattached: int = 0
-    was_dated: tuple[str, str] | None = None  # the date and zone given before, when they changed
-
-
-@dataclass(frozen=True, slots=True)
-class SourceSummary:
-    """A source's state in the store: its places, mentions, and the mentions no place was found for."""
-
-    source_id: int
-    entries: int
-    places: int
-    mentions: int
-    unresolved: tuple[str, ...]
 
 
 class EventStore(ReviewDecisions):
@@ -203,15 +176,20 @@ class EventStore(ReviewDecisions):
         except sqlite3.Error as exc:
             raise store_fault(exc, self.path) from exc
 
-    def _frame(self, sql: str, params: Sequence, columns: Sequence[str], chunk_rows: int = 20_000) -> pd.DataFrame:
+    def _frame(self, sql: str, params: Sequence, columns: Sequence[str], chunk_rows: int = 20_000,
+               shared: Sequence[str] = ()) -> pd.DataFrame:
         """A query's rows as a DataFrame, read a chunk at a time: a whole result as Python tuples
-        weighed several times the frame (a 100,000-entry blog peaked 400 MB above it)."""
+        weighed several times the frame (a 100,000-entry blog peaked 400 MB above it).
+
+        The `shared` columns repeat a few texts (a place's name, a country code): SQLite hands over a
+        new string for every row, so each chunk's copies are replaced by one string per distinct text
+        (a million mentions' names weighed 60 MB as copies, 8 MB as references)."""
         chunks = []
         try:
             with self._readers.borrow() as conn:
                 cursor = conn.execute(sql, params)
                 while rows := cursor.fetchmany(chunk_rows):
-                    chunks.append(pd.DataFrame(rows, columns=list(columns)))
+                    chunks.append(one_string_each(pd.DataFrame(rows, columns=list(columns)), shared))
         except sqlite3.Error as exc:
             raise store_fault(exc, self.path) from exc
         return pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame(columns=list(columns))
@@ -416,17 +394,37 @@ class EventStore(ReviewDecisions):
         ids = [int(i) for i in source_ids]
         return f" WHERE {column} IN ({', '.join('?' * len(ids))})" if ids else " WHERE 0", ids
 
-    def entries(self, source_ids: Sequence[int] | None = None) -> pd.DataFrame:
-        """One row per entry (`ENTRY_COLUMNS`), sorted by time_utc, entry_id."""
+    def entries(self, source_ids: Sequence[int] | None = None, *, with_text: bool = True) -> pd.DataFrame:
+        """One row per entry (`ENTRY_COLUMNS`), sorted by time_utc, entry_id. Without `with_text`, the
+        bodies and captions stay in the store ('' and [] here: `entries_by_id` reads them)."""
         where, params = self._source_filter(source_ids, "e.source_id")
+        text = "e.body, e.captions_json" if with_text else "'', '[]'"
         frame = self._frame(
             "SELECT e.entry_id, e.source_id, s.name, e.time_utc, e.time_given, e.is_lead, e.is_timed,"
-            " e.headline, e.body, e.captions_json, e.url FROM entries e JOIN sources s USING (source_id)"
+            f" e.headline, {text}, e.url FROM entries e JOIN sources s USING (source_id)"
             f"{where} ORDER BY e.time_utc, e.entry_id", params,
-            ENTRY_COLUMNS)
+            ENTRY_COLUMNS, shared=("source", "time_given", "body", "captions", "url"))
+        return self._entry_frame(frame)
+
+    def entries_by_id(self, entry_ids: Sequence[int]) -> pd.DataFrame:
+        """The entries with these ids, as `entries()` gives them with their text (sorted by time_utc,
+        entry_id; an id not stored is left out)."""
+        ids = sorted({int(i) for i in entry_ids})
+        rows: list[tuple] = []
+        for first in range(0, len(ids), 500):  # within SQLite's limit on bound parameters
+            chunk = ids[first:first + 500]
+            rows += self._query(
+                "SELECT e.entry_id, e.source_id, s.name, e.time_utc, e.time_given, e.is_lead, e.is_timed,"
+                " e.headline, e.body, e.captions_json, e.url FROM entries e JOIN sources s USING (source_id)"
+                f" WHERE e.entry_id IN ({', '.join('?' * len(chunk))})", chunk)
+        return self._entry_frame(pd.DataFrame(rows, columns=list(ENTRY_COLUMNS)))
+
+    @staticmethod
+    def _entry_frame(frame: pd.DataFrame) -> pd.DataFrame:
         frame["time_utc"] = utc_series(frame["time_utc"])
-        frame["captions"] = pd.Series([json.loads(c) for c in frame["captions"]], index=frame.index,
-                                      dtype=object)
+        # Parsed once per distinct text: entries without captions share one (read-only) empty list.
+        parsed = {c: json.loads(c) for c in frame["captions"].unique()}
+        frame["captions"] = pd.Series([parsed[c] for c in frame["captions"]], index=frame.index, dtype=object)
         frame = frame.astype({"entry_id": "int64", "source_id": "int64", "is_lead": bool, "is_timed": bool})
         # Times stored as text sort right only while the offsets agree; sort the real times.
         return frame.sort_values(["time_utc", "entry_id"], kind="stable", ignore_index=True)
@@ -443,19 +441,10 @@ class EventStore(ReviewDecisions):
             " m.event_words, m.event_expected FROM mentions m JOIN entries e USING (entry_id)"
             f" JOIN places p USING (place_id){where} ORDER BY e.time_utc, m.entry_id, m.position", params,
             ["entry_id", "source_id", "time_utc", "position", "start", "end", "mention", "place_id", "place_name",
-             "lat", "lon", "country_code", "feature_code", "feature_class", "score", *EVENT_COLUMNS])
-        for column in ("time_utc", "event_start", "event_end"):
-            frame[column] = utc_series(frame[column])
-        frame["event_expected"] = frame["event_expected"].astype(bool)
-        # The one rule for what is an area is gazetteer.places.is_area_kind; asked once per kind of place, not per row.
-        kinds = frame["feature_class"].astype(str) + "." + frame["feature_code"].astype(str)
-        area = {kind: is_area_kind(*kind.split(".", 1)) for kind in kinds.unique()}
-        frame.insert(frame.columns.get_loc("feature_code") + 1, "is_area", kinds.map(area).astype(bool))
-        frame = frame.drop(columns="feature_class")[list(MENTION_COLUMNS)]
-        frame = frame.astype({"entry_id": "int64", "source_id": "int64", "position": "int64",
-                              "start": "int64", "end": "int64", "lat": "float64", "lon": "float64",
-                              "score": "float64"})
-        return frame.sort_values(["time_utc", "entry_id", "position"], kind="stable", ignore_index=True)
+             "lat", "lon", "country_code", "feature_code", "feature_class", "score", *EVENT_COLUMNS],
+            shared=("time_utc", "mention", "place_id", "place_name", "country_code", "feature_code", "feature_class",
+                    "event_precision", "event_words"))
+        return mentions_frame(frame)
 
     def paths(self, source_ids: Sequence[int] | None = None) -> pd.DataFrame:
         """One row per stored movement (`PATH_COLUMNS`), sorted by time_utc, entry_id, position. The

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
+import numpy as np
 import pandas as pd
 
-from dashboard.model import REPORT_TIME, Entry
-from gazetteer.places import Mention, Place
+from dashboard.model import MENTION_COLUMNS, REPORT_TIME, Entry
+from gazetteer.places import Mention, Place, is_area_kind
 
 # --------------------------------------------------------------------------------------------------
 # Value objects to rows.
@@ -39,6 +40,36 @@ class EntryRow:
     @property
     def key(self) -> EntryKey:
         return (self.minute, self.minute_order)
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    """What one write of a blog did to the store."""
+
+    source_id: int
+    added: int
+    updated: int
+    unchanged: int
+    remapped: int       # unchanged entries whose mentions changed (a re-geoparse with a newer gazetteer)
+    missing: int        # entries stored earlier that this version of the blog does not have (kept)
+    mentions_written: int
+    # A re-dated blog (another date or zone given): its old entries deleted, and its corrections
+    # moved to the new entries or left waiting (`dashboard.store.blogs.replace_entries`).
+    replaced: int = 0
+    reattached: int = 0
+    not_reattached: int = 0
+    was_dated: tuple[str, str] | None = None  # the date and zone given before, when they changed
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSummary:
+    """A source's state in the store: its places, mentions, and the mentions no place was found for."""
+
+    source_id: int
+    entries: int
+    places: int
+    mentions: int
+    unresolved: tuple[str, ...]
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -248,3 +279,38 @@ def utc_series(values: Sequence[str] | pd.Series) -> pd.Series:
     parsed = pd.to_datetime(pd.Series(distinct, dtype=object), utc=True, format="ISO8601")
     times = parsed.astype("datetime64[ns, UTC]").array.take(codes, allow_fill=True)
     return pd.Series(times, index=getattr(values, "index", None), dtype="datetime64[ns, UTC]")
+
+
+def one_string_each(chunk: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """`chunk` with each of `columns` holding one string per distinct text: SQLite hands over a new
+    string for every row (a million mentions' names weighed 60 MB as copies, 8 MB as references)."""
+    for column in columns:
+        codes, distinct = pd.factorize(chunk[column], use_na_sentinel=False)
+        chunk[column] = pd.Series(distinct, dtype=object).to_numpy().take(codes)
+    return chunk
+
+
+def mentions_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The mentions as read (`EventStore.mentions`' query) made `MENTION_COLUMNS`: times as UTC
+    timestamps, `is_area` from the place's kind, typed columns, sorted by time_utc, entry_id, position."""
+    for column in ("time_utc", "event_start", "event_end"):
+        frame[column] = utc_series(frame[column])
+    frame["event_expected"] = frame["event_expected"].astype(bool)
+    # The one rule for what is an area is gazetteer.places.is_area_kind; asked once per kind of place, not
+    # per row (and without a string per row: a million mentions made 150 MB of them).
+    classes, class_names = pd.factorize(frame["feature_class"].astype(str))
+    codes, code_names = pd.factorize(frame["feature_code"].astype(str))
+    width = max(1, len(code_names))
+    kinds, at = np.unique(classes.astype(np.int64) * width + codes, return_inverse=True)
+    area = np.array([is_area_kind(class_names[k // width], code_names[k % width]) for k in kinds], dtype=bool)
+    frame["is_area"] = area[at]
+    frame = frame[list(MENTION_COLUMNS)].astype(
+        {"entry_id": "int64", "source_id": "int64", "position": "int64", "start": "int64", "end": "int64",
+         "lat": "float64", "lon": "float64", "score": "float64", "is_area": bool}, copy=False)
+    # Times stored as text sort right only while the offsets agree; sort the real times (a copy only
+    # when the order changes: SQLite's order is nearly always already the one wanted).
+    order = np.lexsort((frame["position"].to_numpy(), frame["entry_id"].to_numpy(),
+                        frame["time_utc"].to_numpy(dtype="datetime64[ns]")))
+    if not np.array_equal(order, np.arange(len(frame))):
+        frame = frame.take(order)
+    return frame.reset_index(drop=True)

@@ -1,5 +1,8 @@
 """What the app reads from the store, cached: each loader runs once per change of the store file.
 
+Past `settings.text_in_store_entries()` entries in the chosen blogs, the entries are held without their
+bodies and captions, which are read from the store for what is shown (`mapdata.with_text`).
+
 Every loader takes the store's path and its `store_stamp`, so a write (an ingest, a correction)
 changes the key and the next run reads afresh; reruns that change only widgets read nothing.
 The results are shared by every session and must be treated as read-only.
@@ -85,13 +88,31 @@ def load_map_data(path: str, stamp: tuple, source_ids: tuple[int, ...], happened
     store = open_store(path)
     sources = load_sources(path, stamp)
     names = dict(zip(sources["source_id"], sources["name"], strict=True))
-    entries = store.entries(list(source_ids))
-    mentions = clock.on_clock(corrections.laid_over(store, list(source_ids), entries), happened)
-    data = mapdata.prepare(entries, mentions, source_ids,
-                           {sid: names.get(sid, str(sid)) for sid in source_ids})
+    sizes = dict(zip(sources["source_id"], sources["entries"], strict=True))
+    text_in_store = sum(int(sizes.get(sid, 0)) for sid in source_ids) > settings.text_in_store_entries()
+    entries = store.entries(list(source_ids), with_text=not text_in_store)
+    readable = _with_added_text(store, source_ids, entries) if text_in_store else entries
+    mentions = clock.on_clock(corrections.laid_over(store, list(source_ids), readable), happened)
+    data = mapdata.prepare(entries, mentions, source_ids, {sid: names.get(sid, str(sid)) for sid in source_ids},
+                           read_text=store.entries_by_id if text_in_store else None)
     times, grain = timeline.slider_stops(timeline.entry_times(clock.clock_events(data.entries, data.mentions,
                                                                                  happened)))
     return data, times, timeline.time_labels(times), grain
+
+
+def _with_added_text(store: EventStore, source_ids: tuple[int, ...], entries: pd.DataFrame) -> pd.DataFrame:
+    """`entries` (read without their text) with the text of those an analyst added a mention to: an
+    added mention is laid over only where its words still are in its entry."""
+    decisions = store.decisions(list(source_ids))
+    added = decisions.loc[decisions["action"] == corrections.ADD, "entry_id"] if not decisions.empty else []
+    if not len(added):
+        return entries
+    chosen = entries["entry_id"].isin({int(e) for e in added})
+    full = store.entries_by_id(entries.loc[chosen, "entry_id"].tolist()).set_index("entry_id")
+    out = entries.copy()
+    for column in ("body", "captions"):
+        out.loc[chosen, column] = full[column].reindex(out.loc[chosen, "entry_id"]).to_numpy()
+    return out
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -160,7 +181,7 @@ def load_filtered(path: str, stamp: tuple, source_ids: tuple[int, ...], chosen: 
         return data
     matches = open_store(path).search(chosen.keyword, source_ids) if chosen.keyword else None
     entries, mentions = filters.apply(data.entries, data.mentions, chosen, matches)
-    return mapdata.prepare(entries, mentions, source_ids, data.source_names)
+    return mapdata.prepare(entries, mentions, source_ids, data.source_names, data.read_text)
 
 
 @st.cache_resource(show_spinner=False, max_entries=WINDOW_CACHE_ENTRIES)

@@ -7,6 +7,7 @@ What the queue holds is decided in `dashboard.view.review`; decisions are writte
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
 
 import pandas as pd
@@ -19,7 +20,7 @@ from dashboard.ui import keys, table
 from dashboard.ui import map as map_ui
 from dashboard.view import review
 from dashboard.view.entries_table import blogs_stem
-from dashboard.view.mapdata import MapData, map_bounds
+from dashboard.view.mapdata import MapData, map_bounds, with_text
 from dashboard.view.timeline import Window
 from gazetteer.places import Place
 
@@ -122,16 +123,40 @@ def _plan(action: str, group: review.Group, place: Place | None, everywhere: boo
     return f"Will place every “{group.shown}” {where} at {place.name} ({place.latitude:.4f}, {place.longitude:.4f})."
 
 
+# The queue of each prepared set of entries (read-only, shared by the sessions), worked out once: at every
+# rerun it would cost a pass over every mention (a second a step for a million entries).
+_QUEUES: weakref.WeakKeyDictionary[MapData, list[review.Group]] = weakref.WeakKeyDictionary()
+
+
+def _doubtful_groups(data: MapData) -> list[review.Group]:
+    groups = _QUEUES.get(data)
+    if groups is None:
+        groups = _QUEUES[data] = review.doubtful_groups(data.entries, data.mentions,
+                                                        with_text=lambda rows: with_text(data, rows))
+    return groups
+
+
+_SUMMARIES: weakref.WeakKeyDictionary[MapData, tuple[dict, pd.DataFrame]] = weakref.WeakKeyDictionary()
+
+
+def _summary(data: MapData, mention_counts: Mapping[int, int]) -> pd.DataFrame:
+    """The summary per blog, worked out once per prepared set of entries and stored counts."""
+    known = _SUMMARIES.get(data)
+    if known is None or known[0] != dict(mention_counts):
+        known = _SUMMARIES[data] = (dict(mention_counts), review.review_summary(mention_counts, data.mentions))
+    return known[1]
+
+
 def review_queue(store: EventStore, data: MapData, source_ids: Sequence[int], names: Mapping[int, str],
                  mention_counts: Mapping[int, int], decisions: pd.DataFrame,
                  lookup: Callable[[str], Sequence[Place]] = trust.gazetteer_lookup) -> bool:
     """The review section: the summary per blog, the queue, one action per group, undo, the download.
     True when the store was changed (the caller reruns)."""
-    groups = review.doubtful_groups(data.entries, data.mentions)
+    groups = _doubtful_groups(data)
     title = f"Review doubtful places ({review.counted(len(groups), 'group', 'groups')} to check)"
     changed = False
     with st.expander(title, expanded=False):
-        summary = review.review_summary(mention_counts, data.mentions)
+        summary = _summary(data, mention_counts)
         for row in summary.to_dict("records"):
             st.caption(review.summary_line(row, names.get(int(row["source_id"]), "")))
         if not groups:

@@ -93,7 +93,7 @@ def entry_place(data: mapdata.MapData, entry_id: int, window: Window) -> tuple[s
 
 def download_rows(data: mapdata.MapData, rows: Sequence[int], sources: pd.DataFrame) -> list[dict]:
     """The export rows of what is shown: the entries at `rows` and their (filtered, corrected) places."""
-    entries = data.entries.iloc[list(rows)]
+    entries = mapdata.with_text(data, data.entries.iloc[list(rows)])
     mentions = data.mentions[data.mentions["entry_id"].isin(entries["entry_id"])]
     return export.rows_from_frames(entries, mentions, sources)
 
