@@ -347,6 +347,20 @@ def paths(text: str) -> list[tuple[str, str]]:
     ("Having quit Kyiv at dawn, the delegation arrived in Istanbul.", [("Kyiv", "Istanbul")]),
     # across a border, which is crossed, not named by its ends
     ("Families poured across the border from Lebanon into Syria.", [("Lebanon", "Syria")]),
+    # a list of destinations closed by "and"
+    ("Crews fled Odesa for Beirut, Tartus, Latakia and Istanbul.",
+     [("Odesa", "Beirut"), ("Odesa", "Tartus"), ("Odesa", "Latakia"), ("Odesa", "Istanbul")]),
+    # a trip that goes on from its first stop, with a verb after "then"
+    ("Most drive from Homs to Beirut, rest for a day and then carry on to Cairo.",
+     [("Homs", "Beirut"), ("Beirut", "Cairo")]),
+    # coordinated origins after the destination
+    ("Lorries keep driving into Damascus from Homs and from Aleppo.", [("Homs", "Damascus"), ("Aleppo", "Damascus")]),
+    # the destination before the origin, the verb after an aside set off by commas
+    ("Ms Haddad, the envoy of the aid agencies, travelled to Amman from Beirut at dawn.", [("Beirut", "Amman")]),
+    # where the movers are, with the verb's helpers and adverbs before "towards"
+    # a comma alone is no list ("to X, Y's neighbour")
+    ("The minister flew from Kyiv to Amman, Lebanon's neighbour.", [("Kyiv", "Amman")]),
+    ("Tanks at Homs are now moving south towards Damascus.", [("Homs", "Damascus")]),
 ])
 def test_movement_phrasings(sentence, expected):
     assert paths(sentence) == expected
@@ -363,6 +377,9 @@ def test_movement_phrasings(sentence, expected):
     "Cars queued at the Homs crossing on the road from Beirut to Damascus.",
     "Officials from Cairo met envoys from Amman.",
     "Envoys compared Homs to Aleppo.",
+    # members of a body come from it, not out of a place
+    "Envoys from the member states of the Lebanon contact group are arriving at Damascus.",
+    "Ministers from the six members of the Syria council travelled to Cairo.",
 ])
 def test_not_movements(sentence):
     assert paths(sentence) == []
