@@ -226,6 +226,34 @@ def test_a_relative_clause_keeps_its_expression():
     assert found["Amman"][0].is_report_time
 
 
+@pytest.mark.parametrize("sentence", [
+    "Near Homs, medics are still treating people from a clinic that was shelled on Tuesday.",
+    "Bakeries in Aleppo which sold bread to the army until last month are now feeding the town.",
+])
+def test_a_relative_clause_without_commas_keeps_its_expression(sentence):
+    found = times(sentence)
+    place = "Homs" if "Homs" in found else "Aleppo"
+    assert found[place][0].is_report_time
+
+
+def test_that_before_a_noun_is_not_a_relative_clause():
+    found = times("Envoys confirmed that Homs fell on Tuesday.")
+    assert day(found["Homs"][0]) == "2024-12-10"
+
+
+def test_a_clock_in_a_named_places_time():
+    (found,) = times("Shells fell on Odesa at 9pm Moscow time on Thursday.")["Odesa"]
+    # 21:00 in Moscow (UTC+3) is 18:00 GMT
+    assert found.start == datetime(2024, 12, 12, 18, 0, tzinfo=UTC) and found.precision == "hour"
+
+
+def test_the_rest_of_a_period_runs_from_the_report():
+    (found,) = times("Schools in Homs will stay shut for the rest of this week.")["Homs"]
+    assert found.start == REPORT and day(found) == "2024-12-13..2024-12-15" and found.precision == "week"
+    (today,) = times("The crossing near Beirut is closed for the rest of the day.")["Beirut"]
+    assert today.start == REPORT and day(today) == "2024-12-13" and today.precision == "day"
+
+
 def test_the_subject_of_a_reporting_verb_is_dated_by_the_saying():
     found = times("Officials in Cairo said envoys would gather in Amman on Sunday.")
     assert found["Cairo"][0].is_report_time

@@ -98,6 +98,13 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’]?\s+(?=[\"'“‘(]?[A-Z0-9])|
 _CLAUSE_BREAK = re.compile(r"\s*(?:[,;:()]|\s[-–—]\s)\s*")
 _ASIDE_OPEN = re.compile(r"\s*(?:\(|\s[-–—]\s)\s*$")
 _RELATIVE_START = re.compile(r"(?:who|whom|whose|which|where)\b", re.IGNORECASE)
+# A relative pronoun inside a clause, after a noun: "which" and "who" always; "that" only before a verb
+# ("a hospital that was bombed"), since "that" before a noun starts what was said or thought ("said
+# that the city fell on Monday"); "so that", "now that" join clauses.
+_RELATIVE_INSIDE = re.compile(
+    r"(?<![,;:(])(?<!\bso)(?<!\bnow)(?<!\bsuch)\s(?:who|whom|whose|which|that(?=\s+(?:was|were|is|are|has|have|had|will"
+    r"|would|could|can|may|might|\w{3,}ed|made|ran|held|took|hit|struck|saw|began|gave|sent|brought|built|led|houses"
+    r"|lies|stands|runs|links)\b))\b", re.IGNORECASE)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -123,10 +130,19 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
         out.append((at, match.start()))
         at = match.end()
     out.append((at, end))
+    # A relative clause without commas ("the hospital that was bombed on Wednesday", "factories in X
+    # which made parts until last month are ...") runs from its pronoun to the clause's end.
+    split: list[tuple[int, int, bool]] = []
+    for s, e in out:
+        match = _RELATIVE_INSIDE.search(text, s, e)
+        if match and match.start() > s:
+            split += [(s, match.start(), False), (match.start() + 1, e, True)]
+        else:
+            split.append((s, e, False))
     # An aside keeps its expression to itself: a relative clause ("which ...", "who ...") or words set
     # off by dashes or brackets ("In X - taken during their 12-day offensive - crowds ...").
-    return [(s, e, bool(_RELATIVE_START.match(text, s) or _ASIDE_OPEN.search(text[max(0, s - 3):s])))
-            for s, e in out if e > s]
+    return [(s, e, relative or bool(_RELATIVE_START.match(text, s) or _ASIDE_OPEN.search(text[max(0, s - 3):s])))
+            for s, e, relative in split if e > s]
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,11 +187,15 @@ def _analyse(text: str, start: int, end: int, found: Sequence[Found], kind: str 
 
 def _event_place(sentence: _Sentence, f: Found, mention: Mention, mentions: Sequence[Mention]) -> Place | None:
     """Where "local time" is local: the place named nearest the expression in its clause, else in its
-    sentence ("Drones from Russia hit Odesa at 2am local time" is Odesa's 2am for both places)."""
+    sentence ("Drones from Russia hit Odesa at 2am local time" is Odesa's 2am for both places); for
+    "X time", the place X."""
     clause = next((c for c in sentence.clauses if c[0] <= f.start < c[1]), (sentence.start, sentence.end, False))
     nearby = [m for m in mentions if m.place is not None and sentence.start <= m.start < sentence.end]
     if not nearby or "clockzone" not in f.groups:
         return mention.place
+    if f.groups.get("zoneplace"):  # "11pm Washington time": the place the expression names
+        named = [m for m in nearby if f.start <= m.start < f.end]
+        return named[0].place if named else None
     best = min(nearby, key=lambda m: (not clause[0] <= m.start < clause[1], abs(m.start - f.start)))
     return best.place
 

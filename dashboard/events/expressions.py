@@ -178,6 +178,8 @@ def _resolve_clock(g: dict, ctx: Context, day: date | None = None) -> tuple[date
     said_zone = (g.get("clockzone") or "").lower()
     if said_zone.startswith("local"):
         zone = ctx.place_zone or ctx.zone
+    elif g.get("zoneplace"):  # "Washington time": the named place's zone, else a zone named after it
+        zone = ctx.place_zone or _zone_named(g["zoneplace"]) or ctx.zone
     elif said_zone:
         zone = ZoneInfo(_ZONE_ABBR[said_zone])
     else:
@@ -330,6 +332,18 @@ def _resolve_weekday(g: dict, ctx: Context) -> tuple[datetime, datetime, str]:
 def _resolve_relative(words: str, ctx: Context) -> tuple[datetime, datetime, str] | None:
     local, zone, today = ctx.local, ctx.zone, ctx.local.date()
     monday = today - timedelta(days=today.weekday())
+    rest = re.fullmatch(r"(?:for )?the rest of (?:this|the) (day|week|month|year)", words)
+    if rest:  # from the report to the period's end
+        unit = rest.group(1)
+        if unit == "day":
+            after = today + timedelta(days=1)
+        elif unit == "week":
+            after = monday + timedelta(weeks=1)
+        elif unit == "month":
+            after = date(today.year + (today.month == 12), today.month % 12 + 1, 1)
+        else:
+            after = date(today.year + 1, 1, 1)
+        return local, _at(after, 0, zone) - timedelta(seconds=1), unit
     part_of = re.fullmatch(r"(?:(?:earlier|later)\s+)?this\s+(morning|afternoon|evening|night)"
                            r"|(yesterday|tomorrow)(?:\s+(\w+))?", words)
     if part_of and part_of.group(1):
@@ -424,6 +438,16 @@ def _degrees(text: str, width: int) -> float:
     if len(digits) > width + 2:
         value += int(digits[width + 2:]) / 3600
     return sign * value
+
+
+def _zone_named(name: str) -> tzinfo | None:
+    """The IANA zone named after a city ("Moscow" -> Europe/Moscow, "New York" -> America/New_York)."""
+    wanted = "_".join(name.split()).casefold()
+    for options in _country_zones().values():
+        for _, _, zone in options:
+            if zone.rsplit("/", 1)[-1].casefold() == wanted:
+                return ZoneInfo(zone)
+    return None
 
 
 def place_zone(country_code: str, lat: float | None = None, lon: float | None = None) -> tzinfo | None:
