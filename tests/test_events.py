@@ -322,6 +322,26 @@ def test_a_headline_place_takes_the_time_of_the_opening():
     assert later["Homs"][0].is_report_time  # only the opening sentences tell the headline's event
 
 
+def test_a_headline_place_the_opening_names_as_a_speaker_takes_what_was_said():
+    found = times("The governor of Homs says two bridges collapsed after shelling on Tuesday evening.",
+                  headline="Bridges down near Homs")
+    headline, body = found["Homs"]
+    assert headline.precision == "part of day" and day(headline) == "2024-12-10"
+    assert body.is_report_time  # the speaker is dated by the saying
+
+
+@pytest.mark.parametrize("apposition", ["Amal Nasser", "the mayor"])
+def test_the_subject_of_a_reporting_verb_may_stand_before_an_apposition(apposition):
+    found = times(f"Beirut's envoy, {apposition}, said talks in Cairo would resume next week.")
+    assert found["Beirut"][0].is_report_time
+    assert found["Cairo"][0].expected and found["Cairo"][0].precision == "week"
+
+
+def test_a_quotation_before_the_verb_is_not_its_subject():
+    found = times('"Homs fell on Tuesday, as we feared", said the envoy.')
+    assert day(found["Homs"][0]) == "2024-12-10"
+
+
 def test_a_headline_place_the_opening_names_by_a_common_noun():
     found = times("Rebels entered the city on Sunday. Shops in Aleppo stayed shut.", headline="Homs falls")
     assert day(found["Homs"][0]) == "2024-12-08"

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, tzinfo
 
 from dashboard.events.expressions import Context, Interval, place_zone, resolve
@@ -178,11 +178,27 @@ def _analyse(text: str, start: int, end: int, found: Sequence[Found], kind: str 
                   if not m.group(0)[0].isupper() or m.group(0).lower().startswith("according")), None)
     if match:
         clause = next((c for c in clauses if c[0] <= match.start() < c[1]), (start, end, False))
-        verb = (clause[0], match.start(), match.end())
+        verb = (_subject_start(text, clauses, clause, match.start()), match.start(), match.end())
         if match.group(0).lower().startswith("according"):
             # "According to officials in Beirut, ...": the source follows the words, up to the clause's end.
             verb = (match.end(), clause[1], clause[1])
     return _Sentence(start, end, tuple(inside), clauses, verb)
+
+
+def _subject_start(text: str, clauses: Sequence[tuple[int, int, bool]], clause: tuple[int, int, bool],
+                   verb_start: int) -> int:
+    """Where the subject of a reporting verb starts: its clause's start, or, when the verb opens its clause
+    after a name or title set off by commas ("X's minister, Jane Doe, said ..."), the clause before that."""
+    at = clauses.index(clause) if clause in clauses else -1
+    if at < 2 or text[clause[0]:verb_start].strip():
+        return clause[0]
+    apposition = clauses[at - 1]
+    words = text[apposition[0]:apposition[1]]
+    # A quotation before the verb is what was said ('"We stay," said the envoy'), not its subject.
+    if len(words.split()) > 6 or _PAST.search(words) or _PRESENT.search(words) or _QUOTE.search(
+            text, clauses[at - 2][0], apposition[1]):
+        return clause[0]
+    return clauses[at - 2][0]
 
 
 def _event_place(sentence: _Sentence, f: Found, mention: Mention, mentions: Sequence[Mention]) -> Place | None:
@@ -296,6 +312,10 @@ def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -
             sentences.append(_analyse(text, s, e, found, kind))
     headline = next(((s, e) for s, e, kind in parts if kind == "headline"), None)
 
+    # The time of what a speaker said, for a place named as the speaker ("X's council says three died
+    # on Wednesday"): a headline naming the same place tells of what was said ("Three dead in X").
+    said: dict[int, EventTime] = {}
+
     def own(mention: Mention) -> EventTime | None:
         sentence = next((s for s in sentences if s.start <= mention.start < s.end), None)
         if sentence is None:
@@ -304,8 +324,15 @@ def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -
         if chosen is None:
             return None
         if chosen == _SAYING:  # dated by the saying, which is the report
+            content = _governing(text, replace(sentence, verb=None), mention.start)
+            if isinstance(content, tuple):
+                told = resolved(mention, sentence, *content)
+                if told is not None:
+                    said[id(mention)] = told
             return report
-        f, future = chosen
+        return resolved(mention, sentence, *chosen)
+
+    def resolved(mention: Mention, sentence: _Sentence, f: Found, future: bool) -> EventTime | None:
         place = _event_place(sentence, f, mention, mentions)
         ctx = Context(entry.time_utc, zone, future=future,
                       place_zone=place_zone(place.country_code, place.latitude, place.longitude) if place else None,
@@ -354,7 +381,7 @@ def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -
             # event in the first sentences): take the time the body's first two sentences give the same
             # place ("Convoy leaves X" / "A convoy left X on Friday morning").
             key = _place_key(mention)
-            time_ = next((t for m, t in zip(mentions, times, strict=True)
+            time_ = next((said.get(id(m), t) for m, t in zip(mentions, times, strict=True)
                           if t is not None and lede[0] <= m.start < lede[1] and _place_key(m) == key), None)
             if time_ is None:
                 time_ = first_sentence_time
