@@ -166,6 +166,15 @@ def test_local_time_is_the_zone_of_the_place_named():
     assert place_zone("SY") == ZoneInfo("Asia/Damascus")
 
 
+def test_local_time_is_the_zone_over_most_of_the_country_unless_another_zone_is_much_nearer():
+    # Odesa is a little nearer Simferopol (Crimea's zone) than Kyiv, yet keeps Kyiv's clock.
+    (found,) = times("A blast shook Odesa at 2am local time.")["Odesa"]
+    assert found.start == datetime(2024, 12, 13, 0, 0, tzinfo=UTC)  # UTC+2 in December, not Crimea's UTC+3
+    assert place_zone("UA", 44.95, 34.10) == ZoneInfo("Europe/Simferopol")
+    assert place_zone("UA") == ZoneInfo("Europe/Kyiv")
+    assert place_zone("US", 34.05, -118.24) == ZoneInfo("America/Los_Angeles")
+
+
 def test_local_time_is_that_of_the_place_nearest_the_expression():
     found = times("Drones launched from Moscow hit Kyiv at 2am local time.")
     # 02:00 in Kyiv (UTC+2 in December) for both places, not Moscow's 02:00 for Moscow
