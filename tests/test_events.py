@@ -331,12 +331,16 @@ def test_a_headline_place_takes_the_time_of_the_opening():
     assert later["Homs"][0].is_report_time  # only the opening sentences tell the headline's event
 
 
-def test_a_headline_place_the_opening_names_as_a_speaker_takes_what_was_said():
+def test_a_headline_reporting_a_saying_takes_the_time_of_what_the_opening_speaker_said():
     found = times("The governor of Homs says two bridges collapsed after shelling on Tuesday evening.",
-                  headline="Bridges down near Homs")
+                  headline="Bridges down near Homs, governor says")
     headline, body = found["Homs"]
     assert headline.precision == "part of day" and day(headline) == "2024-12-10"
     assert body.is_report_time  # the speaker is dated by the saying
+    # a headline that reports no saying tells of something else than what the speaker said
+    for headline in ("Envoys gather in Homs", "Convoy reported near Homs"):
+        other = times("Radio in Homs reported that schools would reopen on Monday.", headline=headline)
+        assert other["Homs"][0].is_report_time, headline
 
 
 @pytest.mark.parametrize("apposition", ["Amal Nasser", "the mayor"])

@@ -82,6 +82,8 @@ _REPORTING = re.compile(
     re.IGNORECASE)
 # A clause told in the present ("Aleppo is quiet now") keeps to the report time: an expression in
 # another clause of the sentence ("Rebels took Homs on Tuesday; ...") does not reach it.
+_SAYS = frozenset({"says", "say", "tells", "tell", "confirms", "announces", "reports", "adds", "states", "warns",
+                   "claims", "insists"})
 _PRESENT = re.compile(r"\b(?:is|are|remains?|now|currently|at\s+present|continues?\s+to)\b", re.IGNORECASE)
 _PAST = re.compile(
     r"\b(?:was|were|had|has|have|did|\w{3,}ed|said|met|went|came|took|held|left|fled|flew|fell|hit|struck|saw|began"
@@ -313,7 +315,8 @@ def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -
     headline = next(((s, e) for s, e, kind in parts if kind == "headline"), None)
 
     # The time of what a speaker said, for a place named as the speaker ("X's council says three died
-    # on Wednesday"): a headline naming the same place tells of what was said ("Three dead in X").
+    # on Wednesday"): a headline reporting the same saying tells of what was said ("Three dead in X,
+    # council says").
     said: dict[int, EventTime] = {}
 
     def own(mention: Mention) -> EventTime | None:
@@ -355,6 +358,7 @@ def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -
         return None if told is None else told.start.astimezone(zone).date()
 
     headline_time = None
+    headline_sentence = None if headline is None else next((s for s in sentences if s.start == headline[0]), None)
     head_found = [] if headline is None else [f for f in found if headline[0] <= f.start < headline[1]]
     if headline is not None and head_found:
         future = bool(_FUTURE.search(text, headline[0], headline[1]))
@@ -381,7 +385,12 @@ def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -
             # event in the first sentences): take the time the body's first two sentences give the same
             # place ("Convoy leaves X" / "A convoy left X on Friday morning").
             key = _place_key(mention)
-            time_ = next((said.get(id(m), t) for m, t in zip(mentions, times, strict=True)
+            # A headline that reports a saying ("Three dead in X, council says") tells what was said: the
+            # opening's speaker "X's council" stands for the place of what it said.
+            # Headlines tell a saying in the present ("says", "warns"); "Convoy reported near X" is passive.
+            reported = headline_sentence is not None and headline_sentence.verb is not None and text[
+                headline_sentence.verb[1]:headline_sentence.verb[2]].lower() in _SAYS
+            time_ = next((said.get(id(m), t) if reported else t for m, t in zip(mentions, times, strict=True)
                           if t is not None and lede[0] <= m.start < lede[1] and _place_key(m) == key), None)
             if time_ is None:
                 time_ = first_sentence_time
