@@ -166,6 +166,15 @@ def test_local_time_is_the_zone_of_the_place_named():
     assert place_zone("SY") == ZoneInfo("Asia/Damascus")
 
 
+def test_local_time_is_the_zone_over_most_of_the_country_unless_another_zone_is_much_nearer():
+    # Odesa is a little nearer Simferopol (Crimea's zone) than Kyiv, yet keeps Kyiv's clock.
+    (found,) = times("A blast shook Odesa at 2am local time.")["Odesa"]
+    assert found.start == datetime(2024, 12, 13, 0, 0, tzinfo=UTC)  # UTC+2 in December, not Crimea's UTC+3
+    assert place_zone("UA", 44.95, 34.10) == ZoneInfo("Europe/Simferopol")
+    assert place_zone("UA") == ZoneInfo("Europe/Kyiv")
+    assert place_zone("US", 34.05, -118.24) == ZoneInfo("America/Los_Angeles")
+
+
 def test_local_time_is_that_of_the_place_nearest_the_expression():
     found = times("Drones launched from Moscow hit Kyiv at 2am local time.")
     # 02:00 in Kyiv (UTC+2 in December) for both places, not Moscow's 02:00 for Moscow
@@ -224,6 +233,34 @@ def test_a_relative_clause_keeps_its_expression():
     found = times("The envoy, who toured Beirut on Monday, is in Amman.")
     assert day(found["Beirut"][0]) == "2024-12-09"
     assert found["Amman"][0].is_report_time
+
+
+@pytest.mark.parametrize("sentence", [
+    "Near Homs, medics are still treating people from a clinic that was shelled on Tuesday.",
+    "Bakeries in Aleppo which sold bread to the army until last month are now feeding the town.",
+])
+def test_a_relative_clause_without_commas_keeps_its_expression(sentence):
+    found = times(sentence)
+    place = "Homs" if "Homs" in found else "Aleppo"
+    assert found[place][0].is_report_time
+
+
+def test_that_before_a_noun_is_not_a_relative_clause():
+    found = times("Envoys confirmed that Homs fell on Tuesday.")
+    assert day(found["Homs"][0]) == "2024-12-10"
+
+
+def test_a_clock_in_a_named_places_time():
+    (found,) = times("Shells fell on Odesa at 9pm Moscow time on Thursday.")["Odesa"]
+    # 21:00 in Moscow (UTC+3) is 18:00 GMT
+    assert found.start == datetime(2024, 12, 12, 18, 0, tzinfo=UTC) and found.precision == "hour"
+
+
+def test_the_rest_of_a_period_runs_from_the_report():
+    (found,) = times("Schools in Homs will stay shut for the rest of this week.")["Homs"]
+    assert found.start == REPORT and day(found) == "2024-12-13..2024-12-15" and found.precision == "week"
+    (today,) = times("The crossing near Beirut is closed for the rest of the day.")["Beirut"]
+    assert today.start == REPORT and day(today) == "2024-12-13" and today.precision == "day"
 
 
 def test_the_subject_of_a_reporting_verb_is_dated_by_the_saying():
@@ -294,6 +331,30 @@ def test_a_headline_place_takes_the_time_of_the_opening():
     assert later["Homs"][0].is_report_time  # only the opening sentences tell the headline's event
 
 
+def test_a_headline_reporting_a_saying_takes_the_time_of_what_the_opening_speaker_said():
+    found = times("The governor of Homs says two bridges collapsed after shelling on Tuesday evening.",
+                  headline="Bridges down near Homs, governor says")
+    headline, body = found["Homs"]
+    assert headline.precision == "part of day" and day(headline) == "2024-12-10"
+    assert body.is_report_time  # the speaker is dated by the saying
+    # a headline that reports no saying tells of something else than what the speaker said
+    for headline in ("Envoys gather in Homs", "Convoy reported near Homs"):
+        other = times("Radio in Homs reported that schools would reopen on Monday.", headline=headline)
+        assert other["Homs"][0].is_report_time, headline
+
+
+@pytest.mark.parametrize("apposition", ["Amal Nasser", "the mayor"])
+def test_the_subject_of_a_reporting_verb_may_stand_before_an_apposition(apposition):
+    found = times(f"Beirut's envoy, {apposition}, said talks in Cairo would resume next week.")
+    assert found["Beirut"][0].is_report_time
+    assert found["Cairo"][0].expected and found["Cairo"][0].precision == "week"
+
+
+def test_a_quotation_before_the_verb_is_not_its_subject():
+    found = times('"Homs fell on Tuesday, as we feared", said the envoy.')
+    assert day(found["Homs"][0]) == "2024-12-10"
+
+
 def test_a_headline_place_the_opening_names_by_a_common_noun():
     found = times("Rebels entered the city on Sunday. Shops in Aleppo stayed shut.", headline="Homs falls")
     assert day(found["Homs"][0]) == "2024-12-08"
@@ -347,6 +408,20 @@ def paths(text: str) -> list[tuple[str, str]]:
     ("Having quit Kyiv at dawn, the delegation arrived in Istanbul.", [("Kyiv", "Istanbul")]),
     # across a border, which is crossed, not named by its ends
     ("Families poured across the border from Lebanon into Syria.", [("Lebanon", "Syria")]),
+    # a list of destinations closed by "and"
+    ("Crews fled Odesa for Beirut, Tartus, Latakia and Istanbul.",
+     [("Odesa", "Beirut"), ("Odesa", "Tartus"), ("Odesa", "Latakia"), ("Odesa", "Istanbul")]),
+    # a trip that goes on from its first stop, with a verb after "then"
+    ("Most drive from Homs to Beirut, rest for a day and then carry on to Cairo.",
+     [("Homs", "Beirut"), ("Beirut", "Cairo")]),
+    # coordinated origins after the destination
+    ("Lorries keep driving into Damascus from Homs and from Aleppo.", [("Homs", "Damascus"), ("Aleppo", "Damascus")]),
+    # the destination before the origin, the verb after an aside set off by commas
+    ("Ms Haddad, the envoy of the aid agencies, travelled to Amman from Beirut at dawn.", [("Beirut", "Amman")]),
+    # where the movers are, with the verb's helpers and adverbs before "towards"
+    # a comma alone is no list ("to X, Y's neighbour")
+    ("The minister flew from Kyiv to Amman, Lebanon's neighbour.", [("Kyiv", "Amman")]),
+    ("Tanks at Homs are now moving south towards Damascus.", [("Homs", "Damascus")]),
 ])
 def test_movement_phrasings(sentence, expected):
     assert paths(sentence) == expected
@@ -363,6 +438,9 @@ def test_movement_phrasings(sentence, expected):
     "Cars queued at the Homs crossing on the road from Beirut to Damascus.",
     "Officials from Cairo met envoys from Amman.",
     "Envoys compared Homs to Aleppo.",
+    # members of a body come from it, not out of a place
+    "Envoys from the member states of the Lebanon contact group are arriving at Damascus.",
+    "Ministers from the six members of the Syria council travelled to Cairo.",
 ])
 def test_not_movements(sentence):
     assert paths(sentence) == []
@@ -409,6 +487,20 @@ def test_seed_key(shared_dir):
     if not seed.is_file():
         pytest.skip(f"{SEED} is not in ../shared")
     score = evaluate(KEYS / "seed-times.csv", seed, day=datetime(2024, 12, 13).date(), geoparser=_real_geoparser())
+    assert score.timed_share >= TARGETS["timed"], score.lines(details=True)
+    assert score.moved_share <= TARGETS["moved"], score.lines(details=True)
+    assert score.path_precision >= TARGETS["precision"], score.lines(details=True)
+    assert score.path_recall >= TARGETS["recall"], score.lines(details=True)
+
+
+@pytest.mark.slow
+def test_third_key_meets_the_targets():
+    """The third key, written apart from the rules, is now a development key: held to the same targets."""
+    from dashboard.events.evaluate import evaluate
+
+    score = evaluate(KEYS / "third-times.csv", KEYS / "third-blog.txt", day=datetime(2022, 3, 10).date(),
+                     tz="Europe/Kyiv", geoparser=_real_geoparser())
+    assert score.timed >= 100 and score.report >= 50 and score.paths_key >= 20
     assert score.timed_share >= TARGETS["timed"], score.lines(details=True)
     assert score.moved_share <= TARGETS["moved"], score.lines(details=True)
     assert score.path_precision >= TARGETS["precision"], score.lines(details=True)

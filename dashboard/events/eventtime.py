@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, tzinfo
 
 from dashboard.events.expressions import Context, Interval, place_zone, resolve
@@ -82,6 +82,8 @@ _REPORTING = re.compile(
     re.IGNORECASE)
 # A clause told in the present ("Aleppo is quiet now") keeps to the report time: an expression in
 # another clause of the sentence ("Rebels took Homs on Tuesday; ...") does not reach it.
+_SAYS = frozenset({"says", "say", "tells", "tell", "confirms", "announces", "reports", "adds", "states", "warns",
+                   "claims", "insists"})
 _PRESENT = re.compile(r"\b(?:is|are|remains?|now|currently|at\s+present|continues?\s+to)\b", re.IGNORECASE)
 _PAST = re.compile(
     r"\b(?:was|were|had|has|have|did|\w{3,}ed|said|met|went|came|took|held|left|fled|flew|fell|hit|struck|saw|began"
@@ -98,6 +100,13 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’]?\s+(?=[\"'“‘(]?[A-Z0-9])|
 _CLAUSE_BREAK = re.compile(r"\s*(?:[,;:()]|\s[-–—]\s)\s*")
 _ASIDE_OPEN = re.compile(r"\s*(?:\(|\s[-–—]\s)\s*$")
 _RELATIVE_START = re.compile(r"(?:who|whom|whose|which|where)\b", re.IGNORECASE)
+# A relative pronoun inside a clause, after a noun: "which" and "who" always; "that" only before a verb
+# ("a hospital that was bombed"), since "that" before a noun starts what was said or thought ("said
+# that the city fell on Monday"); "so that", "now that" join clauses.
+_RELATIVE_INSIDE = re.compile(
+    r"(?<![,;:(])(?<!\bso)(?<!\bnow)(?<!\bsuch)\s(?:who|whom|whose|which|that(?=\s+(?:was|were|is|are|has|have|had|will"
+    r"|would|could|can|may|might|\w{3,}ed|made|ran|held|took|hit|struck|saw|began|gave|sent|brought|built|led|houses"
+    r"|lies|stands|runs|links)\b))\b", re.IGNORECASE)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -123,10 +132,19 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
         out.append((at, match.start()))
         at = match.end()
     out.append((at, end))
+    # A relative clause without commas ("the hospital that was bombed on Wednesday", "factories in X
+    # which made parts until last month are ...") runs from its pronoun to the clause's end.
+    split: list[tuple[int, int, bool]] = []
+    for s, e in out:
+        match = _RELATIVE_INSIDE.search(text, s, e)
+        if match and match.start() > s:
+            split += [(s, match.start(), False), (match.start() + 1, e, True)]
+        else:
+            split.append((s, e, False))
     # An aside keeps its expression to itself: a relative clause ("which ...", "who ...") or words set
     # off by dashes or brackets ("In X - taken during their 12-day offensive - crowds ...").
-    return [(s, e, bool(_RELATIVE_START.match(text, s) or _ASIDE_OPEN.search(text[max(0, s - 3):s])))
-            for s, e in out if e > s]
+    return [(s, e, relative or bool(_RELATIVE_START.match(text, s) or _ASIDE_OPEN.search(text[max(0, s - 3):s])))
+            for s, e, relative in split if e > s]
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,20 +180,40 @@ def _analyse(text: str, start: int, end: int, found: Sequence[Found], kind: str 
                   if not m.group(0)[0].isupper() or m.group(0).lower().startswith("according")), None)
     if match:
         clause = next((c for c in clauses if c[0] <= match.start() < c[1]), (start, end, False))
-        verb = (clause[0], match.start(), match.end())
+        verb = (_subject_start(text, clauses, clause, match.start()), match.start(), match.end())
         if match.group(0).lower().startswith("according"):
             # "According to officials in Beirut, ...": the source follows the words, up to the clause's end.
             verb = (match.end(), clause[1], clause[1])
     return _Sentence(start, end, tuple(inside), clauses, verb)
 
 
+def _subject_start(text: str, clauses: Sequence[tuple[int, int, bool]], clause: tuple[int, int, bool],
+                   verb_start: int) -> int:
+    """Where the subject of a reporting verb starts: its clause's start, or, when the verb opens its clause
+    after a name or title set off by commas ("X's minister, Jane Doe, said ..."), the clause before that."""
+    at = clauses.index(clause) if clause in clauses else -1
+    if at < 2 or text[clause[0]:verb_start].strip():
+        return clause[0]
+    apposition = clauses[at - 1]
+    words = text[apposition[0]:apposition[1]]
+    # A quotation before the verb is what was said ('"We stay," said the envoy'), not its subject.
+    if len(words.split()) > 6 or _PAST.search(words) or _PRESENT.search(words) or _QUOTE.search(
+            text, clauses[at - 2][0], apposition[1]):
+        return clause[0]
+    return clauses[at - 2][0]
+
+
 def _event_place(sentence: _Sentence, f: Found, mention: Mention, mentions: Sequence[Mention]) -> Place | None:
     """Where "local time" is local: the place named nearest the expression in its clause, else in its
-    sentence ("Drones from Russia hit Odesa at 2am local time" is Odesa's 2am for both places)."""
+    sentence ("Drones from Russia hit Odesa at 2am local time" is Odesa's 2am for both places); for
+    "X time", the place X."""
     clause = next((c for c in sentence.clauses if c[0] <= f.start < c[1]), (sentence.start, sentence.end, False))
     nearby = [m for m in mentions if m.place is not None and sentence.start <= m.start < sentence.end]
     if not nearby or "clockzone" not in f.groups:
         return mention.place
+    if f.groups.get("zoneplace"):  # "11pm Washington time": the place the expression names
+        named = [m for m in nearby if f.start <= m.start < f.end]
+        return named[0].place if named else None
     best = min(nearby, key=lambda m: (not clause[0] <= m.start < clause[1], abs(m.start - f.start)))
     return best.place
 
@@ -276,6 +314,11 @@ def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -
             sentences.append(_analyse(text, s, e, found, kind))
     headline = next(((s, e) for s, e, kind in parts if kind == "headline"), None)
 
+    # The time of what a speaker said, for a place named as the speaker ("X's council says three died
+    # on Wednesday"): a headline reporting the same saying tells of what was said ("Three dead in X,
+    # council says").
+    said: dict[int, EventTime] = {}
+
     def own(mention: Mention) -> EventTime | None:
         sentence = next((s for s in sentences if s.start <= mention.start < s.end), None)
         if sentence is None:
@@ -284,8 +327,15 @@ def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -
         if chosen is None:
             return None
         if chosen == _SAYING:  # dated by the saying, which is the report
+            content = _governing(text, replace(sentence, verb=None), mention.start)
+            if isinstance(content, tuple):
+                told = resolved(mention, sentence, *content)
+                if told is not None:
+                    said[id(mention)] = told
             return report
-        f, future = chosen
+        return resolved(mention, sentence, *chosen)
+
+    def resolved(mention: Mention, sentence: _Sentence, f: Found, future: bool) -> EventTime | None:
         place = _event_place(sentence, f, mention, mentions)
         ctx = Context(entry.time_utc, zone, future=future,
                       place_zone=place_zone(place.country_code, place.latitude, place.longitude) if place else None,
@@ -308,6 +358,7 @@ def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -
         return None if told is None else told.start.astimezone(zone).date()
 
     headline_time = None
+    headline_sentence = None if headline is None else next((s for s in sentences if s.start == headline[0]), None)
     head_found = [] if headline is None else [f for f in found if headline[0] <= f.start < headline[1]]
     if headline is not None and head_found:
         future = bool(_FUTURE.search(text, headline[0], headline[1]))
@@ -334,7 +385,12 @@ def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -
             # event in the first sentences): take the time the body's first two sentences give the same
             # place ("Convoy leaves X" / "A convoy left X on Friday morning").
             key = _place_key(mention)
-            time_ = next((t for m, t in zip(mentions, times, strict=True)
+            # A headline that reports a saying ("Three dead in X, council says") tells what was said: the
+            # opening's speaker "X's council" stands for the place of what it said.
+            # Headlines tell a saying in the present ("says", "warns"); "Convoy reported near X" is passive.
+            reported = headline_sentence is not None and headline_sentence.verb is not None and text[
+                headline_sentence.verb[1]:headline_sentence.verb[2]].lower() in _SAYS
+            time_ = next((said.get(id(m), t) if reported else t for m, t in zip(mentions, times, strict=True)
                           if t is not None and lede[0] <= m.start < lede[1] and _place_key(m) == key), None)
             if time_ is None:
                 time_ = first_sentence_time

@@ -178,6 +178,8 @@ def _resolve_clock(g: dict, ctx: Context, day: date | None = None) -> tuple[date
     said_zone = (g.get("clockzone") or "").lower()
     if said_zone.startswith("local"):
         zone = ctx.place_zone or ctx.zone
+    elif g.get("zoneplace"):  # "Washington time": the named place's zone, else a zone named after it
+        zone = ctx.place_zone or _zone_named(g["zoneplace"]) or ctx.zone
     elif said_zone:
         zone = ZoneInfo(_ZONE_ABBR[said_zone])
     else:
@@ -330,6 +332,18 @@ def _resolve_weekday(g: dict, ctx: Context) -> tuple[datetime, datetime, str]:
 def _resolve_relative(words: str, ctx: Context) -> tuple[datetime, datetime, str] | None:
     local, zone, today = ctx.local, ctx.zone, ctx.local.date()
     monday = today - timedelta(days=today.weekday())
+    rest = re.fullmatch(r"(?:for )?the rest of (?:this|the) (day|week|month|year)", words)
+    if rest:  # from the report to the period's end
+        unit = rest.group(1)
+        if unit == "day":
+            after = today + timedelta(days=1)
+        elif unit == "week":
+            after = monday + timedelta(weeks=1)
+        elif unit == "month":
+            after = date(today.year + (today.month == 12), today.month % 12 + 1, 1)
+        else:
+            after = date(today.year + 1, 1, 1)
+        return local, _at(after, 0, zone) - timedelta(seconds=1), unit
     part_of = re.fullmatch(r"(?:(?:earlier|later)\s+)?this\s+(morning|afternoon|evening|night)"
                            r"|(yesterday|tomorrow)(?:\s+(\w+))?", words)
     if part_of and part_of.group(1):
@@ -402,18 +416,21 @@ def _resolve_relative(words: str, ctx: Context) -> tuple[datetime, datetime, str
 
 
 @cache
-def _country_zones() -> dict[str, list[tuple[float, float, str]]]:
-    """Country code -> [(lat, lon, zone)] from the IANA zone.tab that the tzdata package ships."""
+def _country_zones() -> dict[str, list[tuple[float, float, str, bool]]]:
+    """Country code -> [(lat, lon, zone, covers most of the country)] from the IANA zone.tab that the
+    tzdata package ships (its comment says "most of Ukraine", "Eastern (most areas)")."""
     text = resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text(encoding="utf-8")
-    zones: dict[str, list[tuple[float, float, str]]] = {}
+    zones: dict[str, list[tuple[float, float, str, bool]]] = {}
     for line in text.splitlines():
         if line.startswith("#") or not line.strip():
             continue
-        code, coords, name = line.split("\t")[:3]
+        fields = line.split("\t")
+        code, coords, name = fields[:3]
+        main = len(fields) > 3 and bool(re.search(r"\bmost\b", fields[3], re.IGNORECASE))
         match = re.fullmatch(r"([+-]\d{4,6})([+-]\d{5,7})", coords)
         if not match:
             continue
-        zones.setdefault(code, []).append((_degrees(match.group(1), 2), _degrees(match.group(2), 3), name))
+        zones.setdefault(code, []).append((_degrees(match.group(1), 2), _degrees(match.group(2), 3), name, main))
     return zones
 
 
@@ -426,14 +443,42 @@ def _degrees(text: str, width: int) -> float:
     return sign * value
 
 
+def _zone_named(name: str) -> tzinfo | None:
+    """The IANA zone named after a city ("Moscow" -> Europe/Moscow, "New York" -> America/New_York)."""
+    wanted = "_".join(name.split()).casefold()
+    for options in _country_zones().values():
+        for _, _, zone, _ in options:
+            if zone.rsplit("/", 1)[-1].casefold() == wanted:
+                return ZoneInfo(zone)
+    return None
+
+
 def place_zone(country_code: str, lat: float | None = None, lon: float | None = None) -> tzinfo | None:
-    """The zone of a country (the one whose principal city is nearest the place, for countries with several)."""
+    """The zone of a country; for a country with several, the one whose principal city is nearest the
+    place, except that a zone covering most of the country wins unless another's city is much nearer.
+
+    zone.tab gives one point per zone, its principal city; a zone over most of a country reaches far
+    from its city, so a place near a small zone's city may still lie in the large one (Odesa is nearer
+    Simferopol than Kyiv, yet keeps Kyiv's clock)."""
     options = _country_zones().get((country_code or "").upper())
     if not options:
         return None
     if lat is None or lon is None or len(options) == 1:
-        return ZoneInfo(options[0][2])
-    best = min(options, key=lambda o: math.hypot(o[0] - lat, (o[1] - lon) * math.cos(math.radians(lat))))
+        return ZoneInfo(next((o for o in options if o[3]), options[0])[2])
+
+    def distance(o: tuple[float, float, str, bool]) -> float:
+        return math.hypot(o[0] - lat, (o[1] - lon) * math.cos(math.radians(lat)))
+
+    best = min(options, key=distance)
+    mains = [o for o in options if o[3]]
+    if mains and not best[3]:
+        main = min(mains, key=distance)
+        if distance(main) < _MUCH_NEARER * distance(best):
+            best = main
     return ZoneInfo(best[2])
+
+
+# How much nearer a small zone's city must be than the main zone's to take a place from it.
+_MUCH_NEARER = 2.0
 
 

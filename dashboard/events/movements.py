@@ -49,6 +49,7 @@ _ROUTE_NOUN = re.compile(r"\b(?:road|roads|highway|motorway|route|railway|line|p
 _ROUTE_AFTER = re.compile(r"^\s*(?:highway|motorway|road|railway|route|pipeline|line|border)\b", re.IGNORECASE)
 _STOP = re.compile(r"[,;:()\"“”]|\s[-–—]\s|\b(?:said|says|but|while|where|when|because|although|after|before)\b",
                    re.IGNORECASE)
+_MEMBERSHIP = re.compile(r"\bmembers?(?:\s+states?)?\s+of\b", re.IGNORECASE)
 # Words that may stand between a direction word and its place: "to the naval and air bases in X".
 _NP_WORDS = 8
 
@@ -114,6 +115,10 @@ def _origins(text: str, s_start: int, here: list[Mention]) -> list[tuple[Mention
             # "a man from X's old town": where a person comes from, not a trip.
             if text[m.end:m.end + 2] in ("'s", "’s"):
                 continue
+            # Members of a body come "from" it, not out of a place: "envoys from the member states of X",
+            # "heads of government from the members of X".
+            if _MEMBERSHIP.search(text[after_marker:m.start]):
+                continue
             marker_start = m.start - len(before) + last.start()
             # "the road from X to Y" names a road; only a verb of movement further on makes it a trip
             # ("convoys on the roads from X, heading towards Y").
@@ -151,13 +156,19 @@ def _destinations(text: str, s_end: int, here: list[Mention], after: int, marker
             continue
         if _ROUTE_AFTER.match(text, head.end):
             continue
-        chained = bool(out) and bool(re.search(r"\bthen\s+(?:on\s+)?$", text[max(after, match.start() - 12):
-                                                                              match.start()], re.IGNORECASE))
+        # "and then on to Z", "then go on to Z", "then travelled to Z": the trip goes on from the last stop.
+        chained = bool(out) and bool(re.search(r"\bthen\s+(?:[a-z]+\s+){0,2}$", text[max(after, match.start() - 30):
+                                                                                      match.start()], re.IGNORECASE))
         if any(d[0] is head for d in out):
             continue
         out.append((head, chained, head.end))
-        # Coordinated places: "to the bases in X and Y", "towards X and the port of Y".
+        # Coordinated places: "to the bases in X and Y", "towards X and the port of Y", and a list closed by
+        # "and" ("for X, Y, Z and W"); a comma alone is not a list ("to X, Y's capital", "to Lviv, Ukraine").
         at = head.end
+        listed = _comma_list(text, s_end, here, at)
+        if listed:
+            out.extend((m, False, m.end) for m in listed)
+            at = listed[-1].end
         while True:
             conj = re.match(r"\s*(?:,\s*)?and\s+(?!then\b)", text[at:s_end])
             if conj is None:
@@ -175,13 +186,39 @@ def _destinations(text: str, s_end: int, here: list[Mention], after: int, marker
     return out
 
 
+def _comma_list(text: str, s_end: int, here: list[Mention], at: int) -> list[Mention]:
+    """The places after `at` of a list "X, Y, Z and W" (Y and Z), when "and" or "or" and a place close it."""
+    items: list[Mention] = []
+    while True:
+        comma = re.match(r",\s*(?!and\b|or\b)", text[at:s_end])
+        if comma is None:
+            break
+        start = at + comma.end()
+        nxt = next((m for m in here if m.start >= start and len(text[start:m.start].split()) <= 2
+                    and _np_reaches(text, start, m)), None)
+        if nxt is None:
+            break
+        items.append(nxt)
+        at = nxt.end
+    closed = re.match(r",?\s*(?:and|or)\s+", text[at:s_end])
+    if not items or closed is None:
+        return []
+    start = at + closed.end()
+    return items if any(m.start >= start and _np_reaches(text, start, m) for m in here) else []
+
+
 def _destination_before(text: str, s_start: int, here: list[Mention], origin: Mention,
-                        marker_start: int) -> Mention | None:
+                        marker_start: int, origin_markers: dict[int, int] | None = None) -> Mention | None:
     """The destination told before its origin, right after a verb of movement: "flew to Y from X",
     "returned to Y from X on Monday", "crossed into Y from X"."""
     if not re.match(r"(?:from|out\s+of)\b", text[marker_start:], re.IGNORECASE):
         return None
     for m in reversed([m for m in here if m.end <= marker_start]):
+        # Coordinated origins share the destination told before them: "into Y from X and from W".
+        if origin_markers and id(m) in origin_markers and re.fullmatch(r"\s*,?\s*(?:and|or)?\s*",
+                                                                        text[m.end:marker_start]):
+            marker_start = origin_markers[id(m)]
+            continue
         if len(text[m.end:marker_start].split()) > 2 or _STOP.search(text[m.end:marker_start]):
             return None
         direction = list(re.finditer(r"\b(?:to|into|towards?)\b", text[max(s_start, m.start - 60):m.start],
@@ -189,9 +226,10 @@ def _destination_before(text: str, s_start: int, here: list[Mention], origin: Me
         if not direction:
             continue
         at = max(s_start, m.start - 60) + direction[-1].start()
-        verb = text[max(s_start, at - 30):at]
+        # The verb is the words after the last break: "X, the head of Y, flew to Z from W".
+        verb = _STOP.split(text[max(s_start, at - 30):at])[-1]
         reaches = _np_reaches(text, at + len(direction[-1].group(0)) + 1, m)
-        if reaches and _MOTION.search(verb) and not _STOP.search(verb):
+        if reaches and _MOTION.search(verb):
             return m
         return None
     return None
@@ -203,8 +241,9 @@ def _sentence_paths(text: str, s_start: int, s_end: int, here: list[Mention]):
     # verb ("seen in X, heading towards Y", "on the road to X, reportedly heading towards Y": where the
     # movers are is where they set out from).
     for m in here:
-        ahead = text[m.end:m.end + 40]
-        lead = re.match(r"(,?)\s+((?:[\w-]+\s+){0,2}?)(?:towards?|bound\s+for)\b", ahead, re.IGNORECASE)
+        # ... with the verb's helpers and adverbs between ("at X is now moving north towards Y").
+        lead = re.match(r"(,?)\s+((?:[\w-]+\s+){0,4}?)(?:towards?|bound\s+for)\b", text[m.end:m.end + 60],
+                        re.IGNORECASE)
         if lead and (_MOTION.search(lead.group(2)) or (not lead.group(1) and not lead.group(2).strip())):
             origins.append((m, m.start, False))
     if not origins:
@@ -229,6 +268,7 @@ def _sentence_paths(text: str, s_start: int, s_end: int, here: list[Mention]):
             yield start, destination, words_end
             previous = destination
         if not told and not route:
-            before = _destination_before(text, s_start, here, origin, marker_start)
+            before = _destination_before(text, s_start, here, origin, marker_start,
+                                         {id(o): start for o, start, _ in origins})
             if before is not None:
                 yield origin, before, origin.end

@@ -47,7 +47,9 @@ _EXPRESSION = re.compile(
     r"|(?:over|at|on|for)\s+the\s+weekend|since\s+the\s+weekend|earlier\s+(?:this|in\s+the)\s+week"
     r"|since\s+the\s+start\s+of\s+the\s+week|last\s+month|next\s+month|this\s+month|last\s+year|next\s+year"
     r"|this\s+year|in\s+(?:recent|the\s+past\s+few|the\s+last\s+few)\s+days|in\s+the\s+coming\s+(?:days|weeks)"
-    r"|(?:later|earlier)\s+this\s+(?:week|month))"
+    r"|(?:later|earlier)\s+this\s+(?:week|month)"
+    # what is left of a period, from the report on: "for the rest of this week", "the rest of the day"
+    r"|(?:for\s+)?the\s+rest\s+of\s+(?:this|the)\s+(?:day|week|month|year))"
     # named times of day: "at dawn", "shortly after midnight", "around noon"
     r"|(?P<named>(?:(?:shortly|just|soon)\s+)?(?:at|around|before|after|by)\s+(?P<namedword>dawn|daybreak|sunrise"
     r"|first\s+light|noon|midday|midnight|dusk|sunset|nightfall)\b"
@@ -66,9 +68,11 @@ _EXPRESSION = re.compile(
     r"(?:-long|-old)?\s+[a-z]+(?:\s+[a-z]+)?)"
     r"|(?P<next>(?:in|over|within)\s+the\s+(?:next|coming)\s+(?P<nextn>" + _NUM + r")\s+(?P<nextu>" + _UNIT + r"))"
     # clock times, tried last so that "15 January" and "3 days ago" are not taken for one: "at 2am local
-    # time", "at 14:30 GMT", "2.30pm"
+    # time", "at 14:30 GMT", "2.30pm", "at 11pm Washington time"
     r"|(?P<clock>(?:(?P<clocklead>at|around|about|by|from|until)\s*)?(?P<hh>\d{1,2})(?:[:.](?P<mm>\d{2}))?\s*"
-    r"(?P<ampm>[ap]\.?m\b\.?)?(?:\s*(?P<clockzone>local\s+time|gmt|utc|bst|cest|cet|eet|edt|est|et)\b)?)"
+    r"(?P<ampm>[ap]\.?m\b\.?)?(?:\s*(?P<clockzone>local\s+time|gmt|utc|bst|cest|cet|eet|edt|est|et"
+    # a place's own clock: "at 11pm Washington time", "9am New York time" (the name capitalised)
+    r"|(?P<zoneplace>(?-i:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?))\s+time)\b)?)"
     r")\b",
     re.IGNORECASE)
 
