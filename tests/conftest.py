@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,15 +13,19 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHARED = PROJECT_ROOT.parent / "shared"
 
 
-@pytest.fixture(autouse=True)
-def keep_main_module():
-    """Streamlit's AppTest leaves the app's script in sys.modules["__main__"]; a process pool started
-    later in the same run (batch ingest spawns its workers, which import the parent's main module) would
-    run the app in every worker, and they die. Each test gets the main module back afterwards."""
-    main = sys.modules.get("__main__")
+@pytest.fixture(autouse=True, scope="session")
+def no_user_store(tmp_path_factory):
+    """No test opens the user's own event store: the default store (`settings.default_db_path`) is in a
+    folder of this run's, for the tests and the processes they start."""
+    saved = {name: os.environ.get(name) for name in ("XDG_DATA_HOME", "DASHBOARD_DB")}
+    os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("user-data"))
+    os.environ.pop("DASHBOARD_DB", None)
     yield
-    if main is not None:
-        sys.modules["__main__"] = main
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture(scope="session")

@@ -306,7 +306,7 @@ def mentions_frame(frame: pd.DataFrame) -> pd.DataFrame:
     frame["is_area"] = area[at]
     frame = frame[list(MENTION_COLUMNS)].astype(
         {"entry_id": "int64", "source_id": "int64", "position": "int64", "start": "int64", "end": "int64",
-         "lat": "float64", "lon": "float64", "score": "float64", "is_area": bool}, copy=False)
+         "lat": "float64", "lon": "float64", "score": "float64", "is_area": bool})
     # Times stored as text sort right only while the offsets agree; sort the real times (a copy only
     # when the order changes: SQLite's order is nearly always already the one wanted).
     order = np.lexsort((frame["position"].to_numpy(), frame["entry_id"].to_numpy(),
