@@ -94,6 +94,12 @@ circuit legislature senate assembly treasury municipal public health
 _ADMINISTRATIVE_AREA_WORDS = frozenset(fold_word(w) for w in "county parish borough township".split())
 
 
+# Words that make what goes before them a road: "Cass County Road 12", "Polk County Highway".
+_ROAD_WORDS = frozenset(fold_word(w) for w in """
+street st avenue ave road rd boulevard blvd lane drive way parkway highway hwy route line pike
+""".split())
+
+
 # After a short name, what makes it a person's: "the Obama administration", "the Obama-era rule".
 _PERSON_AFTER = frozenset(fold_word(w) for w in "administration presidency era campaign".split())
 
@@ -224,7 +230,9 @@ class Geoparser:
             for j in range(i + 1, min(n, i + MAX_NAME_TOKENS)):
                 # The gap between the words, as Token.gap: a possessive ("Syria’s Assad") ends the name.
                 gap, previous = parts[2 * j], raw[j - 1]
-                if gap != " " and not NAME_GAP.match(gap) and not (gap == ". " and len(previous) <= 3):
+                # ("W.Va.": initials joined by full stops are one name.)
+                if gap != " " and not NAME_GAP.match(gap) and not (gap == ". " and len(previous) <= 3) and not (
+                        gap == "." and len(previous) == 1):
                     break
                 if len(previous) > 3 and previous[-2] in APOSTROPHES and POSSESSIVE.search(previous):
                     break
@@ -255,15 +263,20 @@ class Geoparser:
         single = f == last
         if span.key in index.demonyms:
             return "demonym"
-        if span.key in wordlists.STOPWORDS or (single and keys[f] in wordlists.NOT_PLACE_WORDS):
-            return "common word"
         surface = text[tokens.start(f):tokens.end(last)]
+        initials = self._dotted_initials(span, surface)
+        # ("B.C." folds onto the key of "BBC": written with full stops it is the province.)
+        if (span.key in wordlists.STOPWORDS and not initials) or (single and keys[f] in wordlists.NOT_PLACE_WORDS):
+            return "common word"
         letters = len(surface) if surface.isalpha() else sum(ch.isalpha() for ch in surface)
         # "Va.", "Md.", "Ga.": abbreviations we file, written with their full stop.
         dotted = span.key in index.abbreviations and text.startswith(".", tokens.end(last))
         if letters <= 3 and not (surface.isupper() or "." in surface or dotted):
             return "short word"  # "In", "Or", "Us": short names only count in capitals (US, UK, UAE)
-        if letters == 2 and not self._short_code_allowed(span, tokens):
+        # Initials with full stops between them count only as the initials of their place ("M.D."
+        # after a name, a degree, is not Maryland even where "City, ST" would allow a state).
+        if letters == 2 and not (initials or ("." not in surface.rstrip(".")
+                                              and self._short_code_allowed(span, tokens))):
             return "short code"
         # "NATO", "GRU", "APC": organisations, not the towns spelt alike. Nor is an acronym whose
         # letters folding merged ("CCA" is not "Ca.", California) one of the short forms we file.
@@ -323,7 +336,14 @@ class Geoparser:
             return "named after"
         if joined_after and after_capitalised:
             following = capitalised_run(tokens, a)
-            if following[-1] in wordlists.STREET_WORDS:
+            # A street or building named after the place ("Wichita Street", "Huntsville High School"),
+            # but not one of the place's own bodies: an area's name is a street's only before a road
+            # word ("Cass County Road" but "Cass County Circuit Court", "Licking County Public
+            # Library"), and a public body or facility word before the last word makes a body of
+            # the place ("Bridgeport Superior Court", "Tbilisi City Court").
+            if following[-1] in wordlists.STREET_WORDS and not (
+                    (keys[last] in _ADMINISTRATIVE_AREA_WORDS and following[0] not in _ROAD_WORDS)
+                    or any(k in _PUBLIC_BODY_WORDS or k in wordlists.FACILITY_WORDS for k in following[:-1])):
                 return "named after"
             if keys[last] in _ADMINISTRATIVE_AREA_WORDS or any(
                     k in wordlists.FACILITY_WORDS or k in wordlists.EVENT_WORDS or k in _PUBLIC_BODY_WORDS
@@ -387,12 +407,28 @@ class Geoparser:
         )
 
     def _short_code_allowed(self, span: Span, tokens: Tokens) -> bool:
-        """Two-letter codes: countries (US, UK) anywhere; states (IN, PA) only as "City, ST"."""
+        """Two-letter codes: countries (US, UK) and unions of countries (EU) anywhere; states (IN,
+        PA) only as "City, ST"."""
         for number in span.numbers:
             place, _ = self.gazetteer.place(number)
-            if place.is_country:
+            if place.is_country or (place.feature_code == "RGN" and not place.country_code
+                                    and _initials_of(place.name) == span.key.replace(" ", "")):
                 return True
         return span.first > 0 and tokens.gap(span.first).startswith(",")
+
+    def _dotted_initials(self, span: Span, surface: str) -> bool:
+        """Whether the span is a filed abbreviation written as initials with full stops between
+        them ("N.J.", "B.C.", "W.Va.", "D.C.") that stand for the words of its place's name.
+        A degree or title written alike ("M.D.", "D.O.") is not: its letters are not the initials
+        of the words of the place it folds onto (Maryland)."""
+        if "." not in surface.rstrip(".") or span.key not in self.gazetteer.index.abbreviations:
+            return False
+        letters = "".join(part[:1] for part in surface.split(".") if part).lower()
+        for number in span.numbers[:3]:
+            place, _ = self.gazetteer.place(number)
+            if _initials_of(place.name) == letters or surface in place.name:
+                return True
+        return False
 
     def _key_prominence(self, key: str) -> float:
         """The prominence of the likeliest place a single word names (-1 when it names none)."""
@@ -532,6 +568,16 @@ class Geoparser:
                 self._context_cache.clear()
             self._context_cache[context] = result  # keyed by the text itself: no hash collisions
         return result
+
+
+def _initials_of(name: str) -> str:
+    """The initials of a name's words, lower case, without its connectors: "New Jersey" -> "nj",
+    "Newfoundland and Labrador" -> "nl"."""
+    return "".join(w[0] for w in name.lower().replace("-", " ").split()
+                   if w not in _INITIAL_CONNECTORS and w[0].isalpha())
+
+
+_INITIAL_CONNECTORS = frozenset({"of", "and", "the", "de", "du", "la"})
 
 
 def _pieces(text: str):

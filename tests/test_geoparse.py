@@ -171,3 +171,24 @@ def test_the_bodies_of_a_county_keep_the_county_but_its_roads_do_not():
 def test_in_puts_a_surname_back_on_the_map():
     text = "Dana Lowell sang first. Later the band played in Lowell, and in Lowell’s view it went well."
     assert [m.start for m in geoparse(text)] == [text.index("in Lowell") + 3]
+
+
+def test_a_county_court_or_library_keeps_its_county_and_a_city_court_its_city():
+    text = ("A judge of the Marion County Circuit Court spoke at the Licking County Public Library, "
+            "and the case moves to the Bridgeport Superior Court; Elm Street stays shut.")
+    assert names(text) == ["Marion County", "Licking County", "Bridgeport"]
+
+
+def test_initials_with_full_stops_stand_for_their_place():
+    found = [(m.text, m.place.name) for m in geoparse(
+        "Crews from W.Va. and N.J. drove to B.C. after Ottawa asked, then on to D.C. for talks.")]
+    assert [name for _, name in found] == ["West Virginia", "New Jersey", "British Columbia", "Ottawa",
+                                           "Washington, D.C."]
+
+
+def test_a_degree_after_a_name_is_no_state():
+    assert names("Pat Quinlan, M.D., and Lee Ortiz, D.O., wrote the guidance.") == []
+
+
+def test_a_union_of_countries_by_its_initials():
+    assert names("Ministers of the EU met in Brussels.") == ["EU", "Brussels"]
