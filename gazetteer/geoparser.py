@@ -29,6 +29,7 @@ Speed: one split of the text gives every word; a word's folded key comes from a 
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -98,6 +99,13 @@ _ADMINISTRATIVE_AREA_WORDS = frozenset(fold_word(w) for w in "county parish boro
 _ROAD_WORDS = frozenset(fold_word(w) for w in """
 street st avenue ave road rd boulevard blvd lane drive way parkway highway hwy route line pike
 """.split())
+
+
+# Plural area words, and their singular in the gazetteer's names: "Cook and DuPage counties".
+_AREA_PLURALS = {fold_word(plural): fold_word(singular) for plural, singular in (
+    ("counties", "county"), ("parishes", "parish"), ("boroughs", "borough"), ("townships", "township"))}
+_AREA_PLURALS_PATTERN = re.compile(r"\b(?:counties|parishes|boroughs|townships)\b", re.IGNORECASE)
+_LIST_WORDS = frozenset(fold_word(w) for w in ("and", "or"))
 
 
 # After a short name, what makes it a person's: "the Obama administration", "the Obama-era rule".
@@ -187,7 +195,9 @@ class Geoparser:
         spans = self._match_spans(tokens)
         people = people_named(tokens) | (outer.people if outer else frozenset())
         matched = {s.first for s in spans} | {s.last for s in spans}
-        reasons = [self._rejection(s, tokens, people, text, matched) for s in spans]
+        # An area a plural names ("Swift and Wilkin counties") needs no more evidence: the plural
+        # says what the capitalised words are, even a surname's or a common word's.
+        reasons = [None if s.listed_area else self._rejection(s, tokens, people, text, matched) for s in spans]
         # One sense per discourse: a name accepted once ("in Reading") is a place when it opens a
         # sentence too; a name seen inside a person's or an organisation's name ("Oliver Alexander",
         # "Carnegie Endowment") is that person or organisation when it comes back alone.
@@ -220,8 +230,14 @@ class Geoparser:
         spans: list[Span] = []
         n = len(tokens)
         resume = 0  # after a name, the next one starts past its end
+        listed = self._listed_areas(tokens) if _AREA_PLURALS_PATTERN.search(tokens._text) else {}
         for i in name_starts(tokens):
             if i < resume:
+                continue
+            if i in listed:
+                last, key, found = listed[i]
+                spans.append(Span(i, last, key, found, listed_area=True))
+                resume = last + 1
                 continue
             best: tuple | None = None  # (last, key, numbers) of the longest name so far
             found = names.get(keys[i])
@@ -249,6 +265,35 @@ class Geoparser:
                 spans.append(Span(i, last, key, (found,) if isinstance(found, int) else found))
                 resume = last + 1
         return spans
+
+    def _listed_areas(self, tokens: Tokens) -> dict[int, tuple[int, str, tuple[int, ...]]]:
+        """Names listed bare before a plural area word ("Cook and DuPage counties", "Caddo,
+        Bossier and Webster parishes"): where each starts, with its last word, its key as the
+        area ("cook county") and the gazetteer's places of that key. Names of one or two words."""
+        keys, names = tokens.keys, self.gazetteer.index.names
+        found: dict[int, tuple[int, str, tuple[int, ...]]] = {}
+        for k in range(1, len(tokens)):
+            singular = _AREA_PLURALS.get(keys[k])
+            if singular is None or tokens.is_capitalised(k):
+                continue
+            last = k - 1
+            while last >= 0 and tokens.is_capitalised(last) and tokens.gap(last + 1) in (" ", ", "):
+                # The longest name of one or two words before the list's separator or the plural.
+                two_words = (last >= 1 and tokens.is_capitalised(last - 1) and tokens.gap(last) == " "
+                             and f"{keys[last - 1]} {keys[last]} {singular}" in names)
+                first = last - 1 if two_words else last
+                key = " ".join(keys[first:last + 1]) + " " + singular
+                numbers = names.get(key)
+                if numbers is None:
+                    break
+                found[first] = (last, key, (numbers,) if isinstance(numbers, int) else numbers)
+                gap = tokens.gap(first)
+                if first == 0 or not (gap == ", " or (gap == " " and keys[first - 1] in _LIST_WORDS)):
+                    break
+                last = first - 1 if gap == ", " else first - 2  # over the comma, or over "and"
+                if gap == " " and last >= 0 and tokens.gap(first - 1) not in (" ", ", "):
+                    break
+        return found
 
     def _rejection(self, span: Span, tokens: Tokens, people: frozenset[str], text: str,
                    matched: set[int]) -> str | None:

@@ -192,3 +192,11 @@ def test_a_degree_after_a_name_is_no_state():
 
 def test_a_union_of_countries_by_its_initials():
     assert names("Ministers of the EU met in Brussels.") == ["EU", "Brussels"]
+
+
+def test_counties_listed_bare_before_their_plural():
+    found = geoparse("Hail fell on Swift and Wilkin counties, and Caddo, Bossier and Webster parishes "
+                     "flooded. Few counties escaped.")
+    assert [(m.text, m.place.name) for m in found] == [
+        ("Swift", "Swift County"), ("Wilkin", "Wilkin County"), ("Caddo", "Caddo Parish"),
+        ("Bossier", "Bossier Parish"), ("Webster", "Webster Parish")]
