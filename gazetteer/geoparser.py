@@ -53,6 +53,7 @@ from gazetteer.spans import (
     MAX_NAME_TOKENS,
     NAME_GAP,
     QUALIFIER_GAP,
+    STRONG_LOCATIVES,
     Span,
     attach_qualifiers,
     capitalised_run,
@@ -99,6 +100,10 @@ _ADMINISTRATIVE_AREA_WORDS = frozenset(fold_word(w) for w in "county parish boro
 _ROAD_WORDS = frozenset(fold_word(w) for w in """
 street st avenue ave road rd boulevard blvd lane drive way parkway highway hwy route line pike
 """.split())
+
+
+# Prepositions that put an area on a map: "within the EU".
+_AREA_LOCATIVES = STRONG_LOCATIVES | {fold_word("within")}
 
 
 # Plural area words, and their singular in the gazetteer's names: "Cook and DuPage counties".
@@ -376,11 +381,16 @@ class Geoparser:
                 and NAME_GAP.match(tokens.gap(b)) and keys[f - 2] not in wordlists.STOPWORDS):
             return "longer name"
         # "Times of Israel", "Bank of England": a place inside an organisation's name.
+        # A country's or a first-level region's body ("Pakistan Army", "Bank of Canada", "Texas
+        # Republicans") still names the country or region; its media ("Times of Israel") do not.
+        national = self._national(span)
         if (before_key == "of" and f >= 2 and tokens.is_capitalised(f - 2)
-                and keys[f - 2] in wordlists.ORGANISATION_WORDS):
+                and keys[f - 2] in wordlists.ORGANISATION_WORDS
+                and not (national and keys[f - 2] not in wordlists.MEDIA_WORDS)):
             return "named after"
         if joined_after and after_capitalised:
             following = capitalised_run(tokens, a)
+            national_body = national and not any(k in wordlists.MEDIA_WORDS for k in following)
             # A street or building named after the place ("Wichita Street", "Huntsville High School"),
             # but not one of the place's own bodies: an area's name is a street's only before a road
             # word ("Cass County Road" but "Cass County Circuit Court", "Licking County Public
@@ -395,10 +405,14 @@ class Geoparser:
                     for k in following):
                 pass  # "Damascus Central Prison", "Dubai World Cup", "Ohio Department": the place is still there
             elif any(k in wordlists.ORGANISATION_WORDS for k in following):
-                return "organisation"
+                if not national_body:
+                    return "organisation"
             elif not (after_key in wordlists.DESCRIPTORS or after_key in wordlists.TITLES
-                      or after_key in wordlists.STOPWORDS or after_key in index.demonyms):
-                return "named after"  # "Riverdale Lukoil": a business named after the place
+                      or after_key in wordlists.STOPWORDS or after_key in index.demonyms
+                      or (national_body and national == "country")):
+                # "Riverdale Lukoil": a business named after the place. Not after a country ("US
+                # Trade Representative", "Malta Government Stock"): its names are its bodies'.
+                return "named after"
         speaks = after_key in wordlists.SPEECH_VERBS and not after_gap.strip()
         if speaks and single and self._best_prominence(span) < 6.0:
             return "person"  # "Alexander said": a person, unless a capital or a country speaks
@@ -452,13 +466,20 @@ class Geoparser:
         )
 
     def _short_code_allowed(self, span: Span, tokens: Tokens) -> bool:
-        """Two-letter codes: countries (US, UK) and unions of countries (EU) anywhere; states (IN,
-        PA) only as "City, ST"."""
+        """Two-letter codes: countries (US, UK) anywhere; unions of countries (EU) where a
+        preposition of place puts them on a map ("in the EU": elsewhere, "EU officials said", they
+        are an actor); states (IN, PA) only as "City, ST"."""
         for number in span.numbers:
             place, _ = self.gazetteer.place(number)
-            if place.is_country or (place.feature_code == "RGN" and not place.country_code
-                                    and _initials_of(place.name) == span.key.replace(" ", "")):
+            if place.is_country:
                 return True
+            if (place.feature_code == "RGN" and not place.country_code
+                    and _initials_of(place.name) == span.key.replace(" ", "")):
+                b = span.first - 1
+                if b >= 1 and tokens.keys[b] in _ARTICLES:
+                    b -= 1
+                if b >= 0 and tokens.keys[b] in _AREA_LOCATIVES and not tokens.is_capitalised(b):
+                    return True
         return span.first > 0 and tokens.gap(span.first).startswith(",")
 
     def _dotted_initials(self, span: Span, surface: str) -> bool:
@@ -474,6 +495,14 @@ class Geoparser:
             if _initials_of(place.name) == letters or surface in place.name:
                 return True
         return False
+
+    def _national(self, span: Span) -> str | None:
+        """"country" or "region" when the span's likeliest place is a country or a first-level
+        region, else None."""
+        place, _ = self.gazetteer.place(span.numbers[0])
+        if place.is_country:
+            return "country"
+        return "region" if place.feature_code == "ADM1" else None
 
     def _key_prominence(self, key: str) -> float:
         """The prominence of the likeliest place a single word names (-1 when it names none)."""

@@ -190,8 +190,8 @@ def test_a_degree_after_a_name_is_no_state():
     assert names("Pat Quinlan, M.D., and Lee Ortiz, D.O., wrote the guidance.") == []
 
 
-def test_a_union_of_countries_by_its_initials():
-    assert names("Ministers of the EU met in Brussels.") == ["EU", "Brussels"]
+def test_a_union_of_countries_by_its_initials_where_a_preposition_places_it():
+    assert names("Farms across the EU sold less; EU officials met in Brussels.") == ["EU", "Brussels"]
 
 
 def test_counties_listed_bare_before_their_plural():
@@ -200,3 +200,9 @@ def test_counties_listed_bare_before_their_plural():
     assert [(m.text, m.place.name) for m in found] == [
         ("Swift", "Swift County"), ("Wilkin", "Wilkin County"), ("Caddo", "Caddo Parish"),
         ("Bossier", "Bossier Parish"), ("Webster", "Webster Parish")]
+
+
+def test_a_country_or_region_before_its_own_body_stays_a_place_but_not_before_its_media():
+    text = ("Engineers of the Pakistan Army and the Bank of Canada briefed the Ohio Association of "
+            "Realtors; the Jamaica Observer and the Times of Israel reported it.")
+    assert names(text) == ["Pakistan", "Canada", "Ohio"]
