@@ -75,12 +75,19 @@ CHUNK_CHARS = 200_000
 _TITLE_GAPS = frozenset({" ", ". ", ".", "\u00a0", ".\u00a0"})
 
 
-# Reasons that make a name someone's or something's for the rest of the document. "named after"
-# does not: "The News & Observer of Raleigh" or "Riverdale Lukoil" leave Raleigh and Riverdale places.
 _ARTICLES = frozenset({"the", "a", "an", "this", "that", "its", "their", "our"})
 
 
-_OTHER_NAMES = frozenset({"person", "longer name", "organisation"})
+# Reasons that make a name someone's or something's for the rest of the document. "named after"
+# does not: "The News & Observer of Raleigh" or "Riverdale Lukoil" leave Raleigh and Riverdale
+# places; nor, but for a hamlet's name, does "organisation" (below).
+_OTHER_NAMES = frozenset({"person", "longer name"})
+
+
+# The prominence (about log10 of the population, with a bonus for the kind of place) of a town
+# whose name stays a place when an organisation is named after it (fitted on the development
+# corpora as a whole: above it, nearly every later lone mention is the town).
+_TOWN_PROMINENCE = 4.5
 
 
 # After a place, a public body of that place: "Ohio Department of Health", "Polk County Coroner",
@@ -209,7 +216,11 @@ class Geoparser:
         places = {s.key for s, r in zip(spans, reasons, strict=True) if r is None}
         if outer is not None:
             places |= outer.place_keys
-        named_otherwise = people | {s.key for s, r in zip(spans, reasons, strict=True) if r in _OTHER_NAMES}
+        # An organisation named after a town ("Arlington Chamber of Commerce") leaves the town a
+        # place when it comes back alone ("a Columbia woman"): only a hamlet's name, seen mostly
+        # in its namesakes ("Carnegie Endowment"), becomes the organisation's.
+        named_otherwise = people | {s.key for s, r in zip(spans, reasons, strict=True) if r in _OTHER_NAMES or (
+            r == "organisation" and self._best_prominence(s) < _TOWN_PROMINENCE)}
         accepted = []
         rescued = set()
         for span, reason in zip(spans, reasons, strict=True):

@@ -206,3 +206,8 @@ def test_a_country_or_region_before_its_own_body_stays_a_place_but_not_before_it
     text = ("Engineers of the Pakistan Army and the Bank of Canada briefed the Ohio Association of "
             "Realtors; the Jamaica Observer and the Times of Israel reported it.")
     assert names(text) == ["Pakistan", "Canada", "Ohio"]
+
+
+def test_a_town_stays_a_place_after_an_organisation_named_after_it():
+    text = "The Gainesville Riding Club met on Monday. Gainesville residents then marched."
+    assert names(text) == ["Gainesville"] and geoparse(text)[0].start == text.index("Gainesville residents")
