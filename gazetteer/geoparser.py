@@ -394,13 +394,13 @@ class Geoparser:
         # "Times of Israel", "Bank of England": a place inside an organisation's name.
         # A country's or a first-level region's body ("Pakistan Army", "Bank of Canada", "Texas
         # Republicans") still names the country or region; its media ("Times of Israel") do not.
-        national = self._national(span)
         if (before_key == "of" and f >= 2 and tokens.is_capitalised(f - 2)
                 and keys[f - 2] in wordlists.ORGANISATION_WORDS
-                and not (national and keys[f - 2] not in wordlists.MEDIA_WORDS)):
+                and not (keys[f - 2] not in wordlists.MEDIA_WORDS and self._national(span))):
             return "named after"
         if joined_after and after_capitalised:
             following = capitalised_run(tokens, a)
+            national = self._national(span)
             national_body = national and not any(k in wordlists.MEDIA_WORDS for k in following)
             # A street or building named after the place ("Wichita Street", "Huntsville High School"),
             # but not one of the place's own bodies: an area's name is a street's only before a road
