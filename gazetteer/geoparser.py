@@ -91,11 +91,16 @@ _TOWN_PROMINENCE = 4.5
 
 
 # After a place, a public body of that place: "Ohio Department of Health", "Polk County Coroner",
-# "Dayton Township", "Fulton Superior Court". The place is still meant (a modifier), not a name.
+# "Dayton Township", "Fulton Superior Court", "Kansas Highway Patrol". The place is still meant (a
+# modifier), not a name.
 _PUBLIC_BODY_WORDS = frozenset(fold_word(w) for w in """
 department dept board township twp coroner attorney courthouse chamber district superior supreme
-circuit legislature senate assembly treasury municipal public health
+circuit legislature senate assembly treasury municipal public health patrol guard
 """.split())
+
+
+# The levels of a town's schools: "Norfolk High School", "East Bank Middle School".
+_SCHOOL_LEVEL_WORDS = frozenset(fold_word(w) for w in "high middle elementary junior senior primary secondary".split())
 
 
 # Names that say they are an administrative area: what follows them is one of its bodies
@@ -407,11 +412,13 @@ class Geoparser:
             # word ("Cass County Road" but "Cass County Circuit Court", "Licking County Public
             # Library"), and a public body or facility word before the last word makes a body of
             # the place ("Bridgeport Superior Court", "Tbilisi City Court").
+            # A school by its level ("Huntsville High School", "Glen Carbon Elementary") is the town's.
             if following[-1] in wordlists.STREET_WORDS and not (
                     (keys[last] in _ADMINISTRATIVE_AREA_WORDS and following[0] not in _ROAD_WORDS)
+                    or following[0] in _SCHOOL_LEVEL_WORDS
                     or any(k in _PUBLIC_BODY_WORDS or k in wordlists.FACILITY_WORDS for k in following[:-1])):
                 return "named after"
-            if keys[last] in _ADMINISTRATIVE_AREA_WORDS or any(
+            if keys[last] in _ADMINISTRATIVE_AREA_WORDS or following[0] in _SCHOOL_LEVEL_WORDS or any(
                     k in wordlists.FACILITY_WORDS or k in wordlists.EVENT_WORDS or k in _PUBLIC_BODY_WORDS
                     for k in following):
                 pass  # "Damascus Central Prison", "Dubai World Cup", "Ohio Department": the place is still there

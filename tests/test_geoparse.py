@@ -211,3 +211,9 @@ def test_a_country_or_region_before_its_own_body_stays_a_place_but_not_before_it
 def test_a_town_stays_a_place_after_an_organisation_named_after_it():
     text = "The Gainesville Riding Club met on Monday. Gainesville residents then marched."
     assert names(text) == ["Gainesville"] and geoparse(text)[0].start == text.index("Gainesville residents")
+
+
+def test_a_towns_schools_by_level_and_its_patrol_keep_the_town():
+    text = ("Pupils of Norfolk High School and Glen Carbon Elementary met troopers of the Kansas Highway "
+            "Patrol; Franklin Avenue was closed.")
+    assert names(text) == ["Norfolk", "Glen Carbon", "Kansas"]
