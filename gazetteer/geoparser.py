@@ -29,7 +29,6 @@ Speed: one split of the text gives every word; a word's folded key comes from a 
 
 from __future__ import annotations
 
-import re
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -121,7 +120,8 @@ _AREA_LOCATIVES = STRONG_LOCATIVES | {fold_word("within")}
 # Plural area words, and their singular in the gazetteer's names: "Cook and DuPage counties".
 _AREA_PLURALS = {fold_word(plural): fold_word(singular) for plural, singular in (
     ("counties", "county"), ("parishes", "parish"), ("boroughs", "borough"), ("townships", "township"))}
-_AREA_PLURALS_PATTERN = re.compile(r"\b(?:counties|parishes|boroughs|townships)\b", re.IGNORECASE)
+# (Looked for as plain substrings first: a regular expression over every text cost 7% of the time.)
+_AREA_PLURAL_ENDINGS = ("ounties", "arishes", "oroughs", "ownships")
 _LIST_WORDS = frozenset(fold_word(w) for w in ("and", "or"))
 
 
@@ -251,7 +251,8 @@ class Geoparser:
         spans: list[Span] = []
         n = len(tokens)
         resume = 0  # after a name, the next one starts past its end
-        listed = self._listed_areas(tokens) if _AREA_PLURALS_PATTERN.search(tokens._text) else {}
+        text = tokens._text
+        listed = self._listed_areas(tokens) if any(e in text for e in _AREA_PLURAL_ENDINGS) else {}
         for i in name_starts(tokens):
             if i < resume:
                 continue
