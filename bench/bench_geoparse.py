@@ -8,6 +8,14 @@ first parse; then every document is parsed once (the first pass: words, places a
 the first time), timed both on the wall clock and in CPU seconds (the machine may be shared), then
 once more (a warm pass, as in a long-running process), and the process's peak memory is read.
 Prints each run and the median of the runs.
+
+    .venv/bin/python bench/bench_geoparse.py --jobs 1,2 [--runs N] [--documents 2000] [CORPUS.jsonl ...]
+
+Batch mode instead (`geoparse --jsonl IN --out OUT --jobs N`): the documents, repeated in turn up
+to --documents, are geoparsed by `gazetteer.batch.write_geoparsed` in a fresh process for each
+number of jobs (runs interleaved, so that other work on the machine weighs on both alike); prints
+each run's wall-clock seconds after start-up, the medians, the speed-up of each over the first, and
+whether every run's output is the same.
 """
 
 from __future__ import annotations
@@ -60,14 +68,61 @@ def one_run(paths: list[str]) -> dict:
     }
 
 
+def one_batch(paths: list[str], jobs: int, count: int) -> dict:
+    """One fresh process's batch: start-up, then `count` documents geoparsed on `jobs` processes."""
+    import hashlib
+    import io
+
+    from gazetteer.batch import write_geoparsed
+    from gazetteer.geoparser import default_geoparser
+
+    default_geoparser()
+    texts = documents(paths)
+    docs = [(n, texts[n % len(texts)]) for n in range(count)]
+    sink = io.StringIO()
+    started = time.perf_counter()
+    write_geoparsed(docs, sink, jobs)
+    seconds = time.perf_counter() - started
+    return {"jobs": jobs, "documents": count, "seconds": round(seconds, 2), "docs_per_s": round(count / seconds, 1),
+            "output_sha1": hashlib.sha1(sink.getvalue().encode()).hexdigest()[:12]}
+
+
+def batch_main(args: argparse.Namespace) -> None:
+    jobs = [int(j) for j in args.jobs.split(",")]
+    runs: dict[int, list[dict]] = {j: [] for j in jobs}
+    for _ in range(max(1, args.runs)):
+        for j in jobs:
+            out = subprocess.run([sys.executable, __file__, "--one-batch", str(j), "--documents", str(args.documents),
+                                  *args.paths], capture_output=True, text=True, check=True).stdout
+            runs[j].append(json.loads(out.strip().splitlines()[-1]))
+            print(json.dumps(runs[j][-1]), file=sys.stderr)
+    medians = {j: statistics.median(r["seconds"] for r in rs) for j, rs in runs.items()}
+    first = jobs[0]
+    print(json.dumps({
+        "runs": args.runs, "documents": args.documents,
+        **{f"median_s_jobs{j}": m for j, m in medians.items()},
+        **{f"speedup_jobs{j}": round(medians[first] / m, 2) for j, m in medians.items() if j != first},
+        "same_output": len({r["output_sha1"] for rs in runs.values() for r in rs}) == 1,
+    }))
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="fresh processes to run (default 5)")
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--jobs", metavar="N,M", help="batch mode: the numbers of jobs to compare, e.g. 1,2")
+    parser.add_argument("--documents", type=int, default=2000, help="batch mode: documents (default 2000)")
+    parser.add_argument("--one-batch", type=int, help=argparse.SUPPRESS)
     parser.add_argument("paths", nargs="*", metavar="CORPUS.jsonl")
     args = parser.parse_args(argv)
     if args.one:
         print(json.dumps(one_run(args.paths)))
+        return
+    if args.one_batch:
+        print(json.dumps(one_batch(args.paths, args.one_batch, args.documents)))
+        return
+    if args.jobs:
+        batch_main(args)
         return
     runs = []
     for _ in range(max(1, args.runs)):

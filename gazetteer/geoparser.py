@@ -52,6 +52,7 @@ from gazetteer.spans import (
     MAX_NAME_TOKENS,
     NAME_GAP,
     QUALIFIER_GAP,
+    STRONG_LOCATIVES,
     Span,
     attach_qualifiers,
     capitalised_run,
@@ -73,25 +74,55 @@ CHUNK_CHARS = 200_000
 _TITLE_GAPS = frozenset({" ", ". ", ".", "\u00a0", ".\u00a0"})
 
 
-# Reasons that make a name someone's or something's for the rest of the document. "named after"
-# does not: "The News & Observer of Raleigh" or "Riverdale Lukoil" leave Raleigh and Riverdale places.
 _ARTICLES = frozenset({"the", "a", "an", "this", "that", "its", "their", "our"})
 
 
-_OTHER_NAMES = frozenset({"person", "longer name", "organisation"})
+# Reasons that make a name someone's or something's for the rest of the document. "named after"
+# does not: "The News & Observer of Raleigh" or "Riverdale Lukoil" leave Raleigh and Riverdale
+# places; nor, but for a hamlet's name, does "organisation" (below).
+_OTHER_NAMES = frozenset({"person", "longer name"})
+
+
+# The prominence (about log10 of the population, with a bonus for the kind of place) of a town
+# whose name stays a place when an organisation is named after it (fitted on the development
+# corpora as a whole: above it, nearly every later lone mention is the town).
+_TOWN_PROMINENCE = 4.5
 
 
 # After a place, a public body of that place: "Ohio Department of Health", "Polk County Coroner",
-# "Dayton Township", "Fulton Superior Court". The place is still meant (a modifier), not a name.
+# "Dayton Township", "Fulton Superior Court", "Kansas Highway Patrol". The place is still meant (a
+# modifier), not a name.
 _PUBLIC_BODY_WORDS = frozenset(fold_word(w) for w in """
 department dept board township twp coroner attorney courthouse chamber district superior supreme
-circuit legislature senate assembly treasury municipal public health
+circuit legislature senate assembly treasury municipal public health patrol guard
 """.split())
+
+
+# The levels of a town's schools: "Norfolk High School", "East Bank Middle School".
+_SCHOOL_LEVEL_WORDS = frozenset(fold_word(w) for w in "high middle elementary junior senior primary secondary".split())
 
 
 # Names that say they are an administrative area: what follows them is one of its bodies
 # ("Kanawha County Commission", "Morrow County Municipal Court"), unless it is a road.
 _ADMINISTRATIVE_AREA_WORDS = frozenset(fold_word(w) for w in "county parish borough township".split())
+
+
+# Words that make what goes before them a road: "Cass County Road 12", "Polk County Highway".
+_ROAD_WORDS = frozenset(fold_word(w) for w in """
+street st avenue ave road rd boulevard blvd lane drive way parkway highway hwy route line pike
+""".split())
+
+
+# Prepositions that put an area on a map: "within the EU".
+_AREA_LOCATIVES = STRONG_LOCATIVES | {fold_word("within")}
+
+
+# Plural area words, and their singular in the gazetteer's names: "Cook and DuPage counties".
+_AREA_PLURALS = {fold_word(plural): fold_word(singular) for plural, singular in (
+    ("counties", "county"), ("parishes", "parish"), ("boroughs", "borough"), ("townships", "township"))}
+# (Looked for as plain substrings first: a regular expression over every text cost 7% of the time.)
+_AREA_PLURAL_ENDINGS = ("ounties", "arishes", "oroughs", "ownships")
+_LIST_WORDS = frozenset(fold_word(w) for w in ("and", "or"))
 
 
 # After a short name, what makes it a person's: "the Obama administration", "the Obama-era rule".
@@ -181,14 +212,20 @@ class Geoparser:
         spans = self._match_spans(tokens)
         people = people_named(tokens) | (outer.people if outer else frozenset())
         matched = {s.first for s in spans} | {s.last for s in spans}
-        reasons = [self._rejection(s, tokens, people, text, matched) for s in spans]
+        # An area a plural names ("Swift and Wilkin counties") needs no more evidence: the plural
+        # says what the capitalised words are, even a surname's or a common word's.
+        reasons = [None if s.listed_area else self._rejection(s, tokens, people, text, matched) for s in spans]
         # One sense per discourse: a name accepted once ("in Reading") is a place when it opens a
         # sentence too; a name seen inside a person's or an organisation's name ("Oliver Alexander",
         # "Carnegie Endowment") is that person or organisation when it comes back alone.
         places = {s.key for s, r in zip(spans, reasons, strict=True) if r is None}
         if outer is not None:
             places |= outer.place_keys
-        named_otherwise = people | {s.key for s, r in zip(spans, reasons, strict=True) if r in _OTHER_NAMES}
+        # An organisation named after a town ("Arlington Chamber of Commerce") leaves the town a
+        # place when it comes back alone ("a Columbia woman"): only a hamlet's name, seen mostly
+        # in its namesakes ("Carnegie Endowment"), becomes the organisation's.
+        named_otherwise = people | {s.key for s, r in zip(spans, reasons, strict=True) if r in _OTHER_NAMES or (
+            r == "organisation" and self._best_prominence(s) < _TOWN_PROMINENCE)}
         accepted = []
         rescued = set()
         for span, reason in zip(spans, reasons, strict=True):
@@ -214,8 +251,15 @@ class Geoparser:
         spans: list[Span] = []
         n = len(tokens)
         resume = 0  # after a name, the next one starts past its end
+        text = tokens._text
+        listed = self._listed_areas(tokens) if any(e in text for e in _AREA_PLURAL_ENDINGS) else {}
         for i in name_starts(tokens):
             if i < resume:
+                continue
+            if i in listed:
+                last, key, found = listed[i]
+                spans.append(Span(i, last, key, found, listed_area=True))
+                resume = last + 1
                 continue
             best: tuple | None = None  # (last, key, numbers) of the longest name so far
             found = names.get(keys[i])
@@ -224,7 +268,9 @@ class Geoparser:
             for j in range(i + 1, min(n, i + MAX_NAME_TOKENS)):
                 # The gap between the words, as Token.gap: a possessive ("Syria’s Assad") ends the name.
                 gap, previous = parts[2 * j], raw[j - 1]
-                if gap != " " and not NAME_GAP.match(gap) and not (gap == ". " and len(previous) <= 3):
+                # ("W.Va.": initials joined by full stops are one name.)
+                if gap != " " and not NAME_GAP.match(gap) and not (gap == ". " and len(previous) <= 3) and not (
+                        gap == "." and len(previous) == 1):
                     break
                 if len(previous) > 3 and previous[-2] in APOSTROPHES and POSSESSIVE.search(previous):
                     break
@@ -242,6 +288,35 @@ class Geoparser:
                 resume = last + 1
         return spans
 
+    def _listed_areas(self, tokens: Tokens) -> dict[int, tuple[int, str, tuple[int, ...]]]:
+        """Names listed bare before a plural area word ("Cook and DuPage counties", "Caddo,
+        Bossier and Webster parishes"): where each starts, with its last word, its key as the
+        area ("cook county") and the gazetteer's places of that key. Names of one or two words."""
+        keys, names = tokens.keys, self.gazetteer.index.names
+        found: dict[int, tuple[int, str, tuple[int, ...]]] = {}
+        for k in range(1, len(tokens)):
+            singular = _AREA_PLURALS.get(keys[k])
+            if singular is None or tokens.is_capitalised(k):
+                continue
+            last = k - 1
+            while last >= 0 and tokens.is_capitalised(last) and tokens.gap(last + 1) in (" ", ", "):
+                # The longest name of one or two words before the list's separator or the plural.
+                two_words = (last >= 1 and tokens.is_capitalised(last - 1) and tokens.gap(last) == " "
+                             and f"{keys[last - 1]} {keys[last]} {singular}" in names)
+                first = last - 1 if two_words else last
+                key = " ".join(keys[first:last + 1]) + " " + singular
+                numbers = names.get(key)
+                if numbers is None:
+                    break
+                found[first] = (last, key, (numbers,) if isinstance(numbers, int) else numbers)
+                gap = tokens.gap(first)
+                if first == 0 or not (gap == ", " or (gap == " " and keys[first - 1] in _LIST_WORDS)):
+                    break
+                last = first - 1 if gap == ", " else first - 2  # over the comma, or over "and"
+                if gap == " " and last >= 0 and tokens.gap(first - 1) not in (" ", ", "):
+                    break
+        return found
+
     def _rejection(self, span: Span, tokens: Tokens, people: frozenset[str], text: str,
                    matched: set[int]) -> str | None:
         """Why a span is not a place here (a short reason), or None when it is one.
@@ -255,15 +330,20 @@ class Geoparser:
         single = f == last
         if span.key in index.demonyms:
             return "demonym"
-        if span.key in wordlists.STOPWORDS or (single and keys[f] in wordlists.NOT_PLACE_WORDS):
-            return "common word"
         surface = text[tokens.start(f):tokens.end(last)]
+        initials = self._dotted_initials(span, surface)
+        # ("B.C." folds onto the key of "BBC": written with full stops it is the province.)
+        if (span.key in wordlists.STOPWORDS and not initials) or (single and keys[f] in wordlists.NOT_PLACE_WORDS):
+            return "common word"
         letters = len(surface) if surface.isalpha() else sum(ch.isalpha() for ch in surface)
         # "Va.", "Md.", "Ga.": abbreviations we file, written with their full stop.
         dotted = span.key in index.abbreviations and text.startswith(".", tokens.end(last))
         if letters <= 3 and not (surface.isupper() or "." in surface or dotted):
             return "short word"  # "In", "Or", "Us": short names only count in capitals (US, UK, UAE)
-        if letters == 2 and not self._short_code_allowed(span, tokens):
+        # Initials with full stops between them count only as the initials of their place ("M.D."
+        # after a name, a degree, is not Maryland even where "City, ST" would allow a state).
+        if letters == 2 and not (initials or ("." not in surface.rstrip(".")
+                                              and self._short_code_allowed(span, tokens))):
             return "short code"
         # "NATO", "GRU", "APC": organisations, not the towns spelt alike. Nor is an acronym whose
         # letters folding merged ("CCA" is not "Ca.", California) one of the short forms we file.
@@ -318,22 +398,40 @@ class Geoparser:
                 and NAME_GAP.match(tokens.gap(b)) and keys[f - 2] not in wordlists.STOPWORDS):
             return "longer name"
         # "Times of Israel", "Bank of England": a place inside an organisation's name.
+        # A country's or a first-level region's body ("Pakistan Army", "Bank of Canada", "Texas
+        # Republicans") still names the country or region; its media ("Times of Israel") do not.
         if (before_key == "of" and f >= 2 and tokens.is_capitalised(f - 2)
-                and keys[f - 2] in wordlists.ORGANISATION_WORDS):
+                and keys[f - 2] in wordlists.ORGANISATION_WORDS
+                and not (keys[f - 2] not in wordlists.MEDIA_WORDS and self._national(span))):
             return "named after"
         if joined_after and after_capitalised:
             following = capitalised_run(tokens, a)
-            if following[-1] in wordlists.STREET_WORDS:
+            national = self._national(span)
+            national_body = national and not any(k in wordlists.MEDIA_WORDS for k in following)
+            # A street or building named after the place ("Wichita Street", "Huntsville High School"),
+            # but not one of the place's own bodies: an area's name is a street's only before a road
+            # word ("Cass County Road" but "Cass County Circuit Court", "Licking County Public
+            # Library"), and a public body or facility word before the last word makes a body of
+            # the place ("Bridgeport Superior Court", "Tbilisi City Court").
+            # A school by its level ("Huntsville High School", "Glen Carbon Elementary") is the town's.
+            if following[-1] in wordlists.STREET_WORDS and not (
+                    (keys[last] in _ADMINISTRATIVE_AREA_WORDS and following[0] not in _ROAD_WORDS)
+                    or following[0] in _SCHOOL_LEVEL_WORDS
+                    or any(k in _PUBLIC_BODY_WORDS or k in wordlists.FACILITY_WORDS for k in following[:-1])):
                 return "named after"
-            if keys[last] in _ADMINISTRATIVE_AREA_WORDS or any(
+            if keys[last] in _ADMINISTRATIVE_AREA_WORDS or following[0] in _SCHOOL_LEVEL_WORDS or any(
                     k in wordlists.FACILITY_WORDS or k in wordlists.EVENT_WORDS or k in _PUBLIC_BODY_WORDS
                     for k in following):
                 pass  # "Damascus Central Prison", "Dubai World Cup", "Ohio Department": the place is still there
             elif any(k in wordlists.ORGANISATION_WORDS for k in following):
-                return "organisation"
+                if not national_body:
+                    return "organisation"
             elif not (after_key in wordlists.DESCRIPTORS or after_key in wordlists.TITLES
-                      or after_key in wordlists.STOPWORDS or after_key in index.demonyms):
-                return "named after"  # "Riverdale Lukoil": a business named after the place
+                      or after_key in wordlists.STOPWORDS or after_key in index.demonyms
+                      or (national_body and national == "country")):
+                # "Riverdale Lukoil": a business named after the place. Not after a country ("US
+                # Trade Representative", "Malta Government Stock"): its names are its bodies'.
+                return "named after"
         speaks = after_key in wordlists.SPEECH_VERBS and not after_gap.strip()
         if speaks and single and self._best_prominence(span) < 6.0:
             return "person"  # "Alexander said": a person, unless a capital or a country speaks
@@ -387,12 +485,43 @@ class Geoparser:
         )
 
     def _short_code_allowed(self, span: Span, tokens: Tokens) -> bool:
-        """Two-letter codes: countries (US, UK) anywhere; states (IN, PA) only as "City, ST"."""
+        """Two-letter codes: countries (US, UK) anywhere; unions of countries (EU) where a
+        preposition of place puts them on a map ("in the EU": elsewhere, "EU officials said", they
+        are an actor); states (IN, PA) only as "City, ST"."""
         for number in span.numbers:
             place, _ = self.gazetteer.place(number)
             if place.is_country:
                 return True
+            if (place.feature_code == "RGN" and not place.country_code
+                    and _initials_of(place.name) == span.key.replace(" ", "")):
+                b = span.first - 1
+                if b >= 1 and tokens.keys[b] in _ARTICLES:
+                    b -= 1
+                if b >= 0 and tokens.keys[b] in _AREA_LOCATIVES and not tokens.is_capitalised(b):
+                    return True
         return span.first > 0 and tokens.gap(span.first).startswith(",")
+
+    def _dotted_initials(self, span: Span, surface: str) -> bool:
+        """Whether the span is a filed abbreviation written as initials with full stops between
+        them ("N.J.", "B.C.", "W.Va.", "D.C.") that stand for the words of its place's name.
+        A degree or title written alike ("M.D.", "D.O.") is not: its letters are not the initials
+        of the words of the place it folds onto (Maryland)."""
+        if "." not in surface.rstrip(".") or span.key not in self.gazetteer.index.abbreviations:
+            return False
+        letters = "".join(part[:1] for part in surface.split(".") if part).lower()
+        for number in span.numbers[:3]:
+            place, _ = self.gazetteer.place(number)
+            if _initials_of(place.name) == letters or surface in place.name:
+                return True
+        return False
+
+    def _national(self, span: Span) -> str | None:
+        """"country" or "region" when the span's likeliest place is a country or a first-level
+        region, else None."""
+        place, _ = self.gazetteer.place(span.numbers[0])
+        if place.is_country:
+            return "country"
+        return "region" if place.feature_code == "ADM1" else None
 
     def _key_prominence(self, key: str) -> float:
         """The prominence of the likeliest place a single word names (-1 when it names none)."""
@@ -532,6 +661,16 @@ class Geoparser:
                 self._context_cache.clear()
             self._context_cache[context] = result  # keyed by the text itself: no hash collisions
         return result
+
+
+def _initials_of(name: str) -> str:
+    """The initials of a name's words, lower case, without its connectors: "New Jersey" -> "nj",
+    "Newfoundland and Labrador" -> "nl"."""
+    return "".join(w[0] for w in name.lower().replace("-", " ").split()
+                   if w not in _INITIAL_CONNECTORS and w[0].isalpha())
+
+
+_INITIAL_CONNECTORS = frozenset({"of", "and", "the", "de", "du", "la"})
 
 
 def _pieces(text: str):

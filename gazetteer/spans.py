@@ -29,6 +29,7 @@ class Span:
     key: str
     numbers: tuple[int, ...]
     feature_hint: frozenset[str] = frozenset()
+    listed_area: bool = False  # "Cook" in "Cook and DuPage counties": the list names it an area
     qualifier: Span | None = None
     candidates: list[Candidate] = field(default_factory=list)
 

@@ -76,6 +76,14 @@ office bureau court tribunal team squad
 symphony orchestra festival summit conference accord accords agreement treaty protocol
 """)
 
+# The organisation words that make a newspaper, a broadcaster or an agency of pictures: a country
+# or region before them names the outlet ("Jamaica Observer"), not the country's own body.
+MEDIA_WORDS = _fold("""
+times post journal herald tribune independent telegraph guardian observer news gazette chronicle
+express mail today press review magazine network media images studios pictures records radio
+television tv star sun daily weekly monitor
+""")
+
 # After a place, these keep it a place: "Damascus Central Prison", "Tartus naval base".
 FACILITY_WORDS = _fold("""
 airport airbase base prison jail camp crossing border dam mosque cathedral stadium port harbour

@@ -171,3 +171,49 @@ def test_the_bodies_of_a_county_keep_the_county_but_its_roads_do_not():
 def test_in_puts_a_surname_back_on_the_map():
     text = "Dana Lowell sang first. Later the band played in Lowell, and in Lowell’s view it went well."
     assert [m.start for m in geoparse(text)] == [text.index("in Lowell") + 3]
+
+
+def test_a_county_court_or_library_keeps_its_county_and_a_city_court_its_city():
+    text = ("A judge of the Marion County Circuit Court spoke at the Licking County Public Library, "
+            "and the case moves to the Bridgeport Superior Court; Elm Street stays shut.")
+    assert names(text) == ["Marion County", "Licking County", "Bridgeport"]
+
+
+def test_initials_with_full_stops_stand_for_their_place():
+    found = [(m.text, m.place.name) for m in geoparse(
+        "Crews from W.Va. and N.J. drove to B.C. after Ottawa asked, then on to D.C. for talks.")]
+    assert [name for _, name in found] == ["West Virginia", "New Jersey", "British Columbia", "Ottawa",
+                                           "Washington, D.C."]
+
+
+def test_a_degree_after_a_name_is_no_state():
+    assert names("Pat Quinlan, M.D., and Lee Ortiz, D.O., wrote the guidance.") == []
+
+
+def test_a_union_of_countries_by_its_initials_where_a_preposition_places_it():
+    assert names("Farms across the EU sold less; EU officials met in Brussels.") == ["EU", "Brussels"]
+
+
+def test_counties_listed_bare_before_their_plural():
+    found = geoparse("Hail fell on Swift and Wilkin counties, and Caddo, Bossier and Webster parishes "
+                     "flooded. Few counties escaped.")
+    assert [(m.text, m.place.name) for m in found] == [
+        ("Swift", "Swift County"), ("Wilkin", "Wilkin County"), ("Caddo", "Caddo Parish"),
+        ("Bossier", "Bossier Parish"), ("Webster", "Webster Parish")]
+
+
+def test_a_country_or_region_before_its_own_body_stays_a_place_but_not_before_its_media():
+    text = ("Engineers of the Pakistan Army and the Bank of Canada briefed the Ohio Association of "
+            "Realtors; the Jamaica Observer and the Times of Israel reported it.")
+    assert names(text) == ["Pakistan", "Canada", "Ohio"]
+
+
+def test_a_town_stays_a_place_after_an_organisation_named_after_it():
+    text = "The Gainesville Riding Club met on Monday. Gainesville residents then marched."
+    assert names(text) == ["Gainesville"] and geoparse(text)[0].start == text.index("Gainesville residents")
+
+
+def test_a_towns_schools_by_level_and_its_patrol_keep_the_town():
+    text = ("Pupils of Norfolk High School and Glen Carbon Elementary met troopers of the Kansas Highway "
+            "Patrol; Franklin Avenue was closed.")
+    assert names(text) == ["Norfolk", "Glen Carbon", "Kansas"]
