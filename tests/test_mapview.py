@@ -170,6 +170,31 @@ def test_layer_is_one_element_with_one_feature_per_place_and_hostile_text_as_dat
         assert dangerous not in call
 
 
+def test_layer_goes_into_the_page_as_its_text_without_being_compiled_as_a_template(data, monkeypatch):
+    """The layer's script (hundreds of kilobytes on a big window) is put in the figure as it is: the same
+    script on the whole page and in st_folium's swapped layer, and no Jinja template made of it."""
+    from jinja2 import Environment
+    from streamlit_folium import _get_feature_group_string
+
+    script = map_ui.layer_script(map_ui.places_payload(data, mapdata.for_drawing(
+        mapdata.window_places(data, window(0, 4)))))
+    compiled: list[str] = []
+    original = Environment.from_string
+
+    def watched(self, source, *args, **kwargs):
+        compiled.append(str(source))
+        return original(self, source, *args, **kwargs)
+
+    monkeypatch.setattr(Environment, "from_string", watched)
+    fmap = map_ui.base_map(mapdata.map_bounds(data))
+    js = _get_feature_group_string(map_ui.group_of(script), fmap)
+    page = fmap.get_root().render()
+    assert script in js and script in page
+    assert not [source for source in compiled if script in source]
+    # Text that looks like a template stays text.
+    assert map_ui.RenderedText('{{ "x" }} {% if y %}').render() == '{{ "x" }} {% if y %}'
+
+
 def test_layer_script_builds_text_with_textcontent_only():
     script = (assets.STATIC_DIR / "places.js").read_text()
     assert "innerHTML" not in script and "insertAdjacentHTML" not in script and "eval(" not in script
