@@ -366,3 +366,14 @@ def test_the_offline_basemap_files_hold_land_borders_names_and_regions():
     assert {"Egypt", "Cyprus", "Syria", "Lebanon"} <= names
     regions = json.loads((BASEMAP_DIR / "regions.json").read_text(encoding="utf-8"))
     assert any(f["properties"]["country"] == "SYR" for f in regions["features"])
+
+
+def test_layer_places_read_from_the_data_set_say_what_the_window_s_own_columns_say(data):
+    """A place's fixed fields (where, name, area, how sure) come from a table worked out once per data
+    set, found by the place's row: the same as reading them from the window's own columns."""
+    drawing = mapdata.for_drawing(mapdata.window_places(data, window(0, 4)))
+    by_code = mapdata.layer_payload(data, drawing)
+    by_hand = mapdata.layer_payload(data, mapdata.Drawing(drawing.places.drop(columns="code"), drawing.cells,
+                                                         drawing.cell_deg))
+    assert by_code == by_hand
+    assert {p["name"] for p in by_code["places"]} == {"Damascus", "Homs", "Syria", HOSTILE_NAME, "Moscow"}
