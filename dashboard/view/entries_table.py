@@ -72,18 +72,25 @@ def time_texts(data: mapdata.MapData) -> list[str]:
     return [f"{time_label(pd.Timestamp(t), **style)} {ZONE}" for t in data.entries["time_utc"]]
 
 
+@lru_cache(maxsize=16)
+def places_texts(data: mapdata.MapData) -> list[str]:
+    """The places each entry names, in text order, as the table shows them, by row of `data.entries`:
+    worked out once per MapData (kept by identity), not for the rows of every window."""
+    named = panel.places_named([int(i) for i in data.entries["entry_id"]], data.mentions)
+    return [", ".join(named.get(int(i), [])) for i in data.entries["entry_id"]]
+
+
 def table_frame(data: mapdata.MapData, rows: Sequence[int], page: int = 1) -> pd.DataFrame:
     """The table for rows of `data.entries`, newest first, page `page` (`page_span`): entry_id, time,
     headline, places, source."""
     first, end = page_span(len(rows), page)
     shown = list(rows)[::-1][first:end]
     chosen = data.entries.iloc[shown]
-    named = panel.places_named([int(i) for i in chosen["entry_id"]], data.mentions)
     return pd.DataFrame({
         "entry_id": chosen["entry_id"].astype(int).to_numpy(),
         "time": [time_texts(data)[row] for row in shown],
         "headline": chosen["headline"].fillna("").astype(str).to_numpy(),
-        "places": [", ".join(named.get(int(i), [])) for i in chosen["entry_id"]],
+        "places": [places_texts(data)[row] for row in shown],
         "source": chosen["source"].astype(str).to_numpy(),
     })
 
