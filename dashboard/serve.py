@@ -66,6 +66,9 @@ STREAMLIT_SETTINGS: dict[str, str] = {
     "theme.base": "light",
     "theme.primaryColor": "#b3261e",
     "theme.font": "sans serif",
+    # No full garbage collection after every run: over a 10,000-entry store it walked the cached frames'
+    # object columns for ~60 ms of each slider step (bench/bench_step.py); Python's own collector still runs.
+    "runner.postScriptGC": "false",
 }
 SERVED_ONLY: dict[str, str] = {"client.showErrorDetails": "none", "server.enableExpensiveMemoryStats": "false"}
 BUILDING_INDEX = "Building the place index (first run, about 40 s)…"

@@ -170,6 +170,31 @@ def test_layer_is_one_element_with_one_feature_per_place_and_hostile_text_as_dat
         assert dangerous not in call
 
 
+def test_layer_goes_into_the_page_as_its_text_without_being_compiled_as_a_template(data, monkeypatch):
+    """The layer's script (hundreds of kilobytes on a big window) is put in the figure as it is: the same
+    script on the whole page and in st_folium's swapped layer, and no Jinja template made of it."""
+    from jinja2 import Environment
+    from streamlit_folium import _get_feature_group_string
+
+    script = map_ui.layer_script(map_ui.places_payload(data, mapdata.for_drawing(
+        mapdata.window_places(data, window(0, 4)))))
+    compiled: list[str] = []
+    original = Environment.from_string
+
+    def watched(self, source, *args, **kwargs):
+        compiled.append(str(source))
+        return original(self, source, *args, **kwargs)
+
+    monkeypatch.setattr(Environment, "from_string", watched)
+    fmap = map_ui.base_map(mapdata.map_bounds(data))
+    js = _get_feature_group_string(map_ui.group_of(script), fmap)
+    page = fmap.get_root().render()
+    assert script in js and script in page
+    assert not [source for source in compiled if script in source]
+    # Text that looks like a template stays text.
+    assert map_ui.RenderedText('{{ "x" }} {% if y %}').render() == '{{ "x" }} {% if y %}'
+
+
 def test_layer_script_builds_text_with_textcontent_only():
     script = (assets.STATIC_DIR / "places.js").read_text()
     assert "innerHTML" not in script and "insertAdjacentHTML" not in script and "eval(" not in script
@@ -341,3 +366,14 @@ def test_the_offline_basemap_files_hold_land_borders_names_and_regions():
     assert {"Egypt", "Cyprus", "Syria", "Lebanon"} <= names
     regions = json.loads((BASEMAP_DIR / "regions.json").read_text(encoding="utf-8"))
     assert any(f["properties"]["country"] == "SYR" for f in regions["features"])
+
+
+def test_layer_places_read_from_the_data_set_say_what_the_window_s_own_columns_say(data):
+    """A place's fixed fields (where, name, area, how sure) come from a table worked out once per data
+    set, found by the place's row: the same as reading them from the window's own columns."""
+    drawing = mapdata.for_drawing(mapdata.window_places(data, window(0, 4)))
+    by_code = mapdata.layer_payload(data, drawing)
+    by_hand = mapdata.layer_payload(data, mapdata.Drawing(drawing.places.drop(columns="code"), drawing.cells,
+                                                         drawing.cell_deg))
+    assert by_code == by_hand
+    assert {p["name"] for p in by_code["places"]} == {"Damascus", "Homs", "Syria", HOSTILE_NAME, "Moscow"}

@@ -97,7 +97,10 @@ def new_entries(state: MutableMapping[str, Any], chosen: Sequence[int], entry_id
 
     The first look at a choice of blogs sees everything; entries that appear on a later run (a followed
     page grew, or another session added entries) are new until `mark_seen` (the reader opened them)."""
-    ids = np.unique(np.fromiter((int(i) for i in entry_ids), dtype=np.int64))
+    # A column of ids is read as an array: one Python int at a time took ~10 ms of every slider step at
+    # 10,000 entries.
+    given = entry_ids.to_numpy() if isinstance(entry_ids, pd.Series) else np.fromiter(entry_ids, dtype=np.int64)
+    ids = np.unique(given.astype(np.int64))
     kept = state.get(keys.FOLLOW_SEEN_KEY)
     if kept is None or kept[0] != tuple(chosen):
         state[keys.FOLLOW_SEEN_KEY] = (tuple(chosen), ids, frozenset())

@@ -14,7 +14,7 @@ from collections.abc import Collection
 import folium
 import pandas as pd
 import xyzservices
-from branca.element import MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 
 from dashboard.settings import TileSettings
@@ -141,6 +141,28 @@ class PlaceLayer(MacroElement):
         super().__init__()
         self._name = "PlaceLayer"
         self.payload = payload if isinstance(payload, str) else layer_script(payload)
+
+    def render(self, **kwargs) -> None:
+        """As `MacroElement.render`, but the script goes into the figure as the text it is: branca would
+        compile it as a Jinja template, and lexing its hundreds of kilobytes of data was the largest part
+        of what st_folium did in a slider step."""
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            super().render(**kwargs)  # says what is wrong
+            return
+        script = self._template.module.__dict__["script"]
+        figure.script.add_child(RenderedText(script(self, kwargs)), name=self.get_name())
+
+
+class RenderedText(Element):
+    """Text already rendered, put in a figure as it is (never compiled as a template)."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
 
 
 def layer_script(payload: dict) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 
 import pandas as pd
 
@@ -61,20 +62,35 @@ def page_span(rows: int, page: int) -> tuple[int, int]:
     return first, min(first + MAX_TABLE_ROWS, rows)
 
 
+@lru_cache(maxsize=16)
+def time_texts(data: mapdata.MapData) -> list[str]:
+    """Each entry's time as the table shows it, by row of `data.entries`: labelled as the slider labels
+    the whole span (with the year when it needs one), always with the day. Worked out once per MapData
+    (kept by identity), not for the rows of every window the slider steps to."""
+    span = data.entries["time_utc"].dropna()
+    style = {**label_style([span.min(), span.max()] if len(span) else []), "with_date": True}
+    return [f"{time_label(pd.Timestamp(t), **style)} {ZONE}" for t in data.entries["time_utc"]]
+
+
+@lru_cache(maxsize=16)
+def places_texts(data: mapdata.MapData) -> list[str]:
+    """The places each entry names, in text order, as the table shows them, by row of `data.entries`:
+    worked out once per MapData (kept by identity), not for the rows of every window."""
+    named = panel.places_named([int(i) for i in data.entries["entry_id"]], data.mentions)
+    return [", ".join(named.get(int(i), [])) for i in data.entries["entry_id"]]
+
+
 def table_frame(data: mapdata.MapData, rows: Sequence[int], page: int = 1) -> pd.DataFrame:
     """The table for rows of `data.entries`, newest first, page `page` (`page_span`): entry_id, time,
     headline, places, source."""
     first, end = page_span(len(rows), page)
-    chosen = data.entries.iloc[list(rows)[::-1][first:end]]
-    named = panel.places_named([int(i) for i in chosen["entry_id"]], data.mentions)
-    # Labelled as the slider labels the whole span (with the year when it needs one), always with the day.
-    span = data.entries["time_utc"].dropna()
-    style = {**label_style([span.min(), span.max()] if len(span) else []), "with_date": True}
+    shown = list(rows)[::-1][first:end]
+    chosen = data.entries.iloc[shown]
     return pd.DataFrame({
         "entry_id": chosen["entry_id"].astype(int).to_numpy(),
-        "time": [f"{time_label(pd.Timestamp(t), **style)} {ZONE}" for t in chosen["time_utc"]],
+        "time": [time_texts(data)[row] for row in shown],
         "headline": chosen["headline"].fillna("").astype(str).to_numpy(),
-        "places": [", ".join(named.get(int(i), [])) for i in chosen["entry_id"]],
+        "places": [places_texts(data)[row] for row in shown],
         "source": chosen["source"].astype(str).to_numpy(),
     })
 

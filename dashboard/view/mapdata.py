@@ -380,6 +380,27 @@ def popup_columns(data: MapData) -> tuple[list[str], list[str], list[str]]:
             entries["source"].astype(str).tolist())
 
 
+@lru_cache(maxsize=16)
+def place_fields(data: MapData) -> list[dict]:
+    """What the layer says of each place whatever the window (where it is, its name, its area, how sure
+    it is), by row of `data.places`: worked out once per MapData (kept by identity), not for the places
+    of every window."""
+    return _fields_of(data.places, "place_name")
+
+
+def _fields_of(places: pd.DataFrame, name_column: str) -> list[dict]:
+    rows = len(places)
+    columns = zip(places["lat"].to_numpy(dtype=float), places["lon"].to_numpy(dtype=float),
+                  places[name_column].astype(str).tolist(), places["is_area"].to_numpy(dtype=bool),
+                  places["area_m"].tolist(), places["feature_code"].astype(str).tolist(),
+                  places["score"].to_numpy(dtype=float) if "score" in places else [None] * rows,
+                  places["reviewed"].to_numpy(dtype=bool) if "reviewed" in places else [False] * rows, strict=True)
+    return [{"lat": round(float(lat), 5), "lon": round(float(lon), 5), "name": name,
+             "area": int(area_m) if is_area else 0,
+             **_trust_fields(score, bool(reviewed), feature_code, bool(is_area))}
+            for lat, lon, name, is_area, area_m, feature_code, score, reviewed in columns]
+
+
 def layer_payload(data: MapData, drawing: Drawing, new_entries: Collection[int] = (),
                   reported_after: pd.Timestamp | None = None) -> dict:
     """What `static/places.js` needs: each place, and the entries its popup lists.
@@ -408,17 +429,19 @@ def layer_payload(data: MapData, drawing: Drawing, new_entries: Collection[int] 
     place_list = []
     # Areas first and widest first, so smaller shapes end up on top.
     ordered = places.sort_values(["is_area", "area_m"], ascending=False, kind="stable")
-    for p in ordered.itertuples(index=False):
+    # Where, name, area and how sure (words and number, the precision class, whether the marker is
+    # doubtful) are the place's own; the rest is the window's.
+    # (Places not drawn from `data.places`, made by hand, have no code: their own columns say.)
+    fixed = ([place_fields(data)[code] for code in ordered["code"]] if "code" in ordered
+             else _fields_of(ordered, "name"))
+    window_columns = ordered[["label", "count", "fill", "stroke", "radius", "listed", "more"]]
+    for own, p in zip(fixed, window_columns.itertuples(index=False), strict=True):
         place_list.append({
-            "lat": round(float(p.lat), 5), "lon": round(float(p.lon), 5), "name": str(p.name),
-            "label": str(p.label), "tip": H.text(p.label), "n": int(p.count), "fill": p.fill,
-            "stroke": p.stroke, "r": int(p.radius), "area": int(p.area_m) if p.is_area else 0,
+            **own, "label": str(p.label), "tip": H.text(p.label), "n": int(p.count), "fill": p.fill,
+            "stroke": p.stroke, "r": int(p.radius),
             "entries": [entry_index[r] for r in p.listed], "more": int(p.more),
-            "new": any(entry_index[r] in is_new for r in p.listed),
+            "new": bool(is_new) and any(entry_index[r] in is_new for r in p.listed),
             "later": _reported_later(data, p.listed, reported_after),
-            # How sure: words and number, the precision class, and whether the marker is doubtful.
-            **_trust_fields(getattr(p, "score", None), bool(getattr(p, "reviewed", False)), str(p.feature_code),
-                            bool(p.is_area)),
         })
     cell_list = [{"lat": round(float(c.lat), 4), "lon": round(float(c.lon), 4), "places": int(c.places),
                   "n": int(c.count), "top": c.top, "more": int(c.places) - len(c.top)}

@@ -35,7 +35,9 @@ def paths_payload(paths: pd.DataFrame, entries: pd.DataFrame) -> list[dict]:
 
     Text stays text (the browser sets it as `textContent`); `tip`, read as HTML by Leaflet, is escaped.
     """
-    headlines = dict(zip(entries["entry_id"].astype(int), entries["headline"].fillna("").astype(str), strict=True))
+    # Only the headlines of the paths' own entries: a window holds a few paths among thousands of entries.
+    telling = entries[entries["entry_id"].isin(paths["entry_id"])] if len(paths) else entries.iloc[:0]
+    headlines = dict(zip(telling["entry_id"].astype(int), telling["headline"].fillna("").astype(str), strict=True))
     out = []
     for p in paths.itertuples(index=False):
         name = path_name(p)
