@@ -73,12 +73,23 @@ def wait_for_places(page, frame, expected: dict[str, int], timeout_s: float = 30
 
 
 def pick(page, label: str, option: str) -> None:
-    """Choose an option of a Streamlit selectbox by its label."""
-    box = page.locator(f'input[aria-label="{label}"]')
-    box.scroll_into_view_if_needed()
-    box.click()
-    box.press_sequentially(option.strip("“”").split("”")[0])  # the picker narrows to what is typed
-    page.get_by_role("option").filter(has_text=option).first.click()
+    """Choose an option of a Streamlit selectbox by its label. Typed when the app is idle, and once more
+    if a rerun (the map reporting its view) closed the list meanwhile."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in (1, 2):
+        B.wait_idle(page)
+        box = page.locator(f'input[aria-label="{label}"]')
+        box.scroll_into_view_if_needed()
+        box.click()
+        box.press_sequentially(option.strip("“”").split("”")[0])  # the picker narrows to what is typed
+        try:
+            page.get_by_role("option").filter(has_text=option).first.click(timeout=15_000 if attempt == 1 else 30_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
     B.wait_idle(page)
 
 
