@@ -26,10 +26,8 @@ import argparse
 import asyncio
 import statistics
 import sys
-import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -38,9 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.server_probe import cpu_seconds, peak_rss_mb, percentile, server_pid  # noqa: E402
-from bench.synthetic import write_synthetic  # noqa: E402
-from dashboard.store import EventStore  # noqa: E402
+from bench.server_probe import cpu_seconds, peak_rss_mb, percentile, synthetic_server  # noqa: E402
 from tests import browser_support as B  # noqa: E402
 from tests.conftest import find_chromium  # noqa: E402
 
@@ -184,18 +180,6 @@ async def loopback_only(route) -> None:
         await route.abort()
 
 
-@contextmanager
-def own_server(entries: int, places: int) -> Iterator[tuple[str, int | None]]:
-    """A fresh synthetic store and a dashboard server on it: (its URL, its process id)."""
-    with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
-        db = Path(tmp) / "synthetic.db"
-        with EventStore(db) as store:
-            result = write_synthetic(store, entries, places=places)
-        print(f"store: {result.added:,} entries, {result.mentions_written:,} mentions, {places} cities")
-        with B.streamlit_server(db) as url:
-            yield url, server_pid(url.rsplit(":", 1)[1])
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, default=10, help="readers at once")
@@ -209,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     if chromium is None:
         print("Chromium not found (apt-get install -y chromium, or --chromium PATH)")
         return 1
-    server = nullcontext((args.url, None)) if args.url else own_server(args.entries, args.places)
+    server = nullcontext((args.url, None)) if args.url else synthetic_server(args.entries, args.places)
     with server as (url, pid):
         results = [Session() for _ in range(args.sessions)]
         start = Start(args.sessions, pid)

@@ -43,6 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.server_probe import peak_rss_mb, server_pid  # noqa: E402
 from bench.synthetic import write_synthetic  # noqa: E402
 from dashboard.settings import SAMPLE_BLOG  # noqa: E402
 from dashboard.store import EventStore  # noqa: E402
@@ -122,27 +123,6 @@ def playback_seconds(browser, url: str, steps: int) -> tuple[list[float], float]
     return [b - a for a, b in pairwise(swaps[1:])], period
 
 
-def server_pid(port: str) -> int | None:
-    """The process serving `port` (the one `streamlit_server` started), found through /proc."""
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
-        try:
-            args = cmdline.read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if args[1:4] == [b"-m", b"dashboard", b"serve"] and port.encode() in args:
-            return int(cmdline.parent.name)
-    return None
-
-
-def peak_rss_mb(pid: int | None) -> float | None:
-    if pid is None:
-        return None
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return None
-
-
 def run_case(name: str, db: Path, browser, steps: int) -> dict[str, float]:
     """One fresh server on `db`: prints its figures and returns them (seconds, ms and MB)."""
     launched = time.perf_counter()
@@ -153,7 +133,8 @@ def run_case(name: str, db: Path, browser, steps: int) -> dict[str, float]:
         print(f"  ({name}: first map cold {cold:.2f} s, warm {warm:.2f} s)", flush=True)
         times, unchanged = step_seconds(browser, url, steps)
         intervals, period = playback_seconds(browser, url, min(steps, 10))
-        peak = peak_rss_mb(server_pid(url.rsplit(":", 1)[1]))
+        pid = server_pid(url.rsplit(":", 1)[1])
+        peak = peak_rss_mb(pid) if pid is not None else None
     print(f"{name}:")
     print(f"  server start        {server:6.2f} s")
     print(f"  first map (cold)    {cold:6.2f} s")

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -24,9 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.server_probe import cpu_seconds, peak_rss_mb, percentile, server_pid  # noqa: E402
-from bench.synthetic import write_synthetic  # noqa: E402
-from dashboard.store import EventStore  # noqa: E402
+from bench.server_probe import cpu_seconds, peak_rss_mb, percentile, synthetic_server  # noqa: E402
 from tests import browser_support as B  # noqa: E402
 from tests.conftest import find_chromium  # noqa: E402
 
@@ -68,14 +65,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     from playwright.sync_api import sync_playwright
 
-    with tempfile.TemporaryDirectory(prefix="bench-step-") as tmp, sync_playwright() as playwright:
-        db = Path(tmp) / "synthetic.db"
-        with EventStore(db) as store:
-            result = write_synthetic(store, args.entries, places=args.places)
-        print(f"store: {result.added:,} entries, {result.mentions_written:,} mentions, {args.places} cities")
+    with sync_playwright() as playwright:
         browser = B.launch(playwright, chromium)
-        with B.streamlit_server(db) as url:
-            pid = server_pid(url.rsplit(":", 1)[1])
+        with synthetic_server(args.entries, args.places) as (url, pid):
             if pid is None:
                 print("the server's process was not found in /proc")
                 return 1

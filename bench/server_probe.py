@@ -1,11 +1,15 @@
 """What a benchmark reads of a running dashboard server: its process, CPU time and peak memory (/proc).
 
-Shared by bench/bench_step.py and bench/bench_load.py. Linux only: everything comes from /proc.
+Shared by bench/bench_step.py, bench/bench_load.py and bench/bench_map.py. Linux only: everything
+comes from /proc.
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -21,6 +25,22 @@ def server_pid(port: int | str) -> int | None:
         if args[1:4] == [b"-m", b"dashboard", b"serve"] and str(port).encode() in args:
             return int(cmdline.parent.name)
     return None
+
+
+@contextmanager
+def synthetic_server(entries: int, places: int) -> Iterator[tuple[str, int | None]]:
+    """A fresh synthetic store (`bench.synthetic`) and a dashboard server on it: (its URL, its process id)."""
+    from bench.synthetic import write_synthetic
+    from dashboard.store import EventStore
+    from tests import browser_support as B
+
+    with tempfile.TemporaryDirectory(prefix="bench-server-") as tmp:
+        db = Path(tmp) / "synthetic.db"
+        with EventStore(db) as store:
+            result = write_synthetic(store, entries, places=places)
+        print(f"store: {result.added:,} entries, {result.mentions_written:,} mentions, {places} cities")
+        with B.streamlit_server(db) as url:
+            yield url, server_pid(url.rsplit(":", 1)[1])
 
 
 def cpu_seconds(pid: int) -> float:
