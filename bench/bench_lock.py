@@ -32,24 +32,12 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.server_probe import percentile  # noqa: E402
 from bench.synthetic import write_synthetic  # noqa: E402
 from dashboard.store import EventStore, StoreBusy, StoreError  # noqa: E402
+from tests.store_support import hold_write_lock  # noqa: E402
 
 APP = ROOT / "dashboard" / "app.py"
-HOLD_LOCK = """
-import sqlite3, sys, time
-conn = sqlite3.connect(sys.argv[1], isolation_level=None)
-conn.execute("BEGIN IMMEDIATE")
-conn.execute("INSERT INTO sources (name, ingested_at, updated_at) VALUES ('half-written', 'x', 'x')")
-print("locked", flush=True)
-time.sleep(float(sys.argv[2]))
-conn.execute("ROLLBACK")
-"""
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def line(name: str, seconds: list[float]) -> str:
@@ -106,9 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         unloaded = [scrubber.step() for _ in range(args.steps)]
         print(line("unloaded", unloaded), flush=True)
 
-        holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(db), str(args.hold)],
-                                  stdout=subprocess.PIPE, text=True)
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        holder = hold_write_lock(db, args.hold)
         held_from = time.perf_counter()
         # This process's own write waits for the lock as long as it is held, as an upload would: each try
         # waits settings.STORE_BUSY_SECONDS inside SQLite, holding the store's write connection.

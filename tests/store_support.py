@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 
 
 def undo_word_index(conn: sqlite3.Connection) -> None:
@@ -52,3 +55,23 @@ def back_to_version(conn: sqlite3.Connection, version: int) -> None:
     for step in range(current, version, -1):
         UNDO[step](conn)
     conn.execute(f"PRAGMA user_version = {int(version)}")
+
+
+_HOLD_LOCK = """
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN IMMEDIATE")
+conn.execute("INSERT INTO sources (name, ingested_at, updated_at) VALUES ('half-written', 'x', 'x')")
+print("locked", flush=True)
+time.sleep(float(sys.argv[2]))
+conn.execute("ROLLBACK")
+"""
+
+
+def hold_write_lock(db: Path, seconds: float) -> subprocess.Popen:
+    """Another process that takes the store's write lock (BEGIN IMMEDIATE, an uncommitted row) and holds it
+    for `seconds`; returned once it holds it. The caller kills it or waits for it."""
+    holder = subprocess.Popen([sys.executable, "-c", _HOLD_LOCK, str(db), str(seconds)],
+                              stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+    return holder

@@ -7,8 +7,6 @@ The proof is not a stopwatch: the lock wait is set to zero, so any read that ask
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -16,29 +14,18 @@ from pathlib import Path
 import pytest
 from app_support import run_app
 from cli_support import run
+from store_support import hold_write_lock
 
 from dashboard import settings
 from dashboard.store import EventStore, StoreBusy
 from dashboard.store.readers import ReaderPool
 
-HOLD_LOCK = """
-import sqlite3, sys, time
-conn = sqlite3.connect(sys.argv[1], isolation_level=None)
-conn.execute("BEGIN IMMEDIATE")
-conn.execute("INSERT INTO sources (name, ingested_at, updated_at) VALUES ('half-written', 'x', 'x')")
-print("locked", flush=True)
-time.sleep(float(sys.argv[2]))
-conn.execute("ROLLBACK")
-"""
-
 
 @pytest.fixture
 def writer_elsewhere(small_blog_db):
     """Another process holding the store's write lock (BEGIN IMMEDIATE, an uncommitted row) meanwhile."""
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(small_blog_db), "120"],
-                              stdout=subprocess.PIPE, text=True)
+    holder = hold_write_lock(small_blog_db, 120)
     try:
-        assert holder.stdout.readline().strip() == "locked"
         yield holder
     finally:
         holder.kill()
