@@ -71,6 +71,11 @@ def ingest_seconds() -> float:
     return _positive_env("DASHBOARD_INGEST_SECONDS", INGEST_SECONDS)
 
 
+def _flag_env(name: str) -> bool:
+    """Whether $name is set to 1, true or yes."""
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes")
+
+
 def _positive_env(name: str, default: float) -> float:
     try:
         value = float(os.environ.get(name, "") or default)
@@ -115,23 +120,19 @@ MAX_BACKOFF_SECONDS = 3600.0
 
 def follow_every() -> float:
     """Seconds between polls of a followed page: $DASHBOARD_FOLLOW_EVERY, else 60 (a bad value: 60)."""
-    try:
-        every = float(os.environ.get("DASHBOARD_FOLLOW_EVERY", "") or FOLLOW_EVERY_SECONDS)
-    except ValueError:
-        return FOLLOW_EVERY_SECONDS
-    return every if every > 0 else FOLLOW_EVERY_SECONDS
+    return _positive_env("DASHBOARD_FOLLOW_EVERY", FOLLOW_EVERY_SECONDS)
 
 
 def allow_private_urls() -> bool:
     """Whether the app may follow pages on loopback, private or link-local addresses
     ($DASHBOARD_ALLOW_PRIVATE_URLS=1: for a newsroom's own network, or tests)."""
-    return os.environ.get("DASHBOARD_ALLOW_PRIVATE_URLS", "").strip().lower() in ("1", "true", "yes")
+    return _flag_env("DASHBOARD_ALLOW_PRIVATE_URLS")
 
 
 def read_only() -> bool:
     """Whether the app serves readers only ($DASHBOARD_READ_ONLY=1, set by `serve --read-only`): the store
     is opened with SQLite's mode=ro and no upload, follow, blog, review or correction control is shown."""
-    return os.environ.get("DASHBOARD_READ_ONLY", "").strip().lower() in ("1", "true", "yes")
+    return _flag_env("DASHBOARD_READ_ONLY")
 
 
 def user_agent() -> str:
