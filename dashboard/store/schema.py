@@ -221,12 +221,17 @@ def _migrate_add_decisions(conn: sqlite3.Connection) -> None:
 _BLOG_DATES = ("date_used", "zone_used")
 
 
-def _migrate_add_blog_dates(conn: sqlite3.Connection) -> None:
-    # A column already there (a store whose version number was taken back by hand) is kept as it is.
-    present = {row[1] for row in conn.execute("PRAGMA table_info(sources)")}
-    for column in _BLOG_DATES:
+def _add_columns(conn: sqlite3.Connection, table: str, columns: Sequence[tuple[str, str]]) -> None:
+    """Add each (name, type) column `table` lacks. A column already there (a store whose version number
+    was taken back by hand) is kept as it is."""
+    present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+    for column, kind in columns:
         if column not in present:
-            conn.execute(f"ALTER TABLE sources ADD COLUMN {column} TEXT")
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+
+
+def _migrate_add_blog_dates(conn: sqlite3.Connection) -> None:
+    _add_columns(conn, "sources", [(column, "TEXT") for column in _BLOG_DATES])
 
 
 # -- version 6: a followed page's validators ---------------------------------------------------------------
@@ -237,10 +242,7 @@ _PAGE_VALIDATORS = ("page_etag", "page_last_modified")
 
 
 def _migrate_add_page_validators(conn: sqlite3.Connection) -> None:
-    present = {row[1] for row in conn.execute("PRAGMA table_info(sources)")}
-    for column in _PAGE_VALIDATORS:
-        if column not in present:
-            conn.execute(f"ALTER TABLE sources ADD COLUMN {column} TEXT")
+    _add_columns(conn, "sources", [(column, "TEXT") for column in _PAGE_VALIDATORS])
 
 
 # -- version 7: event times, when the event at each mention happened, apart from when the entry reported it -------
@@ -255,10 +257,7 @@ _EVENT_COLUMNS = (("event_start", "TEXT"), ("event_end", "TEXT"),
 
 
 def _migrate_add_event_times(conn: sqlite3.Connection) -> None:
-    present = {row[1] for row in conn.execute("PRAGMA table_info(mentions)")}
-    for column, kind in _EVENT_COLUMNS:
-        if column not in present:
-            conn.execute(f"ALTER TABLE mentions ADD COLUMN {column} {kind}")
+    _add_columns(conn, "mentions", _EVENT_COLUMNS)
     reported = "(SELECT time_utc FROM entries e WHERE e.entry_id = mentions.entry_id)"
     conn.execute(f"UPDATE mentions SET event_start = {reported}, event_end = {reported}, event_precision = 'report',"
                  " event_words = '', event_expected = 0 WHERE event_start IS NULL")
