@@ -36,6 +36,28 @@ def shared_dir() -> Path:
     return SHARED
 
 
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory) -> Path:
+    """A store holding the bundled sample live blog (one per test module, for tests that only read it)."""
+    from dashboard.ingest import ingest_file
+    from dashboard.settings import SAMPLE_BLOG
+    from dashboard.store import EventStore
+
+    db = tmp_path_factory.mktemp("sample") / "events.db"
+    with EventStore(db) as events:
+        ingest_file(SAMPLE_BLOG, events)
+    return db
+
+
+@pytest.fixture(scope="module")
+def sample_server(sample_db):
+    """The dashboard served on `sample_db` (one per test module); yields its URL."""
+    from browser_support import streamlit_server
+
+    with streamlit_server(sample_db) as url:
+        yield url
+
+
 @pytest.fixture
 def small_blog_db(tmp_path) -> Path:
     """A store file holding browser_support.small_blog() as "small-blog" (four entries of our own)."""

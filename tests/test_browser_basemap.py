@@ -17,28 +17,11 @@ from struct import pack
 import browser_support as B
 import pytest
 
-from dashboard.ingest import ingest_file
-from dashboard.settings import SAMPLE_BLOG
-from dashboard.store import EventStore
 from dashboard.ui.map import OFFLINE_NAME
 
 pytestmark = pytest.mark.browser
 
 NOTICE = ".lbm-notice"
-
-
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory):
-    db = tmp_path_factory.mktemp("basemap") / "events.db"
-    with EventStore(db) as events:
-        ingest_file(SAMPLE_BLOG, events)
-    return db
-
-
-@pytest.fixture(scope="module")
-def server(sample_db) -> Iterator[str]:
-    with B.streamlit_server(sample_db) as url:
-        yield url
 
 
 def png_tile() -> bytes:
@@ -88,8 +71,8 @@ def tiled_server(sample_db, tile_server) -> Iterator[str]:
         yield url
 
 
-def test_offline_basemap_shows_coastlines_and_names_and_says_so(server, browser):
-    page, frame, guard, _ = B.open_app(browser, server)
+def test_offline_basemap_shows_coastlines_and_names_and_says_so(sample_server, browser):
+    page, frame, guard, _ = B.open_app(browser, sample_server)
     with B.screenshot_on_failure(page, "offline-basemap"):
         notice = frame.locator(NOTICE)
         notice.wait_for(state="visible", timeout=15_000)
@@ -138,8 +121,8 @@ def test_own_tiles_are_drawn_and_switching_layers_keeps_markers_and_view(tiled_s
         page.wait_for_function("() => window.location.search.includes('layer=custom')", timeout=15_000)
 
 
-def test_a_link_with_zoom_and_centre_opens_there_and_moves_go_into_the_link(server, browser):
-    page, frame, _, _ = B.open_app(browser, server + "/?zoom=9&center=34.7300,36.7100")
+def test_a_link_with_zoom_and_centre_opens_there_and_moves_go_into_the_link(sample_server, browser):
+    page, frame, _, _ = B.open_app(browser, sample_server + "/?zoom=9&center=34.7300,36.7100")
     with B.screenshot_on_failure(page, "link-view"):
         zoom, lat, lng = B.map_view(frame)
         assert zoom == 9 and abs(lat - 34.73) < 0.01 and abs(lng - 36.71) < 0.01

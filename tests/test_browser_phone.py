@@ -10,14 +10,8 @@ The store holds the bundled sample, ingested through the real pipeline (its popu
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import browser_support as B
 import pytest
-
-from dashboard.ingest import ingest_file
-from dashboard.settings import SAMPLE_BLOG
-from dashboard.store import EventStore
 
 pytestmark = pytest.mark.browser
 
@@ -27,20 +21,6 @@ TOUCH_TARGET_PX = 44
 PANEL_WITHIN_PX = 2 * PHONE["height"]
 # Tab presses from the top of the page within which the keyword filter must be reached.
 FILTERS_WITHIN_TABS = 12
-
-
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory):
-    db = tmp_path_factory.mktemp("phone") / "events.db"
-    with EventStore(db) as events:
-        ingest_file(SAMPLE_BLOG, events)
-    return db
-
-
-@pytest.fixture(scope="module")
-def server(sample_db) -> Iterator[str]:
-    with B.streamlit_server(sample_db) as url:
-        yield url
 
 
 def open_phone(browser, url: str, touch: bool = True):
@@ -74,8 +54,8 @@ def swipe(page, x: float, from_y: float, to_y: float, steps: int = 15) -> None:
     session.detach()
 
 
-def test_on_a_phone_popups_fit_the_page_scrolls_handles_are_large_and_the_panel_is_near(server, browser):
-    page, frame, guard = open_phone(browser, server)
+def test_on_a_phone_popups_fit_the_page_scrolls_handles_are_large_and_the_panel_is_near(sample_server, browser):
+    page, frame, guard = open_phone(browser, sample_server)
     with B.screenshot_on_failure(page, "phone"):
         # The entry panel (its place picker) starts within two screen heights, measured from the top.
         assert page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollTop") == 0
@@ -138,8 +118,8 @@ def focused(page, frame) -> str:
     return page.evaluate("() => document.activeElement.getAttribute('aria-label') || document.activeElement.tagName")
 
 
-def test_from_the_keyboard_filters_come_early_and_enter_on_a_marker_chooses_its_place(server, browser):
-    page, frame, _ = open_phone(browser, server, touch=False)
+def test_from_the_keyboard_filters_come_early_and_enter_on_a_marker_chooses_its_place(sample_server, browser):
+    page, frame, _ = open_phone(browser, sample_server, touch=False)
     with B.screenshot_on_failure(page, "keyboard"):
         seen = []
         while len(seen) < FILTERS_WITHIN_TABS and "Keyword" not in seen:
