@@ -66,12 +66,22 @@ SECURITY_HEADERS = (
 BODY_LIMIT_MB = settings.MAX_INPUT_BYTES // 2**20 + 1
 
 
+# Addresses a server binds to mean "every interface"; nginx cannot connect to them.
+_EVERY_INTERFACE = {"", "0.0.0.0", "::", "[::]"}
+
+
+def upstream_address(address: str) -> str:
+    """Where nginx, on the same machine, reaches a worker bound to `address`: a worker bound to every
+    interface (`--address 0.0.0.0`) is reached on loopback."""
+    return "127.0.0.1" if address.strip() in _EVERY_INTERFACE else address
+
+
 def nginx_config(ports: Sequence[int], *, address: str = "127.0.0.1", listen: str = "8080",
                  server_name: str = "_") -> str:
     """The configuration (for nginx's `http` block) that serves the workers at `address:ports` on `listen`."""
     if not ports:
         raise ValueError("no worker ports")
-    servers = "\n".join(f"    server {address}:{port};" for port in ports)
+    servers = "\n".join(f"    server {upstream_address(address)}:{port};" for port in ports)
     headers = "\n".join(f'    add_header {name} "{value}" always;' for name, value in SECURITY_HEADERS)
     proxied = (f"        proxy_pass http://{UPSTREAM};\n"
                "        proxy_http_version 1.1;\n"

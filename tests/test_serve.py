@@ -142,6 +142,17 @@ def test_the_nginx_configuration_names_each_worker_and_keeps_a_browser_on_one() 
         nginx.nginx_config([])
 
 
+def test_workers_bound_to_every_interface_are_reached_on_loopback() -> None:
+    from dashboard import nginx
+
+    for every in ("0.0.0.0", "::"):
+        config = nginx.nginx_config([8601, 8602], address=every)
+        servers = [line.split()[1] for line in config.splitlines() if line.strip().startswith("server ")
+                   and ":" in line and "{" not in line]
+        assert servers == ["127.0.0.1:8601;", "127.0.0.1:8602;"], every
+    assert "server 10.0.0.5:8601;" in nginx.nginx_config([8601], address="10.0.0.5")
+
+
 def serve_command(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "dashboard", "serve", *args], cwd=PROJECT_ROOT,
                           capture_output=True, text=True, timeout=120, env=env)
