@@ -8,14 +8,13 @@ or Cyprus, so their names on the map come from the basemap.
 
 from __future__ import annotations
 
-import http.server
-import threading
 import zlib
 from collections.abc import Iterator
 from struct import pack
 
 import browser_support as B
 import pytest
+import tile_support
 
 from dashboard.ui.map import OFFLINE_NAME
 
@@ -36,31 +35,11 @@ def png_tile() -> bytes:
 
 @pytest.fixture(scope="module")
 def tile_server() -> Iterator[tuple[str, list[str]]]:
-    """A tile server on loopback answering every /{z}/{x}/{y}.png with the same tile; yields its
+    """A tile server on loopback answering every /{z}/{x}/{y}.png with the same flat tile; yields its
     template and the paths it served."""
     tile = png_tile()
-    served: list[str] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # the standard library names the method
-            served.append(self.path)
-            self.send_response(200)
-            self.send_header("Content-Type", "image/png")
-            self.send_header("Content-Length", str(len(tile)))
-            self.end_headers()
-            self.wfile.write(tile)
-
-        def log_message(self, *args):
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/{{z}}/{{x}}/{{y}}.png", served
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with tile_support.tile_server(lambda z, x, y: tile) as served:
+        yield served
 
 
 @pytest.fixture(scope="module")
