@@ -125,6 +125,16 @@ _AREA_PLURAL_ENDINGS = ("ounties", "arishes", "oroughs", "ownships")
 _LIST_WORDS = frozenset(fold_word(w) for w in ("and", "or"))
 
 
+# Kind words that belong to the name they follow or precede when the gazetteer lacks the whole
+# name ("Harlow River", "Lake Brennan", "Gulf of Aden"): general geography, not any text's names.
+_KIND_AFTER = frozenset(fold_word(w) for w in """
+county parish province river lake mountains mountain island islands gulf strait bay creek valley
+peninsula canal reservoir
+""".split())
+_KIND_BEFORE = frozenset(fold_word(w) for w in "lake mount gulf strait isle island bay river".split())
+_KIND_OF = frozenset({fold_word("of")})
+
+
 # After a short name, what makes it a person's: "the Obama administration", "the Obama-era rule".
 _PERSON_AFTER = frozenset(fold_word(w) for w in "administration presidency era campaign".split())
 
@@ -245,8 +255,6 @@ class Geoparser:
 
     def _match_spans(self, tokens: Tokens) -> list[Span]:
         """Longest gazetteer names over the words, left to right, starting at a capital."""
-        names = self.gazetteer.index.names
-        connectors = wordlists.NAME_CONNECTORS
         keys, parts, raw = tokens.keys, tokens._parts, tokens._raw
         spans: list[Span] = []
         n = len(tokens)
@@ -261,32 +269,59 @@ class Geoparser:
                 spans.append(Span(i, last, key, found, listed_area=True))
                 resume = last + 1
                 continue
-            best: tuple | None = None  # (last, key, numbers) of the longest name so far
-            found = names.get(keys[i])
-            if found is not None:
-                best = (i, keys[i], found)
-            for j in range(i + 1, min(n, i + MAX_NAME_TOKENS)):
-                # The gap between the words, as Token.gap: a possessive ("Syria’s Assad") ends the name.
-                gap, previous = parts[2 * j], raw[j - 1]
-                # ("W.Va.": initials joined by full stops are one name.)
-                if gap != " " and not NAME_GAP.match(gap) and not (gap == ". " and len(previous) <= 3) and not (
-                        gap == "." and len(previous) == 1):
-                    break
-                if len(previous) > 3 and previous[-2] in APOSTROPHES and POSSESSIVE.search(previous):
-                    break
-                if not raw[j][0].isupper():
-                    if keys[j] in connectors:
-                        continue  # a name goes on over "of" or "al" but never ends on one
-                    break
-                key = " ".join(strip_article(keys[i:j + 1]) if keys[i] in ARTICLE_WORDS else keys[i:j + 1])
-                found = names.get(key)
-                if found is not None:
-                    best = (j, key, found)
+            best = self._longest_name(tokens, i)
+            kind_word = None
+            if keys[i] in _KIND_BEFORE and (best is None or best[0] == i):
+                # Span boundaries: "Lake Brennan", "Gulf of Aden", "Mount Hermon" when the gazetteer
+                # lacks the whole name: the kind word and the name after it are one span, whose
+                # places are the name's, with the kind as a hint ("Lake" prefers lakes).
+                inner = i + 2 if i + 2 < n and keys[i + 1] in _KIND_OF and parts[2 * i + 2] == " " else i + 1
+                if inner < n and parts[2 * inner] == " " and raw[inner][0].isupper():
+                    named = self._longest_name(tokens, inner)
+                    if named is not None:
+                        best, kind_word = (named[0], " ".join(keys[i:named[0] + 1]), named[2]), i
             if best is not None:
                 last, key, found = best
-                spans.append(Span(i, last, key, (found,) if isinstance(found, int) else found))
+                following = last + 1
+                if (kind_word is None and following < n and keys[following] in _KIND_AFTER
+                        and parts[2 * following] == " " and raw[following][0].isupper()
+                        and not POSSESSIVE.search(raw[last])):
+                    # Span boundaries: "Harlow River", "Dunmore Islands", "Adams County" when the
+                    # gazetteer lacks the whole name: the kind word belongs to the name.
+                    last, key, kind_word = following, f"{key} {keys[following]}", following
+                spans.append(Span(i, last, key, (found,) if isinstance(found, int) else found, kind_word=kind_word))
                 resume = last + 1
         return spans
+
+    def _longest_name(self, tokens: Tokens, i: int) -> tuple[int, str, int | tuple[int, ...]] | None:
+        """The longest gazetteer name that starts at word i, as (its last word, its key, its place
+        numbers), or None."""
+        names = self.gazetteer.index.names
+        connectors = wordlists.NAME_CONNECTORS
+        keys, parts, raw = tokens.keys, tokens._parts, tokens._raw
+        n = len(raw)
+        best: tuple | None = None  # (last, key, numbers) of the longest name so far
+        found = names.get(keys[i])
+        if found is not None:
+            best = (i, keys[i], found)
+        for j in range(i + 1, min(n, i + MAX_NAME_TOKENS)):
+            # The gap between the words, as Token.gap: a possessive ("Syria’s Assad") ends the name.
+            gap, previous = parts[2 * j], raw[j - 1]
+            # ("W.Va.": initials joined by full stops are one name.)
+            if gap != " " and not NAME_GAP.match(gap) and not (gap == ". " and len(previous) <= 3) and not (
+                    gap == "." and len(previous) == 1):
+                break
+            if len(previous) > 3 and previous[-2] in APOSTROPHES and POSSESSIVE.search(previous):
+                break
+            if not raw[j][0].isupper():
+                if keys[j] in connectors:
+                    continue  # a name goes on over "of" or "al" but never ends on one
+                break
+            key = " ".join(strip_article(keys[i:j + 1]) if keys[i] in ARTICLE_WORDS else keys[i:j + 1])
+            found = names.get(key)
+            if found is not None:
+                best = (j, key, found)
+        return best
 
     def _listed_areas(self, tokens: Tokens) -> dict[int, tuple[int, str, tuple[int, ...]]]:
         """Names listed bare before a plural area word ("Cook and DuPage counties", "Caddo,
@@ -424,7 +459,12 @@ class Geoparser:
                     for k in following):
                 pass  # "Damascus Central Prison", "Dubai World Cup", "Ohio Department": the place is still there
             elif any(k in wordlists.ORGANISATION_WORDS for k in following):
-                if not national_body:
+                # Organisations named after places: a town's own institutions ("Millbrook Garden
+                # Society", "Eastfield Youth Center") stand in the town, so the town is meant; its
+                # media, businesses, teams and armed groups ("Millbrook Gazette") do not name it, nor
+                # does an institution named after a hamlet's name, most often a person's.
+                if not national_body and not (self._town(span) and not any(
+                        k in wordlists.MEDIA_WORDS or k in wordlists.BUSINESS_WORDS for k in following)):
                     return "organisation"
             elif not (after_key in wordlists.DESCRIPTORS or after_key in wordlists.TITLES
                       or after_key in wordlists.STOPWORDS or after_key in index.demonyms
@@ -522,6 +562,12 @@ class Geoparser:
         if place.is_country:
             return "country"
         return "region" if place.feature_code == "ADM1" else None
+
+    def _town(self, span: Span) -> bool:
+        """Whether the span's likeliest place is a town (no hamlet, whose name is most often a
+        person's, and no wider region)."""
+        return (self.gazetteer.place(span.numbers[0])[0].feature_class == "P"
+                and self._best_prominence(span) >= _TOWN_PROMINENCE)
 
     def _key_prominence(self, key: str) -> float:
         """The prominence of the likeliest place a single word names (-1 when it names none)."""

@@ -209,8 +209,26 @@ def test_a_country_or_region_before_its_own_body_stays_a_place_but_not_before_it
 
 
 def test_a_town_stays_a_place_after_an_organisation_named_after_it():
-    text = "The Gainesville Riding Club met on Monday. Gainesville residents then marched."
-    assert names(text) == ["Gainesville"] and geoparse(text)[0].start == text.index("Gainesville residents")
+    text = "The Spokane Gazette printed it on Monday. Spokane residents then marched."
+    assert names(text) == ["Spokane"] and geoparse(text)[0].start == text.index("Spokane residents")
+
+
+def test_a_towns_own_institutions_keep_the_town_but_its_firms_and_teams_do_not():
+    text = ("Volunteers of the Spokane Garden Society met at the Bakersfield Youth Center, and the Modesto "
+            "Rovers lost to the Tacoma Trading Company side.")
+    assert names(text) == ["Spokane", "Bakersfield"]
+
+
+def test_a_kind_word_joins_the_name_it_follows_or_precedes():
+    text = ("Kayakers paddled the Tamworth River before rain reached the Pickering Islands and Brandon "
+            "County; others camped by Lake Tamworth, sailed the Gulf of Dunmore and fished the Red River.")
+    assert names(text) == ["Tamworth River", "Pickering Islands", "Brandon County", "Lake Tamworth",
+                           "Gulf of Dunmore", "Red River"]
+
+
+def test_a_whole_name_the_gazetteer_has_is_not_split_by_its_kind_word():
+    found = geoparse("Flooding closed roads from Lake Charles to the banks of the Mississippi River.")
+    assert [(m.text, m.place.feature_code) for m in found] == [("Lake Charles", "PPL"), ("Mississippi River", "STM")]
 
 
 def test_a_towns_schools_by_level_and_its_patrol_keep_the_town():
