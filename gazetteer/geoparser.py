@@ -60,6 +60,7 @@ from gazetteer.spans import (
     name_starts,
     people_named,
     placed,
+    primary_key,
     shouting,
 )
 from gazetteer.tokens import APOSTROPHES, POSSESSIVE, Tokens, tokenize
@@ -424,7 +425,13 @@ class Geoparser:
             # (A code such as "A429" or "BC" before a place is no one's first name.)
             before_word = tokens.word(b)
             name_like_before = not (before_word.isupper() or any(ch.isdigit() for ch in before_word))
-            if name_like_before and not tokens.sentence_start(f) and not (
+            # Span boundaries: a country, a first-level region or a county straight after a town's
+            # name is the town's qualifier written without its comma ("Tamworth New
+            # South Wales", "Dayton Montgomery County"), not a longer name.
+            area_after_place = (b in matched and first_gap == " "
+                                and self._key_prominence(before_key) >= _TOWN_PROMINENCE
+                                and self._area_by_its_name(span.key, span.numbers, keys[last]))
+            if name_like_before and not tokens.sentence_start(f) and not area_after_place and not (
                     before_key in wordlists.DESCRIPTORS or before_key in wordlists.STOPWORDS
                     or before_key in index.demonyms):
                 return "longer name"
@@ -439,7 +446,8 @@ class Geoparser:
                 and keys[f - 2] in wordlists.ORGANISATION_WORDS
                 and not (keys[f - 2] not in wordlists.MEDIA_WORDS and self._national(span))):
             return "named after"
-        if joined_after and after_capitalised:
+        if joined_after and after_capitalised and not (after_gap == " " and a in matched and self._town(span)
+                                                       and self._area_at(tokens, a)):
             following = capitalised_run(tokens, a)
             national = self._national(span)
             national_body = national and not any(k in wordlists.MEDIA_WORDS for k in following)
@@ -562,6 +570,21 @@ class Geoparser:
         if place.is_country:
             return "country"
         return "region" if place.feature_code == "ADM1" else None
+
+    def _area_by_its_name(self, key: str, numbers: tuple[int, ...], last_key: str) -> bool:
+        """Whether a name is a country's, a first-level region's or a county's, written as its own
+        name ("Miss", "Act" and "Moon" are also short or foreign names of regions)."""
+        place = self.gazetteer.place(numbers[0])[0]
+        return (place.is_country or place.feature_code == "ADM1" or last_key in _ADMINISTRATIVE_AREA_WORDS) and \
+            key.startswith(primary_key(place.name))
+
+    def _area_at(self, tokens: Tokens, i: int) -> bool:
+        """Whether the longest name from word i is an area's by its own name (`_area_by_its_name`)."""
+        named = self._longest_name(tokens, i)
+        if named is None:
+            return False
+        last, key, numbers = named
+        return self._area_by_its_name(key, (numbers,) if isinstance(numbers, int) else numbers, tokens.keys[last])
 
     def _town(self, span: Span) -> bool:
         """Whether the span's likeliest place is a town (no hamlet, whose name is most often a

@@ -235,3 +235,11 @@ def test_a_towns_schools_by_level_and_its_patrol_keep_the_town():
     text = ("Pupils of Norfolk High School and Glen Carbon Elementary met troopers of the Kansas Highway "
             "Patrol; Franklin Avenue was closed.")
     assert names(text) == ["Norfolk", "Glen Carbon", "Kansas"]
+
+
+def test_a_region_or_county_straight_after_a_town_is_its_qualifier_without_a_comma():
+    found = geoparse("Crews drove from Tamworth New South Wales to Dayton Montgomery County; Oliver Alexander "
+                     "stayed home.")
+    assert [(m.text, m.place.feature_code) for m in found] == [
+        ("Tamworth", "PPL"), ("New South Wales", "ADM1"), ("Dayton", "PPL"), ("Montgomery County", "ADM2")]
+    assert found[0].place.country_code == "AU" and found[2].place.admin1_name == "Ohio"
