@@ -502,8 +502,14 @@ class Geoparser:
                 return "common word"
             if common >= 5.0 and not (located or qualified) and prominence < 5.0:
                 return "common word"  # mid-sentence, only the commonest words: "Hope", "Will"
-            if before_key in _ARTICLES and prominence < 6.5:
-                return "common word"  # "the Centre", "the Royal family": a title, not a place
+            # "the Centre", "the Royal family": a title, not a place; but a preposition of place
+            # before the article puts a word that stands alone on a map ("across the Valley"; not
+            # "in the Chapel of ..." or "in the Junior High ...").
+            if before_key in _ARTICLES and prominence < 6.5 and not (
+                    f >= 2 and keys[f - 2] in STRONG_LOCATIVES and not tokens.is_capitalised(f - 2)
+                    and not ((joined_after and after_capitalised) or after_key in wordlists.NAME_CONNECTORS)
+                    and not POSSESSIVE.search(tokens._raw[last])):
+                return "common word"
         return None
 
     def _recognition(self, span: Span, tokens: Tokens, text: str, rescued: bool, repeats: int) -> Recognition:

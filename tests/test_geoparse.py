@@ -243,3 +243,9 @@ def test_a_region_or_county_straight_after_a_town_is_its_qualifier_without_a_com
     assert [(m.text, m.place.feature_code) for m in found] == [
         ("Tamworth", "PPL"), ("New South Wales", "ADM1"), ("Dayton", "PPL"), ("Montgomery County", "ADM2")]
     assert found[0].place.country_code == "AU" and found[2].place.admin1_name == "Ohio"
+
+
+def test_a_preposition_of_place_before_the_article_puts_a_common_word_on_the_map():
+    assert names("Small shops across the Valley hired more staff.") == ["Valley"]
+    assert names("Small shops near the Valley Fair hired more staff, and the Valley said so.") == []
+    assert names("Singers performed in the Chapel of the college.") == []
