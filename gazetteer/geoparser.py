@@ -488,6 +488,12 @@ class Geoparser:
             return "person"  # "the Obama administration", unless a capital's or a country's
 
         located = before_key in wordlists.LOCATIVE_PREPOSITIONS and not before_capitalised
+        # A preposition of place before the article puts a word that stands alone on a map ("in the
+        # Split harbour"; not "in the Chapel of ..." or "in the Junior High ...").
+        located_past_article = (
+            before_key in _ARTICLES and f >= 2 and keys[f - 2] in STRONG_LOCATIVES and not tokens.is_capitalised(f - 2)
+            and not ((joined_after and after_capitalised) or after_key in wordlists.NAME_CONNECTORS)
+            and not POSSESSIVE.search(tokens._raw[last]))
         qualified = after_capitalised and QUALIFIER_GAP.match(after_gap) is not None
         prominence = self._best_prominence(span)
         if single and keys[f] in wordlists.GIVEN_NAMES and not (located or qualified) and prominence < 6.0:
@@ -500,15 +506,13 @@ class Geoparser:
         if common and not abbreviated:
             if tokens.sentence_start(f) and not (located or qualified) and prominence < 6.5 + (common - 3.0):
                 return "common word"
-            if common >= 5.0 and not (located or qualified) and prominence < 5.0:
-                return "common word"  # mid-sentence, only the commonest words: "Hope", "Will"
-            # "the Centre", "the Royal family": a title, not a place; but a preposition of place
-            # before the article puts a word that stands alone on a map ("across the Valley"; not
-            # "in the Chapel of ..." or "in the Junior High ...").
-            if before_key in _ARTICLES and prominence < 6.5 and not (
-                    f >= 2 and keys[f - 2] in STRONG_LOCATIVES and not tokens.is_capitalised(f - 2)
-                    and not ((joined_after and after_capitalised) or after_key in wordlists.NAME_CONNECTORS)
-                    and not POSSESSIVE.search(tokens._raw[last])):
+            # Mid-sentence, a capital is weak evidence for a common word ("Congress", "Route 9",
+            # "Pack 12", "Hope"): any word of the list needs a preposition of place or a qualifier
+            # unless its place is a large one (chosen on the development corpora as a whole).
+            if not (located or qualified) and prominence < 5.0:
+                return "common word"
+            # "the Centre", "the Royal family": a title, not a place.
+            if before_key in _ARTICLES and prominence < 6.5 and not located_past_article:
                 return "common word"
         return None
 
