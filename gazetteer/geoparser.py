@@ -207,6 +207,17 @@ class Geoparser:
             return self._parse(text, outer)
         return [f.shifted(offset) for offset, piece in _pieces(text) for f in self._parse(piece, outer)]
 
+    def rejections(self, text: str) -> list[tuple[int, int, str | None]]:
+        """Every gazetteer name the text holds, as (start, end, why it is not a place here), the
+        reason None where it is taken for one on its own evidence (before one sense per discourse):
+        what the error classes of `bench/tune_geoparser.py --misses` are read from."""
+        tokens = tokenize(text)
+        spans = self._match_spans(tokens)
+        people = people_named(tokens)
+        matched = {s.first for s in spans} | {s.last for s in spans}
+        return [(tokens.start(s.first), tokens.end(s.last),
+                 None if s.listed_area else self._rejection(s, tokens, people, text, matched)) for s in spans]
+
     @staticmethod
     def _mention(found: Found) -> Mention:
         logits = found.logits
@@ -504,6 +515,10 @@ class Geoparser:
         common = self.common_words.get(span.key, 0.0) if single else 0.0
         abbreviated = span.key in index.abbreviations and (dotted or surface.isupper())
         if common and not abbreviated:
+            # A common word numbered ("Pack 12", "Section 3B", "Route 9") is a designation, not a place,
+            # even after a preposition of place ("in Section 3B").
+            if after_gap == " " and any(ch.isdigit() for ch in tokens._raw[a]) and prominence < 6.5:
+                return "common word"
             if tokens.sentence_start(f) and not (located or qualified) and prominence < 6.5 + (common - 3.0):
                 return "common word"
             # Mid-sentence, a capital is weak evidence for a common word ("Congress", "Route 9",

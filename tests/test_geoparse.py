@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+from pathlib import Path
 
 import pytest
 from gazetteer_support import km_from
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 
 from gazetteer import geoparse
 from gazetteer.evaluate import read_jsonl, score
+from gazetteer.geoparser import default_geoparser
 
 pytestmark = pytest.mark.slow
 
@@ -254,3 +256,30 @@ def test_a_preposition_of_place_before_the_article_puts_a_common_word_on_the_map
 def test_a_common_word_mid_sentence_needs_place_evidence():
     assert names("Lawmakers in Congress argued while Pack 12 hiked along Route 9 past the House.") == []
     assert names("Lawmakers argued in Hope, Arkansas, and near Reading.") == ["Hope", "Arkansas", "Reading"]
+
+
+def test_a_numbered_common_word_is_a_designation_even_after_a_preposition_of_place():
+    assert names("The title went to the team in Section 3B, which trains on Route 9 in Reading.") == ["Reading"]
+
+
+def test_rejections_give_each_gazetteer_name_and_why_it_is_no_place():
+    text = "Mr Alexander flew from Reading to the Spokane Gazette offices in Spokane."
+    reasons = {text[start:end]: why for start, end, why in default_geoparser().rejections(text)}
+    assert reasons["Alexander"] == "person" and reasons["Spokane"] is None
+    assert text.count("Spokane") == 2 and reasons.get("Reading") is None
+
+
+def test_miss_classes_sort_errors_against_a_small_gold_corpus(tmp_path):
+    spec = importlib.util.spec_from_file_location(
+        "tune_geoparser", Path(__file__).resolve().parent.parent / "bench" / "tune_geoparser.py")
+    tune = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tune)
+    text = "Mr Alexander met Canadian traders in Spokane and at Quellmoor Farm."
+    toponyms = [{"start": text.index(w), "end": text.index(w) + len(w), "literal": True, "lat": lat, "lon": lon}
+                for w, lat, lon in (("Alexander", 31.3, -92.4), ("Canadian", 60.1, -113.6),
+                                    ("Spokane", 47.66, -117.43), ("Quellmoor Farm", 47.0, -117.0))]
+    path = tmp_path / "gold.jsonl"
+    path.write_text(json.dumps({"id": "1", "text": text, "toponyms": toponyms}) + "\n", encoding="utf-8")
+    classes, examples = tune.miss_classes([str(path)], default_geoparser())
+    assert classes == {"missed: person": 1, "missed: a demonym": 1, "missed: no gazetteer name": 1}
+    assert examples["missed: no gazetteer name"] == ["'Quellmoor Farm'"]
