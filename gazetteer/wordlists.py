@@ -54,7 +54,8 @@ north south east west northern southern eastern western central
 NOT_PLACE_WORDS = _fold("""
 god lord allah christ jesus islam christian christians muslim muslims jewish jews arab arabs
 western eastern northern southern
-""")
+christmas easter thanksgiving halloween ramadan eid hanukkah passover diwali lent advent pentecost
+""")  # (and holidays: "at Christmas" is a time, not the hamlet of that name)
 
 # Words that sharpen a place rather than start another name: "Northern Syria", "Greater London".
 DESCRIPTORS = _fold("""

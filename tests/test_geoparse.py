@@ -283,3 +283,7 @@ def test_miss_classes_sort_errors_against_a_small_gold_corpus(tmp_path):
     classes, examples = tune.miss_classes([str(path)], default_geoparser())
     assert classes == {"missed: person": 1, "missed: a demonym": 1, "missed: no gazetteer name": 1}
     assert examples["missed: no gazetteer name"] == ["'Quellmoor Farm'"]
+
+
+def test_a_holiday_is_a_time_not_a_place():
+    assert names("Shops in Reading stayed open at Christmas and over Easter for the Christmas market.") == ["Reading"]
