@@ -457,6 +457,16 @@ class Geoparser:
                 and keys[f - 2] in wordlists.ORGANISATION_WORDS
                 and not (keys[f - 2] not in wordlists.MEDIA_WORDS and self._national(span))):
             return "named after"
+        # "Chamber of Commerce", "Secretary of State", "Department of Labor": a common word after a
+        # title, a body or a common word and "of" is what the name is of, not a place (unless a
+        # large one); after a surname ("Dana Tauber of Nelson") it is where someone is from.
+        if (single and before_key == "of" and f >= 2 and tokens.is_capitalised(f - 2)
+                and tokens.gap(f - 1) == " " and tokens.gap(f) == " " and not tokens.sentence_start(f - 2)
+                and self.common_words.get(span.key, 0.0) and (
+                    keys[f - 2] in self.common_words or keys[f - 2] in wordlists.TITLES
+                    or keys[f - 2] in wordlists.ORGANISATION_WORDS or keys[f - 2] in _PUBLIC_BODY_WORDS)
+                and self._best_prominence(span) < 5.0):
+            return "named after"
         if joined_after and after_capitalised and not (after_gap == " " and a in matched and self._town(span)
                                                        and self._area_at(tokens, a)):
             following = capitalised_run(tokens, a)

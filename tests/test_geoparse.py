@@ -287,3 +287,9 @@ def test_miss_classes_sort_errors_against_a_small_gold_corpus(tmp_path):
 
 def test_a_holiday_is_a_time_not_a_place():
     assert names("Shops in Reading stayed open at Christmas and over Easter for the Christmas market.") == ["Reading"]
+
+
+def test_a_common_word_after_a_title_or_body_and_of_is_what_the_name_is_of():
+    text = ("The Secretary of State thanked the Spokane Chamber of Commerce; Dana Tauber of Reading "
+            "and the Bank of Canada agreed.")
+    assert names(text) == ["Spokane", "Reading", "Canada"]
