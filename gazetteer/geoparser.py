@@ -705,7 +705,9 @@ class Geoparser:
         country = place.country_code if place.country_code and all(
             p.country_code == place.country_code for p in close) else None
         region = region_of(place)
-        if region and not all(region_of(p) == region for p in close):
+        # A first-level region chosen by name ("Virginia") is its own region's evidence even where
+        # towns named after it come close: they are rivals for the name, not for the region.
+        if region and place.feature_code != "ADM1" and not all(region_of(p) == region for p in close):
             region = None
         anchor = place if not place.is_area and all(
             distance_km(place.latitude, place.longitude, p.latitude, p.longitude) < 50

@@ -293,3 +293,10 @@ def test_a_common_word_after_a_title_or_body_and_of_is_what_the_name_is_of():
     text = ("The Secretary of State thanked the Spokane Chamber of Commerce; Dana Tauber of Reading "
             "and the Bank of Canada agreed.")
     assert names(text) == ["Spokane", "Reading", "Canada"]
+
+
+def test_a_first_level_region_named_in_the_text_picks_its_towns_even_against_namesakes():
+    found = geoparse("Police in Alexandria found the car on Tuesday. Virginia troopers had searched roads "
+                     "across Virginia since Monday.")
+    assert [(m.text, m.place.admin1_name) for m in found] == [
+        ("Alexandria", "Virginia"), ("Virginia", "Virginia"), ("Virginia", "Virginia")]
