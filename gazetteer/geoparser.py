@@ -60,6 +60,7 @@ from gazetteer.spans import (
     name_starts,
     people_named,
     placed,
+    primary_key,
     shouting,
 )
 from gazetteer.tokens import APOSTROPHES, POSSESSIVE, Tokens, tokenize
@@ -123,6 +124,16 @@ _AREA_PLURALS = {fold_word(plural): fold_word(singular) for plural, singular in 
 # (Looked for as plain substrings first: a regular expression over every text cost 7% of the time.)
 _AREA_PLURAL_ENDINGS = ("ounties", "arishes", "oroughs", "ownships")
 _LIST_WORDS = frozenset(fold_word(w) for w in ("and", "or"))
+
+
+# Kind words that belong to the name they follow or precede when the gazetteer lacks the whole
+# name ("Harlow River", "Lake Brennan", "Gulf of Aden"): general geography, not any text's names.
+_KIND_AFTER = frozenset(fold_word(w) for w in """
+county parish province river lake mountains mountain island islands gulf strait bay creek valley
+peninsula canal reservoir
+""".split())
+_KIND_BEFORE = frozenset(fold_word(w) for w in "lake mount gulf strait isle island bay river".split())
+_KIND_OF = frozenset({fold_word("of")})
 
 
 # After a short name, what makes it a person's: "the Obama administration", "the Obama-era rule".
@@ -196,6 +207,17 @@ class Geoparser:
             return self._parse(text, outer)
         return [f.shifted(offset) for offset, piece in _pieces(text) for f in self._parse(piece, outer)]
 
+    def rejections(self, text: str) -> list[tuple[int, int, str | None]]:
+        """Every gazetteer name the text holds, as (start, end, why it is not a place here), the
+        reason None where it is taken for one on its own evidence (before one sense per discourse):
+        what the error classes of `bench/tune_geoparser.py --misses` are read from."""
+        tokens = tokenize(text)
+        spans = self._match_spans(tokens)
+        people = people_named(tokens)
+        matched = {s.first for s in spans} | {s.last for s in spans}
+        return [(tokens.start(s.first), tokens.end(s.last),
+                 None if s.listed_area else self._rejection(s, tokens, people, text, matched)) for s in spans]
+
     @staticmethod
     def _mention(found: Found) -> Mention:
         logits = found.logits
@@ -245,8 +267,6 @@ class Geoparser:
 
     def _match_spans(self, tokens: Tokens) -> list[Span]:
         """Longest gazetteer names over the words, left to right, starting at a capital."""
-        names = self.gazetteer.index.names
-        connectors = wordlists.NAME_CONNECTORS
         keys, parts, raw = tokens.keys, tokens._parts, tokens._raw
         spans: list[Span] = []
         n = len(tokens)
@@ -261,32 +281,59 @@ class Geoparser:
                 spans.append(Span(i, last, key, found, listed_area=True))
                 resume = last + 1
                 continue
-            best: tuple | None = None  # (last, key, numbers) of the longest name so far
-            found = names.get(keys[i])
-            if found is not None:
-                best = (i, keys[i], found)
-            for j in range(i + 1, min(n, i + MAX_NAME_TOKENS)):
-                # The gap between the words, as Token.gap: a possessive ("Syria’s Assad") ends the name.
-                gap, previous = parts[2 * j], raw[j - 1]
-                # ("W.Va.": initials joined by full stops are one name.)
-                if gap != " " and not NAME_GAP.match(gap) and not (gap == ". " and len(previous) <= 3) and not (
-                        gap == "." and len(previous) == 1):
-                    break
-                if len(previous) > 3 and previous[-2] in APOSTROPHES and POSSESSIVE.search(previous):
-                    break
-                if not raw[j][0].isupper():
-                    if keys[j] in connectors:
-                        continue  # a name goes on over "of" or "al" but never ends on one
-                    break
-                key = " ".join(strip_article(keys[i:j + 1]) if keys[i] in ARTICLE_WORDS else keys[i:j + 1])
-                found = names.get(key)
-                if found is not None:
-                    best = (j, key, found)
+            best = self._longest_name(tokens, i)
+            kind_word = None
+            if keys[i] in _KIND_BEFORE and (best is None or best[0] == i):
+                # Span boundaries: "Lake Brennan", "Gulf of Aden", "Mount Hermon" when the gazetteer
+                # lacks the whole name: the kind word and the name after it are one span, whose
+                # places are the name's, with the kind as a hint ("Lake" prefers lakes).
+                inner = i + 2 if i + 2 < n and keys[i + 1] in _KIND_OF and parts[2 * i + 2] == " " else i + 1
+                if inner < n and parts[2 * inner] == " " and raw[inner][0].isupper():
+                    named = self._longest_name(tokens, inner)
+                    if named is not None:
+                        best, kind_word = (named[0], " ".join(keys[i:named[0] + 1]), named[2]), i
             if best is not None:
                 last, key, found = best
-                spans.append(Span(i, last, key, (found,) if isinstance(found, int) else found))
+                following = last + 1
+                if (kind_word is None and following < n and keys[following] in _KIND_AFTER
+                        and parts[2 * following] == " " and raw[following][0].isupper()
+                        and not POSSESSIVE.search(raw[last])):
+                    # Span boundaries: "Harlow River", "Dunmore Islands", "Adams County" when the
+                    # gazetteer lacks the whole name: the kind word belongs to the name.
+                    last, key, kind_word = following, f"{key} {keys[following]}", following
+                spans.append(Span(i, last, key, (found,) if isinstance(found, int) else found, kind_word=kind_word))
                 resume = last + 1
         return spans
+
+    def _longest_name(self, tokens: Tokens, i: int) -> tuple[int, str, int | tuple[int, ...]] | None:
+        """The longest gazetteer name that starts at word i, as (its last word, its key, its place
+        numbers), or None."""
+        names = self.gazetteer.index.names
+        connectors = wordlists.NAME_CONNECTORS
+        keys, parts, raw = tokens.keys, tokens._parts, tokens._raw
+        n = len(raw)
+        best: tuple | None = None  # (last, key, numbers) of the longest name so far
+        found = names.get(keys[i])
+        if found is not None:
+            best = (i, keys[i], found)
+        for j in range(i + 1, min(n, i + MAX_NAME_TOKENS)):
+            # The gap between the words, as Token.gap: a possessive ("Syria’s Assad") ends the name.
+            gap, previous = parts[2 * j], raw[j - 1]
+            # ("W.Va.": initials joined by full stops are one name.)
+            if gap != " " and not NAME_GAP.match(gap) and not (gap == ". " and len(previous) <= 3) and not (
+                    gap == "." and len(previous) == 1):
+                break
+            if len(previous) > 3 and previous[-2] in APOSTROPHES and POSSESSIVE.search(previous):
+                break
+            if not raw[j][0].isupper():
+                if keys[j] in connectors:
+                    continue  # a name goes on over "of" or "al" but never ends on one
+                break
+            key = " ".join(strip_article(keys[i:j + 1]) if keys[i] in ARTICLE_WORDS else keys[i:j + 1])
+            found = names.get(key)
+            if found is not None:
+                best = (j, key, found)
+        return best
 
     def _listed_areas(self, tokens: Tokens) -> dict[int, tuple[int, str, tuple[int, ...]]]:
         """Names listed bare before a plural area word ("Cook and DuPage counties", "Caddo,
@@ -389,7 +436,13 @@ class Geoparser:
             # (A code such as "A429" or "BC" before a place is no one's first name.)
             before_word = tokens.word(b)
             name_like_before = not (before_word.isupper() or any(ch.isdigit() for ch in before_word))
-            if name_like_before and not tokens.sentence_start(f) and not (
+            # Span boundaries: a country, a first-level region or a county straight after a town's
+            # name is the town's qualifier written without its comma ("Tamworth New
+            # South Wales", "Dayton Montgomery County"), not a longer name.
+            area_after_place = (b in matched and first_gap == " "
+                                and self._key_prominence(before_key) >= _TOWN_PROMINENCE
+                                and self._area_by_its_name(span.key, span.numbers, keys[last]))
+            if name_like_before and not tokens.sentence_start(f) and not area_after_place and not (
                     before_key in wordlists.DESCRIPTORS or before_key in wordlists.STOPWORDS
                     or before_key in index.demonyms):
                 return "longer name"
@@ -404,7 +457,18 @@ class Geoparser:
                 and keys[f - 2] in wordlists.ORGANISATION_WORDS
                 and not (keys[f - 2] not in wordlists.MEDIA_WORDS and self._national(span))):
             return "named after"
-        if joined_after and after_capitalised:
+        # "Chamber of Commerce", "Secretary of State", "Department of Labor": a common word after a
+        # title, a body or a common word and "of" is what the name is of, not a place (unless a
+        # large one); after a surname ("Dana Tauber of Nelson") it is where someone is from.
+        if (single and before_key == "of" and f >= 2 and tokens.is_capitalised(f - 2)
+                and tokens.gap(f - 1) == " " and tokens.gap(f) == " " and not tokens.sentence_start(f - 2)
+                and self.common_words.get(span.key, 0.0) and (
+                    keys[f - 2] in self.common_words or keys[f - 2] in wordlists.TITLES
+                    or keys[f - 2] in wordlists.ORGANISATION_WORDS or keys[f - 2] in _PUBLIC_BODY_WORDS)
+                and self._best_prominence(span) < 5.0):
+            return "named after"
+        if joined_after and after_capitalised and not (after_gap == " " and a in matched and self._town(span)
+                                                       and self._area_at(tokens, a)):
             following = capitalised_run(tokens, a)
             national = self._national(span)
             national_body = national and not any(k in wordlists.MEDIA_WORDS for k in following)
@@ -424,7 +488,12 @@ class Geoparser:
                     for k in following):
                 pass  # "Damascus Central Prison", "Dubai World Cup", "Ohio Department": the place is still there
             elif any(k in wordlists.ORGANISATION_WORDS for k in following):
-                if not national_body:
+                # Organisations named after places: a town's own institutions ("Millbrook Garden
+                # Society", "Eastfield Youth Center") stand in the town, so the town is meant; its
+                # media, businesses, teams and armed groups ("Millbrook Gazette") do not name it, nor
+                # does an institution named after a hamlet's name, most often a person's.
+                if not national_body and not (self._town(span) and not any(
+                        k in wordlists.MEDIA_WORDS or k in wordlists.BUSINESS_WORDS for k in following)):
                     return "organisation"
             elif not (after_key in wordlists.DESCRIPTORS or after_key in wordlists.TITLES
                       or after_key in wordlists.STOPWORDS or after_key in index.demonyms
@@ -440,6 +509,12 @@ class Geoparser:
             return "person"  # "the Obama administration", unless a capital's or a country's
 
         located = before_key in wordlists.LOCATIVE_PREPOSITIONS and not before_capitalised
+        # A preposition of place before the article puts a word that stands alone on a map ("in the
+        # Split harbour"; not "in the Chapel of ..." or "in the Junior High ...").
+        located_past_article = (
+            before_key in _ARTICLES and f >= 2 and keys[f - 2] in STRONG_LOCATIVES and not tokens.is_capitalised(f - 2)
+            and not ((joined_after and after_capitalised) or after_key in wordlists.NAME_CONNECTORS)
+            and not POSSESSIVE.search(tokens._raw[last]))
         qualified = after_capitalised and QUALIFIER_GAP.match(after_gap) is not None
         prominence = self._best_prominence(span)
         if single and keys[f] in wordlists.GIVEN_NAMES and not (located or qualified) and prominence < 6.0:
@@ -450,12 +525,20 @@ class Geoparser:
         common = self.common_words.get(span.key, 0.0) if single else 0.0
         abbreviated = span.key in index.abbreviations and (dotted or surface.isupper())
         if common and not abbreviated:
+            # A common word numbered ("Pack 12", "Section 3B", "Route 9") is a designation, not a place,
+            # even after a preposition of place ("in Section 3B").
+            if after_gap == " " and any(ch.isdigit() for ch in tokens._raw[a]) and prominence < 6.5:
+                return "common word"
             if tokens.sentence_start(f) and not (located or qualified) and prominence < 6.5 + (common - 3.0):
                 return "common word"
-            if common >= 5.0 and not (located or qualified) and prominence < 5.0:
-                return "common word"  # mid-sentence, only the commonest words: "Hope", "Will"
-            if before_key in _ARTICLES and prominence < 6.5:
-                return "common word"  # "the Centre", "the Royal family": a title, not a place
+            # Mid-sentence, a capital is weak evidence for a common word ("Congress", "Route 9",
+            # "Pack 12", "Hope"): any word of the list needs a preposition of place or a qualifier
+            # unless its place is a large one (chosen on the development corpora as a whole).
+            if not (located or qualified) and prominence < 5.0:
+                return "common word"
+            # "the Centre", "the Royal family": a title, not a place.
+            if before_key in _ARTICLES and prominence < 6.5 and not located_past_article:
+                return "common word"
         return None
 
     def _recognition(self, span: Span, tokens: Tokens, text: str, rescued: bool, repeats: int) -> Recognition:
@@ -522,6 +605,27 @@ class Geoparser:
         if place.is_country:
             return "country"
         return "region" if place.feature_code == "ADM1" else None
+
+    def _area_by_its_name(self, key: str, numbers: tuple[int, ...], last_key: str) -> bool:
+        """Whether a name is a country's, a first-level region's or a county's, written as its own
+        name ("Miss", "Act" and "Moon" are also short or foreign names of regions)."""
+        place = self.gazetteer.place(numbers[0])[0]
+        return (place.is_country or place.feature_code == "ADM1" or last_key in _ADMINISTRATIVE_AREA_WORDS) and \
+            key.startswith(primary_key(place.name))
+
+    def _area_at(self, tokens: Tokens, i: int) -> bool:
+        """Whether the longest name from word i is an area's by its own name (`_area_by_its_name`)."""
+        named = self._longest_name(tokens, i)
+        if named is None:
+            return False
+        last, key, numbers = named
+        return self._area_by_its_name(key, (numbers,) if isinstance(numbers, int) else numbers, tokens.keys[last])
+
+    def _town(self, span: Span) -> bool:
+        """Whether the span's likeliest place is a town (no hamlet, whose name is most often a
+        person's, and no wider region)."""
+        return (self.gazetteer.place(span.numbers[0])[0].feature_class == "P"
+                and self._best_prominence(span) >= _TOWN_PROMINENCE)
 
     def _key_prominence(self, key: str) -> float:
         """The prominence of the likeliest place a single word names (-1 when it names none)."""
@@ -601,7 +705,9 @@ class Geoparser:
         country = place.country_code if place.country_code and all(
             p.country_code == place.country_code for p in close) else None
         region = region_of(place)
-        if region and not all(region_of(p) == region for p in close):
+        # A first-level region chosen by name ("Virginia") is its own region's evidence even where
+        # towns named after it come close: they are rivals for the name, not for the region.
+        if region and place.feature_code != "ADM1" and not all(region_of(p) == region for p in close):
             region = None
         anchor = place if not place.is_area and all(
             distance_km(place.latitude, place.longitude, p.latitude, p.longitude) < 50

@@ -30,6 +30,7 @@ class Span:
     numbers: tuple[int, ...]
     feature_hint: frozenset[str] = frozenset()
     listed_area: bool = False  # "Cook" in "Cook and DuPage counties": the list names it an area
+    kind_word: int | None = None  # where a kind word joined to the name sits ("River" in "Harlow River")
     qualifier: Span | None = None
     candidates: list[Candidate] = field(default_factory=list)
 
@@ -110,8 +111,11 @@ def within(place: Place, qualifier: Span) -> bool:
 
 
 def feature_hint(tokens: Tokens, span: Span) -> frozenset[str]:
+    """The feature codes the words around a span hint at, or its own kind word ("Lake Brennan")."""
     before = tokens.keys[span.first - 1] if span.first > 0 else ""
     after = span.last + 1
+    if span.kind_word is not None:
+        before, after = (tokens.keys[span.first], len(tokens)) if span.kind_word == span.first else ("", span.last)
     if (after >= len(tokens) or tokens.keys[after] not in _HINT_FIRST_WORDS) and \
             before not in wordlists.FEATURE_HINTS_BEFORE:
         return NO_HINT

@@ -54,7 +54,8 @@ north south east west northern southern eastern western central
 NOT_PLACE_WORDS = _fold("""
 god lord allah christ jesus islam christian christians muslim muslims jewish jews arab arabs
 western eastern northern southern
-""")
+christmas easter thanksgiving halloween ramadan eid hanukkah passover diwali lent advent pentecost
+""")  # (and holidays: "at Christmas" is a time, not the hamlet of that name)
 
 # Words that sharpen a place rather than start another name: "Northern Syria", "Greater London".
 DESCRIPTORS = _fold("""
@@ -82,6 +83,15 @@ MEDIA_WORDS = _fold("""
 times post journal herald tribune independent telegraph guardian observer news gazette chronicle
 express mail today press review magazine network media images studios pictures records radio
 television tv star sun daily weekly monitor
+""")
+
+# The organisation words of businesses, teams and armed groups: a town before them names the firm,
+# the team or the group, not the town ("Millbrook Pictures", "Eastfield Rovers"). Other
+# organisations of a town (its society, centre, club, foundation) stand in the town.
+BUSINESS_WORDS = _fold("""
+company corporation corp inc ltd llc plc bank airlines airways group holdings partners fund trust
+studios pictures records images fc united rovers wanderers athletic team squad party movement front
+forces force army navy
 """)
 
 # After a place, these keep it a place: "Damascus Central Prison", "Tartus naval base".
@@ -124,12 +134,16 @@ FEATURE_HINTS_AFTER: dict[str, frozenset[str]] = {
         "prison": "PRN", "jail": "PRN", "mosque": "MSQE", "province": "ADM1 ADM2",
         "governorate": "ADM1", "region": "ADM1 RGN", "oblast": "ADM1", "state": "ADM1",
         "county": "ADM2", "district": "ADM2 ADM3", "river": "STM", "mountains": "MTS", "camp": "CMP",
-        "crossing": "PSTB",
+        "crossing": "PSTB", "lake": "LK LKS RSV", "reservoir": "RSV LK", "island": "ISL ISLS",
+        "islands": "ISLS ISL", "gulf": "GULF", "strait": "STRT", "bay": "BAY", "creek": "STM",
+        "valley": "VAL", "peninsula": "PEN", "canal": "CNL", "mountain": "MT",
     }.items()
 }
 FEATURE_HINTS_BEFORE: dict[str, frozenset[str]] = {
     fold_word("mount"): frozenset({"MT", "MTS"}), fold_word("lake"): frozenset({"LK"}),
-    fold_word("river"): frozenset({"STM"}),
+    fold_word("river"): frozenset({"STM"}), fold_word("gulf"): frozenset({"GULF"}),
+    fold_word("strait"): frozenset({"STRT"}), fold_word("isle"): frozenset({"ISL"}),
+    fold_word("island"): frozenset({"ISL"}), fold_word("bay"): frozenset({"BAY"}),
 }
 
 
