@@ -116,6 +116,9 @@ street st avenue ave road rd boulevard blvd lane drive way parkway highway hwy r
 
 # Prepositions that put an area on a map: "within the EU".
 _AREA_LOCATIVES = STRONG_LOCATIVES | {fold_word("within")}
+# Before a three-letter name written in lower case (Qom, Van): the prepositions that put it on a map.
+_SHORT_NAME_LOCATIVES = frozenset(fold_word(w) for w in (
+    "in at from near to into outside inside towards toward via around throughout within".split()))
 
 
 # Plural area words, and their singular in the gazetteer's names: "Cook and DuPage counties".
@@ -385,8 +388,13 @@ class Geoparser:
         letters = len(surface) if surface.isalpha() else sum(ch.isalpha() for ch in surface)
         # "Va.", "Md.", "Ga.": abbreviations we file, written with their full stop.
         dotted = span.key in index.abbreviations and text.startswith(".", tokens.end(last))
-        if letters <= 3 and not (surface.isupper() or "." in surface or dotted):
-            return "short word"  # "In", "Or", "Us": short names only count in capitals (US, UK, UAE)
+        if letters <= 3 and not (surface.isupper() or "." in surface or dotted or (
+                letters == 3 and keys[f] not in wordlists.GIVEN_NAMES and self._moved_or_placed(tokens, f)
+                and self._best_prominence(span) >= _TOWN_PROMINENCE)):
+            # "In", "Or", "Us": short names only count in capitals (US, UK, UAE); a three-letter town
+            # of some size (Qom, Van, Ufa), not a given name, counts where a preposition of place or movement puts it on
+            # the map (smaller ones were mostly given names and words on the development corpora).
+            return "short word"
         # Initials with full stops between them count only as the initials of their place ("M.D."
         # after a name, a degree, is not Maryland even where "City, ST" would allow a state).
         if letters == 2 and not (initials or ("." not in surface.rstrip(".")
@@ -566,6 +574,13 @@ class Geoparser:
             short=(len(surface) if surface.isalpha() else sum(ch.isalpha() for ch in surface)) <= 4,
             repeats=repeats,
         )
+
+    @staticmethod
+    def _moved_or_placed(tokens: Tokens, first: int) -> bool:
+        """Whether the word before token `first` is a lower-case preposition of place or movement
+        ("in", "to", "from", "near"...; not "of", which names what a thing is of)."""
+        b = first - 1
+        return b >= 0 and tokens.keys[b] in _SHORT_NAME_LOCATIVES and not tokens.is_capitalised(b)
 
     def _short_code_allowed(self, span: Span, tokens: Tokens) -> bool:
         """Two-letter codes: countries (US, UK) anywhere; unions of countries (EU) where a

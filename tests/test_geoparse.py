@@ -300,3 +300,12 @@ def test_a_first_level_region_named_in_the_text_picks_its_towns_even_against_nam
                      "across Virginia since Monday.")
     assert [(m.text, m.place.admin1_name) for m in found] == [
         ("Alexandria", "Virginia"), ("Virginia", "Virginia"), ("Virginia", "Virginia")]
+
+
+def test_a_three_letter_town_counts_after_a_preposition_of_place_or_movement():
+    # Written in lower case, a three-letter word is a place only where the text puts it on a map, and
+    # only a town of some size: a given name or a small hamlet after "to" stays a word.
+    assert names("Pilgrims walked from Tehran to Qom over three days.") == ["Tehran", "Qom"]
+    assert names("Lorry drivers waited for fuel in Van.") == ["Van"]
+    assert names("The talks went on. Van drivers struck.") == []
+    assert names("She gave the keys to Sam.") == []
