@@ -224,6 +224,66 @@ def test_a_clause_in_the_present_keeps_the_report_time(sentence):
     assert found["Aleppo"][0].is_report_time
 
 
+@pytest.mark.parametrize(("sentence", "now", "dated"), [
+    # an aside between a subject and its present predicate: a reduced relative clause or an apposition
+    ("Homs, pounded by artillery on Sunday, is calm now.", "Homs", None),
+    ("Latakia, a port first shelled in March, has reopened to shipping.", "Latakia", None),
+    # a subordinate clause or phrase keeps its expression from a main clause told in the present
+    ("Aleppo is calm after the rebels pulled out on Monday.", "Aleppo", None),
+    ("Aleppo is calm after the air raids on Monday.", "Aleppo", None),
+    ("Since the truce took hold on Monday, Homs has reopened its bakeries.", "Homs", None),
+    # the present perfect is now
+    ("Rebels took Homs on Tuesday, and Aleppo has been quiet.", "Aleppo", ("Homs", "2024-12-10")),
+    # "and" before a finite verb in the present opens a clause of its own
+    ("Rebels entered Homs on Sunday and are now in control of Aleppo.", "Aleppo", ("Homs", "2024-12-08")),
+])
+def test_a_clause_told_as_now_is_not_reached_by_another_clause_s_expression(sentence, now, dated):
+    found = times(sentence)
+    assert found[now][0].is_report_time
+    if dated:
+        assert day(found[dated[0]][0]) == dated[1]
+
+
+@pytest.mark.parametrize(("sentence", "expected_day"), [
+    # a fronted expression is the clause's own, whatever its tense
+    ("Over the weekend, rebels have taken Homs.", "2024-12-07..2024-12-08"),
+    ("Homs has been cut off since Monday.", "2024-12-09..2024-12-13"),
+    ("Russia has fired drones at Homs overnight.", "2024-12-12..2024-12-13"),
+    # what was said in the present is told as of the saying
+    ("Homs has fallen, the rebels said on Sunday.", "2024-12-08"),
+    ("The army said on Sunday that Homs is encircled.", "2024-12-08"),
+])
+def test_a_clause_told_as_now_keeps_its_own_expression(sentence, expected_day):
+    (found,) = times(sentence)["Homs"]
+    assert day(found) == expected_day
+
+
+@pytest.mark.parametrize(("sentence", "undated"), [
+    ("The truce signed on 10 October still holds in Homs.", "Homs"),
+    ("The bridge built in 1998 still stands in Homs.", "Homs"),
+    ("Clashes broke out in Homs despite the truce agreed on 10 October.", "Homs"),
+    ("The accord signed in Cairo on Tuesday was welcomed in Amman.", "Amman"),
+])
+def test_a_date_in_passing_describes_a_thing_not_the_event(sentence, undated):
+    found = times(sentence)
+    assert found[undated][0].is_report_time
+    if "Cairo" in found:  # the place named inside the phrase is dated by it
+        assert day(found["Cairo"][0]) == "2024-12-10"
+
+
+def test_a_participle_with_an_object_is_the_event_s_verb():
+    found = times("Officials said the rebels seized Homs on Tuesday. Aid reached Aleppo after the road opened "
+                  "on Monday.")
+    assert (day(found["Homs"][0]), day(found["Aleppo"][0])) == ("2024-12-10", "2024-12-09")
+
+
+def test_the_headline_expression_does_not_reach_a_clause_told_as_now():
+    found = times("Drones struck Kyiv overnight. In Odesa, families are sleeping in the metro.",
+                  headline="Drone attacks overnight")
+    assert day(found["Kyiv"][0]) == "2024-12-12..2024-12-13"
+    assert found["Odesa"][0].is_report_time
+
+
 def test_a_clause_in_the_present_is_only_the_words_around_the_place():
     found = times("On Monday, rebels seized Homs and the port of Latakia, but what happens next remains unclear.")
     assert day(found["Latakia"][0]) == "2024-12-09"

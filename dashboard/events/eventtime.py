@@ -15,8 +15,15 @@ Which expression governs a mention (the rules the answer keys in tests/fixtures/
    ("said on Friday").
    The saying is dated by an expression just after the verb and its object ("told reporters on
    Wednesday"), never by one that looks ahead; "according to" names its source after it.
-4. Otherwise the nearest expression in the sentence, preferring one in the same clause; a clause told
-   in the present ("Aleppo is quiet now") is not reached by another clause's expression.
+4. Otherwise the nearest expression in the sentence, preferring one in the same clause. An expression
+   governs the places of its own clause: a clause told in the present or present perfect ("Aleppo is
+   quiet now", "Homs has reopened its markets") keeps the report time unless it has an expression of its
+   own (or one fronted before it: "Over the weekend, ..."); neither another clause's expression, nor a
+   subordinate phrase's ("is calm after the strikes on Monday"), nor an aside's ("Homs, shelled on
+   Sunday, is calm now"), nor the headline's reaches it. What was said in the present is told as of a
+   dated saying ("Homs has fallen, rebels said on Sunday").
+   A date in passing that describes a thing ("the truce agreed on 10 October", "a bridge built in 1998")
+   dates only the places inside that phrase.
 5. Across sentences: a saying told twice by the same speaker takes the dated telling's time; a journey
    told again (a sentence of travel naming a place of a dated journey before it) takes the journey's.
 6. A mention with no expression of its own takes the headline's ("What happened overnight"); a headline
@@ -143,8 +150,36 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
             split.append((s, e, False))
     # An aside keeps its expression to itself: a relative clause ("which ...", "who ...") or words set
     # off by dashes or brackets ("In X - taken during their 12-day offensive - crowds ...").
-    return [(s, e, relative or bool(_RELATIVE_START.match(text, s) or _ASIDE_OPEN.search(text[max(0, s - 3):s])))
-            for s, e, relative in split if e > s]
+    marked = [(s, e, relative or bool(_RELATIVE_START.match(text, s) or _ASIDE_OPEN.search(text[max(0, s - 3):s])))
+              for s, e, relative in split if e > s]
+    return _subject_asides(text, marked)
+
+
+# The start of a predicate: a finite verb, perhaps after an adverb ("..., is now calm", "..., still holds").
+_FINITE_START = re.compile(
+    r"\s*(?:(?:now|still|also|already|currently|today|again)\s+)?(?:is|are|was|were|has|have|had|remains?|stays?"
+    r"|will|would|could|can|may|might|must|lies|sits|stands|looks|seems|appears|holds?)\b", re.IGNORECASE)
+
+
+def _has_verb(words: str) -> bool:
+    return bool(_PAST.search(words) or _PRESENT.search(words) or _PRESENT_SIMPLE.search(words)
+                or _FUTURE.search(words) or _PERFECT.search(words))
+
+
+def _subject_asides(text: str, clauses: list[tuple[int, int, bool]]) -> list[tuple[int, int, bool]]:
+    """Subject, aside, predicate: "Homs, shelled on Sunday, is calm now", "Tartus, a port built in 1924, has
+    reopened". Words between commas after a subject with no verb of its own, when a finite verb follows,
+    describe the subject (a reduced relative clause or an apposition): they keep their expression to
+    themselves, as a relative clause does."""
+    out = list(clauses)
+    for i in range(1, len(out) - 1):
+        (a_start, a_end, a_rel), (b_start, b_end, _), (c_start, _, c_rel) = out[i - 1], out[i], out[i + 1]
+        if a_rel or c_rel or _has_verb(text[a_start:a_end]) or not _FINITE_START.match(text, c_start):
+            continue
+        if text[a_end:b_start].strip() != ",":
+            continue
+        out[i] = (b_start, b_end, True)
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +189,7 @@ class _Sentence:
     expressions: tuple[tuple[Found, bool], ...]  # with whether the clause around it speaks of the future
     clauses: tuple[tuple[int, int, bool], ...]
     verb: tuple[int, int, int] | None  # reporting verb: (start of its subject's clause, verb start, verb end)
+    kind: str = "body"  # headline, body or caption
 
 
 def _analyse(text: str, start: int, end: int, found: Sequence[Found], kind: str = "body") -> _Sentence:
@@ -184,7 +220,7 @@ def _analyse(text: str, start: int, end: int, found: Sequence[Found], kind: str 
         if match.group(0).lower().startswith("according"):
             # "According to officials in Beirut, ...": the source follows the words, up to the clause's end.
             verb = (match.end(), clause[1], clause[1])
-    return _Sentence(start, end, tuple(inside), clauses, verb)
+    return _Sentence(start, end, tuple(inside), clauses, verb, kind)
 
 
 def _subject_start(text: str, clauses: Sequence[tuple[int, int, bool]], clause: tuple[int, int, bool],
@@ -251,11 +287,125 @@ def _present_clause(text: str, clause: tuple[int, int, bool], position: int) -> 
     return bool(_PRESENT.search(words)) and not _PAST.search(words) and not _FUTURE.search(words)
 
 
+# Words that open a clause or phrase of their own within a stretch without commas: a contrast ("but",
+# "while") or a subordinate clause or phrase ("after the strikes on Monday", "since the truce agreed on 10
+# October"). "since Monday" and "shortly after midnight" are expressions themselves, not openers.
+# "and" opens a clause of its own before a finite verb ("rebels took Homs on Tuesday and are now in Aleppo").
+_OPENER = re.compile(r"\b(?:but|while|whereas|although|though|yet|after|since|following|despite|before|until|when"
+                     r"|because|once|and(?=\s+(?:(?:now|still|also|already)\s+)?(?:is|are|has|have|remains?|stays?)\b))\b",
+                     re.IGNORECASE)
+# A date in passing that describes a thing, not the event: a noun with a past participle and the
+# expression after it ("the truce agreed on 10 October", "a bridge built in 1998"), when a finite verb
+# follows ("... still holds in Homs") or a preposition stands before it ("despite the truce agreed on ...").
+_ATTRIBUTIVE = re.compile(
+    r"\b(?:the|a|an|this|that|its|their|his|her)\s+(?:[\w-]+\s+){0,2}?(?:\w{3,}ed|built|made|held|signed|drawn"
+    r"|begun|shown|known|taken|given|seen|broken|struck|set|laid|brought|fought|written|won)\s+"
+    r"(?=(?:on|in|at|during|by|last|earlier|since|back|late|early)\b)", re.IGNORECASE)
+# (Not "after" or "since": "after the road opened on Monday" is a clause of its own, with a finite verb.)
+_PREPOSITION_BEFORE = re.compile(r"\b(?:despite|under|of|with|against|for|than|like|to|into|about|over)\s+$",
+                                 re.IGNORECASE)
+_STILL = re.compile(r"\s*\bstill\s+\w+s\b", re.IGNORECASE)
+# The present perfect tells of now ("Aleppo has been quiet", "Homs has reopened its markets").
+_PERFECT = re.compile(
+    r"\b(?:has|have|['’]ve|['’]s(?=\s+been))\s+(?:(?:not|never|now|already|also|still|just|long|recently|\w+ly)\s+)*"
+    r"(?:been\s+(?:(?:\w+ly|not|never)\s+)?)?[\w-]+", re.IGNORECASE)
+_FILLER = re.compile(r"\b(?:and|but|then|so|also|only|even|just|until|by|from|again)\b|[^\w]+", re.IGNORECASE)
+_NOW = "now"  # the mention's own clause is told in the present or present perfect and has no expression
+
+
+def _part(text: str, sentence: _Sentence, clause: tuple[int, int, bool], position: int) -> tuple[int, int]:
+    """The stretch of `clause` around `position` between openers ("but", "after", "since"...)."""
+    start, end = clause[0], clause[1]
+    for match in _OPENER.finditer(text, start, end):
+        if any(f.start <= match.start() < f.end for f, _ in sentence.expressions):
+            continue
+        if match.start() <= position:
+            start = match.end()
+        else:
+            end = match.start()
+            break
+    return start, end
+
+
+def _tense_region(text: str, sentence: _Sentence, clause: tuple[int, int, bool],
+                  part: tuple[int, int]) -> tuple[int, int]:
+    """Where the verb that tells of the mention's event is: its own part, or, for a subject or a fronted
+    phrase with no verb ("In Odesa, residents are sheltering", "Homs, shelled on Sunday, is calm"), the
+    first part of the next clause that is no aside, else the last part of the clause before."""
+    if _has_verb(text[part[0]:part[1]]):
+        return part
+    at = sentence.clauses.index(clause)
+    for c in sentence.clauses[at + 1:]:
+        if not c[2]:
+            return _part(text, sentence, c, c[0])
+    for c in reversed(sentence.clauses[:at]):
+        if not c[2]:
+            return _part(text, sentence, c, c[1] - 1)
+    return part
+
+
+def _now(words: str) -> bool:
+    """Told in the present or the present perfect, with nothing in the past or to come."""
+    rest = _PERFECT.sub(" ", words)
+    return (rest != words or bool(_PRESENT.search(rest) or _STILL.search(rest))) and not _PAST.search(
+        rest) and not _FUTURE.search(words)
+
+
+def _attributive(text: str, clause: tuple[int, int, bool], f: Found) -> tuple[int, int] | None:
+    """The span of a noun and its participle that `f` dates ("the truce agreed on 10 October"), if so."""
+    head = None
+    for match in _ATTRIBUTIVE.finditer(text, clause[0], f.end):
+        if match.end() > f.start:
+            break
+        between = text[match.end():f.start]
+        if len(between.split()) <= 5 and not _has_verb(between) and not re.search(r"[,;:]", between):
+            head = match
+    if head is None:
+        return None
+    follows = f.end < clause[1] and bool(_FINITE_START.match(text, f.end) or _STILL.match(text, f.end))
+    if follows or _PREPOSITION_BEFORE.search(text, clause[0], head.start()):
+        return head.start(), f.end
+    return None
+
+
+def _blank(text: str, start: int, end: int, spans: Sequence[tuple[int, int]]) -> str:
+    words = text[start:end]
+    for s, e in spans:
+        if start <= s < end:
+            words = words[:s - start] + " " * (min(e, end) - s) + words[min(e, end) - start:]
+    return words
+
+
+def _fronted(text: str, f_clause: tuple[int, int, bool] | None, f: Found, clause: tuple[int, int, bool]) -> bool:
+    """A clause that is only the expression, before the mention's ("Over the weekend, rebels have taken Homs")."""
+    if f_clause is None or f_clause[2] or f_clause[1] > clause[0]:
+        return False
+    rest = text[f_clause[0]:f.start] + text[f.end:f_clause[1]]
+    return not _FILLER.sub("", rest).strip()
+
+
 def _governing(text: str, sentence: _Sentence, position: int) -> tuple[Found, bool] | str | None:
     """The expression that governs a mention at `position` in `sentence`, with its tense; `_SAYING`
-    when the mention is the undated subject of a reporting verb; None when nothing governs it."""
+    when the mention is the undated subject of a reporting verb; `_NOW` when the mention's own clause
+    is told in the present or present perfect and has no expression of its own; None when nothing
+    governs it."""
     clause = next((c for c in sentence.clauses if c[0] <= position < c[1]), None)
-    present = clause is not None and _present_clause(text, clause, position)
+    now, present, own, attributive = False, False, [], []
+    if clause is not None and sentence.kind == "caption":
+        # A photo caption tells the scene in the present ("A family unloads a van in Homs"): its tense is
+        # the photo's, not the report's, so it is dated as a scene (`_caption_scene`).
+        present = _present_clause(text, clause, position)
+    elif clause is not None:
+        # Moved report-time pairs: an expression governs the places of its own clause. A clause told in
+        # the present or present perfect ("X, which was shelled on Sunday, is now calm", "Aleppo is calm
+        # after the strikes on Monday", "...; Aleppo has been quiet") is not reached by the expression of
+        # another clause, of a subordinate phrase or of an aside.
+        part = _part(text, sentence, clause, position)
+        region = _tense_region(text, sentence, clause, part)
+        attributive = [span for f, _ in sentence.expressions
+                       if (span := _attributive(text, clause, f)) is not None and not span[0] <= position < span[1]]
+        now = _now(_blank(text, *region, attributive))
+        own = [part, region]
     candidates = []
     saying = False
     for f, future in sentence.expressions:
@@ -265,20 +415,27 @@ def _governing(text: str, sentence: _Sentence, position: int) -> tuple[Found, bo
             continue
         if present and f_clause != clause:
             continue
+        mention_is_subject = dates_saying = False
         if sentence.verb is not None:
             subject_start, verb_start, _ = sentence.verb
             mention_is_subject = subject_start <= position < verb_start
             # A saying is told after it happened: an expression that looks ahead is about what was said.
             dates_saying = not future and _dates_saying(text, sentence.verb, f)
-            # The subject of "said" is dated only by an expression about the saying, and what is said
-            # is not dated by the saying's own expression if it has one of its own.
-            if mention_is_subject and not dates_saying:
-                saying = True
-                continue
+        if any(a[0] <= f.start < a[1] for a in attributive):
+            continue  # it dates a thing named in passing, not the event
+        if now and not any(r[0] <= f.start < r[1] for r in own) and not _fronted(text, f_clause, f, clause) and not (
+                dates_saying and not mention_is_subject):
+            # What was said in the present is told as of the saying ("Homs has fallen, rebels said on Sunday").
+            continue
+        # The subject of "said" is dated only by an expression about the saying, and what is said is not
+        # dated by the saying's own expression if it has one of its own.
+        if sentence.verb is not None and mention_is_subject and not dates_saying:
+            saying = True
+            continue
         same_clause = clause is not None and f_clause == clause
         candidates.append((not same_clause, abs(f.start - position), f, future))
     if not candidates:
-        return _SAYING if saying else None
+        return _SAYING if saying else (_NOW if now else None)
     _, _, f, future = min(candidates, key=lambda c: (c[0], c[1]))
     return f, future
 
@@ -326,6 +483,8 @@ def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -
         chosen = _governing(text, sentence, mention.start)
         if chosen is None:
             return None
+        if chosen == _NOW:  # told as now: no other clause's time, nor the headline's, reaches it
+            return report
         if chosen == _SAYING:  # dated by the saying, which is the report
             content = _governing(text, replace(sentence, verb=None), mention.start)
             if isinstance(content, tuple):
