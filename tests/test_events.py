@@ -115,6 +115,35 @@ def test_coming_events_are_expected(sentence, expected_day, precision):
     assert (day(found), found.precision, found.expected) == (expected_day, precision, True)
 
 
+@pytest.mark.parametrize(("sentence", "expected_day", "expected"), [
+    # a possible event is a coming one (the keys' rule for coming events): its future day, expected
+    ("Talks could restart in Amman on Tuesday.", "2024-12-17", True),
+    ("Talks might resume in Amman next week.", "2024-12-16..2024-12-22", True),
+    ("Talks in Amman may well collapse on Tuesday.", "2024-12-17", True),
+    # ... but "might have" looks back, "could hear" tells what was heard, and "May" is a month
+    ("Talks in Amman might have collapsed on Tuesday.", "2024-12-10", False),
+    ("Residents of Amman could hear blasts on Tuesday.", "2024-12-10", False),
+    ("Shelling hit Amman in May.", "2024-05-01..2024-05-31", False),
+])
+def test_modal_verbs(sentence, expected_day, expected):
+    (found,) = times(sentence)["Amman"]
+    assert (day(found), found.expected) == (expected_day, expected)
+
+
+def test_a_headline_with_to_and_a_verb_tells_what_is_to_come():
+    (found,) = times("", headline="Cairo to host talks on Monday")["Cairo"]
+    assert (day(found), found.expected) == ("2024-12-16", True)
+    body = times("Envoys from Amman were invited.", headline="Talks to resume in Cairo on Monday")
+    assert (day(body["Amman"][0]), body["Amman"][0].expected) == ("2024-12-16", True)
+    (past,) = times("", headline="Families return to Homs on Sunday")["Homs"]  # "to" and a place
+    assert (day(past), past.expected) == ("2024-12-08", False)
+
+
+def test_a_headline_told_as_now_keeps_the_report_time():
+    found = times("Homs was shelled on Sunday. Homs is calm now.", headline="Homs is calm")
+    assert [t.is_report_time for t in found["Homs"]] == [True, False, True]
+
+
 def test_finding_near_the_words_is_finding_everywhere():
     from dashboard.events import patterns
 

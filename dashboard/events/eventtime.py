@@ -81,7 +81,21 @@ def _event(interval: Interval | None) -> EventTime | None:
 # A weekday or date is "future" when the clause around it speaks of what is to come.
 _FUTURE = re.compile(
     r"\b(?:will|shall|'ll|due\s+(?:to|on|in|for|by)|set\s+for|slated|expected\s+to|is\s+to|are\s+to|set\s+to|scheduled|plans?\s+to|planned|planning"
-    r"|going\s+to|would|next|coming|upcoming|tomorrow|to\s+be\s+held|intends?\s+to|hopes?\s+to|ahead\s+of)\b",
+    r"|going\s+to|would|next|coming|upcoming|tomorrow|to\s+be\s+held|intends?\s+to|hopes?\s+to|ahead\s+of"
+    # A possible event is a coming one, as the keys' rules have it ("talks could start on Tuesday", "may
+    # resume next week"): its future day, marked expected. "could have", "may have" look back, and "could
+    # hear" or "could see" tells what was perceived; a capital "May" is the month.
+    r"|(?:could|might|(?-i:may))(?:\s+(?:well|yet|still|soon|also|even))?\s+(?!have\b|not\s+have\b|hear\b|see\b"
+    r"|feel\b|smell\b|only\b|be\s+(?:heard|seen|felt)\b)[a-z]+)\b",
+    re.IGNORECASE)
+# "could hear blasts on Tuesday": what was perceived, in the past.
+_COULD_PERCEIVE = re.compile(r"\bcould(?:\s+not|n['’]t)?\s+(?:hear|see|feel|smell|only|be\s+(?:heard|seen|felt))\b",
+                             re.IGNORECASE)
+# A headline tells what is to come with "to" and a verb ("Cairo to host talks on Monday", "Talks to resume").
+_HEADLINE_FUTURE = re.compile(
+    r"\bto\s+(?:be\s+\w+|host|hold|meet|visit|begin|start|open|resume|reopen|restart|close|end|sign|vote|attend"
+    r"|join|hear|decide|launch|face|speak|address|discuss|seek|receive|send|deliver|release|lift|impose|extend"
+    r"|expire|convene|publish|unveil|announce|present|testify|hand|free|stay|remain|get|travel|fly|return|leave)\b",
     re.IGNORECASE)
 _REPORTING = re.compile(
     r"\b(?:said|says|say|told|tells|tell|confirmed|confirms|announced|announces|reported|reports|added|adds"
@@ -204,10 +218,12 @@ def _analyse(text: str, start: int, end: int, found: Sequence[Found], kind: str 
             quotes = list(_QUOTE.finditer(text, look_back, f.start))
             window = text[quotes[-1].end() if quotes else look_back:f.end]
             # "a meeting for Saturday" looks ahead whatever the verb's tense.
-            future = bool(_FUTURE.search(window)) or (f.groups.get("wdlead") or "").lower() == "for"
+            future = bool(_FUTURE.search(window)) or (f.groups.get("wdlead") or "").lower() == "for" or (
+                kind == "headline" and bool(_HEADLINE_FUTURE.search(text, start, end)))
             if not future and kind == "body" and ("weekday" in f.groups or "date" in f.groups):
                 own_clause = text[clause[0]:clause[1]]
-                future = bool(_PRESENT_SIMPLE.search(own_clause)) and not _PAST.search(own_clause)
+                future = bool(_PRESENT_SIMPLE.search(own_clause)) and not _PAST.search(own_clause) and not (
+                    _COULD_PERCEIVE.search(own_clause))
             inside.append((f, future))
     verb = None
     # A capitalised "States", "Reports" or "Claims" is a name ("the United States"), not a verb; only
@@ -520,7 +536,7 @@ def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -
     headline_sentence = None if headline is None else next((s for s in sentences if s.start == headline[0]), None)
     head_found = [] if headline is None else [f for f in found if headline[0] <= f.start < headline[1]]
     if headline is not None and head_found:
-        future = bool(_FUTURE.search(text, headline[0], headline[1]))
+        future = bool(_FUTURE.search(text, headline[0], headline[1]) or _HEADLINE_FUTURE.search(text, *headline))
         headline_time = _event(resolve(head_found[0], Context(entry.time_utc, zone, future=future)))
     body = next(((s, e) for s, e, kind in parts if kind == "body"), (0, 0))
     body_sentences = _sentences(text, *body)
