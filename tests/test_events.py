@@ -411,6 +411,18 @@ def test_the_headline_expression_governs_the_entry():
     assert {day(found["Homs"][0]), day(found["Aleppo"][0])} == {"2024-12-12..2024-12-13"}
 
 
+def test_the_headline_expression_governs_only_places_the_body_does_not_date():
+    found = times("Shells hit Homs on Tuesday evening. Schools in Homs were shut. Power failed in Aleppo.",
+                  headline="Shelling overnight")
+    assert day(found["Homs"][0]) == "2024-12-10"
+    assert found["Homs"][1].is_report_time  # the body dates Homs itself: the headline's time is not this one
+    assert day(found["Aleppo"][0]) == "2024-12-12..2024-12-13"
+    # a naming that looks ahead to the coming event the headline announces takes its time
+    coming = times("Ministers will meet in Amman on Saturday. Envoys from Cairo are due to join. The Amman "
+                   "delegation is expected to attend.", headline="Amman talks for Saturday")
+    assert [day(t) for t in coming["Amman"]] == ["2024-12-14"] * 3
+
+
 def test_a_headline_place_takes_the_time_of_the_opening():
     found = times("Fighters withdrew from the centre of Homs on Wednesday morning.",
                   headline="Fighters pull out of Homs")

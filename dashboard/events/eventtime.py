@@ -26,10 +26,17 @@ Which expression governs a mention (the rules the answer keys in tests/fixtures/
    dates only the places inside that phrase.
 5. Across sentences: a saying told twice by the same speaker takes the dated telling's time; a journey
    told again (a sentence of travel naming a place of a dated journey before it) takes the journey's.
-6. A mention with no expression of its own takes the headline's ("What happened overnight"); a headline
+6. A mention with no expression of its own takes the headline's ("What happened overnight"), unless the
+   body dates the same place elsewhere (then the naming is of another event told without a time) and the
+   naming does not look ahead to a coming event the headline announces; a headline
    mention with none takes the time the body gives the same place ("Convoy leaves X" / "left X on
    Friday morning"); a photo caption is one scene, dated by the narrowest time (a day at most) the body
    gives any of its places.
+
+Coming events take their future time, marked expected: "will meet on Monday", "due on Saturday", a
+timetable in the present ("meets in Vienna on Monday"), a headline with "to" and a verb ("X to host talks
+on Monday"), and a possible event ("talks could restart on Tuesday", "may resume next week"), which the
+keys' rules count as coming; "might have", "could hear" look back.
 
 Expressions are found in `dashboard.events.patterns` and resolved to intervals in `dashboard.events.expressions`.
 """
@@ -552,6 +559,13 @@ def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -
     body_sentences_analysed = [s for s in sentences if body[0] <= s.start < body[1]]
     _sayings_told_twice(text, body_sentences_analysed, mentions, times, entry.time_utc, zone)
     _journeys_told_again(text, body_sentences_analysed, mentions, times)
+    body_dated = {_place_key(m) for m, t in zip(mentions, times, strict=True)
+                  if t is not None and not t.is_report_time and body[0] <= m.start < body[1]}
+
+    def _looks_ahead(mention: Mention) -> bool:
+        sentence = next((s for s in sentences if s.start <= mention.start < s.end), None)
+        return sentence is not None and bool(_FUTURE.search(text, sentence.start, sentence.end))
+
     out = []
     for mention, time_ in zip(mentions, times, strict=True):
         in_headline = headline is not None and headline[0] <= mention.start < headline[1]
@@ -569,7 +583,11 @@ def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -
                           if t is not None and lede[0] <= m.start < lede[1] and _place_key(m) == key), None)
             if time_ is None:
                 time_ = first_sentence_time
-        if time_ is None and headline_time is not None and not in_headline and not _in_caption(parts, mention):
+        # The headline's time governs a body naming only when the body gives that place no time of its own
+        # (then the naming is of another event, told without a time), or when the naming looks ahead to
+        # the coming event the headline announces ("... is expected to attend").
+        if time_ is None and headline_time is not None and not in_headline and not _in_caption(parts, mention) and (
+                _place_key(mention) not in body_dated or (headline_time.expected and _looks_ahead(mention))):
             time_ = headline_time
         out.append(time_ or report)
     for start, end, kind in parts:
