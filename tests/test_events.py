@@ -523,6 +523,18 @@ def paths(text: str) -> list[tuple[str, str]]:
     # a comma alone is no list ("to X, Y's neighbour")
     ("The minister flew from Kyiv to Amman, Lebanon's neighbour.", [("Kyiv", "Amman")]),
     ("Tanks at Homs are now moving south towards Damascus.", [("Homs", "Damascus")]),
+    # origin and destination in coordinated clauses
+    ("The lorries quit Aleppo before dawn and reached Homs by noon.", [("Aleppo", "Homs")]),
+    ("Thousands fled Lebanon on foot, and entered Syria at night.", [("Lebanon", "Syria")]),
+    # the destination told before the origin, after a verb of arriving
+    ("A grain ship docked in Istanbul after sailing from Odesa.", [("Odesa", "Istanbul")]),
+    ("The freighter tied up and docked at Istanbul late on Monday after a slow passage from Odesa.",
+     [("Odesa", "Istanbul")]),
+    ("The envoy arrived in Cairo from Amman.", [("Amman", "Cairo")]),
+    # a chain: each stop is the next leg's origin, with or without an origin told first
+    ("Buses ran from Beirut to Homs, then on to Aleppo.", [("Beirut", "Homs"), ("Homs", "Aleppo")]),
+    ("The minister left Kyiv for Odesa, then on to Istanbul.", [("Kyiv", "Odesa"), ("Odesa", "Istanbul")]),
+    ("The envoy flew to Amman on Sunday and on to Cairo.", [("Amman", "Cairo")]),
 ])
 def test_movement_phrasings(sentence, expected):
     assert paths(sentence) == expected
@@ -542,6 +554,11 @@ def test_movement_phrasings(sentence, expected):
     # members of a body come from it, not out of a place
     "Envoys from the member states of the Lebanon contact group are arriving at Damascus.",
     "Ministers from the six members of the Syria council travelled to Cairo.",
+    # meetings and roads are no trips, whatever verb follows
+    "Talks between Kyiv and Moscow moved to Istanbul.",
+    "The road from Homs reaches Latakia after two hours.",
+    "Prices in Homs reached a record and Aleppo entered a recession.",
+    "Officials flew to Amman, where envoys from Cairo spoke.",
 ])
 def test_not_movements(sentence):
     assert paths(sentence) == []
