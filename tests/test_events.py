@@ -265,6 +265,8 @@ def test_a_clause_in_the_present_keeps_the_report_time(sentence):
     ("Rebels took Homs on Tuesday, and Aleppo has been quiet.", "Aleppo", ("Homs", "2024-12-10")),
     # "and" before a finite verb in the present opens a clause of its own
     ("Rebels entered Homs on Sunday and are now in control of Aleppo.", "Aleppo", ("Homs", "2024-12-08")),
+    # a state that goes on
+    ("Fighting rages in Aleppo after the air raids on Monday.", "Aleppo", None),
 ])
 def test_a_clause_told_as_now_is_not_reached_by_another_clause_s_expression(sentence, now, dated):
     found = times(sentence)
@@ -285,6 +287,17 @@ def test_a_clause_told_as_now_is_not_reached_by_another_clause_s_expression(sent
 def test_a_clause_told_as_now_keeps_its_own_expression(sentence, expected_day):
     (found,) = times(sentence)["Homs"]
     assert day(found) == expected_day
+
+
+def test_a_fronted_expression_belongs_to_the_clause_after_it():
+    found = times("On Sunday, rebels entered Homs, and by Monday they were in Aleppo.")
+    assert (day(found["Homs"][0]), day(found["Aleppo"][0])) == ("2024-12-08", "2024-12-09")
+
+
+@pytest.mark.parametrize("headline", ["Rebels have taken Homs", "Envoy holds talks in Homs", "Fighting rages in Homs"])
+def test_a_headline_in_the_present_perfect_or_simple_present_tells_of_the_past(headline):
+    found = times("Rebels stormed Homs on Sunday.", headline=headline)
+    assert [day(t) for t in found["Homs"]] == ["2024-12-08", "2024-12-08"]
 
 
 @pytest.mark.parametrize(("sentence", "undated"), [

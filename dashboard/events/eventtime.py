@@ -367,11 +367,19 @@ def _tense_region(text: str, sentence: _Sentence, clause: tuple[int, int, bool],
     return part
 
 
-def _now(words: str) -> bool:
-    """Told in the present or the present perfect, with nothing in the past or to come."""
+# Verbs of a state that holds now ("fighting continues in X", "the city lies in ruins").
+_GOES_ON = re.compile(r"\b(?:continues|rages|persists|stays|lies\s+in|goes\s+on|drags\s+on)\b", re.IGNORECASE)
+
+
+def _now(words: str, headline: bool = False) -> bool:
+    """Told in the present or the present perfect, with nothing in the past or to come. A headline tells
+    past events in the present perfect and the simple present ("Rebels have taken X", "Envoy holds talks
+    in X", "Fighting rages in X"): there only "is", "are", "remains", "now" tell of now."""
+    if headline:
+        return bool(_PRESENT.search(words)) and not _PAST.search(words) and not _FUTURE.search(words)
     rest = _PERFECT.sub(" ", words)
-    return (rest != words or bool(_PRESENT.search(rest) or _STILL.search(rest))) and not _PAST.search(
-        rest) and not _FUTURE.search(words)
+    present = rest != words or bool(_PRESENT.search(rest) or _STILL.search(rest) or _GOES_ON.search(rest))
+    return present and not _PAST.search(rest) and not _FUTURE.search(words)
 
 
 def _attributive(text: str, clause: tuple[int, int, bool], f: Found) -> tuple[int, int] | None:
@@ -407,6 +415,11 @@ def _fronted(text: str, f_clause: tuple[int, int, bool] | None, f: Found, clause
     return not _FILLER.sub("", rest).strip()
 
 
+def _clause_before(sentence: _Sentence, clause: tuple[int, int, bool]) -> tuple[int, int, bool] | None:
+    at = sentence.clauses.index(clause)
+    return sentence.clauses[at - 1] if at > 0 else None
+
+
 def _governing(text: str, sentence: _Sentence, position: int) -> tuple[Found, bool] | str | None:
     """The expression that governs a mention at `position` in `sentence`, with its tense; `_SAYING`
     when the mention is the undated subject of a reporting verb; `_NOW` when the mention's own clause
@@ -427,7 +440,7 @@ def _governing(text: str, sentence: _Sentence, position: int) -> tuple[Found, bo
         region = _tense_region(text, sentence, clause, part)
         attributive = [span for f, _ in sentence.expressions
                        if (span := _attributive(text, clause, f)) is not None and not span[0] <= position < span[1]]
-        now = _now(_blank(text, *region, attributive))
+        now = _now(_blank(text, *region, attributive), headline=sentence.kind == "headline")
         own = [part, region]
     candidates = []
     saying = False
@@ -455,7 +468,10 @@ def _governing(text: str, sentence: _Sentence, position: int) -> tuple[Found, bo
         if sentence.verb is not None and mention_is_subject and not dates_saying:
             saying = True
             continue
-        same_clause = clause is not None and f_clause == clause
+        # A fronted expression set off by a comma ("On Sunday, rebels entered X, and by Monday ...") belongs to
+        # the clause right after it.
+        same_clause = clause is not None and (f_clause == clause or (
+            _fronted(text, f_clause, f, clause) and _clause_before(sentence, clause) == f_clause))
         candidates.append((not same_clause, abs(f.start - position), f, future))
     if not candidates:
         return _SAYING if saying else (_NOW if now else None)
