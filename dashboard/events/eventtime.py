@@ -47,6 +47,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, tzinfo
+from functools import cache
 
 from dashboard.events.expressions import Context, Interval, place_zone, resolve
 from dashboard.events.patterns import Found, find_expressions
@@ -183,8 +184,14 @@ _FINITE_START = re.compile(
 
 
 def _has_verb(words: str) -> bool:
-    return bool(_PAST.search(words) or _PRESENT.search(words) or _PRESENT_SIMPLE.search(words)
-                or _FUTURE.search(words) or _PERFECT.search(words))
+    return bool(_any_verb().search(words))
+
+
+@cache
+def _any_verb() -> re.Pattern[str]:
+    """One pattern for a verb of any tense (one search instead of five, on every clause)."""
+    return re.compile("|".join(f"(?:{p.pattern})" for p in (_PAST, _PRESENT, _PRESENT_SIMPLE, _FUTURE, _PERFECT)),
+                      re.IGNORECASE)
 
 
 def _subject_asides(text: str, clauses: list[tuple[int, int, bool]]) -> list[tuple[int, int, bool]]:
