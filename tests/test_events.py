@@ -445,6 +445,11 @@ def test_a_headline_place_takes_the_time_of_the_opening():
     assert later["Homs"][0].is_report_time  # only the opening sentences tell the headline's event
 
 
+def test_a_headline_place_takes_the_opening_s_dated_naming_not_one_told_as_now():
+    found = times("Homs is calm now. Rebels stormed Homs on Sunday.", headline="Rebels storm Homs")
+    assert [None if t.is_report_time else day(t) for t in found["Homs"]] == ["2024-12-08", None, "2024-12-08"]
+
+
 def test_a_headline_reporting_a_saying_takes_the_time_of_what_the_opening_speaker_said():
     found = times("The governor of Homs says two bridges collapsed after shelling on Tuesday evening.",
                   headline="Bridges down near Homs, governor says")

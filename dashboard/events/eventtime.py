@@ -521,6 +521,9 @@ def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -
     # on Wednesday"): a headline reporting the same saying tells of what was said ("Three dead in X,
     # council says").
     said: dict[int, EventTime] = {}
+    # Namings told as now: a headline's event is told in the opening's other namings ("Rebels seize X" /
+    # "Rebels are in X after taking it on Sunday" does not make the seizing now).
+    told_now: set[int] = set()
 
     def own(mention: Mention) -> EventTime | None:
         sentence = next((s for s in sentences if s.start <= mention.start < s.end), None)
@@ -530,6 +533,7 @@ def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -
         if chosen is None:
             return None
         if chosen == _NOW:  # told as now: no other clause's time, nor the headline's, reaches it
+            told_now.add(id(mention))
             return report
         if chosen == _SAYING:  # dated by the saying, which is the report
             content = _governing(text, replace(sentence, verb=None), mention.start)
@@ -603,7 +607,8 @@ def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -
             reported = headline_sentence is not None and headline_sentence.verb is not None and text[
                 headline_sentence.verb[1]:headline_sentence.verb[2]].lower() in _SAYS
             time_ = next((said.get(id(m), t) if reported else t for m, t in zip(mentions, times, strict=True)
-                          if t is not None and lede[0] <= m.start < lede[1] and _place_key(m) == key), None)
+                          if t is not None and id(m) not in told_now and lede[0] <= m.start < lede[1]
+                          and _place_key(m) == key), None)
             if time_ is None:
                 time_ = first_sentence_time
         # The headline's time governs a body naming only when the body gives that place no time of its own
