@@ -576,6 +576,8 @@ def test_movement_phrasings(sentence, expected):
     "Talks between Kyiv and Moscow moved to Istanbul.",
     "The road from Homs reaches Latakia after two hours.",
     "Prices in Homs reached a record and Aleppo entered a recession.",
+    "Envoys from Cairo entered talks with Amman.",
+    "Officials from Beirut reached a deal in Damascus.",
     "Officials flew to Amman, where envoys from Cairo spoke.",
 ])
 def test_not_movements(sentence):

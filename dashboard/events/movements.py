@@ -65,6 +65,9 @@ _ROUTE_NOUN = re.compile(r"\b(?:road|roads|highway|motorway|route|railway|line|p
 _ROUTE_AFTER = re.compile(r"^\s*(?:highway|motorway|road|railway|route|pipeline|line|border)\b", re.IGNORECASE)
 _STOP = re.compile(r"[,;:()\"“”]|\s[-–—]\s|\b(?:said|says|but|while|where|when|because|although|after|before)\b",
                    re.IGNORECASE)
+_NOT_REACHED = re.compile(r"\b(?:with|a|an|talks?|deal|agreement|accord|truce|ceasefire|record|deadlock|stage"
+                          r"|level|phase|market|politics|service|office|race|war|conflict|round|final)\b",
+                          re.IGNORECASE)
 _CLAUSE_WORD = re.compile(r"\b(?:said|says|but|while|where|when|because|although|after|before)\b", re.IGNORECASE)
 _MEMBERSHIP = re.compile(r"\bmembers?(?:\s+states?)?\s+of\b", re.IGNORECASE)
 # Words that may stand between a direction word and its place: "to the naval and air bases in X".
@@ -172,6 +175,9 @@ def _destinations(text: str, s_end: int, here: list[Mention], after: int, marker
             continue
         head = next((m for m in here if _np_reaches(text, match.end(), m)), None)
         if head is None:
+            continue
+        # "reached Y", "entered Y" name a place reached, not "entered talks with Y" or "reached a deal in Y".
+        if word.startswith(("reach", "enter")) and _NOT_REACHED.search(text, match.end(), head.start):
             continue
         if _ROUTE_AFTER.match(text, head.end):
             continue
