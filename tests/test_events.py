@@ -305,6 +305,8 @@ def test_a_headline_in_the_present_perfect_or_simple_present_tells_of_the_past(h
     ("The bridge built in 1998 still stands in Homs.", "Homs"),
     ("Clashes broke out in Homs despite the truce agreed on 10 October.", "Homs"),
     ("The accord signed in Cairo on Tuesday was welcomed in Amman.", "Amman"),
+    # a possessive time after "of" names the thing, not the event
+    ("Mourners in Homs buried the victims of Tuesday's shelling.", "Homs"),
 ])
 def test_a_date_in_passing_describes_a_thing_not_the_event(sentence, undated):
     found = times(sentence)

@@ -334,6 +334,7 @@ _ATTRIBUTIVE = re.compile(
 # (Not "after" or "since": "after the road opened on Monday" is a clause of its own, with a finite verb.)
 _PREPOSITION_BEFORE = re.compile(r"\b(?:despite|under|of|with|against|for|than|like|to|into|about|over)\s+$",
                                  re.IGNORECASE)
+_OF_BEFORE = re.compile(r"\b(?:of|despite)\s*$", re.IGNORECASE)
 _STILL = re.compile(r"\s*\bstill\s+\w+s\b", re.IGNORECASE)
 # The present perfect tells of now ("Aleppo has been quiet", "Homs has reopened its markets").
 _PERFECT = re.compile(
@@ -390,7 +391,10 @@ def _now(words: str, headline: bool = False) -> bool:
 
 
 def _attributive(text: str, clause: tuple[int, int, bool], f: Found) -> tuple[int, int] | None:
-    """The span of a noun and its participle that `f` dates ("the truce agreed on 10 October"), if so."""
+    """The span of a noun and its participle that `f` dates ("the truce agreed on 10 October"), or of a
+    noun that a possessive time names after "of" ("the victims of Tuesday's strike"), if so."""
+    if text[f.end:f.end + 2] in ("'s", "’s") and _OF_BEFORE.search(text, clause[0], f.start):
+        return f.start, clause[1]
     head = None
     for match in _ATTRIBUTIVE.finditer(text, clause[0], f.end):
         if match.end() > f.start:
@@ -422,6 +426,10 @@ def _fronted(text: str, f_clause: tuple[int, int, bool] | None, f: Found, clause
     return not _FILLER.sub("", rest).strip()
 
 
+def _clause_of(sentence: _Sentence, position: int) -> tuple[int, int, bool]:
+    return next((c for c in sentence.clauses if c[0] <= position < c[1]), (sentence.start, sentence.end, False))
+
+
 def _clause_before(sentence: _Sentence, clause: tuple[int, int, bool]) -> tuple[int, int, bool] | None:
     at = sentence.clauses.index(clause)
     return sentence.clauses[at - 1] if at > 0 else None
@@ -446,7 +454,8 @@ def _governing(text: str, sentence: _Sentence, position: int) -> tuple[Found, bo
         part = _part(text, sentence, clause, position)
         region = _tense_region(text, sentence, clause, part)
         attributive = [span for f, _ in sentence.expressions
-                       if (span := _attributive(text, clause, f)) is not None and not span[0] <= position < span[1]]
+                       if (span := _attributive(text, _clause_of(sentence, f.start), f)) is not None
+                       and not span[0] <= position < span[1]]
         now = _now(_blank(text, *region, attributive), headline=sentence.kind == "headline")
         own = [part, region]
     candidates = []
