@@ -289,6 +289,19 @@ def test_a_clause_told_as_now_keeps_its_own_expression(sentence, expected_day):
     assert day(found) == expected_day
 
 
+@pytest.mark.parametrize(("sentence", "now"), [
+    ("Homs is quiet this morning.", True),
+    ("Today, Homs is without water.", True),
+    # an event in the present perfect or the past in the current period is dated by it
+    ("Drones have struck Homs this morning.", False),
+    ("Drones struck Homs this morning.", False),
+])
+def test_a_state_in_the_present_in_the_current_period_is_now(sentence, now):
+    (found,) = times(sentence)["Homs"]
+    assert found.is_report_time == now
+    assert now or found.precision == "part of day"
+
+
 def test_a_fronted_expression_belongs_to_the_clause_after_it():
     found = times("On Sunday, rebels entered Homs, and by Monday they were in Aleppo.")
     assert (day(found["Homs"][0]), day(found["Aleppo"][0])) == ("2024-12-08", "2024-12-09")

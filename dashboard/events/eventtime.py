@@ -492,7 +492,16 @@ def _governing(text: str, sentence: _Sentence, position: int) -> tuple[Found, bo
     if not candidates:
         return _SAYING if saying else (_NOW if now else None)
     _, _, f, future = min(candidates, key=lambda c: (c[0], c[1]))
+    if now and not future and _CURRENT.fullmatch(" ".join(f.words.lower().split())) and not _PERFECT.search(
+            text, *own[1]):
+        # A state told in the present in the current period ("Homs is quiet this morning", "Kyiv is without
+        # power today") holds now: the report time, not the whole morning or day.
+        return _NOW
     return f, future
+
+
+# Periods that hold the report: a present state in them is told as now.
+_CURRENT = re.compile(r"(?:today|this\s+(?:morning|afternoon|evening|week|month|year)|tonight|now)")
 
 
 # --------------------------------------------------------------------------------------------------
