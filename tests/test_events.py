@@ -568,6 +568,10 @@ def paths(text: str) -> list[tuple[str, str]]:
     ("Buses ran from Beirut to Homs, then on to Aleppo.", [("Beirut", "Homs"), ("Homs", "Aleppo")]),
     ("The minister left Kyiv for Odesa, then on to Istanbul.", [("Kyiv", "Odesa"), ("Odesa", "Istanbul")]),
     ("The envoy flew to Amman on Sunday and on to Cairo.", [("Amman", "Cairo")]),
+    # "for" after setting out, and a destination named as the movers' adjective
+    ("A tanker steamed out of Odesa for Istanbul.", [("Odesa", "Istanbul")]),
+    ("The column set off from Aleppo for Latakia.", [("Aleppo", "Latakia")]),
+    ("A Cairo-bound convoy left Amman at dawn.", [("Amman", "Cairo")]),
 ])
 def test_movement_phrasings(sentence, expected):
     assert paths(sentence) == expected
@@ -592,6 +596,8 @@ def test_movement_phrasings(sentence, expected):
     "The road from Homs reaches Latakia after two hours.",
     "Prices in Homs reached a record and Aleppo entered a recession.",
     "Envoys from Cairo entered talks with Amman.",
+    "Tankers sailed from Odesa for the first time in weeks.",
+    "Istanbul-bound tankers are queuing.",
     "Officials from Beirut reached a deal in Damascus.",
     "Officials flew to Amman, where envoys from Cairo spoke.",
 ])

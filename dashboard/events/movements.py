@@ -68,6 +68,8 @@ _STOP = re.compile(r"[,;:()\"“”]|\s[-–—]\s|\b(?:said|says|but|while|wher
 _NOT_REACHED = re.compile(r"\b(?:with|a|an|talks?|deal|agreement|accord|truce|ceasefire|record|deadlock|stage"
                           r"|level|phase|market|politics|service|office|race|war|conflict|round|final)\b",
                           re.IGNORECASE)
+_SET_OUT = re.compile(r"\b(?:set\s+(?:off|out|sail)|sail(?:ed|s|ing)?|head(?:ed|s|ing)?|took\s+off|takes\s+off"
+                      r"|depart(?:ed|s|ing)?|steam(?:ed|s|ing)?)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 _CLAUSE_WORD = re.compile(r"\b(?:said|says|but|while|where|when|because|although|after|before)\b", re.IGNORECASE)
 _MEMBERSHIP = re.compile(r"\bmembers?(?:\s+states?)?\s+of\b", re.IGNORECASE)
 # Words that may stand between a direction word and its place: "to the naval and air bases in X".
@@ -86,8 +88,13 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 
 
 def _is_adjective(text: str, mention: Mention) -> bool:
-    """ "Moscow-controlled", "US-backed": a place turned into a word about something else."""
-    return bool(re.match(r"-[A-Za-z]", text[mention.end:mention.end + 2]))
+    """ "Moscow-controlled", "US-backed": a place turned into a word about something else ("X-bound" is a
+    destination)."""
+    return bool(re.match(r"-[A-Za-z]", text[mention.end:mention.end + 2])) and not _bound_for(text, mention)
+
+
+def _bound_for(text: str, mention: Mention) -> bool:
+    return bool(re.match(r"-bound\b", text[mention.end:mention.end + 7], re.IGNORECASE))
 
 
 def _np_reaches(text: str, start: int, mention: Mention) -> bool:
@@ -161,8 +168,11 @@ def _destinations(text: str, s_end: int, here: list[Mention], after: int, marker
     out: list[tuple[Mention, bool, int]] = []
     for match in _DIRECTION.finditer(text, after, s_end):
         word = match.group(0).lower()
+        # "for" names a destination after leaving ("left X for Y"), "bound for", or a setting out ("sailed
+        # out of X for Y", "set off from X for Y").
         if word == "for" and not leave_verb and not re.search(r"\bbound\s+$", text[max(after, match.start() - 7):
-                                                                                 match.start()], re.IGNORECASE):
+                                                                                 match.start()], re.IGNORECASE) \
+                and not _SET_OUT.search(text, max(0, marker - 30), marker):
             continue
         lead = text[after:match.start()]
         if route and not _MOTION.search(lead):
@@ -329,5 +339,9 @@ def _origin_paths(text: str, s_start: int, s_end: int, here: list[Mention]):
         if not told and not route:
             before = _destination_before(text, s_start, here, origin, marker_start,
                                          {id(o): start for o, start, _ in origins})
+            # "an X-bound ship left Y": the destination named as the movers' adjective.
+            bound = next((m for m in here if m is not origin and _bound_for(text, m)), None)
             if before is not None:
                 yield origin, before, origin.end
+            elif bound is not None:
+                yield origin, bound, origin.end
