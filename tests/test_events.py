@@ -465,6 +465,12 @@ def test_a_headline_place_takes_the_opening_s_dated_naming_not_one_told_as_now()
     assert [None if t.is_report_time else day(t) for t in found["Homs"]] == ["2024-12-08", None, "2024-12-08"]
 
 
+def test_a_headline_sums_up_the_opening_sentence_that_shares_its_words():
+    body = "Drones hit the grid in Odesa on Tuesday. Odesa is still without power."
+    assert times(body, headline="Odesa without power")["Odesa"][0].is_report_time
+    assert day(times(body, headline="Drones hit Odesa grid")["Odesa"][0]) == "2024-12-10"
+
+
 def test_a_headline_reporting_a_saying_takes_the_time_of_what_the_opening_speaker_said():
     found = times("The governor of Homs says two bridges collapsed after shelling on Tuesday evening.",
                   headline="Bridges down near Homs, governor says")

@@ -30,8 +30,9 @@ Which expression governs a mention (the rules the answer keys in tests/fixtures/
    body dates the same place elsewhere (then the naming is of another event told without a time) and the
    naming does not look ahead to a coming event the headline announces; a headline
    mention with none takes the time the body gives the same place ("Convoy leaves X" / "left X on
-   Friday morning"); a photo caption is one scene, dated by the narrowest time (a day at most) the body
-   gives any of its places.
+   Friday morning"), or the report time when the opening sentence that shares the headline's words tells
+   the place as now ("X without power" / "X is still without power"); a photo caption is one scene,
+   dated by the narrowest time (a day at most) the body gives any of its places.
 
 Coming events take their future time, marked expected: "will meet on Monday", "due on Saturday", a
 timetable in the present ("meets in Vienna on Monday"), a headline with "to" and a verb ("X to host talks
@@ -218,9 +219,17 @@ def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -
             # Headlines tell a saying in the present ("says", "warns"); "Convoy reported near X" is passive.
             reported = headline_sentence is not None and headline_sentence.verb is not None and text[
                 headline_sentence.verb[1]:headline_sentence.verb[2]].lower() in SAYS
-            time_ = next((said.get(id(m), t) if reported else t for m, t in zip(mentions, times, strict=True)
-                          if t is not None and id(m) not in told_now and lede[0] <= m.start < lede[1]
-                          and _place_key(m) == key), None)
+            namings = [(m, t) for m, t in zip(mentions, times, strict=True)
+                       if t is not None and lede[0] <= m.start < lede[1] and _place_key(m) == key]
+            # When the opening tells the place twice, once dated and once as now ("Drones hit X's grid on
+            # Tuesday. X is still without power." under "X without power"), the headline sums up the
+            # sentence that shares its words.
+            echoed = _echoed(text, headline, namings, sentences) if len(namings) > 1 else None
+            if echoed is not None and id(echoed[0]) in told_now:
+                time_ = report
+            else:
+                time_ = next((said.get(id(m), t) if reported else t for m, t in namings if id(m) not in told_now),
+                             None)
             if time_ is None:
                 time_ = first_sentence_time
         # The headline's time governs a body naming only when the body gives that place no time of its own
@@ -234,6 +243,23 @@ def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -
         if kind == "caption":
             _caption_scene(mentions, times, out, (start, end), body, headline_time or report)
     return out
+
+
+_WORD = re.compile(r"[a-z]{4,}")
+
+
+def _echoed(text: str, headline: tuple[int, int], namings: Sequence[tuple[Mention, EventTime]],
+            sentences: Sequence[Sentence]) -> tuple[Mention, EventTime] | None:
+    """The one naming whose sentence shares the most words with the headline, if one does."""
+    wanted = set(_WORD.findall(text[headline[0]:headline[1]].lower()))
+    scored = []
+    for m, t in namings:
+        sentence = next((s for s in sentences if s.start <= m.start < s.end), None)
+        words = set(_WORD.findall(text[sentence.start:sentence.end].lower())) if sentence else set()
+        scored.append((len(wanted & words - set(_WORD.findall(m.text.lower()))), m, t))
+    best = max(score for score, _, _ in scored)
+    top = [(m, t) for score, m, t in scored if score == best]
+    return top[0] if best > 0 and len(top) == 1 else None
 
 
 # Words that stand before a speaker's name, or for no one in particular: not names that tie two sayings.
