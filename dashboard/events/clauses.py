@@ -23,8 +23,8 @@ FUTURE = re.compile(
     r"|going\s+to|would|next|coming|upcoming|tomorrow|to\s+be\s+held|intends?\s+to|hopes?\s+to|ahead\s+of"
     # A possible event is a coming one, as the keys' rules have it ("talks could start on Tuesday", "may
     # resume next week"): its future day, marked expected. "could have", "may have" look back, and "could
-    # hear" or "could see" tells what was perceived; a capital "May" is the month.
-    r"|(?:could|might|(?-i:may))(?:\s+(?:well|yet|still|soon|also|even))?\s+(?!have\b|not\s+have\b|hear\b|see\b"
+    # hear", "could see" tell what was perceived, "could not" what failed; a capital "May" is the month.
+    r"|(?:could(?!\s+not\b)|might|(?-i:may))(?:\s+(?:well|yet|still|soon|also|even))?\s+(?!have\b|not\s+have\b|hear\b|see\b"
     r"|feel\b|smell\b|only\b|be\s+(?:heard|seen|felt)\b)[a-z]+)\b",
     re.IGNORECASE)
 # "could hear blasts on Tuesday": what was perceived, in the past.
