@@ -401,9 +401,11 @@ def governing(text: str, sentence: Sentence, position: int) -> tuple[Found, bool
             about_saying = not future and dates_saying(text, sentence.verb, f)
         if any(a[0] <= f.start < a[1] for a in attributive):
             continue  # it dates a thing named in passing, not the event
+        # A clause told as now is reached only by its own expression, a fronted one ("Over the weekend,
+        # rebels have taken X"), or one that dates the saying of what it tells ("X has fallen, rebels said
+        # on Sunday": what was said in the present is told as of the saying).
         if now and not any(r[0] <= f.start < r[1] for r in own) and not _fronted(text, f_clause, f, clause) and not (
                 about_saying and not mention_is_subject):
-            # What was said in the present is told as of the saying ("Homs has fallen, rebels said on Sunday").
             continue
         # The subject of "said" is dated only by an expression about the saying, and what is said is not
         # dated by the saying's own expression if it has one of its own.
