@@ -115,6 +115,36 @@ def test_coming_events_are_expected(sentence, expected_day, precision):
     assert (day(found), found.precision, found.expected) == (expected_day, precision, True)
 
 
+@pytest.mark.parametrize(("sentence", "expected_day", "expected"), [
+    # a possible event is a coming one (the keys' rule for coming events): its future day, expected
+    ("Talks could restart in Amman on Tuesday.", "2024-12-17", True),
+    ("Talks might resume in Amman next week.", "2024-12-16..2024-12-22", True),
+    ("Talks in Amman may well collapse on Tuesday.", "2024-12-17", True),
+    # ... but "might have" looks back, "could hear" tells what was heard, and "May" is a month
+    ("Talks in Amman might have collapsed on Tuesday.", "2024-12-10", False),
+    ("Residents of Amman could hear blasts on Tuesday.", "2024-12-10", False),
+    ("Residents of Amman could not sleep on Tuesday.", "2024-12-10", False),
+    ("Shelling hit Amman in May.", "2024-05-01..2024-05-31", False),
+])
+def test_modal_verbs(sentence, expected_day, expected):
+    (found,) = times(sentence)["Amman"]
+    assert (day(found), found.expected) == (expected_day, expected)
+
+
+def test_a_headline_with_to_and_a_verb_tells_what_is_to_come():
+    (found,) = times("", headline="Cairo to host talks on Monday")["Cairo"]
+    assert (day(found), found.expected) == ("2024-12-16", True)
+    body = times("Envoys from Amman were invited.", headline="Talks to resume in Cairo on Monday")
+    assert (day(body["Amman"][0]), body["Amman"][0].expected) == ("2024-12-16", True)
+    (past,) = times("", headline="Families return to Homs on Sunday")["Homs"]  # "to" and a place
+    assert (day(past), past.expected) == ("2024-12-08", False)
+
+
+def test_a_headline_told_as_now_keeps_the_report_time():
+    found = times("Homs was shelled on Sunday. Homs is calm now.", headline="Homs is calm")
+    assert [t.is_report_time for t in found["Homs"]] == [True, False, True]
+
+
 def test_finding_near_the_words_is_finding_everywhere():
     from dashboard.events import patterns
 
@@ -224,6 +254,94 @@ def test_a_clause_in_the_present_keeps_the_report_time(sentence):
     assert found["Aleppo"][0].is_report_time
 
 
+@pytest.mark.parametrize(("sentence", "now", "dated"), [
+    # an aside between a subject and its present predicate: a reduced relative clause or an apposition
+    ("Homs, pounded by artillery on Sunday, is calm now.", "Homs", None),
+    ("Latakia, a port first shelled in March, has reopened to shipping.", "Latakia", None),
+    # a subordinate clause or phrase keeps its expression from a main clause told in the present
+    ("Aleppo is calm after the rebels pulled out on Monday.", "Aleppo", None),
+    ("Aleppo is calm after the air raids on Monday.", "Aleppo", None),
+    ("Since the truce took hold on Monday, Homs has reopened its bakeries.", "Homs", None),
+    # the present perfect is now
+    ("Rebels took Homs on Tuesday, and Aleppo has been quiet.", "Aleppo", ("Homs", "2024-12-10")),
+    # "and" before a finite verb in the present opens a clause of its own
+    ("Rebels entered Homs on Sunday and are now in control of Aleppo.", "Aleppo", ("Homs", "2024-12-08")),
+    # a state that goes on
+    ("Fighting rages in Aleppo after the air raids on Monday.", "Aleppo", None),
+])
+def test_a_clause_told_as_now_is_not_reached_by_another_clause_s_expression(sentence, now, dated):
+    found = times(sentence)
+    assert found[now][0].is_report_time
+    if dated:
+        assert day(found[dated[0]][0]) == dated[1]
+
+
+@pytest.mark.parametrize(("sentence", "expected_day"), [
+    # a fronted expression is the clause's own, whatever its tense
+    ("Over the weekend, rebels have taken Homs.", "2024-12-07..2024-12-08"),
+    ("Homs has been cut off since Monday.", "2024-12-09..2024-12-13"),
+    ("Russia has fired drones at Homs overnight.", "2024-12-12..2024-12-13"),
+    # what was said in the present is told as of the saying
+    ("Homs has fallen, the rebels said on Sunday.", "2024-12-08"),
+    ("The army said on Sunday that Homs is encircled.", "2024-12-08"),
+])
+def test_a_clause_told_as_now_keeps_its_own_expression(sentence, expected_day):
+    (found,) = times(sentence)["Homs"]
+    assert day(found) == expected_day
+
+
+@pytest.mark.parametrize(("sentence", "now"), [
+    ("Homs is quiet this morning.", True),
+    ("Today, Homs is without water.", True),
+    # an event in the present perfect or the past in the current period is dated by it
+    ("Drones have struck Homs this morning.", False),
+    ("Drones struck Homs this morning.", False),
+])
+def test_a_state_in_the_present_in_the_current_period_is_now(sentence, now):
+    (found,) = times(sentence)["Homs"]
+    assert found.is_report_time == now
+    assert now or found.precision == "part of day"
+
+
+def test_a_fronted_expression_belongs_to_the_clause_after_it():
+    found = times("On Sunday, rebels entered Homs, and by Monday they were in Aleppo.")
+    assert (day(found["Homs"][0]), day(found["Aleppo"][0])) == ("2024-12-08", "2024-12-09")
+
+
+@pytest.mark.parametrize("headline", ["Rebels have taken Homs", "Envoy holds talks in Homs", "Fighting rages in Homs"])
+def test_a_headline_in_the_present_perfect_or_simple_present_tells_of_the_past(headline):
+    found = times("Rebels stormed Homs on Sunday.", headline=headline)
+    assert [day(t) for t in found["Homs"]] == ["2024-12-08", "2024-12-08"]
+
+
+@pytest.mark.parametrize(("sentence", "undated"), [
+    ("The truce signed on 10 October still holds in Homs.", "Homs"),
+    ("The bridge built in 1998 still stands in Homs.", "Homs"),
+    ("Clashes broke out in Homs despite the truce agreed on 10 October.", "Homs"),
+    ("The accord signed in Cairo on Tuesday was welcomed in Amman.", "Amman"),
+    # a possessive time after "of" names the thing, not the event
+    ("Mourners in Homs buried the victims of Tuesday's shelling.", "Homs"),
+])
+def test_a_date_in_passing_describes_a_thing_not_the_event(sentence, undated):
+    found = times(sentence)
+    assert found[undated][0].is_report_time
+    if "Cairo" in found:  # the place named inside the phrase is dated by it
+        assert day(found["Cairo"][0]) == "2024-12-10"
+
+
+def test_a_participle_with_an_object_is_the_event_s_verb():
+    found = times("Officials said the rebels seized Homs on Tuesday. Aid reached Aleppo after the road opened "
+                  "on Monday.")
+    assert (day(found["Homs"][0]), day(found["Aleppo"][0])) == ("2024-12-10", "2024-12-09")
+
+
+def test_the_headline_expression_does_not_reach_a_clause_told_as_now():
+    found = times("Drones struck Kyiv overnight. In Odesa, families are sleeping in the metro.",
+                  headline="Drone attacks overnight")
+    assert day(found["Kyiv"][0]) == "2024-12-12..2024-12-13"
+    assert found["Odesa"][0].is_report_time
+
+
 def test_a_clause_in_the_present_is_only_the_words_around_the_place():
     found = times("On Monday, rebels seized Homs and the port of Latakia, but what happens next remains unclear.")
     assert day(found["Latakia"][0]) == "2024-12-09"
@@ -322,6 +440,18 @@ def test_the_headline_expression_governs_the_entry():
     assert {day(found["Homs"][0]), day(found["Aleppo"][0])} == {"2024-12-12..2024-12-13"}
 
 
+def test_the_headline_expression_governs_only_places_the_body_does_not_date():
+    found = times("Shells hit Homs on Tuesday evening. Schools in Homs were shut. Power failed in Aleppo.",
+                  headline="Shelling overnight")
+    assert day(found["Homs"][0]) == "2024-12-10"
+    assert found["Homs"][1].is_report_time  # the body dates Homs itself: the headline's time is not this one
+    assert day(found["Aleppo"][0]) == "2024-12-12..2024-12-13"
+    # a naming that looks ahead to the coming event the headline announces takes its time
+    coming = times("Ministers will meet in Amman on Saturday. Envoys from Cairo are due to join. The Amman "
+                   "delegation is expected to attend.", headline="Amman talks for Saturday")
+    assert [day(t) for t in coming["Amman"]] == ["2024-12-14"] * 3
+
+
 def test_a_headline_place_takes_the_time_of_the_opening():
     found = times("Fighters withdrew from the centre of Homs on Wednesday morning.",
                   headline="Fighters pull out of Homs")
@@ -329,6 +459,17 @@ def test_a_headline_place_takes_the_time_of_the_opening():
     later = times("Residents returned. Shops opened. In the evening news, Homs was shelled on Tuesday.",
                   headline="Calm in Homs")
     assert later["Homs"][0].is_report_time  # only the opening sentences tell the headline's event
+
+
+def test_a_headline_place_takes_the_opening_s_dated_naming_not_one_told_as_now():
+    found = times("Homs is calm now. Rebels stormed Homs on Sunday.", headline="Rebels storm Homs")
+    assert [None if t.is_report_time else day(t) for t in found["Homs"]] == ["2024-12-08", None, "2024-12-08"]
+
+
+def test_a_headline_sums_up_the_opening_sentence_that_shares_its_words():
+    body = "Drones hit the grid in Odesa on Tuesday. Odesa is still without power."
+    assert times(body, headline="Odesa without power")["Odesa"][0].is_report_time
+    assert day(times(body, headline="Drones hit Odesa grid")["Odesa"][0]) == "2024-12-10"
 
 
 def test_a_headline_reporting_a_saying_takes_the_time_of_what_the_opening_speaker_said():
@@ -422,6 +563,22 @@ def paths(text: str) -> list[tuple[str, str]]:
     # a comma alone is no list ("to X, Y's neighbour")
     ("The minister flew from Kyiv to Amman, Lebanon's neighbour.", [("Kyiv", "Amman")]),
     ("Tanks at Homs are now moving south towards Damascus.", [("Homs", "Damascus")]),
+    # origin and destination in coordinated clauses
+    ("The lorries quit Aleppo before dawn and reached Homs by noon.", [("Aleppo", "Homs")]),
+    ("Thousands fled Lebanon on foot, and entered Syria at night.", [("Lebanon", "Syria")]),
+    # the destination told before the origin, after a verb of arriving
+    ("A grain ship docked in Istanbul after sailing from Odesa.", [("Odesa", "Istanbul")]),
+    ("The freighter tied up and docked at Istanbul late on Monday after a slow passage from Odesa.",
+     [("Odesa", "Istanbul")]),
+    ("The envoy arrived in Cairo from Amman.", [("Amman", "Cairo")]),
+    # a chain: each stop is the next leg's origin, with or without an origin told first
+    ("Buses ran from Beirut to Homs, then on to Aleppo.", [("Beirut", "Homs"), ("Homs", "Aleppo")]),
+    ("The minister left Kyiv for Odesa, then on to Istanbul.", [("Kyiv", "Odesa"), ("Odesa", "Istanbul")]),
+    ("The envoy flew to Amman on Sunday and on to Cairo.", [("Amman", "Cairo")]),
+    # "for" after setting out, and a destination named as the movers' adjective
+    ("A tanker steamed out of Odesa for Istanbul.", [("Odesa", "Istanbul")]),
+    ("The column set off from Aleppo for Latakia.", [("Aleppo", "Latakia")]),
+    ("A Cairo-bound convoy left Amman at dawn.", [("Amman", "Cairo")]),
 ])
 def test_movement_phrasings(sentence, expected):
     assert paths(sentence) == expected
@@ -441,6 +598,15 @@ def test_movement_phrasings(sentence, expected):
     # members of a body come from it, not out of a place
     "Envoys from the member states of the Lebanon contact group are arriving at Damascus.",
     "Ministers from the six members of the Syria council travelled to Cairo.",
+    # meetings and roads are no trips, whatever verb follows
+    "Talks between Kyiv and Moscow moved to Istanbul.",
+    "The road from Homs reaches Latakia after two hours.",
+    "Prices in Homs reached a record and Aleppo entered a recession.",
+    "Envoys from Cairo entered talks with Amman.",
+    "Tankers sailed from Odesa for the first time in weeks.",
+    "Istanbul-bound tankers are queuing.",
+    "Officials from Beirut reached a deal in Damascus.",
+    "Officials flew to Amman, where envoys from Cairo spoke.",
 ])
 def test_not_movements(sentence):
     assert paths(sentence) == []

@@ -2,6 +2,7 @@
 
 - `patterns`: time expressions found in text, one compiled pattern of named families;
 - `expressions`: each expression resolved to an interval with a precision;
+- `clauses`: within a sentence, which expression governs each place (clauses, their tense, asides);
 - `eventtime`: for each place an entry names, the time its event happened (an interval in UTC with a
   precision and the words it came from), apart from the time the entry was reported.
 - `movements`: phrases of movement between two named places ("from X to Y", "left X for Y") as paths.

@@ -15,14 +15,29 @@ Which expression governs a mention (the rules the answer keys in tests/fixtures/
    ("said on Friday").
    The saying is dated by an expression just after the verb and its object ("told reporters on
    Wednesday"), never by one that looks ahead; "according to" names its source after it.
-4. Otherwise the nearest expression in the sentence, preferring one in the same clause; a clause told
-   in the present ("Aleppo is quiet now") is not reached by another clause's expression.
+4. Otherwise the nearest expression in the sentence, preferring one in the same clause. An expression
+   governs the places of its own clause: a clause told in the present or present perfect ("Aleppo is
+   quiet now", "Homs has reopened its markets") keeps the report time unless it has an expression of its
+   own (or one fronted before it: "Over the weekend, ..."); neither another clause's expression, nor a
+   subordinate phrase's ("is calm after the strikes on Monday"), nor an aside's ("Homs, shelled on
+   Sunday, is calm now"), nor the headline's reaches it. What was said in the present is told as of a
+   dated saying ("Homs has fallen, rebels said on Sunday").
+   A date in passing that describes a thing ("the truce agreed on 10 October", "a bridge built in 1998")
+   dates only the places inside that phrase.
 5. Across sentences: a saying told twice by the same speaker takes the dated telling's time; a journey
    told again (a sentence of travel naming a place of a dated journey before it) takes the journey's.
-6. A mention with no expression of its own takes the headline's ("What happened overnight"); a headline
+6. A mention with no expression of its own takes the headline's ("What happened overnight"), unless the
+   body dates the same place elsewhere (then the naming is of another event told without a time) and the
+   naming does not look ahead to a coming event the headline announces; a headline
    mention with none takes the time the body gives the same place ("Convoy leaves X" / "left X on
-   Friday morning"); a photo caption is one scene, dated by the narrowest time (a day at most) the body
-   gives any of its places.
+   Friday morning"), or the report time when the opening sentence that shares the headline's words tells
+   the place as now ("X without power" / "X is still without power"); a photo caption is one scene,
+   dated by the narrowest time (a day at most) the body gives any of its places.
+
+Coming events take their future time, marked expected: "will meet on Monday", "due on Saturday", a
+timetable in the present ("meets in Vienna on Monday"), a headline with "to" and a verb ("X to host talks
+on Monday"), and a possible event ("talks could restart on Tuesday", "may resume next week"), which the
+keys' rules count as coming; "might have", "could hear" look back.
 
 Expressions are found in `dashboard.events.patterns` and resolved to intervals in `dashboard.events.expressions`.
 """
@@ -34,10 +49,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, tzinfo
 
+from dashboard.events.clauses import (
+    FUTURE,
+    HEADLINE_FUTURE,
+    NOW,
+    SAYING,
+    SAYS,
+    Sentence,
+    analyse,
+    dates_saying,
+    event_place,
+    governing,
+    split_sentences,
+)
 from dashboard.events.expressions import Context, Interval, place_zone, resolve
 from dashboard.events.patterns import Found, find_expressions
 from dashboard.model import Entry
-from gazetteer.places import Mention, Place
+from gazetteer.places import Mention
 
 PRECISIONS = ("minute", "hour", "part of day", "day", "week", "month", "year", "report")
 
@@ -71,218 +99,6 @@ def _event(interval: Interval | None) -> EventTime | None:
     return EventTime(interval.start, interval.end, interval.precision, interval.words, interval.expected)
 
 
-# A weekday or date is "future" when the clause around it speaks of what is to come.
-_FUTURE = re.compile(
-    r"\b(?:will|shall|'ll|due\s+(?:to|on|in|for|by)|set\s+for|slated|expected\s+to|is\s+to|are\s+to|set\s+to|scheduled|plans?\s+to|planned|planning"
-    r"|going\s+to|would|next|coming|upcoming|tomorrow|to\s+be\s+held|intends?\s+to|hopes?\s+to|ahead\s+of)\b",
-    re.IGNORECASE)
-_REPORTING = re.compile(
-    r"\b(?:said|says|say|told|tells|tell|confirmed|confirms|announced|announces|reported|reports|added|adds"
-    r"|stated|states|warned|warns|claimed|claims|insisted|insists|believes?|believed|according\s+to)\b",
-    re.IGNORECASE)
-# A clause told in the present ("Aleppo is quiet now") keeps to the report time: an expression in
-# another clause of the sentence ("Rebels took Homs on Tuesday; ...") does not reach it.
-_SAYS = frozenset({"says", "say", "tells", "tell", "confirms", "announces", "reports", "adds", "states", "warns",
-                   "claims", "insists"})
-_PRESENT = re.compile(r"\b(?:is|are|remains?|now|currently|at\s+present|continues?\s+to)\b", re.IGNORECASE)
-_PAST = re.compile(
-    r"\b(?:was|were|had|has|have|did|\w{3,}ed|said|met|went|came|took|held|left|fled|flew|fell|hit|struck|saw|began"
-    r"|gave|made|told|spoke|ran|sent|got|won|lost|brought|built|drove|rode|broke|stood|sat|became|found|led|shot)\b",
-    re.IGNORECASE)
-# The present simple with a day names what is to come ("meets in Vienna on Monday", "the summit is on
-# Saturday"): in a body clause with no verb in the past, a weekday or date looks ahead.
-_PRESENT_SIMPLE = re.compile(
-    r"\b(?:is|are|(?:meet|gather|hold|host|visit|travel|begin|start|open|resume|head|arrive|vote|speak|return|reopen"
-    r"|close|end|expire|convene|attend|join|sign|leave|hear|rule|decide|face|play|mark|launch|unveil|publish)s?"
-    r"|takes?\s+place|flies|fly|goes|go|gives?|addresses|address)\b", re.IGNORECASE)
-_QUOTE = re.compile(r"[\"“”]")
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’]?\s+(?=[\"'“‘(]?[A-Z0-9])|\n+")
-_CLAUSE_BREAK = re.compile(r"\s*(?:[,;:()]|\s[-–—]\s)\s*")
-_ASIDE_OPEN = re.compile(r"\s*(?:\(|\s[-–—]\s)\s*$")
-_RELATIVE_START = re.compile(r"(?:who|whom|whose|which|where)\b", re.IGNORECASE)
-# A relative pronoun inside a clause, after a noun: "which" and "who" always; "that" only before a verb
-# ("a hospital that was bombed"), since "that" before a noun starts what was said or thought ("said
-# that the city fell on Monday"); "so that", "now that" join clauses.
-_RELATIVE_INSIDE = re.compile(
-    r"(?<![,;:(])(?<!\bso)(?<!\bnow)(?<!\bsuch)\s(?:who|whom|whose|which|that(?=\s+(?:was|were|is|are|has|have|had|will"
-    r"|would|could|can|may|might|\w{3,}ed|made|ran|held|took|hit|struck|saw|began|gave|sent|brought|built|led|houses"
-    r"|lies|stands|runs|links)\b))\b", re.IGNORECASE)
-
-
-# --------------------------------------------------------------------------------------------------
-# Which expression governs which mention.
-# --------------------------------------------------------------------------------------------------
-
-
-def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    spans, at = [], start
-    for match in _SENTENCE_END.finditer(text, start, end):
-        if match.start() > at:
-            spans.append((at, match.start()))
-        at = match.end()
-    if at < end:
-        spans.append((at, end))
-    return spans
-
-
-def _clauses(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
-    """(start, end, is_relative) clauses of a sentence, split at commas, semicolons, dashes, brackets."""
-    out, at = [], start
-    for match in _CLAUSE_BREAK.finditer(text, start, end):
-        out.append((at, match.start()))
-        at = match.end()
-    out.append((at, end))
-    # A relative clause without commas ("the hospital that was bombed on Wednesday", "factories in X
-    # which made parts until last month are ...") runs from its pronoun to the clause's end.
-    split: list[tuple[int, int, bool]] = []
-    for s, e in out:
-        match = _RELATIVE_INSIDE.search(text, s, e)
-        if match and match.start() > s:
-            split += [(s, match.start(), False), (match.start() + 1, e, True)]
-        else:
-            split.append((s, e, False))
-    # An aside keeps its expression to itself: a relative clause ("which ...", "who ...") or words set
-    # off by dashes or brackets ("In X - taken during their 12-day offensive - crowds ...").
-    return [(s, e, relative or bool(_RELATIVE_START.match(text, s) or _ASIDE_OPEN.search(text[max(0, s - 3):s])))
-            for s, e, relative in split if e > s]
-
-
-@dataclass(frozen=True, slots=True)
-class _Sentence:
-    start: int
-    end: int
-    expressions: tuple[tuple[Found, bool], ...]  # with whether the clause around it speaks of the future
-    clauses: tuple[tuple[int, int, bool], ...]
-    verb: tuple[int, int, int] | None  # reporting verb: (start of its subject's clause, verb start, verb end)
-
-
-def _analyse(text: str, start: int, end: int, found: Sequence[Found], kind: str = "body") -> _Sentence:
-    clauses = tuple(_clauses(text, start, end))
-    inside = []
-    for f in found:
-        if start <= f.start < end:
-            clause = next((c for c in clauses if c[0] <= f.start < c[1]), (start, end, False))
-            # Tense is read in the clause and the words just before it ("are due to meet ... on Saturday"),
-            # but not across a quotation's end: '"We will stay," he said on Monday' tells of Monday.
-            look_back = max(start, clause[0] - 60)
-            quotes = list(_QUOTE.finditer(text, look_back, f.start))
-            window = text[quotes[-1].end() if quotes else look_back:f.end]
-            # "a meeting for Saturday" looks ahead whatever the verb's tense.
-            future = bool(_FUTURE.search(window)) or (f.groups.get("wdlead") or "").lower() == "for"
-            if not future and kind == "body" and ("weekday" in f.groups or "date" in f.groups):
-                own_clause = text[clause[0]:clause[1]]
-                future = bool(_PRESENT_SIMPLE.search(own_clause)) and not _PAST.search(own_clause)
-            inside.append((f, future))
-    verb = None
-    # A capitalised "States", "Reports" or "Claims" is a name ("the United States"), not a verb; only
-    # "According to" starts a sentence.
-    match = next((m for m in _REPORTING.finditer(text, start, end)
-                  if not m.group(0)[0].isupper() or m.group(0).lower().startswith("according")), None)
-    if match:
-        clause = next((c for c in clauses if c[0] <= match.start() < c[1]), (start, end, False))
-        verb = (_subject_start(text, clauses, clause, match.start()), match.start(), match.end())
-        if match.group(0).lower().startswith("according"):
-            # "According to officials in Beirut, ...": the source follows the words, up to the clause's end.
-            verb = (match.end(), clause[1], clause[1])
-    return _Sentence(start, end, tuple(inside), clauses, verb)
-
-
-def _subject_start(text: str, clauses: Sequence[tuple[int, int, bool]], clause: tuple[int, int, bool],
-                   verb_start: int) -> int:
-    """Where the subject of a reporting verb starts: its clause's start, or, when the verb opens its clause
-    after a name or title set off by commas ("X's minister, Jane Doe, said ..."), the clause before that."""
-    at = clauses.index(clause) if clause in clauses else -1
-    if at < 2 or text[clause[0]:verb_start].strip():
-        return clause[0]
-    apposition = clauses[at - 1]
-    words = text[apposition[0]:apposition[1]]
-    # A quotation before the verb is what was said ('"We stay," said the envoy'), not its subject.
-    if len(words.split()) > 6 or _PAST.search(words) or _PRESENT.search(words) or _QUOTE.search(
-            text, clauses[at - 2][0], apposition[1]):
-        return clause[0]
-    return clauses[at - 2][0]
-
-
-def _event_place(sentence: _Sentence, f: Found, mention: Mention, mentions: Sequence[Mention]) -> Place | None:
-    """Where "local time" is local: the place named nearest the expression in its clause, else in its
-    sentence ("Drones from Russia hit Odesa at 2am local time" is Odesa's 2am for both places); for
-    "X time", the place X."""
-    clause = next((c for c in sentence.clauses if c[0] <= f.start < c[1]), (sentence.start, sentence.end, False))
-    nearby = [m for m in mentions if m.place is not None and sentence.start <= m.start < sentence.end]
-    if not nearby or "clockzone" not in f.groups:
-        return mention.place
-    if f.groups.get("zoneplace"):  # "11pm Washington time": the place the expression names
-        named = [m for m in nearby if f.start <= m.start < f.end]
-        return named[0].place if named else None
-    best = min(nearby, key=lambda m: (not clause[0] <= m.start < clause[1], abs(m.start - f.start)))
-    return best.place
-
-
-_SAYING = "saying"  # the mention is the subject of a reporting verb that no expression dates
-
-
-def _dates_saying(text: str, verb: tuple[int, int, int], f: Found) -> bool:
-    """Whether `f` tells when the saying was: just after the verb and its object, before what was said
-    ("told reporters on Wednesday that ..."), or before the verb in its subject's clause."""
-    subject_start, verb_start, verb_end = verb
-    if subject_start <= f.start < verb_start:
-        return True
-    between = text[verb_end:f.start]
-    # The object is a few words with no verb of its own ("reporters", "the US envoy", "in a statement");
-    # a verb there starts what was said ("says Moscow launched drones overnight").
-    return f.start >= verb_end and len(between.split()) <= 5 and not _PAST.search(between) and not (
-        _FUTURE.search(between) or re.search(r"[,;:\"“”]|\b(?:that|how|whether|if|what|when|where|why)\b", between,
-                                              re.IGNORECASE))
-
-
-_CONTRAST = re.compile(r"\b(?:but|while|whereas|although|though|yet)\b", re.IGNORECASE)
-
-
-def _present_clause(text: str, clause: tuple[int, int, bool], position: int) -> bool:
-    """Whether the part of the clause around `position` (split at "but", "while"...) is told in the present."""
-    start, end = clause[0], clause[1]
-    for match in _CONTRAST.finditer(text, start, end):
-        if match.start() <= position:
-            start = match.end()
-        else:
-            end = match.start()
-            break
-    words = text[start:end]
-    return bool(_PRESENT.search(words)) and not _PAST.search(words) and not _FUTURE.search(words)
-
-
-def _governing(text: str, sentence: _Sentence, position: int) -> tuple[Found, bool] | str | None:
-    """The expression that governs a mention at `position` in `sentence`, with its tense; `_SAYING`
-    when the mention is the undated subject of a reporting verb; None when nothing governs it."""
-    clause = next((c for c in sentence.clauses if c[0] <= position < c[1]), None)
-    present = clause is not None and _present_clause(text, clause, position)
-    candidates = []
-    saying = False
-    for f, future in sentence.expressions:
-        f_clause = next((c for c in sentence.clauses if c[0] <= f.start < c[1]), None)
-        # A relative clause keeps its expression to itself.
-        if f_clause is not None and f_clause[2] and f_clause != clause:
-            continue
-        if present and f_clause != clause:
-            continue
-        if sentence.verb is not None:
-            subject_start, verb_start, _ = sentence.verb
-            mention_is_subject = subject_start <= position < verb_start
-            # A saying is told after it happened: an expression that looks ahead is about what was said.
-            dates_saying = not future and _dates_saying(text, sentence.verb, f)
-            # The subject of "said" is dated only by an expression about the saying, and what is said
-            # is not dated by the saying's own expression if it has one of its own.
-            if mention_is_subject and not dates_saying:
-                saying = True
-                continue
-        same_clause = clause is not None and f_clause == clause
-        candidates.append((not same_clause, abs(f.start - position), f, future))
-    if not candidates:
-        return _SAYING if saying else None
-    _, _, f, future = min(candidates, key=lambda c: (c[0], c[1]))
-    return f, future
-
-
 # --------------------------------------------------------------------------------------------------
 # An entry's mentions, each with its event time.
 # --------------------------------------------------------------------------------------------------
@@ -310,24 +126,30 @@ def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -
     parts = _parts(entry)
     sentences = []
     for start, end, kind in parts:
-        for s, e in _sentences(text, start, end):
-            sentences.append(_analyse(text, s, e, found, kind))
+        for s, e in split_sentences(text, start, end):
+            sentences.append(analyse(text, s, e, found, kind))
     headline = next(((s, e) for s, e, kind in parts if kind == "headline"), None)
 
     # The time of what a speaker said, for a place named as the speaker ("X's council says three died
     # on Wednesday"): a headline reporting the same saying tells of what was said ("Three dead in X,
     # council says").
     said: dict[int, EventTime] = {}
+    # Namings told as now: a headline's event is told in the opening's other namings ("Rebels seize X" /
+    # "Rebels are in X after taking it on Sunday" does not make the seizing now).
+    told_now: set[int] = set()
 
     def own(mention: Mention) -> EventTime | None:
         sentence = next((s for s in sentences if s.start <= mention.start < s.end), None)
         if sentence is None:
             return None
-        chosen = _governing(text, sentence, mention.start)
+        chosen = governing(text, sentence, mention.start)
         if chosen is None:
             return None
-        if chosen == _SAYING:  # dated by the saying, which is the report
-            content = _governing(text, replace(sentence, verb=None), mention.start)
+        if chosen == NOW:  # told as now: no other clause's time, nor the headline's, reaches it
+            told_now.add(id(mention))
+            return report
+        if chosen == SAYING:  # dated by the saying, which is the report
+            content = governing(text, replace(sentence, verb=None), mention.start)
             if isinstance(content, tuple):
                 told = resolved(mention, sentence, *content)
                 if told is not None:
@@ -335,8 +157,8 @@ def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -
             return report
         return resolved(mention, sentence, *chosen)
 
-    def resolved(mention: Mention, sentence: _Sentence, f: Found, future: bool) -> EventTime | None:
-        place = _event_place(sentence, f, mention, mentions)
+    def resolved(mention: Mention, sentence: Sentence, f: Found, future: bool) -> EventTime | None:
+        place = event_place(sentence, f, mention, mentions)
         ctx = Context(entry.time_utc, zone, future=future,
                       place_zone=place_zone(place.country_code, place.latitude, place.longitude) if place else None,
                       anchor=anchor(f))
@@ -361,10 +183,10 @@ def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -
     headline_sentence = None if headline is None else next((s for s in sentences if s.start == headline[0]), None)
     head_found = [] if headline is None else [f for f in found if headline[0] <= f.start < headline[1]]
     if headline is not None and head_found:
-        future = bool(_FUTURE.search(text, headline[0], headline[1]))
+        future = bool(FUTURE.search(text, headline[0], headline[1]) or HEADLINE_FUTURE.search(text, *headline))
         headline_time = _event(resolve(head_found[0], Context(entry.time_utc, zone, future=future)))
     body = next(((s, e) for s, e, kind in parts if kind == "body"), (0, 0))
-    body_sentences = _sentences(text, *body)
+    body_sentences = split_sentences(text, *body)
     lede = (body[0], body_sentences[min(1, len(body_sentences) - 1)][1]) if body_sentences else (0, 0)
     times = [own(m) for m in mentions]
     # The body's first sentence often names the headline's place by a common noun ("Homs falls" / "Rebels
@@ -377,6 +199,13 @@ def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -
     body_sentences_analysed = [s for s in sentences if body[0] <= s.start < body[1]]
     _sayings_told_twice(text, body_sentences_analysed, mentions, times, entry.time_utc, zone)
     _journeys_told_again(text, body_sentences_analysed, mentions, times)
+    body_dated = {_place_key(m) for m, t in zip(mentions, times, strict=True)
+                  if t is not None and not t.is_report_time and body[0] <= m.start < body[1]}
+
+    def _looks_ahead(mention: Mention) -> bool:
+        sentence = next((s for s in sentences if s.start <= mention.start < s.end), None)
+        return sentence is not None and bool(FUTURE.search(text, sentence.start, sentence.end))
+
     out = []
     for mention, time_ in zip(mentions, times, strict=True):
         in_headline = headline is not None and headline[0] <= mention.start < headline[1]
@@ -389,18 +218,48 @@ def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -
             # opening's speaker "X's council" stands for the place of what it said.
             # Headlines tell a saying in the present ("says", "warns"); "Convoy reported near X" is passive.
             reported = headline_sentence is not None and headline_sentence.verb is not None and text[
-                headline_sentence.verb[1]:headline_sentence.verb[2]].lower() in _SAYS
-            time_ = next((said.get(id(m), t) if reported else t for m, t in zip(mentions, times, strict=True)
-                          if t is not None and lede[0] <= m.start < lede[1] and _place_key(m) == key), None)
+                headline_sentence.verb[1]:headline_sentence.verb[2]].lower() in SAYS
+            namings = [(m, t) for m, t in zip(mentions, times, strict=True)
+                       if t is not None and lede[0] <= m.start < lede[1] and _place_key(m) == key]
+            # When the opening tells the place twice, once dated and once as now ("Drones hit X's grid on
+            # Tuesday. X is still without power." under "X without power"), the headline sums up the
+            # sentence that shares its words.
+            echoed = _echoed(text, headline, namings, sentences) if len(namings) > 1 else None
+            if echoed is not None and id(echoed[0]) in told_now:
+                time_ = report
+            else:
+                time_ = next((said.get(id(m), t) if reported else t for m, t in namings if id(m) not in told_now),
+                             None)
             if time_ is None:
                 time_ = first_sentence_time
-        if time_ is None and headline_time is not None and not in_headline and not _in_caption(parts, mention):
+        # The headline's time governs a body naming only when the body gives that place no time of its own
+        # (then the naming is of another event, told without a time), or when the naming looks ahead to
+        # the coming event the headline announces ("... is expected to attend").
+        if time_ is None and headline_time is not None and not in_headline and not _in_caption(parts, mention) and (
+                _place_key(mention) not in body_dated or (headline_time.expected and _looks_ahead(mention))):
             time_ = headline_time
         out.append(time_ or report)
     for start, end, kind in parts:
         if kind == "caption":
             _caption_scene(mentions, times, out, (start, end), body, headline_time or report)
     return out
+
+
+_WORD = re.compile(r"[a-z]{4,}")
+
+
+def _echoed(text: str, headline: tuple[int, int], namings: Sequence[tuple[Mention, EventTime]],
+            sentences: Sequence[Sentence]) -> tuple[Mention, EventTime] | None:
+    """The one naming whose sentence shares the most words with the headline, if one does."""
+    wanted = set(_WORD.findall(text[headline[0]:headline[1]].lower()))
+    scored = []
+    for m, t in namings:
+        sentence = next((s for s in sentences if s.start <= m.start < s.end), None)
+        words = set(_WORD.findall(text[sentence.start:sentence.end].lower())) if sentence else set()
+        scored.append((len(wanted & words - set(_WORD.findall(m.text.lower()))), m, t))
+    best = max(score for score, _, _ in scored)
+    top = [(m, t) for score, m, t in scored if score == best]
+    return top[0] if best > 0 and len(top) == 1 else None
 
 
 # Words that stand before a speaker's name, or for no one in particular: not names that tie two sayings.
@@ -415,7 +274,7 @@ def _mentions_in(mentions: Sequence[Mention], start: int, end: int) -> list[int]
     return [i for i, m in enumerate(mentions) if start <= m.start < end]
 
 
-def _sayings_told_twice(text: str, sentences: Sequence[_Sentence], mentions: Sequence[Mention],
+def _sayings_told_twice(text: str, sentences: Sequence[Sentence], mentions: Sequence[Mention],
                         times: list[EventTime | None], report_utc: datetime, zone: tzinfo) -> None:
     """The same saying told twice, first in summary, then quoted with its time ("X will hold firm,
     Erdogan told Blinken." / '"We will hold firm," Mr Erdogan told Blinken late Thursday.'): a sentence
@@ -426,7 +285,7 @@ def _sayings_told_twice(text: str, sentences: Sequence[_Sentence], mentions: Seq
         if sentence.verb is None:
             continue
         for f, future in sentence.expressions:
-            if not future and _dates_saying(text, sentence.verb, f):
+            if not future and dates_saying(text, sentence.verb, f):
                 when = _event(resolve(f, Context(report_utc, zone)))
                 if when is not None:
                     dated.append((_speaker_names(text, sentence.verb), when))
@@ -459,7 +318,7 @@ _JOURNEY = re.compile(
     r"|went|gone|sail\w*|march\w*|deport\w*)\b", re.IGNORECASE)
 
 
-def _journeys_told_again(text: str, sentences: Sequence[_Sentence], mentions: Sequence[Mention],
+def _journeys_told_again(text: str, sentences: Sequence[Sentence], mentions: Sequence[Mention],
                          times: list[EventTime | None]) -> None:
     journeys: dict[str, EventTime] = {}
     for sentence in sentences:

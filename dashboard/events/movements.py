@@ -7,10 +7,14 @@ A path needs both ends named as resolved places in one sentence: an origin marke
 road from X to Y", "the X to Y highway"), a border "between X and Y", a person's origin ("a man from
 X's old town"), and an adjective made from a place ("Moscow-controlled", "US-backed").
 
-Coordinated destinations ("to the bases in X and Y") give one path each; "and then to Z" continues the
-trip from the previous destination. The destination may come first ("flew to Y from X"), be "bound for"
-or "arrived in" (once an origin is told), or follow where the movers are after a comma ("seen in X,
-heading towards Y"); "across the border from X into Y" is a trip, not a border named by its ends.
+Coordinated destinations ("to the bases in X and Y") give one path each; "and then to Z", "then on to
+Z", "and on to Z" continue the trip from the previous stop, even when no origin was told ("flew to Y and
+on to Z"). Once an origin is told, "reached Y", "entered Y", "docked in Y" in a coordinated clause name
+the destination ("left X at dawn and reached Y"), which may also come first after a verb of arriving
+("docked in Y after crossing from X", "arrived in Y from X").
+The destination may come first ("flew to Y from X"), be "bound for" or "arrived in" (once an origin is
+told), or follow where the movers are after a comma ("seen in X, heading towards Y"); "across the
+border from X into Y" is a trip, not a border named by its ends.
 """
 
 from __future__ import annotations
@@ -42,13 +46,31 @@ _MOTION = re.compile(
     r"|pull|retreat|escap|brought|bring|carr|deliver|arriv|reach|bound|pour|convoy|rout|deploy|dispatch|push)",
     re.IGNORECASE)
 # "arrived in Y", "landed at Y" name a destination too, when an origin is told ("Having left X, ... arrived in Y").
+# "left X ... and reached Y", "fled X and entered Y", "left X and docked in Y": the destination of a trip
+# whose origin is told, in a clause coordinated with the leaving.
 _DIRECTION = re.compile(
-    r"\b(?:towards?|into|onto|to|for|(?:arrived|arrives|arriving|landed|lands|landing)\s+(?:in|at))\b", re.IGNORECASE)
+    r"\b(?:towards?|into|onto|to|for|(?:arrived|arrives|arriving|landed|lands|landing|docked|docks|docking)\s+(?:in|at)"
+    r"|reached|reaches|reaching|entered|enters|entering)\b", re.IGNORECASE)
+# The destination told before its origin: "docked in Y after crossing from X", "arrived in Y from X".
+_ARRIVAL = re.compile(
+    r"\b(?:arrived|arrives|arriving|docked|docks|docking|landed|lands|landing|reached|reaches|reaching|returned"
+    r"|returns|returning|(?:pulled|sailed|steamed)\s+into)(?:\s+(?:back\s+)?(?:in|at|into|to))?\s+", re.IGNORECASE)
+_AFTER_TRIP = re.compile(
+    r"\s*(?:[\w-]+\s+){0,3}?,?\s*after\s+(?:(?:a|an|the|their|its|his|her)\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:\w+ing|journey|trip|crossing|voyage|flight|drive|passage)\s+", re.IGNORECASE)
+# "and then on to Z", "then on to Z", "and on to Z", "then travelled to Z": the trip goes on from the last stop.
+_CHAIN = re.compile(r"(?:\bthen\s+(?:[a-z]+\s+){0,2}|\band\s+on\s+|,\s*on\s+)$", re.IGNORECASE)
 _ROUTE_NOUN = re.compile(r"\b(?:road|roads|highway|motorway|route|railway|line|pipeline|border|corridor)\s+$",
                          re.IGNORECASE)
 _ROUTE_AFTER = re.compile(r"^\s*(?:highway|motorway|road|railway|route|pipeline|line|border)\b", re.IGNORECASE)
 _STOP = re.compile(r"[,;:()\"“”]|\s[-–—]\s|\b(?:said|says|but|while|where|when|because|although|after|before)\b",
                    re.IGNORECASE)
+_NOT_REACHED = re.compile(r"\b(?:with|a|an|talks?|deal|agreement|accord|truce|ceasefire|record|deadlock|stage"
+                          r"|level|phase|market|politics|service|office|race|war|conflict|round|final)\b",
+                          re.IGNORECASE)
+_SET_OUT = re.compile(r"\b(?:set\s+(?:off|out|sail)|sail(?:ed|s|ing)?|head(?:ed|s|ing)?|took\s+off|takes\s+off"
+                      r"|depart(?:ed|s|ing)?|steam(?:ed|s|ing)?)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+_CLAUSE_WORD = re.compile(r"\b(?:said|says|but|while|where|when|because|although|after|before)\b", re.IGNORECASE)
 _MEMBERSHIP = re.compile(r"\bmembers?(?:\s+states?)?\s+of\b", re.IGNORECASE)
 # Words that may stand between a direction word and its place: "to the naval and air bases in X".
 _NP_WORDS = 8
@@ -66,8 +88,13 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 
 
 def _is_adjective(text: str, mention: Mention) -> bool:
-    """ "Moscow-controlled", "US-backed": a place turned into a word about something else."""
-    return bool(re.match(r"-[A-Za-z]", text[mention.end:mention.end + 2]))
+    """ "Moscow-controlled", "US-backed": a place turned into a word about something else ("X-bound" is a
+    destination)."""
+    return bool(re.match(r"-[A-Za-z]", text[mention.end:mention.end + 2])) and not _bound_for(text, mention)
+
+
+def _bound_for(text: str, mention: Mention) -> bool:
+    return bool(re.match(r"-bound\b", text[mention.end:mention.end + 7], re.IGNORECASE))
 
 
 def _np_reaches(text: str, start: int, mention: Mention) -> bool:
@@ -141,24 +168,29 @@ def _destinations(text: str, s_end: int, here: list[Mention], after: int, marker
     out: list[tuple[Mention, bool, int]] = []
     for match in _DIRECTION.finditer(text, after, s_end):
         word = match.group(0).lower()
+        # "for" names a destination after leaving ("left X for Y"), "bound for", or a setting out ("sailed
+        # out of X for Y", "set off from X for Y").
         if word == "for" and not leave_verb and not re.search(r"\bbound\s+$", text[max(after, match.start() - 7):
-                                                                                 match.start()], re.IGNORECASE):
+                                                                                 match.start()], re.IGNORECASE) \
+                and not _SET_OUT.search(text, max(0, marker - 30), marker):
             continue
         lead = text[after:match.start()]
         if route and not _MOTION.search(lead):
             continue
         marked = text[marker:match.start()]
-        if word == "to" and not _MOTION.search(marked) and not re.search(r"\b(?:from|out\s+of)\b", marked,
-                                                                          re.IGNORECASE):
+        # "and then on to Z", "then travelled to Z": the trip goes on from the last stop.
+        chained = bool(out) and bool(_CHAIN.search(text, max(after, match.start() - 30), match.start()))
+        if word == "to" and not chained and not _MOTION.search(marked) and not re.search(
+                r"\b(?:from|out\s+of)\b", marked, re.IGNORECASE):
             continue
         head = next((m for m in here if _np_reaches(text, match.end(), m)), None)
         if head is None:
             continue
+        # "reached Y", "entered Y" name a place reached, not "entered talks with Y" or "reached a deal in Y".
+        if word.startswith(("reach", "enter")) and _NOT_REACHED.search(text, match.end(), head.start):
+            continue
         if _ROUTE_AFTER.match(text, head.end):
             continue
-        # "and then on to Z", "then go on to Z", "then travelled to Z": the trip goes on from the last stop.
-        chained = bool(out) and bool(re.search(r"\bthen\s+(?:[a-z]+\s+){0,2}$", text[max(after, match.start() - 30):
-                                                                                      match.start()], re.IGNORECASE))
         if any(d[0] is head for d in out):
             continue
         out.append((head, chained, head.end))
@@ -219,8 +251,15 @@ def _destination_before(text: str, s_start: int, here: list[Mention], origin: Me
                                                                         text[m.end:marker_start]):
             marker_start = origin_markers[id(m)]
             continue
-        if len(text[m.end:marker_start].split()) > 2 or _STOP.search(text[m.end:marker_start]):
+        gap = text[m.end:marker_start]
+        arrival = list(_ARRIVAL.finditer(text, max(s_start, m.start - 60), m.start))
+        arrived = bool(arrival) and _np_reaches(text, arrival[-1].end(), m)
+        if arrived and _AFTER_TRIP.fullmatch(gap):
+            return m  # "docked in Y after crossing from X"
+        if len(gap.split()) > 2 or _STOP.search(gap):
             return None
+        if arrived:
+            return m  # "arrived in Y from X"
         direction = list(re.finditer(r"\b(?:to|into|towards?)\b", text[max(s_start, m.start - 60):m.start],
                                      re.IGNORECASE))
         if not direction:
@@ -235,7 +274,37 @@ def _destination_before(text: str, s_start: int, here: list[Mention], origin: Me
     return None
 
 
+# After a stop, the trip goes on: "flew to Y and on to Z", "travelled to Y on Monday, then on to Z".
+_GOES_ON = re.compile(r"(?:\s+[\w-]+){0,3}?\s*,?\s*(?:and\s+)?(?:then\s+(?:[a-z]+\s+)?(?:on\s+)?|on\s+)(?:to|into)\s+",
+                      re.IGNORECASE)
+
+
+def _chained_stops(text: str, s_start: int, here: list[Mention]):
+    """A chain without an origin: a stop reached by a verb of movement ("flew to Y"), and the trip going on
+    from it ("and on to Z"), gives Y to Z."""
+    for stop in here:
+        lead = text[max(s_start, stop.start - 60):stop.start]
+        direction = list(re.finditer(r"\b(?:to|into)\s+", lead, re.IGNORECASE))
+        if not direction:
+            continue
+        at = max(s_start, stop.start - 60) + direction[-1].start()
+        verb = _STOP.split(text[max(s_start, at - 30):at])[-1]
+        if not _MOTION.search(verb) or not _np_reaches(text, at + len(direction[-1].group(0)), stop):
+            continue
+        goes_on = _GOES_ON.match(text, stop.end)
+        if goes_on is None or _CLAUSE_WORD.search(text, stop.end, goes_on.end()):
+            continue
+        nxt = next((m for m in here if _np_reaches(text, goes_on.end(), m)), None)
+        if nxt is not None:
+            yield stop, nxt, nxt.end
+
+
 def _sentence_paths(text: str, s_start: int, s_end: int, here: list[Mention]):
+    yield from _origin_paths(text, s_start, s_end, here)
+    yield from _chained_stops(text, s_start, here)
+
+
+def _origin_paths(text: str, s_start: int, s_end: int, here: list[Mention]):
     origins = _origins(text, s_start, here)
     # "X towards Y": a place followed by (a verb of movement and) "towards"; after a comma only with the
     # verb ("seen in X, heading towards Y", "on the road to X, reportedly heading towards Y": where the
@@ -270,5 +339,9 @@ def _sentence_paths(text: str, s_start: int, s_end: int, here: list[Mention]):
         if not told and not route:
             before = _destination_before(text, s_start, here, origin, marker_start,
                                          {id(o): start for o, start, _ in origins})
+            # "an X-bound ship left Y": the destination named as the movers' adjective.
+            bound = next((m for m in here if m is not origin and _bound_for(text, m)), None)
             if before is not None:
                 yield origin, before, origin.end
+            elif bound is not None:
+                yield origin, bound, origin.end

@@ -29,7 +29,7 @@ _EXPRESSION = re.compile(
     r"|(?:" + _MON + r"\s+\d{1,2}(?:st|nd|rd|th)?\b(?:,?\s+" + _YEAR + r")?)))"
     # months: "in July", "last July", "in July 2024", "since March"
     r"|(?P<month>(?P<monthlead>in|since|last|next|this|during|until|by)\s+(?P<monthpart>(?:early|mid|late)\b-?\s*)?(?P<monthname>(?:january|february|march"
-    r"|april|june|july|august|september|october|november|december))(?:\s+(?P<monthyear>" + _YEAR + r"))?)"
+    r"|april|(?-i:May)|june|july|august|september|october|november|december))(?:\s+(?P<monthyear>" + _YEAR + r"))?)"
     # years: "in 2011", "since early 2024", "from 2005 to 2008"
     r"|(?P<years>from\s+(?P<y1>" + _YEAR + r")\s+(?:to|until)\s+(?P<y2>" + _YEAR + r"))"
     r"|(?P<year>(?P<yearlead>in|since|during|until|by)\s+(?:(?:early|late|mid-?)\s*)?(?P<yearnum>"
