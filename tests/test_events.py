@@ -708,3 +708,19 @@ def test_a_malformed_key_is_one_line(capsys, tmp_path):
     assert main(["evaluate-events", str(key), str(ROOT / "data" / "sample-liveblog.txt")]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: ") and err.count("\n") == 1 and "columns" in err
+
+
+@pytest.mark.parametrize(("sentence", "now", "dated"), [
+    # a relative clause without commas ends where the main clause's verb comes back
+    ("The convoy that left Damascus on Sunday morning has arrived in Homs.", "Homs", ("Damascus", "2024-12-08")),
+    ("The convoy that left Damascus on Sunday has now reached Homs after a day on the road.", "Homs",
+     ("Damascus", "2024-12-08")),
+    # an apposition names more of the told clause's object; a participle phrase after it keeps its time
+    ("Rebels have shelled the airport, the main hub in Tartus, calling it revenge for a raid by the army "
+     "early on Sunday.", "Tartus", None),
+])
+def test_a_main_clause_told_as_now_is_not_reached_past_a_relative_clause_or_an_apposition(sentence, now, dated):
+    found = times(sentence)
+    assert found[now][0].is_report_time
+    if dated:
+        assert day(found[dated[0]][0]) == dated[1]

@@ -66,7 +66,14 @@ _RELATIVE_START = re.compile(r"(?:who|whom|whose|which|where)\b", re.IGNORECASE)
 _RELATIVE_INSIDE = re.compile(
     r"(?<![,;:(])(?<!\bso)(?<!\bnow)(?<!\bsuch)\s(?:who|whom|whose|which|that(?=\s+(?:was|were|is|are|has|have|had|will"
     r"|would|could|can|may|might|\w{3,}ed|made|ran|held|took|hit|struck|saw|began|gave|sent|brought|built|led|houses"
+    r"|left|fled|flew|fell|went|came|drove|rode|broke|shot|got|won|lost"
     r"|lies|stands|runs|links)\b))\b", re.IGNORECASE)
+
+
+# The main clause's finite verb after a relative clause without commas (not one joined by "and"/"or",
+# which goes on the relative clause: "that was shelled and has closed").
+_MAIN_VERB_RESUMES = re.compile(r"(?<!\band)(?<!\bor)\s(?:is|are|was|were|has|have|had|remains?|will)\s",
+                                re.IGNORECASE)
 
 
 def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -93,7 +100,15 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
     for s, e in out:
         match = _RELATIVE_INSIDE.search(text, s, e)
         if match and match.start() > s:
-            split += [(s, match.start(), False), (match.start() + 1, e, True)]
+            # ...unless the main clause's verb comes back after the relative clause's own ("the convoy that
+            # left X on Sunday has arrived in Y": Y is told by "has arrived", not by "left ... on Sunday").
+            own_verb = _any_verb().search(text, match.end(), e)
+            resumed = _MAIN_VERB_RESUMES.search(text, own_verb.end(), e) if own_verb else None
+            if resumed:
+                split += [(s, match.start(), False), (match.start() + 1, resumed.start(), True),
+                          (resumed.start() + 1, e, False)]
+            else:
+                split += [(s, match.start(), False), (match.start() + 1, e, True)]
         else:
             split.append((s, e, False))
     # An aside keeps its expression to itself: a relative clause ("which ...", "who ...") or words set
@@ -284,6 +299,10 @@ def _part(text: str, sentence: Sentence, clause: tuple[int, int, bool], position
     return start, end
 
 
+# The start of an apposition: a noun phrase set off by a comma after the noun it names.
+_APPOSITION = re.compile(r"(?:the|a|an|its|their|his|her|one\s+of)\s", re.IGNORECASE)
+
+
 def _tense_region(text: str, sentence: Sentence, clause: tuple[int, int, bool],
                   part: tuple[int, int]) -> tuple[int, int]:
     """Where the verb that tells of the mention's event is: its own part, or, for a subject or a fronted
@@ -292,6 +311,12 @@ def _tense_region(text: str, sentence: Sentence, clause: tuple[int, int, bool],
     if _has_verb(text[part[0]:part[1]]):
         return part
     at = sentence.clauses.index(clause)
+    # An apposition after a told clause ("Rebels have shelled the airport, the main hub in X, calling it
+    # ...") names more of that clause's object: its verb is the clause before, not the phrase after.
+    if at > 0 and _APPOSITION.match(text, clause[0]):
+        before = sentence.clauses[at - 1]
+        if not before[2] and _has_verb(text[before[0]:before[1]]):
+            return _part(text, sentence, before, before[1] - 1)
     for c in sentence.clauses[at + 1:]:
         if not c[2]:
             return _part(text, sentence, c, c[0])
