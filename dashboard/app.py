@@ -217,7 +217,7 @@ def window_view(link_once: list[viewstate.View]) -> None:
                                    key=entry_key, format_func=lambda r: panel.entry_option(data.entries.iloc[r]))
             entry = mapdata.with_text(data, data.entries.iloc[[row]]).iloc[0]  # a big store keeps the text
             follow_ui.mark_seen(st.session_state, [int(entry["entry_id"])])  # its "new" mark goes on the next run
-            mentions = store.with_runner_ups(data.mentions[data.mentions["entry_id"] == entry["entry_id"]])
+            mentions = store.with_runner_ups(mapdata.mentions_of(data, [int(entry["entry_id"])]))
             source = sources[sources["source_id"] == entry["source_id"]]
             source_row = source.iloc[0].to_dict() if len(source) else None
             st.html(panel.PANEL_CSS + panel.entry_html(entry, mentions, source_row, chosen_place=place_id))

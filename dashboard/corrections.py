@@ -50,7 +50,9 @@ def apply(mentions: pd.DataFrame, corrections: pd.DataFrame) -> pd.DataFrame:
     (score 1.0: a person chose it). Added columns: `corrected_from` (the geoparser's place name,
     "" when not corrected), `corrected_by`, `corrected_at`.
     """
-    out = mentions.copy()
+    # A shallow copy: pandas copies a column of it on write (copy-on-write), so `mentions` stays as it
+    # is and a big store's mentions are not held twice while they are laid over.
+    out = mentions.copy(deep=False)
     out["corrected_from"] = ""
     out["corrected_by"] = ""
     out["corrected_at"] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[ns, UTC]")
@@ -263,7 +265,7 @@ def apply_decisions(mentions: pd.DataFrame, decisions: pd.DataFrame, entries: pd
     leaves it out. Added mentions ("add") become mentions of their entry. Added columns:
     `reviewed_by`, `reviewed_at` ("" / NaT when not reviewed), `decision` (the action, or "").
     """
-    out = mentions.copy()
+    out = mentions.copy(deep=False)  # copy-on-write, as in `apply`
     if "corrected_by" not in out:
         out = apply(out, pd.DataFrame())
     out["reviewed_by"] = ""
@@ -345,11 +347,14 @@ def _added_mentions(adds: list[dict], mentions: pd.DataFrame, entries: pd.DataFr
 
 
 def laid_over(store: EventStore, source_ids: Sequence[int] | None = None,
-              entries: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The store's mentions of the sources with every correction and review decision applied."""
+              entries: pd.DataFrame | None = None, mentions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The store's mentions of the sources (or `mentions`, some of them as the store gives them) with
+    every correction and review decision applied."""
     if entries is None:
         entries = store.entries(source_ids)
-    mentions = apply(store.mentions(source_ids), store.corrections(source_ids))
+    if mentions is None:
+        mentions = store.mentions(source_ids)
+    mentions = apply(mentions, store.corrections(source_ids))
     return apply_decisions(mentions, store.decisions(source_ids), entries)
 
 

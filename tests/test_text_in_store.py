@@ -17,7 +17,7 @@ from app_support import run_app
 
 from dashboard.store import EventStore
 from dashboard.ui import loaders
-from dashboard.view import filters, histogram, mapdata, timeline
+from dashboard.view import entries_table, filters, histogram, mapdata, panel, review, timeline
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import synthetic
@@ -82,18 +82,38 @@ def test_the_text_left_in_the_store_changes_no_window(two_blogs, monkeypatch, ch
     assert held.read_text is None and in_store.read_text is not None
     assert (in_store.entries["body"] == "").all()  # the bodies really stayed in the store
     pd.testing.assert_frame_equal(without_text(held.entries), without_text(in_store.entries))
-    pd.testing.assert_frame_equal(held.mentions, in_store.mentions)
+    # The mentions are held compact: the same values in the columns kept, the rest read when shown.
+    assert held.read_mentions is None and in_store.read_mentions is not None
+    kept = list(in_store.mentions.columns)
+    assert kept == [c for c in mapdata.COMPACT_COLUMNS if c in held.mentions] and len(kept) < len(held.mentions.columns)
+    pd.testing.assert_frame_equal(held.mentions[kept], in_store.mentions, check_dtype=False, check_categorical=False)
+    pd.testing.assert_frame_equal(held.places, in_store.places)
     for window in windows_of(times):
         pd.testing.assert_frame_equal(mapdata.window_places(held, window), mapdata.window_places(in_store, window))
         rows = mapdata.window_entry_rows(held, window)
         assert rows == mapdata.window_entry_rows(in_store, window)
-        # What is read for the entries shown is what the whole frame held.
+        # What is read for the entries shown is what the whole frames held.
         shown = rows[-30:]
         pd.testing.assert_frame_equal(mapdata.with_text(in_store, in_store.entries.iloc[shown]),
                                       held.entries.iloc[shown])
+        ids = held.entries["entry_id"].iloc[shown].tolist()
+        whole = mapdata.mentions_of(held, ids)
+        pd.testing.assert_frame_equal(mapdata.mentions_of(in_store, ids), whole,
+                                      check_dtype=not whole.empty)  # no rows: no column's type to keep
+        # The panel's list and the table's page.
+        latest = held.entries.iloc[rows[::-1][:30]]
+        assert panel.entries_list_html(latest, held.mentions) == panel.entries_list_html(latest, in_store.mentions)
+        pd.testing.assert_frame_equal(entries_table.table_frame(held, rows), entries_table.table_frame(in_store, rows))
     pd.testing.assert_frame_equal(histogram.counts_frame(held.entries), histogram.counts_frame(in_store.entries))
     assert filters.place_options(held.mentions) == filters.place_options(in_store.mentions)
     assert filters.country_options(held.mentions) == filters.country_options(in_store.mentions)
+    # The review queue and its summary.
+    assert (review.doubtful_groups(held.entries, held.mentions)
+            == review.doubtful_groups(in_store.entries, in_store.mentions,
+                                      with_text=lambda rows: mapdata.with_text(in_store, rows)))
+    counts = {int(s): 1000 for s in source_ids}
+    pd.testing.assert_frame_equal(review.review_summary(counts, held.mentions),
+                                  review.review_summary(counts, in_store.mentions))
 
 
 def test_a_store_read_without_text_gives_the_text_of_the_entries_asked_for(two_blogs):

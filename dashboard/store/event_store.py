@@ -429,21 +429,37 @@ class EventStore(ReviewDecisions):
         # Times stored as text sort right only while the offsets agree; sort the real times.
         return frame.sort_values(["time_utc", "entry_id"], kind="stable", ignore_index=True)
 
-    def mentions(self, source_ids: Sequence[int] | None = None) -> pd.DataFrame:
+    def mentions(self, source_ids: Sequence[int] | None = None, *, events: bool = True) -> pd.DataFrame:
         """One row per resolved mention (`MENTION_COLUMNS`), sorted by time_utc, entry_id, position.
         Unresolved mentions are in `summary`, not here; the runner-up candidates
-        are read for the few mentions shown (`with_runner_ups`)."""
+        are read for the few mentions shown (`with_runner_ups`). Without `events`, the event columns are
+        left out (a big store's map reads them only for the entries shown: `mentions_of`)."""
         where, params = self._source_filter(source_ids, "e.source_id")
+        return self._mentions_where(where, params, events)
+
+    def mentions_of(self, entry_ids: Sequence[int]) -> pd.DataFrame:
+        """The mentions of these entries, as `mentions()` gives them."""
+        ids = sorted({int(i) for i in entry_ids})
+        chunks = [self._mentions_where(f" WHERE m.entry_id IN ({', '.join('?' * len(chunk))})", chunk, True)
+                  for chunk in (ids[first:first + 500] for first in range(0, len(ids), 500))]
+        if len(chunks) == 1:
+            return chunks[0]
+        frame = pd.concat(chunks, ignore_index=True) if chunks else self._mentions_where(" WHERE 0", [], True)
+        return frame.sort_values(["time_utc", "entry_id", "position"], kind="stable", ignore_index=True)
+
+    def _mentions_where(self, where: str, params: Sequence, events: bool) -> pd.DataFrame:
+        event_sql = (", coalesce(m.event_start, e.time_utc), coalesce(m.event_end, e.time_utc), m.event_precision,"
+                     " m.event_words, m.event_expected") if events else ""
         frame = self._frame(
             'SELECT m.entry_id, e.source_id, e.time_utc, m.position, m.start, m."end", m.text, m.place_id,'
-            " p.name, p.latitude, p.longitude, p.country_code, p.feature_code, p.feature_class, m.score,"
-            " coalesce(m.event_start, e.time_utc), coalesce(m.event_end, e.time_utc), m.event_precision,"
-            " m.event_words, m.event_expected FROM mentions m JOIN entries e USING (entry_id)"
+            " p.name, p.latitude, p.longitude, p.country_code, p.feature_code, p.feature_class, m.score"
+            f"{event_sql} FROM mentions m JOIN entries e USING (entry_id)"
             f" JOIN places p USING (place_id){where} ORDER BY e.time_utc, m.entry_id, m.position", params,
             ["entry_id", "source_id", "time_utc", "position", "start", "end", "mention", "place_id", "place_name",
-             "lat", "lon", "country_code", "feature_code", "feature_class", "score", *EVENT_COLUMNS],
+             "lat", "lon", "country_code", "feature_code", "feature_class", "score",
+             *(EVENT_COLUMNS if events else ())],
             shared=("time_utc", "mention", "place_id", "place_name", "country_code", "feature_code", "feature_class",
-                    "event_precision", "event_words"))
+                    *(("event_precision", "event_words") if events else ())))
         return mentions_frame(frame)
 
     def paths(self, source_ids: Sequence[int] | None = None) -> pd.DataFrame:

@@ -17,7 +17,7 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
-from dashboard.model import MENTION_COLUMNS, REPORT_TIME, Entry
+from dashboard.model import EVENT_COLUMNS, MENTION_COLUMNS, REPORT_TIME, Entry
 from gazetteer.places import Mention, Place, is_area_kind
 
 # --------------------------------------------------------------------------------------------------
@@ -291,11 +291,14 @@ def one_string_each(chunk: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame
 
 
 def mentions_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """The mentions as read (`EventStore.mentions`' query) made `MENTION_COLUMNS`: times as UTC
+    """The mentions as read (`EventStore.mentions`' query) made `MENTION_COLUMNS` (without the event
+    columns when the query left them out): times as UTC
     timestamps, `is_area` from the place's kind, typed columns, sorted by time_utc, entry_id, position."""
-    for column in ("time_utc", "event_start", "event_end"):
+    events = "event_start" in frame  # left out of a big store's map (`EventStore.mentions(events=False)`)
+    for column in ("time_utc", "event_start", "event_end") if events else ("time_utc",):
         frame[column] = utc_series(frame[column])
-    frame["event_expected"] = frame["event_expected"].astype(bool)
+    if events:
+        frame["event_expected"] = frame["event_expected"].astype(bool)
     # The one rule for what is an area is gazetteer.places.is_area_kind; asked once per kind of place, not
     # per row (and without a string per row: a million mentions made 150 MB of them).
     classes, class_names = pd.factorize(frame["feature_class"].astype(str))
@@ -304,7 +307,7 @@ def mentions_frame(frame: pd.DataFrame) -> pd.DataFrame:
     kinds, at = np.unique(classes.astype(np.int64) * width + codes, return_inverse=True)
     area = np.array([is_area_kind(class_names[k // width], code_names[k % width]) for k in kinds], dtype=bool)
     frame["is_area"] = area[at]
-    frame = frame[list(MENTION_COLUMNS)].astype(
+    frame = frame[[c for c in MENTION_COLUMNS if events or c not in EVENT_COLUMNS]].astype(
         {"entry_id": "int64", "source_id": "int64", "position": "int64", "start": "int64", "end": "int64",
          "lat": "float64", "lon": "float64", "score": "float64", "is_area": bool})
     # Times stored as text sort right only while the offsets agree; sort the real times (a copy only

@@ -10,6 +10,8 @@ The results are shared by every session and must be treated as read-only.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 import folium
@@ -92,12 +94,27 @@ def load_map_data(path: str, stamp: tuple, source_ids: tuple[int, ...], happened
     text_in_store = sum(int(sizes.get(sid, 0)) for sid in source_ids) > settings.text_in_store_entries()
     entries = store.entries(list(source_ids), with_text=not text_in_store)
     readable = _with_added_text(store, source_ids, entries) if text_in_store else entries
-    mentions = clock.on_clock(corrections.laid_over(store, list(source_ids), readable), happened)
+    if text_in_store:  # the mentions held compact, their whole rows read for the entries shown
+        read = store.mentions(list(source_ids), events=happened)
+        mentions = mapdata.compact_mentions(clock.on_clock(corrections.laid_over(
+            store, list(source_ids), readable, mentions=read), happened))
+        del read
+    else:
+        mentions = clock.on_clock(corrections.laid_over(store, list(source_ids), readable), happened)
     data = mapdata.prepare(entries, mentions, source_ids, {sid: names.get(sid, str(sid)) for sid in source_ids},
-                           read_text=store.entries_by_id if text_in_store else None)
+                           read_text=store.entries_by_id if text_in_store else None,
+                           read_mentions=partial(_mentions_of, store, source_ids, happened) if text_in_store else None)
     times, grain = timeline.slider_stops(timeline.entry_times(clock.clock_events(data.entries, data.mentions,
                                                                                  happened)))
     return data, times, timeline.time_labels(times), grain
+
+
+def _mentions_of(store: EventStore, source_ids: tuple[int, ...], happened: bool, entry_ids: Sequence[int]
+                 ) -> pd.DataFrame:
+    """The whole rows of these entries' mentions, laid over and on the clock as `load_map_data`'s."""
+    mentions = store.mentions_of(entry_ids)
+    laid = corrections.laid_over(store, list(source_ids), store.entries_by_id(entry_ids), mentions=mentions)
+    return clock.on_clock(laid, happened)
 
 
 def _with_added_text(store: EventStore, source_ids: tuple[int, ...], entries: pd.DataFrame) -> pd.DataFrame:
@@ -181,7 +198,7 @@ def load_filtered(path: str, stamp: tuple, source_ids: tuple[int, ...], chosen: 
         return data
     matches = open_store(path).search(chosen.keyword, source_ids) if chosen.keyword else None
     entries, mentions = filters.apply(data.entries, data.mentions, chosen, matches)
-    return mapdata.prepare(entries, mentions, source_ids, data.source_names, data.read_text)
+    return mapdata.prepare(entries, mentions, source_ids, data.source_names, data.read_text, data.read_mentions)
 
 
 @st.cache_resource(show_spinner=False, max_entries=WINDOW_CACHE_ENTRIES)
