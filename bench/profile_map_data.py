@@ -83,7 +83,8 @@ def profile_stages(db: Path) -> None:
     held: dict[str, Any] = {}  # what a stage read, dropped as soon as the next stages no longer need it
     if big:  # as `loaders.load_map_data` holds a big store: the mentions compact, read without their events
         held["entries"] = stage("entries", lambda: store.entries(list(source_ids), with_text=False))
-        held["raw"] = stage("mentions (without event times)", lambda: store.mentions(list(source_ids), events=False))
+        held["raw"] = stage("mentions (without event times)", lambda: store.mentions(list(source_ids), events=False,
+                                                                                  categories=True))
     else:
         held["entries"] = stage("entries", lambda: store.entries(list(source_ids)))
         held["raw"] = stage("mentions", lambda: store.mentions(list(source_ids)))

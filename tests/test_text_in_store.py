@@ -7,6 +7,7 @@ and entry shown must be what the entries held in full give.
 from __future__ import annotations
 
 import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pandas as pd
 import pytest
 from app_support import run_app
 
+from dashboard import corrections
 from dashboard.store import EventStore
 from dashboard.ui import loaders
 from dashboard.view import entries_table, filters, histogram, mapdata, panel, review, timeline
@@ -144,3 +146,46 @@ def test_the_app_shows_an_entry_read_from_the_store(two_blogs, monkeypatch):
     queue = "\n".join(h.value for h in at.html if "lbm-review-context" in h.value)
     words = re.findall(r"<li>(.*?) <b>(.*?)</b> (.*?)</li>", queue)
     assert words and all(bold.strip() and (before or after) for before, bold, after in words)
+
+
+@pytest.fixture(scope="module")
+def reviewed_blogs(two_blogs, tmp_path_factory) -> Path:
+    """`two_blogs` with an analyst's work laid over it: a mention moved to a pinned point, the words of a
+    place moved to another pinned point, other words taken off the map, and a place added by hand."""
+    db = tmp_path_factory.mktemp("text-in-store-reviewed") / "events.db"
+    shutil.copyfile(two_blogs, db)
+    with EventStore(db) as store:
+        mentions = store.mentions()
+        synthetic_id = int(store.sources().set_index("name").at["synthetic", "source_id"])
+        ours = mentions[mentions["source_id"] == synthetic_id]
+        first = ours.iloc[0]
+        store.correct_mention(int(first["entry_id"]), int(first["start"]), int(first["end"]), str(first["mention"]),
+                              corrections.pinned_place("A farm track", 34.1, 36.2), author="Ana")
+        words = ours["mention"].value_counts().index
+        moved, dropped = str(words[0]), str(words[1])
+        store.decide(moved, corrections.CHOOSE, corrections.pinned_place("A hill camp", 33.9, 36.5), author="Bo",
+                     entry_ids=sorted({int(e) for e in ours.loc[ours["mention"] == moved, "entry_id"]}))
+        store.decide(dropped, corrections.NOT_PLACE, None, author="Bo", everywhere=True)
+        entry = store.entries_by_id([int(ours.iloc[-1]["entry_id"])]).iloc[0]
+        text = corrections.entry_text(entry)
+        store.add_mention(int(entry["entry_id"]), 0, 4, text[:4], corrections.pinned_place("A well", 35.0, 37.0),
+                          author="Ana")
+    return db
+
+
+def test_an_analysts_corrections_and_decisions_read_the_same_either_way(reviewed_blogs, monkeypatch):
+    with EventStore(reviewed_blogs) as store:
+        source_ids = tuple(int(s) for s in store.sources()["source_id"])
+    held, in_store, times = both_ways(reviewed_blogs, monkeypatch, source_ids)
+    kept = list(in_store.mentions.columns)
+    assert {"A farm track", "A hill camp", "A well"} <= set(held.mentions["place_name"])
+    pd.testing.assert_frame_equal(held.mentions[kept], in_store.mentions, check_dtype=False, check_categorical=False)
+    pd.testing.assert_frame_equal(held.places, in_store.places)
+    for window in windows_of(times):
+        pd.testing.assert_frame_equal(mapdata.window_places(held, window), mapdata.window_places(in_store, window))
+    changed = held.mentions.loc[(held.mentions["corrected_by"] != "") | (held.mentions["decision"] != ""), "entry_id"]
+    ids = sorted({int(e) for e in changed})
+    pd.testing.assert_frame_equal(mapdata.mentions_of(in_store, ids), mapdata.mentions_of(held, ids))
+    assert (review.doubtful_groups(held.entries, held.mentions)
+            == review.doubtful_groups(in_store.entries, in_store.mentions,
+                                      with_text=lambda rows: mapdata.with_text(in_store, rows)))

@@ -275,7 +275,10 @@ def now_iso() -> str:
 
 def utc_series(values: Sequence[str] | pd.Series) -> pd.Series:
     # Each distinct text parsed once: a mention repeats its entry's time.
-    codes, distinct = pd.factorize(pd.Series(values, dtype=object))
+    if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):  # already coded: parse the categories
+        codes, distinct = values.cat.codes.to_numpy(), values.cat.categories.to_numpy(dtype=object)
+    else:
+        codes, distinct = pd.factorize(pd.Series(values, dtype=object))
     parsed = pd.to_datetime(pd.Series(distinct, dtype=object), utc=True, format="ISO8601")
     times = parsed.astype("datetime64[ns, UTC]").array.take(codes, allow_fill=True)
     return pd.Series(times, index=getattr(values, "index", None), dtype="datetime64[ns, UTC]")
@@ -290,6 +293,11 @@ def one_string_each(chunk: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame
     return chunk
 
 
+def _texts(column: pd.Series) -> pd.Series:
+    """A column as texts: categories stay categories (their codes are the texts'), others as str."""
+    return column if isinstance(column.dtype, pd.CategoricalDtype) else column.astype(str)
+
+
 def mentions_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """The mentions as read (`EventStore.mentions`' query) made `MENTION_COLUMNS` (without the event
     columns when the query left them out): times as UTC
@@ -301,15 +309,17 @@ def mentions_frame(frame: pd.DataFrame) -> pd.DataFrame:
         frame["event_expected"] = frame["event_expected"].astype(bool)
     # The one rule for what is an area is gazetteer.places.is_area_kind; asked once per kind of place, not
     # per row (and without a string per row: a million mentions made 150 MB of them).
-    classes, class_names = pd.factorize(frame["feature_class"].astype(str))
-    codes, code_names = pd.factorize(frame["feature_code"].astype(str))
+    classes, class_names = pd.factorize(_texts(frame["feature_class"]))
+    codes, code_names = pd.factorize(_texts(frame["feature_code"]))
     width = max(1, len(code_names))
     kinds, at = np.unique(classes.astype(np.int64) * width + codes, return_inverse=True)
     area = np.array([is_area_kind(class_names[k // width], code_names[k % width]) for k in kinds], dtype=bool)
     frame["is_area"] = area[at]
+    # Ids and offsets as 64-bit integers, unless read as 32-bit ones (`EventStore.mentions(categories=True)`).
+    integers = {c: "int32" if frame[c].dtype == np.int32 else "int64"
+                for c in ("entry_id", "source_id", "position", "start", "end")}
     frame = frame[[c for c in MENTION_COLUMNS if events or c not in EVENT_COLUMNS]].astype(
-        {"entry_id": "int64", "source_id": "int64", "position": "int64", "start": "int64", "end": "int64",
-         "lat": "float64", "lon": "float64", "score": "float64", "is_area": bool})
+        {**integers, "lat": "float64", "lon": "float64", "score": "float64", "is_area": bool})
     # Times stored as text sort right only while the offsets agree; sort the real times (a copy only
     # when the order changes: SQLite's order is nearly always already the one wanted).
     order = np.lexsort((frame["position"].to_numpy(), frame["entry_id"].to_numpy(),

@@ -95,7 +95,7 @@ def load_map_data(path: str, stamp: tuple, source_ids: tuple[int, ...], happened
     entries = store.entries(list(source_ids), with_text=not text_in_store)
     readable = _with_added_text(store, source_ids, entries) if text_in_store else entries
     if text_in_store:  # the mentions held compact, their whole rows read for the entries shown
-        read = store.mentions(list(source_ids), events=happened)
+        read = store.mentions(list(source_ids), events=happened, categories=True)
         mentions = mapdata.compact_mentions(clock.on_clock(corrections.laid_over(
             store, list(source_ids), readable, mentions=read), happened))
         del read
