@@ -203,12 +203,13 @@ def load_filtered(path: str, stamp: tuple, source_ids: tuple[int, ...], chosen: 
 
 @st.cache_resource(show_spinner=False, max_entries=WINDOW_CACHE_ENTRIES)
 def load_window(path: str, stamp: tuple, source_ids: tuple[int, ...], chosen: filters.Filters, window: Window,
-                happened: bool = False) -> tuple[pd.DataFrame, mapdata.Drawing, list[int]]:
+                happened: bool = False) -> tuple[pd.DataFrame, mapdata.Drawing, np.ndarray]:
     """The window's places (`window_places`), how they are drawn (`for_drawing`: past MAX_POINT_MARKERS
-    points the less named go by grid cell) and its entries' rows, oldest first."""
+    points the less named go by grid cell) and its entries' rows, oldest first (an array: every step's
+    window is kept, and a million rows as a list weighed 36 MB a window)."""
     data = load_filtered(path, stamp, source_ids, chosen, happened)
     places = mapdata.window_places(data, window)
-    return places, mapdata.for_drawing(places), mapdata.window_entry_rows(data, window)
+    return places, mapdata.for_drawing(places), mapdata.window_entry_array(data, window)
 
 
 @st.cache_resource(show_spinner=False, max_entries=WINDOW_CACHE_ENTRIES)

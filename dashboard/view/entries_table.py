@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from dashboard import export
@@ -88,7 +89,7 @@ def table_frame(data: mapdata.MapData, rows: Sequence[int], page: int = 1) -> pd
     """The table for rows of `data.entries`, newest first, page `page` (`page_span`): entry_id, time,
     headline, places, source."""
     first, end = page_span(len(rows), page)
-    shown = list(rows)[::-1][first:end]
+    shown = np.asarray(rows, dtype=np.int64)[::-1][first:end].tolist()  # a list or an array of rows
     chosen = data.entries.iloc[shown]
     return pd.DataFrame({
         "entry_id": chosen["entry_id"].astype(int).to_numpy(),
@@ -113,7 +114,7 @@ def entry_place(data: mapdata.MapData, entry_id: int, window: Window) -> tuple[s
 
 def download_rows(data: mapdata.MapData, rows: Sequence[int], sources: pd.DataFrame) -> list[dict]:
     """The export rows of what is shown: the entries at `rows` and their (filtered, corrected) places."""
-    entries = mapdata.with_text(data, data.entries.iloc[list(rows)])
+    entries = mapdata.with_text(data, data.entries.iloc[np.asarray(rows, dtype=np.int64)])
     mentions = mapdata.mentions_of(data, entries["entry_id"].astype(int).tolist())
     return export.rows_from_frames(entries, mentions, sources)
 
