@@ -156,13 +156,30 @@ def profile_app(db: Path, top: int) -> None:
         now, peak = memory_mb()
         print(f"app run ({label}): {time.perf_counter() - started:.2f} s, rss {now:.0f} MB, peak {peak:.0f} MB"
               f"{', exception: ' + str(at.exception) if at.exception else ''}", flush=True)
+    print_profile("warm run", profiler, top)
+    # A slider step: the start handle one stop on, as the arrow key moves it (a fragment rerun).
+    slider = next(s for s in at.select_slider if s.label == "Time window")
+    first, last = slider.value
+    profiler = cProfile.Profile()
+    for step in range(1, 3):
+        started = time.perf_counter()
+        threading.setprofile(lambda *_: profiler.enable())
+        slider.set_value((first + step, last)).run()
+        threading.setprofile(None)  # type: ignore[arg-type]
+        now, peak = memory_mb()
+        print(f"slider step {step}: {time.perf_counter() - started:.2f} s, rss {now:.0f} MB, peak {peak:.0f} MB"
+              f"{', exception: ' + str(at.exception) if at.exception else ''}", flush=True)
+        slider = next(s for s in at.select_slider if s.label == "Time window")
+    print_profile("two slider steps", profiler, top)
+
+
+def print_profile(name: str, profiler: cProfile.Profile, top: int) -> None:
     stats = pstats.Stats(profiler)
-    stats.sort_stats("cumulative")
-    print(f"warm run, this project's functions by cumulative time (top {top}):")
+    print(f"{name}, this project's functions by cumulative time (top {top}):")
     rows = [(func, stat) for func, stat in stats.stats.items() if "/dashboard/" in func[0] or "/gazetteer/" in func[0]]
     rows.sort(key=lambda item: item[1][3], reverse=True)
-    for (file, line, name), (_, calls, _, cumulative, _) in rows[:top]:
-        print(f"  {cumulative:7.2f} s  {calls:6d} calls  {Path(file).relative_to(ROOT)}:{line} {name}")
+    for (file, line, fname), (_, calls, _, cumulative, _) in rows[:top]:
+        print(f"  {cumulative:7.2f} s  {calls:6d} calls  {Path(file).relative_to(ROOT)}:{line} {fname}")
 
 
 def main(argv: list[str] | None = None) -> int:

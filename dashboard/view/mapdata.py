@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -312,7 +313,11 @@ def window_places(data: MapData, window: Window, popup_entries: int = POPUP_ENTR
     codes, counts = grouped[starts], np.diff(np.r_[starts, len(order)])
     latest_at = len(place) - 1 - order[starts]
     keep = order[np.arange(len(order)) - np.repeat(starts, counts) < popup_entries]
-    listed = np.split(rev_entry[keep], np.cumsum(np.minimum(counts, popup_entries))[:-1])
+    # Each place's first few as a list, cut from one flat list: splitting an array into 20,000 and making
+    # each a list took half of a million entries' window.
+    flat = rev_entry[keep].tolist()
+    bounds = np.r_[0, np.cumsum(np.minimum(counts, popup_entries))].tolist()
+    listed = [flat[a:b] for a, b in pairwise(bounds)]
 
     start_ns, end_ns = (int(pd.Timestamp(w).value) for w in window)
     span = end_ns - start_ns
@@ -330,7 +335,7 @@ def window_places(data: MapData, window: Window, popup_entries: int = POPUP_ENTR
         "source_id": latest_source, "recency": recency,
         "fill": [recency_fill(h, r) for h, r in zip(hues, recency, strict=True)],
         "stroke": hues, "radius": radii_px(counts),
-        "listed": [rows.tolist() for rows in listed],
+        "listed": listed,
         "more": np.maximum(counts - popup_entries, 0),
         "score": p["score"].to_numpy(dtype=float), "reviewed": p["reviewed"].to_numpy(dtype=bool),
     })
@@ -412,8 +417,10 @@ def for_drawing(places: pd.DataFrame, max_points: int = MAX_POINT_MARKERS, max_c
     sums = grouped.groupby("cell", sort=False).agg(wlat=("wlat", "sum"), wlon=("wlon", "sum"),
                                                    count=("count", "sum"), places=("name", "size"))
     # `rest` is biggest first, so each cell's first rows are its most named places.
-    tops = {c: [[str(name), int(n)] for name, n in zip(g["name"], g["n"], strict=True)]
-            for c, g in grouped.groupby("cell", sort=False).head(CELL_TOP_PLACES).groupby("cell", sort=False)}
+    tops: dict[int, list] = {}
+    head = grouped.groupby("cell", sort=False).head(CELL_TOP_PLACES)
+    for c, name, n in zip(head["cell"].tolist(), head["name"].tolist(), head["n"].tolist(), strict=True):
+        tops.setdefault(c, []).append([str(name), int(n)])
     cells = pd.DataFrame({"lat": sums["wlat"] / sums["count"], "lon": sums["wlon"] / sums["count"],
                           "places": sums["places"].astype(int), "count": sums["count"].astype(int),
                           "top": [tops[c] for c in sums.index]})
