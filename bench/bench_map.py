@@ -195,8 +195,12 @@ def current_copy(db: Path) -> Path:
     schema can still use it."""
     import sqlite3
 
-    with sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True) as conn:
+    # immutable: read as a plain file, without the -wal and -shm files a read-only opening still makes.
+    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    try:
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        conn.close()
     if version == SCHEMA_VERSION:
         return db
     migrated = db.with_name(f"{db.stem}.v{SCHEMA_VERSION}.db")

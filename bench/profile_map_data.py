@@ -70,7 +70,7 @@ def profile_stages(db: Path) -> None:
     from dashboard.store import EventStore
     from dashboard.ui import loaders
     from dashboard.ui import map as map_ui
-    from dashboard.view import clock, entries_table, filters, mapdata, panel, review, timeline
+    from dashboard.view import clock, compact, entries_table, filters, mapdata, panel, review, timeline
 
     store = EventStore(db, read_only=True)
     sources = store.sources()
@@ -95,7 +95,7 @@ def profile_stages(db: Path) -> None:
         store, list(source_ids), held["entries"], mentions=held.pop("raw")))
     held["mentions"] = stage("on the clock", lambda: clock.on_clock(held.pop("laid"), False))
     if big:
-        held["mentions"] = stage("compact", lambda: mapdata.compact_mentions(held["mentions"]))
+        held["mentions"] = stage("compact", lambda: compact.compact_mentions(held["mentions"]))
     print(f"    (entries {frame_mb(held['entries']):.0f} MB; mentions as held: {len(held['mentions']):,} rows, "
           f"{len(held['mentions'].columns)} columns, {frame_mb(held['mentions']):.0f} MB)")
     names = dict(zip(sources["source_id"], sources["name"], strict=True))
@@ -115,7 +115,7 @@ def profile_stages(db: Path) -> None:
     stage("layer payload (first: per-data columns)", lambda: map_ui.places_payload(data, drawing, frozenset()))
     stage("layer payload (again)", lambda: map_ui.places_payload(data, drawing, frozenset()))
     stage("review queue", lambda: review.doubtful_groups(data.entries, data.mentions,
-                                                         with_text=lambda r: mapdata.with_text(data, r)))
+                                                         with_text=lambda r: compact.with_text(data, r)))
     counts = {int(s): store.summary(int(s)).mentions for s in source_ids}
     stage("review summary", lambda: review.review_summary(counts, data.mentions))
     stage("table first page (first: per-data texts)", lambda: entries_table.table_frame(data, rows))
@@ -126,8 +126,8 @@ def profile_stages(db: Path) -> None:
 
     def one_place() -> str:
         row = mapdata.window_entry_rows(data, window, code)[-1]
-        entry = mapdata.with_text(data, data.entries.iloc[[row]]).iloc[0]
-        shown = store.with_runner_ups(mapdata.mentions_of(data, [int(entry["entry_id"])]))
+        entry = compact.with_text(data, data.entries.iloc[[row]]).iloc[0]
+        shown = store.with_runner_ups(compact.mentions_of(data, [int(entry["entry_id"])]))
         return panel.entry_html(entry, shown, None) + panel.resolution_html(shown)
 
     stage("panel: one place's entry", one_place)

@@ -19,7 +19,7 @@ from app_support import run_app
 from dashboard import corrections
 from dashboard.store import EventStore
 from dashboard.ui import loaders
-from dashboard.view import entries_table, filters, histogram, mapdata, panel, review, timeline
+from dashboard.view import compact, entries_table, filters, histogram, mapdata, panel, review, timeline
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import synthetic
@@ -87,7 +87,7 @@ def test_the_text_left_in_the_store_changes_no_window(two_blogs, monkeypatch, ch
     # The mentions are held compact: the same values in the columns kept, the rest read when shown.
     assert held.read_mentions is None and in_store.read_mentions is not None
     kept = list(in_store.mentions.columns)
-    assert kept == [c for c in mapdata.COMPACT_COLUMNS if c in held.mentions] and len(kept) < len(held.mentions.columns)
+    assert kept == [c for c in compact.COMPACT_COLUMNS if c in held.mentions] and len(kept) < len(held.mentions.columns)
     pd.testing.assert_frame_equal(held.mentions[kept], in_store.mentions, check_dtype=False, check_categorical=False)
     pd.testing.assert_frame_equal(held.places, in_store.places)
     for window in windows_of(times):
@@ -96,11 +96,11 @@ def test_the_text_left_in_the_store_changes_no_window(two_blogs, monkeypatch, ch
         assert rows == mapdata.window_entry_rows(in_store, window)
         # What is read for the entries shown is what the whole frames held.
         shown = rows[-30:]
-        pd.testing.assert_frame_equal(mapdata.with_text(in_store, in_store.entries.iloc[shown]),
+        pd.testing.assert_frame_equal(compact.with_text(in_store, in_store.entries.iloc[shown]),
                                       held.entries.iloc[shown])
         ids = held.entries["entry_id"].iloc[shown].tolist()
-        whole = mapdata.mentions_of(held, ids)
-        pd.testing.assert_frame_equal(mapdata.mentions_of(in_store, ids), whole,
+        whole = compact.mentions_of(held, ids)
+        pd.testing.assert_frame_equal(compact.mentions_of(in_store, ids), whole,
                                       check_dtype=not whole.empty)  # no rows: no column's type to keep
         # The panel's list and the table's page.
         latest = held.entries.iloc[rows[::-1][:30]]
@@ -112,7 +112,7 @@ def test_the_text_left_in_the_store_changes_no_window(two_blogs, monkeypatch, ch
     # The review queue and its summary.
     assert (review.doubtful_groups(held.entries, held.mentions)
             == review.doubtful_groups(in_store.entries, in_store.mentions,
-                                      with_text=lambda rows: mapdata.with_text(in_store, rows)))
+                                      with_text=lambda rows: compact.with_text(in_store, rows)))
     counts = {int(s): 1000 for s in source_ids}
     pd.testing.assert_frame_equal(review.review_summary(counts, held.mentions),
                                   review.review_summary(counts, in_store.mentions))
@@ -185,7 +185,7 @@ def test_an_analysts_corrections_and_decisions_read_the_same_either_way(reviewed
         pd.testing.assert_frame_equal(mapdata.window_places(held, window), mapdata.window_places(in_store, window))
     changed = held.mentions.loc[(held.mentions["corrected_by"] != "") | (held.mentions["decision"] != ""), "entry_id"]
     ids = sorted({int(e) for e in changed})
-    pd.testing.assert_frame_equal(mapdata.mentions_of(in_store, ids), mapdata.mentions_of(held, ids))
+    pd.testing.assert_frame_equal(compact.mentions_of(in_store, ids), compact.mentions_of(held, ids))
     assert (review.doubtful_groups(held.entries, held.mentions)
             == review.doubtful_groups(in_store.entries, in_store.mentions,
-                                      with_text=lambda rows: mapdata.with_text(in_store, rows)))
+                                      with_text=lambda rows: compact.with_text(in_store, rows)))

@@ -14,11 +14,10 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TypeVar
 
-import numpy as np
 import pandas as pd
 
 from dashboard import settings
-from dashboard.model import ENTRY_COLUMNS, EVENT_COLUMNS, PATH_COLUMNS, SOURCE_COLUMNS
+from dashboard.model import ENTRY_COLUMNS, PATH_COLUMNS, SOURCE_COLUMNS
 from dashboard.settings import default_db_path
 from dashboard.store import blogs
 from dashboard.store.decisions import ReviewDecisions
@@ -31,11 +30,13 @@ from dashboard.store.rows import (
     PathLike,
     SourceSummary,
     WriteResult,
+    category_frame,
     insert_entry,
     insert_mentions,
     insert_paths,
     mention_values,
     mentions_frame,
+    mentions_select,
     now_iso,
     one_string_each,
     parse_alternatives,
@@ -194,40 +195,6 @@ class EventStore(ReviewDecisions):
         except sqlite3.Error as exc:
             raise store_fault(exc, self.path) from exc
         return pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame(columns=list(columns))
-
-    def _category_frame(self, sql: str, params: Sequence, columns: Sequence[str], shared: Sequence[str],
-                        kinds: Mapping[str, str], chunk_rows: int = 50_000) -> pd.DataFrame:
-        """A query's rows as a DataFrame whose `shared` columns are categories and whose others have the
-        numpy types `kinds` gives (NULL as NaN in a float column): each chunk's texts are coded and its
-        numbers typed as they arrive, so that no column of a row's own strings or of wider numbers is
-        ever built (a million entries' 2.4 million mentions as strings took the reading 800 MB above
-        what they weigh so)."""
-        parts: dict[str, list[np.ndarray]] = {column: [] for column in columns}
-        known: dict[str, dict[object, int]] = {column: {} for column in shared}
-        try:
-            with self._readers.borrow() as conn:
-                cursor = conn.execute(sql, params)
-                while rows := cursor.fetchmany(chunk_rows):
-                    for column, values in zip(columns, zip(*rows, strict=True), strict=True):
-                        if column not in known:
-                            parts[column].append(np.array(values, dtype=kinds.get(column)))
-                            continue
-                        codes, distinct = pd.factorize(np.array(values, dtype=object))
-                        lookup = known[column]
-                        # The chunk's codes as the whole column's; -1 (NULL) stays -1.
-                        whole = np.array([*(lookup.setdefault(text, len(lookup)) for text in distinct), -1],
-                                         dtype=np.int32)
-                        parts[column].append(whole[codes])
-        except sqlite3.Error as exc:
-            raise store_fault(exc, self.path) from exc
-        data = {}
-        for column in columns:
-            values = np.concatenate(parts[column]) if parts[column] else np.array([], dtype=object)
-            if column in known:
-                values = pd.Categorical.from_codes(values.astype(np.int32),
-                                                   categories=pd.Index(list(known[column]), dtype="str"))
-            data[column] = values
-        return pd.DataFrame(data)
 
     # -- writing -----------------------------------------------------------------------------------
 
@@ -471,35 +438,26 @@ class EventStore(ReviewDecisions):
         are read for the few mentions shown (`with_runner_ups`). Without `events`, the event columns are
         left out, and with `categories` the texts that repeat (words, places, codes) are categories: a
         big store's map holds its mentions so and reads the rest for the entries shown (`mentions_of`)."""
-        where, params = self._source_filter(source_ids, "e.source_id")
-        return self._mentions_where(where, params, events, categories)
+        return self._mentions_where(*self._source_filter(source_ids, "e.source_id"), events, categories)
 
     def mentions_of(self, entry_ids: Sequence[int]) -> pd.DataFrame:
         """The mentions of these entries, as `mentions()` gives them."""
         ids = sorted({int(i) for i in entry_ids})
         chunks = [self._mentions_where(f" WHERE m.entry_id IN ({', '.join('?' * len(chunk))})", chunk, True)
-                  for chunk in (ids[first:first + 500] for first in range(0, len(ids), 500))]
-        if len(chunks) == 1:
-            return chunks[0]
-        frame = pd.concat(chunks, ignore_index=True) if chunks else self._mentions_where(" WHERE 0", [], True)
-        return frame.sort_values(["time_utc", "entry_id", "position"], kind="stable", ignore_index=True)
+                  for chunk in (ids[first:first + 500] for first in range(0, max(1, len(ids)), 500))]
+        return chunks[0] if len(chunks) == 1 else pd.concat(chunks, ignore_index=True).sort_values(
+            ["time_utc", "entry_id", "position"], kind="stable", ignore_index=True)
 
     def _mentions_where(self, where: str, params: Sequence, events: bool, categories: bool = False) -> pd.DataFrame:
-        event_sql = (", coalesce(m.event_start, e.time_utc), coalesce(m.event_end, e.time_utc), m.event_precision,"
-                     " m.event_words, m.event_expected") if events else ""
-        sql = ('SELECT m.entry_id, e.source_id, e.time_utc, m.position, m.start, m."end", m.text, m.place_id,'
-               " p.name, p.latitude, p.longitude, p.country_code, p.feature_code, p.feature_class, m.score"
-               f"{event_sql} FROM mentions m JOIN entries e USING (entry_id)"
-               f" JOIN places p USING (place_id){where} ORDER BY e.time_utc, m.entry_id, m.position")
-        columns = ["entry_id", "source_id", "time_utc", "position", "start", "end", "mention", "place_id",
-                   "place_name", "lat", "lon", "country_code", "feature_code", "feature_class", "score",
-                   *(EVENT_COLUMNS if events else ())]
-        shared = ("time_utc", "mention", "place_id", "place_name", "country_code", "feature_code", "feature_class",
-                  *(("event_precision", "event_words") if events else ()))
+        sql, columns, shared = mentions_select(where, events)
         if categories:  # ids and offsets fit 32 bits; NULL scores are NaN
             kinds = {**{c: "int32" for c in ("entry_id", "source_id", "position", "start", "end")},
                      **{c: "float64" for c in ("lat", "lon", "score")}}
-            return mentions_frame(self._category_frame(sql, params, columns, shared, kinds))
+            try:
+                with self._readers.borrow() as conn:
+                    return mentions_frame(category_frame(conn.execute(sql, params), columns, shared, kinds))
+            except sqlite3.Error as exc:
+                raise store_fault(exc, self.path) from exc
         return mentions_frame(self._frame(sql, params, columns, shared=shared))
 
     def paths(self, source_ids: Sequence[int] | None = None) -> pd.DataFrame:

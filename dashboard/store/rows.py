@@ -9,7 +9,7 @@ import hashlib
 import json
 import math
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
@@ -282,6 +282,52 @@ def utc_series(values: Sequence[str] | pd.Series) -> pd.Series:
     parsed = pd.to_datetime(pd.Series(distinct, dtype=object), utc=True, format="ISO8601")
     times = parsed.astype("datetime64[ns, UTC]").array.take(codes, allow_fill=True)
     return pd.Series(times, index=getattr(values, "index", None), dtype="datetime64[ns, UTC]")
+
+
+def mentions_select(where: str, events: bool) -> tuple[str, list[str], tuple[str, ...]]:
+    """The query of the resolved mentions (`EventStore.mentions`) under `where`, its columns and the ones
+    that repeat a few texts; without `events`, the event columns are left out."""
+    event_sql = (", coalesce(m.event_start, e.time_utc), coalesce(m.event_end, e.time_utc), m.event_precision,"
+                 " m.event_words, m.event_expected") if events else ""
+    sql = ('SELECT m.entry_id, e.source_id, e.time_utc, m.position, m.start, m."end", m.text, m.place_id,'
+           " p.name, p.latitude, p.longitude, p.country_code, p.feature_code, p.feature_class, m.score"
+           f"{event_sql} FROM mentions m JOIN entries e USING (entry_id)"
+           f" JOIN places p USING (place_id){where} ORDER BY e.time_utc, m.entry_id, m.position")
+    columns = ["entry_id", "source_id", "time_utc", "position", "start", "end", "mention", "place_id",
+               "place_name", "lat", "lon", "country_code", "feature_code", "feature_class", "score",
+               *(EVENT_COLUMNS if events else ())]
+    shared = ("time_utc", "mention", "place_id", "place_name", "country_code", "feature_code", "feature_class",
+              *(("event_precision", "event_words") if events else ()))
+    return sql, columns, shared
+
+
+def category_frame(cursor: sqlite3.Cursor, columns: Sequence[str], shared: Sequence[str], kinds: Mapping[str, str],
+                   chunk_rows: int = 50_000) -> pd.DataFrame:
+    """A query's rows (`cursor`) as a DataFrame whose `shared` columns are categories and whose others
+    have the numpy types `kinds` gives (NULL as NaN in a float column): each chunk's texts are coded and
+    its numbers typed as they arrive, so that no column of a row's own strings or of wider numbers is
+    ever built (a million entries' 2.4 million mentions as strings took the reading 800 MB above what
+    they weigh so)."""
+    parts: dict[str, list[np.ndarray]] = {column: [] for column in columns}
+    known: dict[str, dict[object, int]] = {column: {} for column in shared}
+    while rows := cursor.fetchmany(chunk_rows):
+        for column, values in zip(columns, zip(*rows, strict=True), strict=True):
+            if column not in known:
+                parts[column].append(np.array(values, dtype=kinds.get(column)))
+                continue
+            codes, distinct = pd.factorize(np.array(values, dtype=object))
+            lookup = known[column]
+            # The chunk's codes as the whole column's; -1 (NULL) stays -1.
+            whole = np.array([*(lookup.setdefault(text, len(lookup)) for text in distinct), -1], dtype=np.int32)
+            parts[column].append(whole[codes])
+    data = {}
+    for column in columns:
+        values = np.concatenate(parts[column]) if parts[column] else np.array([], dtype=object)
+        if column in known:
+            values = pd.Categorical.from_codes(values.astype(np.int32),
+                                               categories=pd.Index(list(known[column]), dtype="str"))
+        data[column] = values
+    return pd.DataFrame(data)
 
 
 def one_string_each(chunk: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:

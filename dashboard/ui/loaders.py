@@ -1,7 +1,7 @@
 """What the app reads from the store, cached: each loader runs once per change of the store file.
 
 Past `settings.text_in_store_entries()` entries in the chosen blogs, the entries are held without their
-bodies and captions, which are read from the store for what is shown (`mapdata.with_text`).
+bodies and captions, which are read from the store for what is shown (`compact.with_text`).
 
 Every loader takes the store's path and its `store_stamp`, so a write (an ingest, a correction)
 changes the key and the next run reads afresh; reruns that change only widgets read nothing.
@@ -23,7 +23,7 @@ from dashboard import corrections, settings
 from dashboard.store import EventStore
 from dashboard.ui import assets
 from dashboard.ui import map as map_ui
-from dashboard.view import clock, filters, histogram, mapdata, paths, playback, timeline
+from dashboard.view import clock, compact, filters, histogram, mapdata, paths, playback, timeline
 from dashboard.view.timeline import Window
 from gazetteer import Gazetteer
 from gazetteer.build import index_is_current
@@ -96,7 +96,7 @@ def load_map_data(path: str, stamp: tuple, source_ids: tuple[int, ...], happened
     readable = _with_added_text(store, source_ids, entries) if text_in_store else entries
     if text_in_store:  # the mentions held compact, their whole rows read for the entries shown
         read = store.mentions(list(source_ids), events=happened, categories=True)
-        mentions = mapdata.compact_mentions(clock.on_clock(corrections.laid_over(
+        mentions = compact.compact_mentions(clock.on_clock(corrections.laid_over(
             store, list(source_ids), readable, mentions=read), happened))
         del read
     else:

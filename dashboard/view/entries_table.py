@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard import export
-from dashboard.view import mapdata, panel
+from dashboard.view import compact, mapdata, panel
 from dashboard.view.timeline import ZONE, Window, label_style, time_label
 
 FILE_STEM = "liveblog-places"
@@ -114,8 +114,8 @@ def entry_place(data: mapdata.MapData, entry_id: int, window: Window) -> tuple[s
 
 def download_rows(data: mapdata.MapData, rows: Sequence[int], sources: pd.DataFrame) -> list[dict]:
     """The export rows of what is shown: the entries at `rows` and their (filtered, corrected) places."""
-    entries = mapdata.with_text(data, data.entries.iloc[np.asarray(rows, dtype=np.int64)])
-    mentions = mapdata.mentions_of(data, entries["entry_id"].astype(int).tolist())
+    entries = compact.with_text(data, data.entries.iloc[np.asarray(rows, dtype=np.int64)])
+    mentions = compact.mentions_of(data, entries["entry_id"].astype(int).tolist())
     return export.rows_from_frames(entries, mentions, sources)
 
 

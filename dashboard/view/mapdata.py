@@ -81,71 +81,15 @@ class MapData:
     source_colours: Mapping[int, str]
     source_names: Mapping[int, str]
     # For a big store the entries come without their bodies and captions ('' and []): this reads them,
-    # with the rest of the entries' columns, for the entry ids given (`with_text`). None: they are here.
+    # with the rest of the entries' columns, for the entry ids given (`compact.with_text`). None: they are here.
     read_text: Callable[[Sequence[int]], pd.DataFrame] | None = None
-    # For a big store the mentions are held compact (`compact_mentions`: the columns every window, filter
-    # and list reads); this reads the whole rows of the entry ids given, laid over and on the clock as
-    # these are (`mentions_of`). None: the whole rows are here.
+    # Mentions held compact (`dashboard.view.compact`): this reads the whole rows of the entry ids given,
+    # laid over and on the clock as these are. None: the whole rows are here.
     read_mentions: Callable[[Sequence[int]], pd.DataFrame] | None = None
 
     @property
     def is_empty(self) -> bool:
         return self.entries.empty
-
-
-def with_text(data: MapData, entries: pd.DataFrame) -> pd.DataFrame:
-    """Rows of `data.entries` with their bodies and captions (read from the store when `data` holds
-    the entries without them), in the same order and with the same index."""
-    if data.read_text is None or entries.empty:
-        return entries
-    full = data.read_text(entries["entry_id"].astype(int).tolist()).set_index("entry_id")
-    out = entries.copy()
-    for column in ("body", "captions"):
-        out[column] = full[column].reindex(out["entry_id"]).to_numpy()
-    return out
-
-
-# What a big store's map holds of each mention: what windows, filters, the review queue, the table's and
-# the panel's place lists read. The rest (offsets' end aside, the event times, when and from what a
-# mention was corrected or reviewed) is read for the entries shown (`mentions_of`).
-COMPACT_COLUMNS = ("entry_id", "source_id", "time_utc", "start", "end", "mention", "place_id", "place_name", "lat",
-                   "lon", "country_code", "feature_code", "is_area", "score", "corrected_by", "reviewed_by", "decision")
-# Texts that repeat (a place's name, a reviewer): held as categories, one small code a mention.
-_CATEGORY_COLUMNS = ("mention", "place_id", "place_name", "country_code", "feature_code", "corrected_by",
-                     "reviewed_by", "decision")
-
-
-def compact_mentions(mentions: pd.DataFrame) -> pd.DataFrame:
-    """`mentions` (laid over and on the clock) as a big store's map holds them: `COMPACT_COLUMNS`, ids
-    and offsets in 32 bits, repeated texts as categories (2.4 million mentions: 546 MB whole, about 150 MB
-    so)."""
-    columns = [c for c in COMPACT_COLUMNS if c in mentions]
-    out = {}
-    for column in columns:
-        values = mentions[column]
-        if column in _CATEGORY_COLUMNS:
-            values = values.astype("category")
-        elif column in ("entry_id", "source_id", "start", "end"):
-            values = values.astype(np.int32)
-        out[column] = values
-    return pd.DataFrame(out, index=mentions.index)
-
-
-def mentions_of(data: MapData, entry_ids: Collection[int]) -> pd.DataFrame:
-    """The whole rows of `data.mentions` of these entries (in its order): read from the store, laid over
-    and on the clock as `data`'s are, when `data` holds them compact."""
-    wanted = {int(i) for i in entry_ids}
-    held = data.mentions[data.mentions["entry_id"].isin(wanted)]
-    if data.read_mentions is None:
-        return held
-    whole = data.read_mentions(sorted({int(i) for i in held["entry_id"]}))
-    # The rows held are the ones shown (a filter may have left some out): the whole rows of those, matched
-    # by entry and offsets, in the order held.
-    keys = pd.MultiIndex.from_arrays([whole["entry_id"].astype(np.int64), whole["start"].astype(np.int64),
-                                      whole["place_id"].astype(str)])
-    at = keys.get_indexer(pd.MultiIndex.from_arrays([held["entry_id"].astype(np.int64),
-                                                     held["start"].astype(np.int64), held["place_id"].astype(str)]))
-    return whole.iloc[at[at >= 0]].set_axis(held.index[at >= 0])
 
 
 def source_colours(source_ids: Sequence[int]) -> dict[int, str]:
@@ -158,8 +102,7 @@ def prepare(entries: pd.DataFrame, mentions: pd.DataFrame, source_ids: Sequence[
             read_text: Callable[[Sequence[int]], pd.DataFrame] | None = None,
             read_mentions: Callable[[Sequence[int]], pd.DataFrame] | None = None) -> MapData:
     """Arrange the store's entries and mentions (its DataFrames) for windows and the map; `read_text`
-    when the entries come without their text (`MapData.read_text`), `read_mentions` when the mentions
-    are compact (`MapData.read_mentions`)."""
+    and `read_mentions` when they come without their text or compact (`MapData`)."""
     entries = entries.sort_values(["time_utc", "entry_id"], kind="stable", ignore_index=True)
     if source_ids is None:
         source_ids = list(dict.fromkeys(int(s) for s in entries["source_id"]))
@@ -174,11 +117,9 @@ def prepare(entries: pd.DataFrame, mentions: pd.DataFrame, source_ids: Sequence[
     place_rows = (mentions.loc[known].drop_duplicates("place_id")
                   [["place_id", "place_name", "lat", "lon", "country_code", "feature_code", "is_area"]]
                   .reset_index(drop=True))
-    # As the whole mentions give them, whether held compact (categories) or not.
-    place_rows = place_rows.astype({c: place_rows[c].dtype.categories.dtype
-                                    for c in ("place_id", "place_name", "country_code", "feature_code")
-                                    if isinstance(place_rows[c].dtype, pd.CategoricalDtype)})
     place_rows = place_rows.merge(place_trust(mentions.loc[known]), on="place_id", how="left")
+    place_rows = place_rows.astype({c: t.categories.dtype for c, t in place_rows.dtypes.items()  # held compact
+                                    if isinstance(t, pd.CategoricalDtype)})
     place_rows["area_m"] = [area_radius_m(fc, cc) if area else 0
                             for fc, cc, area in zip(place_rows["feature_code"], place_rows["country_code"],
                                                     place_rows["is_area"], strict=True)]
@@ -210,10 +151,7 @@ def place_trust(mentions: pd.DataFrame) -> pd.DataFrame:
     sure = mentions["score"].astype(float).where(~reviewed, 1.0)
     grouped = pd.DataFrame({"place_id": mentions["place_id"], "score": sure, "reviewed": reviewed}).groupby(
         "place_id", sort=False)
-    out = grouped.agg(score=("score", "min"), reviewed=("reviewed", "all")).reset_index()
-    if isinstance(out["place_id"].dtype, pd.CategoricalDtype):  # compact mentions: one plain text a place
-        out["place_id"] = out["place_id"].astype(out["place_id"].dtype.categories.dtype)
-    return out
+    return grouped.agg(score=("score", "min"), reviewed=("reviewed", "all")).reset_index()
 
 
 @lru_cache(maxsize=1)
@@ -313,8 +251,7 @@ def window_places(data: MapData, window: Window, popup_entries: int = POPUP_ENTR
     codes, counts = grouped[starts], np.diff(np.r_[starts, len(order)])
     latest_at = len(place) - 1 - order[starts]
     keep = order[np.arange(len(order)) - np.repeat(starts, counts) < popup_entries]
-    # Each place's first few as a list, cut from one flat list: splitting an array into 20,000 and making
-    # each a list took half of a million entries' window.
+    # Each place's first few cut from one flat list (20,000 arrays made lists took half of a big window).
     flat = rev_entry[keep].tolist()
     bounds = np.r_[0, np.cumsum(np.minimum(counts, popup_entries))].tolist()
     listed = [flat[a:b] for a, b in pairwise(bounds)]
@@ -348,8 +285,7 @@ def window_entry_rows(data: MapData, window: Window, place_code: int | None = No
 
 
 def window_entry_array(data: MapData, window: Window, place_code: int | None = None) -> np.ndarray:
-    """`window_entry_rows` as a numpy array: what a cache keeps of a window (a list of a million rows
-    weighs 36 MB, the array 8 MB)."""
+    """`window_entry_rows` as an array, as caches keep it (a million rows: 36 MB as a list, 8 MB so)."""
     lo, hi = window_bounds(data.pair_ns, window)
     entry = data.pair_entry[lo:hi]
     if place_code is not None:
