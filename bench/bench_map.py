@@ -5,7 +5,8 @@
     .venv/bin/python bench/bench_map.py --entries 1000000 --places 20000 --skip-sample
 
 Synthetic stores are kept in --store-cache (default /tmp/liveblog-bench-stores) between runs, keyed by
-their size and places (a newer schema migrates the cached store once): a million entries take minutes to write. Their
+their size and places (never written again: a store of an older schema is migrated once into a copy
+beside it, NAME.vN.db): a million entries take minutes to write. Their
 rows go straight through the store's own write path with synthetic mentions (no geoparsing), which is
 what the map reads; an ingest's speed is bench_ingest.py's and bench_batch.py's business.
 
@@ -46,7 +47,7 @@ if str(ROOT) not in sys.path:
 from bench.server_probe import peak_rss_mb, server_pid  # noqa: E402
 from bench.synthetic import write_synthetic  # noqa: E402
 from dashboard.settings import SAMPLE_BLOG  # noqa: E402
-from dashboard.store import EventStore  # noqa: E402
+from dashboard.store import SCHEMA_VERSION, EventStore  # noqa: E402
 from dashboard.view import playback  # noqa: E402
 from tests import browser_support as B  # noqa: E402
 from tests.conftest import find_chromium  # noqa: E402
@@ -175,8 +176,7 @@ def cached_store(cache: Path, entries: int, places: int) -> Path:
     cache.mkdir(parents=True, exist_ok=True)
     db = cache / f"synthetic-{entries}-{places}.db"
     if db.exists():
-        with EventStore(db):  # a store built by an older version is migrated once, here, not in each run
-            return db
+        return current_copy(db)
     building = db.with_name(db.name + ".building")
     for stale in cache.glob(building.name + "*"):
         stale.unlink()
@@ -187,6 +187,33 @@ def cached_store(cache: Path, entries: int, places: int) -> Path:
     print(f"built {db}: {result.added} entries, {result.mentions_written} mentions "
           f"({time.perf_counter() - started:.0f} s)", flush=True)
     return db
+
+
+def current_copy(db: Path) -> Path:
+    """`db` when it has this program's schema, else a migrated copy of it kept beside it
+    (NAME.vN.db), made once: a cached store is never written, so a branch with an older or newer
+    schema can still use it."""
+    import sqlite3
+
+    # immutable: read as a plain file, without the -wal and -shm files a read-only opening still makes.
+    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    try:
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        conn.close()
+    if version == SCHEMA_VERSION:
+        return db
+    migrated = db.with_name(f"{db.stem}.v{SCHEMA_VERSION}.db")
+    if not migrated.exists():
+        started = time.perf_counter()
+        building = migrated.with_name(migrated.name + ".building")
+        shutil.copyfile(db, building)
+        with EventStore(building):  # migrates the copy
+            pass
+        building.replace(migrated)
+        print(f"migrated a copy of {db.name} from schema {version} to {SCHEMA_VERSION}: {migrated} "
+              f"({time.perf_counter() - started:.0f} s)", flush=True)
+    return migrated
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -25,7 +25,7 @@ from dashboard.ui import follow as follow_ui
 from dashboard.ui import map as map_ui
 from dashboard.ui import review as review_ui
 from dashboard.ui.corrections import add_missed_form, correction_form
-from dashboard.view import entries_table, mapdata, panel, timeline
+from dashboard.view import compact, entries_table, mapdata, panel, timeline
 
 # Entries listed beside the map before a place is chosen.
 LATEST = 30
@@ -215,9 +215,9 @@ def window_view(link_once: list[viewstate.View]) -> None:
                     st.session_state.pop(entry_key, None)
                 row = st.selectbox(f"Entry ({len(rows)} name this place, newest first)", options=rows,
                                    key=entry_key, format_func=lambda r: panel.entry_option(data.entries.iloc[r]))
-            entry = mapdata.with_text(data, data.entries.iloc[[row]]).iloc[0]  # a big store keeps the text
+            entry = compact.with_text(data, data.entries.iloc[[row]]).iloc[0]  # a big store keeps the text
             follow_ui.mark_seen(st.session_state, [int(entry["entry_id"])])  # its "new" mark goes on the next run
-            mentions = store.with_runner_ups(data.mentions[data.mentions["entry_id"] == entry["entry_id"]])
+            mentions = store.with_runner_ups(compact.mentions_of(data, [int(entry["entry_id"])]))
             source = sources[sources["source_id"] == entry["source_id"]]
             source_row = source.iloc[0].to_dict() if len(source) else None
             st.html(panel.PANEL_CSS + panel.entry_html(entry, mentions, source_row, chosen_place=place_id))

@@ -50,12 +50,15 @@ def apply(mentions: pd.DataFrame, corrections: pd.DataFrame) -> pd.DataFrame:
     (score 1.0: a person chose it). Added columns: `corrected_from` (the geoparser's place name,
     "" when not corrected), `corrected_by`, `corrected_at`.
     """
-    out = mentions.copy()
+    # A shallow copy: pandas copies a column of it on write (copy-on-write), so `mentions` stays as it
+    # is and a big store's mentions are not held twice while they are laid over.
+    out = mentions.copy(deep=False)
     out["corrected_from"] = ""
     out["corrected_by"] = ""
     out["corrected_at"] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[ns, UTC]")
     if out.empty or corrections.empty:
         return out
+    out = _taking(out, {column: corrections[column] for column in PLACE_COLUMNS})
     exact = {(int(e), int(s), int(n), str(t)): i for i, e, s, n, t in zip(
         out.index, out["entry_id"], out["start"], out["end"], out["mention"], strict=True)}
     by_words: dict[tuple[int, str], list[int]] = {}
@@ -79,6 +82,18 @@ def apply(mentions: pd.DataFrame, corrections: pd.DataFrame) -> pd.DataFrame:
         out.loc[index, "corrected_by"] = str(c.author)
         out.loc[index, "corrected_at"] = c.created_at
     return out.drop(index=dropped).reset_index(drop=True)
+
+
+def _taking(mentions: pd.DataFrame, values: Mapping[str, Sequence]) -> pd.DataFrame:
+    """`mentions` whose category columns (a big store's map reads repeated texts as categories) take
+    `values` too: a cell set to a text that is not one of its column's categories would fail."""
+    for column, new in values.items():
+        if column in mentions and isinstance(mentions[column].dtype, pd.CategoricalDtype):
+            given = pd.Index(pd.Series(list(new), dtype=object).dropna().astype(str).unique())
+            missing = given.difference(mentions[column].cat.categories)
+            if len(missing):
+                mentions[column] = mentions[column].cat.add_categories(missing)
+    return mentions
 
 
 def entry_corrections(corrections: pd.DataFrame, entry_id: int) -> pd.DataFrame:
@@ -263,7 +278,7 @@ def apply_decisions(mentions: pd.DataFrame, decisions: pd.DataFrame, entries: pd
     leaves it out. Added mentions ("add") become mentions of their entry. Added columns:
     `reviewed_by`, `reviewed_at` ("" / NaT when not reviewed), `decision` (the action, or "").
     """
-    out = mentions.copy()
+    out = mentions.copy(deep=False)  # copy-on-write, as in `apply`
     if "corrected_by" not in out:
         out = apply(out, pd.DataFrame())
     out["reviewed_by"] = ""
@@ -275,6 +290,8 @@ def apply_decisions(mentions: pd.DataFrame, decisions: pd.DataFrame, entries: pd
     in_blog = {(int(d["entry_id"]), str(d["words"])): d for d in records if d["scope"] == "blog" and d["action"] != ADD}
     everywhere = {str(d["words"]): d for d in records if d["scope"] == "all" and d["action"] != ADD}
     if not out.empty and (in_blog or everywhere):
+        chosen = [_place_values(d) for d in [*in_blog.values(), *everywhere.values()] if d["action"] == CHOOSE]
+        out = _taking(out, {column: [v[column] for v in chosen] for column in PLACE_COLUMNS})
         keys = {m: words_key(m) for m in out["mention"].unique()}
         dropped: list[int] = []
         for index, entry_id, mention, corrected in zip(out.index, out["entry_id"], out["mention"],
@@ -345,11 +362,14 @@ def _added_mentions(adds: list[dict], mentions: pd.DataFrame, entries: pd.DataFr
 
 
 def laid_over(store: EventStore, source_ids: Sequence[int] | None = None,
-              entries: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The store's mentions of the sources with every correction and review decision applied."""
+              entries: pd.DataFrame | None = None, mentions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The store's mentions of the sources (or `mentions`, some of them as the store gives them) with
+    every correction and review decision applied."""
     if entries is None:
         entries = store.entries(source_ids)
-    mentions = apply(store.mentions(source_ids), store.corrections(source_ids))
+    if mentions is None:
+        mentions = store.mentions(source_ids)
+    mentions = apply(mentions, store.corrections(source_ids))
     return apply_decisions(mentions, store.decisions(source_ids), entries)
 
 

@@ -17,7 +17,7 @@ from typing import TypeVar
 import pandas as pd
 
 from dashboard import settings
-from dashboard.model import ENTRY_COLUMNS, EVENT_COLUMNS, PATH_COLUMNS, SOURCE_COLUMNS
+from dashboard.model import ENTRY_COLUMNS, PATH_COLUMNS, SOURCE_COLUMNS
 from dashboard.settings import default_db_path
 from dashboard.store import blogs
 from dashboard.store.decisions import ReviewDecisions
@@ -30,11 +30,13 @@ from dashboard.store.rows import (
     PathLike,
     SourceSummary,
     WriteResult,
+    category_frame,
     insert_entry,
     insert_mentions,
     insert_paths,
     mention_values,
     mentions_frame,
+    mentions_select,
     now_iso,
     one_string_each,
     parse_alternatives,
@@ -429,22 +431,34 @@ class EventStore(ReviewDecisions):
         # Times stored as text sort right only while the offsets agree; sort the real times.
         return frame.sort_values(["time_utc", "entry_id"], kind="stable", ignore_index=True)
 
-    def mentions(self, source_ids: Sequence[int] | None = None) -> pd.DataFrame:
+    def mentions(self, source_ids: Sequence[int] | None = None, *, events: bool = True,
+                 categories: bool = False) -> pd.DataFrame:
         """One row per resolved mention (`MENTION_COLUMNS`), sorted by time_utc, entry_id, position.
         Unresolved mentions are in `summary`, not here; the runner-up candidates
-        are read for the few mentions shown (`with_runner_ups`)."""
-        where, params = self._source_filter(source_ids, "e.source_id")
-        frame = self._frame(
-            'SELECT m.entry_id, e.source_id, e.time_utc, m.position, m.start, m."end", m.text, m.place_id,'
-            " p.name, p.latitude, p.longitude, p.country_code, p.feature_code, p.feature_class, m.score,"
-            " coalesce(m.event_start, e.time_utc), coalesce(m.event_end, e.time_utc), m.event_precision,"
-            " m.event_words, m.event_expected FROM mentions m JOIN entries e USING (entry_id)"
-            f" JOIN places p USING (place_id){where} ORDER BY e.time_utc, m.entry_id, m.position", params,
-            ["entry_id", "source_id", "time_utc", "position", "start", "end", "mention", "place_id", "place_name",
-             "lat", "lon", "country_code", "feature_code", "feature_class", "score", *EVENT_COLUMNS],
-            shared=("time_utc", "mention", "place_id", "place_name", "country_code", "feature_code", "feature_class",
-                    "event_precision", "event_words"))
-        return mentions_frame(frame)
+        are read for the few mentions shown (`with_runner_ups`). Without `events`, the event columns are
+        left out, and with `categories` the texts that repeat (words, places, codes) are categories: a
+        big store's map holds its mentions so and reads the rest for the entries shown (`mentions_of`)."""
+        return self._mentions_where(*self._source_filter(source_ids, "e.source_id"), events, categories)
+
+    def mentions_of(self, entry_ids: Sequence[int]) -> pd.DataFrame:
+        """The mentions of these entries, as `mentions()` gives them."""
+        ids = sorted({int(i) for i in entry_ids})
+        chunks = [self._mentions_where(f" WHERE m.entry_id IN ({', '.join('?' * len(chunk))})", chunk, True)
+                  for chunk in (ids[first:first + 500] for first in range(0, max(1, len(ids)), 500))]
+        return chunks[0] if len(chunks) == 1 else pd.concat(chunks, ignore_index=True).sort_values(
+            ["time_utc", "entry_id", "position"], kind="stable", ignore_index=True)
+
+    def _mentions_where(self, where: str, params: Sequence, events: bool, categories: bool = False) -> pd.DataFrame:
+        sql, columns, shared = mentions_select(where, events)
+        if categories:  # ids and offsets fit 32 bits; NULL scores are NaN
+            kinds = {**{c: "int32" for c in ("entry_id", "source_id", "position", "start", "end")},
+                     **{c: "float64" for c in ("lat", "lon", "score")}}
+            try:
+                with self._readers.borrow() as conn:
+                    return mentions_frame(category_frame(conn.execute(sql, params), columns, shared, kinds))
+            except sqlite3.Error as exc:
+                raise store_fault(exc, self.path) from exc
+        return mentions_frame(self._frame(sql, params, columns, shared=shared))
 
     def paths(self, source_ids: Sequence[int] | None = None) -> pd.DataFrame:
         """One row per stored movement (`PATH_COLUMNS`), sorted by time_utc, entry_id, position. The

@@ -9,7 +9,7 @@ import hashlib
 import json
 import math
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
@@ -17,7 +17,7 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
-from dashboard.model import MENTION_COLUMNS, REPORT_TIME, Entry
+from dashboard.model import EVENT_COLUMNS, MENTION_COLUMNS, REPORT_TIME, Entry
 from gazetteer.places import Mention, Place, is_area_kind
 
 # --------------------------------------------------------------------------------------------------
@@ -275,10 +275,59 @@ def now_iso() -> str:
 
 def utc_series(values: Sequence[str] | pd.Series) -> pd.Series:
     # Each distinct text parsed once: a mention repeats its entry's time.
-    codes, distinct = pd.factorize(pd.Series(values, dtype=object))
+    if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):  # already coded: parse the categories
+        codes, distinct = values.cat.codes.to_numpy(), values.cat.categories.to_numpy(dtype=object)
+    else:
+        codes, distinct = pd.factorize(pd.Series(values, dtype=object))
     parsed = pd.to_datetime(pd.Series(distinct, dtype=object), utc=True, format="ISO8601")
     times = parsed.astype("datetime64[ns, UTC]").array.take(codes, allow_fill=True)
     return pd.Series(times, index=getattr(values, "index", None), dtype="datetime64[ns, UTC]")
+
+
+def mentions_select(where: str, events: bool) -> tuple[str, list[str], tuple[str, ...]]:
+    """The query of the resolved mentions (`EventStore.mentions`) under `where`, its columns and the ones
+    that repeat a few texts; without `events`, the event columns are left out."""
+    event_sql = (", coalesce(m.event_start, e.time_utc), coalesce(m.event_end, e.time_utc), m.event_precision,"
+                 " m.event_words, m.event_expected") if events else ""
+    sql = ('SELECT m.entry_id, e.source_id, e.time_utc, m.position, m.start, m."end", m.text, m.place_id,'
+           " p.name, p.latitude, p.longitude, p.country_code, p.feature_code, p.feature_class, m.score"
+           f"{event_sql} FROM mentions m JOIN entries e USING (entry_id)"
+           f" JOIN places p USING (place_id){where} ORDER BY e.time_utc, m.entry_id, m.position")
+    columns = ["entry_id", "source_id", "time_utc", "position", "start", "end", "mention", "place_id",
+               "place_name", "lat", "lon", "country_code", "feature_code", "feature_class", "score",
+               *(EVENT_COLUMNS if events else ())]
+    shared = ("time_utc", "mention", "place_id", "place_name", "country_code", "feature_code", "feature_class",
+              *(("event_precision", "event_words") if events else ()))
+    return sql, columns, shared
+
+
+def category_frame(cursor: sqlite3.Cursor, columns: Sequence[str], shared: Sequence[str], kinds: Mapping[str, str],
+                   chunk_rows: int = 50_000) -> pd.DataFrame:
+    """A query's rows (`cursor`) as a DataFrame whose `shared` columns are categories and whose others
+    have the numpy types `kinds` gives (NULL as NaN in a float column): each chunk's texts are coded and
+    its numbers typed as they arrive, so that no column of a row's own strings or of wider numbers is
+    ever built (a million entries' 2.4 million mentions as strings took the reading 800 MB above what
+    they weigh so)."""
+    parts: dict[str, list[np.ndarray]] = {column: [] for column in columns}
+    known: dict[str, dict[object, int]] = {column: {} for column in shared}
+    while rows := cursor.fetchmany(chunk_rows):
+        for column, values in zip(columns, zip(*rows, strict=True), strict=True):
+            if column not in known:
+                parts[column].append(np.array(values, dtype=kinds.get(column)))
+                continue
+            codes, distinct = pd.factorize(np.array(values, dtype=object))
+            lookup = known[column]
+            # The chunk's codes as the whole column's; -1 (NULL) stays -1.
+            whole = np.array([*(lookup.setdefault(text, len(lookup)) for text in distinct), -1], dtype=np.int32)
+            parts[column].append(whole[codes])
+    data = {}
+    for column in columns:
+        values = np.concatenate(parts[column]) if parts[column] else np.array([], dtype=object)
+        if column in known:
+            values = pd.Categorical.from_codes(values.astype(np.int32),
+                                               categories=pd.Index(list(known[column]), dtype="str"))
+        data[column] = values
+    return pd.DataFrame(data)
 
 
 def one_string_each(chunk: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
@@ -290,23 +339,33 @@ def one_string_each(chunk: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame
     return chunk
 
 
+def _texts(column: pd.Series) -> pd.Series:
+    """A column as texts: categories stay categories (their codes are the texts'), others as str."""
+    return column if isinstance(column.dtype, pd.CategoricalDtype) else column.astype(str)
+
+
 def mentions_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """The mentions as read (`EventStore.mentions`' query) made `MENTION_COLUMNS`: times as UTC
+    """The mentions as read (`EventStore.mentions`' query) made `MENTION_COLUMNS` (without the event
+    columns when the query left them out): times as UTC
     timestamps, `is_area` from the place's kind, typed columns, sorted by time_utc, entry_id, position."""
-    for column in ("time_utc", "event_start", "event_end"):
+    events = "event_start" in frame  # left out of a big store's map (`EventStore.mentions(events=False)`)
+    for column in ("time_utc", "event_start", "event_end") if events else ("time_utc",):
         frame[column] = utc_series(frame[column])
-    frame["event_expected"] = frame["event_expected"].astype(bool)
+    if events:
+        frame["event_expected"] = frame["event_expected"].astype(bool)
     # The one rule for what is an area is gazetteer.places.is_area_kind; asked once per kind of place, not
     # per row (and without a string per row: a million mentions made 150 MB of them).
-    classes, class_names = pd.factorize(frame["feature_class"].astype(str))
-    codes, code_names = pd.factorize(frame["feature_code"].astype(str))
+    classes, class_names = pd.factorize(_texts(frame["feature_class"]))
+    codes, code_names = pd.factorize(_texts(frame["feature_code"]))
     width = max(1, len(code_names))
     kinds, at = np.unique(classes.astype(np.int64) * width + codes, return_inverse=True)
     area = np.array([is_area_kind(class_names[k // width], code_names[k % width]) for k in kinds], dtype=bool)
     frame["is_area"] = area[at]
-    frame = frame[list(MENTION_COLUMNS)].astype(
-        {"entry_id": "int64", "source_id": "int64", "position": "int64", "start": "int64", "end": "int64",
-         "lat": "float64", "lon": "float64", "score": "float64", "is_area": bool})
+    # Ids and offsets as 64-bit integers, unless read as 32-bit ones (`EventStore.mentions(categories=True)`).
+    integers = {c: "int32" if frame[c].dtype == np.int32 else "int64"
+                for c in ("entry_id", "source_id", "position", "start", "end")}
+    frame = frame[[c for c in MENTION_COLUMNS if events or c not in EVENT_COLUMNS]].astype(
+        {**integers, "lat": "float64", "lon": "float64", "score": "float64", "is_area": bool})
     # Times stored as text sort right only while the offsets agree; sort the real times (a copy only
     # when the order changes: SQLite's order is nearly always already the one wanted).
     order = np.lexsort((frame["position"].to_numpy(), frame["entry_id"].to_numpy(),

@@ -1,7 +1,7 @@
 """What the app reads from the store, cached: each loader runs once per change of the store file.
 
 Past `settings.text_in_store_entries()` entries in the chosen blogs, the entries are held without their
-bodies and captions, which are read from the store for what is shown (`mapdata.with_text`).
+bodies and captions, which are read from the store for what is shown (`compact.with_text`).
 
 Every loader takes the store's path and its `store_stamp`, so a write (an ingest, a correction)
 changes the key and the next run reads afresh; reruns that change only widgets read nothing.
@@ -10,6 +10,8 @@ The results are shared by every session and must be treated as read-only.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 import folium
@@ -21,7 +23,7 @@ from dashboard import corrections, settings
 from dashboard.store import EventStore
 from dashboard.ui import assets
 from dashboard.ui import map as map_ui
-from dashboard.view import clock, filters, histogram, mapdata, paths, playback, timeline
+from dashboard.view import clock, compact, filters, histogram, mapdata, paths, playback, timeline
 from dashboard.view.timeline import Window
 from gazetteer import Gazetteer
 from gazetteer.build import index_is_current
@@ -92,12 +94,27 @@ def load_map_data(path: str, stamp: tuple, source_ids: tuple[int, ...], happened
     text_in_store = sum(int(sizes.get(sid, 0)) for sid in source_ids) > settings.text_in_store_entries()
     entries = store.entries(list(source_ids), with_text=not text_in_store)
     readable = _with_added_text(store, source_ids, entries) if text_in_store else entries
-    mentions = clock.on_clock(corrections.laid_over(store, list(source_ids), readable), happened)
+    if text_in_store:  # the mentions held compact, their whole rows read for the entries shown
+        read = store.mentions(list(source_ids), events=happened, categories=True)
+        mentions = compact.compact_mentions(clock.on_clock(corrections.laid_over(
+            store, list(source_ids), readable, mentions=read), happened))
+        del read
+    else:
+        mentions = clock.on_clock(corrections.laid_over(store, list(source_ids), readable), happened)
     data = mapdata.prepare(entries, mentions, source_ids, {sid: names.get(sid, str(sid)) for sid in source_ids},
-                           read_text=store.entries_by_id if text_in_store else None)
+                           read_text=store.entries_by_id if text_in_store else None,
+                           read_mentions=partial(_mentions_of, store, source_ids, happened) if text_in_store else None)
     times, grain = timeline.slider_stops(timeline.entry_times(clock.clock_events(data.entries, data.mentions,
                                                                                  happened)))
     return data, times, timeline.time_labels(times), grain
+
+
+def _mentions_of(store: EventStore, source_ids: tuple[int, ...], happened: bool, entry_ids: Sequence[int]
+                 ) -> pd.DataFrame:
+    """The whole rows of these entries' mentions, laid over and on the clock as `load_map_data`'s."""
+    mentions = store.mentions_of(entry_ids)
+    laid = corrections.laid_over(store, list(source_ids), store.entries_by_id(entry_ids), mentions=mentions)
+    return clock.on_clock(laid, happened)
 
 
 def _with_added_text(store: EventStore, source_ids: tuple[int, ...], entries: pd.DataFrame) -> pd.DataFrame:
@@ -181,17 +198,18 @@ def load_filtered(path: str, stamp: tuple, source_ids: tuple[int, ...], chosen: 
         return data
     matches = open_store(path).search(chosen.keyword, source_ids) if chosen.keyword else None
     entries, mentions = filters.apply(data.entries, data.mentions, chosen, matches)
-    return mapdata.prepare(entries, mentions, source_ids, data.source_names, data.read_text)
+    return mapdata.prepare(entries, mentions, source_ids, data.source_names, data.read_text, data.read_mentions)
 
 
 @st.cache_resource(show_spinner=False, max_entries=WINDOW_CACHE_ENTRIES)
 def load_window(path: str, stamp: tuple, source_ids: tuple[int, ...], chosen: filters.Filters, window: Window,
-                happened: bool = False) -> tuple[pd.DataFrame, mapdata.Drawing, list[int]]:
+                happened: bool = False) -> tuple[pd.DataFrame, mapdata.Drawing, np.ndarray]:
     """The window's places (`window_places`), how they are drawn (`for_drawing`: past MAX_POINT_MARKERS
-    points the less named go by grid cell) and its entries' rows, oldest first."""
+    points the less named go by grid cell) and its entries' rows, oldest first (an array: every step's
+    window is kept, and a million rows as a list weighed 36 MB a window)."""
     data = load_filtered(path, stamp, source_ids, chosen, happened)
     places = mapdata.window_places(data, window)
-    return places, mapdata.for_drawing(places), mapdata.window_entry_rows(data, window)
+    return places, mapdata.for_drawing(places), mapdata.window_entry_array(data, window)
 
 
 @st.cache_resource(show_spinner=False, max_entries=WINDOW_CACHE_ENTRIES)
@@ -202,7 +220,7 @@ def load_layer_script(path: str, stamp: tuple, source_ids: tuple[int, ...], chos
     places of entries `fresh` to a reader marked new (none, for most readers, who then share it)."""
     data = load_filtered(path, stamp, source_ids, chosen, happened)
     _, drawing, _ = load_window(path, stamp, source_ids, chosen, window, happened)
-    moves = paths.window_paths(paths.laid_over(load_paths(path, stamp, source_ids), data.mentions), window)
+    moves = paths.window_paths(load_laid_paths(path, stamp, source_ids, chosen, happened), window)
     return map_ui.layer_script(map_ui.places_payload(data, drawing, fresh, paths=moves,
                                                      reported_after=window[1] if happened else None))
 
@@ -224,6 +242,15 @@ def load_legend(path: str, stamp: tuple, source_ids: tuple[int, ...], chosen: fi
     data = load_filtered(path, stamp, source_ids, chosen, happened)
     _, drawing, _ = load_window(path, stamp, source_ids, chosen, window, happened)
     return mapdata.legend_html(data, drawing)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def load_laid_paths(path: str, stamp: tuple, source_ids: tuple[int, ...], chosen: filters.Filters,
+                    happened: bool = False) -> pd.DataFrame:
+    """The movements laid over the mentions shown (`paths.laid_over`), once per blogs and filters rather
+    than at every window: laying them over reads every mention (2.4 million for a million entries)."""
+    data = load_filtered(path, stamp, source_ids, chosen, happened)
+    return paths.laid_over(load_paths(path, stamp, source_ids), data.mentions)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

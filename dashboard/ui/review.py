@@ -19,8 +19,9 @@ from dashboard.store import EventStore, StoreError
 from dashboard.ui import keys, table
 from dashboard.ui import map as map_ui
 from dashboard.view import review
+from dashboard.view.compact import with_text
 from dashboard.view.entries_table import blogs_stem
-from dashboard.view.mapdata import MapData, map_bounds, with_text
+from dashboard.view.mapdata import MapData, map_bounds
 from dashboard.view.timeline import Window
 from gazetteer.places import Place
 

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -80,24 +81,15 @@ class MapData:
     source_colours: Mapping[int, str]
     source_names: Mapping[int, str]
     # For a big store the entries come without their bodies and captions ('' and []): this reads them,
-    # with the rest of the entries' columns, for the entry ids given (`with_text`). None: they are here.
+    # with the rest of the entries' columns, for the entry ids given (`compact.with_text`). None: they are here.
     read_text: Callable[[Sequence[int]], pd.DataFrame] | None = None
+    # Mentions held compact (`dashboard.view.compact`): this reads the whole rows of the entry ids given,
+    # laid over and on the clock as these are. None: the whole rows are here.
+    read_mentions: Callable[[Sequence[int]], pd.DataFrame] | None = None
 
     @property
     def is_empty(self) -> bool:
         return self.entries.empty
-
-
-def with_text(data: MapData, entries: pd.DataFrame) -> pd.DataFrame:
-    """Rows of `data.entries` with their bodies and captions (read from the store when `data` holds
-    the entries without them), in the same order and with the same index."""
-    if data.read_text is None or entries.empty:
-        return entries
-    full = data.read_text(entries["entry_id"].astype(int).tolist()).set_index("entry_id")
-    out = entries.copy()
-    for column in ("body", "captions"):
-        out[column] = full[column].reindex(out["entry_id"]).to_numpy()
-    return out
 
 
 def source_colours(source_ids: Sequence[int]) -> dict[int, str]:
@@ -107,9 +99,10 @@ def source_colours(source_ids: Sequence[int]) -> dict[int, str]:
 
 def prepare(entries: pd.DataFrame, mentions: pd.DataFrame, source_ids: Sequence[int] | None = None,
             source_names: Mapping[int, str] | None = None,
-            read_text: Callable[[Sequence[int]], pd.DataFrame] | None = None) -> MapData:
+            read_text: Callable[[Sequence[int]], pd.DataFrame] | None = None,
+            read_mentions: Callable[[Sequence[int]], pd.DataFrame] | None = None) -> MapData:
     """Arrange the store's entries and mentions (its DataFrames) for windows and the map; `read_text`
-    when the entries come without their text (`MapData.read_text`)."""
+    and `read_mentions` when they come without their text or compact (`MapData`)."""
     entries = entries.sort_values(["time_utc", "entry_id"], kind="stable", ignore_index=True)
     if source_ids is None:
         source_ids = list(dict.fromkeys(int(s) for s in entries["source_id"]))
@@ -125,6 +118,8 @@ def prepare(entries: pd.DataFrame, mentions: pd.DataFrame, source_ids: Sequence[
                   [["place_id", "place_name", "lat", "lon", "country_code", "feature_code", "is_area"]]
                   .reset_index(drop=True))
     place_rows = place_rows.merge(place_trust(mentions.loc[known]), on="place_id", how="left")
+    place_rows = place_rows.astype({c: t.categories.dtype for c, t in place_rows.dtypes.items()  # held compact
+                                    if isinstance(t, pd.CategoricalDtype)})
     place_rows["area_m"] = [area_radius_m(fc, cc) if area else 0
                             for fc, cc, area in zip(place_rows["feature_code"], place_rows["country_code"],
                                                     place_rows["is_area"], strict=True)]
@@ -142,6 +137,7 @@ def prepare(entries: pd.DataFrame, mentions: pd.DataFrame, source_ids: Sequence[
         source_colours=source_colours(source_ids),
         source_names={int(k): str(v) for k, v in source_names.items()},
         read_text=read_text,
+        read_mentions=read_mentions,
     )
 
 
@@ -255,7 +251,10 @@ def window_places(data: MapData, window: Window, popup_entries: int = POPUP_ENTR
     codes, counts = grouped[starts], np.diff(np.r_[starts, len(order)])
     latest_at = len(place) - 1 - order[starts]
     keep = order[np.arange(len(order)) - np.repeat(starts, counts) < popup_entries]
-    listed = np.split(rev_entry[keep], np.cumsum(np.minimum(counts, popup_entries))[:-1])
+    # Each place's first few cut from one flat list (20,000 arrays made lists took half of a big window).
+    flat = rev_entry[keep].tolist()
+    bounds = np.r_[0, np.cumsum(np.minimum(counts, popup_entries))].tolist()
+    listed = [flat[a:b] for a, b in pairwise(bounds)]
 
     start_ns, end_ns = (int(pd.Timestamp(w).value) for w in window)
     span = end_ns - start_ns
@@ -273,7 +272,7 @@ def window_places(data: MapData, window: Window, popup_entries: int = POPUP_ENTR
         "source_id": latest_source, "recency": recency,
         "fill": [recency_fill(h, r) for h, r in zip(hues, recency, strict=True)],
         "stroke": hues, "radius": radii_px(counts),
-        "listed": [rows.tolist() for rows in listed],
+        "listed": listed,
         "more": np.maximum(counts - popup_entries, 0),
         "score": p["score"].to_numpy(dtype=float), "reviewed": p["reviewed"].to_numpy(dtype=bool),
     })
@@ -282,6 +281,11 @@ def window_places(data: MapData, window: Window, popup_entries: int = POPUP_ENTR
 
 def window_entry_rows(data: MapData, window: Window, place_code: int | None = None) -> list[int]:
     """Rows of `data.entries` in the window (naming the place, if given), oldest first."""
+    return window_entry_array(data, window, place_code).tolist()
+
+
+def window_entry_array(data: MapData, window: Window, place_code: int | None = None) -> np.ndarray:
+    """`window_entry_rows` as an array, as caches keep it (a million rows: 36 MB as a list, 8 MB so)."""
     lo, hi = window_bounds(data.pair_ns, window)
     entry = data.pair_entry[lo:hi]
     if place_code is not None:
@@ -290,7 +294,7 @@ def window_entry_rows(data: MapData, window: Window, place_code: int | None = No
     # first of each run is the distinct rows, oldest first, without a set of a million rows.
     first = np.ones(len(entry), dtype=bool)
     first[1:] = entry[1:] != entry[:-1]
-    return entry[first].tolist()
+    return entry[first]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -349,8 +353,10 @@ def for_drawing(places: pd.DataFrame, max_points: int = MAX_POINT_MARKERS, max_c
     sums = grouped.groupby("cell", sort=False).agg(wlat=("wlat", "sum"), wlon=("wlon", "sum"),
                                                    count=("count", "sum"), places=("name", "size"))
     # `rest` is biggest first, so each cell's first rows are its most named places.
-    tops = {c: [[str(name), int(n)] for name, n in zip(g["name"], g["n"], strict=True)]
-            for c, g in grouped.groupby("cell", sort=False).head(CELL_TOP_PLACES).groupby("cell", sort=False)}
+    tops: dict[int, list] = {}
+    head = grouped.groupby("cell", sort=False).head(CELL_TOP_PLACES)
+    for c, name, n in zip(head["cell"].tolist(), head["name"].tolist(), head["n"].tolist(), strict=True):
+        tops.setdefault(c, []).append([str(name), int(n)])
     cells = pd.DataFrame({"lat": sums["wlat"] / sums["count"], "lon": sums["wlon"] / sums["count"],
                           "places": sums["places"].astype(int), "count": sums["count"].astype(int),
                           "top": [tops[c] for c in sums.index]})

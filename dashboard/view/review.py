@@ -64,7 +64,7 @@ def doubtful_groups(entries: pd.DataFrame, mentions: pd.DataFrame, limit: int = 
                     with_text: Callable[[pd.DataFrame], pd.DataFrame] | None = None) -> list[Group]:
     """The groups of mentions (reviewed and corrected as laid over: `corrections.laid_over`) whose words
     have at least one doubtful placement, worst first (least sure, then most mentioned). `with_text`
-    gives rows of `entries` their text when they are held without it (`mapdata.with_text`)."""
+    gives rows of `entries` their text when they are held without it (`compact.with_text`)."""
     if mentions.empty:
         return []
     keys = {m: trust.words_key(m) for m in mentions["mention"].unique()}
