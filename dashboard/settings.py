@@ -151,6 +151,13 @@ def user_agent() -> str:
 TEXT_IN_STORE_ENTRIES = 100_000
 
 
+# Up to this many entries in the chosen blogs (after the filters), each entry's popup line (time and
+# headline, about 80 bytes) is sent to the page once per data set and kept there, and a window's map
+# layer lists its popups' entries by row: the lines were most of the layer a slider step sends. Past it,
+# the lines sent once would outweigh many steps' layers, so each layer carries the lines it lists.
+POPUP_LINES_KEPT_ENTRIES = 50_000
+
+
 def text_in_store_entries() -> int:
     """$DASHBOARD_TEXT_IN_STORE_ENTRIES (0: always read the text from the store), else TEXT_IN_STORE_ENTRIES."""
     try:

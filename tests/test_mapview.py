@@ -132,9 +132,9 @@ def test_places_named_by_new_entries_are_marked_new(data):
     named = set(data.mentions.loc[data.mentions["entry_id"] == newest["entry_id"], "place_name"])
     payload = mapdata.layer_payload(data, drawing, {int(newest["entry_id"])})
     assert named and {p["name"] for p in payload["places"] if p["new"]} == named
-    # Its popups list it among their entries, marked by its position there.
-    assert len(payload["fresh"]) == 1
-    assert payload["entries"][payload["fresh"][0]][1] == newest["headline"]
+    # Its popups list it among their entries, marked by its row.
+    assert payload["fresh"] == [len(data.entries) - 1]
+    assert mapdata.popup_lines(data)[payload["fresh"][0]][1] == newest["headline"]
 
 
 def test_area_sizes_follow_the_country():
@@ -162,12 +162,60 @@ def test_layer_is_one_element_with_one_feature_per_place_and_hostile_text_as_dat
     hostile = next(p for p in payload["places"] if p["label"].startswith("<img"))
     assert hostile["name"] == HOSTILE_NAME and hostile["label"] == HOSTILE_NAME
     assert hostile["tip"] == H.text(HOSTILE_NAME)
-    assert [payload["entries"][i][1] for i in hostile["entries"]] == ["<script>alert(3)</script>"]
-    assert payload["multi"] is True and payload["entries"][0][2].startswith("Blog")
+    lines = mapdata.popup_lines(data)
+    assert [lines[row][1] for row in hostile["entries"]] == ["<script>alert(3)</script>"]
+    assert payload["multi"] is True and lines[0][2].startswith("Blog")
     # Nothing of the text is left where the generated script could act on it.
     call = js[js.index("placeLayer("):]
     for dangerous in ("<img", "<script", "${", "`", "{{"):
         assert dangerous not in call
+
+
+def test_a_windows_layer_names_the_popup_lines_the_page_keeps_and_holds_no_entry_text(data):
+    payload = mapdata.layer_payload(data, mapdata.for_drawing(mapdata.window_places(data, window(0, 4))))
+    key, text = mapdata.popup_lines_json(data)
+    assert payload["lines"] == key and "entries" not in payload
+    assert json.loads(text) == mapdata.popup_lines(data)
+    sent = json.dumps(payload)
+    for headline in data.entries["headline"]:
+        assert json.dumps(headline)[1:-1] not in sent
+    # Each popup lists its entries by row of the data set, newest first, as its lines are kept.
+    homs = next(p for p in payload["places"] if p["name"] == "Homs")
+    assert [mapdata.popup_lines(data)[row][1] for row in homs["entries"]] == ["Homs quiet", "Road to Homs"]
+    # Other entries, other lines and another key: a page never reads one data set's lines for another.
+    other = mapdata.prepare(*frames(ENTRIES[:3]))
+    assert mapdata.popup_lines_json(other)[0] != key
+
+
+def test_popup_lines_reach_the_page_as_inert_json_in_a_style_element():
+    data = mapdata.prepare(*frames([*ENTRIES, (5, 1, "A */ comment & </style> end", ["gn:2"])]))
+    html = map_ui.popup_lines_html(data)
+    key, text = mapdata.popup_lines_json(data)
+    match = re.fullmatch(r'<style id="lbm-lines-([0-9a-f]+)">/\*(.*)\*/</style>', html, re.DOTALL)
+    assert match and match.group(1) == key
+    # Nothing in it can end the element or its comment: the JSON carries <, >, & and * as escapes.
+    for closing in ("<", ">", "&", "*"):
+        assert closing not in match.group(2)
+    assert json.loads(match.group(2)) == json.loads(text)
+    assert json.loads(match.group(2))[2:] == [["13 Dec 10:00", "<script>alert(3)</script>", "Blog 1"],
+                                              ["13 Dec 11:00", "Homs quiet", "Blog 1"],
+                                              ["13 Dec 12:00", "Kremlin statement", "Blog 2"],
+                                              ["13 Dec 13:00", "A */ comment & </style> end", "Blog 1"]]
+
+
+def test_past_the_kept_size_each_layer_carries_the_lines_it_lists(data, monkeypatch):
+    monkeypatch.setattr(mapdata, "POPUP_LINES_KEPT_ENTRIES", len(data.entries) - 1)
+    mapdata.popup_lines_json.cache_clear()
+    map_ui.popup_lines_html.cache_clear()
+    try:
+        payload = mapdata.layer_payload(data, mapdata.for_drawing(mapdata.window_places(data, window(1, 3))))
+        assert map_ui.popup_lines_html(data) is None and "lines" not in payload
+        listed = {row for p in payload["places"] for row in p["entries"]}
+        assert payload["entries"] == {row: mapdata.popup_lines(data)[row] for row in listed}
+        assert listed == {1, 2, 3}
+    finally:
+        mapdata.popup_lines_json.cache_clear()
+        map_ui.popup_lines_html.cache_clear()
 
 
 def test_layer_goes_into_the_page_as_its_text_without_being_compiled_as_a_template(data, monkeypatch):

@@ -25,6 +25,36 @@
     return n + " " + (n === 1 ? one : many);
   }
 
+  // Each data set's popup lines (time, headline, source), by row of its entries: the page is sent them
+  // once (dashboard/ui/map.py `popup_lines_html`, an element in the Streamlit page around this map's
+  // frame) and each window's layer names them by key. Read once per key and kept: the latest few only.
+  var keptLines = {}, keptOrder = [];
+
+  function pageLines(key) {
+    if (keptLines[key]) return keptLines[key];
+    var pages = [document];
+    try {
+      if (window.parent && window.parent !== window) pages.push(window.parent.document);
+    } catch (e) { /* a page of another origin around the map: only this one */ }
+    for (var i = 0; i < pages.length; i++) {
+      var node = pages[i].getElementById("lbm-lines-" + key);
+      if (!node) continue;
+      var text = node.textContent.trim();
+      keptLines[key] = JSON.parse(text.slice(2, text.length - 2));  // the JSON between /* and */
+      keptOrder.push(key);
+      if (keptOrder.length > 3) delete keptLines[keptOrder.shift()];
+      return keptLines[key];
+    }
+    return null;
+  }
+
+  // The line of entry `row`: from the layer itself when it carries its lines (a data set too big for
+  // the page to keep), else from the page's.
+  function entryLine(data, row) {
+    var lines = data.entries || (data.lines && pageLines(data.lines));
+    return (lines && lines[row]) || ["", ""];
+  }
+
   function popupContent(place, data) {
     var root = el("div", "lbm-popup");
     root.appendChild(el("div", "lbm-popup-title", place.name));
@@ -43,11 +73,11 @@
     root.appendChild(el("div", "lbm-popup-count", plural(place.n, "entry", "entries") + " in this window"));
     var list = el("ul", "lbm-popup-entries");
     var fresh = data.fresh || [];
-    place.entries.forEach(function (index) {
-      var entry = data.entries[index];
+    place.entries.forEach(function (row) {
+      var entry = entryLine(data, row);
       var item = el("li", "lbm-popup-entry");
       // Arrived since the reader last looked (a followed page grew).
-      if (fresh.indexOf(index) >= 0) item.appendChild(el("span", "lbm-popup-new", "new"));
+      if (fresh.indexOf(row) >= 0) item.appendChild(el("span", "lbm-popup-new", "new"));
       item.appendChild(el("span", "lbm-popup-time", entry[0]));
       item.appendChild(document.createTextNode(" "));
       item.appendChild(el("span", "lbm-popup-headline", entry[1] || "(no headline)"));
