@@ -217,10 +217,10 @@ def sent_payload(script: str) -> dict:
     return json.loads(json.loads('"' + literal[1:-1].replace('"', '\\"') + '"'))
 
 
-def test_layers_name_the_popup_lines_the_page_keeps_after_steps_and_a_change_of_blogs(server, store, browser):
-    """A slider step sends the window's places and the rows of their entries, not the entries' text:
-    the popups read their lines from what the page was sent once for the blogs shown, after several
-    steps and again after another blog is added to the map."""
+def test_layers_name_what_the_page_keeps_after_steps_and_a_change_of_blogs(server, store, browser):
+    """A slider step sends the window's places by code and the rows of their entries, not the entries'
+    text: the markers and popups read the rest from what the page was sent once for the blogs shown,
+    after several steps and again after another blog is added to the map."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.add_init_script(RECORD_LAYERS)  # in the map's frame too, from its start
     guard, dialogs = B.LoopbackGuard(), []
@@ -245,8 +245,9 @@ def test_layers_name_the_popup_lines_the_page_keeps_after_steps_and_a_change_of_
         assert len(sent) >= 4  # the first window's layer and one for each step
         headlines = {h for h in data.entries["headline"] if h}
         for payload in sent:
-            assert "entries" not in payload and payload["lines"] == sent[0]["lines"]
+            assert "entries" not in payload and payload["kept"] == sent[0]["kept"]
             assert not headlines & {str(v) for place in payload["places"] for v in place.values()}
+            assert all("code" in place and "name" not in place for place in payload["places"])
 
         # A lone marker's popup lists its window's entries, newest first, as the page keeps them.
         marker, name = visible_marker(page, frame_locator, exclude="Hostileville")
@@ -270,6 +271,6 @@ def test_layers_name_the_popup_lines_the_page_keeps_after_steps_and_a_change_of_
         assert [line[1:] for line in popup_lines_shown(frame_locator)] == [
             (B.HOSTILE_HEADLINE, sample_name), (B.HOSTILE_HEADLINE, B.HOSTILE_SOURCE)]
         latest = sent_payload(frame.evaluate("() => window.__layersSent.at(-1)"))
-        assert latest["multi"] and latest["lines"] != sent[0]["lines"] and "entries" not in latest
+        assert latest["multi"] and latest["kept"] != sent[0]["kept"] and "entries" not in latest
         assert dialogs == [] and frame.evaluate(PWNED) and page.evaluate(PWNED)
         assert guard.outside == []

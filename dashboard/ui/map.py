@@ -28,7 +28,7 @@ from dashboard.view.mapdata import (
     Drawing,
     MapData,
     layer_payload,
-    popup_lines_json,
+    page_kept_json,
 )
 from dashboard.view.paths import paths_payload
 from gazetteer.places import DATA_LICENCE, DATA_LICENCE_URL, DATA_NAME, DATA_URL
@@ -180,17 +180,17 @@ def layer_script(payload: dict) -> str:
     return H.js_json(payload)
 
 
-# The id of the page's element holding a data set's popup lines, before its key (`static/places.js` reads it).
-POPUP_LINES_ID = "lbm-lines-"
+# The id of the page's element holding what it keeps of a data set, before its key (`static/places.js`).
+PAGE_KEPT_ID = "lbm-kept-"
 
 
 @lru_cache(maxsize=8)  # by the MapData's identity: a full run (a page opened, a filter set) sends it again
-def popup_lines_html(data: MapData) -> str | None:
-    """The data set's popup lines (`mapdata.popup_lines_json`) as an element for the page to keep: each
-    window's layer names them by key, and `static/places.js` reads them once and keeps them. None when
-    there are too many to keep, and each layer carries the lines it lists."""
-    kept = popup_lines_json(data)
-    return None if kept is None else H.json_style(POPUP_LINES_ID + kept[0], kept[1])
+def page_kept_html(data: MapData) -> str | None:
+    """What the page keeps of a data set (`mapdata.page_kept_json`: the entries' popup lines, the places'
+    own fields) as an element: each window's layer names it by key, and `static/places.js` reads it once
+    and keeps it. None when the data set is too big to keep, and each layer carries its own."""
+    kept = page_kept_json(data)
+    return None if kept is None else H.json_style(PAGE_KEPT_ID + kept[0], kept[1])
 
 
 def places_payload(data: MapData, drawing: Drawing, new_entries: Collection[int] = (), *,

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard import corrections as trust
-from dashboard.settings import POPUP_LINES_KEPT_ENTRIES
+from dashboard.settings import PAGE_KEPT_ENTRIES
 from dashboard.view import markup as H
 from dashboard.view.clock import reported_note
 from dashboard.view.timeline import Window, time_label, window_bounds
@@ -397,8 +397,7 @@ def _fields_of(places: pd.DataFrame, name_column: str) -> list[dict]:
 @lru_cache(maxsize=16)
 def popup_lines(data: MapData) -> list[list[str]]:
     """Each entry's line in a popup, by row of `data.entries`: [time label, headline], with the source's
-    name when the map shows several blogs. Worked out once per MapData (kept by identity), not for the
-    entries of every window; a popup's entries are listed by row (`layer_payload`)."""
+    name when the map shows several blogs. Once per MapData (kept by identity), not for every window."""
     entries = data.entries
     columns = [[time_label(t) for t in entries["time_utc"]], entries["headline"].fillna("").astype(str).tolist()]
     if len(data.source_colours) > 1:
@@ -407,13 +406,14 @@ def popup_lines(data: MapData) -> list[list[str]]:
 
 
 @lru_cache(maxsize=16)
-def popup_lines_json(data: MapData) -> tuple[str, str] | None:
-    """`popup_lines` as JSON, for the page to keep, and a key naming it (a digest of the text: a page
-    keeping other blogs', filters' or clock's lines never reads them for these). Kept by identity. None
-    past `POPUP_LINES_KEPT_ENTRIES` entries: each window's layer then carries the lines it lists."""
-    if len(data.entries) > POPUP_LINES_KEPT_ENTRIES:
+def page_kept_json(data: MapData) -> tuple[str, str] | None:
+    """What the page keeps of a data set, as JSON: `lines` (`popup_lines`) and `places` (`place_fields`),
+    with a key naming it (a digest of the text: a page keeping other blogs', filters' or clock's never
+    reads them for these). Kept by identity. None past `PAGE_KEPT_ENTRIES` entries."""
+    if len(data.entries) > PAGE_KEPT_ENTRIES:
         return None
-    text = json.dumps(popup_lines(data), ensure_ascii=True, separators=(",", ":"))
+    text = json.dumps({"lines": popup_lines(data), "places": place_fields(data)}, ensure_ascii=True,
+                      separators=(",", ":"))
     return hashlib.blake2b(text.encode("ascii"), digest_size=8).hexdigest(), text
 
 
@@ -421,10 +421,11 @@ def layer_payload(data: MapData, drawing: Drawing, new_entries: Collection[int] 
                   reported_after: pd.Timestamp | None = None) -> dict:
     """What `static/places.js` needs: each place, and the entries its popup lists (rows of `data.entries`).
 
-    The entries' lines are the data set's, not a window's: up to `POPUP_LINES_KEPT_ENTRIES` entries the
-    page keeps them, named by `lines` (the key of `popup_lines_json`), and no entry text goes with a
-    window; past that, `entries` maps each listed row to its line. `new_entries` (entry ids) arrived
-    since the reader last looked: their places are marked `new`, and `fresh` lists their rows.
+    What no window changes goes once per data set: up to `PAGE_KEPT_ENTRIES` entries the page keeps it
+    (`page_kept_json`, named by `kept`), and a place gives its `code` for its own fields (where, name,
+    area, how sure); no entry text goes with a window. Past that, each place carries its fields and
+    `entries` maps each listed row to its line. Places of `new_entries` (entry ids, arrived since the
+    reader last looked) are marked `new`, and `fresh` lists those entries' rows.
 
     Text stays text: names and headlines are strings the browser sets as `textContent`; the one HTML
     field, `tip` (the tooltip, which Leaflet and streamlit-folium read as HTML), is escaped by
@@ -435,10 +436,10 @@ def layer_payload(data: MapData, drawing: Drawing, new_entries: Collection[int] 
     is_new = {row for rows in places["listed"] for row in rows if int(ids[row]) in wanted} if wanted else set()
     place_list = []
     ordered = places.sort_values(["is_area", "area_m"], ascending=False, kind="stable")  # areas, widest first
-    # Where, name, area and how sure are the place's own; the rest is the window's. (Places made by
-    # hand, not drawn from `data.places`, have no code: their own columns say.)
-    fixed = ([place_fields(data)[code] for code in ordered["code"]] if "code" in ordered
-             else _fields_of(ordered, "name"))
+    kept = page_kept_json(data)
+    # Places made by hand, not drawn from `data.places`, have no code: their own columns say.
+    fixed = (_fields_of(ordered, "name") if "code" not in ordered else [{"code": int(c)} for c in ordered["code"]]
+             if kept is not None else [place_fields(data)[code] for code in ordered["code"]])
     window_columns = ordered[["label", "count", "fill", "stroke", "radius", "listed", "more"]]
     for own, p in zip(fixed, window_columns.itertuples(index=False), strict=True):
         listed = [int(r) for r in p.listed]
@@ -454,8 +455,8 @@ def layer_payload(data: MapData, drawing: Drawing, new_entries: Collection[int] 
     payload = {"places": place_list, "fresh": sorted(is_new), "multi": len(data.source_colours) > 1,
                "cells": cell_list, "cellDeg": drawing.cell_deg, "labelZoom": LABEL_ZOOM,
                "areaLabelZoom": AREA_LABEL_ZOOM}
-    if (kept := popup_lines_json(data)) is not None:
-        payload["lines"] = kept[0]
+    if kept is not None:
+        payload["kept"] = kept[0]
     else:
         lines = popup_lines(data)
         payload["entries"] = {row: lines[row] for place in place_list for row in place["entries"]}
