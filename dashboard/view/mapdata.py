@@ -398,18 +398,16 @@ def _fields_of(places: pd.DataFrame, name_column: str) -> list[dict]:
 def popup_lines(data: MapData) -> list[list[str]]:
     """Each entry's line in a popup, by row of `data.entries`: [time label, headline], with the source's
     name when the map shows several blogs. Once per MapData (kept by identity), not for every window."""
-    entries = data.entries
-    columns = [[time_label(t) for t in entries["time_utc"]], entries["headline"].fillna("").astype(str).tolist()]
-    if len(data.source_colours) > 1:
-        columns.append(entries["source"].astype(str).tolist())
+    entries, multi = data.entries, len(data.source_colours) > 1
+    columns = [[time_label(t) for t in entries["time_utc"]], entries["headline"].fillna("").astype(str).tolist(),
+               *([entries["source"].astype(str).tolist()] if multi else [])]
     return [list(line) for line in zip(*columns, strict=True)]
 
 
 @lru_cache(maxsize=16)
 def page_kept_json(data: MapData) -> tuple[str, str] | None:
     """What the page keeps of a data set, as JSON: `lines` (`popup_lines`) and `places` (`place_fields`),
-    with a key naming it (a digest of the text: a page keeping other blogs', filters' or clock's never
-    reads them for these). Kept by identity. None past `PAGE_KEPT_ENTRIES` entries."""
+    keyed by its digest (never read for other blogs, filters or clock). None past `PAGE_KEPT_ENTRIES`."""
     if len(data.entries) > PAGE_KEPT_ENTRIES:
         return None
     text = json.dumps({"lines": popup_lines(data), "places": place_fields(data)}, ensure_ascii=True,
@@ -434,18 +432,20 @@ def layer_payload(data: MapData, drawing: Drawing, new_entries: Collection[int] 
     places = drawing.places
     wanted, ids = {int(i) for i in new_entries}, data.entries["entry_id"].to_numpy()
     is_new = {row for rows in places["listed"] for row in rows if int(ids[row]) in wanted} if wanted else set()
-    place_list = []
-    ordered = places.sort_values(["is_area", "area_m"], ascending=False, kind="stable")  # areas, widest first
-    kept = page_kept_json(data)
-    # Places made by hand, not drawn from `data.places`, have no code: their own columns say.
-    fixed = (_fields_of(ordered, "name") if "code" not in ordered else [{"code": int(c)} for c in ordered["code"]]
-             if kept is not None else [place_fields(data)[code] for code in ordered["code"]])
-    window_columns = ordered[["label", "count", "fill", "stroke", "radius", "listed", "more"]]
-    for own, p in zip(fixed, window_columns.itertuples(index=False), strict=True):
-        listed = [int(r) for r in p.listed]
+    # Areas first, widest first (lexsort is stable), so smaller shapes end up on top. Places made by hand,
+    # not drawn from `data.places`, have no code: their own columns say.
+    order = np.lexsort((-places["area_m"].to_numpy(dtype=float), -places["is_area"].to_numpy(dtype=int)))
+    kept, place_list = page_kept_json(data), []
+    codes = places["code"].to_numpy()[order].tolist() if "code" in places else None
+    fixed = (_fields_of(places.iloc[order], "name") if codes is None else [{"code": int(c)} for c in codes]
+             if kept is not None else [place_fields(data)[code] for code in codes])
+    window = zip(*(places[name].to_numpy()[order].tolist() for name in ("label", "count", "fill", "stroke",
+                                                                        "radius", "listed", "more")), strict=True)
+    for own, (label, count, fill, stroke, radius, listed, more) in zip(fixed, window, strict=True):
+        listed = [int(r) for r in listed]
         place_list.append({
-            **own, "label": str(p.label), "tip": H.text(p.label), "n": int(p.count), "fill": p.fill,
-            "stroke": p.stroke, "r": int(p.radius), "entries": listed, "more": int(p.more),
+            **own, "label": str(label), "tip": H.text(label), "n": int(count), "fill": fill,
+            "stroke": stroke, "r": int(radius), "entries": listed, "more": int(more),
             "new": bool(is_new) and not is_new.isdisjoint(listed),
             "later": _reported_later(data, listed, reported_after),
         })
