@@ -1,13 +1,16 @@
 """Load benchmark: N headless Chromium sessions scrubbing the "Time window" at once. Prints figures,
 asserts nothing.
 
-    .venv/bin/python bench/bench_load.py [--sessions 10] [--seconds 60] [--entries 10000] [--url URL]
-                                         [--chromium PATH]
+    .venv/bin/python bench/bench_load.py [--sessions 10] [--seconds 60] [--entries 10000] [--workers N]
+                                         [--url URL] [--chromium PATH]
 
 Without --url it writes a synthetic blog of --entries entries (bench/synthetic.py) into a fresh
 temporary store and starts `python -m dashboard serve` on a loopback port; with --url it aims at a
 server already running (an nginx in front of several workers, say), whose processes it then cannot
-see: CPU and memory are left out. Each session (its own browser context, so its own Streamlit
+see: CPU and memory are left out. With --workers N (2 or more) it starts `python -m dashboard serve
+--workers N` and Debian's nginx (run as this user, with the configuration `serve` writes) in front of
+them on loopback, as the README's set-up does; CPU is then the workers' together, and memory the peak
+of the largest. Each session (its own browser context, so its own Streamlit
 session; all in one headless Chromium, Debian's, never downloaded) opens the page, focuses the
 slider's start handle and presses the right arrow key, waiting for the map's places layer to be
 replaced (a step); every fifth turn it clicks a marker instead and waits for the panel's place picker
@@ -24,17 +27,24 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import shutil
+import signal
+import socket
 import statistics
+import subprocess
 import sys
 import time
-from contextlib import nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+for folder in (ROOT, ROOT / "tests"):  # tests/: the nginx set-up of tests/test_nginx.py
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
 
 from bench.server_probe import cpu_seconds, peak_rss_mb, percentile, synthetic_server  # noqa: E402
 from tests import browser_support as B  # noqa: E402
@@ -126,13 +136,24 @@ async def scrub(browser, url: str, number: int, seconds: float, result: Session,
         await context.close()
 
 
+@contextmanager
+def _one_server(entries: int, places: int) -> Iterator[tuple[str, list[int]]]:
+    with synthetic_server(entries, places) as (url, pid):
+        yield url, [pid] if pid is not None else []
+
+
+def total_cpu(pids: list[int]) -> float:
+    """The CPU time of the server processes together (seconds)."""
+    return sum(cpu_seconds(pid) for pid in pids)
+
+
 class Start:
     """The scrubbing starts once every reader has opened the page (or failed to): page opens are
     measured apart, and the server's CPU per step is read over the scrubbing alone."""
 
-    def __init__(self, readers: int, pid: int | None) -> None:
+    def __init__(self, readers: int, pids: list[int]) -> None:
         self.waiting = readers
-        self.pid = pid
+        self.pids = pids
         self.cpu_at_start: float | None = None
         self.event = asyncio.Event()
 
@@ -149,7 +170,7 @@ class Start:
 
     def _maybe_start(self) -> None:
         if self.waiting <= 0 and not self.event.is_set():
-            self.cpu_at_start = cpu_seconds(self.pid) if self.pid else None
+            self.cpu_at_start = total_cpu(self.pids) if self.pids else None
             self.event.set()
 
 
@@ -180,12 +201,93 @@ async def loopback_only(route) -> None:
         await route.abort()
 
 
+def worker_pids(ports: list[int]) -> list[int]:
+    """The worker processes `serve --workers` started, one per port (not `serve` itself, whose command
+    line names the first port too)."""
+    found = {}
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = [a.decode() for a in cmdline.read_bytes().split(b"\0")]
+        except OSError:
+            continue
+        if args[1:4] == ["-m", "dashboard", "serve"] and "--workers" not in args and "--port" in args:
+            port = int(args[args.index("--port") + 1])
+            if port in ports:
+                found[port] = int(cmdline.parent.name)
+    return [found[port] for port in ports if port in found]
+
+
+def consecutive_free_ports(count: int) -> list[int]:
+    """`count` consecutive ports free on loopback (`serve --workers` takes the first and those after it)."""
+    for _ in range(100):
+        first = B.free_port()
+        try:
+            for port in range(first + 1, first + count):
+                with socket.socket() as probe:
+                    probe.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        return list(range(first, first + count))
+    raise RuntimeError(f"no {count} consecutive free ports")
+
+
+@contextmanager
+def synthetic_workers(entries: int, places: int, workers: int) -> Iterator[tuple[str, list[int]]]:
+    """A fresh synthetic store served by `serve --workers` behind nginx on loopback: (nginx's URL, the
+    workers' process ids). Stops nginx, then `serve` (which stops its workers), on exit."""
+    import tempfile
+
+    from test_nginx import main_config, wait_for
+
+    from bench.synthetic import write_synthetic
+    from dashboard.store import EventStore
+
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    with tempfile.TemporaryDirectory(prefix="bench-workers-") as tmp:
+        folder = Path(tmp)
+        db = folder / "synthetic.db"
+        with EventStore(db) as store:
+            result = write_synthetic(store, entries, places=places)
+        print(f"store: {result.added:,} entries, {result.mentions_written:,} mentions, {places} cities; "
+              f"{workers} workers behind nginx")
+        ports = consecutive_free_ports(workers)
+        first = ports[0]
+        listen = B.free_port()
+        site, log = folder / "liveblog-map.conf", folder / "serve.log"
+        with log.open("wb") as out:
+            serving = subprocess.Popen(
+                [sys.executable, "-m", "dashboard", "serve", "--workers", str(workers), "--port", str(first),
+                 "--nginx-conf", str(site), "--nginx-listen", f"127.0.0.1:{listen}", "--",
+                 "--server.headless", "true", "--browser.gatherUsageStats", "false",
+                 "--server.fileWatcherType", "none"],
+                env={**os.environ, "DASHBOARD_DB": str(db)}, stdout=out, stderr=subprocess.STDOUT)
+        proxy = None
+        try:
+            for port in ports:
+                wait_for(f"http://127.0.0.1:{port}/_stcore/health", 180, serving, log)
+            (folder / "nginx.conf").write_text(main_config(folder, site))
+            with (folder / "nginx.out").open("wb") as out:
+                proxy = subprocess.Popen([nginx, "-p", str(folder), "-c", str(folder / "nginx.conf"),
+                                          "-e", str(folder / "error.log")], stdout=out, stderr=subprocess.STDOUT)
+            url = f"http://127.0.0.1:{listen}"
+            wait_for(f"{url}/_stcore/health", 20, proxy, folder / "error.log")
+            yield url, worker_pids(ports)
+        finally:
+            if proxy is not None:
+                proxy.send_signal(signal.SIGQUIT)  # nginx's graceful stop
+                proxy.wait(timeout=20)
+            serving.send_signal(signal.SIGTERM)
+            serving.wait(timeout=60)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, default=10, help="readers at once")
     parser.add_argument("--seconds", type=float, default=60, help="how long each reader scrubs")
     parser.add_argument("--entries", type=int, default=10_000, help="entries of the synthetic blog")
     parser.add_argument("--places", type=int, default=400, help="distinct cities the entries name")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="server processes behind nginx (serve --workers N); 1: one server, no nginx")
     parser.add_argument("--url", help="a server already running (no store is written, no server started)")
     parser.add_argument("--chromium", default=None, help="Chromium's path (default: found as the tests find it)")
     args = parser.parse_args(argv)
@@ -193,15 +295,21 @@ def main(argv: list[str] | None = None) -> int:
     if chromium is None:
         print("Chromium not found (apt-get install -y chromium, or --chromium PATH)")
         return 1
-    server = nullcontext((args.url, None)) if args.url else synthetic_server(args.entries, args.places)
-    with server as (url, pid):
+    if args.url:
+        server = nullcontext((args.url, []))
+    elif args.workers > 1:
+        server = synthetic_workers(args.entries, args.places, args.workers)
+    else:
+        server = _one_server(args.entries, args.places)
+    with server as (url, pids):
         results = [Session() for _ in range(args.sessions)]
-        start = Start(args.sessions, pid)
+        start = Start(args.sessions, pids)
         started = time.perf_counter()
         asyncio.run(readers(chromium, url, args.seconds, results, start))
         elapsed = time.perf_counter() - started
-        cpu = cpu_seconds(pid) - start.cpu_at_start if pid and start.cpu_at_start is not None else None
-        peak = peak_rss_mb(pid) if pid else None
+        cpu = total_cpu(pids) - start.cpu_at_start if pids and start.cpu_at_start is not None else None
+        peaks = [p for p in map(peak_rss_mb, pids) if p is not None]
+        peak = max(peaks) if peaks else None
     report(args, results, elapsed, cpu, peak)
     return 0
 
@@ -225,7 +333,8 @@ def report(args: argparse.Namespace, results: list[Session], elapsed: float, cpu
     steps = [s * 1000 for r in results for s in r.steps]
     clicks = sum(r.clicks for r in results)
     errors = [e for r in results for e in r.errors]
-    print(f"{args.sessions} sessions, {args.seconds:g} s each ({elapsed:.0f} s in all)")
+    behind = f", {args.workers} workers behind nginx" if args.workers > 1 and not args.url else ""
+    print(f"{args.sessions} sessions, {args.seconds:g} s each ({elapsed:.0f} s in all){behind}")
     print(f"  page open          median {statistics.median(opened):6.2f} s ({len(opened)} opened)"
           if opened else "  page open          none opened")
     if steps:

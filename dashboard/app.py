@@ -103,6 +103,10 @@ except StoreError as exc:  # the keyword search failed: say so, and show the res
     notice_box.code(str(exc), language=None)  # verbatim: the message quotes the keyword
     chosen_filters = dataclasses.replace(chosen_filters, keyword="")
     all_data, data = data, loaders.load_filtered(str(db_path), stamp, tuple(chosen), chosen_filters, happened)
+# What no window changes (the popups' entry lines, the places' own fields) goes to the page once per
+# data set, outside the window's fragment; a window's layer refers to it (`map_ui.page_kept_html`).
+if (kept := map_ui.page_kept_html(data)) is not None:
+    st.html(kept)
 
 # -- the window: slider, caption, table, map and panel ------------------------------------------------
 # A fragment: moving the slider (or clicking a marker, choosing in the panel or the table) reruns only

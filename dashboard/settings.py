@@ -151,6 +151,14 @@ def user_agent() -> str:
 TEXT_IN_STORE_ENTRIES = 100_000
 
 
+# Up to this many entries in the chosen blogs (after the filters), what no window changes (each entry's
+# popup line, time and headline, about 80 bytes; each place's position, name and confidence) is sent
+# to the page once per data set and kept there, and a window's map layer refers to it by row: the
+# entries' lines were most of the layer a slider step sent. Past it, that once-sent part would
+# outweigh many steps' layers, so each layer carries the lines and fields it shows.
+PAGE_KEPT_ENTRIES = 50_000
+
+
 def text_in_store_entries() -> int:
     """$DASHBOARD_TEXT_IN_STORE_ENTRIES (0: always read the text from the store), else TEXT_IN_STORE_ENTRIES."""
     try:

@@ -8,6 +8,8 @@ an older hostile blog. A screenshot goes to test-artifacts/ when a test fails.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterator
 
 import browser_support as B
@@ -190,3 +192,85 @@ def test_hostile_entry_shows_as_text_and_runs_nothing(server, browser):
             assert where.evaluate(INJECTED) == 0
         assert dialogs == []
         assert guard.outside == [], f"requests left loopback: {guard.outside}"
+
+
+# Every places layer the map's frame is handed, as sent (streamlit-folium's render message), in every frame.
+RECORD_LAYERS = """window.__layersSent = [];
+window.addEventListener("message", (event) => {
+    const args = event.data && event.data.type === "streamlit:render" && event.data.args;
+    if (args && args.feature_group) window.__layersSent.push(args.feature_group);
+});"""
+
+
+def popup_lines_shown(frame_locator) -> list[tuple[str, str, str]]:
+    """The open popup's entries: (time, headline, source) each, as the reader sees them."""
+    items = frame_locator.locator(".lbm-popup .lbm-popup-entry")
+    items.first.wait_for()
+    return [(item.locator(".lbm-popup-time").inner_text(), item.locator(".lbm-popup-headline").inner_text(),
+             item.locator(".lbm-popup-source").inner_text() if item.locator(".lbm-popup-source").count() else "")
+            for item in items.all()]
+
+
+def sent_payload(script: str) -> dict:
+    """The payload in a places layer's script as sent (`dashboard.ui.map.PlaceLayer`)."""
+    literal = re.search(r"placeLayer\(JSON\.parse\(('.*?')\)\)", script).group(1)
+    return json.loads(json.loads('"' + literal[1:-1].replace('"', '\\"') + '"'))
+
+
+def test_layers_name_what_the_page_keeps_after_steps_and_a_change_of_blogs(server, store, browser):
+    """A slider step sends the window's places by code and the rows of their entries, not the entries'
+    text: the markers and popups read the rest from what the page was sent once for the blogs shown,
+    after several steps and again after another blog is added to the map."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.add_init_script(RECORD_LAYERS)  # in the map's frame too, from its start
+    guard, dialogs = B.LoopbackGuard(), []
+    page.route("**/*", guard)
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(server)
+    frame = B.map_frame(page)
+    B.wait_idle(page)
+    page.locator(B.MAP_FRAME).evaluate("frame => frame.scrollIntoView({block: 'center'})")
+    with B.screenshot_on_failure(page, "popup-lines"):
+        data, times = store["data"], store["times"]
+        frame_locator = page.frame_locator(B.MAP_FRAME)
+        page.locator(START).focus()
+        for step in range(1, 4):
+            page.keyboard.press("ArrowRight")
+            page.wait_for_function(f"() => document.querySelector('{START}').value === '{step}'")
+            B.wait_idle(page)
+        window = (times[3], times[-1])
+        expected = expected_places(data, window)
+        assert wait_for_places(page, frame, expected) == expected
+        sent = [sent_payload(script) for script in frame.evaluate("() => window.__layersSent")]
+        assert len(sent) >= 4  # the first window's layer and one for each step
+        headlines = {h for h in data.entries["headline"] if h}
+        for payload in sent:
+            assert "entries" not in payload and payload["kept"] == sent[0]["kept"]
+            assert not headlines & {str(v) for place in payload["places"] for v in place.values()}
+            assert all("code" in place and "name" not in place for place in payload["places"])
+
+        # A lone marker's popup lists its window's entries, newest first, as the page keeps them.
+        marker, name = visible_marker(page, frame_locator, exclude="Hostileville")
+        marker.click()
+        listed = mapdata.window_places(data, window).set_index("label").at[name, "listed"]
+        lines = mapdata.popup_lines(data)
+        assert popup_lines_shown(frame_locator) == [(lines[row][0], lines[row][1] or "(no headline)", "")
+                                                    for row in listed]
+        B.wait_idle(page)
+
+        # Another blog on the map too: other lines, each naming its blog, read by the same popups.
+        page.locator('input[aria-label="Live blogs"]').click()
+        page.get_by_role("option").filter(has_text="Hostile blog").click()
+        page.keyboard.press("Escape")
+        B.wait_idle(page)
+        frame = B.map_frame(page)
+        frame.wait_for_function("(label) => window.liveblogMap.current.placeCounts[label] === 2",
+                                arg=B.HOSTILE_PLACE_NAME, timeout=20_000)
+        frame_locator.locator(".lbm-place").filter(has_text="Hostileville").click()
+        sample_name = next(iter(data.source_names.values()))
+        assert [line[1:] for line in popup_lines_shown(frame_locator)] == [
+            (B.HOSTILE_HEADLINE, sample_name), (B.HOSTILE_HEADLINE, B.HOSTILE_SOURCE)]
+        latest = sent_payload(frame.evaluate("() => window.__layersSent.at(-1)"))
+        assert latest["multi"] and latest["kept"] != sent[0]["kept"] and "entries" not in latest
+        assert dialogs == [] and frame.evaluate(PWNED) and page.evaluate(PWNED)
+        assert guard.outside == []

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from app_support import run_app
+from map_support import drawn_places
 from word_geoparser import WordGeoparser, blog, entry
 
 from dashboard import corrections
@@ -62,7 +63,7 @@ def test_stops_and_histogram_follow_the_clock(stored):
     places = mapdata.window_places(data, friday)
     assert sorted(places["name"]) == ["Homs", "Ţarţūs"]
     payload = mapdata.layer_payload(data, mapdata.for_drawing(places), reported_after=friday[1])
-    assert {p["name"]: p["later"] for p in payload["places"]} == {"Homs": "reported Sun 10:00",
+    assert {p["name"]: p["later"] for p in drawn_places(data, payload)} == {"Homs": "reported Sun 10:00",
                                                                 "Ţarţūs": "reported Sun 10:00"}
     # On the reported clock (no reported_after) no marker is marked.
     assert {p["later"] for p in mapdata.layer_payload(data, mapdata.for_drawing(places))["places"]} == {""}

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from map_support import drawn_places
 
 from dashboard.ui import assets
 from dashboard.ui import map as map_ui
@@ -117,7 +118,7 @@ def test_areas_are_drawn_as_wide_circles_not_pins(data):
     assert bool(places.at["gn:3", "is_area"]) and places.at["gn:3", "area_m"] > 100_000
     assert places.at["gn:1", "area_m"] == 0
     payload = mapdata.layer_payload(data, mapdata.for_drawing(places.reset_index()))
-    by_name = {p["name"]: p for p in payload["places"]}
+    by_name = {p["name"]: p for p in drawn_places(data, payload)}
     assert by_name["Syria"]["area"] == places.at["gn:3", "area_m"] and by_name["Homs"]["area"] == 0
     assert mapdata.area_summary(places.reset_index()) == [("Syria", 1)]
     legend = mapdata.legend_html(data, mapdata.for_drawing(places.reset_index()))
@@ -131,10 +132,10 @@ def test_places_named_by_new_entries_are_marked_new(data):
     newest = data.entries.iloc[-1]
     named = set(data.mentions.loc[data.mentions["entry_id"] == newest["entry_id"], "place_name"])
     payload = mapdata.layer_payload(data, drawing, {int(newest["entry_id"])})
-    assert named and {p["name"] for p in payload["places"] if p["new"]} == named
-    # Its popups list it among their entries, marked by its position there.
-    assert len(payload["fresh"]) == 1
-    assert payload["entries"][payload["fresh"][0]][1] == newest["headline"]
+    assert named and {p["name"] for p in drawn_places(data, payload) if p["new"]} == named
+    # Its popups list it among their entries, marked by its row.
+    assert payload["fresh"] == [len(data.entries) - 1]
+    assert mapdata.popup_lines(data)[payload["fresh"][0]][1] == newest["headline"]
 
 
 def test_area_sizes_follow_the_country():
@@ -159,15 +160,66 @@ def test_layer_is_one_element_with_one_feature_per_place_and_hostile_text_as_dat
     js = _get_feature_group_string(group, map_ui.base_map(mapdata.map_bounds(data)))
     payload = decode_payload(js)
     assert len(payload["places"]) == len(places) == 5
-    hostile = next(p for p in payload["places"] if p["label"].startswith("<img"))
+    hostile = next(p for p in drawn_places(data, payload) if p["label"].startswith("<img"))
     assert hostile["name"] == HOSTILE_NAME and hostile["label"] == HOSTILE_NAME
     assert hostile["tip"] == H.text(HOSTILE_NAME)
-    assert [payload["entries"][i][1] for i in hostile["entries"]] == ["<script>alert(3)</script>"]
-    assert payload["multi"] is True and payload["entries"][0][2].startswith("Blog")
+    lines = mapdata.popup_lines(data)
+    assert [lines[row][1] for row in hostile["entries"]] == ["<script>alert(3)</script>"]
+    assert payload["multi"] is True and lines[0][2].startswith("Blog")
     # Nothing of the text is left where the generated script could act on it.
     call = js[js.index("placeLayer("):]
     for dangerous in ("<img", "<script", "${", "`", "{{"):
         assert dangerous not in call
+
+
+def test_a_windows_layer_names_what_the_page_keeps_and_holds_no_entry_text(data):
+    payload = mapdata.layer_payload(data, mapdata.for_drawing(mapdata.window_places(data, window(0, 4))))
+    key, text = mapdata.page_kept_json(data)
+    assert payload["kept"] == key and "entries" not in payload
+    assert json.loads(text) == {"lines": mapdata.popup_lines(data), "places": mapdata.place_fields(data)}
+    # A window's place gives its code for what is its own (where, name, area, how sure).
+    assert all("code" in p and "lat" not in p and "name" not in p for p in payload["places"])
+    sent = json.dumps(payload)
+    for headline in data.entries["headline"]:
+        assert json.dumps(headline)[1:-1] not in sent
+    # Each popup lists its entries by row of the data set, newest first, as its lines are kept.
+    homs = next(p for p in drawn_places(data, payload) if p["name"] == "Homs")
+    assert [mapdata.popup_lines(data)[row][1] for row in homs["entries"]] == ["Homs quiet", "Road to Homs"]
+    # Other entries, other lines and another key: a page never reads one data set's lines for another.
+    other = mapdata.prepare(*frames(ENTRIES[:3]))
+    assert mapdata.page_kept_json(other)[0] != key
+
+
+def test_what_the_page_keeps_reaches_it_as_inert_json_in_a_style_element():
+    data = mapdata.prepare(*frames([*ENTRIES, (5, 1, "A */ comment & </style> end", ["gn:2"])]))
+    html = map_ui.page_kept_html(data)
+    key, text = mapdata.page_kept_json(data)
+    match = re.fullmatch(r'<style id="lbm-kept-([0-9a-f]+)">/\*(.*)\*/</style>', html, re.DOTALL)
+    assert match and match.group(1) == key
+    # Nothing in it can end the element or its comment: the JSON carries <, >, & and * as escapes.
+    for closing in ("<", ">", "&", "*"):
+        assert closing not in match.group(2)
+    assert json.loads(match.group(2)) == json.loads(text)
+    assert json.loads(match.group(2))["lines"][2:] == [["13 Dec 10:00", "<script>alert(3)</script>", "Blog 1"],
+                                              ["13 Dec 11:00", "Homs quiet", "Blog 1"],
+                                              ["13 Dec 12:00", "Kremlin statement", "Blog 2"],
+                                              ["13 Dec 13:00", "A */ comment & </style> end", "Blog 1"]]
+
+
+def test_past_the_kept_size_each_layer_carries_the_lines_and_fields_it_shows(data, monkeypatch):
+    monkeypatch.setattr(mapdata, "PAGE_KEPT_ENTRIES", len(data.entries) - 1)
+    mapdata.page_kept_json.cache_clear()
+    map_ui.page_kept_html.cache_clear()
+    try:
+        payload = mapdata.layer_payload(data, mapdata.for_drawing(mapdata.window_places(data, window(1, 3))))
+        assert map_ui.page_kept_html(data) is None and "kept" not in payload
+        assert {p["name"] for p in payload["places"]} == {"Homs", HOSTILE_NAME, "Syria", "Damascus"}
+        listed = {row for p in payload["places"] for row in p["entries"]}
+        assert payload["entries"] == {row: mapdata.popup_lines(data)[row] for row in listed}
+        assert listed == {1, 2, 3}
+    finally:
+        mapdata.page_kept_json.cache_clear()
+        map_ui.page_kept_html.cache_clear()
 
 
 def test_layer_goes_into_the_page_as_its_text_without_being_compiled_as_a_template(data, monkeypatch):
@@ -375,5 +427,6 @@ def test_layer_places_read_from_the_data_set_say_what_the_window_s_own_columns_s
     by_code = mapdata.layer_payload(data, drawing)
     by_hand = mapdata.layer_payload(data, mapdata.Drawing(drawing.places.drop(columns="code"), drawing.cells,
                                                          drawing.cell_deg))
-    assert by_code == by_hand
-    assert {p["name"] for p in by_code["places"]} == {"Damascus", "Homs", "Syria", HOSTILE_NAME, "Moscow"}
+    drawn = [{k: v for k, v in place.items() if k != "code"} for place in drawn_places(data, by_code)]
+    assert drawn == by_hand["places"] and by_code["kept"] == by_hand["kept"]
+    assert {p["name"] for p in by_hand["places"]} == {"Damascus", "Homs", "Syria", HOSTILE_NAME, "Moscow"}

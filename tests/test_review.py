@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 import browser_support as B
 import pytest
 from app_support import run_app
+from map_support import drawn_places
 from review_support import JORDAN, PLACES, doubtful_blog, write_doubtful
 from word_geoparser import DAMASCUS_MD, WordGeoparser, blog, sample_entries
 
@@ -60,7 +61,7 @@ def test_markers_carry_confidence_precision_and_doubt(store):
     data = mapdata.prepare(store.entries(), trust.laid_over(store))
     window = (data.entries["time_utc"].min(), data.entries["time_utc"].max())
     drawing = mapdata.for_drawing(mapdata.window_places(data, window))
-    payload = {p["name"]: p for p in mapdata.layer_payload(data, drawing)["places"]}
+    payload = {p["name"]: p for p in drawn_places(data, mapdata.layer_payload(data, drawing))}
     assert payload["Jordan"]["doubt"] and payload["Jordan"]["sure"] == "check this 0.41"
     assert payload["Jordan"]["prec"] == "country or wider"
     assert not payload["Homs"]["doubt"] and payload["Homs"]["sure"] == "likely 0.90"

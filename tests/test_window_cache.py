@@ -56,15 +56,21 @@ def test_the_histogram_for_a_window_is_the_chart_drawn_for_it(small_blog_db):
     drawn = histogram.chart(counts, window, colours).to_dict()
 
     def parts(spec: dict) -> tuple:
+        """Each layer as drawn, its rows read wherever they are (a named dataset or the layer itself),
+        the window's band apart."""
         band = spec["layer"][0]["data"]["name"]
-        datasets = dict(spec["datasets"])
-        band_rows = datasets.pop(band)
-        layout = {k: v for k, v in spec.items() if k not in ("datasets", "config")}
-        return (json.dumps(layout, sort_keys=True).replace(band, "BAND"),
-                sorted(json.dumps(rows, sort_keys=True) for rows in datasets.values()), band_rows)
+        layers = [{**layer, "data": "BAND" if layer["data"].get("name") == band else
+                   layer["data"].get("values", spec["datasets"].get(layer["data"].get("name")))}
+                  for layer in spec["layer"]]
+        layout = {k: v for k, v in spec.items() if k not in ("datasets", "config", "layer")}
+        return json.dumps([layout, layers], sort_keys=True), spec["datasets"][band]
 
     assert parts(shared) == parts(drawn)
+    # Only the band goes to Streamlit as a dataset to convert on a step; the counts are in their layer.
+    assert list(shared["datasets"]) == [shared["layer"][0]["data"]["name"]]
+    assert sum(row["count"] for row in shared["layer"][1]["data"]["values"]) == len(loaders.load_map_data(
+        path, stamp, source_ids)[0].entries)
     # Another window shades another band and leaves the shared spec as it was.
     other = loaders.load_histogram(path, stamp, source_ids, False, (times[0], times[-1]))
-    assert parts(other)[2] != parts(shared)[2]
+    assert parts(other)[1] != parts(shared)[1]
     assert parts(loaders.load_histogram(path, stamp, source_ids, False, window)) == parts(shared)

@@ -25,6 +25,46 @@
     return n + " " + (n === 1 ? one : many);
   }
 
+  // What no window changes, once per data set: each entry's popup line (time, headline, source) by row
+  // of its entries, and each place's own fields (where, name, area, how sure) by its code. The page is
+  // sent it once (dashboard/ui/map.py `page_kept_html`, an element in the Streamlit page around this
+  // map's frame); each window's layer names it by key. Read once per key and kept: the latest few only.
+  var kept = {}, keptOrder = [];
+
+  function pageKept(key) {
+    if (kept[key]) return kept[key];
+    var pages = [document];
+    try {
+      if (window.parent && window.parent !== window) pages.push(window.parent.document);
+    } catch (e) { /* a page of another origin around the map: only this one */ }
+    for (var i = 0; i < pages.length; i++) {
+      var node = pages[i].getElementById("lbm-kept-" + key);
+      if (!node) continue;
+      var text = node.textContent.trim();
+      kept[key] = JSON.parse(text.slice(2, text.length - 2));  // the JSON between /* and */
+      keptOrder.push(key);
+      if (keptOrder.length > 3) delete kept[keptOrder.shift()];
+      return kept[key];
+    }
+    throw new Error("the page holds no data set " + key);
+  }
+
+  // The line of entry `row`: from the layer itself when it carries its lines (a data set too big for
+  // the page to keep), else from the page's.
+  function entryLine(data, row) {
+    var lines = data.entries || pageKept(data.kept).lines;
+    return lines[row];
+  }
+
+  // A window's places with their own fields, from the page when the layer names them by code.
+  function withOwnFields(data) {
+    if (!data.kept) return data.places;
+    var own = pageKept(data.kept).places;
+    return data.places.map(function (place) {
+      return place.code === undefined ? place : Object.assign({}, own[place.code], place);
+    });
+  }
+
   function popupContent(place, data) {
     var root = el("div", "lbm-popup");
     root.appendChild(el("div", "lbm-popup-title", place.name));
@@ -43,11 +83,11 @@
     root.appendChild(el("div", "lbm-popup-count", plural(place.n, "entry", "entries") + " in this window"));
     var list = el("ul", "lbm-popup-entries");
     var fresh = data.fresh || [];
-    place.entries.forEach(function (index) {
-      var entry = data.entries[index];
+    place.entries.forEach(function (row) {
+      var entry = entryLine(data, row);
       var item = el("li", "lbm-popup-entry");
       // Arrived since the reader last looked (a followed page grew).
-      if (fresh.indexOf(index) >= 0) item.appendChild(el("span", "lbm-popup-new", "new"));
+      if (fresh.indexOf(row) >= 0) item.appendChild(el("span", "lbm-popup-new", "new"));
       item.appendChild(el("span", "lbm-popup-time", entry[0]));
       item.appendChild(document.createTextNode(" "));
       item.appendChild(el("span", "lbm-popup-headline", entry[1] || "(no headline)"));
@@ -188,6 +228,7 @@
   }
 
   function placeLayer(data) {
+    data.places = withOwnFields(data);
     var group = L.featureGroup();
     pathLayer(data.paths).addTo(group);  // under the places
     var areas = L.featureGroup().addTo(group);

@@ -175,7 +175,16 @@ def load_histogram_base(path: str, stamp: tuple, source_ids: tuple[int, ...], by
         if not spec["config"]:
             del spec["config"]
     # The first layer is the shaded window (`histogram.chart`); the window's edges read the same data.
-    return spec, spec["layer"][0]["data"]["name"]
+    band = spec["layer"][0]["data"]["name"]
+    # The counts never change with the window: written into their layers, so that a step hands Streamlit
+    # only the band's one row to convert to Arrow (converting the counts was most of the chart's step).
+    datasets = spec.pop("datasets")
+    for layer in spec["layer"]:
+        name = layer.get("data", {}).get("name")
+        if name is not None and name != band:
+            layer["data"] = {"values": datasets[name]}
+    spec["datasets"] = {band: datasets[band]}
+    return spec, band
 
 
 def load_histogram(path: str, stamp: tuple, source_ids: tuple[int, ...], by_time: bool, window: Window,
@@ -258,6 +267,15 @@ def load_paths(path: str, stamp: tuple, source_ids: tuple[int, ...]) -> pd.DataF
     """The movements the chosen sources' entries tell of, as stored (`dashboard.view.paths` lays them
     over the mentions shown)."""
     return open_store(path).paths(list(source_ids))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def load_laid_paths(path: str, stamp: tuple, source_ids: tuple[int, ...], chosen: filters.Filters,
+                    happened: bool = False) -> pd.DataFrame:
+    """The movements laid over the mentions shown (`paths.laid_over`): once per blogs, filters and clock,
+    not for every window (`paths.window_paths` keeps a window's)."""
+    data = load_filtered(path, stamp, source_ids, chosen, happened)
+    return paths.laid_over(load_paths(path, stamp, source_ids), data.mentions)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

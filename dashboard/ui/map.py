@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Collection
+from functools import lru_cache
 
 import folium
 import pandas as pd
@@ -20,7 +21,15 @@ from folium.template import Template
 from dashboard.settings import TileSettings
 from dashboard.ui import assets
 from dashboard.view import markup as H
-from dashboard.view.mapdata import FIT_MAX_ZOOM, MAP_MAX_ZOOM, MAX_RADIUS_PX, Drawing, MapData, layer_payload
+from dashboard.view.mapdata import (
+    FIT_MAX_ZOOM,
+    MAP_MAX_ZOOM,
+    MAX_RADIUS_PX,
+    Drawing,
+    MapData,
+    layer_payload,
+    page_kept_json,
+)
 from dashboard.view.paths import paths_payload
 from gazetteer.places import DATA_LICENCE, DATA_LICENCE_URL, DATA_NAME, DATA_URL
 
@@ -169,6 +178,19 @@ def layer_script(payload: dict) -> str:
     """The payload as the script expression `PlaceLayer` writes: built once per window and shared by
     every session (`dashboard.ui.loaders.load_layer`), as it is the costly part of a slider step."""
     return H.js_json(payload)
+
+
+# The id of the page's element holding what it keeps of a data set, before its key (`static/places.js`).
+PAGE_KEPT_ID = "lbm-kept-"
+
+
+@lru_cache(maxsize=8)  # by the MapData's identity: a full run (a page opened, a filter set) sends it again
+def page_kept_html(data: MapData) -> str | None:
+    """What the page keeps of a data set (`mapdata.page_kept_json`: the entries' popup lines, the places'
+    own fields) as an element: each window's layer names it by key, and `static/places.js` reads it once
+    and keeps it. None when the data set is too big to keep, and each layer carries its own."""
+    kept = page_kept_json(data)
+    return None if kept is None else H.json_style(PAGE_KEPT_ID + kept[0], kept[1])
 
 
 def places_payload(data: MapData, drawing: Drawing, new_entries: Collection[int] = (), *,

@@ -14,6 +14,8 @@ points: they are drawn as faint wide circles (and listed beside the map). The fo
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -25,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard import corrections as trust
+from dashboard.settings import PAGE_KEPT_ENTRIES
 from dashboard.view import markup as H
 from dashboard.view.clock import reported_note
 from dashboard.view.timeline import Window, time_label, window_bounds
@@ -377,16 +380,6 @@ def _reported_later(data: MapData, listed: Sequence[int], reported_after: pd.Tim
 
 
 @lru_cache(maxsize=16)
-def popup_columns(data: MapData) -> tuple[list[str], list[str], list[str]]:
-    """Each entry's time label, headline and source name, by row of `data.entries`: worked out once per
-    MapData (kept by identity) rather than for the listed entries of every window, where the labels
-    were half of a slider step's layer."""
-    entries = data.entries
-    return ([time_label(t) for t in entries["time_utc"]], entries["headline"].fillna("").astype(str).tolist(),
-            entries["source"].astype(str).tolist())
-
-
-@lru_cache(maxsize=16)
 def place_fields(data: MapData) -> list[dict]:
     """What the layer says of each place whatever the window (where it is, its name, its area, how sure
     it is), by row of `data.places`: worked out once per MapData (kept by identity), not for the places
@@ -407,53 +400,73 @@ def _fields_of(places: pd.DataFrame, name_column: str) -> list[dict]:
             for lat, lon, name, is_area, area_m, feature_code, score, reviewed in columns]
 
 
+@lru_cache(maxsize=16)
+def popup_lines(data: MapData) -> list[list[str]]:
+    """Each entry's line in a popup, by row of `data.entries`: [time label, headline], with the source's
+    name when the map shows several blogs. Once per MapData (kept by identity), not for every window."""
+    entries, multi = data.entries, len(data.source_colours) > 1
+    columns = [[time_label(t) for t in entries["time_utc"]], entries["headline"].fillna("").astype(str).tolist(),
+               *([entries["source"].astype(str).tolist()] if multi else [])]
+    return [list(line) for line in zip(*columns, strict=True)]
+
+
+@lru_cache(maxsize=16)
+def page_kept_json(data: MapData) -> tuple[str, str] | None:
+    """What the page keeps of a data set, as JSON: `lines` (`popup_lines`) and `places` (`place_fields`),
+    keyed by its digest (never read for other blogs, filters or clock). None past `PAGE_KEPT_ENTRIES`."""
+    if len(data.entries) > PAGE_KEPT_ENTRIES:
+        return None
+    text = json.dumps({"lines": popup_lines(data), "places": place_fields(data)}, ensure_ascii=True,
+                      separators=(",", ":"))
+    return hashlib.blake2b(text.encode("ascii"), digest_size=8).hexdigest(), text
+
+
 def layer_payload(data: MapData, drawing: Drawing, new_entries: Collection[int] = (),
                   reported_after: pd.Timestamp | None = None) -> dict:
-    """What `static/places.js` needs: each place, and the entries its popup lists.
+    """What `static/places.js` needs: each place, and the entries its popup lists (rows of `data.entries`).
 
-    `new_entries` (entry ids) arrived since the reader last looked: their places are marked `new`, and
-    `fresh` lists them among the popups' entries.
+    What no window changes goes once per data set: up to `PAGE_KEPT_ENTRIES` entries the page keeps it
+    (`page_kept_json`, named by `kept`), and a place gives its `code` for its own fields (where, name,
+    area, how sure); no entry text goes with a window. Past that, each place carries its fields and
+    `entries` maps each listed row to its line. Places of `new_entries` (entry ids, arrived since the
+    reader last looked) are marked `new`, and `fresh` lists those entries' rows.
 
-    Text stays text: names and headlines are plain strings that the browser sets as `textContent`;
-    the one HTML field, `tip` (the tooltip, which Leaflet and streamlit-folium read as HTML), is
-    escaped by `dashboard.view.markup`. On the "happened" clock (`dashboard.view.clock`), a place whose
-    latest event in the window was reported after `reported_after` (the window's end) carries
-    `later`, "reported Fri 15:21"."""
+    Text stays text: names and headlines are strings the browser sets as `textContent`; the one HTML
+    field, `tip` (the tooltip, which Leaflet and streamlit-folium read as HTML), is escaped by
+    `dashboard.view.markup`. On the "happened" clock, a place whose latest event in the window was
+    reported after `reported_after` (the window's end) carries `later`, "reported Fri 15:21"."""
     places = drawing.places
-    entry_index: dict[int, int] = {}
-    for rows in places["listed"]:
-        for row in rows:
-            entry_index.setdefault(row, len(entry_index))
-    multi = len(data.source_colours) > 1
-    labels, headlines, sources = popup_columns(data)
-    entry_list = [[labels[r], headlines[r], sources[r]] if multi else [labels[r], headlines[r]]
-                  for r in entry_index]
-    # Positions in entry_list of the entries that are new.
-    wanted = {int(i) for i in new_entries}
-    ids = data.entries["entry_id"].to_numpy()
-    is_new = {position for position, row in enumerate(entry_index) if int(ids[row]) in wanted} if wanted else set()
-    place_list = []
-    # Areas first and widest first, so smaller shapes end up on top.
-    ordered = places.sort_values(["is_area", "area_m"], ascending=False, kind="stable")
-    # Where, name, area and how sure (words and number, the precision class, whether the marker is
-    # doubtful) are the place's own; the rest is the window's.
-    # (Places not drawn from `data.places`, made by hand, have no code: their own columns say.)
-    fixed = ([place_fields(data)[code] for code in ordered["code"]] if "code" in ordered
-             else _fields_of(ordered, "name"))
-    window_columns = ordered[["label", "count", "fill", "stroke", "radius", "listed", "more"]]
-    for own, p in zip(fixed, window_columns.itertuples(index=False), strict=True):
+    wanted, ids = {int(i) for i in new_entries}, data.entries["entry_id"].to_numpy()
+    is_new = {row for rows in places["listed"] for row in rows if int(ids[row]) in wanted} if wanted else set()
+    # Areas first, widest first (lexsort is stable), so smaller shapes end up on top. Places made by hand,
+    # not drawn from `data.places`, have no code: their own columns say.
+    order = np.lexsort((-places["area_m"].to_numpy(dtype=float), -places["is_area"].to_numpy(dtype=int)))
+    kept, place_list = page_kept_json(data), []
+    codes = places["code"].to_numpy()[order].tolist() if "code" in places else None
+    fixed = (_fields_of(places.iloc[order], "name") if codes is None else [{"code": int(c)} for c in codes]
+             if kept is not None else [place_fields(data)[code] for code in codes])
+    window = zip(*(places[name].to_numpy()[order].tolist() for name in ("label", "count", "fill", "stroke",
+                                                                        "radius", "listed", "more")), strict=True)
+    for own, (label, count, fill, stroke, radius, listed, more) in zip(fixed, window, strict=True):
+        listed = [int(r) for r in listed]
         place_list.append({
-            **own, "label": str(p.label), "tip": H.text(p.label), "n": int(p.count), "fill": p.fill,
-            "stroke": p.stroke, "r": int(p.radius),
-            "entries": [entry_index[r] for r in p.listed], "more": int(p.more),
-            "new": bool(is_new) and any(entry_index[r] in is_new for r in p.listed),
-            "later": _reported_later(data, p.listed, reported_after),
+            **own, "label": str(label), "tip": H.text(label), "n": int(count), "fill": fill,
+            "stroke": stroke, "r": int(radius), "entries": listed, "more": int(more),
+            "new": bool(is_new) and not is_new.isdisjoint(listed),
+            "later": _reported_later(data, listed, reported_after),
         })
     cell_list = [{"lat": round(float(c.lat), 4), "lon": round(float(c.lon), 4), "places": int(c.places),
                   "n": int(c.count), "top": c.top, "more": int(c.places) - len(c.top)}
                  for c in drawing.cells.itertuples(index=False)]
-    return {"places": place_list, "entries": entry_list, "fresh": sorted(is_new), "multi": multi, "cells": cell_list,
-            "cellDeg": drawing.cell_deg, "labelZoom": LABEL_ZOOM, "areaLabelZoom": AREA_LABEL_ZOOM}
+    payload = {"places": place_list, "fresh": sorted(is_new), "multi": len(data.source_colours) > 1,
+               "cells": cell_list, "cellDeg": drawing.cell_deg, "labelZoom": LABEL_ZOOM,
+               "areaLabelZoom": AREA_LABEL_ZOOM}
+    if kept is not None:
+        payload["kept"] = kept[0]
+    else:
+        lines = popup_lines(data)
+        payload["entries"] = {row: lines[row] for place in place_list for row in place["entries"]}
+    return payload
 
 
 # --------------------------------------------------------------------------------------------------

@@ -152,3 +152,15 @@ def js_json(value: object) -> str:
     """A JavaScript expression that evaluates to `value` (JSON-serialisable) without running text."""
     encoded = json.dumps(value, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
     return f"JSON.parse({js_string(encoded)})"
+
+
+# In a `<style>` element nothing is decoded, so JSON kept there (`json_style`) carries these as escapes:
+# neither `</style>` nor a comment's `*/` can then end it early. In JSON they occur only inside strings.
+_STYLE_JSON_ESCAPES = {ord(c): f"\\u{ord(c):04x}" for c in "<>&*"}
+
+
+def json_style(element_id: str, encoded_json: str) -> str:
+    """A `<style>` element holding JSON text in a comment, for a script to read by the element's id
+    (`textContent`, between `/*` and `*/`). Streamlit's `st.html` puts style-only HTML outside the app's
+    elements, where it takes no room and stays through fragment reruns (as `static/page.css` does)."""
+    return f'<style id="{text(element_id)}">/*{encoded_json.translate(_STYLE_JSON_ESCAPES)}*/</style>'
