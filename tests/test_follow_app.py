@@ -81,7 +81,8 @@ def test_following_from_the_sidebar_polls_in_the_background(small_blog_db, monke
             assert followed is not None
             assert at.session_state[keys.BLOGS_KEY] == [followed]  # the page followed is shown
             server.serve("/live", render(SECOND), content_type)
-            deadline = time.monotonic() + 10
+            # A worker child loads the place index before it parses: seconds on a loaded machine.
+            deadline = time.monotonic() + 90
             while time.monotonic() < deadline:
                 with EventStore(small_blog_db) as store:
                     if len(store.entries([store.source_id(TITLE)])) == 6:

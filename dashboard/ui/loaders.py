@@ -253,15 +253,6 @@ def load_legend(path: str, stamp: tuple, source_ids: tuple[int, ...], chosen: fi
     return mapdata.legend_html(data, drawing)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def load_laid_paths(path: str, stamp: tuple, source_ids: tuple[int, ...], chosen: filters.Filters,
-                    happened: bool = False) -> pd.DataFrame:
-    """The movements laid over the mentions shown (`paths.laid_over`), once per blogs and filters rather
-    than at every window: laying them over reads every mention (2.4 million for a million entries)."""
-    data = load_filtered(path, stamp, source_ids, chosen, happened)
-    return paths.laid_over(load_paths(path, stamp, source_ids), data.mentions)
-
-
 @st.cache_resource(show_spinner=False, max_entries=4)
 def load_paths(path: str, stamp: tuple, source_ids: tuple[int, ...]) -> pd.DataFrame:
     """The movements the chosen sources' entries tell of, as stored (`dashboard.view.paths` lays them
@@ -273,7 +264,8 @@ def load_paths(path: str, stamp: tuple, source_ids: tuple[int, ...]) -> pd.DataF
 def load_laid_paths(path: str, stamp: tuple, source_ids: tuple[int, ...], chosen: filters.Filters,
                     happened: bool = False) -> pd.DataFrame:
     """The movements laid over the mentions shown (`paths.laid_over`): once per blogs, filters and clock,
-    not for every window (`paths.window_paths` keeps a window's)."""
+    not for every window (`paths.window_paths` keeps a window's): laying them over reads every mention
+    (2.4 million for a million entries)."""
     data = load_filtered(path, stamp, source_ids, chosen, happened)
     return paths.laid_over(load_paths(path, stamp, source_ids), data.mentions)
 
