@@ -15,7 +15,7 @@ from map_support import drawn_places
 
 from dashboard.ui import assets
 from dashboard.ui import map as map_ui
-from dashboard.view import mapdata
+from dashboard.view import mapdata, shades
 from dashboard.view import markup as H
 
 T0 = pd.Timestamp("2024-12-13 08:00", tz="UTC")
@@ -91,7 +91,7 @@ def test_popup_lists_newest_entries_first_and_counts_the_rest(data):
 
 
 def test_size_grows_with_entries_and_colour_with_recency(data):
-    assert mapdata.radii_px(np.array([1, 2, 4, 16, 10_000])).tolist() == [6, 10, 14, 22, 26]
+    assert shades.radii_px(np.array([1, 2, 4, 16, 10_000])).tolist() == [6, 10, 14, 22, 26]
     everything = mapdata.window_places(data, window(0, 4)).set_index("place_id")
     assert everything.at["gn:1", "radius"] > everything.at["gn:2", "radius"] > everything.at["gn:5", "radius"]
     places = mapdata.window_places(data, window(0, 3)).set_index("place_id")
@@ -103,14 +103,14 @@ def test_size_grows_with_entries_and_colour_with_recency(data):
         return sum(int(colour[i:i + 2], 16) for i in (1, 3, 5))
 
     assert lightness(places.at["gn:2", "fill"]) < lightness(places.at["gn:1", "fill"])
-    assert places.at["gn:2", "fill"] == mapdata.PALETTE[0]
+    assert places.at["gn:2", "fill"] == shades.PALETTE[0]
 
 
 def test_sources_get_their_own_colours(data):
     places = mapdata.window_places(data, window(0, 4)).set_index("place_id")
-    assert places.at["gn:5", "stroke"] == mapdata.PALETTE[1]  # named only by source 2
-    assert places.at["gn:1", "stroke"] == mapdata.PALETTE[1]  # named last by source 2
-    assert places.at["gn:2", "stroke"] == mapdata.PALETTE[0]
+    assert places.at["gn:5", "stroke"] == shades.PALETTE[1]  # named only by source 2
+    assert places.at["gn:1", "stroke"] == shades.PALETTE[1]  # named last by source 2
+    assert places.at["gn:2", "stroke"] == shades.PALETTE[0]
 
 
 def test_areas_are_drawn_as_wide_circles_not_pins(data):

@@ -24,13 +24,13 @@ from dashboard.view import markup as H
 from dashboard.view.mapdata import (
     FIT_MAX_ZOOM,
     MAP_MAX_ZOOM,
-    MAX_RADIUS_PX,
     Drawing,
     MapData,
     layer_payload,
     page_kept_json,
 )
 from dashboard.view.paths import paths_payload
+from dashboard.view.shades import MAX_RADIUS_PX
 from gazetteer.places import DATA_LICENCE, DATA_LICENCE_URL, DATA_NAME, DATA_URL
 
 # The ring drawn round the places of the entry chosen in the table.
