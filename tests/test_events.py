@@ -607,6 +607,10 @@ def test_movement_phrasings(sentence, expected):
     "Istanbul-bound tankers are queuing.",
     "Officials from Beirut reached a deal in Damascus.",
     "Officials flew to Amman, where envoys from Cairo spoke.",
+    # a trip said not to have happened
+    "Evening flights from Beirut to Cairo were cancelled after the strike.",
+    "The airline has cancelled its ferry from Latakia to Istanbul.",
+    "The convoy from Homs to Damascus was turned back at the checkpoint.",
 ])
 def test_not_movements(sentence):
     assert paths(sentence) == []

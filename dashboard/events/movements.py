@@ -117,11 +117,27 @@ def find_paths(text: str, mentions: Sequence[Mention]) -> list[Path]:
             continue
         for origin, destination, words_end in _sentence_paths(text, s_start, s_end, here):
             key = (origin.place.place_id, destination.place.place_id)
-            if key in seen or key[0] == key[1]:
+            if key in seen or key[0] == key[1] or _called_off(text, s_start, s_end, origin.start, words_end):
                 continue
             seen.add(key)
             paths.append(Path(origin, destination, " ".join(text[origin.start:words_end].split())))
     return paths
+
+
+# A trip that did not happen: "flights from X to Y were cancelled", "cancelled the ferry from X to Y",
+# "no trains between ..." (said of the trip itself, in its own clause).
+_CALLED_OFF_AFTER = re.compile(r"[^,;:.]*?\b(?:(?:were|was|have\s+been|has\s+been|had\s+been|are|is|being)\s+"
+                               r"(?:\w+ly\s+)?(?:cancell?ed|suspended|grounded|called\s+off|scrapped|halted|"
+                               r"postponed|turned\s+back)|did\s+not\s+(?:leave|go|take\s+off|sail|fly))\b",
+                               re.IGNORECASE)
+_CALLED_OFF_BEFORE = re.compile(r"\b(?:cancell?ed|cancell?ing|suspended|suspending|grounded|scrapped|no)\s+"
+                                r"(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
+
+
+def _called_off(text: str, s_start: int, s_end: int, start: int, words_end: int) -> bool:
+    """Whether the trip from `start` to `words_end` is said not to have happened (cancelled, suspended)."""
+    return bool(_CALLED_OFF_AFTER.match(text, words_end, s_end)
+                or _CALLED_OFF_BEFORE.search(text[max(s_start, start - 40):start]))
 
 
 def _origins(text: str, s_start: int, here: list[Mention]) -> list[tuple[Mention, int, bool]]:
