@@ -4,6 +4,7 @@ and clicks traced back to places."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -208,18 +209,13 @@ def test_what_the_page_keeps_reaches_it_as_inert_json_in_a_style_element():
 
 def test_past_the_kept_size_each_layer_carries_the_lines_and_fields_it_shows(data, monkeypatch):
     monkeypatch.setattr(mapdata, "PAGE_KEPT_ENTRIES", len(data.entries) - 1)
-    mapdata.page_kept_json.cache_clear()
-    map_ui.page_kept_html.cache_clear()
-    try:
-        payload = mapdata.layer_payload(data, mapdata.for_drawing(mapdata.window_places(data, window(1, 3))))
-        assert map_ui.page_kept_html(data) is None and "kept" not in payload
-        assert {p["name"] for p in payload["places"]} == {"Homs", HOSTILE_NAME, "Syria", "Damascus"}
-        listed = {row for p in payload["places"] for row in p["entries"]}
-        assert payload["entries"] == {row: mapdata.popup_lines(data)[row] for row in listed}
-        assert listed == {1, 2, 3}
-    finally:
-        mapdata.page_kept_json.cache_clear()
-        map_ui.page_kept_html.cache_clear()
+    data = dataclasses.replace(data)  # a data set of its own: nothing worked out for the shared one is kept
+    payload = mapdata.layer_payload(data, mapdata.for_drawing(mapdata.window_places(data, window(1, 3))))
+    assert map_ui.page_kept_html(data) is None and "kept" not in payload
+    assert {p["name"] for p in payload["places"]} == {"Homs", HOSTILE_NAME, "Syria", "Damascus"}
+    listed = {row for p in payload["places"] for row in p["entries"]}
+    assert payload["entries"] == {row: mapdata.popup_lines(data)[row] for row in listed}
+    assert listed == {1, 2, 3}
 
 
 def test_layer_goes_into_the_page_as_its_text_without_being_compiled_as_a_template(data, monkeypatch):
@@ -430,3 +426,17 @@ def test_layer_places_read_from_the_data_set_say_what_the_window_s_own_columns_s
     drawn = [{k: v for k, v in place.items() if k != "code"} for place in drawn_places(data, by_code)]
     assert drawn == by_hand["places"] and by_code["kept"] == by_hand["kept"]
     assert {p["name"] for p in by_hand["places"]} == {"Damascus", "Homs", "Syria", HOSTILE_NAME, "Moscow"}
+
+
+def test_what_is_worked_out_once_per_data_set_does_not_keep_the_data_set_alive(data):
+    import gc
+    import weakref
+
+    own = dataclasses.replace(data)
+    lines, fields, kept = mapdata.popup_lines(own), mapdata.place_fields(own), map_ui.page_kept_html(own)
+    assert mapdata.popup_lines(own) is lines and mapdata.place_fields(own) is fields  # worked out once
+    assert map_ui.page_kept_html(own) is kept
+    gone = weakref.ref(own)
+    del own
+    gc.collect()
+    assert gone() is None

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Collection
-from functools import lru_cache
 
 import folium
 import pandas as pd
@@ -27,6 +26,7 @@ from dashboard.view.mapdata import (
     Drawing,
     MapData,
     layer_payload,
+    once_per_data_set,
     page_kept_json,
 )
 from dashboard.view.paths import paths_payload
@@ -184,7 +184,7 @@ def layer_script(payload: dict) -> str:
 PAGE_KEPT_ID = "lbm-kept-"
 
 
-@lru_cache(maxsize=8)  # by the MapData's identity: a full run (a page opened, a filter set) sends it again
+@once_per_data_set  # a full run (a page opened, a filter set) sends it again
 def page_kept_html(data: MapData) -> str | None:
     """What the page keeps of a data set (`mapdata.page_kept_json`: the entries' popup lines, the places'
     own fields) as an element: each window's layer names it by key, and `static/places.js` reads it once

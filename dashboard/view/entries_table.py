@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -63,10 +62,10 @@ def page_span(rows: int, page: int) -> tuple[int, int]:
     return first, min(first + MAX_TABLE_ROWS, rows)
 
 
-@lru_cache(maxsize=16)
+@mapdata.once_per_data_set
 def _time_style(data: mapdata.MapData) -> dict:
     """How the table labels times: as the slider labels the whole span (with the year when it needs
-    one), always with the day. Worked out once per MapData (kept by identity)."""
+    one), always with the day. Worked out once per MapData."""
     span = data.entries["time_utc"].dropna()
     return {**label_style([span.min(), span.max()] if len(span) else []), "with_date": True}
 

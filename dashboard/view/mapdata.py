@@ -20,8 +20,9 @@ import math
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, wraps
 from itertools import pairwise
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -57,6 +58,8 @@ LABEL_ZOOM = 7
 AREA_LABEL_ZOOM = 4
 
 
+T = TypeVar("T")  # what `once_per_data_set` keeps
+
 # --------------------------------------------------------------------------------------------------
 # Data prepared once per set of sources.
 # --------------------------------------------------------------------------------------------------
@@ -90,6 +93,22 @@ class MapData:
     @property
     def is_empty(self) -> bool:
         return self.entries.empty
+
+
+def once_per_data_set(compute: Callable[[MapData], T]) -> Callable[[MapData], T]:
+    """`compute(data)` worked out once per MapData and kept on it, so that it lives exactly as long as
+    the data set (a cache keyed by the MapData would keep old data sets, and their entries, alive after
+    the app's own caches let them go)."""
+    name = f"_once_{compute.__module__}.{compute.__qualname__}"
+
+    @wraps(compute)
+    def cached(data: MapData) -> T:
+        kept = data.__dict__  # a frozen dataclass without slots: its __dict__ takes what is derived from it
+        if name not in kept:
+            kept[name] = compute(data)  # two threads may both work it out: the same value either way
+        return kept[name]
+
+    return cached
 
 
 def prepare(entries: pd.DataFrame, mentions: pd.DataFrame, source_ids: Sequence[int] | None = None,
@@ -343,11 +362,10 @@ def _reported_later(data: MapData, listed: Sequence[int], reported_after: pd.Tim
     return reported_note(reported) if reported > reported_after else ""
 
 
-@lru_cache(maxsize=16)
+@once_per_data_set
 def place_fields(data: MapData) -> list[dict]:
     """What the layer says of each place whatever the window (where it is, its name, its area, how sure
-    it is), by row of `data.places`: worked out once per MapData (kept by identity), not for the places
-    of every window."""
+    it is), by row of `data.places`: worked out once per MapData, not for the places of every window."""
     return _fields_of(data.places, "place_name")
 
 
@@ -364,17 +382,17 @@ def _fields_of(places: pd.DataFrame, name_column: str) -> list[dict]:
             for lat, lon, name, is_area, area_m, feature_code, score, reviewed in columns]
 
 
-@lru_cache(maxsize=16)
+@once_per_data_set
 def popup_lines(data: MapData) -> list[list[str]]:
     """Each entry's line in a popup, by row of `data.entries`: [time label, headline], with the source's
-    name when the map shows several blogs. Once per MapData (kept by identity), not for every window."""
+    name when the map shows several blogs. Once per MapData, not for every window."""
     entries, multi = data.entries, len(data.source_colours) > 1
     columns = [[time_label(t) for t in entries["time_utc"]], entries["headline"].fillna("").astype(str).tolist(),
                *([entries["source"].astype(str).tolist()] if multi else [])]
     return [list(line) for line in zip(*columns, strict=True)]
 
 
-@lru_cache(maxsize=16)
+@once_per_data_set
 def page_kept_json(data: MapData) -> tuple[str, str] | None:
     """What the page keeps of a data set, as JSON: `lines` (`popup_lines`) and `places` (`place_fields`),
     keyed by its digest (never read for other blogs, filters or clock). None past `PAGE_KEPT_ENTRIES`."""
