@@ -52,11 +52,7 @@ class ScreenshotError(RuntimeError):
 def open_view(browser, url: str) -> tuple[object, object, B.LoopbackGuard]:
     """A page on the app at VIEW, with every request off loopback aborted, once the map shows its places."""
     page = browser.new_page(viewport=VIEWPORT)
-    guard = B.LoopbackGuard()
-    page.route("**/*", guard)
-    page.goto(url + "/" + VIEW)
-    frame = B.map_frame(page)
-    B.wait_idle(page)
+    frame, guard = B.open_map(page, url + "/" + VIEW)
     return page, frame, guard
 
 

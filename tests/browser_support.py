@@ -227,16 +227,23 @@ def map_frame(page, timeout: float = 60_000):
     raise TimeoutError("the map did not appear")
 
 
+def open_map(page, url: str, timeout: float = 60_000):
+    """`page` at `url` with every request off loopback aborted, once the map shows its places and the app
+    is idle: (the map's frame, the request guard)."""
+    guard = LoopbackGuard()
+    page.route("**/*", guard)
+    page.goto(url)
+    frame = map_frame(page, timeout=timeout)
+    wait_idle(page)
+    return frame, guard
+
+
 def open_app(browser, url: str, height: int = 1000):
     """A page on the app, its request guard and dialog log, once the map shows its places."""
     page = browser.new_page(viewport={"width": 1400, "height": height})
-    guard = LoopbackGuard()
     dialogs: list[str] = []
-    page.route("**/*", guard)
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    page.goto(url)
-    frame = map_frame(page)
-    wait_idle(page)
+    frame, guard = open_map(page, url)
     # The whole map in view: a marker at the window's edge is scrolled to mid-click otherwise.
     page.locator(MAP_FRAME).evaluate("frame => frame.scrollIntoView({block: 'center'})")
     return page, frame, guard, dialogs

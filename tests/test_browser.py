@@ -223,12 +223,9 @@ def test_layers_name_what_the_page_keeps_after_steps_and_a_change_of_blogs(serve
     after several steps and again after another blog is added to the map."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.add_init_script(RECORD_LAYERS)  # in the map's frame too, from its start
-    guard, dialogs = B.LoopbackGuard(), []
-    page.route("**/*", guard)
+    dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    page.goto(server)
-    frame = B.map_frame(page)
-    B.wait_idle(page)
+    frame, guard = B.open_map(page, server)
     page.locator(B.MAP_FRAME).evaluate("frame => frame.scrollIntoView({block: 'center'})")
     with B.screenshot_on_failure(page, "popup-lines"):
         data, times = store["data"], store["times"]

@@ -39,11 +39,7 @@ def server(db) -> Iterator[str]:
 
 def open_page(browser, url: str):
     page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    guard = B.LoopbackGuard()
-    page.route("**/*", guard)
-    page.goto(url)
-    frame = B.map_frame(page)
-    B.wait_idle(page)
+    frame, guard = B.open_map(page, url)
     return page, frame, guard
 
 

@@ -26,11 +26,7 @@ FILTERS_WITHIN_TABS = 12
 def open_phone(browser, url: str, touch: bool = True):
     context = browser.new_context(viewport=PHONE, is_mobile=touch, has_touch=touch, device_scale_factor=2)
     page = context.new_page()
-    guard = B.LoopbackGuard()
-    page.route("**/*", guard)
-    page.goto(url)
-    frame = B.map_frame(page)
-    B.wait_idle(page)
+    frame, guard = B.open_map(page, url)
     return page, frame, guard
 
 

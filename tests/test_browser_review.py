@@ -69,11 +69,7 @@ def download(page, name: str, tmp_path: Path) -> list[dict[str, str]]:
 
 def test_review_queue_not_a_place_pin_undo_reload_and_downloads(server, db, browser, tmp_path):
     page = browser.new_page(viewport={"width": 1400, "height": 1300}, accept_downloads=True)
-    guard = B.LoopbackGuard()
-    page.route("**/*", guard)
-    page.goto(server)
-    B.map_frame(page)
-    B.wait_idle(page)
+    _, guard = B.open_map(page, server)
     with B.screenshot_on_failure(page, "review-queue"):
         first = wait_until(page, lambda shown: shown.get("Jordan") == 2)
         assert "Baniyas" not in first
