@@ -116,9 +116,9 @@ street st avenue ave road rd boulevard blvd lane drive way parkway highway hwy r
 
 # Prepositions that put an area on a map: "within the EU".
 _AREA_LOCATIVES = STRONG_LOCATIVES | {fold_word("within")}
-# Before a three-letter name written in lower case (Qom, Van): the prepositions that put it on a map.
-_SHORT_NAME_LOCATIVES = frozenset(fold_word(w) for w in (
-    "in at from near to into outside inside towards toward via around throughout within".split()))
+# Before a three-letter name written in lower case (Qom, Van): the prepositions of place, but not those
+# that also name what a thing is of or about ("of", "off", "over").
+_SHORT_NAME_LOCATIVES = wordlists.LOCATIVE_PREPOSITIONS - {fold_word(w) for w in ("of", "off", "over")}
 
 
 # Plural area words, and their singular in the gazetteer's names: "Cook and DuPage counties".
