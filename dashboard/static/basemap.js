@@ -114,6 +114,30 @@
 
   var cache = {};
 
+  // The places are what a reader opened the map for: the basemap's land, borders and names (a few
+  // hundred milliseconds of drawing) wait until the places have been painted, or PLACES_WAIT_MS when
+  // none come (an empty store), so that they never hold up the first markers.
+  var PLACES_WAIT_MS = 1500;
+
+  function placesShown(map) {
+    map._lbmPlacesShown = true;
+    map.fire("lbmplacesshown");
+  }
+
+  function afterPlaces(map, draw) {
+    var done = false;
+    function once() {
+      if (done) return;
+      done = true;
+      map.off("lbmplacesshown", once);
+      // After the next paint: a task queued from an animation frame runs once that frame is on screen.
+      window.requestAnimationFrame(function () { window.setTimeout(draw, 0); });
+    }
+    if (map._lbmPlacesShown) { once(); return; }
+    map.on("lbmplacesshown", once);
+    window.setTimeout(once, PLACES_WAIT_MS);
+  }
+
   function fetchJson(url) {
     if (!cache[url]) {
       cache[url] = fetch(url).then(function (response) {
@@ -147,7 +171,7 @@
       this._zoomWatch = function () { self._regionsForZoom(); };
       map.on("zoomend", this._zoomWatch);
       fetchJson(this.options.world).then(function (world) {
-        if (self._map) self._drawWorld(world);
+        afterPlaces(map, function () { if (self._map === map) self._drawWorld(world); });
       }).catch(function (error) { console.warn("offline basemap:", error); });
       this._regionsForZoom();
     },
@@ -325,5 +349,5 @@
     return map._lbmBase;
   }
 
-  window.liveblogBasemap = {baseLayers: baseLayers, labels: labelsFor, Offline: Offline};
+  window.liveblogBasemap = {baseLayers: baseLayers, labels: labelsFor, placesShown: placesShown, Offline: Offline};
 })();

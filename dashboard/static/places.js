@@ -314,6 +314,7 @@
     group.on("add", function () {
       placer = window.liveblogBasemap.labels(group._map);
       placer.set("places", 0, labels, group);
+      window.liveblogBasemap.placesShown(group._map);
     });
     group.on("remove", function () {
       // A newer places layer may have set its labels already: only the layer that set them clears them.
