@@ -579,6 +579,18 @@ def paths(text: str) -> list[tuple[str, str]]:
     ("A tanker steamed out of Odesa for Istanbul.", [("Odesa", "Istanbul")]),
     ("The column set off from Aleppo for Latakia.", [("Aleppo", "Latakia")]),
     ("A Cairo-bound convoy left Amman at dawn.", [("Amman", "Cairo")]),
+    # the destination told first, then the origin after taking off or in a trip named by it
+    ("Two cargo planes landed in Amman at noon after taking off from Cairo.", [("Cairo", "Amman")]),
+    ("Lorry drivers who reached Homs on Friday said the long drive from Beirut had cost them a night.",
+     [("Beirut", "Homs")]),
+    ("By dusk some 4,000 people had entered Lebanon from Syria.", [("Syria", "Lebanon")]),
+    # an origin inside a noun phrase, its destination straight after
+    ("Aid workers have moved 300 families from hamlets around Aleppo to Latakia.", [("Aleppo", "Latakia")]),
+    # a movement carries the people "from X" it names
+    ("Ferries carried hundreds of people from Odesa, most of them to Istanbul.", [("Odesa", "Istanbul")]),
+    # an attribution after the movement names a source, not a further end
+    ("About 900 families have crossed from Syria into Lebanon, according to officials in Beirut.",
+     [("Syria", "Lebanon")]),
 ])
 def test_movement_phrasings(sentence, expected):
     assert paths(sentence) == expected
@@ -611,6 +623,11 @@ def test_movement_phrasings(sentence, expected):
     "Evening flights from Beirut to Cairo were cancelled after the strike.",
     "The airline has cancelled its ferry from Latakia to Istanbul.",
     "The convoy from Homs to Damascus was turned back at the checkpoint.",
+    # sources, intentions and where people come from or stay are not told trips
+    "Pupils from Homs will be taught in Latakia from Monday, according to Damascus.",
+    "Some of the families arriving from Aleppo hope to find relatives in Beirut.",
+    "Students from Kyiv told us they would carry on towards the coast, while others plan to stay in Odesa.",
+    "Omar, a pensioner from Homs, reached Beirut on Tuesday after two days on foot.",
 ])
 def test_not_movements(sentence):
     assert paths(sentence) == []
