@@ -131,6 +131,33 @@ def test_modal_verbs(sentence, expected_day, expected):
     assert (day(found), found.expected) == (expected_day, expected)
 
 
+@pytest.mark.parametrize(("sentence", "place", "expected_day"), [
+    # a date without a year only days from the report the other way is that one, not a year off
+    ("A summit in Cairo on 20 December, where the two leaders could sign, was discussed.", "Cairo", "2024-12-20"),
+    ("The inquiry will look at the raid on Homs on 10 December.", "Homs", "2024-12-10"),
+    # ... but not when the nearer one is months away: the tense's direction holds
+    ("Rebels seized Aleppo on 20 March.", "Aleppo", "2024-03-20"),
+    ("Envoys will meet in Amman on 2 October.", "Amman", "2025-10-02"),
+    # a clause told in the past of its own after one looking ahead
+    ("Parliament will vote next week on the treaty, a step that Damascus condemned in March.", "Damascus",
+     "2024-03-01..2024-03-31"),
+    ("Parliament will vote next week on the treaty, which Damascus will sign in March.", "Damascus",
+     "2025-03-01..2025-03-31"),
+    ("Envoys will stay on in Cairo, with the vote in Amman expected on Monday.", "Amman", "2024-12-16"),
+    # the year told before: "of that year", "of 2016"
+    ("The siege began in 2012, and a truce was agreed in Homs on 9 May of that year.", "Homs", "2012-05-09"),
+    ("The last buses left Aleppo on 22 December of 2016.", "Aleppo", "2016-12-22"),
+    # "since X, when ...": the when-clause tells what happened at X, not over the span
+    ("Bread has been scarce in Homs since March, when the army cut the road to Latakia.", "Latakia",
+     "2024-03-01..2024-03-31"),
+    ("Bread has been scarce in Homs since March, when the army cut the road to Latakia.", "Homs",
+     "2024-03-01..2024-12-13"),
+    ("Aleppo has had no power since Sunday, when a strike hit the plant near Homs.", "Homs", "2024-12-08"),
+])
+def test_the_year_and_span_of_a_date_told_without_one(sentence, place, expected_day):
+    assert day(times(sentence)[place][0]) == expected_day
+
+
 def test_a_headline_with_to_and_a_verb_tells_what_is_to_come():
     (found,) = times("", headline="Cairo to host talks on Monday")["Cairo"]
     assert (day(found), found.expected) == ("2024-12-16", True)
@@ -151,7 +178,7 @@ def test_finding_near_the_words_is_finding_everywhere():
     text = (ROOT / "data" / "sample-liveblog.txt").read_text(encoding="utf-8") + (
         " Late on Tuesday, some 40 lorries left; by 9pm on 3 March 2024 the last of them, 12 in all, had gone. "
         "In the early hours of Sunday morning two days ago, at 23:45 local time, and in the coming days. " * 3)
-    everywhere = patterns._with_days(text, patterns._scan(text, 0, len(text)))
+    everywhere = patterns._with_that_year(text, patterns._with_days(text, patterns._scan(text, 0, len(text))))
     assert len(everywhere) > 60
     assert patterns.find_expressions(text) == everywhere
 

@@ -113,7 +113,7 @@ def resolve(found: Found, ctx: Context) -> Interval | None:
     elif "anaph" in g:
         result = _resolve_counted_from(g, ctx)
     elif "date" in g:
-        result = _resolve_date(words, ctx, g.get("datepart") or "")
+        result = _resolve_date(words, ctx, g.get("datepart") or "", g.get("dateyear"))
         if result is not None and (g.get("datelead") or "").lower() == "since":
             # "since 9 December": from that day to the report
             start, end = result[0], max(result[0], local)
@@ -168,6 +168,21 @@ def resolve(found: Found, ctx: Context) -> Interval | None:
     return Interval(start_utc, end_utc, precision, words, expected)
 
 
+# "since December, when X closed the road": the when-clause tells what happened at the start, not over the
+# span; the clause runs from the expression to the place, with no break stronger than a comma.
+_WHEN_CLAUSE = re.compile(r"\s*,?\s*when\b[^;:.()\[\]]*", re.IGNORECASE)
+_SINCE_LEADS = {"monthlead": "in", "wdlead": "on", "datelead": "on", "yearlead": "in"}
+
+
+def since_start(text: str, found: Found, at: int) -> Found:
+    """For a place at `at` in the when-clause that follows "since X" ("since December, when X closed the
+    road to Y"), X itself ("in December"); otherwise `found` unchanged."""
+    lead = next((k for k in _SINCE_LEADS if (found.groups.get(k) or "").lower() == "since"), None)
+    if lead is None or at < found.end or not _WHEN_CLAUSE.fullmatch(text, found.end, at):
+        return found
+    return Found(found.start, found.end, found.words, {**found.groups, lead: _SINCE_LEADS[lead]})
+
+
 def _resolve_clock(g: dict, ctx: Context, day: date | None = None) -> tuple[datetime, datetime, str] | None:
     hour, minute = int(g["hh"]), int(g.get("mm") or 0)
     ampm = (g.get("ampm") or "").lower().replace(".", "")
@@ -199,8 +214,9 @@ _DATE_LEAD = re.compile(r"^(?:(?:on|since)\s+)?(?:the\s+" + PART + r"\s+of\s+)?(
                         re.IGNORECASE)
 
 
-def _resolve_date(words: str, ctx: Context, part: str = "") -> tuple[datetime, datetime, str] | None:
-    day = _parse_calendar(_DATE_LEAD.sub("", words), ctx)
+def _resolve_date(words: str, ctx: Context, part: str = "", year: str | None = None
+                  ) -> tuple[datetime, datetime, str] | None:
+    day = _parse_calendar(_DATE_LEAD.sub("", words), ctx, int(year) if year else None)
     if day is None:
         return None
     if part:  # "on the night of 10 December"
@@ -263,9 +279,12 @@ _CALENDAR_PARTS = re.compile(r"(?:(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s+(?P<m1>[a-z]
                              r"(?:\D+(?P<y>\d{4}))?", re.IGNORECASE)
 
 
-def _parse_calendar(words: str, ctx: Context) -> date | None:
-    """ "8 December", "Dec 8, 2024": a day and month, the year given or the nearest one in the tense's
-    direction (a date without a year told in the past is this year's, or last year's if still to come)."""
+def _parse_calendar(words: str, ctx: Context, told_year: int | None = None) -> date | None:
+    """ "8 December", "Dec 8, 2024": a day and month, the year given (or told before: "of that year") or the
+    nearest one in the tense's direction (a date without a year told in the past is this year's, or last
+    year's if still to come). A date that only the other direction puts near the report is that one: told
+    on 26 September, "a summit on 5 October was discussed" is nine days ahead, not a year back, and "a
+    meeting on 20 September will be reviewed" is last week's."""
     match = _CALENDAR_PARTS.search(words)
     if match is None:
         return None
@@ -273,14 +292,39 @@ def _parse_calendar(words: str, ctx: Context) -> date | None:
     month = _MONTHS.get(name) or _MONTH_ABBR.get(name[:4] if name.startswith("sept") else name[:3])
     day_number = int(match.group("d1") or match.group("d2"))
     today = ctx.local.date()
-    years = [int(match.group("y"))] if match.group("y") else (
-        [today.year, today.year + 1] if ctx.future else [today.year, today.year - 1])
-    for year in years:
+    given = int(match.group("y")) if match.group("y") else told_year
+    try:
+        if given is not None:
+            return date(given, month, day_number)
+        ahead, back = _nearest(today, month, day_number, 1), _nearest(today, month, day_number, -1)
+    except (ValueError, TypeError):
+        return None
+    if ahead is None or back is None:
+        return ahead or back
+    wanted, other = (ahead, back) if ctx.future else (back, ahead)
+    if abs((other - today).days) <= _NEAR_OTHER_WAY and abs((wanted - today).days) > _FAR_THIS_WAY:
+        return other
+    return wanted
+
+
+# A date without a year is the tense's way from the report, unless that is more than _FAR_THIS_WAY days
+# off and the other way is within _NEAR_OTHER_WAY days: news names a date a year away with its year.
+_NEAR_OTHER_WAY = 31
+_FAR_THIS_WAY = 180
+
+
+def _nearest(today: date, month: int, day_number: int, step: int) -> date | None:
+    """The first `month`/`day_number` on or after (`step` 1) or on or before (-1) `today` (29 February
+    may be years off: None if not within a leap cycle)."""
+    for offset in range(0, 5):
+        year = today.year + step * offset
         try:
             candidate = date(year, month, day_number)
-        except (ValueError, TypeError):
-            return None
-        if match.group("y") or (candidate >= today if ctx.future else candidate <= today):
+        except ValueError:
+            if month == 2 and day_number == 29:
+                continue
+            raise
+        if (candidate >= today) if step > 0 else (candidate <= today):
             return candidate
     return None
 
