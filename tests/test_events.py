@@ -750,6 +750,23 @@ def test_evaluate_events_command_prints_the_figures(capsys, tmp_path):
     assert "precision 1/1 = 1.00, recall 1/1 = 1.00" in out
 
 
+def test_a_single_row_scores_every_naming_of_its_place(tmp_path):
+    """Pairs are namings, not rows: one `report` row for a place named twice is two report-time pairs,
+    and a second row for the place makes them one each."""
+    from dashboard.events.evaluate import evaluate
+
+    blog = tmp_path / "twice.txt"
+    blog.write_text("Friday 13 December 2024\n\n03:21 PM GMT\n\nQueues\n\n"
+                    "Bakeries in Aleppo are open. Queues in Aleppo are long.\n", encoding="utf-8")
+    key = tmp_path / "twice-times.csv"
+    header = "entry_time_utc,place,event_start,event_end,precision\n"
+    key.write_text(header + "2024-12-13T15:21:00Z,Aleppo,,,report\n", encoding="utf-8")
+    assert evaluate(key, blog, geoparser=geoparse).report == 2
+    key.write_text(header + "2024-12-13T15:21:00Z,Aleppo,,,report\n2024-12-13T15:21:00Z,Aleppo,,,unknown\n",
+                   encoding="utf-8")
+    assert evaluate(key, blog, geoparser=geoparse).report == 1
+
+
 def test_a_malformed_key_is_one_line(capsys, tmp_path):
     key = tmp_path / "bad.csv"
     key.write_text("when,where\n1,2\n", encoding="utf-8")
