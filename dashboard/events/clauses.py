@@ -196,25 +196,6 @@ def analyse(text: str, start: int, end: int, found: Sequence[Found], kind: str =
     return Sentence(start, end, tuple(inside), clauses, verb, kind)
 
 
-def _looks_ahead(window: str, clause_at: int, expression_at: int) -> bool:
-    """Whether the words before an expression speak of what is to come. A coming event told in the clause
-    before does not reach a clause told in the past of its own ("will vote next week on a treaty, a step
-    that Moscow called unfriendly in March": March is past)."""
-    ahead = list(FUTURE.finditer(window))
-    if not ahead:
-        return False
-    # Words reaching into the expression speak for it: "next Tuesday", "due on Saturday".
-    if ahead[-1].end() > expression_at or ahead[-1].start() >= clause_at:
-        return True
-    return not any(m.group(0).lower() not in _LOOKING_AHEAD
-                   for m in _PAST.finditer(window, max(0, clause_at), expression_at))
-
-
-# Participles ending in -ed that tell of what is to come ("expected on Wednesday"), not a past tense.
-_LOOKING_AHEAD = frozenset({"expected", "scheduled", "rescheduled", "planned", "proposed", "intended", "delayed",
-                            "postponed", "timed", "slated", "pencilled", "penciled", "billed"})
-
-
 def _subject_start(text: str, clauses: Sequence[tuple[int, int, bool]], clause: tuple[int, int, bool],
                    verb_start: int) -> int:
     """Where the subject of a reporting verb starts: its clause's start, or, when the verb opens its clause
@@ -476,3 +457,22 @@ def governing(text: str, sentence: Sentence, position: int) -> tuple[Found, bool
 
 # Periods that hold the report: a present state in them is told as now.
 _CURRENT = re.compile(r"(?:today|this\s+(?:morning|afternoon|evening|week|month|year)|tonight|now)")
+
+
+def _looks_ahead(window: str, clause_at: int, expression_at: int) -> bool:
+    """Whether the words before an expression speak of what is to come. A coming event told in the clause
+    before does not reach a clause told in the past of its own ("will vote next week on a treaty, a step
+    that Moscow called unfriendly in March": March is past)."""
+    ahead = list(FUTURE.finditer(window))
+    if not ahead:
+        return False
+    # Words reaching into the expression speak for it: "next Tuesday", "due on Saturday".
+    if ahead[-1].end() > expression_at or ahead[-1].start() >= clause_at:
+        return True
+    return not any(m.group(0).lower() not in _LOOKING_AHEAD
+                   for m in _PAST.finditer(window, max(0, clause_at), expression_at))
+
+
+# Participles ending in -ed that tell of what is to come ("expected on Wednesday"), not a past tense.
+_LOOKING_AHEAD = frozenset({"expected", "scheduled", "rescheduled", "planned", "proposed", "intended", "delayed",
+                            "postponed", "timed", "slated", "pencilled", "penciled", "billed"})

@@ -59,11 +59,10 @@ _DIRECTION = re.compile(
 # The destination told before its origin: "docked in Y after crossing from X", "arrived in Y from X".
 _ARRIVAL = re.compile(
     r"\b(?:arrived|arrives|arriving|docked|docks|docking|landed|lands|landing|reached|reaches|reaching|returned"
-    r"|returns|returning|entered|enters|entering|(?:pulled|sailed|steamed)\s+into)"
-    r"(?:\s+(?:back\s+)?(?:in|at|into|to))?\s+", re.IGNORECASE)
+    r"|returns|returning|(?:pulled|sailed|steamed)\s+into)(?:\s+(?:back\s+)?(?:in|at|into|to))?\s+", re.IGNORECASE)
 _AFTER_TRIP = re.compile(
     r"\s*(?:[\w-]+\s+){0,3}?,?\s*after\s+(?:(?:a|an|the|their|its|his|her)\s+)?(?:[\w-]+\s+){0,2}?"
-    r"(?:\w+ing(?:\s+(?:off|out|away|up))?|journey|trip|crossing|voyage|flight|drive|passage)\s+", re.IGNORECASE)
+    r"(?:\w+ing|journey|trip|crossing|voyage|flight|drive|passage)\s+", re.IGNORECASE)
 # "and then on to Z", "then on to Z", "and on to Z", "then travelled to Z": the trip goes on from the last stop.
 _CHAIN = re.compile(r"(?:\bthen\s+(?:[a-z]+\s+){0,2}|\band\s+on\s+|,\s*on\s+)$", re.IGNORECASE)
 _ROUTE_NOUN = re.compile(r"\b(?:road|roads|highway|motorway|route|railway|line|pipeline|border|corridor)\s+$",
@@ -95,6 +94,10 @@ _PERSON_FROM = re.compile(
     r"|boys?|girls?|students?|pensioners?|mothers?|fathers?|sons?|daughters?|citizens?|locals?|villagers?"
     r"|volunteers?|doctors?|nurses?|teachers?|survivors?)\s+from$", re.IGNORECASE)
 _STRAIGHT_ON = re.compile(r"\s*(?:[\w-]+\s+){0,2}?(?:to|into|towards?)\b", re.IGNORECASE)
+# "entered Y from X": a destination told first, as after a verb of arriving.
+_ENTERING = re.compile(r"\b(?:entered|enters|entering)\s+", re.IGNORECASE)
+# "landed in Y after taking off from X", "after setting out from X": a verb of leaving with its particle.
+_AFTER_SETTING_OFF = re.compile(r"\s*(?:[\w-]+\s+){0,3}?,?\s*after\s+\w+ing\s+(?:off|out|away)\s+", re.IGNORECASE)
 # "the drive from X", "their journey from X": a trip named by its origin, whose destination a verb of
 # arriving told before ("Drivers who reached Y said the drive from X took a day").
 _TRIP_NOUN = re.compile(r"\b(?:drive|journey|trip|trek|walk|ride|flight|voyage|crossing|passage)\s+$", re.IGNORECASE)
@@ -305,9 +308,10 @@ def _destination_before(text: str, s_start: int, here: list[Mention], origin: Me
             marker_start = origin_markers[id(m)]
             continue
         gap = text[m.end:marker_start]
-        arrival = list(_ARRIVAL.finditer(text, max(s_start, m.start - 60), m.start))
+        arrival = sorted([*_ARRIVAL.finditer(text, max(s_start, m.start - 60), m.start),
+                          *_ENTERING.finditer(text, max(s_start, m.start - 60), m.start)], key=lambda a: a.end())
         arrived = bool(arrival) and _np_reaches(text, arrival[-1].end(), m)
-        if arrived and _AFTER_TRIP.fullmatch(gap):
+        if arrived and (_AFTER_TRIP.fullmatch(gap) or _AFTER_SETTING_OFF.fullmatch(gap)):
             return m  # "docked in Y after crossing from X"
         if arrived and _TRIP_NOUN.search(text, max(m.end, marker_start - 12), marker_start) and not re.search(
                 r"[;:]", gap):
