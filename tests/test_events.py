@@ -11,7 +11,7 @@ import pytest
 
 from dashboard.cli import main
 from dashboard.events import EventTime, entry_event_times, find_paths
-from dashboard.events.expressions import place_zone
+from dashboard.events.zones import place_zone
 from dashboard.model import Caption, Entry
 from tests.word_geoparser import WordGeoparser
 

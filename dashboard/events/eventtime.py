@@ -62,8 +62,9 @@ from dashboard.events.clauses import (
     governing,
     split_sentences,
 )
-from dashboard.events.expressions import Context, Interval, place_zone, resolve, since_start
+from dashboard.events.expressions import Context, Interval, resolve, since_start
 from dashboard.events.patterns import Found, find_expressions
+from dashboard.events.zones import place_zone
 from dashboard.model import Entry
 from gazetteer.places import Mention
 
