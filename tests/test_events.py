@@ -11,7 +11,7 @@ import pytest
 
 from dashboard.cli import main
 from dashboard.events import EventTime, entry_event_times, find_paths
-from dashboard.events.expressions import place_zone
+from dashboard.events.zones import place_zone
 from dashboard.model import Caption, Entry
 from tests.word_geoparser import WordGeoparser
 
@@ -131,6 +131,33 @@ def test_modal_verbs(sentence, expected_day, expected):
     assert (day(found), found.expected) == (expected_day, expected)
 
 
+@pytest.mark.parametrize(("sentence", "place", "expected_day"), [
+    # a date without a year only days from the report the other way is that one, not a year off
+    ("A summit in Cairo on 20 December, where the two leaders could sign, was discussed.", "Cairo", "2024-12-20"),
+    ("The inquiry will look at the raid on Homs on 10 December.", "Homs", "2024-12-10"),
+    # ... but not when the nearer one is months away: the tense's direction holds
+    ("Rebels seized Aleppo on 20 March.", "Aleppo", "2024-03-20"),
+    ("Envoys will meet in Amman on 2 October.", "Amman", "2025-10-02"),
+    # a clause told in the past of its own after one looking ahead
+    ("Parliament will vote next week on the treaty, a step that Damascus condemned in March.", "Damascus",
+     "2024-03-01..2024-03-31"),
+    ("Parliament will vote next week on the treaty, which Damascus will sign in March.", "Damascus",
+     "2025-03-01..2025-03-31"),
+    ("Envoys will stay on in Cairo, with the vote in Amman expected on Monday.", "Amman", "2024-12-16"),
+    # the year told before: "of that year", "of 2016"
+    ("The siege began in 2012, and a truce was agreed in Homs on 9 May of that year.", "Homs", "2012-05-09"),
+    ("The last buses left Aleppo on 22 December of 2016.", "Aleppo", "2016-12-22"),
+    # "since X, when ...": the when-clause tells what happened at X, not over the span
+    ("Bread has been scarce in Homs since March, when the army cut the road to Latakia.", "Latakia",
+     "2024-03-01..2024-03-31"),
+    ("Bread has been scarce in Homs since March, when the army cut the road to Latakia.", "Homs",
+     "2024-03-01..2024-12-13"),
+    ("Aleppo has had no power since Sunday, when a strike hit the plant near Homs.", "Homs", "2024-12-08"),
+])
+def test_the_year_and_span_of_a_date_told_without_one(sentence, place, expected_day):
+    assert day(times(sentence)[place][0]) == expected_day
+
+
 def test_a_headline_with_to_and_a_verb_tells_what_is_to_come():
     (found,) = times("", headline="Cairo to host talks on Monday")["Cairo"]
     assert (day(found), found.expected) == ("2024-12-16", True)
@@ -151,7 +178,7 @@ def test_finding_near_the_words_is_finding_everywhere():
     text = (ROOT / "data" / "sample-liveblog.txt").read_text(encoding="utf-8") + (
         " Late on Tuesday, some 40 lorries left; by 9pm on 3 March 2024 the last of them, 12 in all, had gone. "
         "In the early hours of Sunday morning two days ago, at 23:45 local time, and in the coming days. " * 3)
-    everywhere = patterns._with_days(text, patterns._scan(text, 0, len(text)))
+    everywhere = patterns._with_that_year(text, patterns._with_days(text, patterns._scan(text, 0, len(text))))
     assert len(everywhere) > 60
     assert patterns.find_expressions(text) == everywhere
 
@@ -579,6 +606,18 @@ def paths(text: str) -> list[tuple[str, str]]:
     ("A tanker steamed out of Odesa for Istanbul.", [("Odesa", "Istanbul")]),
     ("The column set off from Aleppo for Latakia.", [("Aleppo", "Latakia")]),
     ("A Cairo-bound convoy left Amman at dawn.", [("Amman", "Cairo")]),
+    # the destination told first, then the origin after taking off or in a trip named by it
+    ("Two cargo planes landed in Amman at noon after taking off from Cairo.", [("Cairo", "Amman")]),
+    ("Lorry drivers who reached Homs on Friday said the long drive from Beirut had cost them a night.",
+     [("Beirut", "Homs")]),
+    ("By dusk some 4,000 people had entered Lebanon from Syria.", [("Syria", "Lebanon")]),
+    # an origin inside a noun phrase, its destination straight after
+    ("Aid workers have moved 300 families from hamlets around Aleppo to Latakia.", [("Aleppo", "Latakia")]),
+    # a movement carries the people "from X" it names
+    ("Ferries carried hundreds of people from Odesa, most of them to Istanbul.", [("Odesa", "Istanbul")]),
+    # an attribution after the movement names a source, not a further end
+    ("About 900 families have crossed from Syria into Lebanon, according to officials in Beirut.",
+     [("Syria", "Lebanon")]),
 ])
 def test_movement_phrasings(sentence, expected):
     assert paths(sentence) == expected
@@ -611,6 +650,11 @@ def test_movement_phrasings(sentence, expected):
     "Evening flights from Beirut to Cairo were cancelled after the strike.",
     "The airline has cancelled its ferry from Latakia to Istanbul.",
     "The convoy from Homs to Damascus was turned back at the checkpoint.",
+    # sources, intentions and where people come from or stay are not told trips
+    "Pupils from Homs will be taught in Latakia from Monday, according to Damascus.",
+    "Some of the families arriving from Aleppo hope to find relatives in Beirut.",
+    "Students from Kyiv told us they would carry on towards the coast, while others plan to stay in Odesa.",
+    "Omar, a pensioner from Homs, reached Beirut on Tuesday after two days on foot.",
 ])
 def test_not_movements(sentence):
     assert paths(sentence) == []
@@ -704,6 +748,23 @@ def test_evaluate_events_command_prints_the_figures(capsys, tmp_path):
     assert "timed pairs right: 1/1 = 100.0%" in out
     assert "report-time pairs moved: 0/1 = 0.0%" in out
     assert "precision 1/1 = 1.00, recall 1/1 = 1.00" in out
+
+
+def test_a_single_row_scores_every_naming_of_its_place(tmp_path):
+    """Pairs are namings, not rows: one `report` row for a place named twice is two report-time pairs,
+    and a second row for the place makes them one each."""
+    from dashboard.events.evaluate import evaluate
+
+    blog = tmp_path / "twice.txt"
+    blog.write_text("Friday 13 December 2024\n\n03:21 PM GMT\n\nQueues\n\n"
+                    "Bakeries in Aleppo are open. Queues in Aleppo are long.\n", encoding="utf-8")
+    key = tmp_path / "twice-times.csv"
+    header = "entry_time_utc,place,event_start,event_end,precision\n"
+    key.write_text(header + "2024-12-13T15:21:00Z,Aleppo,,,report\n", encoding="utf-8")
+    assert evaluate(key, blog, geoparser=geoparse).report == 2
+    key.write_text(header + "2024-12-13T15:21:00Z,Aleppo,,,report\n2024-12-13T15:21:00Z,Aleppo,,,unknown\n",
+                   encoding="utf-8")
+    assert evaluate(key, blog, geoparser=geoparse).report == 1
 
 
 def test_a_malformed_key_is_one_line(capsys, tmp_path):

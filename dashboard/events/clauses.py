@@ -173,7 +173,9 @@ def analyse(text: str, start: int, end: int, found: Sequence[Found], kind: str =
             quotes = list(_QUOTE.finditer(text, look_back, f.start))
             window = text[quotes[-1].end() if quotes else look_back:f.end]
             # "a meeting for Saturday" looks ahead whatever the verb's tense.
-            future = bool(FUTURE.search(window)) or (f.groups.get("wdlead") or "").lower() == "for" or (
+            at = f.end - len(window)
+            future = _looks_ahead(window, clause[0] - at, f.start - at) or (
+                f.groups.get("wdlead") or "").lower() == "for" or (
                 kind == "headline" and bool(HEADLINE_FUTURE.search(text, start, end)))
             if not future and kind == "body" and ("weekday" in f.groups or "date" in f.groups):
                 own_clause = text[clause[0]:clause[1]]
@@ -455,3 +457,22 @@ def governing(text: str, sentence: Sentence, position: int) -> tuple[Found, bool
 
 # Periods that hold the report: a present state in them is told as now.
 _CURRENT = re.compile(r"(?:today|this\s+(?:morning|afternoon|evening|week|month|year)|tonight|now)")
+
+
+def _looks_ahead(window: str, clause_at: int, expression_at: int) -> bool:
+    """Whether the words before an expression speak of what is to come. A coming event told in the clause
+    before does not reach a clause told in the past of its own ("will vote next week on a treaty, a step
+    that Moscow called unfriendly in March": March is past)."""
+    ahead = list(FUTURE.finditer(window))
+    if not ahead:
+        return False
+    # Words reaching into the expression speak for it: "next Tuesday", "due on Saturday".
+    if ahead[-1].end() > expression_at or ahead[-1].start() >= clause_at:
+        return True
+    return not any(m.group(0).lower() not in _LOOKING_AHEAD
+                   for m in _PAST.finditer(window, max(0, clause_at), expression_at))
+
+
+# Participles ending in -ed that tell of what is to come ("expected on Wednesday"), not a past tense.
+_LOOKING_AHEAD = frozenset({"expected", "scheduled", "rescheduled", "planned", "proposed", "intended", "delayed",
+                            "postponed", "timed", "slated", "pencilled", "penciled", "billed"})

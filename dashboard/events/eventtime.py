@@ -62,8 +62,9 @@ from dashboard.events.clauses import (
     governing,
     split_sentences,
 )
-from dashboard.events.expressions import Context, Interval, place_zone, resolve
+from dashboard.events.expressions import Context, Interval, resolve, since_start
 from dashboard.events.patterns import Found, find_expressions
+from dashboard.events.zones import place_zone
 from dashboard.model import Entry
 from gazetteer.places import Mention
 
@@ -158,6 +159,7 @@ def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -
         return resolved(mention, sentence, *chosen)
 
     def resolved(mention: Mention, sentence: Sentence, f: Found, future: bool) -> EventTime | None:
+        f = since_start(text, f, mention.start)
         place = event_place(sentence, f, mention, mentions)
         ctx = Context(entry.time_utc, zone, future=future,
                       place_zone=place_zone(place.country_code, place.latitude, place.longitude) if place else None,

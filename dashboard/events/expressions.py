@@ -11,15 +11,13 @@ pattern already holds the day, month and year, so they are read here.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from functools import cache
-from importlib import resources
 from zoneinfo import ZoneInfo
 
 from dashboard.events.patterns import PART, WEEKDAY, Found
+from dashboard.events.zones import zone_named
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTHS = {m: i + 1 for i, m in enumerate(
@@ -113,7 +111,7 @@ def resolve(found: Found, ctx: Context) -> Interval | None:
     elif "anaph" in g:
         result = _resolve_counted_from(g, ctx)
     elif "date" in g:
-        result = _resolve_date(words, ctx, g.get("datepart") or "")
+        result = _resolve_date(words, ctx, g.get("datepart") or "", g.get("dateyear"))
         if result is not None and (g.get("datelead") or "").lower() == "since":
             # "since 9 December": from that day to the report
             start, end = result[0], max(result[0], local)
@@ -168,6 +166,21 @@ def resolve(found: Found, ctx: Context) -> Interval | None:
     return Interval(start_utc, end_utc, precision, words, expected)
 
 
+# "since December, when X closed the road": the when-clause tells what happened at the start, not over the
+# span; the clause runs from the expression to the place, with no break stronger than a comma.
+_WHEN_CLAUSE = re.compile(r"\s*,?\s*when\b[^;:.()\[\]]*", re.IGNORECASE)
+_SINCE_LEADS = {"monthlead": "in", "wdlead": "on", "datelead": "on", "yearlead": "in"}
+
+
+def since_start(text: str, found: Found, at: int) -> Found:
+    """For a place at `at` in the when-clause that follows "since X" ("since December, when X closed the
+    road to Y"), X itself ("in December"); otherwise `found` unchanged."""
+    lead = next((k for k in _SINCE_LEADS if (found.groups.get(k) or "").lower() == "since"), None)
+    if lead is None or at < found.end or not _WHEN_CLAUSE.fullmatch(text, found.end, at):
+        return found
+    return Found(found.start, found.end, found.words, {**found.groups, lead: _SINCE_LEADS[lead]})
+
+
 def _resolve_clock(g: dict, ctx: Context, day: date | None = None) -> tuple[datetime, datetime, str] | None:
     hour, minute = int(g["hh"]), int(g.get("mm") or 0)
     ampm = (g.get("ampm") or "").lower().replace(".", "")
@@ -179,7 +192,7 @@ def _resolve_clock(g: dict, ctx: Context, day: date | None = None) -> tuple[date
     if said_zone.startswith("local"):
         zone = ctx.place_zone or ctx.zone
     elif g.get("zoneplace"):  # "Washington time": the named place's zone, else a zone named after it
-        zone = ctx.place_zone or _zone_named(g["zoneplace"]) or ctx.zone
+        zone = ctx.place_zone or zone_named(g["zoneplace"]) or ctx.zone
     elif said_zone:
         zone = ZoneInfo(_ZONE_ABBR[said_zone])
     else:
@@ -199,8 +212,9 @@ _DATE_LEAD = re.compile(r"^(?:(?:on|since)\s+)?(?:the\s+" + PART + r"\s+of\s+)?(
                         re.IGNORECASE)
 
 
-def _resolve_date(words: str, ctx: Context, part: str = "") -> tuple[datetime, datetime, str] | None:
-    day = _parse_calendar(_DATE_LEAD.sub("", words), ctx)
+def _resolve_date(words: str, ctx: Context, part: str = "", year: str | None = None
+                  ) -> tuple[datetime, datetime, str] | None:
+    day = _parse_calendar(_DATE_LEAD.sub("", words), ctx, int(year) if year else None)
     if day is None:
         return None
     if part:  # "on the night of 10 December"
@@ -263,9 +277,12 @@ _CALENDAR_PARTS = re.compile(r"(?:(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s+(?P<m1>[a-z]
                              r"(?:\D+(?P<y>\d{4}))?", re.IGNORECASE)
 
 
-def _parse_calendar(words: str, ctx: Context) -> date | None:
-    """ "8 December", "Dec 8, 2024": a day and month, the year given or the nearest one in the tense's
-    direction (a date without a year told in the past is this year's, or last year's if still to come)."""
+def _parse_calendar(words: str, ctx: Context, told_year: int | None = None) -> date | None:
+    """ "8 December", "Dec 8, 2024": a day and month, the year given (or told before: "of that year") or the
+    nearest one in the tense's direction (a date without a year told in the past is this year's, or last
+    year's if still to come). A date that only the other direction puts near the report is that one: told
+    on 26 September, "a summit on 5 October was discussed" is nine days ahead, not a year back, and "a
+    meeting on 20 September will be reviewed" is last week's."""
     match = _CALENDAR_PARTS.search(words)
     if match is None:
         return None
@@ -273,14 +290,39 @@ def _parse_calendar(words: str, ctx: Context) -> date | None:
     month = _MONTHS.get(name) or _MONTH_ABBR.get(name[:4] if name.startswith("sept") else name[:3])
     day_number = int(match.group("d1") or match.group("d2"))
     today = ctx.local.date()
-    years = [int(match.group("y"))] if match.group("y") else (
-        [today.year, today.year + 1] if ctx.future else [today.year, today.year - 1])
-    for year in years:
+    given = int(match.group("y")) if match.group("y") else told_year
+    try:
+        if given is not None:
+            return date(given, month, day_number)
+        ahead, back = _nearest(today, month, day_number, 1), _nearest(today, month, day_number, -1)
+    except (ValueError, TypeError):
+        return None
+    if ahead is None or back is None:
+        return ahead or back
+    wanted, other = (ahead, back) if ctx.future else (back, ahead)
+    if abs((other - today).days) <= _NEAR_OTHER_WAY and abs((wanted - today).days) > _FAR_THIS_WAY:
+        return other
+    return wanted
+
+
+# A date without a year is the tense's way from the report, unless that is more than _FAR_THIS_WAY days
+# off and the other way is within _NEAR_OTHER_WAY days: news names a date a year away with its year.
+_NEAR_OTHER_WAY = 31
+_FAR_THIS_WAY = 180
+
+
+def _nearest(today: date, month: int, day_number: int, step: int) -> date | None:
+    """The first `month`/`day_number` on or after (`step` 1) or on or before (-1) `today` (29 February
+    may be years off: None if not within a leap cycle)."""
+    for offset in range(0, 5):
+        year = today.year + step * offset
         try:
             candidate = date(year, month, day_number)
-        except (ValueError, TypeError):
-            return None
-        if match.group("y") or (candidate >= today if ctx.future else candidate <= today):
+        except ValueError:
+            if month == 2 and day_number == 29:
+                continue
+            raise
+        if (candidate >= today) if step > 0 else (candidate <= today):
             return candidate
     return None
 
@@ -408,77 +450,3 @@ def _resolve_relative(words: str, ctx: Context) -> tuple[datetime, datetime, str
     if words.startswith("in the coming"):
         return local, local + (timedelta(days=7) if words.endswith("days") else timedelta(weeks=4)), "week"
     return None
-
-
-# --------------------------------------------------------------------------------------------------
-# The zone of a place's country, for "local time".
-# --------------------------------------------------------------------------------------------------
-
-
-@cache
-def _country_zones() -> dict[str, list[tuple[float, float, str, bool]]]:
-    """Country code -> [(lat, lon, zone, covers most of the country)] from the IANA zone.tab that the
-    tzdata package ships (its comment says "most of Ukraine", "Eastern (most areas)")."""
-    text = resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text(encoding="utf-8")
-    zones: dict[str, list[tuple[float, float, str, bool]]] = {}
-    for line in text.splitlines():
-        if line.startswith("#") or not line.strip():
-            continue
-        fields = line.split("\t")
-        code, coords, name = fields[:3]
-        main = len(fields) > 3 and bool(re.search(r"\bmost\b", fields[3], re.IGNORECASE))
-        match = re.fullmatch(r"([+-]\d{4,6})([+-]\d{5,7})", coords)
-        if not match:
-            continue
-        zones.setdefault(code, []).append((_degrees(match.group(1), 2), _degrees(match.group(2), 3), name, main))
-    return zones
-
-
-def _degrees(text: str, width: int) -> float:
-    sign = -1 if text[0] == "-" else 1
-    digits = text[1:]
-    value = int(digits[:width]) + int(digits[width:width + 2]) / 60
-    if len(digits) > width + 2:
-        value += int(digits[width + 2:]) / 3600
-    return sign * value
-
-
-def _zone_named(name: str) -> tzinfo | None:
-    """The IANA zone named after a city ("Moscow" -> Europe/Moscow, "New York" -> America/New_York)."""
-    wanted = "_".join(name.split()).casefold()
-    for options in _country_zones().values():
-        for _, _, zone, _ in options:
-            if zone.rsplit("/", 1)[-1].casefold() == wanted:
-                return ZoneInfo(zone)
-    return None
-
-
-def place_zone(country_code: str, lat: float | None = None, lon: float | None = None) -> tzinfo | None:
-    """The zone of a country; for a country with several, the one whose principal city is nearest the
-    place, except that a zone covering most of the country wins unless another's city is much nearer.
-
-    zone.tab gives one point per zone, its principal city; a zone over most of a country reaches far
-    from its city, so a place near a small zone's city may still lie in the large one (Odesa is nearer
-    Simferopol than Kyiv, yet keeps Kyiv's clock)."""
-    options = _country_zones().get((country_code or "").upper())
-    if not options:
-        return None
-    if lat is None or lon is None or len(options) == 1:
-        return ZoneInfo(next((o for o in options if o[3]), options[0])[2])
-
-    def distance(o: tuple[float, float, str, bool]) -> float:
-        return math.hypot(o[0] - lat, (o[1] - lon) * math.cos(math.radians(lat)))
-
-    best = min(options, key=distance)
-    mains = [o for o in options if o[3]]
-    if mains and not best[3]:
-        main = min(mains, key=distance)
-        if distance(main) < _MUCH_NEARER * distance(best):
-            best = main
-    return ZoneInfo(best[2])
-
-
-# How much nearer a small zone's city must be than the main zone's to take a place from it.
-_MUCH_NEARER = 2.0
-
-

@@ -14,7 +14,12 @@ the destination ("left X at dawn and reached Y"), which may also come first afte
 ("docked in Y after crossing from X", "arrived in Y from X").
 The destination may come first ("flew to Y from X"), be "bound for" or "arrived in" (once an origin is
 told), or follow where the movers are after a comma ("seen in X, heading towards Y"); "across the
-border from X into Y" is a trip, not a border named by its ends.
+border from X into Y" is a trip, not a border named by its ends. Told first, the destination also takes an
+origin told after taking off ("landed in Y after taking off from X"), after "entered Y from X", or in a
+trip named by it ("drivers who reached Y said the drive from X ...").
+Not destinations: a source ("according to officials in Y") and what is wished or planned ("try to join
+family in Y", "plan to stay in Y"). A person "from X" ("a refugee from X, reached Y") is no origin unless
+a verb of movement carries them or the destination follows at once ("moved families from X to Y").
 """
 
 from __future__ import annotations
@@ -72,6 +77,30 @@ _SET_OUT = re.compile(r"\b(?:set\s+(?:off|out|sail)|sail(?:ed|s|ing)?|head(?:ed|
                       r"|depart(?:ed|s|ing)?|steam(?:ed|s|ing)?)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 _CLAUSE_WORD = re.compile(r"\b(?:said|says|but|while|where|when|because|although|after|before)\b", re.IGNORECASE)
 _MEMBERSHIP = re.compile(r"\bmembers?(?:\s+states?)?\s+of\b", re.IGNORECASE)
+# "according to officials in Y" names a source, not a destination; "try to join family in Y", "plan to stay
+# in Y", "hope to return": "to" after a verb of intending or trying opens a verb (what is wished, not a
+# trip told), as does "in order to".
+_NOT_DIRECTION = re.compile(
+    r"\b(?:according|(?:in\s+)?order|so\s+as|tr(?:y|ies|ied|ying)|plan(?:s|ned|ning)?|want(?:s|ed|ing)?"
+    r"|hop(?:e|es|ed|ing)|wish(?:es|ed|ing)?|seek(?:s|ing)?|sought|intend(?:s|ed|ing)?|decid(?:e|es|ed|ing)"
+    r"|cho(?:ose|oses|se|sen|osing)|aim(?:s|ed|ing)?|need(?:s|ed|ing)?|(?:un)?able|likely|refus(?:e|es|ed|ing)"
+    r"|agree(?:s|d|ing)?|prefer(?:s|red|ring)?|expect(?:s|ed|ing)?|struggl(?:e|es|ed|ing)|manag(?:e|es|ed|ing)"
+    r"|fail(?:s|ed|ing)?|allowed|forced|urged|asked|told)\s+$", re.IGNORECASE)
+# A person "from X" tells where someone comes from ("a refugee from X, reached Y", "people from X told us"),
+# unless a verb of movement carries them in the same clause ("flew people from X, most of them to Y") or the
+# trip's destination follows at once ("civilians from X to Y").
+_PERSON_FROM = re.compile(
+    r"\b(?:refugees?|people|persons?|man|men|woman|women|family|families|residents?|natives?|child|children"
+    r"|boys?|girls?|students?|pensioners?|mothers?|fathers?|sons?|daughters?|citizens?|locals?|villagers?"
+    r"|volunteers?|doctors?|nurses?|teachers?|survivors?)\s+from$", re.IGNORECASE)
+_STRAIGHT_ON = re.compile(r"\s*(?:[\w-]+\s+){0,2}?(?:to|into|towards?)\b", re.IGNORECASE)
+# "entered Y from X": a destination told first, as after a verb of arriving.
+_ENTERING = re.compile(r"\b(?:entered|enters|entering)\s+", re.IGNORECASE)
+# "landed in Y after taking off from X", "after setting out from X": a verb of leaving with its particle.
+_AFTER_SETTING_OFF = re.compile(r"\s*(?:[\w-]+\s+){0,3}?,?\s*after\s+\w+ing\s+(?:off|out|away)\s+", re.IGNORECASE)
+# "the drive from X", "their journey from X": a trip named by its origin, whose destination a verb of
+# arriving told before ("Drivers who reached Y said the drive from X took a day").
+_TRIP_NOUN = re.compile(r"\b(?:drive|journey|trip|trek|walk|ride|flight|voyage|crossing|passage)\s+$", re.IGNORECASE)
 # Words that may stand between a direction word and its place: "to the naval and air bases in X".
 _NP_WORDS = 8
 
@@ -158,6 +187,14 @@ def _origins(text: str, s_start: int, here: list[Mention]) -> list[tuple[Mention
             # "a man from X's old town": where a person comes from, not a trip.
             if text[m.end:m.end + 2] in ("'s", "’s"):
                 continue
+            marker_at = m.start - len(before) + last.start()
+            # "a refugee from X, reached Y": where a person comes from, not a trip's start.
+            if _PERSON_FROM.search(text, max(s_start, marker_at - 30), after_marker) and not _STRAIGHT_ON.match(
+                    text, m.end) and not _MOTION.search(_STOP.split(text[s_start:marker_at])[-1]):
+                continue
+            # "from X to Y" with X not a place we know: Y is the destination, not an origin.
+            if re.search(r"\b(?:to|into|towards?)\b", text[after_marker:m.start], re.IGNORECASE):
+                continue
             # Members of a body come "from" it, not out of a place: "envoys from the member states of X",
             # "heads of government from the members of X".
             if _MEMBERSHIP.search(text[after_marker:m.start]):
@@ -184,6 +221,9 @@ def _destinations(text: str, s_end: int, here: list[Mention], after: int, marker
     out: list[tuple[Mention, bool, int]] = []
     for match in _DIRECTION.finditer(text, after, s_end):
         word = match.group(0).lower()
+        if word in ("to", "towards", "toward") and _NOT_DIRECTION.search(text, max(after, match.start() - 20),
+                                                                          match.start()):
+            continue
         # "for" names a destination after leaving ("left X for Y"), "bound for", or a setting out ("sailed
         # out of X for Y", "set off from X for Y").
         if word == "for" and not leave_verb and not re.search(r"\bbound\s+$", text[max(after, match.start() - 7):
@@ -268,10 +308,14 @@ def _destination_before(text: str, s_start: int, here: list[Mention], origin: Me
             marker_start = origin_markers[id(m)]
             continue
         gap = text[m.end:marker_start]
-        arrival = list(_ARRIVAL.finditer(text, max(s_start, m.start - 60), m.start))
+        arrival = sorted([*_ARRIVAL.finditer(text, max(s_start, m.start - 60), m.start),
+                          *_ENTERING.finditer(text, max(s_start, m.start - 60), m.start)], key=lambda a: a.end())
         arrived = bool(arrival) and _np_reaches(text, arrival[-1].end(), m)
-        if arrived and _AFTER_TRIP.fullmatch(gap):
+        if arrived and (_AFTER_TRIP.fullmatch(gap) or _AFTER_SETTING_OFF.fullmatch(gap)):
             return m  # "docked in Y after crossing from X"
+        if arrived and _TRIP_NOUN.search(text, max(m.end, marker_start - 12), marker_start) and not re.search(
+                r"[;:]", gap):
+            return m  # "drivers who reached Y said the drive from X ..."
         if len(gap.split()) > 2 or _STOP.search(gap):
             return None
         if arrived:

@@ -26,7 +26,9 @@ _EXPRESSION = re.compile(
     r"(?P<date>(?:(?P<datelead>on|since)\s+)?(?:the\s+(?P<datepart>" + PART + r")\s+of\s+)?"
     r"(?:" + WEEKDAY + r",?\s+(?:the\s+)?)?"
     r"(?:(?:\d{1,2}(?:st|nd|rd|th)?\s+" + _MON + r"(?:,?\s+" + _YEAR + r")?)"
-    r"|(?:" + _MON + r"\s+\d{1,2}(?:st|nd|rd|th)?\b(?:,?\s+" + _YEAR + r")?)))"
+    r"|(?:" + _MON + r"\s+\d{1,2}(?:st|nd|rd|th)?\b(?:,?\s+" + _YEAR + r")?))"
+    # "on 10 November of 2020", "on 10 November of that year" (the year told before it)
+    r"(?:\s+of\s+" + _YEAR + r"\b|\s+(?:of\s+)?(?P<datethat>that|the\s+same)\s+year\b)?)"
     # months: "in July", "last July", "in July 2024", "since March"
     r"|(?P<month>(?P<monthlead>in|since|last|next|this|during|until|by)\s+(?P<monthpart>(?:early|mid|late)\b-?\s*)?(?P<monthname>(?:january|february|march"
     r"|april|(?-i:May)|june|july|august|september|october|november|december))(?:\s+(?P<monthyear>" + _YEAR + r"))?)"
@@ -96,7 +98,34 @@ _REACH = 48  # characters an expression may start before its first such word ("i
 
 def find_expressions(text: str) -> list[Found]:
     """Candidate time expressions in `text`, left to right (offsets into `text`)."""
-    return _with_days(text, [f for window in _windows(text) for f in _scan(text, *window)])
+    return _with_that_year(text, _with_days(text, [f for window in _windows(text) for f in _scan(text, *window)]))
+
+
+def _year_named(f: Found) -> int | None:
+    """The one year an expression names ("in 2020", "in March 2020", "on 3 May 2020"), if any."""
+    g = f.groups
+    if "year" in g and g["yearlead"].lower() in ("in", "during"):
+        return int(g["yearnum"])
+    if "month" in g and g.get("monthyear"):
+        return int(g["monthyear"])
+    if "date" in g and not g.get("datethat"):
+        year = re.search(r"\b" + _YEAR + r"\b", f.words)
+        return int(year.group(0)) if year else None
+    return None
+
+
+def _with_that_year(text: str, found: list[Found]) -> list[Found]:
+    """ "on 10 November of that year": the year is the one told last before it in the same paragraph
+    ("the war of 2020, which ended on 10 November of that year"); kept as the group `dateyear`."""
+    out: list[Found] = []
+    for f in found:
+        if f.groups.get("datethat"):
+            told = next((y for g in reversed(out) if "\n" not in text[g.end:f.start]
+                         and (y := _year_named(g)) is not None), None)
+            if told is not None:
+                f = Found(f.start, f.end, f.words, {**f.groups, "dateyear": str(told)})
+        out.append(f)
+    return out
 
 
 def _windows(text: str) -> list[tuple[int, int]]:
