@@ -63,6 +63,7 @@ from gazetteer.spans import (
     primary_key,
     shouting,
 )
+from gazetteer.streets import ROAD_ABBREVIATIONS, ROAD_WORDS, Street, find_streets
 from gazetteer.tokens import APOSTROPHES, POSSESSIVE, Tokens, tokenize
 
 MAX_CANDIDATES = 24
@@ -266,7 +267,10 @@ class Geoparser:
         attach_qualifiers(accepted, tokens)
         repeats = Counter(s.key for s in accepted)
         recognitions = [self._recognition(s, tokens, text, s.first in rescued, repeats[s.key]) for s in accepted]
-        return self._resolve(accepted, recognitions, tokens, text, outer)
+        found = self._resolve(accepted, recognitions, tokens, text, outer)
+        if any(tokens.keys[i] in ROAD_WORDS or tokens.keys[i] in ROAD_ABBREVIATIONS for i in tokens.capitalised):
+            found = self._place_streets(found, spans, tokens, text)
+        return found
 
     def _match_spans(self, tokens: Tokens) -> list[Span]:
         """Longest gazetteer names over the words, left to right, starting at a capital."""
@@ -574,6 +578,57 @@ class Geoparser:
             short=(len(surface) if surface.isalpha() else sum(ch.isalpha() for ch in surface)) <= 4,
             repeats=repeats,
         )
+
+    def _place_streets(self, found: list[Found], spans: list[Span], tokens: Tokens, text: str) -> list[Found]:
+        """The streets the text names (`gazetteer.streets`), each placed at the town the text names
+        nearest before it (else after it), among the places found. A street inside a longer
+        gazetteer name ("East St. Louis") stays that name; a place inside a street's name ("Royal"
+        in "Royal Street", "Victoria" in "Victoria St.") is the street's name, not a place."""
+        streets = [s for s in find_streets(tokens) if not any(
+            g.first <= s.road <= g.last and (g.last > s.last or g.first <= s.first) for g in spans)]
+        if not streets:
+            return found
+        bounds = [(tokens.start(s.first), self._street_end(s, tokens, text)) for s in streets]
+        kept = [f for f in found if not any(f.start < end and start < f.end for start, end in bounds)]
+        towns = [f for f in kept if f.places[0].feature_class == "P"]
+        if not towns:
+            return kept
+        logit = self.calibration
+        for street, (start, end) in zip(streets, bounds, strict=True):
+            before = [f for f in towns if f.end <= start]
+            town_found = before[-1] if before else next(f for f in towns if f.start >= end)
+            town = town_found.places[0]
+            surface = text[start:end]
+            place = Place(
+                place_id=f"street:{town.place_id}:{normalize_name(surface)}", name=surface,
+                latitude=town.latitude, longitude=town.longitude, feature_class="R", feature_code="ST",
+                country_code=town.country_code, admin1_code=town.admin1_code, admin1_name=town.admin1_name,
+                source="street")
+            seen = recognition_features(self._street_recognition(street, tokens, surface))
+            resolution = town_found.resolutions[0]
+            z = logit.recognition_logit("marker", seen) + logit.resolution_logit("marker", resolution)
+            kept.append(Found(start, end, surface, town_found.margin, [place], seen, [resolution], [z]))
+        kept.sort(key=lambda f: f.start)
+        return kept
+
+    @staticmethod
+    def _street_end(street: Street, tokens: Tokens, text: str) -> int:
+        """Where a street's name ends: with the full stop of an abbreviated road word ("Victoria St.")."""
+        end = tokens.end(street.last)
+        if street.last == street.road and tokens.keys[street.road] in ROAD_ABBREVIATIONS and text.startswith(".", end):
+            end += 1
+        return end
+
+    @staticmethod
+    def _street_recognition(street: Street, tokens: Tokens, surface: str) -> Recognition:
+        keys = tokens.keys
+        b = street.first - 1
+        return Recognition(
+            sentence_start=tokens.sentence_start(street.first),
+            located=b >= 0 and not tokens.is_capitalised(b) and keys[b] in wordlists.LOCATIVE_PREPOSITIONS,
+            qualified=False, common=0.0, words=street.last - street.first + 1, upper=surface.isupper(),
+            rescued=False, given_name=False, joined=False, article=b >= 0 and keys[b] in _ARTICLES,
+            short=False, repeats=1, street=True)
 
     @staticmethod
     def _moved_or_placed(tokens: Tokens, first: int) -> bool:
