@@ -581,7 +581,7 @@ class Geoparser:
 
     def _place_streets(self, found: list[Found], spans: list[Span], tokens: Tokens, text: str) -> list[Found]:
         """The streets the text names (`gazetteer.streets`), each placed at the town the text names
-        nearest before it (else after it), among the places found. A street inside a longer
+        nearest before it (else after it), among the places found that it is sure of. A street inside a longer
         gazetteer name ("East St. Louis") stays that name; a place inside a street's name ("Royal"
         in "Royal Street", "Victoria" in "Victoria St.") is the street's name, not a place."""
         streets = [s for s in find_streets(tokens) if not any(
@@ -593,6 +593,11 @@ class Geoparser:
         towns = [f for f in kept if f.places[0].feature_class == "P"]
         if not towns:
             return kept
+        # The town a street is in is one the document is sure of, in the country it talks about
+        # most: the nearest name before may be a street's namesake far away ("Chartres").
+        sure = [f for f in towns if f.logits[0] >= 0.0] or towns
+        leading = Counter(f.places[0].country_code for f in kept).most_common(1)[0][0]
+        towns = [f for f in sure if f.places[0].country_code == leading] or sure
         logit = self.calibration
         for street, (start, end) in zip(streets, bounds, strict=True):
             before = [f for f in towns if f.end <= start]
