@@ -56,6 +56,7 @@ from gazetteer.spans import (
     Span,
     attach_qualifiers,
     capitalised_run,
+    dateline,
     feature_hint,
     name_starts,
     people_named,
@@ -96,6 +97,7 @@ _TOWN_PROMINENCE = 4.5
 # modifier), not a name.
 _PUBLIC_BODY_WORDS = frozenset(fold_word(w) for w in """
 department dept board township twp coroner attorney courthouse chamber district superior supreme
+magistrate magistrates
 circuit legislature senate assembly treasury municipal public health patrol guard
 """.split())
 
@@ -387,8 +389,13 @@ class Geoparser:
         surface = text[tokens.start(f):tokens.end(last)]
         initials = self._dotted_initials(span, surface)
         # ("B.C." folds onto the key of "BBC": written with full stops it is the province.)
-        if (span.key in wordlists.STOPWORDS and not initials) or (single and keys[f] in wordlists.NOT_PLACE_WORDS):
+        if (span.key in wordlists.STOPWORDS and not initials) or (single and keys[f] in wordlists.NOT_PLACE_WORDS) or (
+                not single and " ".join(keys[f:last + 1]) in wordlists.NOT_PLACE_NAMES):
             return "common word"
+        # A dateline's place ("CAIRO - ...", "SAN ANTONIO Turner Sports...") is where the story
+        # was filed: a town of some size, whatever its capitals or the words after it suggest.
+        if dateline(tokens, span, text) and self._best_prominence(span) >= _TOWN_PROMINENCE:
+            return None
         letters = len(surface) if surface.isalpha() else sum(ch.isalpha() for ch in surface)
         # "Va.", "Md.", "Ga.": abbreviations we file, written with their full stop.
         dotted = span.key in index.abbreviations and text.startswith(".", tokens.end(last))
