@@ -72,11 +72,14 @@ def find_streets(tokens: Tokens) -> list[Street]:
             if after in (". ", ".") and road + 1 < n and tokens.is_capitalised(road + 1) and \
                     keys[road + 1] not in _DIRECTIONS and not tokens.sentence_start(road + 1):
                 continue
+        elif after == " " and road + 1 < n and tokens.is_capitalised(road + 1) and keys[road + 1] not in _DIRECTIONS:
+            continue  # a longer name: "Kansas Highway Patrol", "Elm Street Bridge"
         first = _name_start(tokens, road)
         if first is None:
             continue
         last = road
-        if road + 1 < n and after == " " and keys[road + 1] in _DIRECTIONS and tokens.is_capitalised(road + 1):
+        if road + 1 < n and after in (" ", ". ") and keys[road + 1] in _DIRECTIONS and tokens.is_capitalised(road + 1) \
+                and (after == " " or key in ROAD_ABBREVIATIONS):
             last = road + 1
         if any(keys[k] in _NOT_NAME_WORDS for k in range(first, road)):
             continue
