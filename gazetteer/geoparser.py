@@ -142,6 +142,15 @@ _KIND_BEFORE = frozenset(fold_word(w) for w in "lake mount gulf strait isle isla
 _KIND_OF = frozenset({fold_word("of")})
 
 
+# After a building, the staff that make it stand for the government in it ("White House aides",
+# "Pentagon officials", "Kremlin spokesman").
+_STAFF_WORDS = frozenset(fold_word(w) for w in """
+aide aides staff staffer staffers official officials spokesman spokeswoman spokesperson press chief
+chiefs strategist counsel adviser advisers advisor advisors lawyer lawyers
+""".split())
+_BY = fold_word("by")
+
+
 # After a short name, what makes it a person's: "the Obama administration", "the Obama-era rule".
 _PERSON_AFTER = frozenset(fold_word(w) for w in "administration presidency era campaign".split())
 
@@ -521,6 +530,13 @@ class Geoparser:
                 # Trade Representative", "Malta Government Stock"): its names are its bodies'.
                 return "named after"
         speaks = after_key in wordlists.SPEECH_VERBS and not after_gap.strip()
+        if self._seat_of_power(span) and (
+                speaks or (after_key in _STAFF_WORDS and not after_capitalised and after_gap == " ")
+                or POSSESSIVE.search(tokens._raw[last])
+                or (before_key in _ARTICLES and f >= 2 and keys[f - 2] == _BY and not tokens.is_capitalised(f - 2))):
+            # "the Kremlin said", "White House aides", "the White House's decision", "denied by the
+            # Kremlin": the government that sits there, not the building.
+            return "organisation"
         if speaks and single and self._best_prominence(span) < 6.0:
             return "person"  # "Alexander said": a person, unless a capital or a country speaks
         if (single and after_key in _PERSON_AFTER and not after_capitalised and after_gap in (" ", "-")
@@ -702,6 +718,11 @@ class Geoparser:
             return False
         last, key, numbers = named
         return self._area_by_its_name(key, (numbers,) if isinstance(numbers, int) else numbers, tokens.keys[last])
+
+    def _seat_of_power(self, span: Span) -> bool:
+        """Whether one of the span's places is a building (GeoNames' BLDG: the White House, the
+        Kremlin, the Pentagon), which news names for the body that sits in it."""
+        return any(self.gazetteer.place(n)[0].feature_code == "BLDG" for n in span.numbers[:MAX_CANDIDATES])
 
     def _town(self, span: Span) -> bool:
         """Whether the span's likeliest place is a town (no hamlet, whose name is most often a

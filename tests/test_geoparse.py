@@ -354,3 +354,10 @@ def test_a_magistrates_court_keeps_its_town():
 
 def test_the_centre_and_climate_patterns_are_no_places():
     assert names("The Centre told the court in Delhi that a strong El Niño or La Niña could follow.") == ["Delhi"]
+
+
+def test_a_seat_of_power_that_speaks_or_has_staff_is_the_government():
+    text = ("The Kremlin said talks would resume; White House aides disagreed, and the claim was denied by "
+            "the Pentagon. The Pentagon's budget grew.")
+    assert names(text) == []
+    assert names("Reporters waited outside the White House.") == ["White House"]
