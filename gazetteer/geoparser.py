@@ -93,12 +93,12 @@ _TOWN_PROMINENCE = 4.5
 
 
 # After a place, a public body of that place: "Ohio Department of Health", "Polk County Coroner",
-# "Dayton Township", "Fulton Superior Court", "Kansas Highway Patrol". The place is still meant (a
-# modifier), not a name.
+# "Dayton Township", "Fulton Superior Court", "Kansas Highway Patrol", "Dublin City Manager", "Athens
+# Parks and Recreation". The place is still meant (a modifier), not a name.
 _PUBLIC_BODY_WORDS = frozenset(fold_word(w) for w in """
 department dept board township twp coroner attorney courthouse chamber district superior supreme
-magistrate magistrates
-circuit legislature senate assembly treasury municipal public health patrol guard
+circuit legislature senate assembly treasury municipal public health patrol guard magistrate
+magistrates division services recreation parks manager commissioner commissioners administrator
 """.split())
 
 

@@ -361,3 +361,9 @@ def test_a_seat_of_power_that_speaks_or_has_staff_is_the_government():
             "the Pentagon. The Pentagon's budget grew.")
     assert names(text) == []
     assert names("Reporters waited outside the White House.") == ["White House"]
+
+
+def test_a_towns_offices_keep_the_town():
+    text = ("The Spokane City Manager and the Tacoma Parks and Recreation director met officials of the "
+            "Yakima Division of Water.")
+    assert names(text) == ["Spokane", "Tacoma", "Yakima"]
