@@ -761,6 +761,7 @@ class Geoparser:
         anchors: dict[str, Place] = {p.place_id: p for p in outer.places} if outer else {}
         regions: Counter = Counter(outer.regions) if outer else Counter()
         votes: dict[str, Counter] = {}  # each name's own votes for regions, left out when it is weighed
+        country_votes: dict[str, Counter] = {}  # ... and for countries
         sure: dict[tuple[int, ...], tuple] = {}
         for span in spans:
             found = sure.get(span.numbers)
@@ -769,13 +770,14 @@ class Geoparser:
             country, region, anchor = found
             if country:
                 countries[country] += 1
+                country_votes.setdefault(span.key, Counter())[country] += 1
             if region:
                 regions[region] += 1
                 votes.setdefault(span.key, Counter())[region] += 1
             if anchor is not None:
                 anchors[anchor.place_id] = anchor
 
-        scene = Scene(w, countries, anchors, self.gazetteer.index.neighbours, regions, votes)
+        scene = Scene(w, countries, anchors, self.gazetteer.index.neighbours, regions, votes, country_votes)
         found = []
         recognition_logit = self.calibration.recognition_logit
         # A name said again, with the same hints, scores the same: each is weighed once.
