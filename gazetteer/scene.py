@@ -21,11 +21,11 @@ class Weights:
 
     primary_name: float = 1.5  # the text uses the place's own name, not a foreign spelling of it
     country_present: float = 0.5  # the candidate's country is mentioned in the document
-    country_share: float = 4.0  # ... times the share of the document's places in that country
+    country_share: float = 2.0  # ... times the share of the document's places in that country
     neighbour_share: float = 0.5  # times the share of the document's places in bordering countries
-    region_share: float = 8.0  # times the share of the document's places in its first-level region
+    region_share: float = 4.0  # times the share of the document's places in its first-level region
     feature_hint: float = 3.0  # "the X air base", "X province", "Mount X"
-    qualifier: float = 2.0  # "Tripoli, Lebanon"
+    qualifier: float = 3.5  # "Tripoli, Lebanon"
     distance: float = 1.8  # per tenfold of distance (beyond 50 km) to the nearest confident place
     confident_margin: float = 1.5  # a mention is an anchor when its best candidate leads by this
 
