@@ -64,7 +64,7 @@ from gazetteer.spans import (
     primary_key,
     shouting,
 )
-from gazetteer.streets import ROAD_ABBREVIATIONS, ROAD_WORDS, Street, find_streets
+from gazetteer.streets import ROAD_ABBREVIATIONS, ROAD_SURFACES, Street, find_streets
 from gazetteer.tokens import APOSTROPHES, POSSESSIVE, Tokens, tokenize
 
 MAX_CANDIDATES = 24
@@ -279,7 +279,7 @@ class Geoparser:
         repeats = Counter(s.key for s in accepted)
         recognitions = [self._recognition(s, tokens, text, s.first in rescued, repeats[s.key]) for s in accepted]
         found = self._resolve(accepted, recognitions, tokens, text, outer)
-        if any(tokens.keys[i] in ROAD_WORDS or tokens.keys[i] in ROAD_ABBREVIATIONS for i in tokens.capitalised):
+        if any(word in text for word in ROAD_SURFACES):
             found = self._place_streets(found, spans, tokens, text)
         return found
 
@@ -530,10 +530,10 @@ class Geoparser:
                 # Trade Representative", "Malta Government Stock"): its names are its bodies'.
                 return "named after"
         speaks = after_key in wordlists.SPEECH_VERBS and not after_gap.strip()
-        if self._seat_of_power(span) and (
-                speaks or (after_key in _STAFF_WORDS and not after_capitalised and after_gap == " ")
+        if (speaks or (after_key in _STAFF_WORDS and not after_capitalised and after_gap == " ")
                 or POSSESSIVE.search(tokens._raw[last])
-                or (before_key in _ARTICLES and f >= 2 and keys[f - 2] == _BY and not tokens.is_capitalised(f - 2))):
+                or (before_key in _ARTICLES and f >= 2 and keys[f - 2] == _BY and not tokens.is_capitalised(f - 2))
+                ) and self._seat_of_power(span):
             # "the Kremlin said", "White House aides", "the White House's decision", "denied by the
             # Kremlin": the government that sits there, not the building.
             return "organisation"

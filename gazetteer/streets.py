@@ -22,8 +22,13 @@ from gazetteer.normalize import fold_word
 from gazetteer.tokens import POSSESSIVE, Tokens
 
 # Words that end a street's name. Abbreviations count only with their full stop ("St.", "Ave.").
-ROAD_WORDS = frozenset(fold_word(w) for w in "street avenue road boulevard drive lane parkway highway".split())
-ROAD_ABBREVIATIONS = frozenset(fold_word(w) for w in "st ave rd blvd".split())
+_ROADS = "street avenue road boulevard drive lane parkway highway".split()
+_ABBREVIATED = "st ave rd blvd".split()
+ROAD_WORDS = frozenset(map(fold_word, _ROADS))
+ROAD_ABBREVIATIONS = frozenset(map(fold_word, _ABBREVIATED))
+# The same words as a street's name writes them: the geoparser looks for these plain substrings
+# before it looks for any street (most texts name none).
+ROAD_SURFACES = tuple(w.capitalize() for w in _ROADS) + tuple(f"{w.capitalize()}." for w in _ABBREVIATED)
 
 # A direction after the road word belongs to the street's name ("Eglinton Avenue West").
 _DIRECTIONS = frozenset(fold_word(w) for w in "north south east west nw ne sw se".split())
