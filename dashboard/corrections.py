@@ -200,12 +200,14 @@ _WIDER_CODES = frozenset({"CONT", "OCN", "SEA", "RGN", "TERR", "GULF"})
 @lru_cache(maxsize=512)
 def precision_class(feature_code: str, feature_class: str = "") -> str:
     """How precisely a place pins an event, from its GeoNames feature code (and class when known):
-    SITE (a building, a crossing, a pinned point), TOWN (a populated place), REGION (a district,
+    SITE (a building, a crossing, a pinned point), TOWN (a populated place, a street), REGION (a district,
     province, lake, valley...) or WIDE (a country or wider)."""
     code, cls = str(feature_code or "").upper(), str(feature_class or "").upper()
     if is_country_code(code) or code in _WIDER_CODES:
         return WIDE
-    if cls == "P" or code.startswith("PPL"):
+    # A street is as precise as a town: the geoparser places a street the gazetteer lacks at its
+    # town's point, and a street the gazetteer has runs for a kilometre or more.
+    if cls == "P" or code.startswith("PPL") or code == "ST":
         return TOWN
     if code.startswith("ADM") or cls in ("A", "L") or is_area_kind(cls, code):
         return REGION

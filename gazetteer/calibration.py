@@ -58,6 +58,7 @@ class Recognition(NamedTuple):
     article: bool  # "the X"
     short: bool  # four letters or fewer
     repeats: int  # times the document names it
+    street: bool = False  # a street's name, placed at a town the document names ("Royal Street")
 
 
 class Resolution(NamedTuple):
@@ -82,7 +83,7 @@ class Resolution(NamedTuple):
 
 RECOGNITION_FEATURES = (
     "bias", "sentence_start", "located", "qualified", "common", "common_any", "multiword", "upper",
-    "rescued", "given_name", "joined", "article", "short", "repeats",
+    "rescued", "given_name", "joined", "article", "short", "repeats", "street",
 )
 RESOLUTION_FEATURES = (
     "margin", "margin_sigmoid", "single_candidate", "candidates", "prominence", "primary", "share",
@@ -100,7 +101,7 @@ def recognition_features(rec: Recognition) -> tuple[float, ...]:
         1.0, float(rec.sentence_start), float(rec.located), float(rec.qualified), float(rec.common),
         float(rec.common > 0), float(rec.words > 1), float(rec.upper), float(rec.rescued),
         float(rec.given_name), float(rec.joined), float(rec.article), float(rec.short),
-        math.log(rec.repeats) if rec.repeats > 1 else 0.0,
+        math.log(rec.repeats) if rec.repeats > 1 else 0.0, float(rec.street),
     )
 
 

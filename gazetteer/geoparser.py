@@ -56,6 +56,7 @@ from gazetteer.spans import (
     Span,
     attach_qualifiers,
     capitalised_run,
+    dateline,
     feature_hint,
     name_starts,
     people_named,
@@ -63,6 +64,7 @@ from gazetteer.spans import (
     primary_key,
     shouting,
 )
+from gazetteer.streets import ROAD_ABBREVIATIONS, ROAD_SURFACES, Street, find_streets
 from gazetteer.tokens import APOSTROPHES, POSSESSIVE, Tokens, tokenize
 
 MAX_CANDIDATES = 24
@@ -91,11 +93,12 @@ _TOWN_PROMINENCE = 4.5
 
 
 # After a place, a public body of that place: "Ohio Department of Health", "Polk County Coroner",
-# "Dayton Township", "Fulton Superior Court", "Kansas Highway Patrol". The place is still meant (a
-# modifier), not a name.
+# "Dayton Township", "Fulton Superior Court", "Kansas Highway Patrol", "Dublin City Manager", "Athens
+# Parks and Recreation". The place is still meant (a modifier), not a name.
 _PUBLIC_BODY_WORDS = frozenset(fold_word(w) for w in """
 department dept board township twp coroner attorney courthouse chamber district superior supreme
-circuit legislature senate assembly treasury municipal public health patrol guard
+circuit legislature senate assembly treasury municipal public health patrol guard magistrate
+magistrates division services recreation parks manager commissioner commissioners administrator
 """.split())
 
 
@@ -137,6 +140,15 @@ peninsula canal reservoir
 """.split())
 _KIND_BEFORE = frozenset(fold_word(w) for w in "lake mount gulf strait isle island bay river".split())
 _KIND_OF = frozenset({fold_word("of")})
+
+
+# After a building, the staff that make it stand for the government in it ("White House aides",
+# "Pentagon officials", "Kremlin spokesman").
+_STAFF_WORDS = frozenset(fold_word(w) for w in """
+aide aides staff staffer staffers official officials spokesman spokeswoman spokesperson press chief
+chiefs strategist counsel adviser advisers advisor advisors lawyer lawyers
+""".split())
+_BY = fold_word("by")
 
 
 # After a short name, what makes it a person's: "the Obama administration", "the Obama-era rule".
@@ -266,7 +278,10 @@ class Geoparser:
         attach_qualifiers(accepted, tokens)
         repeats = Counter(s.key for s in accepted)
         recognitions = [self._recognition(s, tokens, text, s.first in rescued, repeats[s.key]) for s in accepted]
-        return self._resolve(accepted, recognitions, tokens, text, outer)
+        found = self._resolve(accepted, recognitions, tokens, text, outer)
+        if any(word in text for word in ROAD_SURFACES):
+            found = self._place_streets(found, spans, tokens, text)
+        return found
 
     def _match_spans(self, tokens: Tokens) -> list[Span]:
         """Longest gazetteer names over the words, left to right, starting at a capital."""
@@ -383,8 +398,13 @@ class Geoparser:
         surface = text[tokens.start(f):tokens.end(last)]
         initials = self._dotted_initials(span, surface)
         # ("B.C." folds onto the key of "BBC": written with full stops it is the province.)
-        if (span.key in wordlists.STOPWORDS and not initials) or (single and keys[f] in wordlists.NOT_PLACE_WORDS):
+        if (span.key in wordlists.STOPWORDS and not initials) or (single and keys[f] in wordlists.NOT_PLACE_WORDS) or (
+                not single and " ".join(keys[f:last + 1]) in wordlists.NOT_PLACE_NAMES):
             return "common word"
+        # A dateline's place ("CAIRO - ...", "SAN ANTONIO Turner Sports...") is where the story
+        # was filed: a town of some size, whatever its capitals or the words after it suggest.
+        if dateline(tokens, span, text) and self._best_prominence(span) >= _TOWN_PROMINENCE:
+            return None
         letters = len(surface) if surface.isalpha() else sum(ch.isalpha() for ch in surface)
         # "Va.", "Md.", "Ga.": abbreviations we file, written with their full stop.
         dotted = span.key in index.abbreviations and text.startswith(".", tokens.end(last))
@@ -510,6 +530,13 @@ class Geoparser:
                 # Trade Representative", "Malta Government Stock"): its names are its bodies'.
                 return "named after"
         speaks = after_key in wordlists.SPEECH_VERBS and not after_gap.strip()
+        if (speaks or (after_key in _STAFF_WORDS and not after_capitalised and after_gap == " ")
+                or POSSESSIVE.search(tokens._raw[last])
+                or (before_key in _ARTICLES and f >= 2 and keys[f - 2] == _BY and not tokens.is_capitalised(f - 2))
+                ) and self._seat_of_power(span):
+            # "the Kremlin said", "White House aides", "the White House's decision", "denied by the
+            # Kremlin": the government that sits there, not the building.
+            return "organisation"
         if speaks and single and self._best_prominence(span) < 6.0:
             return "person"  # "Alexander said": a person, unless a capital or a country speaks
         if (single and after_key in _PERSON_AFTER and not after_capitalised and after_gap in (" ", "-")
@@ -575,6 +602,62 @@ class Geoparser:
             repeats=repeats,
         )
 
+    def _place_streets(self, found: list[Found], spans: list[Span], tokens: Tokens, text: str) -> list[Found]:
+        """The streets the text names (`gazetteer.streets`), each placed at the town the text names
+        nearest before it (else after it), among the places found that it is sure of. A street inside a longer
+        gazetteer name ("East St. Louis") stays that name; a place inside a street's name ("Royal"
+        in "Royal Street", "Victoria" in "Victoria St.") is the street's name, not a place."""
+        streets = [s for s in find_streets(tokens) if not any(
+            g.first <= s.road <= g.last and (g.last > s.last or g.first <= s.first) for g in spans)]
+        if not streets:
+            return found
+        bounds = [(tokens.start(s.first), self._street_end(s, tokens, text)) for s in streets]
+        kept = [f for f in found if not any(f.start < end and start < f.end for start, end in bounds)]
+        towns = [f for f in kept if f.places[0].feature_class == "P"]
+        if not towns:
+            return kept
+        # The town a street is in is one the document is sure of, in the country it talks about
+        # most: the nearest name before may be a street's namesake far away ("Chartres").
+        sure = [f for f in towns if f.logits[0] >= 0.0] or towns
+        leading = Counter(f.places[0].country_code for f in kept).most_common(1)[0][0]
+        towns = [f for f in sure if f.places[0].country_code == leading] or sure
+        logit = self.calibration
+        for street, (start, end) in zip(streets, bounds, strict=True):
+            before = [f for f in towns if f.end <= start]
+            town_found = before[-1] if before else next(f for f in towns if f.start >= end)
+            town = town_found.places[0]
+            surface = text[start:end]
+            place = Place(
+                place_id=f"street:{town.place_id}:{normalize_name(surface)}", name=surface,
+                latitude=town.latitude, longitude=town.longitude, feature_class="R", feature_code="ST",
+                country_code=town.country_code, admin1_code=town.admin1_code, admin1_name=town.admin1_name,
+                source="street")
+            seen = recognition_features(self._street_recognition(street, tokens, surface))
+            resolution = town_found.resolutions[0]
+            z = logit.recognition_logit("marker", seen) + logit.resolution_logit("marker", resolution)
+            kept.append(Found(start, end, surface, town_found.margin, [place], seen, [resolution], [z]))
+        kept.sort(key=lambda f: f.start)
+        return kept
+
+    @staticmethod
+    def _street_end(street: Street, tokens: Tokens, text: str) -> int:
+        """Where a street's name ends: with the full stop of an abbreviated road word ("Victoria St.")."""
+        end = tokens.end(street.last)
+        if street.last == street.road and tokens.keys[street.road] in ROAD_ABBREVIATIONS and text.startswith(".", end):
+            end += 1
+        return end
+
+    @staticmethod
+    def _street_recognition(street: Street, tokens: Tokens, surface: str) -> Recognition:
+        keys = tokens.keys
+        b = street.first - 1
+        return Recognition(
+            sentence_start=tokens.sentence_start(street.first),
+            located=b >= 0 and not tokens.is_capitalised(b) and keys[b] in wordlists.LOCATIVE_PREPOSITIONS,
+            qualified=False, common=0.0, words=street.last - street.first + 1, upper=surface.isupper(),
+            rescued=False, given_name=False, joined=False, article=b >= 0 and keys[b] in _ARTICLES,
+            short=False, repeats=1, street=True)
+
     @staticmethod
     def _moved_or_placed(tokens: Tokens, first: int) -> bool:
         """Whether the word before token `first` is a lower-case preposition of place or movement
@@ -636,6 +719,11 @@ class Geoparser:
         last, key, numbers = named
         return self._area_by_its_name(key, (numbers,) if isinstance(numbers, int) else numbers, tokens.keys[last])
 
+    def _seat_of_power(self, span: Span) -> bool:
+        """Whether one of the span's places is a building (GeoNames' BLDG: the White House, the
+        Kremlin, the Pentagon), which news names for the body that sits in it."""
+        return any(self.gazetteer.place(n)[0].feature_code == "BLDG" for n in span.numbers[:MAX_CANDIDATES])
+
     def _town(self, span: Span) -> bool:
         """Whether the span's likeliest place is a town (no hamlet, whose name is most often a
         person's, and no wider region)."""
@@ -673,6 +761,7 @@ class Geoparser:
         anchors: dict[str, Place] = {p.place_id: p for p in outer.places} if outer else {}
         regions: Counter = Counter(outer.regions) if outer else Counter()
         votes: dict[str, Counter] = {}  # each name's own votes for regions, left out when it is weighed
+        country_votes: dict[str, Counter] = {}  # ... and for countries
         sure: dict[tuple[int, ...], tuple] = {}
         for span in spans:
             found = sure.get(span.numbers)
@@ -681,13 +770,14 @@ class Geoparser:
             country, region, anchor = found
             if country:
                 countries[country] += 1
+                country_votes.setdefault(span.key, Counter())[country] += 1
             if region:
                 regions[region] += 1
                 votes.setdefault(span.key, Counter())[region] += 1
             if anchor is not None:
                 anchors[anchor.place_id] = anchor
 
-        scene = Scene(w, countries, anchors, self.gazetteer.index.neighbours, regions, votes)
+        scene = Scene(w, countries, anchors, self.gazetteer.index.neighbours, regions, votes, country_votes)
         found = []
         recognition_logit = self.calibration.recognition_logit
         # A name said again, with the same hints, scores the same: each is weighed once.

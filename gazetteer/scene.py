@@ -21,11 +21,11 @@ class Weights:
 
     primary_name: float = 1.5  # the text uses the place's own name, not a foreign spelling of it
     country_present: float = 0.5  # the candidate's country is mentioned in the document
-    country_share: float = 4.0  # ... times the share of the document's places in that country
+    country_share: float = 2.0  # ... times the share of the document's places in that country
     neighbour_share: float = 0.5  # times the share of the document's places in bordering countries
-    region_share: float = 8.0  # times the share of the document's places in its first-level region
+    region_share: float = 4.0  # times the share of the document's places in its first-level region
     feature_hint: float = 3.0  # "the X air base", "X province", "Mount X"
-    qualifier: float = 2.0  # "Tripoli, Lebanon"
+    qualifier: float = 3.5  # "Tripoli, Lebanon"
     distance: float = 1.8  # per tenfold of distance (beyond 50 km) to the nearest confident place
     confident_margin: float = 1.5  # a mention is an anchor when its best candidate leads by this
 
@@ -71,13 +71,16 @@ class Scene:
 
     def __init__(self, weights: Weights, countries: Counter, anchors: dict[str, Place],
                  neighbours: dict[str, frozenset[str]], regions: Counter | None = None,
-                 votes: dict[str, Counter] | None = None):
+                 votes: dict[str, Counter] | None = None, country_votes: dict[str, Counter] | None = None):
         self.weights = weights
         self.countries = countries
         self.total = sum(countries.values()) or 1
         self.regions = regions or Counter()
         self.regions_total = sum(self.regions.values())
         self.votes = votes or {}
+        # Each name's own votes for countries: a name said ten times ("Dublin") must not make its
+        # likeliest country the document's by itself, any more than its region.
+        self.country_votes = country_votes or {}
         self.spots = Spots(list(anchors.values()))
         self.neighbours = neighbours
         self._nearest: dict[tuple[str, str], float | None] = {}
@@ -88,6 +91,8 @@ class Scene:
         prominence, own name?, country share, kind hinted?, qualifier fits?, km to the nearest sure
         place, first-level region); and the regions' shares."""
         w, countries, total = self.weights, self.countries, self.total
+        own_countries = self.country_votes.get(span.key)
+        others = total - sum(own_countries.values()) if own_countries else total
         key = span.key
         nearest, neighbours, bordering_count = self._nearest, self.neighbours, self._bordering
         own: set[str] | None = None
@@ -106,7 +111,8 @@ class Scene:
             if primary:
                 score += w.primary_name
             cc = place.country_code
-            share = countries.get(cc, 0) / total
+            share = ((countries.get(cc, 0) - (own_countries.get(cc, 0) if own_countries else 0)) / others
+                     if others > 0 else 0.0)
             if share:
                 score += w.country_present + w.country_share * share
             bordering = neighbours.get(cc)

@@ -71,6 +71,28 @@ def shouting(tokens: Tokens, span: Span) -> bool:
     return len(words) >= 3 and all(w.isupper() for w in words)
 
 
+# What follows a dateline's place: "CAIRO - On...", "RALEIGH, N.C. (AP)", "TIJUANA & SAN DIEGO",
+# "BEIRUT (AP)".
+_DATELINE_AFTER = re.compile(r"\s*[,(&\-–—]")
+
+
+def dateline(tokens: Tokens, span: Span, text: str) -> bool:
+    """True when the span is a news dateline's place: in capitals, opening a sentence (the text,
+    or after a headline), and followed by a dateline's separator ("CAIRO -", "BEIRUT (AP)") or by
+    the body's first capitalised word ("SAN ANTONIO Turner Sports...")."""
+    f, last = span.first, span.last
+    surface = text[tokens.start(f):tokens.end(last)]
+    if not surface.isupper() or sum(ch.isalpha() for ch in surface) < 3 or not tokens.sentence_start(f):
+        return False
+    if last + 1 >= len(tokens):
+        return False
+    after = text[tokens.end(last):tokens.start(last + 1)]
+    if _DATELINE_AFTER.match(after):
+        return True
+    following = tokens.word(last + 1)
+    return after == " " and following[0].isupper() and not following.isupper()
+
+
 def people_named(tokens: Tokens) -> frozenset[str]:
     """Surnames the text uses for people: the word after a title ("Mr Alexander") or after a
     given name ("Charles Lister"). They stay people for the rest of the document."""

@@ -55,7 +55,13 @@ NOT_PLACE_WORDS = _fold("""
 god lord allah christ jesus islam christian christians muslim muslims jewish jews arab arabs
 western eastern northern southern
 christmas easter thanksgiving halloween ramadan eid hanukkah passover diwali lent advent pentecost
-""")  # (and holidays: "at Christmas" is a time, not the hamlet of that name)
+centre center
+""")  # (and holidays: "at Christmas" is a time, not the hamlet of that name; "the Centre" is a
+# government, "Trade Centre" a building, not the regions of France or Cameroon of that name)
+
+# Names of several words that are places somewhere but in news name something else: the climate
+# patterns of the Pacific.
+NOT_PLACE_NAMES = frozenset(" ".join(fold_word(w) for w in name.split()) for name in ("el nino", "la nina"))
 
 # Words that sharpen a place rather than start another name: "Northern Syria", "Greater London".
 DESCRIPTORS = _fold("""

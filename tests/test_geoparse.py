@@ -178,7 +178,8 @@ def test_in_puts_a_surname_back_on_the_map():
 def test_a_county_court_or_library_keeps_its_county_and_a_city_court_its_city():
     text = ("A judge of the Marion County Circuit Court spoke at the Licking County Public Library, "
             "and the case moves to the Bridgeport Superior Court; Elm Street stays shut.")
-    assert names(text) == ["Marion County", "Licking County", "Bridgeport"]
+    # (Elm Street is a street of the town the text names: see the streets' tests.)
+    assert names(text) == ["Marion County", "Licking County", "Bridgeport", "Elm Street"]
 
 
 def test_initials_with_full_stops_stand_for_their_place():
@@ -236,7 +237,7 @@ def test_a_whole_name_the_gazetteer_has_is_not_split_by_its_kind_word():
 def test_a_towns_schools_by_level_and_its_patrol_keep_the_town():
     text = ("Pupils of Norfolk High School and Glen Carbon Elementary met troopers of the Kansas Highway "
             "Patrol; Franklin Avenue was closed.")
-    assert names(text) == ["Norfolk", "Glen Carbon", "Kansas"]
+    assert names(text) == ["Norfolk", "Glen Carbon", "Kansas", "Franklin Avenue"]
 
 
 def test_a_region_or_county_straight_after_a_town_is_its_qualifier_without_a_comma():
@@ -309,3 +310,60 @@ def test_a_three_letter_town_counts_after_a_preposition_of_place_or_movement():
     assert names("Lorry drivers waited for fuel in Van.") == ["Van"]
     assert names("The talks went on. Van drivers struck.") == []
     assert names("She gave the keys to Sam.") == []
+
+
+def test_a_street_is_placed_at_the_town_the_text_names():
+    found = geoparse("Firefighters in Winnipeg were sent to the 300 block of Maplewood Avenue on Sunday, "
+                     "then to 12th St. North and Grange Road West.")
+    streets = [m for m in found if m.place.feature_code == "ST"]
+    assert [m.text for m in streets] == ["Maplewood Avenue", "12th St. North", "Grange Road West"]
+    winnipeg = next(m for m in found if m.text == "Winnipeg")
+    assert all(m.place.point == winnipeg.place.point and m.place.country_code == "CA" for m in streets)
+    assert all(0.0 < m.score < 1.0 for m in streets)
+
+
+def test_a_place_inside_a_street_name_is_the_street():
+    # "Memphis" and "Victoria" name the streets here, not the cities; the street stands in the town
+    # the text is about, even where a namesake far away is named nearer to it.
+    found = geoparse("Two shops in Dayton, Ohio, were robbed: one on Memphis Street, one at 40 Victoria St. "
+                     "near the Paris Bakery.")
+    streets = [(m.text, m.place.admin1_name) for m in found if m.place.feature_code == "ST"]
+    assert streets == [("Memphis Street", "Ohio"), ("Victoria St.", "Ohio")]
+    assert "Memphis" not in names("Police in Dayton closed Memphis Street.")
+
+
+def test_no_street_without_a_town_or_inside_a_longer_name():
+    assert names("Traffic on Linden Avenue was slow.") == []  # no town to place it in
+    assert names("Shares fell on Wall Street, and rain fell on East St. Louis.") == ["Wall Street", "East St. Louis"]
+    found = geoparse("In Boston the St. Paul choir sang; Cass County Road 12 was closed.")
+    assert not [m for m in found if m.place.place_id.startswith("street:")]
+
+
+def test_a_datelines_place_in_capitals_counts():
+    assert names("CAIRO - Boys in red shirts trained on the pitch at dawn.") == ["CAIRO"]
+    assert names("DENVER Local officials said the snow would stop by noon.") == ["DENVER"]
+    assert names("LIMA, May 2 (Reuters) - Ministers agreed on the budget.") == ["LIMA"]
+    # Capitals at a headline's start that are no dateline stay words.
+    assert names("NICE to see the parks cleaned. Volunteers came.") == []
+
+
+def test_a_magistrates_court_keeps_its_town():
+    assert names("He appeared at Leeds Magistrates’ Court and later at Belfast Magistrate’s Court.") == [
+        "Leeds", "Belfast"]
+
+
+def test_the_centre_and_climate_patterns_are_no_places():
+    assert names("The Centre told the court in Delhi that a strong El Niño or La Niña could follow.") == ["Delhi"]
+
+
+def test_a_seat_of_power_that_speaks_or_has_staff_is_the_government():
+    text = ("The Kremlin said talks would resume; White House aides disagreed, and the claim was denied by "
+            "the Pentagon. The Pentagon's budget grew.")
+    assert names(text) == []
+    assert names("Reporters waited outside the White House.") == ["White House"]
+
+
+def test_a_towns_offices_keep_the_town():
+    text = ("The Spokane City Manager and the Tacoma Parks and Recreation director met officials of the "
+            "Yakima Division of Water.")
+    assert names(text) == ["Spokane", "Tacoma", "Yakima"]

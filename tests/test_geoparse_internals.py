@@ -1,9 +1,11 @@
-"""The geoparser's fast paths give what the plain ways give: tokens, distances, places from memory."""
+"""The geoparser's fast paths give what the plain ways give: tokens, distances, places from memory;
+and the scene's evidence from a document's other names."""
 
 from __future__ import annotations
 
 import random
 import re
+from collections import Counter
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -11,9 +13,11 @@ from hypothesis import strategies as st
 
 from gazetteer import wordlists
 from gazetteer.index import distance_km
+from gazetteer.lookup import Candidate
 from gazetteer.normalize import fold_word
 from gazetteer.places import Place
-from gazetteer.scene import Spots
+from gazetteer.scene import Scene, Spots, Weights
+from gazetteer.spans import Span
 from gazetteer.tokens import Token, tokenize
 
 _WORD = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_][^\W_]*(?:['’ʼ][^\W_]+)*")
@@ -94,3 +98,17 @@ def test_places_from_memory_are_the_index_rows():
     for number in (0, size + 1):
         with pytest.raises(KeyError):
             gazetteer.place(number)
+
+
+def test_a_names_own_mentions_do_not_vote_for_its_country():
+    # A document that says "Harbourton" three times and names one place in Canada: when Harbourton
+    # is weighed, its own three (Irish-leaning) votes are left out, so Canada is all the evidence.
+    irish = Place("t:1", "Harbourton", 53.3, -6.2, country_code="IE", population=500_000)
+    canadian = Place("t:2", "Harbourton", 45.0, -75.0, country_code="CA", population=5_000)
+    span = Span(0, 0, "harbourton", (1, 2), candidates=[Candidate(irish, 5.7, 5.7), Candidate(canadian, 3.7, 3.7)])
+    scene = Scene(Weights(), Counter({"IE": 3, "CA": 1}), {}, {}, country_votes={"harbourton": Counter({"IE": 3})})
+    scored, _ = scene.score(span)
+    shares = {place.country_code: share for _, place, _, _, share, *_ in scored}
+    assert shares == {"IE": 0.0, "CA": 1.0}
+    counted = Scene(Weights(), Counter({"IE": 3, "CA": 1}), {}, {})
+    assert {p.country_code: share for _, p, _, _, share, *_ in counted.score(span)[0]} == {"IE": 0.75, "CA": 0.25}

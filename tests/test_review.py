@@ -51,7 +51,7 @@ def test_confidence_in_words_and_number_with_one_threshold():
 @pytest.mark.parametrize(("code", "cls", "expected"), [
     ("PCLI", "A", "country or wider"), ("CONT", "L", "country or wider"), ("SEA", "H", "country or wider"),
     ("PPLA", "P", "town"), ("PPLC", "", "town"), ("ADM1", "A", "region"), ("ADM2", "", "region"),
-    ("LK", "H", "region"), ("AIRP", "S", "site"), ("BDG", "S", "site"), ("", "", "site"),
+    ("LK", "H", "region"), ("AIRP", "S", "site"), ("BDG", "S", "site"), ("", "", "site"), ("ST", "R", "town"),
 ])
 def test_precision_class_from_the_feature_code(code, cls, expected):
     assert trust.precision_class(code, cls) == expected
