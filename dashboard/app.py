@@ -170,7 +170,10 @@ def window_view(link_once: list[viewstate.View]) -> None:
         returned = st_folium(base, key=keys.MAP_KEY, feature_group_to_add=layer,
                              returned_objects=["last_object_clicked", "last_object_clicked_tooltip", "zoom",
                                                "center", "selected_layers"],
-                             height=560, use_container_width=True)
+                             height=560, use_container_width=True,
+                             # The map renders itself for st_folium anyway; rendering its figure first
+                             # as well drew the whole base map twice in every step.
+                             render=False)
         st.html(loaders.load_legend(str(db_path), stamp, tuple(chosen), chosen_filters, window, happened))
         if len(times) > 1:  # under the map, so that the map keeps its place on the page
             ns, _, _ = loaders.load_timeline(str(db_path), stamp, tuple(chosen), by_time, happened)
