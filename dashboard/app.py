@@ -1,7 +1,7 @@
 """The dashboard: `python -m dashboard serve` (or `streamlit run dashboard/app.py`).
 
 Load, cache, slider, map, in that order (the shape of Streamlit's NYC Uber pickups demo): the store
-is read once per change of its file (`dashboard.ui.loaders`), the time window is a slider over the
+is read once per commit to it (`dashboard.ui.loaders`), the time window is a slider over the
 entries' times, the map shows the window's places, and the panel beside it reads the entry of a
 clicked place. What to show is decided in `dashboard.view`; the widgets are in `dashboard.ui`; this
 script only wires them, top to bottom.

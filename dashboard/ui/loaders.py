@@ -1,4 +1,4 @@
-"""What the app reads from the store, cached: each loader runs once per change of the store file.
+"""What the app reads from the store, cached: each loader runs once per commit to the store.
 
 Past `settings.text_in_store_entries()` entries in the chosen blogs, the entries are held without their
 bodies and captions, which are read from the store for what is shown (`compact.with_text`).
