@@ -1,7 +1,7 @@
 """The dashboard: `python -m dashboard serve` (or `streamlit run dashboard/app.py`).
 
 Load, cache, slider, map, in that order (the shape of Streamlit's NYC Uber pickups demo): the store
-is read once per change of its file (`dashboard.ui.loaders`), the time window is a slider over the
+is read once per commit to it (`dashboard.ui.loaders`), the time window is a slider over the
 entries' times, the map shows the window's places, and the panel beside it reads the entry of a
 clicked place. What to show is decided in `dashboard.view`; the widgets are in `dashboard.ui`; this
 script only wires them, top to bottom.
@@ -170,7 +170,10 @@ def window_view(link_once: list[viewstate.View]) -> None:
         returned = st_folium(base, key=keys.MAP_KEY, feature_group_to_add=layer,
                              returned_objects=["last_object_clicked", "last_object_clicked_tooltip", "zoom",
                                                "center", "selected_layers"],
-                             height=560, use_container_width=True)
+                             height=560, use_container_width=True,
+                             # The map renders itself for st_folium anyway; rendering its figure first
+                             # as well drew the whole base map twice in every step.
+                             render=False)
         st.html(loaders.load_legend(str(db_path), stamp, tuple(chosen), chosen_filters, window, happened))
         if len(times) > 1:  # under the map, so that the map keeps its place on the page
             ns, _, _ = loaders.load_timeline(str(db_path), stamp, tuple(chosen), by_time, happened)

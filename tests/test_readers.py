@@ -7,6 +7,8 @@ The proof is not a stopwatch: the lock wait is set to zero, so any read that ask
 from __future__ import annotations
 
 import json
+import shutil
+import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -18,7 +20,7 @@ from store_support import hold_write_lock
 
 from dashboard import settings
 from dashboard.store import EventStore, StoreBusy
-from dashboard.store.readers import ReaderPool
+from dashboard.store.readers import COMMIT_WATCHERS, ReaderPool, commit_stamp
 
 
 @pytest.fixture
@@ -111,3 +113,39 @@ def test_the_pool_lends_each_connection_to_one_thread_and_opens_no_more_than_its
     pool.close()
     with pytest.raises(Exception, match="closed"), pool.borrow():
         pass
+
+
+def test_the_commit_stamp_changes_when_a_write_commits_and_not_while_the_files_merely_change(small_blog_db, tmp_path):
+    """The app's caches are keyed by it: a write's log growing page by page, or a checkpoint, must not make
+    every session reload the store; a commit from another connection must."""
+    stamp = commit_stamp(small_blog_db, 5.0)
+    files = ("", "-wal")
+
+    def file_times() -> list:
+        found = [Path(f"{small_blog_db}{suffix}") for suffix in files]
+        return [(p.stat().st_mtime_ns, p.stat().st_size) if p.exists() else None for p in found]
+
+    writer = sqlite3.connect(small_blog_db, isolation_level=None)
+    try:
+        before = file_times()
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("CREATE TABLE scratch (x TEXT)")
+        writer.executemany("INSERT INTO scratch VALUES (?)", [("x" * 500,)] * 5000)  # spills into the log
+        assert file_times() != before
+        assert commit_stamp(small_blog_db, 5.0) == stamp  # nothing committed: nothing new to read
+        writer.execute("COMMIT")
+        committed = commit_stamp(small_blog_db, 5.0)
+        assert committed != stamp
+        before = file_times()
+        writer.execute("PRAGMA wal_checkpoint(PASSIVE)")  # as SQLite's automatic checkpoint after a commit
+        assert file_times() != before
+        assert commit_stamp(small_blog_db, 5.0) == committed
+    finally:
+        writer.close()
+    # Past COMMIT_WATCHERS stores, the longest unasked is let go; asked again, it never gives an old stamp.
+    for number in range(COMMIT_WATCHERS):
+        other = tmp_path / f"other-{number}.db"
+        shutil.copy(small_blog_db, other)
+        assert commit_stamp(other, 5.0) is not None
+    assert commit_stamp(small_blog_db, 5.0) not in (stamp, committed)
+    assert commit_stamp(tmp_path / "missing.db", 5.0) is None

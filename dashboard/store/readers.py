@@ -9,6 +9,7 @@ connection can never write, migrate or take a lock by mistake.
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -80,3 +81,38 @@ class ReaderPool:
             opened, self._opened, self._idle = self._opened, [], []
         for conn in opened:
             conn.close()
+
+
+# --------------------------------------------------------------------------------------------------
+# What changes when a write commits, and only then.
+# --------------------------------------------------------------------------------------------------
+
+# Stores whose commits are watched at once in one process (the app serves one; tests open many).
+COMMIT_WATCHERS = 8
+_watchers: dict[tuple[str, int, int], tuple[int, sqlite3.Connection]] = {}
+_watcher_serials = itertools.count()
+_watchers_guard = threading.Lock()
+
+
+def commit_stamp(path: Path, timeout: float) -> tuple[int, int] | None:
+    """A value that changes when a write to the store at `path` commits, from any process, and only then
+    (None when there is no file): SQLite's `data_version` as one read-only connection kept for the file
+    sees it, with that connection's serial (a connection opened again counts afresh).
+
+    The file's time and size, and its write-ahead log's, changed dozens of times while one blog was
+    written (the log grows page by page before the commit) and again at each checkpoint, with nothing
+    new to read: every change made every open session reload the store."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    key = (str(path.resolve()), stat.st_dev, stat.st_ino)  # a file put in another's place is watched afresh
+    with _watchers_guard:
+        watcher = _watchers.pop(key, None)
+        if watcher is None:
+            watcher = next(_watcher_serials), connect_read_only(path, timeout)
+            while len(_watchers) >= COMMIT_WATCHERS:  # the longest unasked goes
+                _watchers.pop(next(iter(_watchers)))[1].close()
+        _watchers[key] = watcher  # the most recently asked last
+        serial, conn = watcher
+        return serial, int(conn.execute("PRAGMA data_version").fetchone()[0])

@@ -1,4 +1,4 @@
-"""What the app reads from the store, cached: each loader runs once per change of the store file.
+"""What the app reads from the store, cached: each loader runs once per commit to the store.
 
 Past `settings.text_in_store_entries()` entries in the chosen blogs, the entries are held without their
 bodies and captions, which are read from the store for what is shown (`compact.with_text`).
@@ -21,6 +21,7 @@ import streamlit as st
 
 from dashboard import corrections, settings
 from dashboard.store import EventStore
+from dashboard.store.readers import commit_stamp
 from dashboard.ui import assets
 from dashboard.ui import map as map_ui
 from dashboard.view import clock, compact, filters, histogram, mapdata, paths, playback, timeline
@@ -63,12 +64,9 @@ def _open_store(path: str, read_only: bool) -> EventStore:
 
 
 def store_stamp(path: Path) -> tuple:
-    """Changes whenever the store file (or its write-ahead log) does: the key of every cache below."""
-    stamp = []
-    for file in (path, path.with_name(path.name + "-wal")):
-        stat = file.stat() if file.exists() else None
-        stamp.append((stat.st_mtime_ns, stat.st_size) if stat else None)
-    return tuple(stamp)
+    """Changes when a write to the store commits (an ingest, a correction, by this process or another),
+    and only then: the key of every cache below (`readers.commit_stamp`)."""
+    return (commit_stamp(path, settings.STORE_BUSY_SECONDS),)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -17,7 +17,7 @@ import pandas as pd
 
 from dashboard import export
 from dashboard.view import compact, mapdata, panel
-from dashboard.view.timeline import ZONE, Window, label_style, time_label
+from dashboard.view.timeline import ZONE, Window, label_style, time_label_list
 
 FILE_STEM = "liveblog-places"
 
@@ -73,8 +73,8 @@ def _time_style(data: mapdata.MapData) -> dict:
 def time_texts(data: mapdata.MapData, rows: Sequence[int]) -> list[str]:
     """The times of rows of `data.entries` as the table shows them. Only the rows of a page are labelled:
     labelling every entry once per MapData took half a minute and 200 MB at a million entries."""
-    style = _time_style(data)
-    return [f"{time_label(pd.Timestamp(t), **style)} {ZONE}" for t in data.entries["time_utc"].iloc[list(rows)]]
+    return [f"{label} {ZONE}" for label in time_label_list(data.entries["time_utc"].iloc[list(rows)],
+                                                         **_time_style(data))]
 
 
 def places_texts(data: mapdata.MapData, rows: Sequence[int]) -> list[str]:
@@ -89,7 +89,7 @@ def table_frame(data: mapdata.MapData, rows: Sequence[int], page: int = 1) -> pd
     headline, places, source."""
     first, end = page_span(len(rows), page)
     shown = np.asarray(rows, dtype=np.int64)[::-1][first:end].tolist()  # a list or an array of rows
-    chosen = data.entries.iloc[shown]
+    chosen = data.entries[["entry_id", "headline", "source"]].iloc[shown]  # not the bodies: a page at each step
     return pd.DataFrame({
         "entry_id": chosen["entry_id"].astype(int).to_numpy(),
         "time": time_texts(data, shown),

@@ -10,6 +10,7 @@ import re
 from collections.abc import Collection, Mapping
 from datetime import timedelta
 
+import numpy as np
 import pandas as pd
 
 from dashboard import corrections as trust
@@ -288,9 +289,14 @@ def entry_option(row: pd.Series) -> str:
 
 def places_named(entry_ids: list[int], mentions: pd.DataFrame) -> dict[int, list[str]]:
     """The distinct place names each entry names, in text order."""
-    named = mentions[mentions["entry_id"].isin(entry_ids)].sort_values(["entry_id", "start"], kind="stable")
+    # Only the three columns read are cut out: a boolean index of the whole frame copied every column of
+    # every matching mention, a tenth of a slider step for the table's 500 entries.
+    rows = np.flatnonzero(np.isin(mentions["entry_id"].to_numpy(), np.asarray(entry_ids, dtype=np.int64)))
+    entry = mentions["entry_id"].to_numpy()[rows]
+    rows = rows[np.lexsort((mentions["start"].to_numpy()[rows], entry))]  # by entry, then text order
     places: dict[int, list[str]] = {}
-    for entry_id, name in zip(named["entry_id"], named["place_name"], strict=True):
+    for entry_id, name in zip(mentions["entry_id"].to_numpy()[rows].tolist(),
+                              mentions["place_name"].iloc[rows].tolist(), strict=True):
         listed = places.setdefault(int(entry_id), [])
         if name not in listed:
             listed.append(str(name))
