@@ -3,6 +3,7 @@ evaluation against the answer keys in tests/fixtures/events/ with the targets as
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -13,6 +14,7 @@ from dashboard.cli import main
 from dashboard.events import EventTime, entry_event_times, find_paths
 from dashboard.events.expressions import place_zone
 from dashboard.model import Caption, Entry
+from gazetteer.places import Mention, Place
 from tests.word_geoparser import WordGeoparser
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,7 +104,11 @@ def test_past_expressions(sentence, expected_day, precision):
     ("Envoys are due to gather in Amman on Saturday.", "2024-12-14", "day"),
     ("Envoys will gather in Amman next week.", "2024-12-16..2024-12-22", "week"),
     ("Envoys will gather in Amman tomorrow.", "2024-12-14", "day"),
-    ("Envoys plan to gather in Amman in the coming days.", "2024-12-13..2024-12-20", "week"),
+    # the days after the report's: the rest of the week that starts on the report's day
+    ("Envoys plan to gather in Amman in the coming days.", "2024-12-14..2024-12-19", "week"),
+    ("More buses will leave Amman over the coming days.", "2024-12-14..2024-12-19", "week"),
+    # another day of the week than the report's, from tomorrow to Sunday
+    ("Envoys will gather in Amman later this week.", "2024-12-14..2024-12-15", "week"),
     # a date without "on", after a word that looks ahead
     ("A donors' conference in Amman is set for 19 January.", "2025-01-19", "day"),
     ("Convoys to Amman are planned for the weekend.", "2024-12-14..2024-12-15", "day"),
@@ -494,6 +500,62 @@ def test_the_subject_of_a_reporting_verb_may_stand_before_an_apposition(appositi
 def test_a_quotation_before_the_verb_is_not_its_subject():
     found = times('"Homs fell on Tuesday, as we feared", said the envoy.')
     assert day(found["Homs"][0]) == "2024-12-10"
+
+
+def test_the_subject_of_a_headline_saying_is_dated_by_the_saying():
+    found = times("Lebanon's foreign ministry said a driver of its embassy was shot in Homs this morning.",
+                  headline="Lebanon says an embassy driver was shot")
+    assert [t.is_report_time for t in found["Lebanon"]] == [True, True]  # the saying is now
+    assert found["Homs"][0].precision == "part of day"
+
+
+def test_a_headline_sums_up_the_opening_sentence_not_a_later_naming_of_another_event():
+    body = ("Lorries from Homs lined up at the crossing in the night, and drivers say the queue now runs for "
+            "miles. About 900 people crossed into Lebanon on Tuesday, officials said.")
+    assert times(body, headline="Hundreds wait at Lebanon's border")["Lebanon"][0].is_report_time
+    # ... while a later sentence that shares the headline's words tells its event
+    told = times("Lorries lined up at dawn. About 900 people crossed into Lebanon on Tuesday.",
+                 headline="Hundreds crossed into Lebanon")
+    assert day(told["Lebanon"][0]) == "2024-12-10"
+    # ... and when the opening names the place twice, the sentence that shares the headline's words
+    # tells its event, dated or not
+    twice = times("Ministers from Jordan are gathering in Amman while the fighting goes on around Homs. A shell "
+                  "hit Homs on Tuesday.", headline="Jordan's ministers gather as fighting goes on in Homs")
+    assert twice["Homs"][0].is_report_time
+
+
+@pytest.mark.parametrize("headline", ["Kyiv to send buses for its students", "Trams stopped in Kyiv",
+                                      "Kyiv: tram depot shut"])
+def test_a_headline_that_looks_ahead_or_shares_what_was_said_takes_its_time(headline):
+    body = {"Kyiv to send buses for its students": "Kyiv said it would send buses for its students on Tuesday.",
+            "Trams stopped in Kyiv": "Officials in Kyiv say the trams stopped on Tuesday after a strike.",
+            "Kyiv: tram depot shut": "Engineers in Kyiv, the capital, say the main tram depot closed on Tuesday."}
+    (head, speaker) = times(body[headline], headline=headline)["Kyiv"]
+    assert speaker.is_report_time  # the speaker is dated by the saying
+    assert not head.is_report_time and head.start.weekday() == 1, headline  # what was said
+
+
+def test_a_headline_that_looks_ahead_takes_the_coming_event_of_the_opening():
+    found = times("A first ferry with Turkish citizens is due to leave Beirut for Istanbul on Wednesday.",
+                  headline="Turkey to evacuate its citizens from Lebanon")
+    assert day(found["Lebanon"][0]) == "2024-12-18" and found["Lebanon"][0].expected
+
+
+def test_a_headline_place_matches_the_opening_s_naming_of_the_same_name():
+    # "Odesa airport" in the headline and "the airport at Odesa" may resolve to two records
+    e = entry("The navy said it had retaken the airport at Odesa on Wednesday.", "Navy says it retook Odesa airport")
+    airport = Place("icao:TEST", "Odesa Airport", 46.43, 30.68, "S", "AIRP", "UA")
+    town = geoparse(e.text)[0].place
+    mentions = [Mention(m.start(), m.end(), "Odesa", place, 0.9)
+                for m, place in zip(re.finditer("Odesa", e.text), (airport, town), strict=True)]
+    head, body = entry_event_times(e, mentions, GMT)
+    assert day(head) == day(body) == "2024-12-11"
+
+
+def test_a_capitalised_name_ending_in_ed_is_no_verb():
+    found = times("Lebanon and the United Nations are pressing for a truce, and envoys met in Cairo on Tuesday.")
+    assert found["Lebanon"][0].is_report_time
+    assert day(found["Cairo"][0]) == "2024-12-10"
 
 
 def test_a_headline_place_the_opening_names_by_a_common_noun():

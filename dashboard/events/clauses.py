@@ -34,7 +34,9 @@ _COULD_PERCEIVE = re.compile(r"\bcould(?:\s+not|n['’]t)?\s+(?:hear|see|feel|sm
 HEADLINE_FUTURE = re.compile(
     r"\bto\s+(?:be\s+\w+|host|hold|meet|visit|begin|start|open|resume|reopen|restart|close|end|sign|vote|attend"
     r"|join|hear|decide|launch|face|speak|address|discuss|seek|receive|send|deliver|release|lift|impose|extend"
-    r"|expire|convene|publish|unveil|announce|present|testify|hand|free|stay|remain|get|travel|fly|return|leave)\b",
+    r"|expire|convene|publish|unveil|announce|present|testify|hand|free|stay|remain|get|travel|fly|return|leave"
+    r"|evacuate|withdraw|deploy|airlift|rescue|repatriate|pull|bring|fund|supply|build|ban|allow|cut|raise|probe"
+    r"|investigate|ask|buy|sell|give|provide|ship|suspend|halt|stop|expel|recall|shut|cap)\b",
     re.IGNORECASE)
 _REPORTING = re.compile(
     r"\b(?:said|says|say|told|tells|tell|confirmed|confirms|announced|announces|reported|reports|added|adds"
@@ -45,8 +47,10 @@ _REPORTING = re.compile(
 SAYS = frozenset({"says", "say", "tells", "tell", "confirms", "announces", "reports", "adds", "states", "warns",
                    "claims", "insists"})
 _PRESENT = re.compile(r"\b(?:is|are|remains?|now|currently|at\s+present|continues?\s+to)\b", re.IGNORECASE)
+# A capitalised word ending in "-ed" after another word is a name ("the United States", "said Mohammed"), not
+# a verb; at a sentence's start it may be either, and is read as before.
 _PAST = re.compile(
-    r"\b(?:was|were|had|has|have|did|\w{3,}ed|said|met|went|came|took|held|left|fled|flew|fell|hit|struck|saw|began"
+    r"\b(?:was|were|had|has|have|did|(?-i:[a-z]\w{2,}ed)|(?<!\w\s)(?-i:[A-Z]\w{2,}ed)|said|met|went|came|took|held|left|fled|flew|fell|hit|struck|saw|began"
     r"|gave|made|told|spoke|ran|sent|got|won|lost|brought|built|drove|rode|broke|stood|sat|became|found|led|shot)\b",
     re.IGNORECASE)
 # The present simple with a day names what is to come ("meets in Vienna on Monday", "the summit is on
@@ -410,7 +414,10 @@ def governing(text: str, sentence: Sentence, position: int) -> tuple[Found, bool
         now = _now(_blank(text, *region, attributive), headline=sentence.kind == "headline")
         own = [part, region]
     candidates = []
-    saying = False
+    # The subject of a headline's "says" is dated by the saying, the report, even with no expression in the
+    # headline ("Egypt says a diplomat was killed": the saying is now, whatever the time of what was said).
+    verb = sentence.verb
+    saying = sentence.kind == "headline" and verb is not None and verb[0] <= position < verb[1]
     for f, future in sentence.expressions:
         f_clause = next((c for c in sentence.clauses if c[0] <= f.start < c[1]), None)
         # A relative clause keeps its expression to itself.

@@ -388,7 +388,12 @@ def _resolve_relative(words: str, ctx: Context) -> tuple[datetime, datetime, str
     if words in ("earlier this week", "earlier in the week", "since the start of the week"):
         return _at(monday, 0, zone), local, "week"
     if words == "later this week":
-        return local, _span(monday, zone, 7)[1], "week"
+        # Another day of the week than the report's ("later today" tells the rest of today): from tomorrow
+        # to Sunday; on a Sunday, what is left of it.
+        tomorrow = today + timedelta(days=1)
+        if tomorrow.weekday() == 0:
+            return local, _span(today, zone)[1], "week"
+        return _at(tomorrow, 0, zone), _span(monday, zone, 7)[1], "week"
     if words in ("earlier this month", "later this month", "this month", "last month", "next month"):
         shift = {"last month": -1, "next month": 1}.get(words, 0)
         year, month = today.year + (today.month - 1 + shift) // 12, (today.month - 1 + shift) % 12 + 1
@@ -405,8 +410,11 @@ def _resolve_relative(words: str, ctx: Context) -> tuple[datetime, datetime, str
         return _at(date(year, 1, 1), 0, zone), _at(date(year + 1, 1, 1), 0, zone) - timedelta(seconds=1), "year"
     if words.startswith("in") and words.endswith("days") and "coming" not in words:
         return _at(today - timedelta(days=4), 0, zone), local, "week"
-    if words.startswith("in the coming"):
-        return local, local + (timedelta(days=7) if words.endswith("days") else timedelta(weeks=4)), "week"
+    if words.startswith(("in the coming", "over the coming")):
+        # The days after the report's ("in the coming days" is not later today): the rest of the week
+        # that starts today, or of the four weeks.
+        return (_at(today + timedelta(days=1), 0, zone),
+                _span(today, zone, 7 if words.endswith("days") else 28)[1], "week")
     return None
 
 

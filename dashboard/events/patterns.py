@@ -46,7 +46,7 @@ _EXPRESSION = re.compile(
     r"|tomorrow(?:\s+" + PART + r")?|today|this\s+week(?:end)?|last\s+week(?:end)?|next\s+week(?:end)?"
     r"|(?:over|at|on|for)\s+the\s+weekend|since\s+the\s+weekend|earlier\s+(?:this|in\s+the)\s+week"
     r"|since\s+the\s+start\s+of\s+the\s+week|last\s+month|next\s+month|this\s+month|last\s+year|next\s+year"
-    r"|this\s+year|in\s+(?:recent|the\s+past\s+few|the\s+last\s+few)\s+days|in\s+the\s+coming\s+(?:days|weeks)"
+    r"|this\s+year|in\s+(?:recent|the\s+past\s+few|the\s+last\s+few)\s+days|(?:in|over)\s+the\s+coming\s+(?:days|weeks)"
     r"|(?:later|earlier)\s+this\s+(?:week|month)"
     # what is left of a period, from the report on: "for the rest of this week", "the rest of the day"
     r"|(?:for\s+)?the\s+rest\s+of\s+(?:this|the)\s+(?:day|week|month|year))"
