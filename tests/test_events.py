@@ -65,6 +65,9 @@ def day(t: EventTime, zone=GMT) -> str:
     ("Shelling hit Homs on Oct 30.", "2024-10-30", "day"),
     ("Shelling hit Homs in March.", "2024-03-01..2024-03-31", "month"),
     ("Shelling hit Homs in 2016.", "2016-01-01..2016-12-31", "year"),
+    # decades, and a third of one
+    ("Militias that fought around Homs in the 1980s were disbanded.", "1980-01-01..1989-12-31", "year"),
+    ("Shelling hit Homs during the late 2010s.", "2016-01-01..2019-12-31", "year"),
     ("Shelling hit Homs last week.", "2024-12-02..2024-12-08", "week"),
     ("Aid has reached Homs since Tuesday.", "2024-12-10..2024-12-13", "week"),
     ("Shelling hit Homs earlier this week.", "2024-12-09..2024-12-13", "week"),

@@ -131,6 +131,8 @@ def resolve(found: Found, ctx: Context) -> Interval | None:
         if g["yearlead"].lower() == "since":
             end = max(start, ctx.report_utc.astimezone(zone))
         result = (start, min(end, max(start, local)) if year == today.year and not ctx.future else end, "year")
+    elif "decade" in g:
+        result = _resolve_decade(g, ctx)
     elif "weekday" in g:
         result = _resolve_weekday(g, ctx)
     elif "rel" in g:
@@ -308,6 +310,20 @@ def _resolve_month(g: dict, ctx: Context) -> tuple[datetime, datetime, str] | No
     if lead == "since":
         end = max(start, ctx.local)
     return start, end, "week" if part and lead != "since" else "month"
+
+
+def _resolve_decade(g: dict, ctx: Context) -> tuple[datetime, datetime, str]:
+    """"in the 1990s": its ten years; "the early/mid/late 1990s": a third of them; "since the 1990s": to the
+    report."""
+    first = int(g["decadenum"])
+    part = (g.get("decadepart") or "").lower().strip(" -")
+    years = {"early": (first, first + 4), "mid": (first + 3, first + 7), "late": (first + 6, first + 10)}.get(
+        part, (first, first + 10))
+    start = _at(date(years[0], 1, 1), 0, ctx.zone)
+    end = _at(date(years[1], 1, 1), 0, ctx.zone) - timedelta(seconds=1)
+    if g["decadelead"].lower() == "since":
+        end = max(start, ctx.local)
+    return start, end if ctx.future else min(end, max(start, ctx.local)), "year"
 
 
 def _resolve_weekday(g: dict, ctx: Context) -> tuple[datetime, datetime, str]:

@@ -1,7 +1,7 @@
 """Finding time expressions in entry text: one compiled pattern of named alternatives.
 
 Each alternative is a family ("on Sunday morning", "overnight", "earlier today", "8 December", "since
-2019", "three days ago", "at 2am local time", "at dawn", "the day before"...); its named groups are what
+2019", "in the 1990s", "three days ago", "at 2am local time", "at dawn", "the day before"...); its named groups are what
 `dashboard.events.expressions` reads to resolve it to an interval. A clock or named time beside a day
 ("at 9pm on Thursday") is joined to it here, as one expression.
 """
@@ -34,6 +34,9 @@ _EXPRESSION = re.compile(
     r"|(?P<years>from\s+(?P<y1>" + _YEAR + r")\s+(?:to|until)\s+(?P<y2>" + _YEAR + r"))"
     r"|(?P<year>(?P<yearlead>in|since|during|until|by)\s+(?:(?:early|late|mid-?)\s*)?(?P<yearnum>"
     + _YEAR + r"))(?!\s*-)"
+    # decades: "in the 1990s", "during the early 2000s"
+    r"|(?P<decade>(?P<decadelead>in|since|during|throughout|until|by)\s+the\s+(?P<decadepart>(?:early|late|mid)\b-?\s*)?"
+    r"(?P<decadenum>(?:19[0-9]|20[0-4])0)['’]?s)"
     # weekdays with their modifiers: "on Sunday morning", "late Thursday", "since Monday", "next Tuesday"
     r"|(?P<weekday>(?P<wdlead>on|since|last|next|this|by|until|from|for|(?:in\s+)?the\s+early\s+hours\s+of|late\s+on"
     r"|early\s+on|late|early|earlier\s+on|later\s+on)?\s*"
