@@ -640,6 +640,14 @@ def paths(text: str) -> list[tuple[str, str]]:
     ("Buses ran from Beirut to Homs, then on to Aleppo.", [("Beirut", "Homs"), ("Homs", "Aleppo")]),
     ("The minister left Kyiv for Odesa, then on to Istanbul.", [("Kyiv", "Odesa"), ("Odesa", "Istanbul")]),
     ("The envoy flew to Amman on Sunday and on to Cairo.", [("Amman", "Cairo")]),
+    # "on to" after a verb and its object: the onward leg starts at the previous destination
+    ("Students who had been bussed from Aleppo to Beirut on Monday were flown on to Istanbul.",
+     [("Aleppo", "Beirut"), ("Beirut", "Istanbul")]),
+    ("Officials said the wounded were driven from Homs to Amman, and that a plane would carry them on to Cairo.",
+     [("Homs", "Amman"), ("Amman", "Cairo")]),
+    # ... and what was crossed between the arrival and the origin
+    ("A ferry docked in Istanbul shortly after 9pm, after crossing the Black Sea from Odesa.",
+     [("Odesa", "Istanbul")]),
     # "for" after setting out, and a destination named as the movers' adjective
     ("A tanker steamed out of Odesa for Istanbul.", [("Odesa", "Istanbul")]),
     ("The column set off from Aleppo for Latakia.", [("Aleppo", "Latakia")]),
