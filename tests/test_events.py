@@ -561,6 +561,31 @@ def test_a_capitalised_name_ending_in_ed_is_no_verb():
     assert day(found["Cairo"][0]) == "2024-12-10"
 
 
+@pytest.mark.parametrize(("sentence", "dated", "now"), [
+    # counted back from now, when the rest of the sentence is told as now
+    ("Families from Homs are leaving Syria, nine days after fighting broke out in Aleppo.", "Aleppo", "Homs"),
+    ("Families from Homs are leaving Syria nine days after fighting broke out in Aleppo.", "Aleppo", "Syria"),
+    ("Nine days after fighting broke out in Aleppo, families are leaving Homs.", "Aleppo", "Homs"),
+])
+def test_days_after_an_event_count_back_from_a_sentence_told_as_now(sentence, dated, now):
+    found = times(sentence)
+    assert day(found[dated][0]) == "2024-12-04"
+    assert found[now][0].is_report_time
+
+
+def test_days_after_an_event_told_in_the_past_count_from_that_event():
+    found = times("Rebels took Homs two days after Aleppo fell.")
+    assert found["Homs"][0].is_report_time and found["Aleppo"][0].is_report_time  # from a day not told
+    weeks = times("It is three weeks since the siege of Aleppo began.")
+    assert day(weeks["Aleppo"][0]) == "2024-11-22..2024-11-28"
+
+
+def test_a_headline_sums_up_the_sentence_told_as_now_not_its_counted_back_background():
+    found = times("Families are leaving Syria, nine days after fighting broke out in Aleppo. Shells hit Aleppo "
+                  "on Tuesday.", headline="Families leave Syria while battles go on in Aleppo")
+    assert found["Aleppo"][0].is_report_time
+
+
 def test_a_headline_place_the_opening_names_by_a_common_noun():
     found = times("Rebels entered the city on Sunday. Shops in Aleppo stayed shut.", headline="Homs falls")
     assert day(found["Homs"][0]) == "2024-12-08"

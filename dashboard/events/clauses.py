@@ -169,7 +169,7 @@ def analyse(text: str, start: int, end: int, found: Sequence[Found], kind: str =
     clauses = tuple(_clauses(text, start, end))
     inside = []
     for f in found:
-        if start <= f.start < end:
+        if start <= f.start < end and not ("agoafter" in f.groups and not _counted_from_now(text, start, end, f)):
             clause = next((c for c in clauses if c[0] <= f.start < c[1]), (start, end, False))
             # Tense is read in the clause and the words just before it ("are due to meet ... on Saturday"),
             # but not across a quotation's end: '"We will stay," he said on Monday' tells of Monday.
@@ -196,6 +196,17 @@ def analyse(text: str, start: int, end: int, found: Sequence[Found], kind: str =
             # "According to officials in Beirut, ...": the source follows the words, up to the clause's end.
             verb = (match.end(), clause[1], clause[1])
     return Sentence(start, end, tuple(inside), clauses, verb, kind)
+
+
+def _counted_from_now(text: str, start: int, end: int, f: Found) -> bool:
+    """Whether "nine days after X" counts back from the report: the rest of its sentence is told as now
+    ("Families are leaving, nine days after fighting broke out"), not in the past ("Rebels took Homs two
+    days after Aleppo fell", counted from the fall)."""
+    rest = text[start:f.end - len(f.words)]  # before its count ("nine days")
+    if not rest.strip(" ,"):  # fronted: "Nine days after the truce, X is calm" is told by what follows it
+        comma = text.find(",", f.end, end)
+        rest = text[comma + 1:end] if comma >= 0 else ""
+    return bool(rest.strip()) and _now(rest)
 
 
 def _subject_start(text: str, clauses: Sequence[tuple[int, int, bool]], clause: tuple[int, int, bool],
@@ -293,7 +304,9 @@ def _part(text: str, sentence: Sentence, clause: tuple[int, int, bool], position
     """The stretch of `clause` around `position` between openers ("but", "after", "since"...)."""
     start, end = clause[0], clause[1]
     for match in _OPENER.finditer(text, start, end):
-        if any(f.start <= match.start() < f.end for f, _ in sentence.expressions):
+        # "since Monday" is an expression, not an opener; "nine days after X" opens a clause at "after".
+        if any(f.start <= match.start() < f.end and not (f.start == match.start() and "agoafter" in f.groups)
+               for f, _ in sentence.expressions):
             continue
         if match.start() <= position:
             start = match.end()

@@ -245,7 +245,10 @@ def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -
                 namings = []
             shares = bool(namings) and _shared_words(text, headline, namings[0][0], sentences) > 0
             tells_said = reported or headline_looks_ahead or shares
-            if namings and (id(namings[0][0]) in told_now or namings[0][1] is None):
+            # A naming counted back from now ("Families are leaving X, nine days after fighting broke out in
+            # Y") is the background of a sentence told as now, which the headline sums up.
+            if namings and (id(namings[0][0]) in told_now or namings[0][1] is None
+                            or _COUNTED_BACK.search(namings[0][1].words)):
                 time_ = said.get(id(namings[0][0])) if tells_said else None
                 time_ = time_ or report
             else:
@@ -271,6 +274,7 @@ def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -
 
 
 _WORD = re.compile(r"[a-z]{4,}")
+_COUNTED_BACK = re.compile(r"\s(?:after|since)$", re.IGNORECASE)
 # Words that tie no two sentences to one event: reporting verbs and common small words.
 _NOT_SHARED = frozenset({"said", "says", "told", "tells", "reported", "reports", "according", "with", "from", "that",
                          "this", "these", "those", "their", "they", "them", "there", "were", "have", "been", "will",

@@ -64,7 +64,9 @@ _EXPRESSION = re.compile(
     r"|the\s+day\s+(?P<anaphdir2>before|after)(?!\s+(?:the|a|an|his|her|its|their)\b)"
     r"|(?P<anaphn>a|one|two|three|four|five|six|\d)\s+days?\s+(?P<anaphdir3>earlier|later))"
     # counted spans: "two days ago", "over the past two days", "in the next few days", "within a week"
-    r"|(?P<ago>(?P<agon>" + _NUM + r")\s+(?P<agou>" + _UNIT + r")\s+ago)"
+    # ... and counted back from now to what followed: "nine days after fighting broke out", "a week since the
+    # truce" (kept only where the rest of the sentence is told as now: `clauses.analyse`)
+    r"|(?P<ago>(?P<agon>" + _NUM + r")\s+(?P<agou>" + _UNIT + r")\s+(?:ago|(?P<agoafter>after|since)))"
     r"|(?P<past>(?:over|in|during)\s+the\s+(?:past|last)\s+(?P<pastn>" + _NUM + r")\s+(?P<pastu>" + _UNIT + r"))"
     # a span told by its length: "during the 13-year civil war", "in their 12-day offensive" (ending now)
     r"|(?P<lasting>(?:during|throughout|in)\s+(?:the|their|its|his|her|a)\s+(?P<lastn>\d{1,3})-(?P<lastu>day|week|month|year)"
@@ -92,7 +94,7 @@ class Found:
 # `test_finding_near_the_words_is_finding_everywhere` checks.
 _TRIGGER = re.compile(
     r"\d|\b(?:" + WEEKDAY + r"|" + _MON + r"|to(?:day|night|morrow)|yesterday|overnight|night|morning|afternoon|evening"
-    r"|week|month|year|hours|dawn|daybreak|sunrise|light|noon|midday|midnight|dusk|sunset|nightfall|days?|coming"
+    r"|weeks?|months?|years?|hours|dawn|daybreak|sunrise|light|noon|midday|midnight|dusk|sunset|nightfall|days?|coming"
     r"|past|last|next|recent|weekend)\b", re.IGNORECASE)
 _REACH = 48  # characters an expression may start before its first such word ("in the early hours of")
 
@@ -129,7 +131,10 @@ def _scan(text: str, start: int, end: int) -> list[Found]:
             continue
         if _FIRST_TIME.search(text, max(0, match.start() - 30), match.start()):
             continue
-        found.append(Found(match.start(), match.end(), words, groups))
+        # "nine days after X": the expression stands where its subordinate clause starts, at "after", so
+        # that the clause before it is a part of its own (`clauses._part`).
+        first = match.start("agoafter") if "agoafter" in groups else match.start()
+        found.append(Found(first, match.end(), words, groups))
     return found
 
 
