@@ -516,6 +516,10 @@ def test_a_headline_sums_up_the_opening_sentence_not_a_later_naming_of_another_e
     body = ("Lorries from Homs lined up at the crossing in the night, and drivers say the queue now runs for "
             "miles. About 900 people crossed into Lebanon on Tuesday, officials said.")
     assert times(body, headline="Hundreds wait at Lebanon's border")["Lebanon"][0].is_report_time
+    # ... but an opening told in the past leads to the headline's event
+    told_past = times("Fighters from Aleppo pushed south overnight. They entered Homs on Sunday morning.",
+                      headline="Rebels seize Homs")
+    assert day(told_past["Homs"][0]) == "2024-12-08"
     # ... while a later sentence that shares the headline's words tells its event
     told = times("Lorries lined up at dawn. About 900 people crossed into Lebanon on Tuesday.",
                  headline="Hundreds crossed into Lebanon")

@@ -358,6 +358,21 @@ def _now(words: str, headline: bool = False) -> bool:
     return present and not _PAST.search(rest) and not FUTURE.search(words)
 
 
+def tells_now(text: str, sentence: Sentence) -> bool:
+    """Whether a part of the sentence is told in the present ("..., and drivers say the queue now runs for
+    miles")."""
+    return any(_now(text[s:e]) for c in sentence.clauses for s, e in _parts_of(text, sentence, c))
+
+
+def _parts_of(text: str, sentence: Sentence, clause: tuple[int, int, bool]) -> list[tuple[int, int]]:
+    out, at = [], clause[0]
+    while at < clause[1]:
+        part = _part(text, sentence, clause, at)
+        out.append(part)
+        at = max(part[1], at) + 1
+    return out
+
+
 def _attributive(text: str, clause: tuple[int, int, bool], f: Found) -> tuple[int, int] | None:
     """The span of a noun and its participle that `f` dates ("the truce agreed on 10 October"), or of a
     noun that a possessive time names after "of" ("the victims of Tuesday's strike"), if so."""

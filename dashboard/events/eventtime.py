@@ -61,6 +61,7 @@ from dashboard.events.clauses import (
     event_place,
     governing,
     split_sentences,
+    tells_now,
 )
 from dashboard.events.expressions import Context, Interval, place_zone, resolve
 from dashboard.events.patterns import Found, find_expressions
@@ -236,12 +237,12 @@ def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -
             echoed = _echoed(text, headline, namings, sentences) if len(namings) > 1 else None
             if echoed is not None:
                 namings = [echoed]
-            elif namings and not (opening is not None and opening.start <= namings[0][0].start < opening.end) and (
-                    _shared_words(text, headline, namings[0][0], sentences) == 0):
-                # The headline sums up the opening sentence: a place that sentence does not name, named
-                # later in words that share none of the headline's ("Crowds queue at X's border" / "Buses
-                # pulled in overnight... About 2,000 people crossed into X on Sunday"), is told of another
-                # event there.
+            elif namings and opening is not None and not opening.start <= namings[0][0].start < opening.end and (
+                    _shared_words(text, headline, namings[0][0], sentences) == 0 and tells_now(text, opening)):
+                # The headline sums up the opening sentence: when that sentence tells something as now and
+                # does not name the place, a later naming in words that share none of the headline's
+                # ("Crowds queue at X's border" / "Buses pulled in overnight, and the line now stretches for
+                # miles. About 2,000 people crossed into X on Sunday") is told of another event there.
                 namings = []
             shares = bool(namings) and _shared_words(text, headline, namings[0][0], sentences) > 0
             tells_said = reported or headline_looks_ahead or shares
