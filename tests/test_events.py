@@ -590,6 +590,24 @@ def test_a_headline_sums_up_the_sentence_told_as_now_not_its_counted_back_backgr
     assert found["Aleppo"][0].is_report_time
 
 
+@pytest.mark.parametrize("sentence", [
+    "Jordan has offered to host talks in Amman next week, a diplomat says.",
+    "Jordan offered to host talks in Amman next week.",
+    "Jordan pledged to reopen its embassy in Damascus on Monday.",
+])
+def test_the_subject_of_an_offer_or_pledge_is_dated_by_the_act(sentence):
+    found = times(sentence.replace("Jordan", "Lebanon"))
+    assert found["Lebanon"][0].is_report_time
+    other = next(name for name in ("Amman", "Damascus") if name in found)
+    assert found[other][0].expected  # what was offered is to come
+    assert times("Talks in Amman on Monday", headline="Lebanon offers to host talks")["Lebanon"][0].is_report_time
+
+
+def test_the_next_thing_to_come_is_no_future_tense():
+    found = times("Hundreds are still waiting in Beirut for the next ferry, expected on Monday.")
+    assert found["Beirut"][0].is_report_time
+
+
 def test_a_headline_place_the_opening_names_by_a_common_noun():
     found = times("Rebels entered the city on Sunday. Shops in Aleppo stayed shut.", headline="Homs falls")
     assert day(found["Homs"][0]) == "2024-12-08"

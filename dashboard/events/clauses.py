@@ -21,6 +21,8 @@ from gazetteer.places import Mention, Place
 FUTURE = re.compile(
     r"\b(?:will|shall|'ll|due\s+(?:to|on|in|for|by)|set\s+for|slated|expected\s+to|is\s+to|are\s+to|set\s+to|scheduled|plans?\s+to|planned|planning"
     r"|going\s+to|would|next|coming|upcoming|tomorrow|to\s+be\s+held|intends?\s+to|hopes?\s+to|ahead\s+of"
+    # what is offered or pledged is to come ("pledged to reopen the embassy on Monday")
+    r"|(?:offer(?:ed|s)?|promis(?:ed|es)|pledg(?:ed|es)|vow(?:ed|s)|threaten(?:ed|s)|propos(?:ed|es))\s+to\s+[a-z]+"
     # A possible event is a coming one, as the keys' rules have it ("talks could start on Tuesday", "may
     # resume next week"): its future day, marked expected. "could have", "may have" look back, and "could
     # hear", "could see" tell what was perceived, "could not" what failed; a capital "May" is the month.
@@ -41,6 +43,9 @@ HEADLINE_FUTURE = re.compile(
 _REPORTING = re.compile(
     r"\b(?:said|says|say|told|tells|tell|confirmed|confirms|announced|announces|reported|reports|added|adds"
     r"|stated|states|warned|warns|claimed|claims|insisted|insists|believes?|believed|according\s+to)\b",
+    re.IGNORECASE)
+_SPEECH_ACT = re.compile(
+    r"\b(?:offer(?:ed|s)?|promis(?:ed|es)|pledg(?:ed|es)|vow(?:ed|s)|threaten(?:ed|s)|propos(?:ed|es))(?=\s+to\s+[a-z])",
     re.IGNORECASE)
 # A clause told in the present ("Aleppo is quiet now") keeps to the report time: an expression in
 # another clause of the sentence ("Rebels took Homs on Tuesday; ...") does not reach it.
@@ -189,6 +194,10 @@ def analyse(text: str, start: int, end: int, found: Sequence[Found], kind: str =
     # "According to" starts a sentence.
     match = next((m for m in _REPORTING.finditer(text, start, end)
                   if not m.group(0)[0].isupper() or m.group(0).lower().startswith("according")), None)
+    if match is None:
+        # An offer or a pledge is a saying too, when no verb of saying tells the sentence: "X has offered to
+        # host talks next week" dates the talks, while X's offer is the report's.
+        match = next((m for m in _SPEECH_ACT.finditer(text, start, end) if not m.group(0)[0].isupper()), None)
     if match:
         clause = next((c for c in clauses if c[0] <= match.start() < c[1]), (start, end, False))
         verb = (_subject_start(text, clauses, clause, match.start()), match.start(), match.end())
@@ -351,11 +360,17 @@ def _now(words: str, headline: bool = False) -> bool:
     """Told in the present or the present perfect, with nothing in the past or to come. A headline tells
     past events in the present perfect and the simple present ("Rebels have taken X", "Envoy holds talks
     in X", "Fighting rages in X"): there only "is", "are", "remains", "now" tell of now."""
+    # "next", "coming" before a noun name a thing to come ("waiting for the next sailing"), not the verb's
+    # tense; "next week" is an expression of its own, which governs its clause anyway.
+    verbs = _NEXT_THING.sub(" ", words)
     if headline:
-        return bool(_PRESENT.search(words)) and not _PAST.search(words) and not FUTURE.search(words)
+        return bool(_PRESENT.search(words)) and not _PAST.search(words) and not FUTURE.search(verbs)
     rest = _PERFECT.sub(" ", words)
     present = rest != words or bool(_PRESENT.search(rest) or _STILL.search(rest) or _GOES_ON.search(rest))
-    return present and not _PAST.search(rest) and not FUTURE.search(words)
+    return present and not _PAST.search(rest) and not FUTURE.search(verbs)
+
+
+_NEXT_THING = re.compile(r"\b(?:the|a|an|its|their|his|her)\s+(?:next|coming|upcoming)\b", re.IGNORECASE)
 
 
 def tells_now(text: str, sentence: Sentence) -> bool:
@@ -446,7 +461,15 @@ def governing(text: str, sentence: Sentence, position: int) -> tuple[Found, bool
     # headline ("Egypt says a diplomat was killed": the saying is now, whatever the time of what was said).
     verb = sentence.verb
     saying = sentence.kind == "headline" and verb is not None and verb[0] <= position < verb[1]
+    # The subject of an offer or a pledge in its own clause ("X has offered to host talks next week, a diplomat
+    # says") is dated by the act, not by the time of what is offered.
+    act = None if clause is None else _SPEECH_ACT.search(text, clause[0], clause[1])
+    if act is not None and not (clause[0] <= position < act.start()):
+        act = None
     for f, future in sentence.expressions:
+        if act is not None and f.start >= act.end():
+            saying = True
+            continue
         f_clause = next((c for c in sentence.clauses if c[0] <= f.start < c[1]), None)
         # A relative clause keeps its expression to itself.
         if f_clause is not None and f_clause[2] and f_clause != clause:
