@@ -608,6 +608,17 @@ def test_the_next_thing_to_come_is_no_future_tense():
     assert found["Beirut"][0].is_report_time
 
 
+def test_a_headline_place_the_opening_does_not_name_takes_the_time_of_the_opening_s_event():
+    found = times("Lebanon's embassy in Amman says 200 more of its students left Homs by bus for Damascus "
+                  "yesterday.", headline="Lebanese students leave through Syria")
+    assert day(found["Syria"][0]) == "2024-12-12"
+    assert found["Lebanon"][0].is_report_time  # the speaker
+    # ... not when the opening tells its main event as now, with a dated phrase inside
+    now = times("Lebanon has sent ferries to Beirut, a reply to the shelling of Homs on Tuesday.",
+                headline="Ferries leave for Syria")
+    assert now["Syria"][0].is_report_time
+
+
 def test_a_headline_place_the_opening_names_by_a_common_noun():
     found = times("Rebels entered the city on Sunday. Shops in Aleppo stayed shut.", headline="Homs falls")
     assert day(found["Homs"][0]) == "2024-12-08"

@@ -255,10 +255,21 @@ def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -
             else:
                 time_ = next((said.get(id(m), t) if tells_said else t for m, t in namings
                               if t is not None and id(m) not in told_now), None)
-            if time_ is None and headline_looks_ahead and not namings:
+            if time_ is None and not namings and opening is not None:
+                # A place the opening does not name, in a headline that shares the opening sentence's words,
+                # is where that sentence's event happened ("Citizens leave through X" / "Its citizens left Y
+                # by bus for X's capital yesterday"): the time the sentence gives its places.
                 # "X to evacuate its citizens" / "A first group is due to leave Y on Wednesday": the coming
                 # event the opening announces.
-                time_ = opening_coming
+                # (Not when the sentence tells a place as now: its main event is now, and a dated place is
+                # of a phrase within it, "X has fired missiles, a reply to the bombing of Y early on Sunday".)
+                here = _mentions_in(mentions, opening.start, opening.end)
+                told = [t for i in here if (t := times[i]) is not None and not t.is_report_time]
+                if told and _shares_headline(text, headline, opening) and not any(
+                        id(mentions[i]) in told_now for i in here):
+                    time_ = told[0]
+                elif headline_looks_ahead:
+                    time_ = opening_coming
             if time_ is None:
                 time_ = first_sentence_time
         # The headline's time governs a body naming only when the body gives that place no time of its own
@@ -294,6 +305,11 @@ def _shared_words(text: str, headline: tuple[int, int], mention: Mention, senten
     sentence = next((s for s in sentences if s.start <= mention.start < s.end), None)
     words = set(_WORD.findall(text[sentence.start:sentence.end].lower())) if sentence else set()
     return len(wanted & words - set(_WORD.findall(mention.text.lower())) - _NOT_SHARED)
+
+
+def _shares_headline(text: str, headline: tuple[int, int], sentence: Sentence) -> bool:
+    wanted = set(_WORD.findall(text[headline[0]:headline[1]].lower()))
+    return bool(wanted & set(_WORD.findall(text[sentence.start:sentence.end].lower())) - _NOT_SHARED)
 
 
 def _echoed(text: str, headline: tuple[int, int], namings: Sequence[tuple[Mention, EventTime | None]],
