@@ -619,6 +619,18 @@ def test_a_headline_place_the_opening_does_not_name_takes_the_time_of_the_openin
     assert now["Syria"][0].is_report_time
 
 
+def test_a_headline_that_looks_ahead_shares_no_event_with_an_opening_of_other_words():
+    # "Talks" and "schools reopen" share no word (the places' names tie nothing): the headline's talks are
+    # not dated by what the radio said, nor by the opening's coming day
+    found = times("Radio in Homs reported that schools would reopen on Monday.",
+                  headline="Talks planned between Homs and Aleppo")
+    assert found["Homs"][0].is_report_time and found["Aleppo"][0].is_report_time
+    # ... while the opening that tells of the talks dates them, for a place it does not name too
+    told = times("A spokesman said further talks would take place in Aleppo next week.",
+                 headline="Talks planned between Homs and Aleppo")
+    assert told["Homs"][0].expected and told["Homs"][0].precision == "week"
+
+
 def test_a_headline_place_the_opening_names_by_a_common_noun():
     found = times("Rebels entered the city on Sunday. Shops in Aleppo stayed shut.", headline="Homs falls")
     assert day(found["Homs"][0]) == "2024-12-08"

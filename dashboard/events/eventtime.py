@@ -197,6 +197,9 @@ def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -
     if opening is not None and opening.expressions and not _mentions_in(mentions, opening.start, opening.end):
         f, future = opening.expressions[0]
         first_sentence_time = _event(resolve(f, Context(entry.time_utc, zone, future=future)))
+    # Words of the places' names tie no sentence to the headline's event ("Talks between X and Y" / "Radio
+    # in X reported ...").
+    names = frozenset(w for m in mentions for w in _WORD.findall(m.text.lower()))
     headline_looks_ahead = headline is not None and bool(
         FUTURE.search(text, headline[0], headline[1]) or HEADLINE_FUTURE.search(text, *headline))
     opening_coming = None
@@ -220,9 +223,9 @@ def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -
             # A headline without a time of its own sums up the entry's opening (news puts the headline's
             # event in the first sentences): take the time the body's first two sentences give the same
             # place ("Convoy leaves X" / "A convoy left X on Friday morning").
-            # A headline that reports a saying ("Three dead in X, council says"), looks ahead to what a
-            # speaker announced ("X to send buses") or shares the words of what was said ("X: hospital
-            # shut" / "Doctors in X say the hospital closed on Sunday") tells what was said: the opening's
+            # A headline that reports a saying ("Three dead in X, council says") or shares the words of what
+            # was said ("X: hospital shut" / "Doctors in X say the hospital closed on Sunday", "X to send
+            # buses" / "X said it would send buses next week") tells what was said: the opening's
             # speaker "X's council" stands for the place of what it said. Headlines tell a saying in the
             # present ("says", "warns"); "Convoy reported near X" is passive.
             reported = headline_sentence is not None and headline_sentence.verb is not None and text[
@@ -234,18 +237,18 @@ def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -
             # When the opening names the place twice, once dated and once as now or undated ("Drones hit X's
             # grid on Tuesday. X is still without power." under "X without power"), the headline sums up
             # the sentence that shares its words.
-            echoed = _echoed(text, headline, namings, sentences) if len(namings) > 1 else None
+            echoed = _echoed(text, headline, namings, sentences, names) if len(namings) > 1 else None
             if echoed is not None:
                 namings = [echoed]
             elif namings and opening is not None and not opening.start <= namings[0][0].start < opening.end and (
-                    _shared_words(text, headline, namings[0][0], sentences) == 0 and tells_now(text, opening)):
+                    _shared_words(text, headline, namings[0][0], sentences, names) == 0 and tells_now(text, opening)):
                 # The headline sums up the opening sentence: when that sentence tells something as now and
                 # does not name the place, a later naming in words that share none of the headline's
                 # ("Crowds queue at X's border" / "Buses pulled in overnight, and the line now stretches for
                 # miles. About 2,000 people crossed into X on Sunday") is told of another event there.
                 namings = []
-            shares = bool(namings) and _shared_words(text, headline, namings[0][0], sentences) > 0
-            tells_said = reported or headline_looks_ahead or shares
+            shares = bool(namings) and _shared_words(text, headline, namings[0][0], sentences, names) > 0
+            tells_said = reported or shares
             # A naming counted back from now ("Families are leaving X, nine days after fighting broke out in
             # Y") is the background of a sentence told as now, which the headline sums up.
             if namings and (id(namings[0][0]) in told_now or namings[0][1] is None
@@ -265,10 +268,10 @@ def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -
                 # of a phrase within it, "X has fired missiles, a reply to the bombing of Y early on Sunday".)
                 here = _mentions_in(mentions, opening.start, opening.end)
                 told = [t for i in here if (t := times[i]) is not None and not t.is_report_time]
-                if told and _shares_headline(text, headline, opening) and not any(
+                if told and _shares_headline(text, headline, opening, names) and not any(
                         id(mentions[i]) in told_now for i in here):
                     time_ = told[0]
-                elif headline_looks_ahead:
+                elif headline_looks_ahead and _shares_headline(text, headline, opening, names):
                     time_ = opening_coming
             if time_ is None:
                 time_ = first_sentence_time
@@ -291,31 +294,33 @@ _COUNTED_BACK = re.compile(r"\s(?:after|since)$", re.IGNORECASE)
 _NOT_SHARED = frozenset({"said", "says", "told", "tells", "reported", "reports", "according", "with", "from", "that",
                          "this", "these", "those", "their", "they", "them", "there", "were", "have", "been", "will",
                          "would", "after", "before", "into", "over", "about", "more", "than", "some", "when", "what",
-                         "which", "while", "also", "other"})
+                         "which", "while", "also", "other", "between", "near", "across", "through", "against",
+                         "during", "within", "without", "under", "where"})
 
 
 def _same_place(a: Mention, b: Mention) -> bool:
     return _place_key(a) == _place_key(b) or a.text.casefold() == b.text.casefold()
 
 
-def _shared_words(text: str, headline: tuple[int, int], mention: Mention, sentences: Sequence[Sentence]) -> int:
-    """How many words (of four letters or more, the place's own aside) the mention's sentence shares with the
+def _shared_words(text: str, headline: tuple[int, int], mention: Mention, sentences: Sequence[Sentence],
+                  names: frozenset[str]) -> int:
+    """How many words (of four letters or more, places' names aside) the mention's sentence shares with the
     headline."""
     wanted = set(_WORD.findall(text[headline[0]:headline[1]].lower()))
     sentence = next((s for s in sentences if s.start <= mention.start < s.end), None)
     words = set(_WORD.findall(text[sentence.start:sentence.end].lower())) if sentence else set()
-    return len(wanted & words - set(_WORD.findall(mention.text.lower())) - _NOT_SHARED)
+    return len(wanted & words - set(_WORD.findall(mention.text.lower())) - _NOT_SHARED - names)
 
 
-def _shares_headline(text: str, headline: tuple[int, int], sentence: Sentence) -> bool:
+def _shares_headline(text: str, headline: tuple[int, int], sentence: Sentence, names: frozenset[str]) -> bool:
     wanted = set(_WORD.findall(text[headline[0]:headline[1]].lower()))
-    return bool(wanted & set(_WORD.findall(text[sentence.start:sentence.end].lower())) - _NOT_SHARED)
+    return bool(wanted & set(_WORD.findall(text[sentence.start:sentence.end].lower())) - _NOT_SHARED - names)
 
 
 def _echoed(text: str, headline: tuple[int, int], namings: Sequence[tuple[Mention, EventTime | None]],
-            sentences: Sequence[Sentence]) -> tuple[Mention, EventTime | None] | None:
+            sentences: Sequence[Sentence], names: frozenset[str]) -> tuple[Mention, EventTime | None] | None:
     """The one naming whose sentence shares the most words with the headline, if one does."""
-    scored = [(_shared_words(text, headline, m, sentences), m, t) for m, t in namings]
+    scored = [(_shared_words(text, headline, m, sentences, names), m, t) for m, t in namings]
     best = max(score for score, _, _ in scored)
     top = [(m, t) for score, m, t in scored if score == best]
     return top[0] if best > 0 and len(top) == 1 else None
