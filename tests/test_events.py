@@ -631,6 +631,13 @@ def test_a_headline_that_looks_ahead_shares_no_event_with_an_opening_of_other_wo
     assert told["Homs"][0].expected and told["Homs"][0].precision == "week"
 
 
+def test_a_time_compared_with_is_not_the_event_s():
+    found = times("Queues in Homs were shorter than on Monday, bakers said.")
+    assert found["Homs"][0].is_report_time
+    counted = times("Shells hit Homs more than two days ago.")
+    assert day(counted["Homs"][0]) == "2024-12-11"
+
+
 def test_a_headline_place_the_opening_names_by_a_common_noun():
     found = times("Rebels entered the city on Sunday. Shops in Aleppo stayed shut.", headline="Homs falls")
     assert day(found["Homs"][0]) == "2024-12-08"

@@ -129,7 +129,8 @@ def _scan(text: str, start: int, end: int) -> list[Found]:
         groups = {k: v for k, v in match.groupdict().items() if v is not None}
         if "clock" in groups and not _is_clock(groups):
             continue
-        if _FIRST_TIME.search(text, max(0, match.start() - 30), match.start()):
+        if _FIRST_TIME.search(text, max(0, match.start() - 30), match.start()) or _COMPARED.search(
+                text, max(0, match.start() - 30), match.start()):
             continue
         # "nine days after X": the expression stands where its subordinate clause starts, at "after", so
         # that the clause before it is a part of its own (`clauses._part`).
@@ -141,6 +142,11 @@ def _scan(text: str, start: int, end: int) -> list[Found]:
 # "for the first time since 2011", "the last time since March": the expression dates the time before,
 # not the event told, which is now.
 _FIRST_TIME = re.compile(r"\b(?:first|last|only)\s+time\s+$", re.IGNORECASE)
+
+
+# "shorter than earlier in the week", "calmer than on Monday": the time of what is compared with, not of the
+# event told ("more than two days ago" counts, and stays).
+_COMPARED = re.compile(r"\b(?!(?:more|less|fewer)\b)\w+\s+than\s+$", re.IGNORECASE)
 
 
 _DAY_KINDS = ("weekday", "date", "rel")
