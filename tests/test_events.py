@@ -3,6 +3,7 @@ evaluation against the answer keys in tests/fixtures/events/ with the targets as
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -13,6 +14,7 @@ from dashboard.cli import main
 from dashboard.events import EventTime, entry_event_times, find_paths
 from dashboard.events.zones import place_zone
 from dashboard.model import Caption, Entry
+from gazetteer.places import Mention, Place
 from tests.word_geoparser import WordGeoparser
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,6 +65,9 @@ def day(t: EventTime, zone=GMT) -> str:
     ("Shelling hit Homs on Oct 30.", "2024-10-30", "day"),
     ("Shelling hit Homs in March.", "2024-03-01..2024-03-31", "month"),
     ("Shelling hit Homs in 2016.", "2016-01-01..2016-12-31", "year"),
+    # decades, and a third of one
+    ("Militias that fought around Homs in the 1980s were disbanded.", "1980-01-01..1989-12-31", "year"),
+    ("Shelling hit Homs during the late 2010s.", "2016-01-01..2019-12-31", "year"),
     ("Shelling hit Homs last week.", "2024-12-02..2024-12-08", "week"),
     ("Aid has reached Homs since Tuesday.", "2024-12-10..2024-12-13", "week"),
     ("Shelling hit Homs earlier this week.", "2024-12-09..2024-12-13", "week"),
@@ -102,7 +107,11 @@ def test_past_expressions(sentence, expected_day, precision):
     ("Envoys are due to gather in Amman on Saturday.", "2024-12-14", "day"),
     ("Envoys will gather in Amman next week.", "2024-12-16..2024-12-22", "week"),
     ("Envoys will gather in Amman tomorrow.", "2024-12-14", "day"),
-    ("Envoys plan to gather in Amman in the coming days.", "2024-12-13..2024-12-20", "week"),
+    # the days after the report's: the rest of the week that starts on the report's day
+    ("Envoys plan to gather in Amman in the coming days.", "2024-12-14..2024-12-19", "week"),
+    ("More buses will leave Amman over the coming days.", "2024-12-14..2024-12-19", "week"),
+    # another day of the week than the report's, from tomorrow to Sunday
+    ("Envoys will gather in Amman later this week.", "2024-12-14..2024-12-15", "week"),
     # a date without "on", after a word that looks ahead
     ("A donors' conference in Amman is set for 19 January.", "2025-01-19", "day"),
     ("Convoys to Amman are planned for the weekend.", "2024-12-14..2024-12-15", "day"),
@@ -523,6 +532,139 @@ def test_a_quotation_before_the_verb_is_not_its_subject():
     assert day(found["Homs"][0]) == "2024-12-10"
 
 
+def test_the_subject_of_a_headline_saying_is_dated_by_the_saying():
+    found = times("Lebanon's foreign ministry said a driver of its embassy was shot in Homs this morning.",
+                  headline="Lebanon says an embassy driver was shot")
+    assert [t.is_report_time for t in found["Lebanon"]] == [True, True]  # the saying is now
+    assert found["Homs"][0].precision == "part of day"
+
+
+def test_a_headline_sums_up_the_opening_sentence_not_a_later_naming_of_another_event():
+    body = ("Lorries from Homs lined up at the crossing in the night, and drivers say the queue now runs for "
+            "miles. About 900 people crossed into Lebanon on Tuesday, officials said.")
+    assert times(body, headline="Hundreds wait at Lebanon's border")["Lebanon"][0].is_report_time
+    # ... but an opening told in the past leads to the headline's event
+    told_past = times("Fighters from Aleppo pushed south overnight. They entered Homs on Sunday morning.",
+                      headline="Rebels seize Homs")
+    assert day(told_past["Homs"][0]) == "2024-12-08"
+    # ... while a later sentence that shares the headline's words tells its event
+    told = times("Lorries lined up at dawn. About 900 people crossed into Lebanon on Tuesday.",
+                 headline="Hundreds crossed into Lebanon")
+    assert day(told["Lebanon"][0]) == "2024-12-10"
+    # ... and when the opening names the place twice, the sentence that shares the headline's words
+    # tells its event, dated or not
+    twice = times("Ministers from Jordan are gathering in Amman while the fighting goes on around Homs. A shell "
+                  "hit Homs on Tuesday.", headline="Jordan's ministers gather as fighting goes on in Homs")
+    assert twice["Homs"][0].is_report_time
+
+
+@pytest.mark.parametrize("headline", ["Kyiv to send buses for its students", "Trams stopped in Kyiv",
+                                      "Kyiv: tram depot shut"])
+def test_a_headline_that_looks_ahead_or_shares_what_was_said_takes_its_time(headline):
+    body = {"Kyiv to send buses for its students": "Kyiv said it would send buses for its students on Tuesday.",
+            "Trams stopped in Kyiv": "Officials in Kyiv say the trams stopped on Tuesday after a strike.",
+            "Kyiv: tram depot shut": "Engineers in Kyiv, the capital, say the main tram depot closed on Tuesday."}
+    (head, speaker) = times(body[headline], headline=headline)["Kyiv"]
+    assert speaker.is_report_time  # the speaker is dated by the saying
+    assert not head.is_report_time and head.start.weekday() == 1, headline  # what was said
+
+
+def test_a_headline_that_looks_ahead_takes_the_coming_event_of_the_opening():
+    found = times("A first ferry with Turkish citizens is due to leave Beirut for Istanbul on Wednesday.",
+                  headline="Turkey to evacuate its citizens from Lebanon")
+    assert day(found["Lebanon"][0]) == "2024-12-18" and found["Lebanon"][0].expected
+
+
+def test_a_headline_place_matches_the_opening_s_naming_of_the_same_name():
+    # "Odesa airport" in the headline and "the airport at Odesa" may resolve to two records
+    e = entry("The navy said it had retaken the airport at Odesa on Wednesday.", "Navy says it retook Odesa airport")
+    airport = Place("icao:TEST", "Odesa Airport", 46.43, 30.68, "S", "AIRP", "UA")
+    town = geoparse(e.text)[0].place
+    mentions = [Mention(m.start(), m.end(), "Odesa", place, 0.9)
+                for m, place in zip(re.finditer("Odesa", e.text), (airport, town), strict=True)]
+    head, body = entry_event_times(e, mentions, GMT)
+    assert day(head) == day(body) == "2024-12-11"
+
+
+def test_a_capitalised_name_ending_in_ed_is_no_verb():
+    found = times("Lebanon and the United Nations are pressing for a truce, and envoys met in Cairo on Tuesday.")
+    assert found["Lebanon"][0].is_report_time
+    assert day(found["Cairo"][0]) == "2024-12-10"
+
+
+@pytest.mark.parametrize(("sentence", "dated", "now"), [
+    # counted back from now, when the rest of the sentence is told as now
+    ("Families from Homs are leaving Syria, nine days after fighting broke out in Aleppo.", "Aleppo", "Homs"),
+    ("Families from Homs are leaving Syria nine days after fighting broke out in Aleppo.", "Aleppo", "Syria"),
+    ("Nine days after fighting broke out in Aleppo, families are leaving Homs.", "Aleppo", "Homs"),
+])
+def test_days_after_an_event_count_back_from_a_sentence_told_as_now(sentence, dated, now):
+    found = times(sentence)
+    assert day(found[dated][0]) == "2024-12-04"
+    assert found[now][0].is_report_time
+
+
+def test_days_after_an_event_told_in_the_past_count_from_that_event():
+    found = times("Rebels took Homs two days after Aleppo fell.")
+    assert found["Homs"][0].is_report_time and found["Aleppo"][0].is_report_time  # from a day not told
+    weeks = times("It is three weeks since the siege of Aleppo began.")
+    assert day(weeks["Aleppo"][0]) == "2024-11-22..2024-11-28"
+
+
+def test_a_headline_sums_up_the_sentence_told_as_now_not_its_counted_back_background():
+    found = times("Families are leaving Syria, nine days after fighting broke out in Aleppo. Shells hit Aleppo "
+                  "on Tuesday.", headline="Families leave Syria while battles go on in Aleppo")
+    assert found["Aleppo"][0].is_report_time
+
+
+@pytest.mark.parametrize("sentence", [
+    "Jordan has offered to host talks in Amman next week, a diplomat says.",
+    "Jordan offered to host talks in Amman next week.",
+    "Jordan pledged to reopen its embassy in Damascus on Monday.",
+])
+def test_the_subject_of_an_offer_or_pledge_is_dated_by_the_act(sentence):
+    found = times(sentence.replace("Jordan", "Lebanon"))
+    assert found["Lebanon"][0].is_report_time
+    other = next(name for name in ("Amman", "Damascus") if name in found)
+    assert found[other][0].expected  # what was offered is to come
+    assert times("Talks in Amman on Monday", headline="Lebanon offers to host talks")["Lebanon"][0].is_report_time
+
+
+def test_the_next_thing_to_come_is_no_future_tense():
+    found = times("Hundreds are still waiting in Beirut for the next ferry, expected on Monday.")
+    assert found["Beirut"][0].is_report_time
+
+
+def test_a_headline_place_the_opening_does_not_name_takes_the_time_of_the_opening_s_event():
+    found = times("Lebanon's embassy in Amman says 200 more of its students left Homs by bus for Damascus "
+                  "yesterday.", headline="Lebanese students leave through Syria")
+    assert day(found["Syria"][0]) == "2024-12-12"
+    assert found["Lebanon"][0].is_report_time  # the speaker
+    # ... not when the opening tells its main event as now, with a dated phrase inside
+    now = times("Lebanon has sent ferries to Beirut, a reply to the shelling of Homs on Tuesday.",
+                headline="Ferries leave for Syria")
+    assert now["Syria"][0].is_report_time
+
+
+def test_a_headline_that_looks_ahead_shares_no_event_with_an_opening_of_other_words():
+    # "Talks" and "schools reopen" share no word (the places' names tie nothing): the headline's talks are
+    # not dated by what the radio said, nor by the opening's coming day
+    found = times("Radio in Homs reported that schools would reopen on Monday.",
+                  headline="Talks planned between Homs and Aleppo")
+    assert found["Homs"][0].is_report_time and found["Aleppo"][0].is_report_time
+    # ... while the opening that tells of the talks dates them, for a place it does not name too
+    told = times("A spokesman said further talks would take place in Aleppo next week.",
+                 headline="Talks planned between Homs and Aleppo")
+    assert told["Homs"][0].expected and told["Homs"][0].precision == "week"
+
+
+def test_a_time_compared_with_is_not_the_event_s():
+    found = times("Queues in Homs were shorter than on Monday, bakers said.")
+    assert found["Homs"][0].is_report_time
+    counted = times("Shells hit Homs more than two days ago.")
+    assert day(counted["Homs"][0]) == "2024-12-11"
+
+
 def test_a_headline_place_the_opening_names_by_a_common_noun():
     found = times("Rebels entered the city on Sunday. Shops in Aleppo stayed shut.", headline="Homs falls")
     assert day(found["Homs"][0]) == "2024-12-08"
@@ -602,6 +744,14 @@ def paths(text: str) -> list[tuple[str, str]]:
     ("Buses ran from Beirut to Homs, then on to Aleppo.", [("Beirut", "Homs"), ("Homs", "Aleppo")]),
     ("The minister left Kyiv for Odesa, then on to Istanbul.", [("Kyiv", "Odesa"), ("Odesa", "Istanbul")]),
     ("The envoy flew to Amman on Sunday and on to Cairo.", [("Amman", "Cairo")]),
+    # "on to" after a verb and its object: the onward leg starts at the previous destination
+    ("Students who had been bussed from Aleppo to Beirut on Monday were flown on to Istanbul.",
+     [("Aleppo", "Beirut"), ("Beirut", "Istanbul")]),
+    ("Officials said the wounded were driven from Homs to Amman, and that a plane would carry them on to Cairo.",
+     [("Homs", "Amman"), ("Amman", "Cairo")]),
+    # ... and what was crossed between the arrival and the origin
+    ("A ferry docked in Istanbul shortly after 9pm, after crossing the Black Sea from Odesa.",
+     [("Odesa", "Istanbul")]),
     # "for" after setting out, and a destination named as the movers' adjective
     ("A tanker steamed out of Odesa for Istanbul.", [("Odesa", "Istanbul")]),
     ("The column set off from Aleppo for Latakia.", [("Aleppo", "Latakia")]),

@@ -21,6 +21,8 @@ from gazetteer.places import Mention, Place
 FUTURE = re.compile(
     r"\b(?:will|shall|'ll|due\s+(?:to|on|in|for|by)|set\s+for|slated|expected\s+to|is\s+to|are\s+to|set\s+to|scheduled|plans?\s+to|planned|planning"
     r"|going\s+to|would|next|coming|upcoming|tomorrow|to\s+be\s+held|intends?\s+to|hopes?\s+to|ahead\s+of"
+    # what is offered or pledged is to come ("pledged to reopen the embassy on Monday")
+    r"|(?:offer(?:ed|s)?|promis(?:ed|es)|pledg(?:ed|es)|vow(?:ed|s)|threaten(?:ed|s)|propos(?:ed|es))\s+to\s+[a-z]+"
     # A possible event is a coming one, as the keys' rules have it ("talks could start on Tuesday", "may
     # resume next week"): its future day, marked expected. "could have", "may have" look back, and "could
     # hear", "could see" tell what was perceived, "could not" what failed; a capital "May" is the month.
@@ -34,19 +36,26 @@ _COULD_PERCEIVE = re.compile(r"\bcould(?:\s+not|n['’]t)?\s+(?:hear|see|feel|sm
 HEADLINE_FUTURE = re.compile(
     r"\bto\s+(?:be\s+\w+|host|hold|meet|visit|begin|start|open|resume|reopen|restart|close|end|sign|vote|attend"
     r"|join|hear|decide|launch|face|speak|address|discuss|seek|receive|send|deliver|release|lift|impose|extend"
-    r"|expire|convene|publish|unveil|announce|present|testify|hand|free|stay|remain|get|travel|fly|return|leave)\b",
+    r"|expire|convene|publish|unveil|announce|present|testify|hand|free|stay|remain|get|travel|fly|return|leave"
+    r"|evacuate|withdraw|deploy|airlift|rescue|repatriate|pull|bring|fund|supply|build|ban|allow|cut|raise|probe"
+    r"|investigate|ask|buy|sell|give|provide|ship|suspend|halt|stop|expel|recall|shut|cap)\b",
     re.IGNORECASE)
 _REPORTING = re.compile(
     r"\b(?:said|says|say|told|tells|tell|confirmed|confirms|announced|announces|reported|reports|added|adds"
     r"|stated|states|warned|warns|claimed|claims|insisted|insists|believes?|believed|according\s+to)\b",
+    re.IGNORECASE)
+_SPEECH_ACT = re.compile(
+    r"\b(?:offer(?:ed|s)?|promis(?:ed|es)|pledg(?:ed|es)|vow(?:ed|s)|threaten(?:ed|s)|propos(?:ed|es))(?=\s+to\s+[a-z])",
     re.IGNORECASE)
 # A clause told in the present ("Aleppo is quiet now") keeps to the report time: an expression in
 # another clause of the sentence ("Rebels took Homs on Tuesday; ...") does not reach it.
 SAYS = frozenset({"says", "say", "tells", "tell", "confirms", "announces", "reports", "adds", "states", "warns",
                    "claims", "insists"})
 _PRESENT = re.compile(r"\b(?:is|are|remains?|now|currently|at\s+present|continues?\s+to)\b", re.IGNORECASE)
+# A capitalised word ending in "-ed" after another word is a name ("the United States", "said Mohammed"), not
+# a verb; at a sentence's start it may be either, and is read as before.
 _PAST = re.compile(
-    r"\b(?:was|were|had|has|have|did|\w{3,}ed|said|met|went|came|took|held|left|fled|flew|fell|hit|struck|saw|began"
+    r"\b(?:was|were|had|has|have|did|(?-i:[a-z]\w{2,}ed)|(?<!\w\s)(?-i:[A-Z]\w{2,}ed)|said|met|went|came|took|held|left|fled|flew|fell|hit|struck|saw|began"
     r"|gave|made|told|spoke|ran|sent|got|won|lost|brought|built|drove|rode|broke|stood|sat|became|found|led|shot)\b",
     re.IGNORECASE)
 # The present simple with a day names what is to come ("meets in Vienna on Monday", "the summit is on
@@ -165,7 +174,7 @@ def analyse(text: str, start: int, end: int, found: Sequence[Found], kind: str =
     clauses = tuple(_clauses(text, start, end))
     inside = []
     for f in found:
-        if start <= f.start < end:
+        if start <= f.start < end and not ("agoafter" in f.groups and not _counted_from_now(text, start, end, f)):
             clause = next((c for c in clauses if c[0] <= f.start < c[1]), (start, end, False))
             # Tense is read in the clause and the words just before it ("are due to meet ... on Saturday"),
             # but not across a quotation's end: '"We will stay," he said on Monday' tells of Monday.
@@ -187,6 +196,10 @@ def analyse(text: str, start: int, end: int, found: Sequence[Found], kind: str =
     # "According to" starts a sentence.
     match = next((m for m in _REPORTING.finditer(text, start, end)
                   if not m.group(0)[0].isupper() or m.group(0).lower().startswith("according")), None)
+    if match is None:
+        # An offer or a pledge is a saying too, when no verb of saying tells the sentence: "X has offered to
+        # host talks next week" dates the talks, while X's offer is the report's.
+        match = next((m for m in _SPEECH_ACT.finditer(text, start, end) if not m.group(0)[0].isupper()), None)
     if match:
         clause = next((c for c in clauses if c[0] <= match.start() < c[1]), (start, end, False))
         verb = (_subject_start(text, clauses, clause, match.start()), match.start(), match.end())
@@ -194,6 +207,17 @@ def analyse(text: str, start: int, end: int, found: Sequence[Found], kind: str =
             # "According to officials in Beirut, ...": the source follows the words, up to the clause's end.
             verb = (match.end(), clause[1], clause[1])
     return Sentence(start, end, tuple(inside), clauses, verb, kind)
+
+
+def _counted_from_now(text: str, start: int, end: int, f: Found) -> bool:
+    """Whether "nine days after X" counts back from the report: the rest of its sentence is told as now
+    ("Families are leaving, nine days after fighting broke out"), not in the past ("Rebels took Homs two
+    days after Aleppo fell", counted from the fall)."""
+    rest = text[start:f.end - len(f.words)]  # before its count ("nine days")
+    if not rest.strip(" ,"):  # fronted: "Nine days after the truce, X is calm" is told by what follows it
+        comma = text.find(",", f.end, end)
+        rest = text[comma + 1:end] if comma >= 0 else ""
+    return bool(rest.strip()) and _now(rest)
 
 
 def _subject_start(text: str, clauses: Sequence[tuple[int, int, bool]], clause: tuple[int, int, bool],
@@ -291,7 +315,9 @@ def _part(text: str, sentence: Sentence, clause: tuple[int, int, bool], position
     """The stretch of `clause` around `position` between openers ("but", "after", "since"...)."""
     start, end = clause[0], clause[1]
     for match in _OPENER.finditer(text, start, end):
-        if any(f.start <= match.start() < f.end for f, _ in sentence.expressions):
+        # "since Monday" is an expression, not an opener; "nine days after X" opens a clause at "after".
+        if any(f.start <= match.start() < f.end and not (f.start == match.start() and "agoafter" in f.groups)
+               for f, _ in sentence.expressions):
             continue
         if match.start() <= position:
             start = match.end()
@@ -336,11 +362,32 @@ def _now(words: str, headline: bool = False) -> bool:
     """Told in the present or the present perfect, with nothing in the past or to come. A headline tells
     past events in the present perfect and the simple present ("Rebels have taken X", "Envoy holds talks
     in X", "Fighting rages in X"): there only "is", "are", "remains", "now" tell of now."""
+    # "next", "coming" before a noun name a thing to come ("waiting for the next sailing"), not the verb's
+    # tense; "next week" is an expression of its own, which governs its clause anyway.
+    verbs = _NEXT_THING.sub(" ", words)
     if headline:
-        return bool(_PRESENT.search(words)) and not _PAST.search(words) and not FUTURE.search(words)
+        return bool(_PRESENT.search(words)) and not _PAST.search(words) and not FUTURE.search(verbs)
     rest = _PERFECT.sub(" ", words)
     present = rest != words or bool(_PRESENT.search(rest) or _STILL.search(rest) or _GOES_ON.search(rest))
-    return present and not _PAST.search(rest) and not FUTURE.search(words)
+    return present and not _PAST.search(rest) and not FUTURE.search(verbs)
+
+
+_NEXT_THING = re.compile(r"\b(?:the|a|an|its|their|his|her)\s+(?:next|coming|upcoming)\b", re.IGNORECASE)
+
+
+def tells_now(text: str, sentence: Sentence) -> bool:
+    """Whether a part of the sentence is told in the present ("..., and drivers say the queue now runs for
+    miles")."""
+    return any(_now(text[s:e]) for c in sentence.clauses for s, e in _parts_of(text, sentence, c))
+
+
+def _parts_of(text: str, sentence: Sentence, clause: tuple[int, int, bool]) -> list[tuple[int, int]]:
+    out, at = [], clause[0]
+    while at < clause[1]:
+        part = _part(text, sentence, clause, at)
+        out.append(part)
+        at = max(part[1], at) + 1
+    return out
 
 
 def _attributive(text: str, clause: tuple[int, int, bool], f: Found) -> tuple[int, int] | None:
@@ -412,8 +459,19 @@ def governing(text: str, sentence: Sentence, position: int) -> tuple[Found, bool
         now = _now(_blank(text, *region, attributive), headline=sentence.kind == "headline")
         own = [part, region]
     candidates = []
-    saying = False
+    # The subject of a headline's "says" is dated by the saying, the report, even with no expression in the
+    # headline ("Egypt says a diplomat was killed": the saying is now, whatever the time of what was said).
+    verb = sentence.verb
+    saying = sentence.kind == "headline" and verb is not None and verb[0] <= position < verb[1]
+    # The subject of an offer or a pledge in its own clause ("X has offered to host talks next week, a diplomat
+    # says") is dated by the act, not by the time of what is offered.
+    act = None if clause is None else _SPEECH_ACT.search(text, clause[0], clause[1])
+    if act is not None and not (clause[0] <= position < act.start()):
+        act = None
     for f, future in sentence.expressions:
+        if act is not None and f.start >= act.end():
+            saying = True
+            continue
         f_clause = next((c for c in sentence.clauses if c[0] <= f.start < c[1]), None)
         # A relative clause keeps its expression to itself.
         if f_clause is not None and f_clause[2] and f_clause != clause:

@@ -61,6 +61,7 @@ from dashboard.events.clauses import (
     event_place,
     governing,
     split_sentences,
+    tells_now,
 )
 from dashboard.events.expressions import Context, Interval, resolve, since_start
 from dashboard.events.patterns import Found, find_expressions
@@ -198,6 +199,15 @@ def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -
     if opening is not None and opening.expressions and not _mentions_in(mentions, opening.start, opening.end):
         f, future = opening.expressions[0]
         first_sentence_time = _event(resolve(f, Context(entry.time_utc, zone, future=future)))
+    # Words of the places' names tie no sentence to the headline's event ("Talks between X and Y" / "Radio
+    # in X reported ...").
+    names = frozenset(w for m in mentions for w in _WORD.findall(m.text.lower()))
+    headline_looks_ahead = headline is not None and bool(
+        FUTURE.search(text, headline[0], headline[1]) or HEADLINE_FUTURE.search(text, *headline))
+    opening_coming = None
+    if opening is not None:
+        coming = next((f for f, future in opening.expressions if future), None)
+        opening_coming = None if coming is None else _event(resolve(coming, Context(entry.time_utc, zone, future=True)))
     body_sentences_analysed = [s for s in sentences if body[0] <= s.start < body[1]]
     _sayings_told_twice(text, body_sentences_analysed, mentions, times, entry.time_utc, zone)
     _journeys_told_again(text, body_sentences_analysed, mentions, times)
@@ -215,23 +225,56 @@ def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -
             # A headline without a time of its own sums up the entry's opening (news puts the headline's
             # event in the first sentences): take the time the body's first two sentences give the same
             # place ("Convoy leaves X" / "A convoy left X on Friday morning").
-            key = _place_key(mention)
-            # A headline that reports a saying ("Three dead in X, council says") tells what was said: the
-            # opening's speaker "X's council" stands for the place of what it said.
-            # Headlines tell a saying in the present ("says", "warns"); "Convoy reported near X" is passive.
+            # A headline that reports a saying ("Three dead in X, council says") or shares the words of what
+            # was said ("X: hospital shut" / "Doctors in X say the hospital closed on Sunday", "X to send
+            # buses" / "X said it would send buses next week") tells what was said: the opening's
+            # speaker "X's council" stands for the place of what it said. Headlines tell a saying in the
+            # present ("says", "warns"); "Convoy reported near X" is passive.
             reported = headline_sentence is not None and headline_sentence.verb is not None and text[
                 headline_sentence.verb[1]:headline_sentence.verb[2]].lower() in SAYS
+            # The same place, perhaps named otherwise resolved ("X airport" in the headline, "the airport at
+            # X" in the body).
             namings = [(m, t) for m, t in zip(mentions, times, strict=True)
-                       if t is not None and lede[0] <= m.start < lede[1] and _place_key(m) == key]
-            # When the opening tells the place twice, once dated and once as now ("Drones hit X's grid on
-            # Tuesday. X is still without power." under "X without power"), the headline sums up the
-            # sentence that shares its words.
-            echoed = _echoed(text, headline, namings, sentences) if len(namings) > 1 else None
-            if echoed is not None and id(echoed[0]) in told_now:
-                time_ = report
+                       if lede[0] <= m.start < lede[1] and _same_place(m, mention)]
+            # When the opening names the place twice, once dated and once as now or undated ("Drones hit X's
+            # grid on Tuesday. X is still without power." under "X without power"), the headline sums up
+            # the sentence that shares its words.
+            echoed = _echoed(text, headline, namings, sentences, names) if len(namings) > 1 else None
+            if echoed is not None:
+                namings = [echoed]
+            elif namings and opening is not None and not opening.start <= namings[0][0].start < opening.end and (
+                    _shared_words(text, headline, namings[0][0], sentences, names) == 0 and tells_now(text, opening)):
+                # The headline sums up the opening sentence: when that sentence tells something as now and
+                # does not name the place, a later naming in words that share none of the headline's
+                # ("Crowds queue at X's border" / "Buses pulled in overnight, and the line now stretches for
+                # miles. About 2,000 people crossed into X on Sunday") is told of another event there.
+                namings = []
+            shares = bool(namings) and _shared_words(text, headline, namings[0][0], sentences, names) > 0
+            tells_said = reported or shares
+            # A naming counted back from now ("Families are leaving X, nine days after fighting broke out in
+            # Y") is the background of a sentence told as now, which the headline sums up.
+            if namings and (id(namings[0][0]) in told_now or namings[0][1] is None
+                            or _COUNTED_BACK.search(namings[0][1].words)):
+                time_ = said.get(id(namings[0][0])) if tells_said else None
+                time_ = time_ or report
             else:
-                time_ = next((said.get(id(m), t) if reported else t for m, t in namings if id(m) not in told_now),
-                             None)
+                time_ = next((said.get(id(m), t) if tells_said else t for m, t in namings
+                              if t is not None and id(m) not in told_now), None)
+            if time_ is None and not namings and opening is not None:
+                # A place the opening does not name, in a headline that shares the opening sentence's words,
+                # is where that sentence's event happened ("Citizens leave through X" / "Its citizens left Y
+                # by bus for X's capital yesterday"): the time the sentence gives its places.
+                # "X to evacuate its citizens" / "A first group is due to leave Y on Wednesday": the coming
+                # event the opening announces.
+                # (Not when the sentence tells a place as now: its main event is now, and a dated place is
+                # of a phrase within it, "X has fired missiles, a reply to the bombing of Y early on Sunday".)
+                here = _mentions_in(mentions, opening.start, opening.end)
+                told = [t for i in here if (t := times[i]) is not None and not t.is_report_time]
+                if told and _shares_headline(text, headline, opening, names) and not any(
+                        id(mentions[i]) in told_now for i in here):
+                    time_ = told[0]
+                elif headline_looks_ahead and _shares_headline(text, headline, opening, names):
+                    time_ = opening_coming
             if time_ is None:
                 time_ = first_sentence_time
         # The headline's time governs a body naming only when the body gives that place no time of its own
@@ -248,17 +291,38 @@ def entry_event_times(entry: Entry, mentions: Sequence[Mention], zone: tzinfo) -
 
 
 _WORD = re.compile(r"[a-z]{4,}")
+_COUNTED_BACK = re.compile(r"\s(?:after|since)$", re.IGNORECASE)
+# Words that tie no two sentences to one event: reporting verbs and common small words.
+_NOT_SHARED = frozenset({"said", "says", "told", "tells", "reported", "reports", "according", "with", "from", "that",
+                         "this", "these", "those", "their", "they", "them", "there", "were", "have", "been", "will",
+                         "would", "after", "before", "into", "over", "about", "more", "than", "some", "when", "what",
+                         "which", "while", "also", "other", "between", "near", "across", "through", "against",
+                         "during", "within", "without", "under", "where"})
 
 
-def _echoed(text: str, headline: tuple[int, int], namings: Sequence[tuple[Mention, EventTime]],
-            sentences: Sequence[Sentence]) -> tuple[Mention, EventTime] | None:
-    """The one naming whose sentence shares the most words with the headline, if one does."""
+def _same_place(a: Mention, b: Mention) -> bool:
+    return _place_key(a) == _place_key(b) or a.text.casefold() == b.text.casefold()
+
+
+def _shared_words(text: str, headline: tuple[int, int], mention: Mention, sentences: Sequence[Sentence],
+                  names: frozenset[str]) -> int:
+    """How many words (of four letters or more, places' names aside) the mention's sentence shares with the
+    headline."""
     wanted = set(_WORD.findall(text[headline[0]:headline[1]].lower()))
-    scored = []
-    for m, t in namings:
-        sentence = next((s for s in sentences if s.start <= m.start < s.end), None)
-        words = set(_WORD.findall(text[sentence.start:sentence.end].lower())) if sentence else set()
-        scored.append((len(wanted & words - set(_WORD.findall(m.text.lower()))), m, t))
+    sentence = next((s for s in sentences if s.start <= mention.start < s.end), None)
+    words = set(_WORD.findall(text[sentence.start:sentence.end].lower())) if sentence else set()
+    return len(wanted & words - set(_WORD.findall(mention.text.lower())) - _NOT_SHARED - names)
+
+
+def _shares_headline(text: str, headline: tuple[int, int], sentence: Sentence, names: frozenset[str]) -> bool:
+    wanted = set(_WORD.findall(text[headline[0]:headline[1]].lower()))
+    return bool(wanted & set(_WORD.findall(text[sentence.start:sentence.end].lower())) - _NOT_SHARED - names)
+
+
+def _echoed(text: str, headline: tuple[int, int], namings: Sequence[tuple[Mention, EventTime | None]],
+            sentences: Sequence[Sentence], names: frozenset[str]) -> tuple[Mention, EventTime | None] | None:
+    """The one naming whose sentence shares the most words with the headline, if one does."""
+    scored = [(_shared_words(text, headline, m, sentences, names), m, t) for m, t in namings]
     best = max(score for score, _, _ in scored)
     top = [(m, t) for score, m, t in scored if score == best]
     return top[0] if best > 0 and len(top) == 1 else None

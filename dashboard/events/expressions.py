@@ -129,6 +129,8 @@ def resolve(found: Found, ctx: Context) -> Interval | None:
         if g["yearlead"].lower() == "since":
             end = max(start, ctx.report_utc.astimezone(zone))
         result = (start, min(end, max(start, local)) if year == today.year and not ctx.future else end, "year")
+    elif "decade" in g:
+        result = _resolve_decade(g, ctx)
     elif "weekday" in g:
         result = _resolve_weekday(g, ctx)
     elif "rel" in g:
@@ -352,6 +354,20 @@ def _resolve_month(g: dict, ctx: Context) -> tuple[datetime, datetime, str] | No
     return start, end, "week" if part and lead != "since" else "month"
 
 
+def _resolve_decade(g: dict, ctx: Context) -> tuple[datetime, datetime, str]:
+    """"in the 1990s": its ten years; "the early/mid/late 1990s": a third of them; "since the 1990s": to the
+    report."""
+    first = int(g["decadenum"])
+    part = (g.get("decadepart") or "").lower().strip(" -")
+    years = {"early": (first, first + 4), "mid": (first + 3, first + 7), "late": (first + 6, first + 10)}.get(
+        part, (first, first + 10))
+    start = _at(date(years[0], 1, 1), 0, ctx.zone)
+    end = _at(date(years[1], 1, 1), 0, ctx.zone) - timedelta(seconds=1)
+    if g["decadelead"].lower() == "since":
+        end = max(start, ctx.local)
+    return start, end if ctx.future else min(end, max(start, ctx.local)), "year"
+
+
 def _resolve_weekday(g: dict, ctx: Context) -> tuple[datetime, datetime, str]:
     lead = " ".join((g.get("wdlead") or "").lower().split())
     today = ctx.local.date()
@@ -430,7 +446,12 @@ def _resolve_relative(words: str, ctx: Context) -> tuple[datetime, datetime, str
     if words in ("earlier this week", "earlier in the week", "since the start of the week"):
         return _at(monday, 0, zone), local, "week"
     if words == "later this week":
-        return local, _span(monday, zone, 7)[1], "week"
+        # Another day of the week than the report's ("later today" tells the rest of today): from tomorrow
+        # to Sunday; on a Sunday, what is left of it.
+        tomorrow = today + timedelta(days=1)
+        if tomorrow.weekday() == 0:
+            return local, _span(today, zone)[1], "week"
+        return _at(tomorrow, 0, zone), _span(monday, zone, 7)[1], "week"
     if words in ("earlier this month", "later this month", "this month", "last month", "next month"):
         shift = {"last month": -1, "next month": 1}.get(words, 0)
         year, month = today.year + (today.month - 1 + shift) // 12, (today.month - 1 + shift) % 12 + 1
@@ -447,6 +468,9 @@ def _resolve_relative(words: str, ctx: Context) -> tuple[datetime, datetime, str
         return _at(date(year, 1, 1), 0, zone), _at(date(year + 1, 1, 1), 0, zone) - timedelta(seconds=1), "year"
     if words.startswith("in") and words.endswith("days") and "coming" not in words:
         return _at(today - timedelta(days=4), 0, zone), local, "week"
-    if words.startswith("in the coming"):
-        return local, local + (timedelta(days=7) if words.endswith("days") else timedelta(weeks=4)), "week"
+    if words.startswith(("in the coming", "over the coming")):
+        # The days after the report's ("in the coming days" is not later today): the rest of the week
+        # that starts today, or of the four weeks.
+        return (_at(today + timedelta(days=1), 0, zone),
+                _span(today, zone, 7 if words.endswith("days") else 28)[1], "week")
     return None

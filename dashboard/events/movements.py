@@ -60,11 +60,15 @@ _DIRECTION = re.compile(
 _ARRIVAL = re.compile(
     r"\b(?:arrived|arrives|arriving|docked|docks|docking|landed|lands|landing|reached|reaches|reaching|returned"
     r"|returns|returning|(?:pulled|sailed|steamed)\s+into)(?:\s+(?:back\s+)?(?:in|at|into|to))?\s+", re.IGNORECASE)
+# ... with what was crossed between: "docked in Y after crossing the Red Sea from X", "landed in Y after a
+# flight over the desert from X".
 _AFTER_TRIP = re.compile(
-    r"\s*(?:[\w-]+\s+){0,3}?,?\s*after\s+(?:(?:a|an|the|their|its|his|her)\s+)?(?:[\w-]+\s+){0,2}?"
-    r"(?:\w+ing|journey|trip|crossing|voyage|flight|drive|passage)\s+", re.IGNORECASE)
-# "and then on to Z", "then on to Z", "and on to Z", "then travelled to Z": the trip goes on from the last stop.
-_CHAIN = re.compile(r"(?:\bthen\s+(?:[a-z]+\s+){0,2}|\band\s+on\s+|,\s*on\s+)$", re.IGNORECASE)
+    r"\s*(?:[\w-]+\s+){0,3}?(?:[\w-]+)?,?\s*after\s+(?:(?:a|an|the|their|its|his|her)\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:\w+ing|journey|trip|crossing|voyage|flight|drive|passage)\s+"
+    r"(?:(?:across|over|through)\s+)?(?:(?:the|a|an)\s+(?:[\w'’-]+\s+){1,3})?", re.IGNORECASE)
+# "and then on to Z", "then on to Z", "and on to Z", "then travelled to Z", "were flown on to Z", "would take
+# them on to Z": the trip goes on from the last stop.
+_CHAIN = re.compile(r"(?:\bthen\s+(?:[a-z]+\s+){0,2}|\b[a-z]+\s+on\s+|,\s*on\s+)$", re.IGNORECASE)
 _ROUTE_NOUN = re.compile(r"\b(?:road|roads|highway|motorway|route|railway|line|pipeline|border|corridor)\s+$",
                          re.IGNORECASE)
 _ROUTE_AFTER = re.compile(r"^\s*(?:highway|motorway|road|railway|route|pipeline|line|border)\b", re.IGNORECASE)
@@ -267,7 +271,9 @@ def _destinations(text: str, s_end: int, here: list[Mention], after: int, marker
                 conj = gap
             start = at + conj.end()
             nxt = next((m for m in here if m.start >= start and _np_reaches(text, start, m)), None)
-            if nxt is None:
+            # "to X, and a plane would take them on to Y": a place after a direction word of its own is
+            # another leg, not one of a list.
+            if nxt is None or _DIRECTION.search(text, start, nxt.start):
                 break
             out.append((nxt, False, nxt.end))
             at = nxt.end

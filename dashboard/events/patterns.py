@@ -1,7 +1,7 @@
 """Finding time expressions in entry text: one compiled pattern of named alternatives.
 
 Each alternative is a family ("on Sunday morning", "overnight", "earlier today", "8 December", "since
-2019", "three days ago", "at 2am local time", "at dawn", "the day before"...); its named groups are what
+2019", "in the 1990s", "three days ago", "at 2am local time", "at dawn", "the day before"...); its named groups are what
 `dashboard.events.expressions` reads to resolve it to an interval. A clock or named time beside a day
 ("at 9pm on Thursday") is joined to it here, as one expression.
 """
@@ -36,6 +36,9 @@ _EXPRESSION = re.compile(
     r"|(?P<years>from\s+(?P<y1>" + _YEAR + r")\s+(?:to|until)\s+(?P<y2>" + _YEAR + r"))"
     r"|(?P<year>(?P<yearlead>in|since|during|until|by)\s+(?:(?:early|late|mid-?)\s*)?(?P<yearnum>"
     + _YEAR + r"))(?!\s*-)"
+    # decades: "in the 1990s", "during the early 2000s"
+    r"|(?P<decade>(?P<decadelead>in|since|during|throughout|until|by)\s+the\s+(?P<decadepart>(?:early|late|mid)\b-?\s*)?"
+    r"(?P<decadenum>(?:19[0-9]|20[0-4])0)['’]?s)"
     # weekdays with their modifiers: "on Sunday morning", "late Thursday", "since Monday", "next Tuesday"
     r"|(?P<weekday>(?P<wdlead>on|since|last|next|this|by|until|from|for|(?:in\s+)?the\s+early\s+hours\s+of|late\s+on"
     r"|early\s+on|late|early|earlier\s+on|later\s+on)?\s*"
@@ -48,7 +51,7 @@ _EXPRESSION = re.compile(
     r"|tomorrow(?:\s+" + PART + r")?|today|this\s+week(?:end)?|last\s+week(?:end)?|next\s+week(?:end)?"
     r"|(?:over|at|on|for)\s+the\s+weekend|since\s+the\s+weekend|earlier\s+(?:this|in\s+the)\s+week"
     r"|since\s+the\s+start\s+of\s+the\s+week|last\s+month|next\s+month|this\s+month|last\s+year|next\s+year"
-    r"|this\s+year|in\s+(?:recent|the\s+past\s+few|the\s+last\s+few)\s+days|in\s+the\s+coming\s+(?:days|weeks)"
+    r"|this\s+year|in\s+(?:recent|the\s+past\s+few|the\s+last\s+few)\s+days|(?:in|over)\s+the\s+coming\s+(?:days|weeks)"
     r"|(?:later|earlier)\s+this\s+(?:week|month)"
     # what is left of a period, from the report on: "for the rest of this week", "the rest of the day"
     r"|(?:for\s+)?the\s+rest\s+of\s+(?:this|the)\s+(?:day|week|month|year))"
@@ -63,7 +66,9 @@ _EXPRESSION = re.compile(
     r"|the\s+day\s+(?P<anaphdir2>before|after)(?!\s+(?:the|a|an|his|her|its|their)\b)"
     r"|(?P<anaphn>a|one|two|three|four|five|six|\d)\s+days?\s+(?P<anaphdir3>earlier|later))"
     # counted spans: "two days ago", "over the past two days", "in the next few days", "within a week"
-    r"|(?P<ago>(?P<agon>" + _NUM + r")\s+(?P<agou>" + _UNIT + r")\s+ago)"
+    # ... and counted back from now to what followed: "nine days after fighting broke out", "a week since the
+    # truce" (kept only where the rest of the sentence is told as now: `clauses.analyse`)
+    r"|(?P<ago>(?P<agon>" + _NUM + r")\s+(?P<agou>" + _UNIT + r")\s+(?:ago|(?P<agoafter>after|since)))"
     r"|(?P<past>(?:over|in|during)\s+the\s+(?:past|last)\s+(?P<pastn>" + _NUM + r")\s+(?P<pastu>" + _UNIT + r"))"
     # a span told by its length: "during the 13-year civil war", "in their 12-day offensive" (ending now)
     r"|(?P<lasting>(?:during|throughout|in)\s+(?:the|their|its|his|her|a)\s+(?P<lastn>\d{1,3})-(?P<lastu>day|week|month|year)"
@@ -91,7 +96,7 @@ class Found:
 # `test_finding_near_the_words_is_finding_everywhere` checks.
 _TRIGGER = re.compile(
     r"\d|\b(?:" + WEEKDAY + r"|" + _MON + r"|to(?:day|night|morrow)|yesterday|overnight|night|morning|afternoon|evening"
-    r"|week|month|year|hours|dawn|daybreak|sunrise|light|noon|midday|midnight|dusk|sunset|nightfall|days?|coming"
+    r"|weeks?|months?|years?|hours|dawn|daybreak|sunrise|light|noon|midday|midnight|dusk|sunset|nightfall|days?|coming"
     r"|past|last|next|recent|weekend)\b", re.IGNORECASE)
 _REACH = 48  # characters an expression may start before its first such word ("in the early hours of")
 
@@ -153,15 +158,24 @@ def _scan(text: str, start: int, end: int) -> list[Found]:
         groups = {k: v for k, v in match.groupdict().items() if v is not None}
         if "clock" in groups and not _is_clock(groups):
             continue
-        if _FIRST_TIME.search(text, max(0, match.start() - 30), match.start()):
+        if _FIRST_TIME.search(text, max(0, match.start() - 30), match.start()) or _COMPARED.search(
+                text, max(0, match.start() - 30), match.start()):
             continue
-        found.append(Found(match.start(), match.end(), words, groups))
+        # "nine days after X": the expression stands where its subordinate clause starts, at "after", so
+        # that the clause before it is a part of its own (`clauses._part`).
+        first = match.start("agoafter") if "agoafter" in groups else match.start()
+        found.append(Found(first, match.end(), words, groups))
     return found
 
 
 # "for the first time since 2011", "the last time since March": the expression dates the time before,
 # not the event told, which is now.
 _FIRST_TIME = re.compile(r"\b(?:first|last|only)\s+time\s+$", re.IGNORECASE)
+
+
+# "shorter than earlier in the week", "calmer than on Monday": the time of what is compared with, not of the
+# event told ("more than two days ago" counts, and stays).
+_COMPARED = re.compile(r"\b(?!(?:more|less|fewer)\b)\w+\s+than\s+$", re.IGNORECASE)
 
 
 _DAY_KINDS = ("weekday", "date", "rel")
