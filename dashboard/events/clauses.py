@@ -15,55 +15,19 @@ from dataclasses import dataclass
 from functools import cache
 
 from dashboard.events.patterns import Found
+from dashboard.events.tense import (
+    COULD_PERCEIVE,
+    FUTURE,
+    HEADLINE_FUTURE,
+    PAST,
+    PRESENT,
+    PRESENT_SIMPLE,
+    REPORTING,
+    SPEECH_ACT,
+    looks_ahead,
+)
 from gazetteer.places import Mention, Place
 
-# A weekday or date is "future" when the clause around it speaks of what is to come.
-FUTURE = re.compile(
-    r"\b(?:will|shall|'ll|due\s+(?:to|on|in|for|by)|set\s+for|slated|expected\s+to|is\s+to|are\s+to|set\s+to|scheduled|plans?\s+to|planned|planning"
-    r"|going\s+to|would|next|coming|upcoming|tomorrow|to\s+be\s+held|intends?\s+to|hopes?\s+to|ahead\s+of"
-    # what is offered or pledged is to come ("pledged to reopen the embassy on Monday")
-    r"|(?:offer(?:ed|s)?|promis(?:ed|es)|pledg(?:ed|es)|vow(?:ed|s)|threaten(?:ed|s)|propos(?:ed|es))\s+to\s+[a-z]+"
-    # A possible event is a coming one, as the keys' rules have it ("talks could start on Tuesday", "may
-    # resume next week"): its future day, marked expected. "could have", "may have" look back, and "could
-    # hear", "could see" tell what was perceived, "could not" what failed; a capital "May" is the month.
-    r"|(?:could(?!\s+not\b)|might|(?-i:may))(?:\s+(?:well|yet|still|soon|also|even))?\s+(?!have\b|not\s+have\b|hear\b|see\b"
-    r"|feel\b|smell\b|only\b|be\s+(?:heard|seen|felt)\b)[a-z]+)\b",
-    re.IGNORECASE)
-# "could hear blasts on Tuesday": what was perceived, in the past.
-_COULD_PERCEIVE = re.compile(r"\bcould(?:\s+not|n['’]t)?\s+(?:hear|see|feel|smell|only|be\s+(?:heard|seen|felt))\b",
-                             re.IGNORECASE)
-# A headline tells what is to come with "to" and a verb ("Cairo to host talks on Monday", "Talks to resume").
-HEADLINE_FUTURE = re.compile(
-    r"\bto\s+(?:be\s+\w+|host|hold|meet|visit|begin|start|open|resume|reopen|restart|close|end|sign|vote|attend"
-    r"|join|hear|decide|launch|face|speak|address|discuss|seek|receive|send|deliver|release|lift|impose|extend"
-    r"|expire|convene|publish|unveil|announce|present|testify|hand|free|stay|remain|get|travel|fly|return|leave"
-    r"|evacuate|withdraw|deploy|airlift|rescue|repatriate|pull|bring|fund|supply|build|ban|allow|cut|raise|probe"
-    r"|investigate|ask|buy|sell|give|provide|ship|suspend|halt|stop|expel|recall|shut|cap)\b",
-    re.IGNORECASE)
-_REPORTING = re.compile(
-    r"\b(?:said|says|say|told|tells|tell|confirmed|confirms|announced|announces|reported|reports|added|adds"
-    r"|stated|states|warned|warns|claimed|claims|insisted|insists|believes?|believed|according\s+to)\b",
-    re.IGNORECASE)
-_SPEECH_ACT = re.compile(
-    r"\b(?:offer(?:ed|s)?|promis(?:ed|es)|pledg(?:ed|es)|vow(?:ed|s)|threaten(?:ed|s)|propos(?:ed|es))(?=\s+to\s+[a-z])",
-    re.IGNORECASE)
-# A clause told in the present ("Aleppo is quiet now") keeps to the report time: an expression in
-# another clause of the sentence ("Rebels took Homs on Tuesday; ...") does not reach it.
-SAYS = frozenset({"says", "say", "tells", "tell", "confirms", "announces", "reports", "adds", "states", "warns",
-                   "claims", "insists"})
-_PRESENT = re.compile(r"\b(?:is|are|remains?|now|currently|at\s+present|continues?\s+to)\b", re.IGNORECASE)
-# A capitalised word ending in "-ed" after another word is a name ("the United States", "said Mohammed"), not
-# a verb; at a sentence's start it may be either, and is read as before.
-_PAST = re.compile(
-    r"\b(?:was|were|had|has|have|did|(?-i:[a-z]\w{2,}ed)|(?<!\w\s)(?-i:[A-Z]\w{2,}ed)|said|met|went|came|took|held|left|fled|flew|fell|hit|struck|saw|began"
-    r"|gave|made|told|spoke|ran|sent|got|won|lost|brought|built|drove|rode|broke|stood|sat|became|found|led|shot)\b",
-    re.IGNORECASE)
-# The present simple with a day names what is to come ("meets in Vienna on Monday", "the summit is on
-# Saturday"): in a body clause with no verb in the past, a weekday or date looks ahead.
-_PRESENT_SIMPLE = re.compile(
-    r"\b(?:is|are|(?:meet|gather|hold|host|visit|travel|begin|start|open|resume|head|arrive|vote|speak|return|reopen"
-    r"|close|end|expire|convene|attend|join|sign|leave|hear|rule|decide|face|play|mark|launch|unveil|publish)s?"
-    r"|takes?\s+place|flies|fly|goes|go|gives?|addresses|address)\b", re.IGNORECASE)
 _QUOTE = re.compile(r"[\"“”]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’]?\s+(?=[\"'“‘(]?[A-Z0-9])|\n+")
 _CLAUSE_BREAK = re.compile(r"\s*(?:[,;:()]|\s[-–—]\s)\s*")
@@ -140,7 +104,7 @@ def _has_verb(words: str) -> bool:
 @cache
 def _any_verb() -> re.Pattern[str]:
     """One pattern for a verb of any tense (one search instead of five, on every clause)."""
-    return re.compile("|".join(f"(?:{p.pattern})" for p in (_PAST, _PRESENT, _PRESENT_SIMPLE, FUTURE, _PERFECT)),
+    return re.compile("|".join(f"(?:{p.pattern})" for p in (PAST, PRESENT, PRESENT_SIMPLE, FUTURE, _PERFECT)),
                       re.IGNORECASE)
 
 
@@ -183,23 +147,23 @@ def analyse(text: str, start: int, end: int, found: Sequence[Found], kind: str =
             window = text[quotes[-1].end() if quotes else look_back:f.end]
             # "a meeting for Saturday" looks ahead whatever the verb's tense.
             at = f.end - len(window)
-            future = _looks_ahead(window, clause[0] - at, f.start - at) or (
+            future = looks_ahead(window, clause[0] - at, f.start - at) or (
                 f.groups.get("wdlead") or "").lower() == "for" or (
                 kind == "headline" and bool(HEADLINE_FUTURE.search(text, start, end)))
             if not future and kind == "body" and ("weekday" in f.groups or "date" in f.groups):
                 own_clause = text[clause[0]:clause[1]]
-                future = bool(_PRESENT_SIMPLE.search(own_clause)) and not _PAST.search(own_clause) and not (
-                    _COULD_PERCEIVE.search(own_clause))
+                future = bool(PRESENT_SIMPLE.search(own_clause)) and not PAST.search(own_clause) and not (
+                    COULD_PERCEIVE.search(own_clause))
             inside.append((f, future))
     verb = None
     # A capitalised "States", "Reports" or "Claims" is a name ("the United States"), not a verb; only
     # "According to" starts a sentence.
-    match = next((m for m in _REPORTING.finditer(text, start, end)
+    match = next((m for m in REPORTING.finditer(text, start, end)
                   if not m.group(0)[0].isupper() or m.group(0).lower().startswith("according")), None)
     if match is None:
         # An offer or a pledge is a saying too, when no verb of saying tells the sentence: "X has offered to
         # host talks next week" dates the talks, while X's offer is the report's.
-        match = next((m for m in _SPEECH_ACT.finditer(text, start, end) if not m.group(0)[0].isupper()), None)
+        match = next((m for m in SPEECH_ACT.finditer(text, start, end) if not m.group(0)[0].isupper()), None)
     if match:
         clause = next((c for c in clauses if c[0] <= match.start() < c[1]), (start, end, False))
         verb = (_subject_start(text, clauses, clause, match.start()), match.start(), match.end())
@@ -230,7 +194,7 @@ def _subject_start(text: str, clauses: Sequence[tuple[int, int, bool]], clause: 
     apposition = clauses[at - 1]
     words = text[apposition[0]:apposition[1]]
     # A quotation before the verb is what was said ('"We stay," said the envoy'), not its subject.
-    if len(words.split()) > 6 or _PAST.search(words) or _PRESENT.search(words) or _QUOTE.search(
+    if len(words.split()) > 6 or PAST.search(words) or PRESENT.search(words) or _QUOTE.search(
             text, clauses[at - 2][0], apposition[1]):
         return clause[0]
     return clauses[at - 2][0]
@@ -263,7 +227,7 @@ def dates_saying(text: str, verb: tuple[int, int, int], f: Found) -> bool:
     between = text[verb_end:f.start]
     # The object is a few words with no verb of its own ("reporters", "the US envoy", "in a statement");
     # a verb there starts what was said ("says Moscow launched drones overnight").
-    return f.start >= verb_end and len(between.split()) <= 5 and not _PAST.search(between) and not (
+    return f.start >= verb_end and len(between.split()) <= 5 and not PAST.search(between) and not (
         FUTURE.search(between) or re.search(r"[,;:\"“”]|\b(?:that|how|whether|if|what|when|where|why)\b", between,
                                               re.IGNORECASE))
 
@@ -281,7 +245,7 @@ def _present_clause(text: str, clause: tuple[int, int, bool], position: int) -> 
             end = match.start()
             break
     words = text[start:end]
-    return bool(_PRESENT.search(words)) and not _PAST.search(words) and not FUTURE.search(words)
+    return bool(PRESENT.search(words)) and not PAST.search(words) and not FUTURE.search(words)
 
 
 # Words that open a clause or phrase of their own within a stretch without commas: a contrast ("but",
@@ -366,10 +330,10 @@ def _now(words: str, headline: bool = False) -> bool:
     # tense; "next week" is an expression of its own, which governs its clause anyway.
     verbs = _NEXT_THING.sub(" ", words)
     if headline:
-        return bool(_PRESENT.search(words)) and not _PAST.search(words) and not FUTURE.search(verbs)
+        return bool(PRESENT.search(words)) and not PAST.search(words) and not FUTURE.search(verbs)
     rest = _PERFECT.sub(" ", words)
-    present = rest != words or bool(_PRESENT.search(rest) or _STILL.search(rest) or _GOES_ON.search(rest))
-    return present and not _PAST.search(rest) and not FUTURE.search(verbs)
+    present = rest != words or bool(PRESENT.search(rest) or _STILL.search(rest) or _GOES_ON.search(rest))
+    return present and not PAST.search(rest) and not FUTURE.search(verbs)
 
 
 _NEXT_THING = re.compile(r"\b(?:the|a|an|its|their|his|her)\s+(?:next|coming|upcoming)\b", re.IGNORECASE)
@@ -465,7 +429,7 @@ def governing(text: str, sentence: Sentence, position: int) -> tuple[Found, bool
     saying = sentence.kind == "headline" and verb is not None and verb[0] <= position < verb[1]
     # The subject of an offer or a pledge in its own clause ("X has offered to host talks next week, a diplomat
     # says") is dated by the act, not by the time of what is offered.
-    act = None if clause is None else _SPEECH_ACT.search(text, clause[0], clause[1])
+    act = None if clause is None else SPEECH_ACT.search(text, clause[0], clause[1])
     if act is not None and not (clause[0] <= position < act.start()):
         act = None
     for f, future in sentence.expressions:
@@ -516,21 +480,3 @@ def governing(text: str, sentence: Sentence, position: int) -> tuple[Found, bool
 # Periods that hold the report: a present state in them is told as now.
 _CURRENT = re.compile(r"(?:today|this\s+(?:morning|afternoon|evening|week|month|year)|tonight|now)")
 
-
-def _looks_ahead(window: str, clause_at: int, expression_at: int) -> bool:
-    """Whether the words before an expression speak of what is to come. A coming event told in the clause
-    before does not reach a clause told in the past of its own ("will vote next week on a treaty, a step
-    that Moscow called unfriendly in March": March is past)."""
-    ahead = list(FUTURE.finditer(window))
-    if not ahead:
-        return False
-    # Words reaching into the expression speak for it: "next Tuesday", "due on Saturday".
-    if ahead[-1].end() > expression_at or ahead[-1].start() >= clause_at:
-        return True
-    return not any(m.group(0).lower() not in _LOOKING_AHEAD
-                   for m in _PAST.finditer(window, max(0, clause_at), expression_at))
-
-
-# Participles ending in -ed that tell of what is to come ("expected on Wednesday"), not a past tense.
-_LOOKING_AHEAD = frozenset({"expected", "scheduled", "rescheduled", "planned", "proposed", "intended", "delayed",
-                            "postponed", "timed", "slated", "pencilled", "penciled", "billed"})

@@ -50,11 +50,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, tzinfo
 
 from dashboard.events.clauses import (
-    FUTURE,
-    HEADLINE_FUTURE,
     NOW,
     SAYING,
-    SAYS,
     Sentence,
     analyse,
     dates_saying,
@@ -65,6 +62,7 @@ from dashboard.events.clauses import (
 )
 from dashboard.events.expressions import Context, Interval, resolve, since_start
 from dashboard.events.patterns import Found, find_expressions
+from dashboard.events.tense import FUTURE, HEADLINE_FUTURE, SAYS
 from dashboard.events.zones import place_zone
 from dashboard.model import Entry
 from gazetteer.places import Mention
