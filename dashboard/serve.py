@@ -61,6 +61,9 @@ STREAMLIT_SETTINGS: dict[str, str] = {
     # Serves dashboard/static/ at /app/static/: Leaflet and friends, so the map works offline.
     "server.enableStaticServing": "true",
     "server.runOnSave": "false",
+    # No watching of source files: each new session's watcher would otherwise look up the path of every
+    # module loaded (thousands, with the app's modules preloaded), about half a second of the first map.
+    "server.fileWatcherType": "none",
     "browser.gatherUsageStats": "false",
     "client.toolbarMode": "minimal",
     "theme.base": "light",
