@@ -214,6 +214,8 @@ def test_past_the_kept_size_each_layer_carries_the_lines_and_fields_it_shows(dat
     assert map_ui.page_kept_html(data) is None and "kept" not in payload
     assert {p["name"] for p in payload["places"]} == {"Homs", HOSTILE_NAME, "Syria", "Damascus"}
     listed = {row for p in payload["places"] for row in p["entries"]}
+    # Only the listed entries were labelled: no line was made for every entry of the data set.
+    assert not any("popup_lines" in name for name in vars(data))
     assert payload["entries"] == {row: mapdata.popup_lines(data)[row] for row in listed}
     assert listed == {1, 2, 3}
 

@@ -32,7 +32,7 @@ from dashboard.settings import PAGE_KEPT_ENTRIES
 from dashboard.view import markup as H
 from dashboard.view.clock import reported_note
 from dashboard.view.shades import PALETTE, radii_px, recency_fill, source_colours
-from dashboard.view.timeline import Window, time_label, window_bounds
+from dashboard.view.timeline import Window, time_labels_of, window_bounds
 from gazetteer.places import is_country_code
 
 # Entries listed in a marker's popup; the entry panel lists all of them.
@@ -384,11 +384,20 @@ def _fields_of(places: pd.DataFrame, name_column: str) -> list[dict]:
 
 @once_per_data_set
 def popup_lines(data: MapData) -> list[list[str]]:
-    """Each entry's line in a popup, by row of `data.entries`: [time label, headline], with the source's
-    name when the map shows several blogs. Once per MapData, not for every window."""
+    """Each entry's line in a popup, by row of `data.entries` (`lines_of`), for a data set the page keeps
+    whole (`page_kept_json`). Once per MapData, not for every window; past `PAGE_KEPT_ENTRIES` a window
+    labels only the entries its popups list (a million entries' lines weighed 212 MB)."""
+    return lines_of(data, range(len(data.entries)))
+
+
+def lines_of(data: MapData, rows: Sequence[int]) -> list[list[str]]:
+    """The popup lines of these rows of `data.entries`, in their order: [time label, headline], with the
+    source's name when the map shows several blogs."""
     entries, multi = data.entries, len(data.source_colours) > 1
-    columns = [[time_label(t) for t in entries["time_utc"]], entries["headline"].fillna("").astype(str).tolist(),
-               *([entries["source"].astype(str).tolist()] if multi else [])]
+    at = np.asarray(rows, dtype=np.int64)
+    columns = [time_labels_of(entries["time_utc"].iloc[at]),
+               entries["headline"].iloc[at].fillna("").astype(str).tolist(),
+               *([entries["source"].iloc[at].astype(str).tolist()] if multi else [])]
     return [list(line) for line in zip(*columns, strict=True)]
 
 
@@ -446,8 +455,8 @@ def layer_payload(data: MapData, drawing: Drawing, new_entries: Collection[int] 
     if kept is not None:
         payload["kept"] = kept[0]
     else:
-        lines = popup_lines(data)
-        payload["entries"] = {row: lines[row] for place in place_list for row in place["entries"]}
+        listed = sorted({row for place in place_list for row in place["entries"]})
+        payload["entries"] = dict(zip(listed, lines_of(data, listed), strict=True))
     return payload
 
 

@@ -6,6 +6,7 @@ time to the same time holds exactly the entries of that moment.
 
 from __future__ import annotations
 
+from calendar import month_abbr
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
@@ -93,6 +94,25 @@ def time_label(moment: pd.Timestamp, with_date: bool = True, with_year: bool = F
     if not with_date:
         return clock
     return f"{moment.day} {moment.strftime('%b')}{moment.strftime(' %Y') if with_year else ''} {clock}"
+
+
+def time_labels_of(times: Sequence[pd.Timestamp] | pd.Series | pd.DatetimeIndex, with_date: bool = True,
+                   with_year: bool = False) -> list[str]:
+    """`time_label` of each of `times`, worked out a column at a time: a window's popups label
+    thousands of entries at every slider step, where one Timestamp at a time took most of the step."""
+    index = pd.DatetimeIndex(times)
+    missing = index.isna().tolist()
+    fields = [np.nan_to_num(np.asarray(f, dtype=float)).astype(np.int64).tolist()
+              for f in (index.day, index.month, index.year, index.hour, index.minute, index.second)]
+    labels = []
+    for gone, day, month, year, hour, minute, second in zip(missing, *fields, strict=True):
+        if gone:
+            labels.append("no time")
+            continue
+        clock = f"{hour:02d}:{minute:02d}:{second:02d}" if second else f"{hour:02d}:{minute:02d}"
+        labels.append(f"{day} {month_abbr[month]}{f' {year}' if with_year else ''} {clock}"
+                      if with_date else clock)
+    return labels
 
 
 def label_style(times: Sequence[pd.Timestamp], today: date | None = None) -> dict[str, bool]:
