@@ -213,7 +213,7 @@ def window_places(data: MapData, window: Window, popup_entries: int = POPUP_ENTR
 
     Columns: code (row of `data.places`), place_id, name, label, lat, lon, is_area, area_m,
     country_code, feature_code, count (entries naming it), latest (ns), source_id (of the latest),
-    recency (0..1 through the window), fill, stroke, radius, listed (rows of `data.entries`, newest
+    recency (0..1 through the window), fill, stroke, radius, listed (rows of `data.entries` as an array, newest
     first, at most `popup_entries`), more (how many entries are not listed).
     """
     lo, hi = window_bounds(data.pair_ns, window)
@@ -237,8 +237,9 @@ def window_places(data: MapData, window: Window, popup_entries: int = POPUP_ENTR
     codes, counts = grouped[starts], np.diff(np.r_[starts, len(order)])
     latest_at = len(place) - 1 - order[starts]
     keep = order[np.arange(len(order)) - np.repeat(starts, counts) < popup_entries]
-    # Each place's first few cut from one flat list (20,000 arrays made lists took half of a big window).
-    flat = rev_entry[keep].tolist()
+    # Each place's first few as a view of one flat array: as lists, 20,000 places' entries were a quarter
+    # of a million Python ints in every cached window, and making them half of a big window's time.
+    flat = rev_entry[keep]
     bounds = np.r_[0, np.cumsum(np.minimum(counts, popup_entries))].tolist()
     listed = [flat[a:b] for a, b in pairwise(bounds)]
 
@@ -271,7 +272,7 @@ def window_entry_rows(data: MapData, window: Window, place_code: int | None = No
 
 
 def window_entry_array(data: MapData, window: Window, place_code: int | None = None) -> np.ndarray:
-    """`window_entry_rows` as an array, as caches keep it (a million rows: 36 MB as a list, 8 MB so)."""
+    """`window_entry_rows` as an array, as caches keep it (a million rows: 36 MB as a list, 4 MB so)."""
     lo, hi = window_bounds(data.pair_ns, window)
     entry = data.pair_entry[lo:hi]
     if place_code is not None:
@@ -280,7 +281,8 @@ def window_entry_array(data: MapData, window: Window, place_code: int | None = N
     # first of each run is the distinct rows, oldest first, without a set of a million rows.
     first = np.ones(len(entry), dtype=bool)
     first[1:] = entry[1:] != entry[:-1]
-    return entry[first]
+    rows = entry[first]
+    return rows.astype(np.int32) if len(data.entries) < 2**31 else rows
 
 
 # --------------------------------------------------------------------------------------------------
