@@ -298,6 +298,24 @@ def test_labels_are_unique_per_window():
                       "(unnamed place)"]
 
 
+def test_a_windows_labels_and_fills_are_those_worked_out_place_by_place():
+    rng = np.random.default_rng(5)
+    # Names that repeat, across countries and within one, one written as another's label, one blank.
+    names = ["Tripoli", "Tripoli", "Homs", "Al  Hadir", "Al Hadir", " ", "Tripoli (LB)", "Springfield"] * 3
+    ccs = ["LB", "LY", "SY", "SY", "SY", "", "LB", "US"] * 3
+    places = pd.DataFrame({"place_name": names, "country_code": ccs})
+    data = dataclasses.replace(mapdata.prepare(*frames()), places=places)
+    for size in (0, 1, 3, 8, 24):
+        for _ in range(20):
+            codes = rng.choice(len(names), size=size, replace=False)
+            assert mapdata.window_labels(data, codes) == mapdata.unique_labels(
+                [names[c] for c in codes], [ccs[c] for c in codes])
+    recency = np.r_[rng.random(200), 0.0, 1.0, -0.5, 1.5, 0.01, 0.99, np.nan]
+    hues = [("#b3261e", "#1d5fa6")[i % 2] for i in range(len(recency))]
+    assert shades.recency_fills(hues, recency) == [shades.recency_fill(h, r) for h, r in zip(hues, recency,
+                                                                                              strict=True)]
+
+
 def test_clicks_are_traced_back_to_places(data):
     places = mapdata.window_places(data, window(0, 4))
     hit = {"last_object_clicked_tooltip": "Homs", "last_object_clicked": {"lat": 34.73, "lng": 36.72}}

@@ -31,7 +31,7 @@ from dashboard import corrections as trust
 from dashboard.settings import PAGE_KEPT_ENTRIES
 from dashboard.view import markup as H
 from dashboard.view.clock import reported_note
-from dashboard.view.shades import PALETTE, radii_px, recency_fill, source_colours
+from dashboard.view.shades import PALETTE, radii_px, recency_fill, recency_fills, source_colours
 from dashboard.view.timeline import Window, time_labels_of, window_bounds
 from gazetteer.places import is_country_code
 
@@ -208,6 +208,34 @@ def unique_labels(names: Sequence[str], country_codes: Sequence[str]) -> list[st
     return out
 
 
+@once_per_data_set
+def _place_names(data: MapData) -> tuple[np.ndarray, np.ndarray]:
+    """Each place's name as labels write it (`unique_labels`), by row of `data.places`, and a code per
+    distinct name: cleaned once per data set, not for the 20,000 places of every window."""
+    names = [" ".join(str(n).split()) or "(unnamed place)" for n in data.places["place_name"].tolist()]
+    codes, _ = pd.factorize(pd.Series(names, dtype=object))
+    return np.array(names, dtype=object), codes
+
+
+def window_labels(data: MapData, codes: np.ndarray) -> list[str]:
+    """`unique_labels` of these rows of `data.places`, working out only the names the window repeats."""
+    cleaned, name_codes = _place_names(data)
+    names, named = cleaned[codes], name_codes[codes]
+    repeated = np.bincount(named, minlength=len(cleaned))[named] > 1 if len(named) else named.astype(bool)
+    labels = names.tolist()
+    if not repeated.any():
+        return labels
+    at = np.flatnonzero(repeated)
+    countries = data.places["country_code"].to_numpy()[codes[at]].tolist()
+    own = unique_labels(names[at].tolist(), countries)
+    stems = {f"{n} ({cc})" for n, cc in zip(names[at].tolist(), countries, strict=True) if cc}
+    if not (stems | set(own)).isdisjoint(names[~repeated].tolist()):  # "Tripoli (LB)" named so in its own right
+        return unique_labels(labels, data.places["country_code"].to_numpy()[codes].tolist())
+    for i, label in zip(at.tolist(), own, strict=True):
+        labels[i] = label
+    return labels
+
+
 def window_places(data: MapData, window: Window, popup_entries: int = POPUP_ENTRIES) -> pd.DataFrame:
     """One row per place named in the window, biggest first.
 
@@ -249,15 +277,15 @@ def window_places(data: MapData, window: Window, popup_entries: int = POPUP_ENTR
     latest = ns[latest_at]
     recency = (latest - start_ns) / span if span > 0 else np.ones(len(codes))
     latest_source = source[latest_at]
-    hues = [data.source_colours.get(int(s), PALETTE[0]) for s in latest_source]
+    hues = [data.source_colours.get(s, PALETTE[0]) for s in latest_source.tolist()]
     out = pd.DataFrame({
         "code": codes, "place_id": p["place_id"].to_numpy(), "name": p["place_name"].to_numpy(),
-        "label": unique_labels(p["place_name"].tolist(), p["country_code"].tolist()),
+        "label": window_labels(data, codes),
         "lat": p["lat"].to_numpy(), "lon": p["lon"].to_numpy(), "is_area": p["is_area"].to_numpy(dtype=bool),
         "area_m": p["area_m"].to_numpy(), "country_code": p["country_code"].to_numpy(),
         "feature_code": p["feature_code"].to_numpy(), "count": counts, "latest": latest,
         "source_id": latest_source, "recency": recency,
-        "fill": [recency_fill(h, r) for h, r in zip(hues, recency, strict=True)],
+        "fill": recency_fills(hues, recency),
         "stroke": hues, "radius": radii_px(counts),
         "listed": listed,
         "more": np.maximum(counts - popup_entries, 0),
