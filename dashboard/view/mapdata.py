@@ -161,7 +161,7 @@ def place_trust(mentions: pd.DataFrame) -> pd.DataFrame:
     reviewed = pd.Series(False, index=mentions.index)
     for column in ("reviewed_by", "corrected_by"):
         if column in mentions:
-            reviewed |= mentions[column].fillna("").astype(str) != ""
+            reviewed |= trust.named(mentions[column], missing=False)
     sure = mentions["score"].astype(float).where(~reviewed, 1.0)
     grouped = pd.DataFrame({"place_id": mentions["place_id"], "score": sure, "reviewed": reviewed}).groupby(
         "place_id", sort=False)
