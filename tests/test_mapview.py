@@ -460,3 +460,12 @@ def test_what_is_worked_out_once_per_data_set_does_not_keep_the_data_set_alive(d
     del own
     gc.collect()
     assert gone() is None
+
+
+def test_entries_already_in_order_are_kept_and_others_sorted():
+    entries, mentions = frames()
+    kept = mapdata.prepare(entries, mentions)
+    assert kept.entries is entries  # the store's order: not copied
+    shuffled = entries.iloc[[3, 0, 4, 1, 2]]
+    for given in (shuffled, shuffled.reset_index(drop=True), entries.set_axis(range(5, 10))):
+        pd.testing.assert_frame_equal(mapdata.prepare(given, mentions).entries, entries)

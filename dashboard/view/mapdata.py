@@ -117,7 +117,8 @@ def prepare(entries: pd.DataFrame, mentions: pd.DataFrame, source_ids: Sequence[
             read_mentions: Callable[[Sequence[int]], pd.DataFrame] | None = None) -> MapData:
     """Arrange the store's entries and mentions (its DataFrames) for windows and the map; `read_text`
     and `read_mentions` when they come without their text or compact (`MapData`)."""
-    entries = entries.sort_values(["time_utc", "entry_id"], kind="stable", ignore_index=True)
+    if not _in_order(entries):  # the store's are: sorted again, a million entries were copied whole
+        entries = entries.sort_values(["time_utc", "entry_id"], kind="stable", ignore_index=True)
     if source_ids is None:
         source_ids = list(dict.fromkeys(int(s) for s in entries["source_id"]))
     if source_names is None:
@@ -153,6 +154,19 @@ def prepare(entries: pd.DataFrame, mentions: pd.DataFrame, source_ids: Sequence[
         read_text=read_text,
         read_mentions=read_mentions,
     )
+
+
+def _in_order(entries: pd.DataFrame) -> bool:
+    """Whether `entries` are sorted by time_utc, entry_id (no time missing) and indexed 0..n-1."""
+    index = entries.index
+    if not (isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1):
+        return False
+    times = entries["time_utc"].to_numpy(dtype="datetime64[ns]").view(np.int64)
+    ids = entries["entry_id"].to_numpy()
+    if pd.isna(entries["time_utc"]).any():
+        return False
+    later, same = times[1:] > times[:-1], times[1:] == times[:-1]
+    return bool((later | (same & (ids[1:] > ids[:-1]))).all())
 
 
 def place_trust(mentions: pd.DataFrame) -> pd.DataFrame:
