@@ -16,7 +16,7 @@ from map_support import drawn_places
 
 from dashboard.ui import assets
 from dashboard.ui import map as map_ui
-from dashboard.view import mapdata, shades
+from dashboard.view import mapdata, place_labels, shades
 from dashboard.view import markup as H
 
 T0 = pd.Timestamp("2024-12-13 08:00", tz="UTC")
@@ -292,7 +292,7 @@ def test_base_map_is_the_same_whatever_the_window(data):
 
 
 def test_labels_are_unique_per_window():
-    labels = mapdata.unique_labels(["Tripoli", "Tripoli", "Homs", "Al Hadir", "Al Hadir", " "],
+    labels = place_labels.unique_labels(["Tripoli", "Tripoli", "Homs", "Al Hadir", "Al Hadir", " "],
                                    ["LB", "LY", "SY", "SY", "SY", ""])
     assert labels == ["Tripoli (LB)", "Tripoli (LY)", "Homs", "Al Hadir (SY) #1", "Al Hadir (SY) #2",
                       "(unnamed place)"]
@@ -303,12 +303,11 @@ def test_a_windows_labels_and_fills_are_those_worked_out_place_by_place():
     # Names that repeat, across countries and within one, one written as another's label, one blank.
     names = ["Tripoli", "Tripoli", "Homs", "Al  Hadir", "Al Hadir", " ", "Tripoli (LB)", "Springfield"] * 3
     ccs = ["LB", "LY", "SY", "SY", "SY", "", "LB", "US"] * 3
-    places = pd.DataFrame({"place_name": names, "country_code": ccs})
-    data = dataclasses.replace(mapdata.prepare(*frames()), places=places)
+    cleaned = place_labels.clean_names(names)
     for size in (0, 1, 3, 8, 24):
         for _ in range(20):
             codes = rng.choice(len(names), size=size, replace=False)
-            assert mapdata.window_labels(data, codes) == mapdata.unique_labels(
+            assert place_labels.labels_of(*cleaned, np.array(ccs, dtype=object), codes) == place_labels.unique_labels(
                 [names[c] for c in codes], [ccs[c] for c in codes])
     recency = np.r_[rng.random(200), 0.0, 1.0, -0.5, 1.5, 0.01, 0.99, np.nan]
     hues = [("#b3261e", "#1d5fa6")[i % 2] for i in range(len(recency))]

@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, wraps
@@ -30,6 +29,7 @@ import pandas as pd
 from dashboard import corrections as trust
 from dashboard.settings import PAGE_KEPT_ENTRIES
 from dashboard.view import markup as H
+from dashboard.view import place_labels
 from dashboard.view.clock import reported_note
 from dashboard.view.shades import PALETTE, radii_px, recency_fill, recency_fills, source_colours
 from dashboard.view.timeline import Window, time_labels_of, window_bounds
@@ -158,15 +158,11 @@ def prepare(entries: pd.DataFrame, mentions: pd.DataFrame, source_ids: Sequence[
 
 def _in_order(entries: pd.DataFrame) -> bool:
     """Whether `entries` are sorted by time_utc, entry_id (no time missing) and indexed 0..n-1."""
-    index = entries.index
-    if not (isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1):
+    index, times = entries.index, entries["time_utc"]
+    if not (isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1) or times.isna().any():
         return False
-    times = entries["time_utc"].to_numpy(dtype="datetime64[ns]").view(np.int64)
-    ids = entries["entry_id"].to_numpy()
-    if pd.isna(entries["time_utc"]).any():
-        return False
-    later, same = times[1:] > times[:-1], times[1:] == times[:-1]
-    return bool((later | (same & (ids[1:] > ids[:-1]))).all())
+    ns, ids = times.to_numpy(dtype="datetime64[ns]").view(np.int64), entries["entry_id"].to_numpy()
+    return bool(((ns[1:] > ns[:-1]) | ((ns[1:] == ns[:-1]) & (ids[1:] > ids[:-1]))).all())
 
 
 def place_trust(mentions: pd.DataFrame) -> pd.DataFrame:
@@ -207,47 +203,10 @@ def area_radius_m(feature_code: str, country_code: str = "") -> int:
 # --------------------------------------------------------------------------------------------------
 
 
-def unique_labels(names: Sequence[str], country_codes: Sequence[str]) -> list[str]:
-    """A label per place, unique within the list: the name, with the country code (then a number)
-    added where two places share a name. A click is traced back to its place through this label."""
-    names = [" ".join(str(n).split()) or "(unnamed place)" for n in names]
-    taken = Counter(names)
-    labels = [f"{n} ({cc})" if taken[n] > 1 and cc else n for n, cc in zip(names, country_codes, strict=True)]
-    seen: Counter[str] = Counter()
-    repeated = Counter(labels)
-    out = []
-    for label in labels:
-        seen[label] += 1
-        out.append(f"{label} #{seen[label]}" if repeated[label] > 1 else label)
-    return out
-
-
 @once_per_data_set
 def _place_names(data: MapData) -> tuple[np.ndarray, np.ndarray]:
-    """Each place's name as labels write it (`unique_labels`), by row of `data.places`, and a code per
-    distinct name: cleaned once per data set, not for the 20,000 places of every window."""
-    names = [" ".join(str(n).split()) or "(unnamed place)" for n in data.places["place_name"].tolist()]
-    codes, _ = pd.factorize(pd.Series(names, dtype=object))
-    return np.array(names, dtype=object), codes
-
-
-def window_labels(data: MapData, codes: np.ndarray) -> list[str]:
-    """`unique_labels` of these rows of `data.places`, working out only the names the window repeats."""
-    cleaned, name_codes = _place_names(data)
-    names, named = cleaned[codes], name_codes[codes]
-    repeated = np.bincount(named, minlength=len(cleaned))[named] > 1 if len(named) else named.astype(bool)
-    labels = names.tolist()
-    if not repeated.any():
-        return labels
-    at = np.flatnonzero(repeated)
-    countries = data.places["country_code"].to_numpy()[codes[at]].tolist()
-    own = unique_labels(names[at].tolist(), countries)
-    stems = {f"{n} ({cc})" for n, cc in zip(names[at].tolist(), countries, strict=True) if cc}
-    if not (stems | set(own)).isdisjoint(names[~repeated].tolist()):  # "Tripoli (LB)" named so in its own right
-        return unique_labels(labels, data.places["country_code"].to_numpy()[codes].tolist())
-    for i, label in zip(at.tolist(), own, strict=True):
-        labels[i] = label
-    return labels
+    """`place_labels.clean_names` of `data.places`: once per data set, not for the places of every window."""
+    return place_labels.clean_names(data.places["place_name"].tolist())
 
 
 def window_places(data: MapData, window: Window, popup_entries: int = POPUP_ENTRIES) -> pd.DataFrame:
@@ -294,7 +253,7 @@ def window_places(data: MapData, window: Window, popup_entries: int = POPUP_ENTR
     hues = [data.source_colours.get(s, PALETTE[0]) for s in latest_source.tolist()]
     out = pd.DataFrame({
         "code": codes, "place_id": p["place_id"].to_numpy(), "name": p["place_name"].to_numpy(),
-        "label": window_labels(data, codes),
+        "label": place_labels.labels_of(*_place_names(data), data.places["country_code"].to_numpy(), codes),
         "lat": p["lat"].to_numpy(), "lon": p["lon"].to_numpy(), "is_area": p["is_area"].to_numpy(dtype=bool),
         "area_m": p["area_m"].to_numpy(), "country_code": p["country_code"].to_numpy(),
         "feature_code": p["feature_code"].to_numpy(), "count": counts, "latest": latest,
