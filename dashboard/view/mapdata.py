@@ -431,7 +431,7 @@ def layer_payload(data: MapData, drawing: Drawing, new_entries: Collection[int] 
     reported after `reported_after` (the window's end) carries `later`, "reported Fri 15:21"."""
     places = drawing.places
     wanted, ids = {int(i) for i in new_entries}, data.entries["entry_id"].to_numpy()
-    is_new = {row for rows in places["listed"] for row in rows if int(ids[row]) in wanted} if wanted else set()
+    is_new = {int(row) for rows in places["listed"] for row in rows if int(ids[row]) in wanted} if wanted else set()
     # Areas first, widest first (lexsort is stable), so smaller shapes end up on top. Places made by hand,
     # not drawn from `data.places`, have no code: their own columns say.
     order = np.lexsort((-places["area_m"].to_numpy(dtype=float), -places["is_area"].to_numpy(dtype=int)))
