@@ -159,6 +159,18 @@ TEXT_IN_STORE_ENTRIES = 100_000
 PAGE_KEPT_ENTRIES = 50_000
 
 
+# What every window cache of a server (a window's places, its layer script, its legend: the work of a
+# slider step, shared by every reader) may weigh in all, in MB. A window of a few hundred places weighs
+# a few hundred kB and the count (dashboard.ui.loaders.WINDOW_CACHE_ENTRIES) bounds it first; one of
+# 20,000 places weighs several MB, and without this 256 of them would take gigabytes.
+WINDOW_CACHE_MB = 160
+
+
+def window_cache_bytes() -> int:
+    """$DASHBOARD_WINDOW_CACHE_MB (MB), else WINDOW_CACHE_MB, in bytes (a bad value: the default)."""
+    return int(_positive_env("DASHBOARD_WINDOW_CACHE_MB", WINDOW_CACHE_MB) * 2**20)
+
+
 def text_in_store_entries() -> int:
     """$DASHBOARD_TEXT_IN_STORE_ENTRIES (0: always read the text from the store), else TEXT_IN_STORE_ENTRIES."""
     try:

@@ -174,3 +174,14 @@ def test_app_corrects_a_place_from_the_panel(small_blog_db, monkeypatch):
     at.selectbox(key="place").select(B.PLACES["Homs"].place_id).run()
     other = next(t for t in at.text_input if t.key and t.key.startswith("fix-") and t.key.endswith("-author"))
     assert other.value == "<b>Ana</b>"
+
+
+def test_who_reviewed_is_read_per_category_as_it_was_per_row():
+    import pandas as pd
+
+    texts = ["", "ann", None, "", "bob", "nan", " "]
+    for column in (pd.Series(texts, dtype=object), pd.Series(texts, dtype="category"),
+                   pd.Series(texts, dtype="category").iloc[[1, 0, 2]]):
+        assert corrections.named(column, missing=True).tolist() == (column.astype(str) != "").tolist()
+        assert corrections.named(column, missing=False).tolist() == (column.fillna("").astype(str) != "").tolist()
+    assert not corrections.named("", missing=True)  # a column the mentions do not have

@@ -16,7 +16,7 @@ from map_support import drawn_places
 
 from dashboard.ui import assets
 from dashboard.ui import map as map_ui
-from dashboard.view import mapdata, shades
+from dashboard.view import mapdata, place_labels, shades
 from dashboard.view import markup as H
 
 T0 = pd.Timestamp("2024-12-13 08:00", tz="UTC")
@@ -214,6 +214,8 @@ def test_past_the_kept_size_each_layer_carries_the_lines_and_fields_it_shows(dat
     assert map_ui.page_kept_html(data) is None and "kept" not in payload
     assert {p["name"] for p in payload["places"]} == {"Homs", HOSTILE_NAME, "Syria", "Damascus"}
     listed = {row for p in payload["places"] for row in p["entries"]}
+    # Only the listed entries were labelled: no line was made for every entry of the data set.
+    assert not any("popup_lines" in name for name in vars(data))
     assert payload["entries"] == {row: mapdata.popup_lines(data)[row] for row in listed}
     assert listed == {1, 2, 3}
 
@@ -290,10 +292,27 @@ def test_base_map_is_the_same_whatever_the_window(data):
 
 
 def test_labels_are_unique_per_window():
-    labels = mapdata.unique_labels(["Tripoli", "Tripoli", "Homs", "Al Hadir", "Al Hadir", " "],
+    labels = place_labels.unique_labels(["Tripoli", "Tripoli", "Homs", "Al Hadir", "Al Hadir", " "],
                                    ["LB", "LY", "SY", "SY", "SY", ""])
     assert labels == ["Tripoli (LB)", "Tripoli (LY)", "Homs", "Al Hadir (SY) #1", "Al Hadir (SY) #2",
                       "(unnamed place)"]
+
+
+def test_a_windows_labels_and_fills_are_those_worked_out_place_by_place():
+    rng = np.random.default_rng(5)
+    # Names that repeat, across countries and within one, one written as another's label, one blank.
+    names = ["Tripoli", "Tripoli", "Homs", "Al  Hadir", "Al Hadir", " ", "Tripoli (LB)", "Springfield"] * 3
+    ccs = ["LB", "LY", "SY", "SY", "SY", "", "LB", "US"] * 3
+    cleaned = place_labels.clean_names(names)
+    for size in (0, 1, 3, 8, 24):
+        for _ in range(20):
+            codes = rng.choice(len(names), size=size, replace=False)
+            assert place_labels.labels_of(*cleaned, np.array(ccs, dtype=object), codes) == place_labels.unique_labels(
+                [names[c] for c in codes], [ccs[c] for c in codes])
+    recency = np.r_[rng.random(200), 0.0, 1.0, -0.5, 1.5, 0.01, 0.99, np.nan]
+    hues = [("#b3261e", "#1d5fa6")[i % 2] for i in range(len(recency))]
+    assert shades.recency_fills(hues, recency) == [shades.recency_fill(h, r) for h, r in zip(hues, recency,
+                                                                                              strict=True)]
 
 
 def test_clicks_are_traced_back_to_places(data):
@@ -440,3 +459,12 @@ def test_what_is_worked_out_once_per_data_set_does_not_keep_the_data_set_alive(d
     del own
     gc.collect()
     assert gone() is None
+
+
+def test_entries_already_in_order_are_kept_and_others_sorted():
+    entries, mentions = frames()
+    kept = mapdata.prepare(entries, mentions)
+    assert kept.entries is entries  # the store's order: not copied
+    shuffled = entries.iloc[[3, 0, 4, 1, 2]]
+    for given in (shuffled, shuffled.reset_index(drop=True), entries.set_axis(range(5, 10))):
+        pd.testing.assert_frame_equal(mapdata.prepare(given, mentions).entries, entries)

@@ -45,6 +45,16 @@ def test_time_labels():
     assert timeline.time_labels(two_days, today=this_year) == ["13 Dec 23:00", "14 Dec 01:00"]
 
 
+def test_times_labelled_a_column_at_a_time_read_as_one_at_a_time():
+    rng = np.random.default_rng(7)
+    seconds = rng.integers(0, 3 * 365 * 86400, 300) * np.where(rng.random(300) < 0.5, 60, 1)  # half on the minute
+    times = pd.Series(pd.to_datetime(1_700_000_000 + seconds, unit="s", utc=True))
+    times.iloc[[3, 50]] = pd.NaT
+    for style in ({}, {"with_date": False}, {"with_year": True}):
+        assert timeline.time_labels_of(times, **style) == [timeline.time_label(t, **style) for t in times]
+    assert timeline.time_labels_of(times.iloc[:0]) == []
+
+
 def test_labels_carry_the_year_across_years_or_in_another_year():
     three_years = [ts("2023-03-04 11:18"), ts("2024-06-01 09:00"), ts("2025-12-13 15:30")]
     assert timeline.time_labels(three_years, today=date(2025, 12, 20)) == [

@@ -4,9 +4,13 @@ every session (dashboard.ui.loaders), and drawn the same as when each run built 
 from __future__ import annotations
 
 import json
+import tracemalloc
+
+import numpy as np
+import pandas as pd
 
 from dashboard.store import EventStore
-from dashboard.ui import loaders
+from dashboard.ui import loaders, sized_cache
 from dashboard.ui import map as map_ui
 from dashboard.view import filters, histogram, mapdata, paths
 
@@ -74,3 +78,57 @@ def test_the_histogram_for_a_window_is_the_chart_drawn_for_it(small_blog_db):
     other = loaders.load_histogram(path, stamp, source_ids, False, (times[0], times[-1]))
     assert parts(other)[1] != parts(shared)[1]
     assert parts(loaders.load_histogram(path, stamp, source_ids, False, window)) == parts(shared)
+
+
+def test_the_window_caches_keep_what_their_budget_holds_and_drop_the_oldest_first(small_blog_db, monkeypatch):
+    path, stamp, source_ids, times = _opened(small_blog_db)
+    chosen = filters.Filters()
+    windows = [(times[i], times[-1]) for i in range(3)]
+    kept = loaders.window_cache()
+    kept.clear()
+    monkeypatch.setattr(kept, "max_bytes", 10**9)
+    first = [loaders.load_window(path, stamp, source_ids, chosen, w) for w in windows]
+    assert all(loaders.load_window(path, stamp, source_ids, chosen, w) is made
+               for w, made in zip(windows, first, strict=True))
+    # A budget that holds two of them: the least recently used goes, the two others stay.
+    sizes = [sized_cache.weigh(f) for f in first]
+    monkeypatch.setattr(kept, "max_bytes", sizes[1] + sizes[2] + 1)
+    kept.clear()
+    again = [loaders.load_window(path, stamp, source_ids, chosen, w) for w in windows]
+    assert kept.bytes <= kept.max_bytes and len(kept) == 2
+    assert loaders.load_window(path, stamp, source_ids, chosen, windows[2]) is again[2]
+    assert loaders.load_window(path, stamp, source_ids, chosen, windows[1]) is again[1]
+    assert loaders.load_window(path, stamp, source_ids, chosen, windows[0]) is not again[0]  # dropped, made again
+    kept.clear()
+
+
+def test_a_sized_cache_drops_least_recently_used_by_count_and_by_weight():
+    cache = sized_cache.SizedCache(max_entries=3, max_bytes=950, weigher=len)
+    made = []
+
+    def value(text: str):
+        return lambda: made.append(text) or text
+
+    for key in "abc":
+        cache.get(key, value(key * 100))
+    cache.get("a", value("never"))  # kept: not made again, and now the newest
+    cache.get("d", value("d" * 100))  # a fourth: the least recently used (b) goes
+    assert made == ["a" * 100, "b" * 100, "c" * 100, "d" * 100] and len(cache) == 3
+    cache.get("b", value("b" * 100))
+    assert made[-1] == "b" * 100  # made again
+    cache.get("e", value("e" * 900))  # over the weight: the oldest go until it fits
+    assert cache.bytes == 900 and len(cache) == 1
+    assert cache.get("huge", value("h" * 2000)) == "h" * 2000  # heavier than the budget: handed back, not kept
+    assert len(cache) == 1 and cache.bytes == 900
+
+
+def test_a_window_of_many_places_is_weighed_near_what_it_holds():
+    rng = np.random.default_rng(1)
+    flat = rng.integers(0, 10**6, 12 * 20_000)
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    places = pd.DataFrame({"label": [f"Place number {i} of the window" for i in range(20_000)],
+                           "count": np.arange(20_000), "listed": [flat[i * 12:(i + 1) * 12] for i in range(20_000)]})
+    held = tracemalloc.get_traced_memory()[0] - before + flat.nbytes
+    tracemalloc.stop()
+    assert 0.7 * held < sized_cache.weigh(places) < 1.5 * held

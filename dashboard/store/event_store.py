@@ -452,7 +452,8 @@ class EventStore(ReviewDecisions):
         sql, columns, shared = mentions_select(where, events)
         if categories:  # ids and offsets fit 32 bits; NULL scores are NaN
             kinds = {**{c: "int32" for c in ("entry_id", "source_id", "position", "start", "end")},
-                     **{c: "float64" for c in ("lat", "lon", "score")}}
+                     **{c: "float64" for c in ("lat", "lon", "score")},
+                     **{c: "utc" for c in ("time_utc", "event_start", "event_end")}}
             try:
                 with self._readers.borrow() as conn:
                     return mentions_frame(category_frame(conn.execute(sql, params), columns, shared, kinds))

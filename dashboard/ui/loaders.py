@@ -24,6 +24,7 @@ from dashboard.store import EventStore
 from dashboard.store.readers import commit_stamp
 from dashboard.ui import assets
 from dashboard.ui import map as map_ui
+from dashboard.ui.sized_cache import SizedCache
 from dashboard.view import clock, compact, filters, histogram, mapdata, paths, playback, timeline
 from dashboard.view.timeline import Window
 from gazetteer import Gazetteer
@@ -31,7 +32,8 @@ from gazetteer.build import index_is_current
 
 # A window's places and the layer, legend and histogram drawn from them are shared by every session that shows the same
 # blogs, filters and window (readers of one story scrub over the same stops); each step of each reader
-# adds an entry, so the caches are bounded to what a few busy readers step through.
+# adds an entry, so the caches are bounded to what a few busy readers step through: this many windows of
+# each kind, and `settings.window_cache_bytes()` in all (`window_cache`).
 WINDOW_CACHE_ENTRIES = 256
 
 
@@ -208,28 +210,39 @@ def load_filtered(path: str, stamp: tuple, source_ids: tuple[int, ...], chosen: 
     return mapdata.prepare(entries, mentions, source_ids, data.source_names, data.read_text, data.read_mentions)
 
 
-@st.cache_resource(show_spinner=False, max_entries=WINDOW_CACHE_ENTRIES)
+@st.cache_resource(show_spinner=False)
+def window_cache() -> SizedCache:
+    """The server's window caches (`load_window`, `load_layer_script`, `load_legend`), one budget for all:
+    bounded by weight as well as by count, as a window of 20,000 places weighs several MB."""
+    return SizedCache(3 * WINDOW_CACHE_ENTRIES, settings.window_cache_bytes())
+
+
 def load_window(path: str, stamp: tuple, source_ids: tuple[int, ...], chosen: filters.Filters, window: Window,
                 happened: bool = False) -> tuple[pd.DataFrame, mapdata.Drawing, np.ndarray]:
     """The window's places (`window_places`), how they are drawn (`for_drawing`: past MAX_POINT_MARKERS
     points the less named go by grid cell) and its entries' rows, oldest first (an array: every step's
     window is kept, and a million rows as a list weighed 36 MB a window)."""
-    data = load_filtered(path, stamp, source_ids, chosen, happened)
-    places = mapdata.window_places(data, window)
-    return places, mapdata.for_drawing(places), mapdata.window_entry_array(data, window)
+    def make() -> tuple[pd.DataFrame, mapdata.Drawing, np.ndarray]:
+        data = load_filtered(path, stamp, source_ids, chosen, happened)
+        places = mapdata.window_places(data, window)
+        return places, mapdata.for_drawing(places), mapdata.window_entry_array(data, window)
+
+    return window_cache().get(("window", path, stamp, source_ids, chosen, window, happened), make)
 
 
-@st.cache_resource(show_spinner=False, max_entries=WINDOW_CACHE_ENTRIES)
 def load_layer_script(path: str, stamp: tuple, source_ids: tuple[int, ...], chosen: filters.Filters,
                       window: Window, happened: bool = False, fresh: frozenset[int] = frozenset()) -> str:
     """The places layer's script for the window (`dashboard.ui.map.layer_script`), built once: its places,
     its movements as arrows, on the "happened" clock the places reported after the window, and the
     places of entries `fresh` to a reader marked new (none, for most readers, who then share it)."""
-    data = load_filtered(path, stamp, source_ids, chosen, happened)
-    _, drawing, _ = load_window(path, stamp, source_ids, chosen, window, happened)
-    moves = paths.window_paths(load_laid_paths(path, stamp, source_ids, chosen, happened), window)
-    return map_ui.layer_script(map_ui.places_payload(data, drawing, fresh, paths=moves,
-                                                     reported_after=window[1] if happened else None))
+    def make() -> str:
+        data = load_filtered(path, stamp, source_ids, chosen, happened)
+        _, drawing, _ = load_window(path, stamp, source_ids, chosen, window, happened)
+        moves = paths.window_paths(load_laid_paths(path, stamp, source_ids, chosen, happened), window)
+        return map_ui.layer_script(map_ui.places_payload(data, drawing, fresh, paths=moves,
+                                                         reported_after=window[1] if happened else None))
+
+    return window_cache().get(("layer", path, stamp, source_ids, chosen, window, happened, fresh), make)
 
 
 def load_layer(path: str, stamp: tuple, source_ids: tuple[int, ...], chosen: filters.Filters, window: Window,
@@ -242,13 +255,15 @@ def load_layer(path: str, stamp: tuple, source_ids: tuple[int, ...], chosen: fil
     return map_ui.highlight(layer, data, ring)
 
 
-@st.cache_resource(show_spinner=False, max_entries=WINDOW_CACHE_ENTRIES)
 def load_legend(path: str, stamp: tuple, source_ids: tuple[int, ...], chosen: filters.Filters,
                 window: Window, happened: bool = False) -> str:
     """The legend under the map for the window (`mapdata.legend_html`)."""
-    data = load_filtered(path, stamp, source_ids, chosen, happened)
-    _, drawing, _ = load_window(path, stamp, source_ids, chosen, window, happened)
-    return mapdata.legend_html(data, drawing)
+    def make() -> str:
+        data = load_filtered(path, stamp, source_ids, chosen, happened)
+        _, drawing, _ = load_window(path, stamp, source_ids, chosen, window, happened)
+        return mapdata.legend_html(data, drawing)
+
+    return window_cache().get(("legend", path, stamp, source_ids, chosen, window, happened), make)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

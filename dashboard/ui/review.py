@@ -7,6 +7,7 @@ What the queue holds is decided in `dashboard.view.review`; decisions are writte
 
 from __future__ import annotations
 
+import threading
 import weakref
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
 
@@ -136,11 +137,20 @@ def _plan(action: str, group: review.Group, place: Place | None, everywhere: boo
 _QUEUES: weakref.WeakKeyDictionary[MapData, list[review.Group]] = weakref.WeakKeyDictionary()
 
 
+# One session works a queue or summary out at a time: another that asks meanwhile (a reader opening the page
+# while the first run still works) waits for it rather than working it out beside it, which for a million
+# entries took the server twice the queue's memory.
+_WORKING = threading.Lock()
+
+
 def _doubtful_groups(data: MapData) -> list[review.Group]:
     groups = _QUEUES.get(data)
     if groups is None:
-        groups = _QUEUES[data] = review.doubtful_groups(data.entries, data.mentions,
-                                                        with_text=lambda rows: with_text(data, rows))
+        with _WORKING:
+            groups = _QUEUES.get(data)
+            if groups is None:
+                groups = _QUEUES[data] = review.doubtful_groups(data.entries, data.mentions,
+                                                                with_text=lambda rows: with_text(data, rows))
     return groups
 
 
@@ -151,7 +161,11 @@ def _summary(data: MapData, mention_counts: Mapping[int, int]) -> pd.DataFrame:
     """The summary per blog, worked out once per prepared set of entries and stored counts."""
     known = _SUMMARIES.get(data)
     if known is None or known[0] != dict(mention_counts):
-        known = _SUMMARIES[data] = (dict(mention_counts), review.review_summary(mention_counts, data.mentions))
+        with _WORKING:
+            known = _SUMMARIES.get(data)
+            if known is None or known[0] != dict(mention_counts):
+                known = _SUMMARIES[data] = (dict(mention_counts), review.review_summary(mention_counts,
+                                                                                        data.mentions))
     return known[1]
 
 

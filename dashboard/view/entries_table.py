@@ -17,7 +17,7 @@ import pandas as pd
 
 from dashboard import export
 from dashboard.view import compact, mapdata, panel
-from dashboard.view.timeline import ZONE, Window, label_style, time_label_list
+from dashboard.view.timeline import ZONE, Window, label_style, time_labels_of
 
 FILE_STEM = "liveblog-places"
 
@@ -73,8 +73,8 @@ def _time_style(data: mapdata.MapData) -> dict:
 def time_texts(data: mapdata.MapData, rows: Sequence[int]) -> list[str]:
     """The times of rows of `data.entries` as the table shows them. Only the rows of a page are labelled:
     labelling every entry once per MapData took half a minute and 200 MB at a million entries."""
-    return [f"{label} {ZONE}" for label in time_label_list(data.entries["time_utc"].iloc[list(rows)],
-                                                         **_time_style(data))]
+    style = _time_style(data)
+    return [f"{label} {ZONE}" for label in time_labels_of(data.entries["time_utc"].iloc[list(rows)], **style)]
 
 
 def places_texts(data: mapdata.MapData, rows: Sequence[int]) -> list[str]:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, wraps
@@ -30,9 +29,10 @@ import pandas as pd
 from dashboard import corrections as trust
 from dashboard.settings import PAGE_KEPT_ENTRIES
 from dashboard.view import markup as H
+from dashboard.view import place_labels
 from dashboard.view.clock import reported_note
-from dashboard.view.shades import PALETTE, radii_px, recency_fill, source_colours
-from dashboard.view.timeline import Window, time_label_list, window_bounds
+from dashboard.view.shades import PALETTE, radii_px, recency_fill, recency_fills, source_colours
+from dashboard.view.timeline import Window, time_labels_of, window_bounds
 from gazetteer.places import is_country_code
 
 # Entries listed in a marker's popup; the entry panel lists all of them.
@@ -117,7 +117,8 @@ def prepare(entries: pd.DataFrame, mentions: pd.DataFrame, source_ids: Sequence[
             read_mentions: Callable[[Sequence[int]], pd.DataFrame] | None = None) -> MapData:
     """Arrange the store's entries and mentions (its DataFrames) for windows and the map; `read_text`
     and `read_mentions` when they come without their text or compact (`MapData`)."""
-    entries = entries.sort_values(["time_utc", "entry_id"], kind="stable", ignore_index=True)
+    if not _in_order(entries):  # the store's are: sorted again, a million entries were copied whole
+        entries = entries.sort_values(["time_utc", "entry_id"], kind="stable", ignore_index=True)
     if source_ids is None:
         source_ids = list(dict.fromkeys(int(s) for s in entries["source_id"]))
     if source_names is None:
@@ -155,13 +156,22 @@ def prepare(entries: pd.DataFrame, mentions: pd.DataFrame, source_ids: Sequence[
     )
 
 
+def _in_order(entries: pd.DataFrame) -> bool:
+    """Whether `entries` are sorted by time_utc, entry_id (no time missing) and indexed 0..n-1."""
+    index, times = entries.index, entries["time_utc"]
+    if not (isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1) or times.isna().any():
+        return False
+    ns, ids = times.to_numpy(dtype="datetime64[ns]").view(np.int64), entries["entry_id"].to_numpy()
+    return bool(((ns[1:] > ns[:-1]) | ((ns[1:] == ns[:-1]) & (ids[1:] > ids[:-1]))).all())
+
+
 def place_trust(mentions: pd.DataFrame) -> pd.DataFrame:
     """How sure each place's marker is: `score`, the least sure of its placements (a reviewed one
     counts as sure), and `reviewed`, whether a person confirmed or chose every one of them."""
     reviewed = pd.Series(False, index=mentions.index)
     for column in ("reviewed_by", "corrected_by"):
         if column in mentions:
-            reviewed |= mentions[column].fillna("").astype(str) != ""
+            reviewed |= trust.named(mentions[column], missing=False)
     sure = mentions["score"].astype(float).where(~reviewed, 1.0)
     grouped = pd.DataFrame({"place_id": mentions["place_id"], "score": sure, "reviewed": reviewed}).groupby(
         "place_id", sort=False)
@@ -193,19 +203,10 @@ def area_radius_m(feature_code: str, country_code: str = "") -> int:
 # --------------------------------------------------------------------------------------------------
 
 
-def unique_labels(names: Sequence[str], country_codes: Sequence[str]) -> list[str]:
-    """A label per place, unique within the list: the name, with the country code (then a number)
-    added where two places share a name. A click is traced back to its place through this label."""
-    names = [" ".join(str(n).split()) or "(unnamed place)" for n in names]
-    taken = Counter(names)
-    labels = [f"{n} ({cc})" if taken[n] > 1 and cc else n for n, cc in zip(names, country_codes, strict=True)]
-    seen: Counter[str] = Counter()
-    repeated = Counter(labels)
-    out = []
-    for label in labels:
-        seen[label] += 1
-        out.append(f"{label} #{seen[label]}" if repeated[label] > 1 else label)
-    return out
+@once_per_data_set
+def _place_names(data: MapData) -> tuple[np.ndarray, np.ndarray]:
+    """`place_labels.clean_names` of `data.places`: once per data set, not for the places of every window."""
+    return place_labels.clean_names(data.places["place_name"].tolist())
 
 
 def window_places(data: MapData, window: Window, popup_entries: int = POPUP_ENTRIES) -> pd.DataFrame:
@@ -213,7 +214,7 @@ def window_places(data: MapData, window: Window, popup_entries: int = POPUP_ENTR
 
     Columns: code (row of `data.places`), place_id, name, label, lat, lon, is_area, area_m,
     country_code, feature_code, count (entries naming it), latest (ns), source_id (of the latest),
-    recency (0..1 through the window), fill, stroke, radius, listed (rows of `data.entries`, newest
+    recency (0..1 through the window), fill, stroke, radius, listed (rows of `data.entries` as an array, newest
     first, at most `popup_entries`), more (how many entries are not listed).
     """
     lo, hi = window_bounds(data.pair_ns, window)
@@ -237,8 +238,9 @@ def window_places(data: MapData, window: Window, popup_entries: int = POPUP_ENTR
     codes, counts = grouped[starts], np.diff(np.r_[starts, len(order)])
     latest_at = len(place) - 1 - order[starts]
     keep = order[np.arange(len(order)) - np.repeat(starts, counts) < popup_entries]
-    # Each place's first few cut from one flat list (20,000 arrays made lists took half of a big window).
-    flat = rev_entry[keep].tolist()
+    # Each place's first few as a view of one flat array: as lists, 20,000 places' entries were a quarter
+    # of a million Python ints in every cached window, and making them half of a big window's time.
+    flat = rev_entry[keep]
     bounds = np.r_[0, np.cumsum(np.minimum(counts, popup_entries))].tolist()
     listed = [flat[a:b] for a, b in pairwise(bounds)]
 
@@ -248,15 +250,15 @@ def window_places(data: MapData, window: Window, popup_entries: int = POPUP_ENTR
     latest = ns[latest_at]
     recency = (latest - start_ns) / span if span > 0 else np.ones(len(codes))
     latest_source = source[latest_at]
-    hues = [data.source_colours.get(int(s), PALETTE[0]) for s in latest_source]
+    hues = [data.source_colours.get(s, PALETTE[0]) for s in latest_source.tolist()]
     out = pd.DataFrame({
         "code": codes, "place_id": p["place_id"].to_numpy(), "name": p["place_name"].to_numpy(),
-        "label": unique_labels(p["place_name"].tolist(), p["country_code"].tolist()),
+        "label": place_labels.labels_of(*_place_names(data), data.places["country_code"].to_numpy(), codes),
         "lat": p["lat"].to_numpy(), "lon": p["lon"].to_numpy(), "is_area": p["is_area"].to_numpy(dtype=bool),
         "area_m": p["area_m"].to_numpy(), "country_code": p["country_code"].to_numpy(),
         "feature_code": p["feature_code"].to_numpy(), "count": counts, "latest": latest,
         "source_id": latest_source, "recency": recency,
-        "fill": [recency_fill(h, r) for h, r in zip(hues, recency, strict=True)],
+        "fill": recency_fills(hues, recency),
         "stroke": hues, "radius": radii_px(counts),
         "listed": listed,
         "more": np.maximum(counts - popup_entries, 0),
@@ -271,7 +273,7 @@ def window_entry_rows(data: MapData, window: Window, place_code: int | None = No
 
 
 def window_entry_array(data: MapData, window: Window, place_code: int | None = None) -> np.ndarray:
-    """`window_entry_rows` as an array, as caches keep it (a million rows: 36 MB as a list, 8 MB so)."""
+    """`window_entry_rows` as an array, as caches keep it (a million rows: 36 MB as a list, 4 MB so)."""
     lo, hi = window_bounds(data.pair_ns, window)
     entry = data.pair_entry[lo:hi]
     if place_code is not None:
@@ -280,7 +282,8 @@ def window_entry_array(data: MapData, window: Window, place_code: int | None = N
     # first of each run is the distinct rows, oldest first, without a set of a million rows.
     first = np.ones(len(entry), dtype=bool)
     first[1:] = entry[1:] != entry[:-1]
-    return entry[first]
+    rows = entry[first]
+    return rows.astype(np.int32) if len(data.entries) < 2**31 else rows
 
 
 # --------------------------------------------------------------------------------------------------
@@ -384,11 +387,20 @@ def _fields_of(places: pd.DataFrame, name_column: str) -> list[dict]:
 
 @once_per_data_set
 def popup_lines(data: MapData) -> list[list[str]]:
-    """Each entry's line in a popup, by row of `data.entries`: [time label, headline], with the source's
-    name when the map shows several blogs. Once per MapData, not for every window."""
+    """Each entry's line in a popup, by row of `data.entries` (`lines_of`), for a data set the page keeps
+    whole (`page_kept_json`). Once per MapData, not for every window; past `PAGE_KEPT_ENTRIES` a window
+    labels only the entries its popups list (a million entries' lines weighed 212 MB)."""
+    return lines_of(data, range(len(data.entries)))
+
+
+def lines_of(data: MapData, rows: Sequence[int]) -> list[list[str]]:
+    """The popup lines of these rows of `data.entries`, in their order: [time label, headline], with the
+    source's name when the map shows several blogs."""
     entries, multi = data.entries, len(data.source_colours) > 1
-    columns = [time_label_list(entries["time_utc"]), entries["headline"].fillna("").astype(str).tolist(),
-               *([entries["source"].astype(str).tolist()] if multi else [])]
+    at = np.asarray(rows, dtype=np.int64)
+    columns = [time_labels_of(entries["time_utc"].iloc[at]),
+               entries["headline"].iloc[at].fillna("").astype(str).tolist(),
+               *([entries["source"].iloc[at].astype(str).tolist()] if multi else [])]
     return [list(line) for line in zip(*columns, strict=True)]
 
 
@@ -419,7 +431,7 @@ def layer_payload(data: MapData, drawing: Drawing, new_entries: Collection[int] 
     reported after `reported_after` (the window's end) carries `later`, "reported Fri 15:21"."""
     places = drawing.places
     wanted, ids = {int(i) for i in new_entries}, data.entries["entry_id"].to_numpy()
-    is_new = {row for rows in places["listed"] for row in rows if int(ids[row]) in wanted} if wanted else set()
+    is_new = {int(row) for rows in places["listed"] for row in rows if int(ids[row]) in wanted} if wanted else set()
     # Areas first, widest first (lexsort is stable), so smaller shapes end up on top. Places made by hand,
     # not drawn from `data.places`, have no code: their own columns say.
     order = np.lexsort((-places["area_m"].to_numpy(dtype=float), -places["is_area"].to_numpy(dtype=int)))
@@ -446,8 +458,8 @@ def layer_payload(data: MapData, drawing: Drawing, new_entries: Collection[int] 
     if kept is not None:
         payload["kept"] = kept[0]
     else:
-        lines = popup_lines(data)
-        payload["entries"] = {row: lines[row] for place in place_list for row in place["entries"]}
+        listed = sorted({row for place in place_list for row in place["entries"]})
+        payload["entries"] = dict(zip(listed, lines_of(data, listed), strict=True))
     return payload
 
 

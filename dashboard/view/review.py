@@ -69,8 +69,8 @@ def doubtful_groups(entries: pd.DataFrame, mentions: pd.DataFrame, limit: int = 
         return []
     keys = {m: trust.words_key(m) for m in mentions["mention"].unique()}
     words_of = mentions["mention"].map(keys)
-    reviewed = ((mentions.get("reviewed_by", "").astype(str) != "")
-                | (mentions.get("corrected_by", "").astype(str) != ""))
+    reviewed = pd.Series(trust.named(mentions.get("reviewed_by", ""), missing=True)
+                         | trust.named(mentions.get("corrected_by", ""), missing=True), index=mentions.index)
     # Asked once per distinct score (a few hundred), not once per mention (a million in a big store).
     doubt_at = {s: trust.is_doubtful(s) for s in mentions["score"].dropna().unique()}
     doubt = (mentions["score"].map(doubt_at).fillna(trust.is_doubtful(None)).astype(bool) & ~reviewed).to_numpy()
@@ -172,8 +172,8 @@ def review_summary(stored: Mapping[int, int], laid: pd.DataFrame) -> pd.DataFram
     for source_id in sorted({*map(int, stored), *map(int, laid["source_id"])}):
         mine = laid[laid["source_id"] == source_id]
         blank = pd.Series("", index=mine.index)
-        reviewed = mine.get("reviewed_by", blank).astype(str) != ""
-        moved = mine.get("corrected_by", blank).astype(str) != ""
+        reviewed = pd.Series(trust.named(mine.get("reviewed_by", blank), missing=True), index=mine.index)
+        moved = pd.Series(trust.named(mine.get("corrected_by", blank), missing=True), index=mine.index)
         added = int((mine.get("decision", blank) == trust.ADD).sum())
         left_out = int(stored.get(source_id, 0)) - (len(mine) - added)
         doubtful = int((low[mine.index] & ~(reviewed | moved)).sum())

@@ -6,7 +6,7 @@ time to the same time holds exactly the entries of that moment.
 
 from __future__ import annotations
 
-import calendar
+from calendar import month_abbr
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
@@ -96,29 +96,22 @@ def time_label(moment: pd.Timestamp, with_date: bool = True, with_year: bool = F
     return f"{moment.day} {moment.strftime('%b')}{moment.strftime(' %Y') if with_year else ''} {clock}"
 
 
-# Month names as strftime's %b gives them (read once: calendar.month_abbr formats a date at each look-up).
-_MONTHS = tuple(calendar.month_abbr)
-
-
-def time_label_list(moments: Sequence[pd.Timestamp] | pd.Series, with_date: bool = True,
-                    with_year: bool = False) -> list[str]:
-    """`time_label` of each of `moments`, read from pandas' ISO strings (its one fast strftime form): a
-    Timestamp and three strftime calls per label took a sixth of the server's work in a slider step (the
-    table's 500 rows), and any other strftime form goes through a Timestamp per moment too."""
-    index = pd.DatetimeIndex(moments)
-    if index.tz is not None:
-        index = index.tz_convert("UTC").tz_localize(None)
+def time_labels_of(times: Sequence[pd.Timestamp] | pd.Series | pd.DatetimeIndex, with_date: bool = True,
+                   with_year: bool = False) -> list[str]:
+    """`time_label` of each of `times`, worked out a column at a time: a window's popups label
+    thousands of entries at every slider step, where one Timestamp at a time took most of the step."""
+    index = pd.DatetimeIndex(times)
+    missing = index.isna().tolist()
+    fields = [np.nan_to_num(np.asarray(f, dtype=float)).astype(np.int64).tolist()
+              for f in (index.day, index.month, index.year, index.hour, index.minute, index.second)]
     labels = []
-    for text in index.strftime("%Y-%m-%d %H:%M:%S"):
-        if not isinstance(text, str):  # NaT
+    for gone, day, month, year, hour, minute, second in zip(missing, *fields, strict=True):
+        if gone:
             labels.append("no time")
             continue
-        clock = text[11:16] if text.endswith(":00") else text[11:19]
-        if not with_date:
-            labels.append(clock)
-            continue
-        year = f" {text[:4]}" if with_year else ""
-        labels.append(f"{int(text[8:10])} {_MONTHS[int(text[5:7])]}{year} {clock}")
+        clock = f"{hour:02d}:{minute:02d}:{second:02d}" if second else f"{hour:02d}:{minute:02d}"
+        labels.append(f"{day} {month_abbr[month]}{f' {year}' if with_year else ''} {clock}"
+                      if with_date else clock)
     return labels
 
 
@@ -134,7 +127,7 @@ def label_style(times: Sequence[pd.Timestamp], today: date | None = None) -> dic
 
 def time_labels(times: Sequence[pd.Timestamp], today: date | None = None) -> list[str]:
     """Labels for the slider's stops (`label_style`)."""
-    return time_label_list(times, **label_style(times, today))
+    return time_labels_of(times, **label_style(times, today))
 
 
 def grain_words(grain: pd.Timedelta) -> str:
