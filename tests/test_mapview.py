@@ -16,7 +16,7 @@ from map_support import drawn_places
 
 from dashboard.ui import assets
 from dashboard.ui import map as map_ui
-from dashboard.view import mapdata, place_labels, shades
+from dashboard.view import legend, mapdata, place_labels, shades
 from dashboard.view import markup as H
 
 T0 = pd.Timestamp("2024-12-13 08:00", tz="UTC")
@@ -121,9 +121,9 @@ def test_areas_are_drawn_as_wide_circles_not_pins(data):
     payload = mapdata.layer_payload(data, mapdata.for_drawing(places.reset_index()))
     by_name = {p["name"]: p for p in drawn_places(data, payload)}
     assert by_name["Syria"]["area"] == places.at["gn:3", "area_m"] and by_name["Homs"]["area"] == 0
-    assert mapdata.area_summary(places.reset_index()) == [("Syria", 1)]
-    legend = mapdata.legend_html(data, mapdata.for_drawing(places.reset_index()))
-    assert "Syria (1)" in legend and "Blog 2" in legend
+    assert legend.area_summary(places.reset_index()) == [("Syria", 1)]
+    shown = legend.legend_html(data, mapdata.for_drawing(places.reset_index()))
+    assert "Syria (1)" in shown and "Blog 2" in shown
 
 
 def test_places_named_by_new_entries_are_marked_new(data):
@@ -392,7 +392,7 @@ def test_summed_up_places_reach_the_layer_and_the_legend(data):
     assert len([p for p in payload["places"] if not p["area"]]) == mapdata.MAX_POINT_MARKERS
     assert sum(c["places"] for c in payload["cells"]) == 500
     assert all(c["more"] == c["places"] - len(c["top"]) for c in payload["cells"])
-    assert "500 less named places summed up" in mapdata.legend_html(data, mapdata.for_drawing(crowded))
+    assert "500 less named places summed up" in legend.legend_html(data, mapdata.for_drawing(crowded))
 
 
 def test_tile_settings_default_to_osm_and_to_the_operator_s_tiles_when_given():

@@ -25,7 +25,7 @@ from dashboard.store.readers import commit_stamp
 from dashboard.ui import assets
 from dashboard.ui import map as map_ui
 from dashboard.ui.sized_cache import SizedCache
-from dashboard.view import clock, compact, filters, histogram, mapdata, paths, playback, timeline
+from dashboard.view import clock, compact, filters, histogram, legend, mapdata, paths, playback, timeline
 from dashboard.view.timeline import Window
 from gazetteer import Gazetteer
 from gazetteer.build import index_is_current
@@ -257,11 +257,11 @@ def load_layer(path: str, stamp: tuple, source_ids: tuple[int, ...], chosen: fil
 
 def load_legend(path: str, stamp: tuple, source_ids: tuple[int, ...], chosen: filters.Filters,
                 window: Window, happened: bool = False) -> str:
-    """The legend under the map for the window (`mapdata.legend_html`)."""
+    """The legend under the map for the window (`legend.legend_html`)."""
     def make() -> str:
         data = load_filtered(path, stamp, source_ids, chosen, happened)
         _, drawing, _ = load_window(path, stamp, source_ids, chosen, window, happened)
-        return mapdata.legend_html(data, drawing)
+        return legend.legend_html(data, drawing)
 
     return window_cache().get(("legend", path, stamp, source_ids, chosen, window, happened), make)
 

@@ -96,6 +96,10 @@ def time_label(moment: pd.Timestamp, with_date: bool = True, with_year: bool = F
     return f"{moment.day} {moment.strftime('%b')}{moment.strftime(' %Y') if with_year else ''} {clock}"
 
 
+# Month names as strftime's %b gives them, read once: calendar.month_abbr formats a date at each look-up.
+_MONTHS = tuple(month_abbr)
+
+
 def time_labels_of(times: Sequence[pd.Timestamp] | pd.Series | pd.DatetimeIndex, with_date: bool = True,
                    with_year: bool = False) -> list[str]:
     """`time_label` of each of `times`, worked out a column at a time: a window's popups label
@@ -110,7 +114,7 @@ def time_labels_of(times: Sequence[pd.Timestamp] | pd.Series | pd.DatetimeIndex,
             labels.append("no time")
             continue
         clock = f"{hour:02d}:{minute:02d}:{second:02d}" if second else f"{hour:02d}:{minute:02d}"
-        labels.append(f"{day} {month_abbr[month]}{f' {year}' if with_year else ''} {clock}"
+        labels.append(f"{day} {_MONTHS[month]}{f' {year}' if with_year else ''} {clock}"
                       if with_date else clock)
     return labels
 
