@@ -33,6 +33,7 @@ from pathlib import Path
 import dashboard
 from dashboard import datafiles, nginx, settings
 from dashboard.ui import assets
+from dashboard.view import histogram
 
 APP = Path(__file__).with_name("app.py")
 # What the app imports that is slow to import the first time (measured on a 2-core machine: pandas
@@ -109,7 +110,8 @@ def prepare_place_index(say: Callable[[str], None], every: float = 10.0) -> bool
 
 
 def preload() -> list[str]:
-    """Import the app's modules and put the map's scripts in place; returns the modules imported."""
+    """Import the app's modules, warm up Altair's first chart and put the map's scripts in place; returns the
+    modules imported."""
     names = list(THIRD_PARTY)
     for module in pkgutil.iter_modules(dashboard.__path__):
         if module.name in NOT_PRELOADED:
@@ -120,6 +122,7 @@ def preload() -> list[str]:
             names += [f"{name}.{sub.name}" for sub in pkgutil.iter_modules(importlib.import_module(name).__path__)]
     for name in names:
         importlib.import_module(name)
+    histogram.warm_up()
     assets.ensure_vendor()
     return names
 

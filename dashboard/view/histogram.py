@@ -188,3 +188,10 @@ def chart(counts: pd.DataFrame, window: Window, colours: Mapping[str, str] | Non
     # (or a screen reader) can select.
     return alt.layer(shade, bars, edges, *layers).properties(height=height,
                                                              usermeta={"embedOptions": {"renderer": "svg"}})
+
+
+def warm_up() -> None:
+    """Build and serialise a one-bar chart: Altair's first chart and spec set up its schema classes and
+    type checks (a few hundred milliseconds) that the first visitor of a fresh server would wait for."""
+    moment = pd.Timestamp("2000-01-01", tz="UTC")
+    chart(counts_frame(pd.DataFrame({"time_utc": [moment], "source": ["a"]})), (moment, moment)).to_dict()
