@@ -79,16 +79,13 @@ BUILDING_INDEX = "Building the place index (first run, about 40 s)…"
 
 
 def prepare_place_index(say: Callable[[str], None], every: float = 10.0) -> bool:
-    """Build the gazetteer's index when it is missing or stale (saying so, and the seconds so far every
-    `every` s), so that no visitor waits for it. Returns whether it was built.
-
-    A current index is not loaded here: the server itself needs it only for a correction's place search
-    (uploads and followed pages are geoparsed in the ingest worker), and held by every server process it
-    was 170 MB of each one's memory. The first search loads it (a second or two)."""
+    """Load the gazetteer's index into this process, building it first when missing (saying so, and the
+    seconds so far every `every` s). Returns whether it was built."""
     from gazetteer import Gazetteer
     from gazetteer.build import index_is_current
 
     if index_is_current():
+        Gazetteer.default()
         return False
     say(BUILDING_INDEX)
     started = time.monotonic()

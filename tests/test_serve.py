@@ -102,11 +102,11 @@ def test_serve_builds_a_missing_place_index_saying_so_with_progress(fake_index) 
     assert said[-1].startswith("Place index built in ")
 
 
-def test_serve_leaves_a_current_place_index_unloaded_without_a_word(fake_index) -> None:
+def test_serve_loads_a_current_place_index_without_a_word(fake_index) -> None:
     calls = fake_index(True)
     said: list[str] = []
     assert serve.prepare_place_index(said.append) is False
-    assert calls == [] and said == []
+    assert calls == ["default"] and said == []
 
 
 def test_serve_help_names_its_options() -> None:

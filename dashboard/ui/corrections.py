@@ -15,16 +15,17 @@ from dashboard.corrections import (
     candidates,
     entry_corrections,
     entry_text,
+    gazetteer_lookup,
 )
 from dashboard.store import EventStore, StoreError
-from dashboard.ui.review import analyst_name, done, gazetteer_search, pin_point, saved
+from dashboard.ui.review import analyst_name, done, pin_point, saved
 from gazetteer.places import Place
 
 KEEP = "keep"
 
 
 def correction_form(store: EventStore, entry_id: int, mentions: pd.DataFrame, corrections: pd.DataFrame,
-                    lookup: Callable[[str], Sequence[Place]] = gazetteer_search) -> bool:
+                    lookup: Callable[[str], Sequence[Place]] = gazetteer_lookup) -> bool:
     """Widgets to correct one entry's places; True when the store was changed (the caller reruns)."""
     ordered = mentions.sort_values("start", kind="stable").reset_index(drop=True)
     own = entry_corrections(corrections, entry_id)
@@ -90,7 +91,7 @@ SEARCH, PIN = "search", "pin"
 
 
 def add_missed_form(store: EventStore, entry: Mapping, bounds: list[list[float]] | None,
-                    lookup: Callable[[str], Sequence[Place]] = gazetteer_search) -> bool:
+                    lookup: Callable[[str], Sequence[Place]] = gazetteer_lookup) -> bool:
     """Widgets to add a place the geoparser missed in the entry; True when the store was changed."""
     entry_id = int(entry["entry_id"])
     prefix = f"add-{entry_id}"

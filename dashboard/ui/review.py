@@ -27,13 +27,6 @@ from dashboard.view.timeline import Window
 from gazetteer.places import Place
 
 CONFIRM, CHOOSE, PIN, NOT_PLACE = trust.CONFIRM, trust.CHOOSE, "pin", trust.NOT_PLACE
-
-
-def gazetteer_search(name: str) -> list[Place]:
-    """The gazetteer's places called `name`, under a spinner: a server's first search loads the index
-    (a second or two; `serve` only builds it)."""
-    with st.spinner("Searching the gazetteer…"):
-        return trust.gazetteer_lookup(name)
 THIS_BLOG, ALL_BLOGS = "blog", "all"
 
 
@@ -171,7 +164,7 @@ def _summary(data: MapData, mention_counts: Mapping[int, int]) -> pd.DataFrame:
 
 def review_queue(store: EventStore, data: MapData, source_ids: Sequence[int], names: Mapping[int, str],
                  mention_counts: Mapping[int, int], decisions: pd.DataFrame,
-                 lookup: Callable[[str], Sequence[Place]] = gazetteer_search) -> bool:
+                 lookup: Callable[[str], Sequence[Place]] = trust.gazetteer_lookup) -> bool:
     """The review section: the summary per blog, the queue, one action per group, undo, the download.
     True when the store was changed (the caller reruns)."""
     groups = _doubtful_groups(data)
