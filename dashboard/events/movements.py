@@ -56,30 +56,32 @@ _MOTION = re.compile(
 _DIRECTION = re.compile(
     r"\b(?:towards?|into|onto|to|for|(?:arrived|arrives|arriving|landed|lands|landing|docked|docks|docking)\s+(?:in|at)"
     r"|reached|reaches|reaching|entered|enters|entering)\b", re.IGNORECASE)
-# The destination told before its origin: "docked in Y after crossing from X", "arrived in Y from X".
+# The destination told before its origin: "docked in Y after crossing from X", "arrived in Y from X",
+# "entered Y from X".
 _ARRIVAL = re.compile(
     r"\b(?:arrived|arrives|arriving|docked|docks|docking|landed|lands|landing|reached|reaches|reaching|returned"
-    r"|returns|returning|(?:pulled|sailed|steamed)\s+into)(?:\s+(?:back\s+)?(?:in|at|into|to))?\s+", re.IGNORECASE)
+    r"|returns|returning|entered|enters|entering"
+    r"|(?:pulled|sailed|steamed)\s+into)(?:\s+(?:back\s+)?(?:in|at|into|to))?\s+", re.IGNORECASE)
 # ... with what was crossed between: "docked in Y after crossing the Red Sea from X", "landed in Y after a
-# flight over the desert from X".
+# flight over the desert from X", "landed in Y after taking off from X".
 _AFTER_TRIP = re.compile(
     r"\s*(?:[\w-]+\s+){0,3}?(?:[\w-]+)?,?\s*after\s+(?:(?:a|an|the|their|its|his|her)\s+)?(?:[\w-]+\s+){0,2}?"
     r"(?:\w+ing|journey|trip|crossing|voyage|flight|drive|passage)\s+"
-    r"(?:(?:across|over|through)\s+)?(?:(?:the|a|an)\s+(?:[\w'’-]+\s+){1,3})?", re.IGNORECASE)
+    r"(?:(?:across|over|through|off|out|away)\s+)?(?:(?:the|a|an)\s+(?:[\w'’-]+\s+){1,3})?", re.IGNORECASE)
 # "and then on to Z", "then on to Z", "and on to Z", "then travelled to Z", "were flown on to Z", "would take
 # them on to Z": the trip goes on from the last stop.
 _CHAIN = re.compile(r"(?:\bthen\s+(?:[a-z]+\s+){0,2}|\b[a-z]+\s+on\s+|,\s*on\s+)$", re.IGNORECASE)
 _ROUTE_NOUN = re.compile(r"\b(?:road|roads|highway|motorway|route|railway|line|pipeline|border|corridor)\s+$",
                          re.IGNORECASE)
 _ROUTE_AFTER = re.compile(r"^\s*(?:highway|motorway|road|railway|route|pipeline|line|border)\b", re.IGNORECASE)
-_STOP = re.compile(r"[,;:()\"“”]|\s[-–—]\s|\b(?:said|says|but|while|where|when|because|although|after|before)\b",
-                   re.IGNORECASE)
+# Words that open a clause of their own; with punctuation and dashes, where a movement's words stop.
+_CLAUSE_WORD = re.compile(r"\b(?:said|says|but|while|where|when|because|although|after|before)\b", re.IGNORECASE)
+_STOP = re.compile(r"[,;:()\"“”]|\s[-–—]\s|" + _CLAUSE_WORD.pattern, re.IGNORECASE)
 _NOT_REACHED = re.compile(r"\b(?:with|a|an|talks?|deal|agreement|accord|truce|ceasefire|record|deadlock|stage"
                           r"|level|phase|market|politics|service|office|race|war|conflict|round|final)\b",
                           re.IGNORECASE)
 _SET_OUT = re.compile(r"\b(?:set\s+(?:off|out|sail)|sail(?:ed|s|ing)?|head(?:ed|s|ing)?|took\s+off|takes\s+off"
                       r"|depart(?:ed|s|ing)?|steam(?:ed|s|ing)?)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
-_CLAUSE_WORD = re.compile(r"\b(?:said|says|but|while|where|when|because|although|after|before)\b", re.IGNORECASE)
 _MEMBERSHIP = re.compile(r"\bmembers?(?:\s+states?)?\s+of\b", re.IGNORECASE)
 # "according to officials in Y" names a source, not a destination; "try to join family in Y", "plan to stay
 # in Y", "hope to return": "to" after a verb of intending or trying opens a verb (what is wished, not a
@@ -98,10 +100,6 @@ _PERSON_FROM = re.compile(
     r"|boys?|girls?|students?|pensioners?|mothers?|fathers?|sons?|daughters?|citizens?|locals?|villagers?"
     r"|volunteers?|doctors?|nurses?|teachers?|survivors?)\s+from$", re.IGNORECASE)
 _STRAIGHT_ON = re.compile(r"\s*(?:[\w-]+\s+){0,2}?(?:to|into|towards?)\b", re.IGNORECASE)
-# "entered Y from X": a destination told first, as after a verb of arriving.
-_ENTERING = re.compile(r"\b(?:entered|enters|entering)\s+", re.IGNORECASE)
-# "landed in Y after taking off from X", "after setting out from X": a verb of leaving with its particle.
-_AFTER_SETTING_OFF = re.compile(r"\s*(?:[\w-]+\s+){0,3}?,?\s*after\s+\w+ing\s+(?:off|out|away)\s+", re.IGNORECASE)
 # "the drive from X", "their journey from X": a trip named by its origin, whose destination a verb of
 # arriving told before ("Drivers who reached Y said the drive from X took a day").
 _TRIP_NOUN = re.compile(r"\b(?:drive|journey|trip|trek|walk|ride|flight|voyage|crossing|passage)\s+$", re.IGNORECASE)
@@ -314,10 +312,9 @@ def _destination_before(text: str, s_start: int, here: list[Mention], origin: Me
             marker_start = origin_markers[id(m)]
             continue
         gap = text[m.end:marker_start]
-        arrival = sorted([*_ARRIVAL.finditer(text, max(s_start, m.start - 60), m.start),
-                          *_ENTERING.finditer(text, max(s_start, m.start - 60), m.start)], key=lambda a: a.end())
+        arrival = list(_ARRIVAL.finditer(text, max(s_start, m.start - 60), m.start))
         arrived = bool(arrival) and _np_reaches(text, arrival[-1].end(), m)
-        if arrived and (_AFTER_TRIP.fullmatch(gap) or _AFTER_SETTING_OFF.fullmatch(gap)):
+        if arrived and _AFTER_TRIP.fullmatch(gap):
             return m  # "docked in Y after crossing from X"
         if arrived and _TRIP_NOUN.search(text, max(m.end, marker_start - 12), marker_start) and not re.search(
                 r"[;:]", gap):
