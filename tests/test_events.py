@@ -768,6 +768,10 @@ def paths(text: str) -> list[tuple[str, str]]:
     # an attribution after the movement names a source, not a further end
     ("About 900 families have crossed from Syria into Lebanon, according to officials in Beirut.",
      [("Syria", "Lebanon")]),
+    # time spent on a road is time travelling it
+    ("A column of buses spent the whole night on the road from Homs to Latakia.", [("Homs", "Latakia")]),
+    ("By noon the lorries had been on the road from Amman to Damascus for nine hours.", [("Amman", "Damascus")]),
+    ("After two days on the road from Odesa to Kyiv, the families found beds.", [("Odesa", "Kyiv")]),
 ])
 def test_movement_phrasings(sentence, expected):
     assert paths(sentence) == expected
@@ -782,6 +786,7 @@ def test_movement_phrasings(sentence, expected):
     "Officials in Beirut talked to envoys from Cairo.",
     "The Moscow-backed forces pulled back to Latakia.",
     "Cars queued at the Homs crossing on the road from Beirut to Damascus.",
+    "Lorries queued for hours on the road from Amman to Damascus.",
     "Officials from Cairo met envoys from Amman.",
     "Envoys compared Homs to Aleppo.",
     # members of a body come from it, not out of a place

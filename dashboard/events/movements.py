@@ -73,6 +73,11 @@ _AFTER_TRIP = re.compile(
 _CHAIN = re.compile(r"(?:\bthen\s+(?:[a-z]+\s+){0,2}|\b[a-z]+\s+on\s+|,\s*on\s+)$", re.IGNORECASE)
 _ROUTE_NOUN = re.compile(r"\b(?:road|roads|highway|motorway|route|railway|line|pipeline|border|corridor)\s+$",
                          re.IGNORECASE)
+# "spent the night on the road from X", "had been on the road from X since dawn", "after two days on the road
+# from X": the movers travelled it.
+_TRAVELLING = re.compile(
+    r"(?:\bspen(?:t|d|ds|ding)\s+(?:[\w'’-]+\s+){0,4}?|\b(?:has|have|had)\s+been\s+|\bafter\s+(?:[\w'’-]+\s+){0,3}?"
+    r"(?:days?|nights?|hours?|weeks?)\s+)on\s+the\s+roads?\s+$", re.IGNORECASE)
 _ROUTE_AFTER = re.compile(r"^\s*(?:highway|motorway|road|railway|route|pipeline|line|border)\b", re.IGNORECASE)
 # Words that open a clause of their own; with punctuation and dashes, where a movement's words stop.
 _CLAUSE_WORD = re.compile(r"\b(?:said|says|but|while|where|when|because|although|after|before)\b", re.IGNORECASE)
@@ -205,9 +210,10 @@ def _origins(text: str, s_start: int, here: list[Mention]) -> list[tuple[Mention
             # "the road from X to Y" names a road; only a verb of movement further on makes it a trip
             # ("convoys on the roads from X, heading towards Y").
             # Going "across the border from X into Y" is a trip whatever the verb: a border is crossed.
-            route = bool(_ROUTE_NOUN.search(text[max(s_start, marker_start - 30):marker_start])) and not re.search(
-                r"\b(?:across|over)\s+the\s+border\s+$", text[max(s_start, marker_start - 30):marker_start],
-                re.IGNORECASE)
+            # Time spent "on the road from X to Y" is time travelling it; waiting or queuing there is not.
+            lead = text[max(s_start, marker_start - 60):marker_start]
+            route = bool(_ROUTE_NOUN.search(lead[-30:])) and not re.search(
+                r"\b(?:across|over)\s+the\s+border\s+$", lead[-30:], re.IGNORECASE) and not _TRAVELLING.search(lead)
             # Only the first place of the phrase is the origin ("from the airport in X near Y": X).
             if any(o.start >= after_marker and o.start < m.start for o in here):
                 continue
