@@ -2,7 +2,7 @@
 asserts nothing.
 
     .venv/bin/python bench/bench_load.py [--sessions 10] [--seconds 60] [--entries 10000] [--workers N]
-                                         [--url URL] [--chromium PATH]
+                                         [--url URL] [--readers-nice N] [--chromium PATH]
 
 Without --url it writes a synthetic blog of --entries entries (bench/synthetic.py) into a fresh
 temporary store and starts `python -m dashboard serve` on a loopback port; with --url it aims at a
@@ -14,7 +14,9 @@ of the largest. Each session (its own browser context, so its own Streamlit
 session; all in one headless Chromium, Debian's, never downloaded) opens the page, focuses the
 slider's start handle and presses the right arrow key, waiting for the map's places layer to be
 replaced (a step); every fifth turn it clicks a marker instead and waits for the panel's place picker
-to name a place. Sessions start half a second apart and each runs for --seconds.
+to name a place. Sessions start half a second apart and each runs for --seconds. With --readers-nice N
+the browsers run at niceness N once the server is up: on one machine they otherwise take the server's
+cores, where in a newsroom they run on the readers' own machines.
 
 Prints: page open (until the map's places are drawn) median; step median and 95th percentile (from
 the key press until the layer was replaced); the server's CPU time per step (its CPU while the
@@ -46,7 +48,13 @@ for folder in (ROOT, ROOT / "tests"):  # tests/: the nginx set-up of tests/test_
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 
-from bench.server_probe import cpu_seconds, peak_rss_mb, percentile, synthetic_server  # noqa: E402
+from bench.server_probe import (  # noqa: E402
+    cpu_seconds,
+    lower_readers_priority,
+    peak_rss_mb,
+    percentile,
+    synthetic_server,
+)
 from tests import browser_support as B  # noqa: E402
 from tests.conftest import find_chromium  # noqa: E402
 
@@ -289,6 +297,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=1,
                         help="server processes behind nginx (serve --workers N); 1: one server, no nginx")
     parser.add_argument("--url", help="a server already running (no store is written, no server started)")
+    parser.add_argument("--readers-nice", type=int, default=0, metavar="N",
+                        help="run the readers' browsers at niceness N (server first, as with browsers on other "
+                             "machines); default 0: they share the cores")
     parser.add_argument("--chromium", default=None, help="Chromium's path (default: found as the tests find it)")
     args = parser.parse_args(argv)
     chromium = args.chromium or find_chromium()
@@ -304,6 +315,7 @@ def main(argv: list[str] | None = None) -> int:
     with server as (url, pids):
         results = [Session() for _ in range(args.sessions)]
         start = Start(args.sessions, pids)
+        lower_readers_priority(args.readers_nice)
         started = time.perf_counter()
         asyncio.run(readers(chromium, url, args.seconds, results, start))
         elapsed = time.perf_counter() - started

@@ -3,7 +3,7 @@ same upload with nobody else on the server, and what it does to the readers' ste
 asserts nothing.
 
     .venv/bin/python bench/bench_upload.py [--sessions 10] [--seconds 45] [--entries 10000]
-                                           [--upload-entries 1000] [--chromium PATH]
+                                           [--upload-entries 1000] [--readers-nice N] [--chromium PATH]
 
 One synthetic store (bench/synthetic.py) and one `python -m dashboard serve` on a loopback port, then
 three phases, each in the same headless Chromium (Debian's, never downloaded):
@@ -47,7 +47,7 @@ from bench.bench_load import (  # noqa: E402
     scrub,
     wait_idle,
 )
-from bench.server_probe import percentile, synthetic_server  # noqa: E402
+from bench.server_probe import lower_readers_priority, percentile, synthetic_server  # noqa: E402
 from tests import browser_support as B  # noqa: E402
 from tests.conftest import find_chromium  # noqa: E402
 
@@ -155,6 +155,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--entries", type=int, default=10_000, help="entries of the synthetic store")
     parser.add_argument("--places", type=int, default=400, help="distinct cities the store's entries name")
     parser.add_argument("--upload-entries", type=int, default=1_000, help="entries of each uploaded blog")
+    parser.add_argument("--readers-nice", type=int, default=0, metavar="N",
+                        help="run the readers' browsers at niceness N (server first, as with browsers on other "
+                             "machines); default 0: they share the cores")
     parser.add_argument("--chromium", default=None, help="Chromium's path (default: found as the tests find it)")
     args = parser.parse_args(argv)
     chromium = args.chromium or find_chromium()
@@ -172,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
             path.write_text(f"{title}\n\n{day:%A} {day.day} {day:%B %Y}\n{rest}", encoding="utf-8")
             blogs.append(path)
         with synthetic_server(args.entries, args.places) as (url, _pid):
+            lower_readers_priority(args.readers_nice)
             asyncio.run(run(chromium, url, args, blogs))
     return 0
 

@@ -43,6 +43,18 @@ def synthetic_server(entries: int, places: int) -> Iterator[tuple[str, int | Non
             yield url, server_pid(url.rsplit(":", 1)[1])
 
 
+def lower_readers_priority(niceness: int) -> None:
+    """Run this process, and the browsers it starts from now on, at `niceness` (the server keeps its own).
+
+    On one machine the readers' browsers take the server's cores; in a newsroom they run on the readers'
+    own machines. A niceness of 10 or so lets the server go first, which is closer to that; 0 leaves the
+    two to share. Call it after the server has started, before the browsers are launched.
+    """
+    if niceness > 0:
+        os.nice(niceness)
+        print(f"readers' browsers at niceness {niceness}, the server at its own", flush=True)
+
+
 def cpu_seconds(pid: int) -> float:
     """User plus system CPU time of the process, all its threads, so far (seconds)."""
     stat = Path(f"/proc/{pid}/stat").read_text()
