@@ -307,16 +307,21 @@ def category_frame(cursor: sqlite3.Cursor, columns: Sequence[str], shared: Seque
                    chunk_rows: int = 20_000) -> pd.DataFrame:
     """A query's rows (`cursor`) as a DataFrame whose `shared` columns are categories and whose others
     have the numpy types `kinds` gives (NULL as NaN in a float column), or, for a kind "utc", are times
-    (`utc_series`): each chunk's texts are coded, its times parsed and its numbers typed as they arrive,
-    so that no column of a row's own strings or of wider numbers is ever built (a million entries' 2.4
-    million mentions as strings took the reading 800 MB above what they weigh so; their times, a
-    million distinct texts, took 300 MB more as categories)."""
+    (`utc_series`), or for a kind "text", texts of their own (a headline, a URL) held once per distinct
+    text within a chunk: each chunk's texts are coded, its times parsed and its numbers typed as they
+    arrive, so that no column of a row's own strings or of wider numbers is ever built (a million
+    entries' 2.4 million mentions as strings took the reading 800 MB above what they weigh so; their
+    times, a million distinct texts, took 300 MB more as categories)."""
     parts: dict[str, list[np.ndarray]] = {column: [] for column in columns}
     known: dict[str, dict[object, int]] = {column: {} for column in shared if kinds.get(column) != "utc"}
     while rows := cursor.fetchmany(chunk_rows):
         for column, values in zip(columns, zip(*rows, strict=True), strict=True):
             if kinds.get(column) == "utc":
                 parts[column].append(utc_series(values).to_numpy(dtype="datetime64[ns]"))
+                continue
+            if kinds.get(column) == "text":  # mostly distinct: not worth a category, but SQLite's copies go
+                codes, distinct = pd.factorize(np.array(values, dtype=object), use_na_sentinel=False)
+                parts[column].append(np.asarray(distinct, dtype=object).take(codes))
                 continue
             if column not in known:
                 parts[column].append(np.array(values, dtype=kinds.get(column)))
