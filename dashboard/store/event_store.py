@@ -6,7 +6,6 @@ columns listed in `dashboard.model`.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import threading
@@ -14,7 +13,6 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TypeVar
 
-import numpy as np
 import pandas as pd
 
 from dashboard import settings
@@ -32,6 +30,7 @@ from dashboard.store.rows import (
     SourceSummary,
     WriteResult,
     category_frame,
+    entry_frame,
     insert_entry,
     insert_mentions,
     insert_paths,
@@ -44,6 +43,7 @@ from dashboard.store.rows import (
     path_values,
     stored_mention_values,
     stored_path_values,
+    typed_entries,
     update_entry,
     upsert_places,
     utc_series,
@@ -405,20 +405,11 @@ class EventStore(ReviewDecisions):
         sql = ("SELECT e.entry_id, e.source_id, s.name, e.time_utc, e.time_given, e.is_lead, e.is_timed,"
                f" e.headline, {text}, e.url FROM entries e JOIN sources s USING (source_id)"
                f"{where} ORDER BY e.time_utc, e.entry_id")
-        # Typed chunk by chunk as read (`category_frame`), as the mentions are: a million entries read as
-        # frames of Python rows and concatenated took the process 230 MB up, 350 MB at the read's peak.
-        kinds = {"entry_id": "int64", "source_id": "int64", "is_lead": "bool", "is_timed": "bool", "time_utc": "utc",
-                 **{c: "text" for c in ("headline", "body", "captions", "url")}}
         try:
             with self._readers.borrow() as conn:
-                frame = category_frame(conn.execute(sql, params), ENTRY_COLUMNS, ("source", "time_given"), kinds)
+                return entry_frame(typed_entries(conn.execute(sql, params), ENTRY_COLUMNS))
         except sqlite3.Error as exc:
             raise store_fault(exc, self.path) from exc
-        for column in ("source", "time_given"):  # as the rest of the app reads them: texts, one string each
-            coded = frame[column].array
-            texts = np.array([*coded.categories.to_numpy(dtype=object), None], dtype=object)
-            frame[column] = texts.take(coded.codes)  # a NULL's code, -1, takes the None
-        return self._entry_frame(frame)
 
     def entries_by_id(self, entry_ids: Sequence[int]) -> pd.DataFrame:
         """The entries with these ids, as `entries()` gives them with their text (sorted by time_utc,
@@ -431,22 +422,7 @@ class EventStore(ReviewDecisions):
                 "SELECT e.entry_id, e.source_id, s.name, e.time_utc, e.time_given, e.is_lead, e.is_timed,"
                 " e.headline, e.body, e.captions_json, e.url FROM entries e JOIN sources s USING (source_id)"
                 f" WHERE e.entry_id IN ({', '.join('?' * len(chunk))})", chunk)
-        return self._entry_frame(pd.DataFrame(rows, columns=list(ENTRY_COLUMNS)))
-
-    @staticmethod
-    def _entry_frame(frame: pd.DataFrame) -> pd.DataFrame:
-        frame["time_utc"] = utc_series(frame["time_utc"])
-        # Parsed once per distinct text: entries without captions share one (read-only) empty list.
-        parsed = {c: json.loads(c) for c in frame["captions"].unique()}
-        frame["captions"] = pd.Series([parsed[c] for c in frame["captions"]], index=frame.index, dtype=object)
-        frame = frame.astype({"entry_id": "int64", "source_id": "int64", "is_lead": bool, "is_timed": bool})
-        # Times stored as text sort right only while the offsets agree; sort the real times (a copy of
-        # every column, made only when the store's order was not already that).
-        times, ids = frame["time_utc"].to_numpy(dtype="datetime64[ns]"), frame["entry_id"].to_numpy()
-        later, tied = times[1:] > times[:-1], times[1:] == times[:-1]
-        if bool(np.all(later | (tied & (ids[1:] > ids[:-1])))):
-            return frame.reset_index(drop=True)
-        return frame.sort_values(["time_utc", "entry_id"], kind="stable", ignore_index=True)
+        return entry_frame(pd.DataFrame(rows, columns=list(ENTRY_COLUMNS)))
 
     def mentions(self, source_ids: Sequence[int] | None = None, *, events: bool = True,
                  categories: bool = False) -> pd.DataFrame:

@@ -31,8 +31,14 @@ from dashboard.settings import PAGE_KEPT_ENTRIES
 from dashboard.view import markup as H
 from dashboard.view import place_labels
 from dashboard.view.clock import reported_note
+from dashboard.view.drawing import CELL_SIZES_DEG as CELL_SIZES_DEG  # the map's names, kept here for its callers
+from dashboard.view.drawing import CELL_TOP_PLACES as CELL_TOP_PLACES
+from dashboard.view.drawing import MAX_CELLS as MAX_CELLS
+from dashboard.view.drawing import MAX_POINT_MARKERS as MAX_POINT_MARKERS
+from dashboard.view.drawing import Drawing as Drawing
+from dashboard.view.drawing import for_drawing as for_drawing
 from dashboard.view.shades import PALETTE, radii_px, recency_fills, source_colours
-from dashboard.view.timeline import Window, time_labels_of, window_bounds
+from dashboard.view.timeline import Window, bounds_in_groups, time_labels_of, window_bounds
 from gazetteer.places import is_country_code
 
 # Entries listed in a marker's popup; the entry panel lists all of them.
@@ -43,13 +49,6 @@ AREA_RADIUS_M = {"CONT": 1_500_000, "OCN": 1_000_000, "RGN": 150_000, "SEA": 200
                  "VAL": 25_000, "LK": 15_000, "STM": 30_000, "ZN": 20_000, "PRSH": 10_000, "TERR": 60_000}
 DEFAULT_AREA_RADIUS_M = 60_000
 COUNTRY_RADIUS_BOUNDS_M = (25_000, 900_000)
-# Past this many points in a window, only the most named are drawn one by one and the others are summed
-# up by grid cell: a marker costs the browser time on every step (bench/bench_map.py --places).
-MAX_POINT_MARKERS = 1_000
-# Grid cells (degrees) tried from fine to coarse until the summed-up places fill at most MAX_CELLS.
-CELL_SIZES_DEG = (0.5, 1.0, 2.0, 5.0, 10.0, 30.0)
-MAX_CELLS = 300
-CELL_TOP_PLACES = 8
 MAP_MAX_ZOOM = 18
 FIT_MAX_ZOOM = 10
 # Place names are written beside the markers from this zoom (a region's scale), and on area circles from
@@ -228,8 +227,7 @@ def window_places(data: MapData, window: Window, popup_entries: int = POPUP_ENTR
     # popup's, newest first. A step's work so follows the places and the popups' entries, not the
     # window's pairs (a million entries' whole span: 2.4 million pairs sorted at every step).
     by_place, keys = _pairs_by_place(data)
-    every = np.arange(len(data.places), dtype=np.int64) * len(data.pair_place)
-    left, right = np.searchsorted(keys, every + lo), np.searchsorted(keys, every + hi)
+    left, right = bounds_in_groups(keys, np.arange(len(data.places)), len(data.pair_place), lo, hi)
     named = np.flatnonzero(right > left)
     codes, left, right = named, left[named], right[named]
     counts = right - left
@@ -306,15 +304,34 @@ def window_entry_rows(data: MapData, window: Window, place_code: int | None = No
 def window_entry_array(data: MapData, window: Window, place_code: int | None = None) -> np.ndarray:
     """`window_entry_rows` as an array, as caches keep it (a million rows: 36 MB as a list, 4 MB so)."""
     lo, hi = window_bounds(data.pair_ns, window)
+    if place_code is None:
+        # The window's distinct rows are a run of the data set's (`_distinct_rows`): a view, found in
+        # constant time, where picking them out of the window's pairs took a tenth of a million-entry step.
+        rows, at = _distinct_rows(data)
+        return rows[at[lo]:at[hi]]
     entry = data.pair_entry[lo:hi]
-    if place_code is not None:
-        entry = entry[data.pair_place[lo:hi] == place_code]
-    # Pairs are in entry-row order (rows follow time), so an entry's pairs are neighbours: keeping the
-    # first of each run is the distinct rows, oldest first, without a set of a million rows.
+    entry = entry[data.pair_place[lo:hi] == place_code]
     first = np.ones(len(entry), dtype=bool)
     first[1:] = entry[1:] != entry[:-1]
     rows = entry[first]
     return rows.astype(np.int32) if len(data.entries) < 2**31 else rows
+
+
+@once_per_data_set
+def _distinct_rows(data: MapData) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of `data.entries` that name a place, in pair order, each once, and for each pair index i
+    (and the end) how many of them come before pair i. Pairs are in entry-row order (rows follow time),
+    so an entry's pairs are neighbours: the first of each run is a distinct row, and the pairs lo..hi
+    name the distinct rows at[lo]..at[hi], oldest first."""
+    entry = data.pair_entry
+    first = np.ones(len(entry), dtype=bool)
+    first[1:] = entry[1:] != entry[:-1]
+    rows = entry[first]
+    at = np.r_[0, np.cumsum(first)]
+    if len(data.entries) < 2**31 and len(entry) < 2**31:
+        rows, at = rows.astype(np.int32), at.astype(np.int32)
+    rows.flags.writeable = False  # every window's rows are views of it, shared by every session
+    return rows, at
 
 
 # --------------------------------------------------------------------------------------------------
@@ -332,63 +349,6 @@ def map_bounds(data: MapData) -> list[list[float]] | None:
     chosen = points if not points.empty else places
     return [[float(chosen["lat"].min()), float(chosen["lon"].min())],
             [float(chosen["lat"].max()), float(chosen["lon"].max())]]
-
-
-@dataclass(frozen=True)
-class Drawing:
-    """How a window's places go on the map: `places` one by one (every area, and the most named
-    points), `cells` the other points summed up by grid cell (empty while there are few)."""
-
-    places: pd.DataFrame
-    cells: pd.DataFrame
-    cell_deg: float = 0.0
-
-    @property
-    def summed_up(self) -> int:
-        return int(self.cells["places"].sum()) if not self.cells.empty else 0
-
-
-def for_drawing(places: pd.DataFrame, max_points: int = MAX_POINT_MARKERS, max_cells: int = MAX_CELLS
-                ) -> Drawing:
-    """Split `window_places` (biggest first) into what is drawn one by one and what by grid cell.
-
-    Cell columns: lat, lon (the mean of its places, weighted by entries), places, count (entries
-    naming them, summed per place), top (the most named: [name, count] pairs, at most CELL_TOP_PLACES).
-    """
-    cell_columns = ["lat", "lon", "places", "count", "top"]
-    points = places[~places["is_area"].astype(bool)]
-    if len(points) <= max_points:
-        return Drawing(places, pd.DataFrame(columns=cell_columns))
-    rest = points.iloc[max_points:]
-    drawn = places.drop(index=rest.index)
-    for size in CELL_SIZES_DEG:
-        cell = (np.floor(rest["lat"].to_numpy(float) / size).astype(np.int64) * 100_000
-                + np.floor(rest["lon"].to_numpy(float) / size).astype(np.int64))
-        if len(np.unique(cell)) <= max_cells:
-            break
-    weight = rest["count"].to_numpy(float)
-    # Cells numbered in the order they first appear, as a groupby would keep them, and summed by
-    # bincount: pandas' groupby took a tenth of a step at 20,000 places.
-    _, first, inverse = np.unique(cell, return_index=True, return_inverse=True)
-    appearance = np.empty(len(first), dtype=np.int64)
-    appearance[np.argsort(first, kind="stable")] = np.arange(len(first))
-    group = appearance[inverse.ravel()]
-    count = np.bincount(group, weights=weight)
-    lat = np.bincount(group, weights=rest["lat"].to_numpy(float) * weight) / count
-    lon = np.bincount(group, weights=rest["lon"].to_numpy(float) * weight) / count
-    # `rest` is biggest first, so each cell's first rows are its most named places.
-    by_group = np.argsort(group, kind="stable")
-    starts = np.r_[0, np.cumsum(np.bincount(group))[:-1]]
-    rank = np.empty(len(group), dtype=np.int64)
-    rank[by_group] = np.arange(len(group)) - starts[group[by_group]]
-    tops: list[list] = [[] for _ in range(len(first))]
-    head = np.flatnonzero(rank < CELL_TOP_PLACES)
-    for g, name, n in zip(group[head].tolist(), rest["label"].to_numpy()[head].tolist(),
-                          rest["count"].to_numpy()[head].tolist(), strict=True):
-        tops[g].append([str(name), int(n)])
-    cells = pd.DataFrame({"lat": lat, "lon": lon, "places": np.bincount(group).astype(int),
-                          "count": count.astype(int), "top": tops})
-    return Drawing(drawn, cells.sort_values("count", ascending=False, ignore_index=True), size)
 
 
 def _trust_fields(score: object, reviewed: bool, feature_code: str, is_area: bool) -> dict:
