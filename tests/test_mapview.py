@@ -468,3 +468,41 @@ def test_entries_already_in_order_are_kept_and_others_sorted():
     shuffled = entries.iloc[[3, 0, 4, 1, 2]]
     for given in (shuffled, shuffled.reset_index(drop=True), entries.set_axis(range(5, 10))):
         pd.testing.assert_frame_equal(mapdata.prepare(given, mentions).entries, entries)
+
+
+def test_a_windows_places_are_those_counted_place_by_place():
+    """Each place's count, latest entry and popup rows, found by binary search in the pairs grouped by
+    place, are what a plain pass over the window's own pairs gives, whatever the window."""
+    rng = np.random.default_rng(11)
+    ids = [f"gn:{i}" for i in range(1, 6)]
+    entries = [(h, 1, f"Entry {h}", list(rng.choice(ids, size=rng.integers(1, 4)))) for h in range(60)]
+    data = mapdata.prepare(*frames(entries), [1], {1: "Blog 1"})
+    for first, last in [(0, 59), (1, 59), (10, 12), (30, 30), (59, 59), *rng.integers(0, 60, size=(20, 2))]:
+        first, last = sorted((int(first), int(last)))
+        places = mapdata.window_places(data, window(first, last), popup_entries=3)
+        # The window's (entry row, place) pairs, newest entry first.
+        pairs = [(row, pid) for row in range(last, first - 1, -1) for pid in dict.fromkeys(entries[row][3])]
+        expected = {pid: [row for row, p in pairs if p == pid] for pid in dict.fromkeys(p for _, p in pairs)}
+        assert set(places["place_id"]) == set(expected)
+        for place in places.itertuples():
+            rows = expected[place.place_id]
+            assert place.count == len(rows) and place.more == max(len(rows) - 3, 0)
+            assert list(place.listed) == rows[:3]
+            assert place.latest == (T0 + pd.Timedelta(hours=rows[0])).value
+
+
+def test_grid_cells_sum_up_their_places_as_a_grouping_by_cell_does():
+    places = crowded_places(3_000)
+    drawing = mapdata.for_drawing(places, max_points=1_000, max_cells=300)
+    rest = places[~places["is_area"]].iloc[1_000:]
+    size = drawing.cell_deg
+    cell = np.floor(rest["lat"] / size).astype(int) * 100_000 + np.floor(rest["lon"] / size).astype(int)
+    grouped = rest.assign(cell=cell.to_numpy(), wlat=rest["lat"] * rest["count"], wlon=rest["lon"] * rest["count"])
+    sums = grouped.groupby("cell", sort=False).agg(wlat=("wlat", "sum"), wlon=("wlon", "sum"), count=("count", "sum"),
+                                                   places=("label", "size"))
+    expected = {(round(r.wlat / r.count, 9), round(r.wlon / r.count, 9)): (int(r.places), int(r.count))
+                for r in sums.itertuples()}
+    got = {(round(c.lat, 9), round(c.lon, 9)): (int(c.places), int(c.count)) for c in drawing.cells.itertuples()}
+    assert got == expected
+    for top in drawing.cells["top"]:  # the most named of each cell, in the order the window ranks them
+        assert top == sorted(top, key=lambda pair: -pair[1]) and len(top) <= mapdata.CELL_TOP_PLACES

@@ -6,7 +6,6 @@ columns listed in `dashboard.model`.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import threading
@@ -31,6 +30,7 @@ from dashboard.store.rows import (
     SourceSummary,
     WriteResult,
     category_frame,
+    entry_frame,
     insert_entry,
     insert_mentions,
     insert_paths,
@@ -43,6 +43,7 @@ from dashboard.store.rows import (
     path_values,
     stored_mention_values,
     stored_path_values,
+    typed_entries,
     update_entry,
     upsert_places,
     utc_series,
@@ -401,12 +402,14 @@ class EventStore(ReviewDecisions):
         bodies and captions stay in the store ('' and [] here: `entries_by_id` reads them)."""
         where, params = self._source_filter(source_ids, "e.source_id")
         text = "e.body, e.captions_json" if with_text else "'', '[]'"
-        frame = self._frame(
-            "SELECT e.entry_id, e.source_id, s.name, e.time_utc, e.time_given, e.is_lead, e.is_timed,"
-            f" e.headline, {text}, e.url FROM entries e JOIN sources s USING (source_id)"
-            f"{where} ORDER BY e.time_utc, e.entry_id", params,
-            ENTRY_COLUMNS, shared=("source", "time_given", "body", "captions", "url"))
-        return self._entry_frame(frame)
+        sql = ("SELECT e.entry_id, e.source_id, s.name, e.time_utc, e.time_given, e.is_lead, e.is_timed,"
+               f" e.headline, {text}, e.url FROM entries e JOIN sources s USING (source_id)"
+               f"{where} ORDER BY e.time_utc, e.entry_id")
+        try:
+            with self._readers.borrow() as conn:
+                return entry_frame(typed_entries(conn.execute(sql, params), ENTRY_COLUMNS))
+        except sqlite3.Error as exc:
+            raise store_fault(exc, self.path) from exc
 
     def entries_by_id(self, entry_ids: Sequence[int]) -> pd.DataFrame:
         """The entries with these ids, as `entries()` gives them with their text (sorted by time_utc,
@@ -419,17 +422,7 @@ class EventStore(ReviewDecisions):
                 "SELECT e.entry_id, e.source_id, s.name, e.time_utc, e.time_given, e.is_lead, e.is_timed,"
                 " e.headline, e.body, e.captions_json, e.url FROM entries e JOIN sources s USING (source_id)"
                 f" WHERE e.entry_id IN ({', '.join('?' * len(chunk))})", chunk)
-        return self._entry_frame(pd.DataFrame(rows, columns=list(ENTRY_COLUMNS)))
-
-    @staticmethod
-    def _entry_frame(frame: pd.DataFrame) -> pd.DataFrame:
-        frame["time_utc"] = utc_series(frame["time_utc"])
-        # Parsed once per distinct text: entries without captions share one (read-only) empty list.
-        parsed = {c: json.loads(c) for c in frame["captions"].unique()}
-        frame["captions"] = pd.Series([parsed[c] for c in frame["captions"]], index=frame.index, dtype=object)
-        frame = frame.astype({"entry_id": "int64", "source_id": "int64", "is_lead": bool, "is_timed": bool})
-        # Times stored as text sort right only while the offsets agree; sort the real times.
-        return frame.sort_values(["time_utc", "entry_id"], kind="stable", ignore_index=True)
+        return entry_frame(pd.DataFrame(rows, columns=list(ENTRY_COLUMNS)))
 
     def mentions(self, source_ids: Sequence[int] | None = None, *, events: bool = True,
                  categories: bool = False) -> pd.DataFrame:

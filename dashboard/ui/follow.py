@@ -100,7 +100,7 @@ def new_entries(state: MutableMapping[str, Any], chosen: Sequence[int], entry_id
     # A column of ids is read as an array: one Python int at a time took ~10 ms of every slider step at
     # 10,000 entries.
     given = entry_ids.to_numpy() if isinstance(entry_ids, pd.Series) else np.fromiter(entry_ids, dtype=np.int64)
-    ids = given.astype(np.int64)
+    ids = given.astype(np.int64, copy=False)  # the loaded column itself (read-only): no copy per session
     if not (ids[1:] > ids[:-1]).all():  # one blog's ids already rise with time: sorted only when they do not
         ids = np.unique(ids)
     kept = state.get(keys.FOLLOW_SEEN_KEY)

@@ -31,8 +31,14 @@ from dashboard.settings import PAGE_KEPT_ENTRIES
 from dashboard.view import markup as H
 from dashboard.view import place_labels
 from dashboard.view.clock import reported_note
+from dashboard.view.drawing import CELL_SIZES_DEG as CELL_SIZES_DEG  # the map's names, kept here for its callers
+from dashboard.view.drawing import CELL_TOP_PLACES as CELL_TOP_PLACES
+from dashboard.view.drawing import MAX_CELLS as MAX_CELLS
+from dashboard.view.drawing import MAX_POINT_MARKERS as MAX_POINT_MARKERS
+from dashboard.view.drawing import Drawing as Drawing
+from dashboard.view.drawing import for_drawing as for_drawing
 from dashboard.view.shades import PALETTE, radii_px, recency_fills, source_colours
-from dashboard.view.timeline import Window, time_labels_of, window_bounds
+from dashboard.view.timeline import Window, bounds_in_groups, time_labels_of, window_bounds
 from gazetteer.places import is_country_code
 
 # Entries listed in a marker's popup; the entry panel lists all of them.
@@ -43,13 +49,6 @@ AREA_RADIUS_M = {"CONT": 1_500_000, "OCN": 1_000_000, "RGN": 150_000, "SEA": 200
                  "VAL": 25_000, "LK": 15_000, "STM": 30_000, "ZN": 20_000, "PRSH": 10_000, "TERR": 60_000}
 DEFAULT_AREA_RADIUS_M = 60_000
 COUNTRY_RADIUS_BOUNDS_M = (25_000, 900_000)
-# Past this many points in a window, only the most named are drawn one by one and the others are summed
-# up by grid cell: a marker costs the browser time on every step (bench/bench_map.py --places).
-MAX_POINT_MARKERS = 1_000
-# Grid cells (degrees) tried from fine to coarse until the summed-up places fill at most MAX_CELLS.
-CELL_SIZES_DEG = (0.5, 1.0, 2.0, 5.0, 10.0, 30.0)
-MAX_CELLS = 300
-CELL_TOP_PLACES = 8
 MAP_MAX_ZOOM = 18
 FIT_MAX_ZOOM = 10
 # Place names are written beside the markers from this zoom (a region's scale), and on area circles from
@@ -223,48 +222,78 @@ def window_places(data: MapData, window: Window, popup_entries: int = POPUP_ENTR
                "listed", "more", "score", "reviewed"]
     if lo == hi:
         return pd.DataFrame(columns=columns)
-    place = data.pair_place[lo:hi]
-    entry = data.pair_entry[lo:hi]
-    ns = data.pair_ns[lo:hi]
-    source = data.pair_source[lo:hi]
-    # Newest first, grouped by place (stable: each group stays newest first): a group's first pair is
-    # the place's latest entry, and its first few are the popup's. Up to 32,767 places the codes fit 16
-    # bits, which numpy's stable sort sorts by radix, in time linear in the window (a million entries'
-    # window: 2.4 million pairs).
-    rev_place, rev_entry = place[::-1], entry[::-1]
-    order = np.argsort(rev_place.astype(np.int16) if len(data.places) < 2**15 else rev_place, kind="stable")
-    grouped = rev_place[order]
-    starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
-    codes, counts = grouped[starts], np.diff(np.r_[starts, len(order)])
-    latest_at = len(place) - 1 - order[starts]
-    keep = order[np.arange(len(order)) - np.repeat(starts, counts) < popup_entries]
+    # Each place's pairs in the window are a run of its own pairs (`_pairs_by_place`, in time order): two
+    # binary searches per place find it, its last pair is the place's latest entry and its last few the
+    # popup's, newest first. A step's work so follows the places and the popups' entries, not the
+    # window's pairs (a million entries' whole span: 2.4 million pairs sorted at every step).
+    by_place, keys = _pairs_by_place(data)
+    left, right = bounds_in_groups(keys, np.arange(len(data.places)), len(data.pair_place), lo, hi)
+    named = np.flatnonzero(right > left)
+    codes, left, right = named, left[named], right[named]
+    counts = right - left
+    latest_at = by_place[right - 1]
+    shown = np.minimum(counts, popup_entries)
+    ends = np.cumsum(shown)
+    back = np.arange(int(ends[-1])) - np.repeat(ends - shown, shown)  # 0, 1, ... within each place's few
     # Each place's first few as a view of one flat array: as lists, 20,000 places' entries were a quarter
-    # of a million Python ints in every cached window, and making them half of a big window's time.
-    flat = rev_entry[keep]
-    bounds = np.r_[0, np.cumsum(np.minimum(counts, popup_entries))].tolist()
+    # of a million Python ints in every cached window.
+    flat = data.pair_entry[by_place[np.repeat(right - 1, shown) - back]]
+    bounds = np.r_[0, ends].tolist()
     listed = [flat[a:b] for a, b in pairwise(bounds)]
+    ns, source = data.pair_ns, data.pair_source
 
     start_ns, end_ns = (int(pd.Timestamp(w).value) for w in window)
     span = end_ns - start_ns
-    p = data.places.iloc[codes]
+    own = _place_columns(data)
     latest = ns[latest_at]
     recency = (latest - start_ns) / span if span > 0 else np.ones(len(codes))
     latest_source = source[latest_at]
     hues = [data.source_colours.get(s, PALETTE[0]) for s in latest_source.tolist()]
+    texts = {"place_id": own["place_id"][codes], "name": own["place_name"][codes],
+             "label": place_labels.labels_of(*_place_names(data), own["country_code"], codes)}
     out = pd.DataFrame({
-        "code": codes, "place_id": p["place_id"].to_numpy(), "name": p["place_name"].to_numpy(),
-        "label": place_labels.labels_of(*_place_names(data), data.places["country_code"].to_numpy(), codes),
-        "lat": p["lat"].to_numpy(), "lon": p["lon"].to_numpy(), "is_area": p["is_area"].to_numpy(dtype=bool),
-        "area_m": p["area_m"].to_numpy(), "country_code": p["country_code"].to_numpy(),
-        "feature_code": p["feature_code"].to_numpy(), "count": counts, "latest": latest,
+        "code": codes, **{c: _texts(texts[c]) for c in ("place_id", "name", "label")},
+        "lat": own["lat"][codes], "lon": own["lon"][codes], "is_area": own["is_area"][codes],
+        "area_m": own["area_m"][codes], "country_code": _texts(own["country_code"][codes]),
+        "feature_code": _texts(own["feature_code"][codes]), "count": counts, "latest": latest,
         "source_id": latest_source, "recency": recency,
-        "fill": recency_fills(hues, recency),
-        "stroke": hues, "radius": radii_px(counts),
+        "fill": _texts(recency_fills(hues, recency)),
+        "stroke": _texts(hues), "radius": radii_px(counts),
         "listed": listed,
         "more": np.maximum(counts - popup_entries, 0),
-        "score": p["score"].to_numpy(dtype=float), "reviewed": p["reviewed"].to_numpy(dtype=bool),
+        "score": own["score"][codes], "reviewed": own["reviewed"][codes],
     })
     return out.sort_values(["count", "latest"], ascending=False, kind="stable", ignore_index=True)
+
+
+@once_per_data_set
+def _place_columns(data: MapData) -> dict[str, np.ndarray]:
+    """The places' own columns as numpy arrays, texts as objects: a window takes its places' rows from
+    them. Taken from pandas' text columns (Arrow) and made into a frame's again, they were most of a
+    window's time at 20,000 places."""
+    places = data.places
+    columns = {c: places[c].to_numpy(dtype=object) for c in ("place_id", "place_name", "country_code", "feature_code")}
+    columns |= {"lat": places["lat"].to_numpy(), "lon": places["lon"].to_numpy(),
+                "is_area": places["is_area"].to_numpy(dtype=bool), "area_m": places["area_m"].to_numpy(),
+                "score": places["score"].to_numpy(dtype=float), "reviewed": places["reviewed"].to_numpy(dtype=bool)}
+    return columns
+
+
+def _texts(values: Sequence[str] | np.ndarray) -> pd.Series:
+    """Texts as a column of Python strings (object): pandas would make each window's an Arrow column."""
+    return pd.Series(np.asarray(values, dtype=object), dtype=object)
+
+
+@once_per_data_set
+def _pairs_by_place(data: MapData) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs grouped by place, each place's in time order: their indexes (`by_place`), and a sorted
+    key for each, `place * pairs + index`, in which a place's pairs between two indexes are found by
+    binary search. Once per data set (a million entries: 2.4 million pairs, 29 MB)."""
+    pairs = len(data.pair_place)
+    places = data.pair_place.astype(np.int16) if len(data.places) < 2**15 else data.pair_place
+    by_place = np.argsort(places, kind="stable")  # by radix for 16-bit codes: linear in the pairs
+    keys = data.pair_place[by_place].astype(np.int64) * pairs + by_place
+    return by_place.astype(np.int32) if pairs < 2**31 else by_place, keys
 
 
 def window_entry_rows(data: MapData, window: Window, place_code: int | None = None) -> list[int]:
@@ -275,15 +304,34 @@ def window_entry_rows(data: MapData, window: Window, place_code: int | None = No
 def window_entry_array(data: MapData, window: Window, place_code: int | None = None) -> np.ndarray:
     """`window_entry_rows` as an array, as caches keep it (a million rows: 36 MB as a list, 4 MB so)."""
     lo, hi = window_bounds(data.pair_ns, window)
+    if place_code is None:
+        # The window's distinct rows are a run of the data set's (`_distinct_rows`): a view, found in
+        # constant time, where picking them out of the window's pairs took a tenth of a million-entry step.
+        rows, at = _distinct_rows(data)
+        return rows[at[lo]:at[hi]]
     entry = data.pair_entry[lo:hi]
-    if place_code is not None:
-        entry = entry[data.pair_place[lo:hi] == place_code]
-    # Pairs are in entry-row order (rows follow time), so an entry's pairs are neighbours: keeping the
-    # first of each run is the distinct rows, oldest first, without a set of a million rows.
+    entry = entry[data.pair_place[lo:hi] == place_code]
     first = np.ones(len(entry), dtype=bool)
     first[1:] = entry[1:] != entry[:-1]
     rows = entry[first]
     return rows.astype(np.int32) if len(data.entries) < 2**31 else rows
+
+
+@once_per_data_set
+def _distinct_rows(data: MapData) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of `data.entries` that name a place, in pair order, each once, and for each pair index i
+    (and the end) how many of them come before pair i. Pairs are in entry-row order (rows follow time),
+    so an entry's pairs are neighbours: the first of each run is a distinct row, and the pairs lo..hi
+    name the distinct rows at[lo]..at[hi], oldest first."""
+    entry = data.pair_entry
+    first = np.ones(len(entry), dtype=bool)
+    first[1:] = entry[1:] != entry[:-1]
+    rows = entry[first]
+    at = np.r_[0, np.cumsum(first)]
+    if len(data.entries) < 2**31 and len(entry) < 2**31:
+        rows, at = rows.astype(np.int32), at.astype(np.int32)
+    rows.flags.writeable = False  # every window's rows are views of it, shared by every session
+    return rows, at
 
 
 # --------------------------------------------------------------------------------------------------
@@ -301,55 +349,6 @@ def map_bounds(data: MapData) -> list[list[float]] | None:
     chosen = points if not points.empty else places
     return [[float(chosen["lat"].min()), float(chosen["lon"].min())],
             [float(chosen["lat"].max()), float(chosen["lon"].max())]]
-
-
-@dataclass(frozen=True)
-class Drawing:
-    """How a window's places go on the map: `places` one by one (every area, and the most named
-    points), `cells` the other points summed up by grid cell (empty while there are few)."""
-
-    places: pd.DataFrame
-    cells: pd.DataFrame
-    cell_deg: float = 0.0
-
-    @property
-    def summed_up(self) -> int:
-        return int(self.cells["places"].sum()) if not self.cells.empty else 0
-
-
-def for_drawing(places: pd.DataFrame, max_points: int = MAX_POINT_MARKERS, max_cells: int = MAX_CELLS
-                ) -> Drawing:
-    """Split `window_places` (biggest first) into what is drawn one by one and what by grid cell.
-
-    Cell columns: lat, lon (the mean of its places, weighted by entries), places, count (entries
-    naming them, summed per place), top (the most named: [name, count] pairs, at most CELL_TOP_PLACES).
-    """
-    cell_columns = ["lat", "lon", "places", "count", "top"]
-    points = places[~places["is_area"].astype(bool)]
-    if len(points) <= max_points:
-        return Drawing(places, pd.DataFrame(columns=cell_columns))
-    rest = points.iloc[max_points:]
-    drawn = places.drop(index=rest.index)
-    for size in CELL_SIZES_DEG:
-        cell = (np.floor(rest["lat"].to_numpy(float) / size).astype(np.int64) * 100_000
-                + np.floor(rest["lon"].to_numpy(float) / size).astype(np.int64))
-        if len(np.unique(cell)) <= max_cells:
-            break
-    weight = rest["count"].to_numpy(float)
-    grouped = pd.DataFrame({"cell": cell, "wlat": rest["lat"].to_numpy(float) * weight,
-                            "wlon": rest["lon"].to_numpy(float) * weight, "count": weight,
-                            "name": rest["label"].to_numpy(), "n": rest["count"].to_numpy()})
-    sums = grouped.groupby("cell", sort=False).agg(wlat=("wlat", "sum"), wlon=("wlon", "sum"),
-                                                   count=("count", "sum"), places=("name", "size"))
-    # `rest` is biggest first, so each cell's first rows are its most named places.
-    tops: dict[int, list] = {}
-    head = grouped.groupby("cell", sort=False).head(CELL_TOP_PLACES)
-    for c, name, n in zip(head["cell"].tolist(), head["name"].tolist(), head["n"].tolist(), strict=True):
-        tops.setdefault(c, []).append([str(name), int(n)])
-    cells = pd.DataFrame({"lat": sums["wlat"] / sums["count"], "lon": sums["wlon"] / sums["count"],
-                          "places": sums["places"].astype(int), "count": sums["count"].astype(int),
-                          "top": [tops[c] for c in sums.index]})
-    return Drawing(drawn, cells.sort_values("count", ascending=False, ignore_index=True), size)
 
 
 def _trust_fields(score: object, reviewed: bool, feature_code: str, is_area: bool) -> dict:

@@ -169,6 +169,15 @@ def span_bounds(sorted_ns: np.ndarray, start_ns: int, end_ns: int) -> tuple[int,
     return lo, max(lo, hi)
 
 
+def bounds_in_groups(keys: np.ndarray, groups: np.ndarray, size: int, lo: int, hi: int
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """For rows grouped and numbered `group * size + row` in sorted `keys` (each group's rows in order),
+    where the rows [lo, hi) of each of `groups` start and end in `keys`, by binary search: a window's
+    rows (`window_bounds`) within each group at once."""
+    firsts = groups.astype(np.int64) * size
+    return np.searchsorted(keys, firsts + lo), np.searchsorted(keys, firsts + hi)
+
+
 def window_bounds(sorted_ns: np.ndarray, window: Window) -> tuple[int, int]:
     """Row positions [lo, hi) of the times (int64 ns, sorted) inside the window."""
     return span_bounds(sorted_ns, moment_ns(window[0]), moment_ns(window[1]))
