@@ -261,9 +261,9 @@ if len(times) > 1:
 
 # -- review queue: the doubtful places of the chosen blogs, settled a group at a time ------------------
 stored_counts = loaders.load_mention_counts(str(db_path), stamp, tuple(chosen))
-if editing and review_ui.review_queue(store, all_data, chosen, names, stored_counts,
-                          loaders.load_decisions(str(db_path), stamp, tuple(chosen))):
-    st.rerun()
+if editing:
+    review_ui.review_queue(store, all_data, chosen, names, stored_counts,
+                           loaders.load_decisions(str(db_path), stamp, tuple(chosen)))
 
 # -- a link's notices (the window's are gathered on the full run that reads the link) ----------------
 for notice in notices:
