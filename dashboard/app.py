@@ -111,16 +111,22 @@ if (kept := map_ui.page_kept_html(data)) is not None:
 # -- the window: slider, caption, table, map and panel ------------------------------------------------
 # A fragment: moving the slider (or clicking a marker, choosing in the panel or the table) reruns only
 # this, reading the names above as the last full run left them; the sidebar, the blog picker, the
-# uploads and the review queue stay as they are. A change that reaches beyond the window (a correction
-# saved, the slider's mode, the store written by anyone) reruns the whole app.
+# uploads, the playback controls and the review queue stay as they are. A change that reaches beyond
+# the window (a correction saved, the slider's mode, the store written by anyone) reruns the whole app.
+# The fragment draws into the columns and the box below them, made here by the full run, so that what
+# does not change with the window (the playback controls under the map) is drawn by the full run alone,
+# in its place under the fragment's map, and is not sent again at every step.
+window_box = st.container()  # the slider and its caption
+map_column, panel_column = st.columns([3, 2], gap="medium")
+table_box = st.container()  # the entries table and the downloads, under the map and the panel
+
+
 @st.fragment
 def window_view(link_once: list[viewstate.View]) -> None:
     # The link is read on a session's first run only, but a fragment rerun is called with the arguments
     # of the last full run: the link is handed over in a list that the first call empties.
     link = link_once.pop() if link_once else None
-    by_time_now, cumulative = playback.timeline_choice(st.session_state)
-    if by_time_now != by_time or playback.clock_choice(st.session_state) != happened:
-        st.rerun()  # the slider's mode or clock changed: new stops, a new slider, a new link
+    _, cumulative = playback.timeline_choice(st.session_state)  # its switches rerun the whole page
     if loaders.store_stamp(db_path) != stamp:
         st.rerun()  # the store changed since (another session's blog, a followed page): all of the page follows
     # -- slider -----------------------------------------------------------------------------------
@@ -147,10 +153,9 @@ def window_view(link_once: list[viewstate.View]) -> None:
                f"{timeline.window_words(times, first, last, grain, cumulative)}.")
 
     # -- map --------------------------------------------------------------------------------------
-    map_column, panel_column = st.columns([3, 2], gap="medium")
     # The entries table and downloads sit under the map but run first: a row chosen there (or the link's
     # entry) selects its entry in the panel's pickers before they are drawn, and is ringed on the map.
-    with st.container():
+    with table_box:
         picked = table.show_table(data, window_rows)
         table.download_buttons(data, window_rows, sources,
                                entries_table.file_stem([names[i] for i in chosen], window))
@@ -176,9 +181,8 @@ def window_view(link_once: list[viewstate.View]) -> None:
                              render=False)
         st.html(loaders.load_legend(str(db_path), stamp, tuple(chosen), chosen_filters, window, happened))
         if len(times) > 1:  # under the map, so that the map keeps its place on the page
-            ns, _, _ = loaders.load_timeline(str(db_path), stamp, tuple(chosen), by_time, happened)
-            playback.show_playback(window_key, ns, loaders.load_histogram(str(db_path), stamp, tuple(chosen),
-                                                                          by_time, window, happened))
+            playback.show_histogram(loaders.load_histogram(str(db_path), stamp, tuple(chosen), by_time, window,
+                                                           happened))
 
     # A click is acted on once: st_folium keeps returning the last click on every rerun.
     click = (returned or {}).get("last_object_clicked_tooltip"), str((returned or {}).get("last_object_clicked"))
@@ -248,13 +252,18 @@ def window_view(link_once: list[viewstate.View]) -> None:
         zoom=map_view[0] if map_view else None, center=map_view[1] if map_view else None, layer=map_layer))
 
 
-window_view([link] if link is not None else [])
+with window_box:
+    window_view([link] if link is not None else [])
+if len(times) > 1:
+    with map_column:  # under the fragment's map and histogram
+        ns, _, _ = loaders.load_timeline(str(db_path), stamp, tuple(chosen), by_time, happened)
+        playback.show_playback(window_key, ns)
 
 # -- review queue: the doubtful places of the chosen blogs, settled a group at a time ------------------
 stored_counts = loaders.load_mention_counts(str(db_path), stamp, tuple(chosen))
-if editing and review_ui.review_queue(store, all_data, chosen, names, stored_counts,
-                          loaders.load_decisions(str(db_path), stamp, tuple(chosen))):
-    st.rerun()
+if editing:
+    review_ui.review_queue(store, all_data, chosen, names, stored_counts,
+                           loaders.load_decisions(str(db_path), stamp, tuple(chosen)))
 
 # -- a link's notices (the window's are gathered on the full run that reads the link) ----------------
 for notice in notices:

@@ -280,6 +280,25 @@ def test_the_table_lists_at_most_the_newest_rows(frames, monkeypatch):
     assert entries_table.table_frame(data, rows, pages + 5)["entry_id"].tolist() == newest_first[(pages - 1) * 2:]
 
 
+def test_a_step_that_lists_the_same_rows_takes_the_page_made_before(frames, monkeypatch):
+    data = mapdata.prepare(*frames)
+    rows = list(range(len(data.entries)))
+    monkeypatch.setattr(entries_table, "MAX_TABLE_ROWS", 2)
+    page = entries_table.table_frame(data, rows)
+    # The window's start moved on: its newest two rows, the page, are the same.
+    assert entries_table.table_frame(data, rows[1:]) is page
+    assert entries_table.table_frame(data, rows[:-1]) is not page  # its end moved: other rows
+    assert entries_table.table_frame(data, rows[:-1])["entry_id"].tolist() == \
+        data.entries.iloc[rows[:-1][::-1][:2]]["entry_id"].astype(int).tolist()
+    # Only the last few pages are kept.
+    monkeypatch.setattr(entries_table, "MAX_TABLE_ROWS", 1)
+    monkeypatch.setattr(entries_table, "TABLE_PAGES_KEPT", 2)
+    assert len(rows) > 2
+    for end in range(1, len(rows) + 1):
+        entries_table.table_frame(data, rows[:end])
+    assert len(entries_table._made_pages(data)[1]) == 2
+
+
 def test_the_table_pages_through_a_long_window(store_path, monkeypatch):
     monkeypatch.setattr(entries_table, "MAX_TABLE_ROWS", 2)
     at = run_app(store_path, monkeypatch)

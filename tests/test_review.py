@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 
 import browser_support as B
 import pytest
+import streamlit as st
 from app_support import run_app
 from map_support import drawn_places
 from review_support import JORDAN, PLACES, doubtful_blog, write_doubtful
@@ -284,6 +285,11 @@ def test_app_review_queue_settles_a_group(tmp_path, monkeypatch):
     assert at.button(key="review-apply").disabled  # no name yet
     at.text_input(key="review-author").input("Ana").run()
     assert any(c.value.startswith("Will take every “Jordan” in 2 entries") for c in at.caption)
+    # The decision is stored by the button's callback, before the run: that one run draws the map and the
+    # panel without "Jordan", and the page is not run a second time (which replaced the panel's boxes).
+    reruns = []
+    real_rerun = st.rerun
+    monkeypatch.setattr(st, "rerun", lambda *args, **kwargs: reruns.append(args) or real_rerun(*args, **kwargs))
     at.button(key="review-apply").click().run()
     assert not at.exception
     assert "Jordan · 2 entries" not in at.selectbox(key="place").options
@@ -292,3 +298,26 @@ def test_app_review_queue_settles_a_group(tmp_path, monkeypatch):
     assert len(undo) == 1
     undo[0].click().run()
     assert any(o.startswith("Jordan") for o in at.selectbox(key="place").options)
+    assert reruns == []
+
+
+def test_app_review_decision_refused_by_the_store_says_so(tmp_path, monkeypatch):
+    db = tmp_path / "events.db"
+    with EventStore(db) as store:
+        write_doubtful(store)
+    at = run_app(db, monkeypatch)
+
+    def refuse(*args, **kwargs):
+        raise StoreError("database is locked")
+
+    monkeypatch.setattr(EventStore, "decide", refuse)
+    at.radio(key="review-action").set_value(trust.NOT_PLACE).run()
+    at.text_input(key="review-author").input("Ana").run()
+    at.button(key="review-apply").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["The decision was not saved."]
+    assert any(c.value == "database is locked" for c in at.code)
+    assert not any(s.value.startswith("Done.") for s in at.success)
+    assert any(o.startswith("Jordan") for o in at.selectbox(key="place").options)
+    at.run()  # said once, on the run after the click
+    assert not at.error

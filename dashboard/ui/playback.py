@@ -147,12 +147,20 @@ def arrow_datasets(spec: dict) -> dict:
     return {**spec, "datasets": datasets} if datasets else spec
 
 
-def show_playback(window_key: str, ns: np.ndarray, chart: dict) -> None:
-    """The histogram with the window shaded (`chart`, its Vega-Lite spec: `histogram.chart`), then a row
-    of play / pause / step controls, and the timer."""
+def show_histogram(chart: dict) -> None:
+    """The histogram with the window shaded (`chart`, its Vega-Lite spec: `histogram.chart`): drawn by the
+    window's fragment, as the band moves with every step."""
+    st.vega_lite_chart(arrow_datasets(chart), width="stretch")
+
+
+def show_playback(window_key: str, ns: np.ndarray) -> None:
+    """Under the histogram: a row of play / pause / step controls, the timeline's switches, and the timer.
+
+    Drawn by the full run, outside the window's fragment: none of them changes with the window, and
+    sent again at every slider step they were most of the step's elements. A click on them reruns the
+    whole page (the window they move, the label of Play / Pause)."""
     defaults(st.session_state)
     playing = bool(st.session_state[PLAYING])
-    st.vega_lite_chart(arrow_datasets(chart), width="stretch")
     toggle_column, step_column, kind, speed, loop = st.columns([1.1, 1.1, 2, 2.2, 1], vertical_alignment="center")
     toggle_column.button("Pause" if playing else "Play", key="playback-toggle",
                          type="primary" if playing else "secondary", on_click=toggle,
@@ -166,8 +174,8 @@ def show_playback(window_key: str, ns: np.ndarray, chart: dict) -> None:
                     format_func=lambda s: f"{s}: {SPEEDS[s]:g} s a step")
     loop.checkbox("Loop", key=LOOP_KEY, help="Start over at the end instead of stopping.")
     timeline_controls()
-    # Called on every run, playing or not, so the page keeps its shape: an element appearing before the
-    # map would remount it and lose the reader's view. This call only arms the timer; it never steps.
+    # Called on every full run, playing or not, so the page keeps its shape: an element appearing before
+    # the map would remount it and lose the reader's view. This call only arms the timer; it never steps.
     st.session_state[FULL_RUN] = True
     period = period_seconds(st.session_state[SPEED_KEY]) if playing else None
     st.fragment(playback_timer, run_every=period)(window_key, ns)

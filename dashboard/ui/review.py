@@ -162,14 +162,48 @@ def _summary(data: MapData, mention_counts: Mapping[int, int]) -> pd.DataFrame:
     return known[1]
 
 
+def _apply(store: EventStore, group: review.Group, action: str, place: Place | None, everywhere: bool,
+           plan: str) -> None:
+    """The "Apply the decision" button's callback: the decision the page showed (`plan`) is stored before
+    the script runs, so the run that follows draws the map, the panel and the queue from the store as
+    it now is, once. Stored while the script ran, after the map and the panel were drawn from the store
+    as it was, it took a second run of the whole page, which replaced the panel's boxes under a reader
+    already using them (an open list closed)."""
+    # The name as typed: a name changed and the button clicked at once arrive together, the name first.
+    author = str(st.session_state.get(keys.REVIEW_AUTHOR_KEY, ""))
+    if not author.strip():
+        st.session_state[keys.REVIEW_ERROR_KEY] = "Your name is required."
+        return
+    st.session_state[keys.ANALYST_KEY] = author
+    stored = CHOOSE if action == PIN else action
+    was = Place(group.place_id, group.place_name, 0.0, 0.0)
+    try:
+        store.decide(group.shown, stored, place, author=author, entry_ids=group.entry_ids, everywhere=everywhere,
+                     was=was)
+    except StoreError as exc:
+        st.session_state[keys.REVIEW_ERROR_KEY] = str(exc)
+        return
+    saved("Done. " + done(plan))
+    st.session_state.pop(keys.REVIEW_GROUP_KEY, None)
+
+
+def _undo(store: EventStore, batch: str, line: str) -> None:
+    """An "Undo" button's callback: before the script runs, as `_apply`."""
+    try:
+        store.undo(batch)
+    except StoreError as exc:
+        st.session_state[keys.REVIEW_ERROR_KEY] = str(exc)
+        return
+    saved(f"Undone: {line}")
+
+
 def review_queue(store: EventStore, data: MapData, source_ids: Sequence[int], names: Mapping[int, str],
                  mention_counts: Mapping[int, int], decisions: pd.DataFrame,
-                 lookup: Callable[[str], Sequence[Place]] = trust.gazetteer_lookup) -> bool:
+                 lookup: Callable[[str], Sequence[Place]] = trust.gazetteer_lookup) -> None:
     """The review section: the summary per blog, the queue, one action per group, undo, the download.
-    True when the store was changed (the caller reruns)."""
+    Decisions and undos are stored by the buttons' callbacks, before the run that draws their effect."""
     groups = _doubtful_groups(data)
     title = f"Review doubtful places ({review.counted(len(groups), 'group', 'groups')} to check)"
-    changed = False
     with st.expander(title, expanded=False):
         summary = _summary(data, mention_counts)
         for row in summary.to_dict("records"):
@@ -207,31 +241,20 @@ def review_queue(store: EventStore, data: MapData, source_ids: Sequence[int], na
             plan = _plan(action, group, place, scope == ALL_BLOGS)
             st.caption(plan)
             ready = bool(author.strip()) and (action in (CONFIRM, NOT_PLACE) or place is not None)
-            if st.button("Apply the decision", key=keys.REVIEW_APPLY_KEY, disabled=not ready, type="primary"):
-                stored = CHOOSE if action == PIN else action
-                was = Place(group.place_id, group.place_name, 0.0, 0.0)
-                try:
-                    store.decide(group.shown, stored, place, author=author, entry_ids=group.entry_ids,
-                                 everywhere=scope == ALL_BLOGS, was=was)
-                    saved("Done. " + done(plan))
-                    st.session_state.pop(keys.REVIEW_GROUP_KEY, None)
-                    changed = True
-                except StoreError as exc:
-                    st.error("The decision was not saved.")
-                    st.code(str(exc), language=None, wrap_lines=True)  # verbatim: it may quote the blog
+            st.button("Apply the decision", key=keys.REVIEW_APPLY_KEY, disabled=not ready, type="primary",
+                      on_click=_apply, args=(store, group, action, place, scope == ALL_BLOGS, plan))
+        if (error := st.session_state.pop(keys.REVIEW_ERROR_KEY, None)) is not None:
+            st.error("The decision was not saved.")
+            st.code(error, language=None, wrap_lines=True)  # verbatim: it may quote the blog
         made = review.decision_batches(decisions)
         if made:
             st.markdown("**Decisions made** (newest first)")
             for batch, line in made[:30]:
                 text_column, button_column = st.columns([5, 1])
                 text_column.caption(line)
-                if button_column.button("Undo", key=keys.undo_key(batch)):
-                    store.undo(batch)
-                    saved(f"Undone: {line}")
-                    changed = True
+                button_column.button("Undo", key=keys.undo_key(batch), on_click=_undo, args=(store, batch, line))
         st.download_button("Download corrections CSV",
                            data=lambda: export.export(store, "csv", list(source_ids), what="corrections"),
                            file_name=f"{blogs_stem([names[i] for i in source_ids])}_corrections.csv",
                            mime="text/csv", key="download-corrections",
                            on_click="ignore")
-    return changed

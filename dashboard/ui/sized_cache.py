@@ -21,13 +21,19 @@ import pandas as pd
 V = TypeVar("V")
 
 # Past this many items a sequence or an object column is weighed from a sample: weighing every one of
-# 20,000 places' lists would cost a step what the cache saves it.
-SAMPLE_ITEMS = 256
+# 20,000 places' lists would cost a step what the cache saves it. (256 took a slider step 2-3 ms for
+# one window's popup lists; a sample of 64 of them is as near.)
+SAMPLE_ITEMS = 64
 
 
 def weigh(value: object) -> int:
     """About how many bytes `value` holds: frames, arrays, strings, sequences, dicts and dataclasses of
-    them, counted once each (an array view counts its own slice, not the whole array it views)."""
+    them, counted once each (an array view counts its own slice, not the whole array it views; a frame
+    held twice, as a window's places are by its drawing, counts once)."""
+    return _weigh(value, set())
+
+
+def _weigh(value: object, seen: set[int]) -> int:
     if isinstance(value, str | bytes):
         return sys.getsizeof(value)
     if isinstance(value, np.ndarray):
@@ -36,33 +42,35 @@ def weigh(value: object) -> int:
             own += value.nbytes
         if value.dtype == object:
             own += _items(value.ravel().tolist() if value.size <= SAMPLE_ITEMS else value.ravel()[:SAMPLE_ITEMS]
-                          .tolist(), value.size)
+                          .tolist(), value.size, seen)
         return own
+    if id(value) in seen:  # containers only: a string or an array view counts wherever it is held
+        return 0
+    seen.add(id(value))
     if isinstance(value, pd.DataFrame | pd.Series):
         frame = value.to_frame() if isinstance(value, pd.Series) else value
         total = int(frame.memory_usage(index=True, deep=False).sum())
-        for column in frame.columns:
-            if frame[column].dtype == object:
-                values = frame[column].to_numpy()
-                total += _items(values[:SAMPLE_ITEMS].tolist(), len(values))
+        for column in [name for name, dtype in frame.dtypes.items() if pd.api.types.is_object_dtype(dtype)]:
+            values = frame[column].to_numpy()
+            total += _items(values[:SAMPLE_ITEMS].tolist(), len(values), seen)
         return total
     if isinstance(value, list | tuple | set | frozenset):
         items = list(value)
-        return sys.getsizeof(value) + _items(items[:SAMPLE_ITEMS], len(items))
+        return sys.getsizeof(value) + _items(items[:SAMPLE_ITEMS], len(items), seen)
     if isinstance(value, dict):
         keys, values = list(value), list(value.values())
-        return (sys.getsizeof(value) + _items(keys[:SAMPLE_ITEMS], len(keys))
-                + _items(values[:SAMPLE_ITEMS], len(values)))
+        return (sys.getsizeof(value) + _items(keys[:SAMPLE_ITEMS], len(keys), seen)
+                + _items(values[:SAMPLE_ITEMS], len(values), seen))
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return sys.getsizeof(value) + sum(weigh(getattr(value, f.name)) for f in dataclasses.fields(value))
+        return sys.getsizeof(value) + sum(_weigh(getattr(value, f.name), seen) for f in dataclasses.fields(value))
     return sys.getsizeof(value)
 
 
-def _items(sample: list, count: int) -> int:
+def _items(sample: list, count: int, seen: set[int]) -> int:
     """What `count` items weigh, from a sample of them."""
     if not sample:
         return 0
-    return int(sum(weigh(item) for item in sample) * count / len(sample))
+    return int(sum(_weigh(item, seen) for item in sample) * count / len(sample))
 
 
 class SizedCache(Generic[V]):

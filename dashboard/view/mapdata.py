@@ -246,12 +246,17 @@ def window_places(data: MapData, window: Window, popup_entries: int = POPUP_ENTR
     span = end_ns - start_ns
     own = _place_columns(data)
     latest = ns[latest_at]
+    # Biggest first, the latest first among equal counts (lexsort is stable: other ties keep the codes'
+    # order), sorted here as arrays: sorting the frame once made reordered all of its 21 columns.
+    by_size = np.lexsort((-latest, -counts))
+    codes, counts, latest, latest_at = codes[by_size], counts[by_size], latest[by_size], latest_at[by_size]
+    listed = [listed[i] for i in by_size.tolist()]
     recency = (latest - start_ns) / span if span > 0 else np.ones(len(codes))
     latest_source = source[latest_at]
     hues = [data.source_colours.get(s, PALETTE[0]) for s in latest_source.tolist()]
     texts = {"place_id": own["place_id"][codes], "name": own["place_name"][codes],
              "label": place_labels.labels_of(*_place_names(data), own["country_code"], codes)}
-    out = pd.DataFrame({
+    return pd.DataFrame({
         "code": codes, **{c: _texts(texts[c]) for c in ("place_id", "name", "label")},
         "lat": own["lat"][codes], "lon": own["lon"][codes], "is_area": own["is_area"][codes],
         "area_m": own["area_m"][codes], "country_code": _texts(own["country_code"][codes]),
@@ -263,7 +268,6 @@ def window_places(data: MapData, window: Window, popup_entries: int = POPUP_ENTR
         "more": np.maximum(counts - popup_entries, 0),
         "score": own["score"][codes], "reviewed": own["reviewed"][codes],
     })
-    return out.sort_values(["count", "latest"], ascending=False, kind="stable", ignore_index=True)
 
 
 @once_per_data_set
@@ -441,7 +445,8 @@ def layer_payload(data: MapData, drawing: Drawing, new_entries: Collection[int] 
     window = zip(*(places[name].to_numpy()[order].tolist() for name in ("label", "count", "fill", "stroke",
                                                                         "radius", "listed", "more")), strict=True)
     for own, (label, count, fill, stroke, radius, listed, more) in zip(fixed, window, strict=True):
-        listed = [int(r) for r in listed]
+        # An array's own tolist (Python ints at once): int() of each of its items was most of the loop.
+        listed = listed.tolist() if isinstance(listed, np.ndarray) else [int(r) for r in listed]
         place_list.append({
             **own, "label": str(label), "tip": H.text(label), "n": int(count), "fill": fill,
             "stroke": stroke, "r": int(radius), "entries": listed, "more": int(more),
