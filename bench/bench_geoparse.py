@@ -7,21 +7,24 @@ sample live blog. Each run is a fresh process: start-up is import, loading the i
 first parse; then every document is parsed once (the first pass: words, places and names met for
 the first time), timed both on the wall clock and in CPU seconds (the machine may be shared), then
 once more (a warm pass, as in a long-running process), and the process's peak memory is read.
-Prints each run and the median of the runs.
+Start-up is timed on the wall clock and in CPU seconds too. Prints each run, the median of the
+runs and the machine's load averages before and after.
 
     .venv/bin/python bench/bench_geoparse.py --jobs 1,2 [--runs N] [--documents 2000] [CORPUS.jsonl ...]
 
 Batch mode instead (`geoparse --jsonl IN --out OUT --jobs N`): the documents, repeated in turn up
 to --documents, are geoparsed by `gazetteer.batch.write_geoparsed` in a fresh process for each
 number of jobs (runs interleaved, so that other work on the machine weighs on both alike); prints
-each run's wall-clock seconds after start-up, the medians, the speed-up of each over the first, and
-whether every run's output is the same.
+each run's wall-clock seconds after start-up and CPU seconds (the process and its workers), the
+medians, the speed-up of each over the first (wall clock: it needs idle cores, so the load averages
+before and after are printed beside it), and whether every run's output is the same.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -51,6 +54,7 @@ def one_run(paths: list[str]) -> dict:
 
     geoparse("Convoys left Qamishli for the Khmeimim air base.")
     startup = time.perf_counter() - started
+    startup_cpu = time.process_time()  # (from the start of the process: the interpreter's own start-up too)
     parser = default_geoparser()
     docs = documents(paths)
     wall, cpu = time.perf_counter(), time.process_time()
@@ -61,7 +65,8 @@ def one_run(paths: list[str]) -> dict:
         parser.parse(d)
     warm = time.process_time() - warm
     return {
-        "startup_s": round(startup, 2), "documents": len(docs), "mean_chars": round(sum(map(len, docs)) / len(docs)),
+        "startup_s": round(startup, 2), "startup_cpu_s": round(startup_cpu, 2),
+        "documents": len(docs), "mean_chars": round(sum(map(len, docs)) / len(docs)),
         "docs_per_s": round(len(docs) / wall, 1), "docs_per_cpu_s": round(len(docs) / cpu, 1),
         "warm_docs_per_cpu_s": round(len(docs) / warm, 1),
         "mentions": mentions, "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
@@ -80,15 +85,28 @@ def one_batch(paths: list[str], jobs: int, count: int) -> dict:
     texts = documents(paths)
     docs = [(n, texts[n % len(texts)]) for n in range(count)]
     sink = io.StringIO()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu_seconds()
     write_geoparsed(docs, sink, jobs)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
     return {"jobs": jobs, "documents": count, "seconds": round(seconds, 2), "docs_per_s": round(count / seconds, 1),
+            "cpu_s": round(cpu, 2), "docs_per_cpu_s": round(count / cpu, 1),
             "output_sha1": hashlib.sha1(sink.getvalue().encode()).hexdigest()[:12]}
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the batch's workers, once joined)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _load() -> list[float]:
+    """The machine's load averages (1, 5, 15 minutes): what other work weighed on the figures."""
+    return [round(x, 2) for x in os.getloadavg()]
 
 
 def batch_main(args: argparse.Namespace) -> None:
     jobs = [int(j) for j in args.jobs.split(",")]
+    load_before = _load()
     runs: dict[int, list[dict]] = {j: [] for j in jobs}
     for _ in range(max(1, args.runs)):
         for j in jobs:
@@ -97,11 +115,13 @@ def batch_main(args: argparse.Namespace) -> None:
             runs[j].append(json.loads(out.strip().splitlines()[-1]))
             print(json.dumps(runs[j][-1]), file=sys.stderr)
     medians = {j: statistics.median(r["seconds"] for r in rs) for j, rs in runs.items()}
+    cpu = {j: statistics.median(r["cpu_s"] for r in rs) for j, rs in runs.items()}
     first = jobs[0]
     print(json.dumps({
-        "runs": args.runs, "documents": args.documents,
+        "runs": args.runs, "documents": args.documents, "load_before": load_before, "load_after": _load(),
         **{f"median_s_jobs{j}": m for j, m in medians.items()},
         **{f"speedup_jobs{j}": round(medians[first] / m, 2) for j, m in medians.items() if j != first},
+        **{f"median_cpu_s_jobs{j}": c for j, c in cpu.items()},
         "same_output": len({r["output_sha1"] for rs in runs.values() for r in rs}) == 1,
     }))
 
@@ -125,15 +145,18 @@ def main(argv: list[str]) -> None:
         batch_main(args)
         return
     runs = []
+    load_before = _load()
     for _ in range(max(1, args.runs)):
         out = subprocess.run([sys.executable, __file__, "--one", *args.paths], capture_output=True, text=True,
                              check=True).stdout
         runs.append(json.loads(out.strip().splitlines()[-1]))
         print(json.dumps(runs[-1]), file=sys.stderr)
     median = {key: statistics.median(r[key] for r in runs)
-              for key in ("startup_s", "docs_per_s", "docs_per_cpu_s", "warm_docs_per_cpu_s", "peak_mb")}
+              for key in ("startup_s", "startup_cpu_s", "docs_per_s", "docs_per_cpu_s", "warm_docs_per_cpu_s",
+                          "peak_mb")}
     print(json.dumps({"runs": len(runs), "documents": runs[0]["documents"], "mean_chars": runs[0]["mean_chars"],
-                      "mentions": runs[0]["mentions"], **{f"median_{k}": v for k, v in median.items()}}))
+                      "mentions": runs[0]["mentions"], "load_before": load_before, "load_after": _load(),
+                      **{f"median_{k}": v for k, v in median.items()}}))
 
 
 if __name__ == "__main__":

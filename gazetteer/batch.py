@@ -8,6 +8,7 @@ its memory and start at once.
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
@@ -15,7 +16,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
-CHUNK_DOCUMENTS = 8  # documents sent to a worker at a time
+CHUNK_DOCUMENTS = 8  # the fewest documents worth a worker of their own
+MAX_TASK_DOCUMENTS = 64  # the most documents in one task (a worker's share is cut into 8 tasks or more)
 
 
 def read_documents(path: Path) -> list[tuple[object, str]]:
@@ -45,8 +47,20 @@ def _line(document: tuple[object, str]) -> str:
     return json.dumps({"id": doc_id, "mentions": mentions}, ensure_ascii=False) + "\n"
 
 
+# The documents of the batch under way, for forked workers: they inherit the list, so a task names
+# a range of it instead of carrying its texts.
+_forked_documents: list[tuple[object, str]] = []
+
+
+def _lines(chunk: range | list[tuple[object, str]]) -> list[str]:
+    """A worker's task: the output lines of a range of the inherited documents, or of documents sent."""
+    documents = _forked_documents[chunk.start:chunk.stop] if isinstance(chunk, range) else chunk
+    return list(map(_line, documents))
+
+
 def geoparse_lines(documents: list[tuple[object, str]], jobs: int = 1) -> Iterator[str]:
     """The output lines, in input order."""
+    global _forked_documents
     if jobs < 1:
         raise ValueError(f"--jobs must be at least 1, not {jobs}")
     jobs = min(jobs, max(1, len(documents) // CHUNK_DOCUMENTS))
@@ -55,14 +69,31 @@ def geoparse_lines(documents: list[tuple[object, str]], jobs: int = 1) -> Iterat
         return
     from gazetteer.geoparser import default_geoparser
 
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods:
+    # Tasks large enough that passing them costs little, small enough that the workers end together.
+    size = max(1, min(MAX_TASK_DOCUMENTS, len(documents) // (8 * jobs)))
+    starts = range(0, len(documents), size)
+    chunks: list[range] | list[list[tuple[object, str]]]
+    forked = "fork" in multiprocessing.get_all_start_methods()
+    if forked:
         default_geoparser()  # loaded once here; forked workers share it
+        _forked_documents = documents
+        chunks = [range(i, min(i + size, len(documents))) for i in starts]
+        # What is loaded now goes to the collector's permanent generation: a worker's collections
+        # then never walk (and so never copy, page by page) the memory it shares with this process.
+        gc.freeze()
         context = multiprocessing.get_context("fork")
     else:
+        # A spawned worker loads the gazetteer once, on its first document, and is sent its texts.
+        chunks = [documents[i:i + size] for i in starts]
         context = multiprocessing.get_context("spawn")
-    with context.Pool(jobs) as pool:
-        yield from pool.imap(_line, documents, chunksize=CHUNK_DOCUMENTS)
+    try:
+        with context.Pool(jobs) as pool:
+            for lines in pool.imap(_lines, chunks):
+                yield from lines
+    finally:
+        if forked:
+            gc.unfreeze()
+            _forked_documents = []
 
 
 def write_geoparsed(documents: list[tuple[object, str]], sink: TextIO, jobs: int = 1,
