@@ -47,20 +47,24 @@ def _line(document: tuple[object, str]) -> str:
     return json.dumps({"id": doc_id, "mentions": mentions}, ensure_ascii=False) + "\n"
 
 
-# The documents of the batch under way, for forked workers: they inherit the list, so a task names
-# a range of it instead of carrying its texts.
-_forked_documents: list[tuple[object, str]] = []
+# In a forked worker, the documents of its batch: it inherits the list (a fork copies the process,
+# the pool's arguments with it, unpickled), so a task names a range of it instead of carrying texts.
+_inherited: list[tuple[object, str]] = []
+
+
+def _inherit(documents: list[tuple[object, str]]) -> None:
+    global _inherited
+    _inherited = documents
 
 
 def _lines(chunk: range | list[tuple[object, str]]) -> list[str]:
     """A worker's task: the output lines of a range of the inherited documents, or of documents sent."""
-    documents = _forked_documents[chunk.start:chunk.stop] if isinstance(chunk, range) else chunk
+    documents = _inherited[chunk.start:chunk.stop] if isinstance(chunk, range) else chunk
     return list(map(_line, documents))
 
 
 def geoparse_lines(documents: list[tuple[object, str]], jobs: int = 1) -> Iterator[str]:
     """The output lines, in input order."""
-    global _forked_documents
     if jobs < 1:
         raise ValueError(f"--jobs must be at least 1, not {jobs}")
     jobs = min(jobs, max(1, len(documents) // CHUNK_DOCUMENTS))
@@ -76,24 +80,24 @@ def geoparse_lines(documents: list[tuple[object, str]], jobs: int = 1) -> Iterat
     forked = "fork" in multiprocessing.get_all_start_methods()
     if forked:
         default_geoparser()  # loaded once here; forked workers share it
-        _forked_documents = documents
         chunks = [range(i, min(i + size, len(documents))) for i in starts]
         # What is loaded now goes to the collector's permanent generation: a worker's collections
         # then never walk (and so never copy, page by page) the memory it shares with this process.
         gc.freeze()
-        context = multiprocessing.get_context("fork")
     else:
         # A spawned worker loads the gazetteer once, on its first document, and is sent its texts.
         chunks = [documents[i:i + size] for i in starts]
-        context = multiprocessing.get_context("spawn")
     try:
-        with context.Pool(jobs) as pool:
+        if forked:
+            pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_inherit, initargs=(documents,))
+        else:
+            pool = multiprocessing.get_context("spawn").Pool(jobs)
+        with pool:
             for lines in pool.imap(_lines, chunks):
                 yield from lines
     finally:
         if forked:
             gc.unfreeze()
-            _forked_documents = []
 
 
 def write_geoparsed(documents: list[tuple[object, str]], sink: TextIO, jobs: int = 1,
