@@ -2,11 +2,10 @@
 
 Layout of the file:
 - `places`: one row per place (GeoNames columns plus `prominence`), rowid = the place's number.
-- `meta`: the build's fingerprint, and `names`: a marshal blob of every normalised name, sorted, as
-  one string of lines, and the place numbers of each, most prominent first (`NameTable`). Loading
-  it is most of the start-up cost: one split of the string and one list, about a tenth of a second,
-  where a dict of the ~1M names took a second or more to build (an Aho-Corasick automaton over the
-  same names took 5 s here).
+- `meta`: the build's fingerprint, and `names`: a marshal blob of every normalised name, sorted, and
+  the place numbers of each, most prominent first (`pack_names`, `NameTable`). Loading it copies a
+  few blobs, where a dict of the ~1M names took a second or more to build (an Aho-Corasick
+  automaton over the same names took 5 s here).
 Place rows are read on demand and kept in a small cache.
 
 The file is written next to its final path and moved into place, so a failed build leaves the
@@ -25,7 +24,7 @@ import secrets
 import sqlite3
 import threading
 import zlib
-from bisect import bisect_left
+from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
@@ -155,7 +154,7 @@ def _write(tmp: Path, places: Iterable[Place], fingerprint: str,
                 if key and number is not None and all(n != number for _, n in names[key]):
                     names[key].append((weights[number], number))
         packed = {}
-        for key, entries in sorted(names.items()):
+        for key, entries in names.items():
             entries.sort(key=lambda e: (-e[0], e[1]))
             numbers = tuple(n for _, n in entries[:MAX_PLACES_PER_NAME])
             packed[key] = numbers[0] if len(numbers) == 1 else numbers
@@ -163,7 +162,7 @@ def _write(tmp: Path, places: Iterable[Place], fingerprint: str,
                             if place_id in number_of}
         conn.executemany("INSERT INTO meta VALUES (?, ?)", [
             ("fingerprint", fingerprint), ("format", str(FORMAT_VERSION)),
-            ("names", marshal.dumps(("\n".join(packed), list(packed.values()), name_bits(packed)))),
+            ("names", marshal.dumps(pack_names(packed))),
             ("demonyms", marshal.dumps(demonym_numbers)),
             ("common_words", marshal.dumps({k: v for k, v in common_words.items() if k in packed})),
             ("neighbours", marshal.dumps(neighbours)),
@@ -248,47 +247,91 @@ def check_index(path: Path) -> None:
         conn.close()
 
 
-# A bit for each name's hash (`name_bits`): 2 MB, set for about one key in twenty that is no name.
+# A bit for each name's hash (`pack_names`): 2 MB, set for about one key in twenty that is no name.
 _NAME_BITS = 1 << 24
 
 
-def _name_hash(key: str) -> int:
-    return zlib.crc32(key.encode("utf-8", "surrogatepass")) & (_NAME_BITS - 1)
+def _name_hash(encoded: bytes) -> int:
+    return zlib.crc32(encoded) & (_NAME_BITS - 1)
 
 
-def name_bits(keys: Iterable[str]) -> bytes:
-    """A one-hash Bloom filter of the names: a key whose bit is clear is no name, known without a search."""
+def _encoded(key: str) -> bytes:
+    # (UTF-8 sorts as the code points do; a lone surrogate from a text is encoded, not an error.)
+    return key.encode("utf-8", "surrogatepass")
+
+
+def pack_names(names: dict[str, int | tuple[int, ...]]) -> tuple[bytes, bytes, bytes, list[tuple[int, ...]], bytes]:
+    """What `NameTable` is made of, as the index file stores it: the names sorted, encoded and
+    joined; where each starts (an array of n + 1 offsets); the place number of each, or -(j + 1)
+    for the j-th of the tuples of names of several places; those tuples; a one-hash Bloom filter."""
+    keys = sorted(names)
+    encoded = [_encoded(k) for k in keys]
+    starts = array("I", [0])
+    for e in encoded:
+        starts.append(starts[-1] + len(e))
+    numbers, more = array("i"), []
+    for k in keys:
+        value = names[k]
+        if isinstance(value, int):
+            numbers.append(value)
+        else:
+            more.append(tuple(value))
+            numbers.append(-len(more))
     bits = bytearray(_NAME_BITS // 8)
-    for key in keys:
-        h = _name_hash(key)
+    for e in encoded:
+        h = _name_hash(e)
         bits[h >> 3] |= 1 << (h & 7)
-    return bytes(bits)
+    return b"".join(encoded), starts.tobytes(), numbers.tobytes(), more, bytes(bits)
 
 
 class NameTable:
     """Normalised names to their place numbers (one number, or a tuple of them, most prominent first),
     read like a dict: `get(key)` (None for no name), `key in table`, `table[key]`, `len(table)`.
 
-    The names are one sorted list, searched by bisection; each key asked for is remembered in a
-    dict, so that `get` is a dict lookup for the words a text repeats. Loading this takes one split
-    of a string where a dict of ~1M names takes a second or more to build, and the dict of keys
-    asked for stays small enough for the processor's caches. Most keys asked for are no name (a
-    capitalised word, two words together): a Bloom filter (`name_bits`) answers most of those
-    without the search, whose steps through ~1M strings scattered in memory cost microseconds.
+    The names are one sorted run of bytes with an array of where each starts, searched by bisection
+    (`pack_names`); each key asked for is remembered in a dict, so that `get` is a dict lookup for
+    the words a text repeats. Loading this copies a few blobs where a dict of ~1M names took a
+    second or more to build, holds no object per name (about 20 MB where the dict took over 100),
+    and a process forked after loading reads it without writing to it: no page of it is copied.
+    Most keys asked for are no name (a capitalised word, two words together): a Bloom filter
+    answers most of those without the search.
     """
 
-    __slots__ = ("_asked", "_keys", "_numbers", "get")
+    __slots__ = ("_asked", "_more", "_numbers", "_starts", "_text", "get")
 
-    def __init__(self, keys: str, numbers: list, bits: bytes):
-        self._keys: list[str] = keys.split("\n") if keys else []
-        self._numbers: list[int | tuple[int, ...]] = numbers
-        if not isinstance(numbers, list) or len(self._keys) != len(numbers):
+    def __init__(self, text: bytes, starts: bytes, numbers: bytes, more: list, bits: bytes):
+        self._text = text
+        self._starts, self._numbers = array("I"), array("i")
+        self._starts.frombytes(starts)
+        self._numbers.frombytes(numbers)
+        self._more: list[tuple[int, ...]] = more
+        if not (isinstance(text, bytes) and isinstance(more, list) and len(self._starts) == len(self._numbers) + 1
+                and self._starts[-1] == len(text)):
             raise ValueError("the names and their place numbers do not match")
         if not isinstance(bits, bytes) or len(bits) != _NAME_BITS // 8:
             raise ValueError("the names' Bloom filter is not whole")
-        self._asked = _AskedNames(self._keys, numbers, bits)
+        self._asked = _AskedNames(self, bits)
         # The bound lookup of the remembered keys: no Python frame once a key was asked for.
         self.get: Callable[[str], int | tuple[int, ...] | None] = self._asked.__getitem__
+
+    @classmethod
+    def of(cls, names: dict[str, int | tuple[int, ...]]) -> NameTable:
+        return cls(*pack_names(names))
+
+    def find(self, encoded: bytes) -> int | tuple[int, ...] | None:
+        """The place numbers of an encoded key, by bisection (`get` remembers what this finds)."""
+        text, starts = self._text, self._starts
+        lo, hi = 0, len(self._numbers)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if text[starts[mid]:starts[mid + 1]] < encoded:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo == len(self._numbers) or text[starts[lo]:starts[lo + 1]] != encoded:
+            return None
+        number = self._numbers[lo]
+        return number if number > 0 else self._more[-number - 1]
 
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and self.get(key) is not None
@@ -300,33 +343,30 @@ class NameTable:
         return found
 
     def __len__(self) -> int:
-        return len(self._keys)
+        return len(self._numbers)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._keys)
+        text, starts = self._text, self._starts
+        return (text[starts[i]:starts[i + 1]].decode("utf-8", "surrogatepass") for i in range(len(self)))
 
 
 class _AskedNames(dict):
     """The keys asked for so far and what they found (None for no name); a key not yet asked for
-    is looked up in the sorted names."""
+    is looked up in the table, unless the Bloom filter says it is no name."""
 
-    __slots__ = ("_bits", "_keys", "_numbers")
+    __slots__ = ("_bits", "_table")
 
     # Enough for every name and word of a long batch; past it the dict starts again.
     LIMIT = 1 << 20
 
-    def __init__(self, keys: list[str], numbers: list, bits: bytes):
+    def __init__(self, table: NameTable, bits: bytes):
         super().__init__()
-        self._keys, self._numbers, self._bits = keys, numbers, bits
+        self._table, self._bits = table, bits
 
     def __missing__(self, key: str) -> int | tuple[int, ...] | None:
-        h = _name_hash(key)
-        if not self._bits[h >> 3] >> (h & 7) & 1:
-            found = None
-        else:
-            keys = self._keys
-            i = bisect_left(keys, key)
-            found = self._numbers[i] if i < len(keys) and keys[i] == key else None
+        encoded = _encoded(key)
+        h = _name_hash(encoded)
+        found = self._table.find(encoded) if self._bits[h >> 3] >> (h & 7) & 1 else None
         if len(self) >= self.LIMIT:
             self.clear()
         self[key] = found

@@ -1,4 +1,4 @@
-"""The index's names: a sorted list searched by bisection behind a Bloom filter, read like a dict."""
+"""The index's names: sorted bytes searched by bisection behind a Bloom filter, read like a dict."""
 
 from __future__ import annotations
 
@@ -8,14 +8,13 @@ from hypothesis import strategies as st
 
 from gazetteer import index as index_module
 from gazetteer.errors import DamagedIndex
-from gazetteer.index import NameTable, PlaceIndex, name_bits, write_index
+from gazetteer.index import NameTable, PlaceIndex, pack_names, write_index
 from gazetteer.normalize import normalize_name
 from gazetteer.places import Place
 
 
 def table_of(names: dict[str, int | tuple[int, ...]]) -> NameTable:
-    keys = sorted(names)
-    return NameTable("\n".join(keys), [names[k] for k in keys], name_bits(keys))
+    return NameTable.of(names)
 
 
 # Keys as the index files them: folded words, no line breaks (a lone surrogate can come from a text).
@@ -41,16 +40,17 @@ def test_a_name_table_answers_as_a_dict_of_the_same_names(names, asked):
 def test_a_key_whose_bit_is_clear_is_no_name_without_a_search(monkeypatch):
     table = table_of({"tartus": 1, "tartus governorate": (2, 3)})
     searched = []
-    real_bisect = index_module.bisect_left
-    monkeypatch.setattr(index_module, "bisect_left", lambda *a: searched.append(a[1]) or real_bisect(*a))
-    assert table.get("tartus") == 1 and searched == ["tartus"]
+    real_find = NameTable.find
+    monkeypatch.setattr(NameTable, "find", lambda self, encoded: searched.append(encoded) or real_find(self, encoded))
+    assert table.get("tartus") == 1 and searched == [b"tartus"]
+    assert table.get("tartus governorate") == (2, 3)
     # Some key is no name and its bit is clear: it is answered without a search.
     missing = next(k for k in (f"word{i}" for i in range(100)) if not _bit(table, k))
-    assert table.get(missing) is None and searched == ["tartus"]
+    assert table.get(missing) is None and searched == [b"tartus", b"tartus governorate"]
 
 
 def _bit(table: NameTable, key: str) -> bool:
-    h = index_module._name_hash(key)
+    h = index_module._name_hash(key.encode())
     return bool(table._asked._bits[h >> 3] >> (h & 7) & 1)
 
 
@@ -87,7 +87,9 @@ def test_names_and_numbers_that_do_not_match_are_a_damaged_index(tmp_path):
     path = tmp_path / "index.sqlite"
     write_index(path, [Place("gn:1", "Hama", 35.1, 36.7, "P", "PPLA", "SY")], fingerprint="test")
     conn = sqlite3.connect(path)
-    conn.execute("UPDATE meta SET value = ? WHERE key = 'names'", (marshal.dumps(("hama\nhoms", [1], b"")),))
+    text, starts, numbers, more, bits = pack_names({"hama": 1, "homs": 2})
+    spoilt = (text, starts, numbers[:4], more, bits)  # a number short
+    conn.execute("UPDATE meta SET value = ? WHERE key = 'names'", (marshal.dumps(spoilt),))
     conn.commit()
     conn.close()
     with pytest.raises(DamagedIndex):
