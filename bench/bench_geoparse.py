@@ -10,6 +10,11 @@ once more (a warm pass, as in a long-running process), and the process's peak me
 Start-up is timed on the wall clock and in CPU seconds too. Prints each run, the median of the
 runs and the machine's load averages before and after.
 
+    .venv/bin/python bench/bench_geoparse.py --before ../wt-base --before-cache /tmp/gzc-base [CORPUS.jsonl ...]
+
+The same, each run of this checkout after one of another (its code on PYTHONPATH, its index in
+--before-cache): a before-and-after comparison under the same load.
+
     .venv/bin/python bench/bench_geoparse.py --jobs 1,2 [--runs N] [--documents 2000] [CORPUS.jsonl ...]
 
 Batch mode instead (`geoparse --jsonl IN --out OUT --jobs N`): the documents, repeated in turn up
@@ -133,6 +138,10 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--jobs", metavar="N,M", help="batch mode: the numbers of jobs to compare, e.g. 1,2")
     parser.add_argument("--documents", type=int, default=2000, help="batch mode: documents (default 2000)")
     parser.add_argument("--one-batch", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--before", metavar="CHECKOUT", help="another checkout (e.g. a worktree of main) whose runs "
+                        "alternate with this one's")
+    parser.add_argument("--before-cache", metavar="DIR", help="GAZETTEER_CACHE for --before's runs (default: the "
+                        "platform's cache; give another folder when the two index formats differ)")
     parser.add_argument("paths", nargs="*", metavar="CORPUS.jsonl")
     args = parser.parse_args(argv)
     if args.one:
@@ -144,20 +153,32 @@ def main(argv: list[str]) -> None:
     if args.jobs:
         batch_main(args)
         return
-    runs = []
+    checkouts = {"this": (ROOT, os.environ.get("GAZETTEER_CACHE"))}
+    if args.before:
+        # The other checkout's runs alternate with this one's, so that other work on the machine
+        # weighs on both alike. Its own cache: an index of another format would be rebuilt in turn.
+        checkouts = {"before": (Path(args.before).resolve(), args.before_cache), **checkouts}
+    paths = [str(Path(p).resolve()) for p in args.paths]
+    runs: dict[str, list[dict]] = {name: [] for name in checkouts}
     load_before = _load()
     for _ in range(max(1, args.runs)):
-        out = subprocess.run([sys.executable, __file__, "--one", *args.paths], capture_output=True, text=True,
-                             check=True).stdout
-        runs.append(json.loads(out.strip().splitlines()[-1]))
-        print(json.dumps(runs[-1]), file=sys.stderr)
-    median = {key: statistics.median(r[key] for r in runs)
-              for key in ("startup_s", "startup_cpu_s", "docs_per_s", "docs_per_cpu_s", "warm_docs_per_cpu_s",
-                          "peak_mb")}
-    print(json.dumps({"runs": len(runs), "documents": runs[0]["documents"], "mean_chars": runs[0]["mean_chars"],
-                      "mentions": runs[0]["mentions"], "load_before": load_before, "load_after": _load(),
-                      **{f"median_{k}": v for k, v in median.items()}}))
-
+        for name, (checkout, cache) in checkouts.items():
+            env = {k: v for k, v in os.environ.items() if k != "GAZETTEER_CACHE"}
+            if cache:
+                env["GAZETTEER_CACHE"] = cache
+            env["PYTHONPATH"] = str(checkout)
+            out = subprocess.run([sys.executable, __file__, "--one", *paths], capture_output=True, text=True,
+                                 check=True, cwd=checkout, env=env).stdout
+            runs[name].append({"code": name, "load": _load()[0], **json.loads(out.strip().splitlines()[-1])})
+            print(json.dumps(runs[name][-1]), file=sys.stderr)
+    for name, rs in runs.items():
+        median = {key: statistics.median(r[key] for r in rs)
+                  for key in ("startup_s", "startup_cpu_s", "docs_per_s", "docs_per_cpu_s", "warm_docs_per_cpu_s",
+                              "peak_mb") if all(key in r for r in rs)}
+        print(json.dumps({"code": name, "runs": len(rs), "documents": rs[0]["documents"],
+                          "mean_chars": rs[0]["mean_chars"], "mentions": rs[0]["mentions"],
+                          "load_before": load_before, "load_after": _load(),
+                          **{f"median_{k}": v for k, v in median.items()}}))
 
 if __name__ == "__main__":
     main(sys.argv[1:])
