@@ -356,8 +356,9 @@ class _AskedNames(dict):
 
     __slots__ = ("_bits", "_table")
 
-    # Enough for every name and word of a long batch; past it the dict starts again.
-    LIMIT = 1 << 20
+    # Enough for the names and capitalised words of a long batch (about 30 MB at most); past it the
+    # dict starts again.
+    LIMIT = 1 << 18
 
     def __init__(self, table: NameTable, bits: bytes):
         super().__init__()
