@@ -249,6 +249,7 @@ def check_index(path: Path) -> None:
 
 # A bit for each name's hash (`pack_names`): 2 MB, set for about one key in twenty that is no name.
 _NAME_BITS = 1 << 24
+_BUCKETS = 1 << 16
 
 
 def _name_hash(encoded: bytes) -> int:
@@ -260,15 +261,27 @@ def _encoded(key: str) -> bytes:
     return key.encode("utf-8", "surrogatepass")
 
 
-def pack_names(names: dict[str, int | tuple[int, ...]]) -> tuple[bytes, bytes, bytes, list[tuple[int, ...]], bytes]:
+def _bucket(encoded: bytes) -> int:
+    """The first two bytes of an encoded key as a number: sorted keys' buckets never decrease."""
+    return encoded[0] << 8 | encoded[1] if len(encoded) > 1 else encoded[0] << 8
+
+
+def pack_names(names: dict[str, int | tuple[int, ...]]) -> tuple[bytes, bytes, bytes, list[tuple[int, ...]], bytes,
+                                                                 bytes]:
     """What `NameTable` is made of, as the index file stores it: the names sorted, encoded and
     joined; where each starts (an array of n + 1 offsets); the place number of each, or -(j + 1)
-    for the j-th of the tuples of names of several places; those tuples; a one-hash Bloom filter."""
+    for the j-th of the tuples of names of several places; those tuples; a one-hash Bloom filter;
+    and where the names of each bucket (`_bucket`) start, so that a search starts among them."""
     keys = sorted(names)
     encoded = [_encoded(k) for k in keys]
     starts = array("I", [0])
     for e in encoded:
         starts.append(starts[-1] + len(e))
+    buckets = array("I", [0] * (_BUCKETS + 1))
+    for e in encoded:
+        buckets[_bucket(e) + 1] += 1
+    for b in range(_BUCKETS):
+        buckets[b + 1] += buckets[b]
     numbers, more = array("i"), []
     for k in keys:
         value = names[k]
@@ -281,7 +294,7 @@ def pack_names(names: dict[str, int | tuple[int, ...]]) -> tuple[bytes, bytes, b
     for e in encoded:
         h = _name_hash(e)
         bits[h >> 3] |= 1 << (h & 7)
-    return b"".join(encoded), starts.tobytes(), numbers.tobytes(), more, bytes(bits)
+    return b"".join(encoded), starts.tobytes(), numbers.tobytes(), more, bytes(bits), buckets.tobytes()
 
 
 class NameTable:
@@ -297,16 +310,18 @@ class NameTable:
     answers most of those without the search.
     """
 
-    __slots__ = ("_asked", "_more", "_numbers", "_starts", "_text", "get")
+    __slots__ = ("_asked", "_buckets", "_more", "_numbers", "_starts", "_text", "get")
 
-    def __init__(self, text: bytes, starts: bytes, numbers: bytes, more: list, bits: bytes):
+    def __init__(self, text: bytes, starts: bytes, numbers: bytes, more: list, bits: bytes, buckets: bytes):
         self._text = text
-        self._starts, self._numbers = array("I"), array("i")
+        self._starts, self._numbers, self._buckets = array("I"), array("i"), array("I")
         self._starts.frombytes(starts)
         self._numbers.frombytes(numbers)
+        self._buckets.frombytes(buckets)
         self._more: list[tuple[int, ...]] = more
         if not (isinstance(text, bytes) and isinstance(more, list) and len(self._starts) == len(self._numbers) + 1
-                and self._starts[-1] == len(text)):
+                and self._starts[-1] == len(text) and len(self._buckets) == _BUCKETS + 1
+                and self._buckets[-1] == len(self._numbers)):
             raise ValueError("the names and their place numbers do not match")
         if not isinstance(bits, bytes) or len(bits) != _NAME_BITS // 8:
             raise ValueError("the names' Bloom filter is not whole")
@@ -321,14 +336,18 @@ class NameTable:
     def find(self, encoded: bytes) -> int | tuple[int, ...] | None:
         """The place numbers of an encoded key, by bisection (`get` remembers what this finds)."""
         text, starts = self._text, self._starts
-        lo, hi = 0, len(self._numbers)
+        if not encoded:
+            return None
+        bucket = _bucket(encoded)
+        lo, hi = self._buckets[bucket], self._buckets[bucket + 1]
+        end = hi
         while lo < hi:
             mid = (lo + hi) // 2
             if text[starts[mid]:starts[mid + 1]] < encoded:
                 lo = mid + 1
             else:
                 hi = mid
-        if lo == len(self._numbers) or text[starts[lo]:starts[lo + 1]] != encoded:
+        if lo == end or text[starts[lo]:starts[lo + 1]] != encoded:
             return None
         number = self._numbers[lo]
         return number if number > 0 else self._more[-number - 1]
@@ -365,8 +384,9 @@ class _AskedNames(dict):
         self._table, self._bits = table, bits
 
     def __missing__(self, key: str) -> int | tuple[int, ...] | None:
-        encoded = _encoded(key)
-        h = _name_hash(encoded)
+        # (`_encoded` and `_name_hash` written out: most keys end here, and are no name.)
+        encoded = key.encode("utf-8", "surrogatepass")
+        h = zlib.crc32(encoded) & (_NAME_BITS - 1)
         found = self._table.find(encoded) if self._bits[h >> 3] >> (h & 7) & 1 else None
         if len(self) >= self.LIMIT:
             self.clear()

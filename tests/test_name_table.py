@@ -22,7 +22,7 @@ _KEY = st.text(st.characters(blacklist_categories=("Cc",)), min_size=1, max_size
 _NUMBERS = st.one_of(st.integers(1, 10**6), st.tuples(st.integers(1, 10**6), st.integers(1, 10**6)))
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.dictionaries(_KEY, _NUMBERS, max_size=40), st.lists(_KEY, max_size=40))
 def test_a_name_table_answers_as_a_dict_of_the_same_names(names, asked):
     table = table_of(names)
@@ -87,8 +87,8 @@ def test_names_and_numbers_that_do_not_match_are_a_damaged_index(tmp_path):
     path = tmp_path / "index.sqlite"
     write_index(path, [Place("gn:1", "Hama", 35.1, 36.7, "P", "PPLA", "SY")], fingerprint="test")
     conn = sqlite3.connect(path)
-    text, starts, numbers, more, bits = pack_names({"hama": 1, "homs": 2})
-    spoilt = (text, starts, numbers[:4], more, bits)  # a number short
+    text, starts, numbers, more, bits, buckets = pack_names({"hama": 1, "homs": 2})
+    spoilt = (text, starts, numbers[:4], more, bits, buckets)  # a number short
     conn.execute("UPDATE meta SET value = ? WHERE key = 'names'", (marshal.dumps(spoilt),))
     conn.commit()
     conn.close()
