@@ -8,6 +8,7 @@ its memory and start at once.
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
@@ -15,7 +16,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
-CHUNK_DOCUMENTS = 8  # documents sent to a worker at a time
+CHUNK_DOCUMENTS = 8  # the fewest documents worth a worker of their own
+MAX_TASK_DOCUMENTS = 64  # the most documents in one task (a worker's share is cut into 8 tasks or more)
 
 
 def read_documents(path: Path) -> list[tuple[object, str]]:
@@ -45,6 +47,22 @@ def _line(document: tuple[object, str]) -> str:
     return json.dumps({"id": doc_id, "mentions": mentions}, ensure_ascii=False) + "\n"
 
 
+# In a forked worker, the documents of its batch: it inherits the list (a fork copies the process,
+# the pool's arguments with it, unpickled), so a task names a range of it instead of carrying texts.
+_inherited: list[tuple[object, str]] = []
+
+
+def _inherit(documents: list[tuple[object, str]]) -> None:
+    global _inherited
+    _inherited = documents
+
+
+def _lines(chunk: range | list[tuple[object, str]]) -> list[str]:
+    """A worker's task: the output lines of a range of the inherited documents, or of documents sent."""
+    documents = _inherited[chunk.start:chunk.stop] if isinstance(chunk, range) else chunk
+    return list(map(_line, documents))
+
+
 def geoparse_lines(documents: list[tuple[object, str]], jobs: int = 1) -> Iterator[str]:
     """The output lines, in input order."""
     if jobs < 1:
@@ -55,14 +73,31 @@ def geoparse_lines(documents: list[tuple[object, str]], jobs: int = 1) -> Iterat
         return
     from gazetteer.geoparser import default_geoparser
 
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods:
+    # Tasks large enough that passing them costs little, small enough that the workers end together.
+    size = max(1, min(MAX_TASK_DOCUMENTS, len(documents) // (8 * jobs)))
+    starts = range(0, len(documents), size)
+    chunks: list[range] | list[list[tuple[object, str]]]
+    forked = "fork" in multiprocessing.get_all_start_methods()
+    if forked:
         default_geoparser()  # loaded once here; forked workers share it
-        context = multiprocessing.get_context("fork")
+        chunks = [range(i, min(i + size, len(documents))) for i in starts]
+        # What is loaded now goes to the collector's permanent generation: a worker's collections
+        # then never walk (and so never copy, page by page) the memory it shares with this process.
+        gc.freeze()
     else:
-        context = multiprocessing.get_context("spawn")
-    with context.Pool(jobs) as pool:
-        yield from pool.imap(_line, documents, chunksize=CHUNK_DOCUMENTS)
+        # A spawned worker loads the gazetteer once, on its first document, and is sent its texts.
+        chunks = [documents[i:i + size] for i in starts]
+    try:
+        if forked:
+            pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_inherit, initargs=(documents,))
+        else:
+            pool = multiprocessing.get_context("spawn").Pool(jobs)
+        with pool:
+            for lines in pool.imap(_lines, chunks):
+                yield from lines
+    finally:
+        if forked:
+            gc.unfreeze()
 
 
 def write_geoparsed(documents: list[tuple[object, str]], sink: TextIO, jobs: int = 1,

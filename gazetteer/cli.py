@@ -13,7 +13,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from gazetteer.errors import DamagedIndex, InvalidQuery
+from gazetteer import errors
+from gazetteer.errors import DamagedIndex
 
 DONE, FAILED, USAGE = 0, 1, 2
 
@@ -27,12 +28,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except (UsageError, InvalidQuery) as err:
+    except UsageError as err:
         print(f"error: {err}", file=sys.stderr)
         return USAGE
     except (ValueError, OSError, DamagedIndex) as err:  # (GeoNamesFormatError and MissingDataFile among them)
         print(f"error: {err}", file=sys.stderr)
-        return FAILED
+        return USAGE if _bad_query(err) else FAILED
+
+
+def _bad_query(err: BaseException) -> bool:
+    """Whether `err` is an `InvalidQuery` (a usage error). That class is made on first use (it needs
+    geopy, which geoparsing does not import): where it was never made, nothing raised one."""
+    invalid_query = vars(errors).get("InvalidQuery")
+    return invalid_query is not None and isinstance(err, invalid_query)
 
 
 def package_version() -> str:

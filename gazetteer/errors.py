@@ -8,15 +8,28 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from geopy.exc import GeocoderQueryError
+
+def __getattr__(name: str) -> type:
+    # `InvalidQuery` and `InvalidPoint` are made on first use: their base class is geopy's, and
+    # importing geopy brings requests and urllib3 (about 0.4 s of start-up) that geoparsing never needs.
+    if name in ("InvalidQuery", "InvalidPoint"):
+        _define_query_errors()
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-class InvalidQuery(GeocoderQueryError, ValueError):
-    """A query the gazetteer cannot answer as given: empty, too long, or a parameter of the wrong kind."""
+def _define_query_errors() -> None:
+    from geopy.exc import GeocoderQueryError
 
+    class InvalidQuery(GeocoderQueryError, ValueError):
+        """A query the gazetteer cannot answer as given: empty, too long, or a parameter of the wrong kind."""
 
-class InvalidPoint(InvalidQuery):
-    """A point that is not one: unreadable, or a latitude or longitude out of range."""
+    class InvalidPoint(InvalidQuery):
+        """A point that is not one: unreadable, or a latitude or longitude out of range."""
+
+    for cls in (InvalidQuery, InvalidPoint):
+        cls.__module__, cls.__qualname__ = __name__, cls.__name__
+    globals().update(InvalidQuery=InvalidQuery, InvalidPoint=InvalidPoint)
 
 
 class MissingDataFile(FileNotFoundError):

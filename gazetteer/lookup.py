@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from gazetteer.errors import DamagedIndex, InvalidPoint, InvalidQuery
+from gazetteer import errors
+from gazetteer.errors import DamagedIndex
 from gazetteer.index import PlaceIndex, distance_km
 from gazetteer.normalize import normalize_name
 from gazetteer.places import Place
@@ -146,7 +147,7 @@ class Gazetteer:
     def reverse(self, latitude: float, longitude: float) -> Place | None:
         """The nearest populated place (or, far from any, the nearest place of any kind)."""
         if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-            raise InvalidPoint(f"coordinates out of range: {latitude}, {longitude}")
+            raise errors.InvalidPoint(f"coordinates out of range: {latitude}, {longitude}")
         for radius in (0.1, 0.3, 1.0, 3.0, 10.0, 45.0):
             nearby = self.index.places_near(latitude, longitude, radius)
             populated = [p for p, _ in nearby if p.feature_class == "P"] or [p for p, _ in nearby]
@@ -157,9 +158,10 @@ class Gazetteer:
     @staticmethod
     def _key(name: str) -> str:
         if not isinstance(name, str):
-            raise InvalidQuery(f"a place name must be text, not {type(name).__name__}")
+            raise errors.InvalidQuery(f"a place name must be text, not {type(name).__name__}")
         if len(name) > MAX_QUERY_LENGTH:
-            raise InvalidQuery(f"a place name of {len(name)} characters is too long (at most {MAX_QUERY_LENGTH})")
+            raise errors.InvalidQuery(
+                f"a place name of {len(name)} characters is too long (at most {MAX_QUERY_LENGTH})")
         return normalize_name(name)
 
 

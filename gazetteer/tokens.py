@@ -63,7 +63,7 @@ class Tokens(Sequence[Token]):
         self._raw: list[str] = self._parts[1::2]
         # offsets[2i] is where word i starts, offsets[2i + 1] where its match ends.
         self._offsets: list[int] = list(itertools.accumulate(map(len, self._parts)))
-        self.keys: list[str] = list(map(token_key, self._raw))
+        self.keys: list[str] = list(map(_folded.__getitem__, self._raw))
         self._built: list[Token | None] | None = None  # made on the first whole token asked for
         # Positions of the words that start with a capital, in order.
         self.capitalised: list[int] = list(itertools.compress(
@@ -145,6 +145,22 @@ def token_key(word: str) -> str:
     if len(word) > 3 and word[-2] in APOSTROPHES:
         word = without_possessive(word)
     return fold_word_uncached(word)
+
+
+class _FoldedWords(dict):
+    """Each word seen and its key (`token_key`): a plain dict read in C, faster than the LRU cache's
+    bookkeeping for the few hundred words of every text. Past LIMIT words it starts again."""
+
+    LIMIT = 1 << 17
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        key = self[word] = token_key.__wrapped__(word)
+        return key
+
+
+_folded = _FoldedWords()
 
 
 def tokenize(text: str) -> Tokens:

@@ -85,3 +85,28 @@ def test_the_gazetteer_raises_the_same_errors(geocoder):
         gazetteer.candidates("x" * 1000)
     with pytest.raises(ValueError):  # what callers caught before
         gazetteer.candidates(None)
+
+
+def test_geoparsing_does_not_import_geopy_and_its_errors_still_come_when_raised(tmp_path):
+    # geopy (with requests and urllib3) is about 0.4 s of start-up that geoparsing never needs.
+    import subprocess
+    import sys
+
+    index = tmp_path / "index.sqlite"
+    build_index(index, geonames_files=[SAMPLE], with_default=False, log=lambda _: None)
+    script = f"""
+import sys
+from gazetteer import Gazetteer, geoparse
+import gazetteer.batch, gazetteer.cli, gazetteer.geoparser
+assert "geopy" not in sys.modules, "imported geopy"
+try:
+    Gazetteer({str(index)!r}).candidates("x" * 1000)
+except ValueError as err:
+    from geopy.exc import GeocoderQueryError
+    from gazetteer.errors import InvalidQuery
+    assert isinstance(err, InvalidQuery) and isinstance(err, GeocoderQueryError), type(err).__mro__
+else:
+    raise AssertionError("a name too long was answered")
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

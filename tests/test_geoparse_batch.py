@@ -40,6 +40,21 @@ def test_several_jobs_write_what_one_job_writes(tmp_path):
     assert [m["text"] for m in rows[1]["mentions"]] == ["Aleppo", "Idlib", "Hama"]
 
 
+def test_spawned_workers_write_what_forked_ones_write(tmp_path, monkeypatch):
+    # Where processes cannot fork, workers are spawned and sent their texts instead of inheriting them.
+    import multiprocessing
+
+    source = tmp_path / "in.jsonl"
+    write_batch(source, 24)
+    outputs = []
+    for methods in (["fork", "spawn"], ["spawn"]):
+        monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda methods=methods: methods)
+        out = tmp_path / f"out-{len(methods)}.jsonl"
+        assert main(["geoparse", "--jsonl", str(source), "--out", str(out), "--jobs", "2"]) == 0
+        outputs.append(out.read_text(encoding="utf-8"))
+    assert outputs[0] == outputs[1] and len(outputs[0].splitlines()) == 24
+
+
 def test_a_bad_line_is_named_and_nothing_is_written(tmp_path, capsys):
     source = tmp_path / "in.jsonl"
     source.write_text('{"id": 1, "text": "In Paris."}\n{"id": 2}\n', encoding="utf-8")
