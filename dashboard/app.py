@@ -237,10 +237,9 @@ def window_view(link_once: list[viewstate.View]) -> None:
                 st.html(panel.notes_html(corrections.entry_corrections(fixes, entry["entry_id"])))
             with st.expander("How the places were found", expanded=False):
                 st.html(panel.PANEL_CSS + panel.resolution_html(mentions))
-            if editing and correction_form(store, int(entry["entry_id"]), mentions, fixes):
-                st.rerun()  # the store changed: the map, table and panel follow the correction
-            if editing and add_missed_form(store, entry.to_dict(), mapdata.map_bounds(all_data)):
-                st.rerun()
+            if editing:  # a save is stored before the next run, which then shows all of the page changed
+                correction_form(store, int(entry["entry_id"]), mentions, fixes)
+                add_missed_form(store, entry.to_dict(), mapdata.map_bounds(all_data))
 
     # -- the link: the view just drawn goes in the page's URL -----------------------------------------
     map_view, map_layer = viewstate.reader_map_view(st.session_state, returned)

@@ -9,6 +9,7 @@ import sqlite3
 
 import browser_support as B
 import pytest
+import streamlit as st
 from app_support import run_app
 from store_support import undo_decisions, undo_word_index
 from word_geoparser import DAMASCUS, DAMASCUS_MD, WordGeoparser, blog, entry, sample_entries
@@ -155,8 +156,14 @@ def test_app_corrects_a_place_from_the_panel(small_blog_db, monkeypatch):
     author = next(t for t in at.text_input if t.key and t.key.startswith("fix-") and t.key.endswith("-author"))
     author.input("<b>Ana</b>").run()
     save = next(b for b in at.button if b.key and b.key.endswith("-save") and b.key.startswith("fix-"))
+    # Stored by the button's callback before the run: that one run shows the change, and the page is not
+    # run again (a second run replaced the panel's boxes under a reader using them).
+    reruns = []
+    real_rerun = st.rerun
+    monkeypatch.setattr(st, "rerun", lambda *args, **kwargs: reruns.append(args) or real_rerun(*args, **kwargs))
     save.click().run()
     assert not at.exception and not at.error
+    assert reruns == []
     # After Save: a confirmation, and the reader is still on the same entry.
     assert any(s.value.startswith("Saved. Move “Tartus”") for s in at.success)
     assert any("Ships leave" in h.value for h in at.html if "lbm-entry" in h.value)
@@ -174,6 +181,29 @@ def test_app_corrects_a_place_from_the_panel(small_blog_db, monkeypatch):
     at.selectbox(key="place").select(B.PLACES["Homs"].place_id).run()
     other = next(t for t in at.text_input if t.key and t.key.startswith("fix-") and t.key.endswith("-author"))
     assert other.value == "<b>Ana</b>"
+
+
+def test_app_correction_refused_by_the_store_says_so_once(small_blog_db, monkeypatch):
+    at = run_app(small_blog_db, monkeypatch)
+    at.selectbox(key="place").select(B.PLACES["Tartus"].place_id).run()
+
+    def refuse(*args, **kwargs):
+        raise StoreError("database is locked")
+
+    monkeypatch.setattr(EventStore, "correct_mention", refuse)
+    form = next(s for s in at.selectbox if s.key and s.key.startswith("fix-") and s.key.endswith("-choice"))
+    form.select(B.RUNNER_UP.place_id).run()
+    author = next(t for t in at.text_input if t.key and t.key.startswith("fix-") and t.key.endswith("-author"))
+    author.input("Ana").run()
+    next(b for b in at.button if b.key and b.key.endswith("-save") and b.key.startswith("fix-")).click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["The correction was not saved."]
+    assert any(c.value == "database is locked" for c in at.code)
+    assert not any(s.value.startswith("Saved.") for s in at.success)
+    with EventStore(small_blog_db) as after:
+        assert after.corrections().empty
+    at.run()  # said once, on the run after the click
+    assert not at.error
 
 
 def test_who_reviewed_is_read_per_category_as_it_was_per_row():

@@ -1,10 +1,15 @@
 """The correction forms under the entry panel: correct one mention, or add a place the geoparser
 missed. Each says what it will do before Save, confirms after (the reader stays on the entry), and
-asks for the analyst's name up front (remembered for the session)."""
+asks for the analyst's name up front (remembered for the session).
+
+A save is stored by its button's callback, before the run that follows the click, so that run draws the
+map and the panel from the store as it now is, once (stored during the run, after the panel was drawn,
+it took a second run of the whole page, which replaced the panel's boxes under a reader using them)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -18,22 +23,46 @@ from dashboard.corrections import (
     gazetteer_lookup,
 )
 from dashboard.store import EventStore, StoreError
+from dashboard.ui import keys
 from dashboard.ui.review import analyst_name, done, pin_point, saved
 from gazetteer.places import Place
 
 KEEP = "keep"
 
 
+def _stored_by(prefix: str, refused: str, write: Callable[..., Any], *args: Any, author_key: str | None = None,
+               message: str = "", entry_id: int | None = None, **kwargs: Any) -> None:
+    """A save button's callback: `write(*args, **kwargs)` (with the name as typed, when `author_key` is
+    given) before the script runs; what the store refused is said by the form on the run after."""
+    if author_key is not None:
+        kwargs["author"] = str(st.session_state.get(author_key, ""))
+    try:
+        write(*args, **kwargs)
+    except StoreError as exc:
+        st.session_state[keys.FORM_ERROR_KEY] = (prefix, refused, str(exc))
+        return
+    saved(message, entry_id)
+
+
+def _say_refused(prefix: str) -> None:
+    """The store's refusal of this form's last save, once."""
+    error = st.session_state.get(keys.FORM_ERROR_KEY)
+    if error is not None and error[0] == prefix:
+        del st.session_state[keys.FORM_ERROR_KEY]
+        st.error(error[1])
+        st.code(error[2], language=None, wrap_lines=True)  # verbatim: it may quote the blog
+
+
 def correction_form(store: EventStore, entry_id: int, mentions: pd.DataFrame, corrections: pd.DataFrame,
-                    lookup: Callable[[str], Sequence[Place]] = gazetteer_lookup) -> bool:
-    """Widgets to correct one entry's places; True when the store was changed (the caller reruns)."""
+                    lookup: Callable[[str], Sequence[Place]] = gazetteer_lookup) -> None:
+    """Widgets to correct one entry's places."""
     ordered = mentions.sort_values("start", kind="stable").reset_index(drop=True)
     own = entry_corrections(corrections, entry_id)
     if ordered.empty and own.empty:
-        return False
+        return
     prefix = f"fix-{entry_id}"
     with st.expander("Correct a place", expanded=False):
-        changed = False
+        _say_refused(prefix)
         if not ordered.empty:
             st.caption("Choose the words, then the place they name (or “Not a place”), and give your name.")
             labels = [f"“{m.mention}” at {m.place_name} ({m.country_code})" for m in ordered.itertuples()]
@@ -63,48 +92,44 @@ def correction_form(store: EventStore, entry_id: int, mentions: pd.DataFrame, co
             else:
                 plan = f"Will move {words} in this entry from {here} to {candidate_label(by_id[choice])}."
             st.caption(plan + ("" if author.strip() else " Your name is required to save."))
-            if st.button("Save the correction", key=f"{prefix}-save",
-                         disabled=choice == KEEP or not author.strip()):
-                # Kept only by a mention's first correction: "from what" stays the geoparser's choice.
-                was = Place(str(mention["place_id"]), str(mention["place_name"]), float(mention["lat"]),
-                            float(mention["lon"]))
-                try:
-                    store.correct_mention(entry_id, int(mention["start"]), int(mention["end"]),
-                                          str(mention["mention"]), by_id.get(choice), author=author, was=was)
-                    saved("Saved. " + done(plan), entry_id)
-                    changed = True
-                except StoreError as exc:
-                    st.error("The correction was not saved.")
-                    st.code(str(exc), language=None, wrap_lines=True)  # verbatim: it may quote the blog
+            # Kept only by a mention's first correction: "from what" stays the geoparser's choice.
+            was = Place(str(mention["place_id"]), str(mention["place_name"]), float(mention["lat"]),
+                        float(mention["lon"]))
+            st.button("Save the correction", key=f"{prefix}-save", disabled=choice == KEEP or not author.strip(),
+                      on_click=_stored_by, args=(prefix, "The correction was not saved.", store.correct_mention,
+                                                 entry_id, int(mention["start"]), int(mention["end"]),
+                                                 str(mention["mention"]), by_id.get(choice)),
+                      kwargs={"was": was, "author_key": f"{prefix}-author", "message": "Saved. " + done(plan),
+                              "entry_id": entry_id})
         if not own.empty:
             undo = st.selectbox("Corrected mention", options=list(range(len(own))), key=f"{prefix}-undo-pick",
                                 format_func=lambda i: f"“{own.iloc[i]['mention']}”")
-            if st.button("Undo the correction", key=f"{prefix}-undo"):
-                c = own.iloc[int(undo)]
-                store.remove_correction(entry_id, int(c["start"]), int(c["end"]), str(c["mention"]))
-                saved(f"Undone: the correction of “{c['mention']}”.", entry_id)
-                changed = True
-        return changed
+            c = own.iloc[int(undo)]
+            st.button("Undo the correction", key=f"{prefix}-undo", on_click=_stored_by,
+                      args=(prefix, "The correction was not undone.", store.remove_correction, entry_id,
+                            int(c["start"]), int(c["end"]), str(c["mention"])),
+                      kwargs={"message": f"Undone: the correction of “{c['mention']}”.", "entry_id": entry_id})
 
 
 SEARCH, PIN = "search", "pin"
 
 
 def add_missed_form(store: EventStore, entry: Mapping, bounds: list[list[float]] | None,
-                    lookup: Callable[[str], Sequence[Place]] = gazetteer_lookup) -> bool:
-    """Widgets to add a place the geoparser missed in the entry; True when the store was changed."""
+                    lookup: Callable[[str], Sequence[Place]] = gazetteer_lookup) -> None:
+    """Widgets to add a place the geoparser missed in the entry."""
     entry_id = int(entry["entry_id"])
     prefix = f"add-{entry_id}"
     with st.expander("Add a place the geoparser missed", expanded=False):
+        _say_refused(prefix)
         st.caption("Type the words of this entry that name the place, find or pin it, and give your name.")
         words = " ".join(st.text_input("Words in this entry", key=f"{prefix}-words").split())
         if not words:
-            return False
+            return
         text = entry_text(entry)
         start = text.casefold().find(words.casefold())
         if start < 0:
             st.error(f"“{words}” is not in this entry's text: type the words as they are written.")
-            return False
+            return
         found = text[start:start + len(words)]
         how = st.radio("Place it by", options=[SEARCH, PIN], key=f"{prefix}-how", horizontal=True,
                        format_func={SEARCH: "Searching the gazetteer", PIN: "Pinning it on the map"}.__getitem__)
@@ -128,13 +153,8 @@ def add_missed_form(store: EventStore, entry: Mapping, bounds: list[list[float]]
         plan = (f"Will add “{found}” in this entry at {place.name} ({place.latitude:.4f}, {place.longitude:.4f})."
                 if place is not None else "Find or pin the place first.")
         st.caption(plan + ("" if author.strip() else " Your name is required to save."))
-        if st.button("Add the place", key=f"{prefix}-save", disabled=place is None or not author.strip()):
-            try:
-                store.add_mention(entry_id, start, start + len(found), found, place, author=author)
-            except StoreError as exc:
-                st.error("The place was not added.")
-                st.code(str(exc), language=None, wrap_lines=True)  # verbatim: it may quote the blog
-                return False
-            saved("Added. " + done(plan), entry_id)
-            return True
-    return False
+        st.button("Add the place", key=f"{prefix}-save", disabled=place is None or not author.strip(),
+                  on_click=_stored_by, args=(prefix, "The place was not added.", store.add_mention, entry_id, start,
+                                             start + len(found), found, place),
+                  kwargs={"author_key": f"{prefix}-author", "message": "Added. " + done(plan),
+                          "entry_id": entry_id})
