@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from gazetteer import geoparse
 from gazetteer.evaluate import read_jsonl, score
-from gazetteer.geoparser import default_geoparser
+from gazetteer.geoparser import Geoparser, default_geoparser
+from gazetteer.scene import Weights
 
 pytestmark = pytest.mark.slow
 
@@ -367,3 +368,16 @@ def test_a_towns_offices_keep_the_town():
     text = ("The Spokane City Manager and the Tacoma Parks and Recreation director met officials of the "
             "Yakima Division of Water.")
     assert names(text) == ["Spokane", "Tacoma", "Yakima"]
+
+
+def test_names_none_of_which_is_sure_settle_together_in_the_region_they_share():
+    # Each of these towns has namesakes in several US states, so no one of them is sure of its state;
+    # read together, they all read best in Texas, and that decides each of them.
+    text = ("Volunteers from Huntsville, Livingston, Crockett and Madisonville cleared the roads of "
+            "Walker County after the storm.")
+    together = {m.text: m.place.admin1_name for m in geoparse(text)}
+    assert together == dict.fromkeys(["Huntsville", "Livingston", "Crockett", "Madisonville", "Walker County"],
+                                     "Texas")
+    parser = default_geoparser()
+    apart = Geoparser(parser.gazetteer, Weights(read_vote=0.0), parser.calibration)
+    assert {m.place.admin1_name for m in apart.parse(text)} != {"Texas"}
