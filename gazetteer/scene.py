@@ -140,11 +140,7 @@ class Scene:
                     if own is None:
                         own = {c.place.place_id for c in span.candidates}
                     near = nearest[cache_key] = self.spots.nearest(place, own)
-                # An area spanning several countries (an ocean, a sea, a continent, the Middle
-                # East) has no point that distance could be measured from: its GeoNames point is a
-                # convention, thousands of km from places on its shores. Only a place of one country
-                # is drawn nearer the document's places.
-                if near is not None and (cc or not place.is_area):
+                if near is not None:
                     score -= w.distance * math.log10(1 + near / 50.0)
             else:
                 near = None
