@@ -618,10 +618,13 @@ class Geoparser:
         if not towns:
             return kept
         # The town a street is in is one the document is sure of, in the country it talks about
-        # most: the nearest name before may be a street's namesake far away ("Chartres").
+        # most: the nearest name before may be a street's namesake far away ("Chartres"). Where it
+        # is sure of none there, a town of that country still beats a sure one abroad: the street's
+        # town is at stake, not whether the document's towns are well placed.
         sure = [f for f in towns if f.logits[0] >= 0.0] or towns
         leading = Counter(f.places[0].country_code for f in kept).most_common(1)[0][0]
-        towns = [f for f in sure if f.places[0].country_code == leading] or sure
+        towns = ([f for f in sure if f.places[0].country_code == leading]
+                 or [f for f in towns if f.places[0].country_code == leading] or sure)
         logit = self.calibration
         for street, (start, end) in zip(streets, bounds, strict=True):
             before = [f for f in towns if f.end <= start]

@@ -333,6 +333,27 @@ def test_a_place_inside_a_street_name_is_the_street():
     assert "Memphis" not in names("Police in Dayton closed Memphis Street.")
 
 
+def test_a_street_stays_in_the_documents_country_when_only_a_town_abroad_is_sure():
+    # The story is about two towns of one country, neither read with confidence, and names a sure
+    # town abroad just before the street: the street is in the story's country, at its town nearest
+    # before it, not at the sure namesake abroad.
+    from gazetteer.calibration import RECOGNITION_FEATURES, RESOLUTION_FEATURES
+    from gazetteer.geoparser import Found
+    from gazetteer.places import Place
+    from gazetteer.tokens import tokenize
+
+    text = "Crowds met in Harlow Ford, walked to Harlow Ford again and past Lisieux, then down Quarry Street."
+    home = Place("t:home", "Harlow Ford", 41.0, -80.0, feature_class="P", country_code="US")
+    abroad = Place("t:abroad", "Lisieux", 49.1, 0.2, feature_class="P", country_code="FR")
+    seen, weighed = (0.0,) * len(RECOGNITION_FEATURES), (0.0,) * len(RESOLUTION_FEATURES)
+    found = [Found(text.index(name, at), text.index(name, at) + len(name), name, 1.0, [place], seen, [weighed], [z])
+             for name, at, place, z in (("Harlow Ford", 0, home, -0.5), ("Harlow Ford", 30, home, -0.5),
+                                         ("Lisieux", 0, abroad, 2.0))]
+    placed = default_geoparser()._place_streets(found, [], tokenize(text), text)
+    street = next(f for f in placed if f.text == "Quarry Street")
+    assert street.places[0].country_code == "US" and street.places[0].point == home.point
+
+
 def test_no_street_without_a_town_or_inside_a_longer_name():
     assert names("Traffic on Linden Avenue was slow.") == []  # no town to place it in
     assert names("Shares fell on Wall Street, and rain fell on East St. Louis.") == ["Wall Street", "East St. Louis"]
