@@ -12,9 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gazetteer import geoparse
+from gazetteer.calibration import RECOGNITION_FEATURES, RESOLUTION_FEATURES
 from gazetteer.evaluate import read_jsonl, score
-from gazetteer.geoparser import Geoparser, default_geoparser
+from gazetteer.geoparser import Found, Geoparser, default_geoparser
+from gazetteer.places import Place
 from gazetteer.scene import Weights
+from gazetteer.tokens import tokenize
 
 pytestmark = pytest.mark.slow
 
@@ -337,11 +340,6 @@ def test_a_street_stays_in_the_documents_country_when_only_a_town_abroad_is_sure
     # The story is about two towns of one country, neither read with confidence, and names a sure
     # town abroad just before the street: the street is in the story's country, at its town nearest
     # before it, not at the sure namesake abroad.
-    from gazetteer.calibration import RECOGNITION_FEATURES, RESOLUTION_FEATURES
-    from gazetteer.geoparser import Found
-    from gazetteer.places import Place
-    from gazetteer.tokens import tokenize
-
     text = "Crowds met in Harlow Ford, walked to Harlow Ford again and past Lisieux, then down Quarry Street."
     home = Place("t:home", "Harlow Ford", 41.0, -80.0, feature_class="P", country_code="US")
     abroad = Place("t:abroad", "Lisieux", 49.1, 0.2, feature_class="P", country_code="FR")
