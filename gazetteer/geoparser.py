@@ -78,6 +78,7 @@ _TITLE_GAPS = frozenset({" ", ". ", ".", "\u00a0", ".\u00a0"})
 
 
 _ARTICLES = frozenset({"the", "a", "an", "this", "that", "its", "their", "our"})
+_UNREAD = object()
 
 
 # Reasons that make a name someone's or something's for the rest of the document. "named after"
@@ -617,10 +618,13 @@ class Geoparser:
         if not towns:
             return kept
         # The town a street is in is one the document is sure of, in the country it talks about
-        # most: the nearest name before may be a street's namesake far away ("Chartres").
+        # most: the nearest name before may be a street's namesake far away ("Chartres"). Where it
+        # is sure of none there, a town of that country still beats a sure one abroad: the street's
+        # town is at stake, not whether the document's towns are well placed.
         sure = [f for f in towns if f.logits[0] >= 0.0] or towns
         leading = Counter(f.places[0].country_code for f in kept).most_common(1)[0][0]
-        towns = [f for f in sure if f.places[0].country_code == leading] or sure
+        towns = ([f for f in sure if f.places[0].country_code == leading]
+                 or [f for f in towns if f.places[0].country_code == leading] or sure)
         logit = self.calibration
         for street, (start, end) in zip(streets, bounds, strict=True):
             before = [f for f in towns if f.end <= start]
@@ -778,6 +782,8 @@ class Geoparser:
                 anchors[anchor.place_id] = anchor
 
         scene = Scene(w, countries, anchors, self.gazetteer.index.neighbours, regions, votes, country_votes)
+        if w.read_vote:
+            scene = self._second_reading(spans, sure, scene, anchors, regions, votes)
         found = []
         recognition_logit = self.calibration.recognition_logit
         # A name said again, with the same hints, scores the same: each is weighed once.
@@ -797,6 +803,35 @@ class Geoparser:
             logits = [chosen + resolution_logits[0], *(other + z for z in resolution_logits[1:])]
             found.append(Found(start, end, text[start:end], margin, places, seen, resolutions, logits))
         return found
+
+    def _second_reading(self, spans: list[Span], sure: dict[tuple[int, ...], tuple], scene: Scene,
+                        anchors: dict[str, Place], regions: Counter, votes: dict[str, Counter]) -> Scene:
+        """The scene again, where each name with no sure region also votes, lightly, for the region
+        of its first reading: "Huntsville" and "Walker County" each have homonyms in Alabama and in
+        Texas, so neither is sure, but five such names that all read best in Texas are evidence for
+        Texas that one sure place alone would be. A name's own vote still does not count for it."""
+        weight = self.weights.read_vote
+        read: Counter = Counter()
+        read_votes: dict[str, Counter] = {}
+        first: dict[tuple[int, ...], tuple[str, str] | None] = {}
+        for span in spans:
+            if sure[span.numbers][1] is not None:
+                continue
+            memo_key = span.numbers if span.qualifier is None and not span.feature_hint else None
+            region = first.get(memo_key, _UNREAD) if memo_key else _UNREAD
+            if region is _UNREAD:
+                region = region_of(scene.score(span)[0][0][1])
+                if memo_key:
+                    first[memo_key] = region
+            if region:
+                read[region] += weight
+                read_votes.setdefault(span.key, Counter())[region] += weight
+        if not read:
+            return scene
+        for key, own in votes.items():
+            read_votes.setdefault(key, Counter()).update(own)
+        return Scene(self.weights, scene.countries, anchors, self.gazetteer.index.neighbours, regions + read,
+                     read_votes, scene.country_votes)
 
     def _sure_of(self, span: Span) -> tuple[str | None, tuple[str, str] | None, Place | None]:
         """What a span tells for sure whatever its context: the country and the first-level region

@@ -28,6 +28,7 @@ class Weights:
     qualifier: float = 3.5  # "Tripoli, Lebanon"
     distance: float = 1.8  # per tenfold of distance (beyond 50 km) to the nearest confident place
     confident_margin: float = 1.5  # a mention is an anchor when its best candidate leads by this
+    read_vote: float = 0.25  # a name's first reading votes for its region, as this share of a sure place
 
 
 def region_of(place: Place) -> tuple[str, str] | None:

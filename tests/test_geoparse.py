@@ -12,8 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gazetteer import geoparse
+from gazetteer.calibration import RECOGNITION_FEATURES, RESOLUTION_FEATURES
 from gazetteer.evaluate import read_jsonl, score
-from gazetteer.geoparser import default_geoparser
+from gazetteer.geoparser import Found, Geoparser, default_geoparser
+from gazetteer.places import Place
+from gazetteer.scene import Weights
+from gazetteer.tokens import tokenize
 
 pytestmark = pytest.mark.slow
 
@@ -332,6 +336,22 @@ def test_a_place_inside_a_street_name_is_the_street():
     assert "Memphis" not in names("Police in Dayton closed Memphis Street.")
 
 
+def test_a_street_stays_in_the_documents_country_when_only_a_town_abroad_is_sure():
+    # The story is about two towns of one country, neither read with confidence, and names a sure
+    # town abroad just before the street: the street is in the story's country, at its town nearest
+    # before it, not at the sure namesake abroad.
+    text = "Crowds met in Harlow Ford, walked to Harlow Ford again and past Lisieux, then down Quarry Street."
+    home = Place("t:home", "Harlow Ford", 41.0, -80.0, feature_class="P", country_code="US")
+    abroad = Place("t:abroad", "Lisieux", 49.1, 0.2, feature_class="P", country_code="FR")
+    seen, weighed = (0.0,) * len(RECOGNITION_FEATURES), (0.0,) * len(RESOLUTION_FEATURES)
+    found = [Found(text.index(name, at), text.index(name, at) + len(name), name, 1.0, [place], seen, [weighed], [z])
+             for name, at, place, z in (("Harlow Ford", 0, home, -0.5), ("Harlow Ford", 30, home, -0.5),
+                                         ("Lisieux", 0, abroad, 2.0))]
+    placed = default_geoparser()._place_streets(found, [], tokenize(text), text)
+    street = next(f for f in placed if f.text == "Quarry Street")
+    assert street.places[0].country_code == "US" and street.places[0].point == home.point
+
+
 def test_no_street_without_a_town_or_inside_a_longer_name():
     assert names("Traffic on Linden Avenue was slow.") == []  # no town to place it in
     assert names("Shares fell on Wall Street, and rain fell on East St. Louis.") == ["Wall Street", "East St. Louis"]
@@ -367,3 +387,16 @@ def test_a_towns_offices_keep_the_town():
     text = ("The Spokane City Manager and the Tacoma Parks and Recreation director met officials of the "
             "Yakima Division of Water.")
     assert names(text) == ["Spokane", "Tacoma", "Yakima"]
+
+
+def test_names_none_of_which_is_sure_settle_together_in_the_region_they_share():
+    # Each of these towns has namesakes in several US states, so no one of them is sure of its state;
+    # read together, they all read best in Texas, and that decides each of them.
+    text = ("Volunteers from Huntsville, Livingston, Crockett and Madisonville cleared the roads of "
+            "Walker County after the storm.")
+    together = {m.text: m.place.admin1_name for m in geoparse(text)}
+    assert together == dict.fromkeys(["Huntsville", "Livingston", "Crockett", "Madisonville", "Walker County"],
+                                     "Texas")
+    parser = default_geoparser()
+    apart = Geoparser(parser.gazetteer, Weights(read_vote=0.0), parser.calibration)
+    assert {m.place.admin1_name for m in apart.parse(text)} != {"Texas"}
