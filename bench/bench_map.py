@@ -56,9 +56,26 @@ DRAWN = "() => document.querySelectorAll('.lbm-place, .marker-cluster, .lbm-area
 START_HANDLE = 'input[aria-label="Time window — start"]'
 
 
-def first_map_seconds(browser, url: str) -> float:
+class Received:
+    """The bytes the page received over Streamlit's websocket: in all, and its largest message (what
+    the server sends is what the browser must decode and render)."""
+
+    def __init__(self, page) -> None:
+        self.total = self.largest = 0
+        page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
+
+    def _frame(self, payload) -> None:
+        size = len(payload)
+        self.total += size
+        self.largest = max(self.largest, size)
+
+
+def first_map_seconds(browser, url: str, received: list | None = None) -> float:
+    """Seconds until the map's places are drawn; `received` gets the websocket's `Received`."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.route("**/*", B.LoopbackGuard())
+    if received is not None:
+        received.append(Received(page))
     started = time.perf_counter()
     page.goto(url)
     frame = B.map_frame(page, timeout=900_000)
@@ -69,17 +86,20 @@ def first_map_seconds(browser, url: str) -> float:
     return elapsed
 
 
-def step_seconds(browser, url: str, steps: int) -> tuple[list[float], int]:
-    """Times of slider steps that changed the map, and how many steps left it as it was."""
+def step_seconds(browser, url: str, steps: int) -> tuple[list[float], int, list[int]]:
+    """Times of slider steps that changed the map, how many steps left it as it was, and the bytes
+    each step's run sent over the websocket."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.route("**/*", B.LoopbackGuard())
+    received = Received(page)
     page.goto(url)
     frame = B.map_frame(page)
     B.wait_idle(page, timeout=900_000)  # the first run after a cold million-entry load is long
     page.locator(START_HANDLE).focus()
-    times, unchanged = [], 0
+    times, unchanged, sent = [], 0, []
     for _ in range(steps):
         before = B.layer_serial(frame)
+        received.total = 0
         started = time.perf_counter()
         page.keyboard.press("ArrowRight")
         try:
@@ -89,8 +109,9 @@ def step_seconds(browser, url: str, steps: int) -> tuple[list[float], int]:
             unchanged += 1
         B.wait_idle(page, timeout=120_000)
         page.wait_for_timeout(100)
+        sent.append(received.total)
     page.close()
-    return times, unchanged
+    return times, unchanged, sent
 
 
 def playback_seconds(browser, url: str, steps: int) -> tuple[list[float], float]:
@@ -130,21 +151,24 @@ def run_case(name: str, db: Path, browser, steps: int) -> dict[str, float]:
     with B.streamlit_server(db) as url:
         server = time.perf_counter() - launched
         cold = first_map_seconds(browser, url)
-        warm = first_map_seconds(browser, url)
+        received: list[Received] = []
+        warm = first_map_seconds(browser, url, received)
         print(f"  ({name}: first map cold {cold:.2f} s, warm {warm:.2f} s)", flush=True)
-        times, unchanged = step_seconds(browser, url, steps)
+        times, unchanged, sent = step_seconds(browser, url, steps)
         intervals, period = playback_seconds(browser, url, min(steps, 10))
         pid = server_pid(url.rsplit(":", 1)[1])
         peak = peak_rss_mb(pid) if pid is not None else None
     print(f"{name}:")
     print(f"  server start        {server:6.2f} s")
     print(f"  first map (cold)    {cold:6.2f} s")
-    print(f"  first map (warm)    {warm:6.2f} s")
+    print(f"  first map (warm)    {warm:6.2f} s ({received[0].total / 1000:,.0f} kB over the websocket, "
+          f"the largest message {received[0].largest / 1000:,.0f} kB)")
     if times:
         ms = sorted(t * 1000 for t in times)
         note = f"; {unchanged} left the map unchanged" if unchanged else ""
         print(f"  slider step         median {statistics.median(ms):5.0f} ms, min {ms[0]:4.0f}, "
-              f"max {ms[-1]:5.0f} ({len(ms)} steps{note})")
+              f"max {ms[-1]:5.0f} ({len(ms)} steps{note}); median "
+              f"{statistics.median(sent) / 1000:,.0f} kB over the websocket")
     else:
         print(f"  slider step         no step changed the map ({unchanged} tried)")
     if intervals:

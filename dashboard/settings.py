@@ -159,6 +159,12 @@ TEXT_IN_STORE_ENTRIES = 100_000
 PAGE_KEPT_ENTRIES = 50_000
 
 
+# The sidebar's "Place named" select lists at most this many places; past it a "Find a place" box
+# narrows them by name. A select of all 20,000 places of a big store was the first page's biggest
+# message (about 318 kB) and a long render in the browser, and no one scrolls such a list.
+PLACE_FILTER_OPTIONS = 200
+
+
 # What every window cache of a server (a window's places, its layer script, its legend: the work of a
 # slider step, shared by every reader) may weigh in all, in MB. A window of a few hundred places weighs
 # a few hundred kB and the count (dashboard.ui.loaders.WINDOW_CACHE_ENTRIES) bounds it first; one of

@@ -28,7 +28,7 @@ from dashboard.store import SCHEMA_VERSION, EventStore
 from dashboard.ui import keys
 from dashboard.ui import table as table_ui
 from dashboard.view import entries_table, mapdata
-from dashboard.view.filters import Filters, apply, country_options, place_options
+from dashboard.view.filters import Filters, apply, country_options, matching_places, place_options
 
 DAMASCUS, HOMS, TARTUS, SYRIA = (B.PLACES[n].place_id for n in ("Damascus", "Homs", "Tartus", "Syria"))
 LEBANON = B.Place("gn:272103", "Lebanon", 33.83, 35.83, "A", "PCLI", "LB")
@@ -162,6 +162,21 @@ def test_options_name_places_and_countries(frames):
     assert list(place_options(mentions).values()) == ["Beirut (LB)", "Damascus (SY)", "Homs (SY)", "Lebanon (LB)",
                                                       "Syria (SY)", "Tartus (SY)"]
     assert country_options(mentions) == {"LB": "Lebanon (LB)", "SY": "Syria (SY)"}
+
+
+def test_matching_places_are_bounded_found_by_word_starts_and_keep_the_chosen_one():
+    places = {"p1": "Ar-Raqqah (SY)", "p2": "Ḥamāh (SY)", "p3": "Homs (SY)", "p4": "Tell Hamad (SY)",
+              "p5": "Beirut (LB)"}
+    assert matching_places(places, "", 2) == ({"p1": "Ar-Raqqah (SY)", "p2": "Ḥamāh (SY)"}, 5)
+    assert matching_places(places, "ham", 10) == ({"p2": "Ḥamāh (SY)", "p4": "Tell Hamad (SY)"}, 2)
+    assert matching_places(places, "HAM", 1) == ({"p2": "Ḥamāh (SY)"}, 2)
+    assert matching_places(places, "tell ha", 10) == ({"p4": "Tell Hamad (SY)"}, 1)
+    assert matching_places(places, "amah", 10) == ({}, 0)  # word starts only, not any substring
+    assert matching_places(places, "raqq", 10)[0] == {"p1": "Ar-Raqqah (SY)"}
+    # The chosen place (from a link, or chosen before the search) stays a choice; an unknown one does not.
+    assert matching_places(places, "beir", 10, chosen="p3") == ({"p5": "Beirut (LB)", "p3": "Homs (SY)"}, 1)
+    assert matching_places(places, "", 1, chosen="p5") == ({"p1": "Ar-Raqqah (SY)", "p5": "Beirut (LB)"}, 5)
+    assert matching_places(places, "beir", 10, chosen="gone") == ({"p5": "Beirut (LB)"}, 1)
 
 
 # -- the table and the downloads on their own ----------------------------------------------------

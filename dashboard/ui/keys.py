@@ -11,6 +11,8 @@ from __future__ import annotations
 BLOGS_KEY = "blog-picker"
 # The sidebar's filters (a link restores them: dashboard.ui.viewstate).
 KEYWORD_KEY, PLACE_KEY, COUNTRY_KEY, SCORE_KEY = "filter-q", "filter-place", "filter-country", "filter-score"
+# The box that narrows the "Place named" filter's choices when there are too many to list.
+PLACE_SEARCH_KEY = "filter-place-search"
 # The map: the widget's key, and the last click acted on (st_folium returns it on every rerun).
 MAP_KEY = "map"
 HANDLED_CLICK_KEY = "handled_click"

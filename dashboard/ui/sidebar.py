@@ -8,11 +8,21 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard.ui.keys import COUNTRY_KEY, KEYWORD_KEY, PLACE_KEY, PLACE_PICKER_KEY, RING_KEY, SCORE_KEY
-from dashboard.view.filters import MAX_KEYWORD_CHARS, Filters
+from dashboard.settings import PLACE_FILTER_OPTIONS
+from dashboard.ui.keys import (
+    COUNTRY_KEY,
+    KEYWORD_KEY,
+    PLACE_KEY,
+    PLACE_PICKER_KEY,
+    PLACE_SEARCH_KEY,
+    RING_KEY,
+    SCORE_KEY,
+)
+from dashboard.view.filters import MAX_KEYWORD_CHARS, Filters, matching_places
 
 # Each filter's value when cleared: what "any" is.
-CLEARED: dict[str, Any] = {KEYWORD_KEY: "", PLACE_KEY: None, COUNTRY_KEY: None, SCORE_KEY: 0.0}
+CLEARED: dict[str, Any] = {KEYWORD_KEY: "", PLACE_SEARCH_KEY: "", PLACE_KEY: None, COUNTRY_KEY: None,
+                           SCORE_KEY: 0.0}
 
 
 def clear(state: MutableMapping[str, Any], key: str) -> None:
@@ -49,9 +59,22 @@ def filter_widgets(places: Mapping[str, str], countries: Mapping[str, str], wind
     if st.session_state.get(PLACE_KEY) is not None and st.session_state[PLACE_KEY] not in places:
         st.session_state[PLACE_KEY] = None  # a place no longer named (only then: a write resets the widget)
     column, clear_column = st.sidebar.columns([6, 1], vertical_alignment="bottom")
-    place = column.selectbox("Place named", options=list(places), key=PLACE_KEY,
+    listed, matched = places, len(places)
+    if len(places) > PLACE_FILTER_OPTIONS:
+        # Too many to list (each is sent to the page and drawn there): a search box narrows them.
+        query = column.text_input("Find a place", key=PLACE_SEARCH_KEY, max_chars=MAX_KEYWORD_CHARS,
+                                  placeholder=f"Search {len(places):,} places",
+                                  help="Lists the places whose name has words starting with each word "
+                                       "typed, ignoring case and accents.")
+        clear_button(clear_column, PLACE_SEARCH_KEY, "the place search")
+        listed, matched = matching_places(places, query or "", PLACE_FILTER_OPTIONS, st.session_state.get(PLACE_KEY))
+        column, clear_column = st.sidebar.columns([6, 1], vertical_alignment="bottom")
+    place = column.selectbox("Place named", options=list(listed), key=PLACE_KEY,
                              format_func=places.get, placeholder="Any place")
     clear_button(clear_column, PLACE_KEY, "any place")
+    if matched > PLACE_FILTER_OPTIONS:
+        st.sidebar.caption(f"The first {PLACE_FILTER_OPTIONS:,} of {matched:,} places are listed: "
+                           "type in Find a place to list the others.")
     if st.session_state.get(COUNTRY_KEY) is not None and st.session_state[COUNTRY_KEY] not in countries:
         st.session_state[COUNTRY_KEY] = None  # a place no longer named (only then: a write resets the widget)
     column, clear_column = st.sidebar.columns([6, 1], vertical_alignment="bottom")

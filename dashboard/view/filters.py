@@ -14,12 +14,14 @@ The map, the entries table and the downloads are all built from what `apply` ret
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 
+from gazetteer.normalize import fold_words
 from gazetteer.places import is_country_code
 
 MAX_KEYWORD_CHARS = 200
@@ -88,6 +90,28 @@ def place_options(mentions: pd.DataFrame) -> dict[str, str]:
     labels = {str(pid): f"{name} ({cc})" if cc else str(name)
               for pid, name, cc in zip(places["place_id"], places["place_name"], places["country_code"], strict=True)}
     return dict(sorted(labels.items(), key=lambda item: item[1].casefold()))
+
+
+def matching_places(places: Mapping[str, str], query: str, limit: int,
+                    chosen: str | None = None) -> tuple[dict[str, str], int]:
+    """At most `limit` of `places` (place_id -> label, in their order) whose label holds each word of
+    `query` as the start of one of its words, folded as place names are (case, accents, spellings);
+    the chosen place is always among them, so that a filter set by a link or before a search stays
+    listed. Also how many matched in all (an empty query matches every place)."""
+    wanted = fold_words(query or "")
+    if not wanted:  # the common case, at every rerun: no label is folded
+        found, total = dict(itertools.islice(places.items(), limit)), len(places)
+    else:
+        found, total = {}, 0
+        for place_id, label in places.items():
+            words = fold_words(label)
+            if all(any(word.startswith(w) for word in words) for w in wanted):
+                total += 1
+                if len(found) < limit:
+                    found[place_id] = label
+    if chosen is not None and chosen in places and chosen not in found:
+        found[chosen] = places[chosen]
+    return found, total
 
 
 def country_options(mentions: pd.DataFrame) -> dict[str, str]:
