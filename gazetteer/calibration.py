@@ -73,7 +73,7 @@ class Resolution(NamedTuple):
     share: float  # share of the document's sure places in its country
     hinted: bool  # a kind hint fits it ("X air base")
     qualifier: bool  # "X, Region" fits it
-    near_km: float | None  # distance to the nearest sure place of the document (None: none)
+    near_km: float | None  # distance to the nearest sure place of the document (None: none, or a wide area)
     km_to_chosen: float  # 0 for the chosen place
     rival_share: float  # the largest share of the document's sure places in another candidate's country
     top_share: float  # the largest share of the document's sure places in one country

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from gazetteer.places import Place
@@ -72,7 +73,8 @@ class Scene:
 
     def __init__(self, weights: Weights, countries: Counter, anchors: dict[str, Place],
                  neighbours: dict[str, frozenset[str]], regions: Counter | None = None,
-                 votes: dict[str, Counter] | None = None, country_votes: dict[str, Counter] | None = None):
+                 votes: dict[str, Counter] | None = None, country_votes: dict[str, Counter] | None = None,
+                 common_words: Mapping[str, float] | None = None):
         self.weights = weights
         self.countries = countries
         self.total = sum(countries.values()) or 1
@@ -84,13 +86,15 @@ class Scene:
         self.country_votes = country_votes or {}
         self.spots = Spots(list(anchors.values()))
         self.neighbours = neighbours
+        self.common_words = common_words or {}
         self._nearest: dict[tuple[str, str], float | None] = {}
         self._bordering: dict[str, int] = {}
 
     def score(self, span: Span) -> tuple[list[tuple], dict[tuple[str, str], float]]:
         """The span's candidates, best first, each with what weighed for it: (score in context, place,
         prominence, own name?, country share, kind hinted?, qualifier fits?, km to the nearest sure
-        place, first-level region); and the regions' shares."""
+        place (None for none, or for an area of several countries), first-level region); and the
+        regions' shares."""
         w, countries, total = self.weights, self.countries, self.total
         own_countries = self.country_votes.get(span.key)
         others = total - sum(own_countries.values()) if own_countries else total
@@ -101,6 +105,13 @@ class Scene:
         region_weight = w.region_share if region_shares else 0.0
         hints, qualifier = span.feature_hint, span.qualifier
         has_spots = bool(self.spots)
+        # An area spanning several countries (a sea, a continent, the Middle East) has no point that
+        # distance could be measured from: its GeoNames point is a convention, thousands of km from
+        # the places on its shores, so distance neither counts against it nor reaches the
+        # calibration. A name that is also a common word ("Atlantic", "Pacific") keeps the distance:
+        # sparing those too lifted the calibration error on GeoWebNews over its limit, their right
+        # readings scoring too low.
+        wide_measured = key in self.common_words
         scored = []
         for c in span.candidates:
             place = c.place
@@ -140,8 +151,10 @@ class Scene:
                     if own is None:
                         own = {c.place.place_id for c in span.candidates}
                     near = nearest[cache_key] = self.spots.nearest(place, own)
-                if near is not None:
+                if near is not None and (cc or wide_measured or not place.is_area):
                     score -= w.distance * math.log10(1 + near / 50.0)
+                else:
+                    near = None
             else:
                 near = None
             scored.append((score, place, c.prominence, primary, share, hinted, qualified, near, region))

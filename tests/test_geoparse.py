@@ -400,3 +400,15 @@ def test_names_none_of_which_is_sure_settle_together_in_the_region_they_share():
     parser = default_geoparser()
     apart = Geoparser(parser.gazetteer, Weights(read_vote=0.0), parser.calibration)
     assert {m.place.admin1_name for m in apart.parse(text)} != {"Texas"}
+
+
+def test_a_us_story_names_the_middle_east_not_a_hamlet_of_that_name():
+    # Maryland has a hamlet called Middle East. A story set on the Texas coast that speaks of the
+    # region means the region, however far its conventional point lies from the story's towns.
+    text = ("Refiners in Houston and Port Arthur say crude prices have climbed since the fighting in the "
+            "Middle East began, and truckers in Beaumont expect dearer diesel by spring.")
+    found = {m.text: m.place for m in geoparse(text)}
+    assert {found[town].admin1_name for town in ("Houston", "Port Arthur", "Beaumont")} == {"Texas"}
+    region = found["Middle East"]
+    assert not region.country_code and region.is_area
+    assert km_from(region, 29.3, 42.5) < 500
