@@ -309,11 +309,14 @@ def fit_logistic(vectors: Sequence[Sequence[float]], labels: Sequence[bool], l2:
 
 
 def folds_of(docs_by_corpus: dict[str, list[dict]], folds: int, seed: int = 0) -> dict[tuple[str, str], int]:
-    """A fold for every document: each corpus spread evenly over the folds, in a shuffled order."""
+    """A fold for every document: each corpus spread evenly over the folds, in a shuffled order.
+
+    The order is seeded by the corpus file's name, not its path, so that the folds (and every figure
+    measured on them) are the same wherever the corpora and the checkout sit."""
     assignment = {}
     for corpus, docs in docs_by_corpus.items():
         order = list(range(len(docs)))
-        random.Random(f"{seed}:{corpus}").shuffle(order)
+        random.Random(f"{seed}:{Path(corpus).name}").shuffle(order)
         for position, index in enumerate(order):
             assignment[(corpus, str(docs[index]["id"]))] = position % folds
     return assignment

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections import Counter
 
 import pytest
 
@@ -121,3 +122,16 @@ def test_held_out_scores_mean_what_they_say(shared_dir):
     assert markers["low"]["n"] > 100 and markers["low"]["right"] <= 0.5, markers
     for name, result in report.items():
         assert result["marker"]["ece"] <= 0.05, (name, result["marker"])
+
+
+def test_folds_are_the_same_wherever_the_corpora_sit():
+    from gazetteer.calibration import folds_of
+
+    def by_document(corpus: str) -> dict[str, int]:
+        return {doc: fold for (_, doc), fold in folds_of({corpus: docs}, 5).items()}
+
+    docs = [{"id": str(i)} for i in range(40)]
+    here = by_document("/work/shared/bench/news-dev.jsonl")
+    assert here == by_document("../shared/bench/news-dev.jsonl")
+    assert sorted(Counter(here.values()).values()) == [8] * 5  # spread evenly
+    assert by_document("other-dev.jsonl") != here  # each corpus its own order
