@@ -53,14 +53,13 @@ _MOTION = re.compile(
 # "arrived in Y", "landed at Y" name a destination too, when an origin is told ("Having left X, ... arrived in Y").
 # "left X ... and reached Y", "fled X and entered Y", "left X and docked in Y": the destination of a trip
 # whose origin is told, in a clause coordinated with the leaving.
-_DIRECTION = re.compile(
-    r"\b(?:towards?|into|onto|to|for|(?:arrived|arrives|arriving|landed|lands|landing|docked|docks|docking)\s+(?:in|at)"
-    r"|reached|reaches|reaching|entered|enters|entering)\b", re.IGNORECASE)
+_ARRIVE_AT = r"arrived|arrives|arriving|landed|lands|landing|docked|docks|docking"  # ... in/at Y
+_REACH = r"reached|reaches|reaching|entered|enters|entering"  # ... Y
+_DIRECTION = re.compile(rf"\b(?:towards?|into|onto|to|for|(?:{_ARRIVE_AT})\s+(?:in|at)|{_REACH})\b", re.IGNORECASE)
 # The destination told before its origin: "docked in Y after crossing from X", "arrived in Y from X",
 # "entered Y from X".
 _ARRIVAL = re.compile(
-    r"\b(?:arrived|arrives|arriving|docked|docks|docking|landed|lands|landing|reached|reaches|reaching|returned"
-    r"|returns|returning|entered|enters|entering"
+    rf"\b(?:{_ARRIVE_AT}|{_REACH}|returned|returns|returning"
     r"|(?:pulled|sailed|steamed)\s+into)(?:\s+(?:back\s+)?(?:in|at|into|to))?\s+", re.IGNORECASE)
 # ... with what was crossed between: "docked in Y after crossing the Red Sea from X", "landed in Y after a
 # flight over the desert from X", "landed in Y after taking off from X".
