@@ -23,14 +23,13 @@ from dashboard.corrections import (
     gazetteer_lookup,
 )
 from dashboard.store import EventStore, StoreError
-from dashboard.ui import keys
-from dashboard.ui.review import analyst_name, done, pin_point, saved
+from dashboard.ui.review import analyst_name, done, pin_point, refused, saved, say_refused
 from gazetteer.places import Place
 
 KEEP = "keep"
 
 
-def _stored_by(prefix: str, refused: str, write: Callable[..., Any], *args: Any, author_key: str | None = None,
+def _stored_by(prefix: str, what: str, write: Callable[..., Any], *args: Any, author_key: str | None = None,
                message: str = "", entry_id: int | None = None, **kwargs: Any) -> None:
     """A save button's callback: `write(*args, **kwargs)` (with the name as typed, when `author_key` is
     given) before the script runs; what the store refused is said by the form on the run after."""
@@ -39,18 +38,9 @@ def _stored_by(prefix: str, refused: str, write: Callable[..., Any], *args: Any,
     try:
         write(*args, **kwargs)
     except StoreError as exc:
-        st.session_state[keys.FORM_ERROR_KEY] = (prefix, refused, str(exc))
+        refused(prefix, what, str(exc))
         return
     saved(message, entry_id)
-
-
-def _say_refused(prefix: str) -> None:
-    """The store's refusal of this form's last save, once."""
-    error = st.session_state.get(keys.FORM_ERROR_KEY)
-    if error is not None and error[0] == prefix:
-        del st.session_state[keys.FORM_ERROR_KEY]
-        st.error(error[1])
-        st.code(error[2], language=None, wrap_lines=True)  # verbatim: it may quote the blog
 
 
 def correction_form(store: EventStore, entry_id: int, mentions: pd.DataFrame, corrections: pd.DataFrame,
@@ -62,7 +52,7 @@ def correction_form(store: EventStore, entry_id: int, mentions: pd.DataFrame, co
         return
     prefix = f"fix-{entry_id}"
     with st.expander("Correct a place", expanded=False):
-        _say_refused(prefix)
+        say_refused(prefix)
         if not ordered.empty:
             st.caption("Choose the words, then the place they name (or “Not a place”), and give your name.")
             labels = [f"“{m.mention}” at {m.place_name} ({m.country_code})" for m in ordered.itertuples()]
@@ -120,7 +110,7 @@ def add_missed_form(store: EventStore, entry: Mapping, bounds: list[list[float]]
     entry_id = int(entry["entry_id"])
     prefix = f"add-{entry_id}"
     with st.expander("Add a place the geoparser missed", expanded=False):
-        _say_refused(prefix)
+        say_refused(prefix)
         st.caption("Type the words of this entry that name the place, find or pin it, and give your name.")
         words = " ".join(st.text_input("Words in this entry", key=f"{prefix}-words").split())
         if not words:

@@ -72,9 +72,9 @@ REVIEW_SEARCH_KEY = "review-search"
 REVIEW_CHOICE_KEY = "review-choice"
 REVIEW_AUTHOR_KEY = "review-author"
 REVIEW_APPLY_KEY = "review-apply"
-# Why the last decision or undo was not stored, for the run after its button's callback to show.
-REVIEW_ERROR_KEY = "review-error"
-FORM_ERROR_KEY = "form-error"  # (form's key prefix, what was not done, the store's words): said once by that form
+# What the store refused of a form's last save, for the run after its button's callback to show:
+# (the form, what was not done, the store's words).
+FORM_ERROR_KEY = "form-error"
 # Set on a session's first run, once the link's view has been read.
 LINK_KEY = "link-view"
 # The map's view: the link's zoom, centre and base layer (kept for the session, so the base map does not

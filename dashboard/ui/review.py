@@ -30,6 +30,9 @@ CONFIRM, CHOOSE, PIN, NOT_PLACE = trust.CONFIRM, trust.CHOOSE, "pin", trust.NOT_
 THIS_BLOG, ALL_BLOGS = "blog", "all"
 
 
+NOT_SAVED = "The decision was not saved."
+
+
 def analyst_name(widget_key: str) -> str:
     """The "Your name" field of a form, filled with the name given earlier in the session."""
     if widget_key not in st.session_state:
@@ -71,6 +74,20 @@ def saved(message: str, entry_id: int | None = None) -> None:
     st.session_state[keys.SAVED_MESSAGE_KEY] = message
     if entry_id is not None:
         st.session_state[keys.FOLLOW_ENTRY_KEY] = int(entry_id)
+
+
+def refused(form: str, what: str, why: str) -> None:
+    """A save's callback was refused by the store: `form` says `what` (and the store's words) on the next run."""
+    st.session_state[keys.FORM_ERROR_KEY] = (form, what, why)
+
+
+def say_refused(form: str) -> None:
+    """What the store refused of this form's last save, once."""
+    error = st.session_state.get(keys.FORM_ERROR_KEY)
+    if error is not None and error[0] == form:
+        del st.session_state[keys.FORM_ERROR_KEY]
+        st.error(error[1])
+        st.code(error[2], language=None, wrap_lines=True)  # verbatim: it may quote the blog
 
 
 def pin_point(prefix: str, bounds: list[list[float]] | None, name: str) -> Place | None:
@@ -172,7 +189,7 @@ def _apply(store: EventStore, group: review.Group, action: str, place: Place | N
     # The name as typed: a name changed and the button clicked at once arrive together, the name first.
     author = str(st.session_state.get(keys.REVIEW_AUTHOR_KEY, ""))
     if not author.strip():
-        st.session_state[keys.REVIEW_ERROR_KEY] = "Your name is required."
+        refused("review", NOT_SAVED, "Your name is required.")
         return
     st.session_state[keys.ANALYST_KEY] = author
     stored = CHOOSE if action == PIN else action
@@ -181,7 +198,7 @@ def _apply(store: EventStore, group: review.Group, action: str, place: Place | N
         store.decide(group.shown, stored, place, author=author, entry_ids=group.entry_ids, everywhere=everywhere,
                      was=was)
     except StoreError as exc:
-        st.session_state[keys.REVIEW_ERROR_KEY] = str(exc)
+        refused("review", NOT_SAVED, str(exc))
         return
     saved("Done. " + done(plan))
     st.session_state.pop(keys.REVIEW_GROUP_KEY, None)
@@ -192,7 +209,7 @@ def _undo(store: EventStore, batch: str, line: str) -> None:
     try:
         store.undo(batch)
     except StoreError as exc:
-        st.session_state[keys.REVIEW_ERROR_KEY] = str(exc)
+        refused("review", NOT_SAVED, str(exc))
         return
     saved(f"Undone: {line}")
 
@@ -243,9 +260,7 @@ def review_queue(store: EventStore, data: MapData, source_ids: Sequence[int], na
             ready = bool(author.strip()) and (action in (CONFIRM, NOT_PLACE) or place is not None)
             st.button("Apply the decision", key=keys.REVIEW_APPLY_KEY, disabled=not ready, type="primary",
                       on_click=_apply, args=(store, group, action, place, scope == ALL_BLOGS, plan))
-        if (error := st.session_state.pop(keys.REVIEW_ERROR_KEY, None)) is not None:
-            st.error("The decision was not saved.")
-            st.code(error, language=None, wrap_lines=True)  # verbatim: it may quote the blog
+        say_refused("review")
         made = review.decision_batches(decisions)
         if made:
             st.markdown("**Decisions made** (newest first)")
