@@ -327,14 +327,18 @@ class Geoparser:
     def _longest_name(self, tokens: Tokens, i: int) -> tuple[int, str, int | tuple[int, ...]] | None:
         """The longest gazetteer name that starts at word i, as (its last word, its key, its place
         numbers), or None."""
-        names = self.gazetteer.index.names
+        look = self.gazetteer.index.names.look
         connectors = wordlists.NAME_CONNECTORS
         keys, parts, raw = tokens.keys, tokens._parts, tokens._raw
         n = len(raw)
         best: tuple | None = None  # (last, key, numbers) of the longest name so far
-        found = names.get(keys[i])
+        found, longer = look(keys[i])
         if found is not None:
             best = (i, keys[i], found)
+        # No name goes on from these words: no longer one to look for. (An article's next words are
+        # looked up without it, "al-Qamishli" as "qamishli".)
+        if not longer and keys[i] not in ARTICLE_WORDS:
+            return best
         for j in range(i + 1, min(n, i + MAX_NAME_TOKENS)):
             # The gap between the words, as Token.gap: a possessive ("Syria’s Assad") ends the name.
             gap, previous = parts[2 * j], raw[j - 1]
@@ -349,9 +353,11 @@ class Geoparser:
                     continue  # a name goes on over "of" or "al" but never ends on one
                 break
             key = " ".join(strip_article(keys[i:j + 1]) if keys[i] in ARTICLE_WORDS else keys[i:j + 1])
-            found = names.get(key)
+            found, longer = look(key)
             if found is not None:
                 best = (j, key, found)
+            if not longer:
+                break
         return best
 
     def _listed_areas(self, tokens: Tokens) -> dict[int, tuple[int, str, tuple[int, ...]]]:

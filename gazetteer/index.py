@@ -34,7 +34,7 @@ from gazetteer.errors import DamagedIndex
 from gazetteer.normalize import normalize_name
 from gazetteer.places import Place
 
-FORMAT_VERSION = 7
+FORMAT_VERSION = 8
 MAX_PLACES_PER_NAME = 64
 MAX_NAME_LENGTH = 80
 
@@ -249,6 +249,9 @@ def check_index(path: Path) -> None:
 
 # A bit for each name's hash (`pack_names`): 2 MB, set for about one key in twenty that is no name.
 _NAME_BITS = 1 << 24
+# A bit for each hash of the first words of a longer name ("new", "new south" of "new south wales"):
+# 1 MB, set for about one key in twenty-five that begins none.
+_PREFIX_BITS = 1 << 23
 _BUCKETS = 1 << 16
 
 
@@ -267,11 +270,12 @@ def _bucket(encoded: bytes) -> int:
 
 
 def pack_names(names: dict[str, int | tuple[int, ...]]) -> tuple[bytes, bytes, bytes, list[tuple[int, ...]], bytes,
-                                                                 bytes]:
+                                                                 bytes, bytes]:
     """What `NameTable` is made of, as the index file stores it: the names sorted, encoded and
     joined; where each starts (an array of n + 1 offsets); the place number of each, or -(j + 1)
     for the j-th of the tuples of names of several places; those tuples; a one-hash Bloom filter;
-    and where the names of each bucket (`_bucket`) start, so that a search starts among them."""
+    where the names of each bucket (`_bucket`) start, so that a search starts among them; and a
+    one-hash Bloom filter of the first words of longer names (`NameTable.look`)."""
     keys = sorted(names)
     encoded = [_encoded(k) for k in keys]
     starts = array("I", [0])
@@ -294,7 +298,16 @@ def pack_names(names: dict[str, int | tuple[int, ...]]) -> tuple[bytes, bytes, b
     for e in encoded:
         h = _name_hash(e)
         bits[h >> 3] |= 1 << (h & 7)
-    return b"".join(encoded), starts.tobytes(), numbers.tobytes(), more, bytes(bits), buckets.tobytes()
+    prefix_bits = bytearray(_PREFIX_BITS // 8)
+    for e in encoded:
+        # Every run of first words of a name of several: "new", "new south" of "new south wales".
+        space = e.find(b" ")
+        while space > 0:
+            h = _name_hash(e[:space]) & (_PREFIX_BITS - 1)
+            prefix_bits[h >> 3] |= 1 << (h & 7)
+            space = e.find(b" ", space + 1)
+    return (b"".join(encoded), starts.tobytes(), numbers.tobytes(), more, bytes(bits), buckets.tobytes(),
+            bytes(prefix_bits))
 
 
 class NameTable:
@@ -308,11 +321,16 @@ class NameTable:
     and a process forked after loading reads it without writing to it: no page of it is copied.
     Most keys asked for are no name (a capitalised word, two words together): a Bloom filter
     answers most of those without the search.
+
+    `look(key)` answers (what `get` would, whether a longer name may begin with the key's words):
+    the name matcher stops adding words to a run of capitalised words ("Prime Minister Boris ...")
+    where no name goes on, which a second Bloom filter tells.
     """
 
-    __slots__ = ("_asked", "_buckets", "_more", "_numbers", "_starts", "_text", "get")
+    __slots__ = ("_asked", "_buckets", "_looked", "_more", "_numbers", "_starts", "_text", "get", "look")
 
-    def __init__(self, text: bytes, starts: bytes, numbers: bytes, more: list, bits: bytes, buckets: bytes):
+    def __init__(self, text: bytes, starts: bytes, numbers: bytes, more: list, bits: bytes, buckets: bytes,
+                 prefix_bits: bytes):
         self._text = text
         self._starts, self._numbers, self._buckets = array("I"), array("i"), array("I")
         self._starts.frombytes(starts)
@@ -325,9 +343,13 @@ class NameTable:
             raise ValueError("the names and their place numbers do not match")
         if not isinstance(bits, bytes) or len(bits) != _NAME_BITS // 8:
             raise ValueError("the names' Bloom filter is not whole")
+        if not isinstance(prefix_bits, bytes) or len(prefix_bits) != _PREFIX_BITS // 8:
+            raise ValueError("the Bloom filter of the names' first words is not whole")
         self._asked = _AskedNames(self, bits)
         # The bound lookup of the remembered keys: no Python frame once a key was asked for.
         self.get: Callable[[str], int | tuple[int, ...] | None] = self._asked.__getitem__
+        self._looked = _LookedNames(self, bits, prefix_bits)
+        self.look: Callable[[str], tuple[int | tuple[int, ...] | None, bool]] = self._looked.__getitem__
 
     @classmethod
     def of(cls, names: dict[str, int | tuple[int, ...]]) -> NameTable:
@@ -392,6 +414,31 @@ class _AskedNames(dict):
             self.clear()
         self[key] = found
         return found
+
+
+class _LookedNames(dict):
+    """What `NameTable.look` answered for each key so far: (its place numbers or None, whether a
+    longer name may begin with its words). The second is never False for a key that begins one
+    (a Bloom filter: sometimes True for one that begins none)."""
+
+    __slots__ = ("_bits", "_prefix_bits", "_table")
+
+    LIMIT = _AskedNames.LIMIT
+
+    def __init__(self, table: NameTable, bits: bytes, prefix_bits: bytes):
+        super().__init__()
+        self._table, self._bits, self._prefix_bits = table, bits, prefix_bits
+
+    def __missing__(self, key: str) -> tuple[int | tuple[int, ...] | None, bool]:
+        encoded = key.encode("utf-8", "surrogatepass")
+        h = zlib.crc32(encoded) & (_NAME_BITS - 1)
+        found = self._table.find(encoded) if self._bits[h >> 3] >> (h & 7) & 1 else None
+        h &= _PREFIX_BITS - 1
+        answer = (found, bool(self._prefix_bits[h >> 3] >> (h & 7) & 1))
+        if len(self) >= self.LIMIT:
+            self.clear()
+        self[key] = answer
+        return answer
 
 
 class PlaceIndex:

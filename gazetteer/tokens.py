@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from gazetteer import wordlists
-from gazetteer.normalize import fold_word_uncached
+from gazetteer.normalize import fold_many, fold_word_uncached
 
 # A word: an abbreviation with full stops ("U.S."), or letters and digits with inner apostrophes.
 _TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_][^\W_]*(?:['’ʼ][^\W_]+)*")
@@ -63,7 +63,11 @@ class Tokens(Sequence[Token]):
         self._raw: list[str] = self._parts[1::2]
         # offsets[2i] is where word i starts, offsets[2i + 1] where its match ends.
         self._offsets: list[int] = list(itertools.accumulate(map(len, self._parts)))
-        self.keys: list[str] = list(map(_folded.__getitem__, self._raw))
+        try:
+            self.keys: list[str] = list(map(_folded.__getitem__, self._raw))
+        except KeyError:  # words not met before: folded together, then read as the others
+            _fold_new(self._raw)
+            self.keys = list(map(_folded.__getitem__, self._raw))
         self._built: list[Token | None] | None = None  # made on the first whole token asked for
         # Positions of the words that start with a capital, in order.
         self.capitalised: list[int] = list(itertools.compress(
@@ -147,20 +151,26 @@ def token_key(word: str) -> str:
     return fold_word_uncached(word)
 
 
-class _FoldedWords(dict):
-    """Each word seen and its key (`token_key`): a plain dict read in C, faster than the LRU cache's
-    bookkeeping for the few hundred words of every text. Past LIMIT words it starts again."""
-
-    LIMIT = 1 << 17
-
-    def __missing__(self, word: str) -> str:
-        if len(self) >= self.LIMIT:
-            self.clear()
-        key = self[word] = token_key.__wrapped__(word)
-        return key
+# Each word seen and its key (`token_key`): a plain dict read in C, faster than the LRU cache's
+# bookkeeping for the few hundred words of every text. Past _FOLDED_LIMIT words it starts again.
+_folded: dict[str, str] = {}
+_FOLDED_LIMIT = 1 << 17
 
 
-_folded = _FoldedWords()
+def _fold_new(words: list[str]) -> None:
+    """File the key of each of `words` not yet in `_folded`: a text's new words are folded together
+    (`fold_many`), those with a possessive ending one by one."""
+    new = list(set(itertools.filterfalse(_folded.__contains__, words)))
+    if len(_folded) + len(new) > _FOLDED_LIMIT:
+        _folded.clear()
+        new = list(set(words))
+    joined = "".join(new)
+    if "'" in joined or "’" in joined or "ʼ" in joined:  # (APOSTROPHES)
+        plain = [w for w in new if not (len(w) > 3 and w[-2] in APOSTROPHES)]
+        _folded.update(zip(plain, fold_many(plain), strict=True))
+        _folded.update((w, token_key.__wrapped__(w)) for w in new if w not in _folded)
+    else:
+        _folded.update(zip(new, fold_many(new), strict=True))
 
 
 def tokenize(text: str) -> Tokens:
