@@ -252,7 +252,6 @@ _NAME_BITS = 1 << 24
 # A bit for each hash of the first words of a longer name ("new", "new south" of "new south wales"):
 # 1 MB, set for about one key in twenty-five that begins none.
 _PREFIX_BITS = 1 << 23
-_BUCKETS = 1 << 16
 
 
 def _name_hash(encoded: bytes) -> int:
@@ -264,9 +263,10 @@ def _encoded(key: str) -> bytes:
     return key.encode("utf-8", "surrogatepass")
 
 
-def _bucket(encoded: bytes) -> int:
-    """The first two bytes of an encoded key as a number: sorted keys' buckets never decrease."""
-    return encoded[0] << 8 | encoded[1] if len(encoded) > 1 else encoded[0] << 8
+def _slot_shift(size: int) -> int:
+    """How far a name's crc32 is shifted right to give its first slot among `size` (a power of two):
+    its top bits, which the Bloom filters (its low bits) do not use."""
+    return 33 - size.bit_length()
 
 
 def pack_names(names: dict[str, int | tuple[int, ...]]) -> tuple[bytes, bytes, bytes, list[tuple[int, ...]], bytes,
@@ -274,18 +274,23 @@ def pack_names(names: dict[str, int | tuple[int, ...]]) -> tuple[bytes, bytes, b
     """What `NameTable` is made of, as the index file stores it: the names sorted, encoded and
     joined; where each starts (an array of n + 1 offsets); the place number of each, or -(j + 1)
     for the j-th of the tuples of names of several places; those tuples; a one-hash Bloom filter;
-    where the names of each bucket (`_bucket`) start, so that a search starts among them; and a
-    one-hash Bloom filter of the first words of longer names (`NameTable.look`)."""
+    a hash table of the names (slots holding each one's position plus one, 0 for none, at most half
+    of them full, probed one after the other from the top bits of the name's crc32), where a search
+    reads one or two names rather than bisecting among thousands; and a one-hash Bloom filter of
+    the first words of longer names (`NameTable.look`)."""
     keys = sorted(names)
     encoded = [_encoded(k) for k in keys]
     starts = array("I", [0])
     for e in encoded:
         starts.append(starts[-1] + len(e))
-    buckets = array("I", [0] * (_BUCKETS + 1))
-    for e in encoded:
-        buckets[_bucket(e) + 1] += 1
-    for b in range(_BUCKETS):
-        buckets[b + 1] += buckets[b]
+    size = 1 << max(4, (2 * len(encoded)).bit_length())
+    shift, mask = _slot_shift(size), size - 1
+    slots = array("I", bytes(4 * size))
+    for position, e in enumerate(encoded, start=1):
+        slot = zlib.crc32(e) >> shift
+        while slots[slot]:
+            slot = (slot + 1) & mask
+        slots[slot] = position
     numbers, more = array("i"), []
     for k in keys:
         value = names[k]
@@ -306,7 +311,7 @@ def pack_names(names: dict[str, int | tuple[int, ...]]) -> tuple[bytes, bytes, b
             h = _name_hash(e[:space]) & (_PREFIX_BITS - 1)
             prefix_bits[h >> 3] |= 1 << (h & 7)
             space = e.find(b" ", space + 1)
-    return (b"".join(encoded), starts.tobytes(), numbers.tobytes(), more, bytes(bits), buckets.tobytes(),
+    return (b"".join(encoded), starts.tobytes(), numbers.tobytes(), more, bytes(bits), slots.tobytes(),
             bytes(prefix_bits))
 
 
@@ -314,8 +319,8 @@ class NameTable:
     """Normalised names to their place numbers (one number, or a tuple of them, most prominent first),
     read like a dict: `get(key)` (None for no name), `key in table`, `table[key]`, `len(table)`.
 
-    The names are one sorted run of bytes with an array of where each starts, searched by bisection
-    (`pack_names`); each key asked for is remembered in a dict, so that `get` is a dict lookup for
+    The names are one sorted run of bytes with an array of where each starts, found through a hash
+    table (`pack_names`); each key asked for is remembered in a dict, so that `get` is a dict lookup for
     the words a text repeats. Loading this copies a few blobs where a dict of ~1M names took a
     second or more to build, holds no object per name (about 20 MB where the dict took over 100),
     and a process forked after loading reads it without writing to it: no page of it is copied.
@@ -327,20 +332,22 @@ class NameTable:
     where no name goes on, which a second Bloom filter tells.
     """
 
-    __slots__ = ("_asked", "_buckets", "_looked", "_more", "_numbers", "_starts", "_text", "get", "look")
+    __slots__ = ("_asked", "_looked", "_mask", "_more", "_numbers", "_shift", "_slots", "_starts", "_text", "get",
+                 "look")
 
-    def __init__(self, text: bytes, starts: bytes, numbers: bytes, more: list, bits: bytes, buckets: bytes,
+    def __init__(self, text: bytes, starts: bytes, numbers: bytes, more: list, bits: bytes, slots: bytes,
                  prefix_bits: bytes):
         self._text = text
-        self._starts, self._numbers, self._buckets = array("I"), array("i"), array("I")
+        self._starts, self._numbers, self._slots = array("I"), array("i"), array("I")
         self._starts.frombytes(starts)
         self._numbers.frombytes(numbers)
-        self._buckets.frombytes(buckets)
+        self._slots.frombytes(slots)
         self._more: list[tuple[int, ...]] = more
+        size = len(self._slots)
         if not (isinstance(text, bytes) and isinstance(more, list) and len(self._starts) == len(self._numbers) + 1
-                and self._starts[-1] == len(text) and len(self._buckets) == _BUCKETS + 1
-                and self._buckets[-1] == len(self._numbers)):
+                and self._starts[-1] == len(text) and size >= 2 * len(self._numbers) and size & (size - 1) == 0):
             raise ValueError("the names and their place numbers do not match")
+        self._shift, self._mask = _slot_shift(size), size - 1
         if not isinstance(bits, bytes) or len(bits) != _NAME_BITS // 8:
             raise ValueError("the names' Bloom filter is not whole")
         if not isinstance(prefix_bits, bytes) or len(prefix_bits) != _PREFIX_BITS // 8:
@@ -356,23 +363,17 @@ class NameTable:
         return cls(*pack_names(names))
 
     def find(self, encoded: bytes) -> int | tuple[int, ...] | None:
-        """The place numbers of an encoded key, by bisection (`get` remembers what this finds)."""
-        text, starts = self._text, self._starts
-        if not encoded:
-            return None
-        bucket = _bucket(encoded)
-        lo, hi = self._buckets[bucket], self._buckets[bucket + 1]
-        end = hi
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if text[starts[mid]:starts[mid + 1]] < encoded:
-                lo = mid + 1
-            else:
-                hi = mid
-        if lo == end or text[starts[lo]:starts[lo + 1]] != encoded:
-            return None
-        number = self._numbers[lo]
-        return number if number > 0 else self._more[-number - 1]
+        """The place numbers of an encoded key, from the hash table (`get` remembers what this finds)."""
+        text, starts, slots, mask = self._text, self._starts, self._slots, self._mask
+        length = len(encoded)
+        slot = zlib.crc32(encoded) >> self._shift
+        while position := slots[slot]:
+            start = starts[position - 1]
+            if starts[position] - start == length and text.startswith(encoded, start):
+                number = self._numbers[position - 1]
+                return number if number > 0 else self._more[-number - 1]
+            slot = (slot + 1) & mask
+        return None
 
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and self.get(key) is not None

@@ -96,7 +96,10 @@ class Tokens(Sequence[Token]):
 
     def word(self, i: int) -> str:
         """The i-th word without a possessive ending ("Syria’s" -> "Syria")."""
-        return without_possessive(self._raw[i])
+        word = self._raw[i]
+        # (The test of `without_possessive` first: most words have no apostrophe, and the cache
+        # would keep each word met once.)
+        return without_possessive(word) if len(word) > 3 and word[-2] in APOSTROPHES else word
 
     def end(self, i: int) -> int:
         """Where the i-th word ends (before any possessive ending)."""
@@ -127,7 +130,7 @@ class Tokens(Sequence[Token]):
 
     def _build(self, i: int) -> Token:
         start = self._offsets[2 * i]
-        word = without_possessive(self._raw[i])
+        word = self.word(i)
         # Token.gap runs from the end of the previous word, so "’s " separates two names.
         return Token(start, start + len(word), word, self.keys[i], word[0].isupper(), self.sentence_start(i),
                      self.gap(i))
