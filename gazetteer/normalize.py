@@ -77,12 +77,16 @@ def fold_many(words: list[str]) -> list[str]:
     return [folded[w] if w in folded else fold_word_uncached(w) for w in words]
 
 
+# _DOUBLE_LETTER for lower-case ASCII text: the same matches, found faster.
+_DOUBLE_ASCII = re.compile(r"([a-z0-9_])\1+")
+
+
 def _fold_plain(text: str) -> str:
     """`fold_word_uncached`'s steps for ASCII text without apostrophes or backticks."""
     text = text.lower().replace(".", "")
     for old, new in _TRANSLITERATION:
         text = text.replace(old, new)
-    return _DOUBLE_LETTER.sub(r"\1", text)
+    return _DOUBLE_ASCII.sub(r"\1", text)
 
 
 def fold_words(text: str) -> list[str]:

@@ -17,7 +17,6 @@ import os
 import sqlite3
 import stat
 import tempfile
-import threading
 from array import array
 from pathlib import Path
 
@@ -53,7 +52,6 @@ class PlaceTable:
         self._population = _array("q", data["population"])
         self._geonameid = _array("q", data["geonameid"])
         self._cache: dict[int, tuple[Place, float]] = {}
-        self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return self._size
@@ -81,10 +79,11 @@ class PlaceTable:
             geonameid, self._asciiname.get(number, name),
         )
         found = (place, self._prominence[number])
-        with self._lock:
-            if len(self._cache) >= 300_000:
-                self._cache.clear()
-            self._cache[number] = found
+        # (No lock: a dict's item is set whole under the GIL, and two threads that both clear a
+        # full cache only lose what they would have read again.)
+        if len(self._cache) >= 300_000:
+            self._cache.clear()
+        self._cache[number] = found
         return found
 
 
