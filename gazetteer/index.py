@@ -338,10 +338,10 @@ class NameTable:
     def __init__(self, text: bytes, starts: bytes, numbers: bytes, more: list, bits: bytes, slots: bytes,
                  prefix_bits: bytes):
         self._text = text
-        self._starts, self._numbers, self._slots = array("I"), array("i"), array("I")
-        self._starts.frombytes(starts)
-        self._numbers.frombytes(numbers)
-        self._slots.frombytes(slots)
+        # Views of the blobs as numbers, not copies: nothing to copy at start-up, and memory read
+        # as it is stored.
+        self._starts, self._numbers, self._slots = (memoryview(starts).cast("I"), memoryview(numbers).cast("i"),
+                                                    memoryview(slots).cast("I"))
         self._more: list[tuple[int, ...]] = more
         size = len(self._slots)
         if not (isinstance(text, bytes) and isinstance(more, list) and len(self._starts) == len(self._numbers) + 1

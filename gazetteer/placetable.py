@@ -91,10 +91,9 @@ def side_file(index_path: Path) -> Path:
     return index_path.with_name(index_path.name + SUFFIX)
 
 
-def _array(typecode: str, blob: bytes) -> array:
-    values = array(typecode)
-    values.frombytes(blob)
-    return values
+def _array(typecode: str, blob: bytes) -> memoryview:
+    """A column's blob read as numbers in place: no copy at start-up."""
+    return memoryview(blob).cast(typecode)
 
 
 def _tag(index: PlaceIndex) -> str:

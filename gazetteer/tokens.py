@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 import operator
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -54,7 +54,7 @@ class Tokens(Sequence[Token]):
     `Token` (its sentence start) is built only for the few words around a name.
     """
 
-    __slots__ = ("_built", "_offsets", "_parts", "_raw", "_text", "capitalised", "keys")
+    __slots__ = ("_built", "_offsets", "_parts", "_raw", "_text", "capitalised", "is_capitalised", "keys")
 
     def __init__(self, text: str):
         self._text = text
@@ -69,9 +69,12 @@ class Tokens(Sequence[Token]):
             _fold_new(self._raw)
             self.keys = list(map(_folded.__getitem__, self._raw))
         self._built: list[Token | None] | None = None  # made on the first whole token asked for
+        upper = list(map(str.isupper, map(_FIRST, self._raw)))
         # Positions of the words that start with a capital, in order.
-        self.capitalised: list[int] = list(itertools.compress(
-            range(len(self._raw)), map(str.isupper, map(_FIRST, self._raw))))
+        self.capitalised: list[int] = list(itertools.compress(range(len(upper)), upper))
+        # Whether word i starts with a capital: the rules ask tens of times per name, and a bound
+        # list lookup runs no Python frame.
+        self.is_capitalised: Callable[[int], bool] = upper.__getitem__
 
     def __len__(self) -> int:
         return len(self._raw)
@@ -107,9 +110,6 @@ class Tokens(Sequence[Token]):
         if len(word) > 3 and word[-2] in APOSTROPHES:
             return self._offsets[2 * i] + len(without_possessive(word))
         return self._offsets[2 * i + 1]
-
-    def is_capitalised(self, i: int) -> bool:
-        return self._raw[i][0].isupper()
 
     def gap(self, i: int) -> str:
         """`tokens[i].gap` without building the token: from the end of the previous word."""

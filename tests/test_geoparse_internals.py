@@ -59,6 +59,7 @@ def test_lazy_tokens_are_the_plain_tokens(text):
     assert tokens.capitalised == [i for i, t in enumerate(expected) if t.capitalised]
     for i, t in enumerate(expected):
         assert (tokens.start(i), tokens.end(i), tokens.word(i), tokens.gap(i)) == (t.start, t.end, t.text, t.gap)
+        assert tokens.is_capitalised(i) == t.capitalised
 
 
 def test_tokens_slice_and_index_from_the_end():
