@@ -201,6 +201,8 @@ class Geoparser:
         self.calibration = calibration or default_calibration()
         self.common_words: dict[str, float] = self.gazetteer.index.common_words
         self.gazetteer.table  # noqa: B018 - loaded now (start-up), not during the first parse
+        # The names' lookup, bound once: the name matcher asks it at every capitalised word.
+        self._look = self.gazetteer.index.names.look
         self._context_cache: dict[str, DocumentContext] = {}
         # Ranked candidates by place numbers: the same names come back document after document.
         self._ranked: dict[tuple[int, ...], list[Candidate]] = {}
@@ -327,7 +329,7 @@ class Geoparser:
     def _longest_name(self, tokens: Tokens, i: int) -> tuple[int, str, int | tuple[int, ...]] | None:
         """The longest gazetteer name that starts at word i, as (its last word, its key, its place
         numbers), or None."""
-        look = self.gazetteer.index.names.look
+        look = self._look
         connectors = wordlists.NAME_CONNECTORS
         keys, parts, raw = tokens.keys, tokens._parts, tokens._raw
         n = len(raw)
