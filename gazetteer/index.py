@@ -417,6 +417,9 @@ class _AskedNames(dict):
         return found
 
 
+_NO_NAME, _NO_NAME_LONGER = (None, False), (None, True)
+
+
 class _LookedNames(dict):
     """What `NameTable.look` answered for each key so far: (its place numbers or None, whether a
     longer name may begin with its words). The second is never False for a key that begins one
@@ -435,7 +438,9 @@ class _LookedNames(dict):
         h = zlib.crc32(encoded) & (_NAME_BITS - 1)
         found = self._table.find(encoded) if self._bits[h >> 3] >> (h & 7) & 1 else None
         h &= _PREFIX_BITS - 1
-        answer = (found, bool(self._prefix_bits[h >> 3] >> (h & 7) & 1))
+        longer = self._prefix_bits[h >> 3] >> (h & 7) & 1
+        # (Most keys are no name: they share two answers rather than each holding its own.)
+        answer = (found, bool(longer)) if found is not None else _NO_NAME_LONGER if longer else _NO_NAME
         if len(self) >= self.LIMIT:
             self.clear()
         self[key] = answer

@@ -109,4 +109,8 @@ def strip_article(words: list[str]) -> list[str]:
 
 def normalize_name(name: str) -> str:
     """The key under which a name is filed: folded words without a leading article."""
+    if name.isascii() and name.replace(" ", "").isalpha():
+        # Letters and spaces ("Deir ez Zor", most places' names): no full stop, apostrophe or other
+        # separator for `fold_words`' patterns to find, so its three passes are left out.
+        return " ".join(strip_article([fold_word(w) for w in name.split()]))
     return " ".join(strip_article(fold_words(name)))

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gazetteer.normalize import fold_many, fold_word_uncached, normalize_name
+from gazetteer.normalize import fold_many, fold_word_uncached, fold_words, normalize_name, strip_article
 
 
 @pytest.mark.parametrize(("a", "b"), [
@@ -53,3 +53,10 @@ def test_plain_words_folded_together_fold_as_one_by_one():
     words = ["Khmeimim", "Qamishli", "Tartous", "Hmeymim", "Kkhhoouu", "U.S.", "Deerfield", "yyy", "Aa", "a"]
     assert fold_many(words) == [fold_word_uncached(w) for w in words]
     assert fold_many([]) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from([*"al ez Deir Zor KHQYouee", "-", ".", "'", "é", "\t"]), max_size=24))
+def test_names_of_letters_and_spaces_fold_as_any_name(name):
+    # normalize_name's shortcut for plain names gives what the whole way gives.
+    assert normalize_name(name) == " ".join(strip_article(fold_words(name)))
