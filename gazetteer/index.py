@@ -263,34 +263,33 @@ def _encoded(key: str) -> bytes:
     return key.encode("utf-8", "surrogatepass")
 
 
-def _slot_shift(size: int) -> int:
-    """How far a name's crc32 is shifted right to give its first slot among `size` (a power of two):
-    its top bits, which the Bloom filters (its low bits) do not use."""
-    return 33 - size.bit_length()
+# Names are grouped by the top bits of their crc32 (which the Bloom filters, reading its low bits,
+# do not use): 131,072 buckets of about 7 names each, where buckets by first letters held up to
+# 23,000 ("sa", "ma") and a search read a dozen names.
+_BUCKET_BITS = 17
+_BUCKETS = 1 << _BUCKET_BITS
+_BUCKET_SHIFT = 32 - _BUCKET_BITS
 
 
 def pack_names(names: dict[str, int | tuple[int, ...]]) -> tuple[bytes, bytes, bytes, list[tuple[int, ...]], bytes,
                                                                  bytes, bytes]:
-    """What `NameTable` is made of, as the index file stores it: the names sorted, encoded and
-    joined; where each starts (an array of n + 1 offsets); the place number of each, or -(j + 1)
-    for the j-th of the tuples of names of several places; those tuples; a one-hash Bloom filter;
-    a hash table of the names (slots holding each one's position plus one, 0 for none, at most half
-    of them full, probed one after the other from the top bits of the name's crc32), where a search
-    reads one or two names rather than bisecting among thousands; and a one-hash Bloom filter of
-    the first words of longer names (`NameTable.look`)."""
-    keys = sorted(names)
-    encoded = [_encoded(k) for k in keys]
+    """What `NameTable` is made of, as the index file stores it: the names encoded and joined, in
+    the buckets of their hash (`_BUCKET_BITS`) and sorted within each; where each starts (an array
+    of n + 1 offsets); the place number of each, or -(j + 1) for the j-th of the tuples of names of
+    several places; those tuples; a one-hash Bloom filter; where the names of each bucket start, so
+    that a search bisects only its few; and a one-hash Bloom filter of the first words of longer
+    names (`NameTable.look`)."""
+    order = sorted((zlib.crc32(e) >> _BUCKET_SHIFT, e, k) for k, e in ((k, _encoded(k)) for k in names))
+    keys = [k for _, _, k in order]
+    encoded = [e for _, e, _ in order]
     starts = array("I", [0])
     for e in encoded:
         starts.append(starts[-1] + len(e))
-    size = 1 << max(4, (2 * len(encoded)).bit_length())
-    shift, mask = _slot_shift(size), size - 1
-    slots = array("I", bytes(4 * size))
-    for position, e in enumerate(encoded, start=1):
-        slot = zlib.crc32(e) >> shift
-        while slots[slot]:
-            slot = (slot + 1) & mask
-        slots[slot] = position
+    buckets = array("I", [0] * (_BUCKETS + 1))
+    for bucket, _, _ in order:
+        buckets[bucket + 1] += 1
+    for b in range(_BUCKETS):
+        buckets[b + 1] += buckets[b]
     numbers, more = array("i"), []
     for k in keys:
         value = names[k]
@@ -311,7 +310,7 @@ def pack_names(names: dict[str, int | tuple[int, ...]]) -> tuple[bytes, bytes, b
             h = _name_hash(e[:space]) & (_PREFIX_BITS - 1)
             prefix_bits[h >> 3] |= 1 << (h & 7)
             space = e.find(b" ", space + 1)
-    return (b"".join(encoded), starts.tobytes(), numbers.tobytes(), more, bytes(bits), slots.tobytes(),
+    return (b"".join(encoded), starts.tobytes(), numbers.tobytes(), more, bytes(bits), buckets.tobytes(),
             bytes(prefix_bits))
 
 
@@ -319,9 +318,10 @@ class NameTable:
     """Normalised names to their place numbers (one number, or a tuple of them, most prominent first),
     read like a dict: `get(key)` (None for no name), `key in table`, `table[key]`, `len(table)`.
 
-    The names are one sorted run of bytes with an array of where each starts, found through a hash
-    table (`pack_names`); each key asked for is remembered in a dict, so that `get` is a dict lookup for
-    the words a text repeats. Loading this copies a few blobs where a dict of ~1M names took a
+    The names are one run of bytes with an array of where each starts, in buckets of their hash and
+    sorted within each, searched by bisection within a bucket (`pack_names`); each key asked for is
+    remembered in a dict, so that `get` is a dict lookup for the words a text repeats. Loading this
+    reads a few blobs (viewed, not copied) where a dict of ~1M names took a
     second or more to build, holds no object per name (about 20 MB where the dict took over 100),
     and a process forked after loading reads it without writing to it: no page of it is copied.
     Most keys asked for are no name (a capitalised word, two words together): a Bloom filter
@@ -332,22 +332,20 @@ class NameTable:
     where no name goes on, which a second Bloom filter tells.
     """
 
-    __slots__ = ("_asked", "_looked", "_mask", "_more", "_numbers", "_shift", "_slots", "_starts", "_text", "get",
-                 "look")
+    __slots__ = ("_asked", "_buckets", "_looked", "_more", "_numbers", "_starts", "_text", "get", "look")
 
-    def __init__(self, text: bytes, starts: bytes, numbers: bytes, more: list, bits: bytes, slots: bytes,
+    def __init__(self, text: bytes, starts: bytes, numbers: bytes, more: list, bits: bytes, buckets: bytes,
                  prefix_bits: bytes):
         self._text = text
         # Views of the blobs as numbers, not copies: nothing to copy at start-up, and memory read
         # as it is stored.
-        self._starts, self._numbers, self._slots = (memoryview(starts).cast("I"), memoryview(numbers).cast("i"),
-                                                    memoryview(slots).cast("I"))
+        self._starts, self._numbers, self._buckets = (memoryview(starts).cast("I"), memoryview(numbers).cast("i"),
+                                                      memoryview(buckets).cast("I"))
         self._more: list[tuple[int, ...]] = more
-        size = len(self._slots)
         if not (isinstance(text, bytes) and isinstance(more, list) and len(self._starts) == len(self._numbers) + 1
-                and self._starts[-1] == len(text) and size >= 2 * len(self._numbers) and size & (size - 1) == 0):
+                and self._starts[-1] == len(text) and len(self._buckets) == _BUCKETS + 1
+                and self._buckets[-1] == len(self._numbers)):
             raise ValueError("the names and their place numbers do not match")
-        self._shift, self._mask = _slot_shift(size), size - 1
         if not isinstance(bits, bytes) or len(bits) != _NAME_BITS // 8:
             raise ValueError("the names' Bloom filter is not whole")
         if not isinstance(prefix_bits, bytes) or len(prefix_bits) != _PREFIX_BITS // 8:
@@ -363,17 +361,22 @@ class NameTable:
         return cls(*pack_names(names))
 
     def find(self, encoded: bytes) -> int | tuple[int, ...] | None:
-        """The place numbers of an encoded key, from the hash table (`get` remembers what this finds)."""
-        text, starts, slots, mask = self._text, self._starts, self._slots, self._mask
-        length = len(encoded)
-        slot = zlib.crc32(encoded) >> self._shift
-        while position := slots[slot]:
-            start = starts[position - 1]
-            if starts[position] - start == length and text.startswith(encoded, start):
-                number = self._numbers[position - 1]
-                return number if number > 0 else self._more[-number - 1]
-            slot = (slot + 1) & mask
-        return None
+        """The place numbers of an encoded key, by bisection in its bucket (`get` remembers what
+        this finds)."""
+        text, starts = self._text, self._starts
+        bucket = zlib.crc32(encoded) >> _BUCKET_SHIFT
+        lo, hi = self._buckets[bucket], self._buckets[bucket + 1]
+        end = hi
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if text[starts[mid]:starts[mid + 1]] < encoded:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo == end or text[starts[lo]:starts[lo + 1]] != encoded:
+            return None
+        number = self._numbers[lo]
+        return number if number > 0 else self._more[-number - 1]
 
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and self.get(key) is not None

@@ -1,4 +1,5 @@
-"""The index's names: sorted bytes found through a hash table behind a Bloom filter, read like a dict."""
+"""The index's names: bytes in buckets of their hash, searched by bisection behind a Bloom filter, read like a
+dict."""
 
 from __future__ import annotations
 
@@ -87,8 +88,8 @@ def test_names_and_numbers_that_do_not_match_are_a_damaged_index(tmp_path):
     path = tmp_path / "index.sqlite"
     write_index(path, [Place("gn:1", "Hama", 35.1, 36.7, "P", "PPLA", "SY")], fingerprint="test")
     conn = sqlite3.connect(path)
-    text, starts, numbers, more, bits, slots, prefix_bits = pack_names({"hama": 1, "homs": 2})
-    spoilt = (text, starts, numbers[:4], more, bits, slots, prefix_bits)  # a number short
+    text, starts, numbers, more, bits, buckets, prefix_bits = pack_names({"hama": 1, "homs": 2})
+    spoilt = (text, starts, numbers[:4], more, bits, buckets, prefix_bits)  # a number short
     conn.execute("UPDATE meta SET value = ? WHERE key = 'names'", (marshal.dumps(spoilt),))
     conn.commit()
     conn.close()
