@@ -65,9 +65,9 @@ class Tokens(Sequence[Token]):
         self._offsets: list[int] = list(itertools.accumulate(map(len, self._parts)))
         try:
             self.keys: list[str] = list(map(_folded.__getitem__, self._raw))
-        except KeyError:  # words not met before: folded together, then read as the others
-            _fold_new(self._raw)
-            self.keys = list(map(_folded.__getitem__, self._raw))
+        except KeyError:  # words not met before: folded together into the gaps they leave
+            self.keys = list(map(_folded.get, self._raw))
+            _fold_new(self._raw, self.keys)
         self._built: list[Token | None] | None = None  # made on the first whole token asked for
         upper = list(map(str.isupper, map(_FIRST, self._raw)))
         # Positions of the words that start with a capital, in order.
@@ -160,13 +160,15 @@ _folded: dict[str, str] = {}
 _FOLDED_LIMIT = 1 << 17
 
 
-def _fold_new(words: list[str]) -> None:
-    """File the key of each of `words` not yet in `_folded`: a text's new words are folded together
-    (`fold_many`), those with a possessive ending one by one."""
-    new = list(set(itertools.filterfalse(_folded.__contains__, words)))
+def _fold_new(words: list[str], keys: list[str | None]) -> None:
+    """Fill in `keys` (`_folded`'s key of each of `words`, None for a word not met before) and file
+    the new words' keys: they are folded together (`fold_many`), those with a possessive ending one
+    by one. The gaps are found without reading `_folded` again: on a first pass, where most texts
+    have new words, a second lookup of every word cost more than folding the new ones."""
+    gaps = list(itertools.compress(range(len(keys)), map(operator.is_, keys, itertools.repeat(None))))
+    new = list(dict.fromkeys([words[i] for i in gaps]))
     if len(_folded) + len(new) > _FOLDED_LIMIT:
         _folded.clear()
-        new = list(set(words))
     joined = "".join(new)
     if "'" in joined or "’" in joined or "ʼ" in joined:  # (APOSTROPHES)
         plain = [w for w in new if not (len(w) > 3 and w[-2] in APOSTROPHES)]
@@ -174,6 +176,8 @@ def _fold_new(words: list[str]) -> None:
         _folded.update((w, token_key.__wrapped__(w)) for w in new if w not in _folded)
     else:
         _folded.update(zip(new, fold_many(new), strict=True))
+    for i in gaps:
+        keys[i] = _folded[words[i]]
 
 
 def tokenize(text: str) -> Tokens:

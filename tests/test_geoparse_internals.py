@@ -135,3 +135,16 @@ def test_distance_to_the_documents_places_spares_wide_areas_unless_their_name_is
     common = Scene(Weights(), Counter(), {coast.place_id: coast}, {}, common_words={"eastwater": 3.5})
     ocean_score, _, _, _, _, _, _, near, _ = next(s for s in common.score(span)[0] if s[1] is ocean)
     assert near > 2500 and ocean_score < unmoved - 2
+
+
+def test_words_met_before_and_new_ones_get_the_same_keys_past_the_cache_limit(monkeypatch):
+    from gazetteer import tokens as tokens_module
+
+    monkeypatch.setattr(tokens_module, "_FOLDED_LIMIT", 6)
+    monkeypatch.setattr(tokens_module, "_folded", {})
+    texts = ["Khaki quilts in Qamishli’s souk", "Khaki tents, O’Brien’s quilts and Ţarţūs",
+             "The souk reopened. Troops left Deerfield", "Khaki quilts in Qamishli’s souk"]
+    for text in texts:
+        tokens = tokenize(text)
+        assert tokens.keys == [t.key for t in plain_tokens(text)]
+        assert len(tokens_module._folded) <= 6 + len(set(tokens._raw))
