@@ -330,17 +330,16 @@ class Geoparser:
         """The longest gazetteer name that starts at word i, as (its last word, its key, its place
         numbers), or None."""
         look = self._look
+        first = tokens.keys[i]
+        found, longer = look(first)
+        best: tuple | None = None if found is None else (i, first, found)  # the longest name so far
+        # No name goes on from these words: no longer one to look for (most capitalised words). An
+        # article's next words are looked up without it, "al-Qamishli" as "qamishli".
+        if not longer and first not in ARTICLE_WORDS:
+            return best
         connectors = wordlists.NAME_CONNECTORS
         keys, parts, raw = tokens.keys, tokens._parts, tokens._raw
         n = len(raw)
-        best: tuple | None = None  # (last, key, numbers) of the longest name so far
-        found, longer = look(keys[i])
-        if found is not None:
-            best = (i, keys[i], found)
-        # No name goes on from these words: no longer one to look for. (An article's next words are
-        # looked up without it, "al-Qamishli" as "qamishli".)
-        if not longer and keys[i] not in ARTICLE_WORDS:
-            return best
         for j in range(i + 1, min(n, i + MAX_NAME_TOKENS)):
             # The gap between the words, as Token.gap: a possessive ("Syria’s Assad") ends the name.
             gap, previous = parts[2 * j], raw[j - 1]
