@@ -781,8 +781,7 @@ class Geoparser:
             if anchor is not None:
                 anchors[anchor.place_id] = anchor
 
-        scene = Scene(w, countries, anchors, self.gazetteer.index.neighbours, regions, votes, country_votes,
-                      self.common_words)
+        scene = Scene(w, countries, anchors, self.gazetteer.index.neighbours, regions, votes, country_votes)
         if w.read_vote:
             scene = self._second_reading(spans, sure, scene, anchors, regions, votes)
         found = []
@@ -832,7 +831,7 @@ class Geoparser:
         for key, own in votes.items():
             read_votes.setdefault(key, Counter()).update(own)
         return Scene(self.weights, scene.countries, anchors, self.gazetteer.index.neighbours, regions + read,
-                     read_votes, scene.country_votes, self.common_words)
+                     read_votes, scene.country_votes)
 
     def _sure_of(self, span: Span) -> tuple[str | None, tuple[str, str] | None, Place | None]:
         """What a span tells for sure whatever its context: the country and the first-level region

@@ -412,3 +412,15 @@ def test_a_us_story_names_the_middle_east_not_a_hamlet_of_that_name():
     region = found["Middle East"]
     assert not region.country_code and region.is_area
     assert km_from(region, 29.3, 42.5) < 500
+
+
+def test_a_us_story_names_the_ocean_not_the_inland_towns_of_that_name():
+    # Iowa and Missouri have towns called Atlantic and Pacific. A story set on the southern coast
+    # that speaks of the oceans means the oceans, however far their conventional points lie from
+    # the story's towns, and although "atlantic" and "pacific" are also common English words.
+    text = ("Tourism in Myrtle Beach and Savannah fell as storms swept in from the Atlantic, and a cargo "
+            "line rerouted its ships across the Pacific.")
+    found = {m.text: m.place for m in geoparse(text)}
+    assert {found[town].admin1_name for town in ("Myrtle Beach", "Savannah")} == {"South Carolina", "Georgia"}
+    for ocean in ("Atlantic", "Pacific"):
+        assert found[ocean].feature_code == "OCN" and not found[ocean].country_code
