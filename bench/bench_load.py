@@ -64,8 +64,6 @@ OPEN_MS = 180_000
 # Readers arrive this far apart, as they would, rather than all in the same instant.
 STAGGER_S = 0.5
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-# How many places layers the map has evaluated so far (streamlit-folium keeps a list).
-LAYERS = "() => (window.feature_group || []).length"
 PLACE_PICKER = 'input[aria-label="Place"]'
 # A marker click in place of every CLICK_EVERY-th step.
 CLICK_EVERY = 5
@@ -125,11 +123,11 @@ async def scrub(browser, url: str, number: int, seconds: float, result: Session,
             if turn % CLICK_EVERY == 0 and await click_marker(page, frame, turn // CLICK_EVERY, result):
                 continue
             await page.locator(START_HANDLE).focus()
-            before = await frame.evaluate(LAYERS)
+            before = await frame.evaluate(B.LAYER_SERIAL)
             pressed = time.perf_counter()
             await page.keyboard.press("ArrowRight")
             try:
-                await frame.wait_for_function(f"(n) => {LAYERS}() > n", arg=before, timeout=ANSWER_MS, polling=10)
+                await frame.wait_for_function(B.LAYER_AFTER, arg=before, timeout=ANSWER_MS, polling=10)
                 result.steps.append(time.perf_counter() - pressed)
             except Exception:
                 result.errors.append("a step got no new map layer within 30 s")
