@@ -22,7 +22,8 @@ Prints: page open (until the map's places are drawn) median; step median and 95t
 the key press until the layer was replaced); the server's CPU time per step (its CPU while the
 readers scrub, all of them having opened the page, divided by their steps and marker clicks);
 errors (a page that did not open, a step or click with no answer within 30 s, an exception shown by
-the app); the server's peak memory (VmHWM from /proc).
+the app); the server's peak memory (VmHWM from /proc); and the readers' own CPU per step (their Chromium
+and Playwright's driver): on one machine it comes out of the same cores as the server's.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ for folder in (ROOT, ROOT / "tests"):  # tests/: the nginx set-up of tests/test_
         sys.path.insert(0, str(folder))
 
 from bench.server_probe import (  # noqa: E402
+    ReadersCpu,
     cpu_seconds,
     lower_readers_priority,
     peak_rss_mb,
@@ -64,14 +66,20 @@ OPEN_MS = 180_000
 # Readers arrive this far apart, as they would, rather than all in the same instant.
 STAGGER_S = 0.5
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-# How many places layers the map has evaluated so far (streamlit-folium keeps a list).
-LAYERS = "() => (window.feature_group || []).length"
 PLACE_PICKER = 'input[aria-label="Place"]'
 # A marker click in place of every CLICK_EVERY-th step.
 CLICK_EVERY = 5
 # The places the layer draws one by one (round markers), as the browser tests click them.
 MARKER = ".lbm-place"
 EXCEPTION = '[data-testid="stException"]'
+# The indexes of the markers (by the selector given) whose centre lies inside the map's visible area.
+VISIBLE_MARKERS = """(selector) => {
+  const box = document.querySelector('.leaflet-container').getBoundingClientRect();
+  return Array.from(document.querySelectorAll(selector)).flatMap((marker, index) => {
+    const r = marker.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
+    return x > box.left + 5 && x < box.right - 5 && y > box.top + 5 && y < box.bottom - 5 ? [index] : [];
+  });
+}"""
 
 
 @dataclass
@@ -125,11 +133,11 @@ async def scrub(browser, url: str, number: int, seconds: float, result: Session,
             if turn % CLICK_EVERY == 0 and await click_marker(page, frame, turn // CLICK_EVERY, result):
                 continue
             await page.locator(START_HANDLE).focus()
-            before = await frame.evaluate(LAYERS)
+            before = await frame.evaluate(B.LAYER_SERIAL)
             pressed = time.perf_counter()
             await page.keyboard.press("ArrowRight")
             try:
-                await frame.wait_for_function(f"(n) => {LAYERS}() > n", arg=before, timeout=ANSWER_MS, polling=10)
+                await frame.wait_for_function(B.LAYER_AFTER, arg=before, timeout=ANSWER_MS, polling=10)
                 result.steps.append(time.perf_counter() - pressed)
             except Exception:
                 result.errors.append("a step got no new map layer within 30 s")
@@ -163,6 +171,7 @@ class Start:
         self.waiting = readers
         self.pids = pids
         self.cpu_at_start: float | None = None
+        self.readers_cpu = ReadersCpu()  # read from the start of the scrubbing until the browser closes
         self.event = asyncio.Event()
 
     def gone(self) -> None:
@@ -179,6 +188,7 @@ class Start:
     def _maybe_start(self) -> None:
         if self.waiting <= 0 and not self.event.is_set():
             self.cpu_at_start = total_cpu(self.pids) if self.pids else None
+            self.readers_cpu.read()
             self.event.set()
 
 
@@ -186,11 +196,12 @@ async def click_marker(page, frame, turn: int, result: Session) -> bool:
     """Click a round marker (another one each turn) and wait until the panel's place picker names a
     place; False when the window shows none (a step is taken instead)."""
     markers = frame.locator(MARKER)
-    count = await markers.count()
-    if not count:
+    # Only a marker inside the map's visible area can be clicked: one panned out of it is not on screen.
+    shown = await frame.evaluate(VISIBLE_MARKERS, MARKER)
+    if not shown:
         return False
     try:
-        await markers.nth(turn % min(count, 20)).click(timeout=ANSWER_MS, force=True)
+        await markers.nth(shown[turn % min(len(shown), 20)]).click(timeout=ANSWER_MS, force=True)
         await page.wait_for_function(f"() => (document.querySelector('{PLACE_PICKER}') || {{}}).value",
                                      timeout=ANSWER_MS)
         await wait_idle(page)
@@ -322,8 +333,16 @@ def main(argv: list[str] | None = None) -> int:
         cpu = total_cpu(pids) - start.cpu_at_start if pids and start.cpu_at_start is not None else None
         peaks = [p for p in map(peak_rss_mb, pids) if p is not None]
         peak = max(peaks) if peaks else None
-    report(args, results, elapsed, cpu, peak)
+    report(args, results, elapsed, cpu, peak, start.readers_cpu.seconds())
     return 0
+
+
+async def watch_readers_cpu(start: Start) -> None:
+    """Read the readers' CPU twice a second once the scrubbing has started (`ReadersCpu`)."""
+    await start.event.wait()
+    while True:
+        start.readers_cpu.read()
+        await asyncio.sleep(0.5)
 
 
 async def readers(chromium: str, url: str, seconds: float, results: list[Session], start: Start) -> None:
@@ -332,15 +351,17 @@ async def readers(chromium: str, url: str, seconds: float, results: list[Session
 
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=chromium, headless=True, args=B.CHROMIUM_ARGS)
+        watching = asyncio.create_task(watch_readers_cpu(start))
         try:
             await asyncio.gather(*(scrub(browser, url, number, seconds, result, start)
                                    for number, result in enumerate(results)))
         finally:
+            watching.cancel()
             await browser.close()
 
 
 def report(args: argparse.Namespace, results: list[Session], elapsed: float, cpu: float | None,
-           peak: float | None) -> None:
+           peak: float | None, readers_cpu: float = 0.0) -> None:
     opened = [r.opened for r in results if r.opened is not None]
     steps = [s * 1000 for r in results for s in r.steps]
     clicks = sum(r.clicks for r in results)
@@ -357,6 +378,10 @@ def report(args: argparse.Namespace, results: list[Session], elapsed: float, cpu
     if cpu is not None and steps:
         print(f"  server CPU         {cpu:.1f} s while scrubbing, {1000 * cpu / (len(steps) + clicks):.0f} ms "
               "per step or click")
+    if steps:
+        per_step = 1000 * readers_cpu / (len(steps) + clicks)
+        print(f"  readers' CPU       {readers_cpu:.1f} s while scrubbing, {per_step:.0f} ms per step or click "
+              "(their Chromium and Playwright's driver, on the same cores)")
     print(f"  errors             {len(errors)}" + (f": {sorted(set(errors))}" if errors else ""))
     print(f"  server peak memory {peak:6.0f} MB" if peak is not None else "  server peak memory unknown (--url)")
 

@@ -103,7 +103,7 @@ def step_seconds(browser, url: str, steps: int) -> tuple[list[float], int, list[
         started = time.perf_counter()
         page.keyboard.press("ArrowRight")
         try:
-            frame.wait_for_function("(n) => window.feature_group.length > n", arg=before, timeout=15_000)
+            B.wait_for_layer_after(frame, before, timeout=15_000)
             times.append(time.perf_counter() - started)
         except Exception:
             unchanged += 1
@@ -136,7 +136,7 @@ def playback_seconds(browser, url: str, steps: int) -> tuple[list[float], float]
     count = B.layer_serial(frame)
     deadline = time.perf_counter() + 60 + steps * (period + 5)
     while len(swaps) < steps + 1 and time.perf_counter() < deadline:
-        frame.wait_for_function("(n) => window.feature_group.length > n", arg=count, timeout=30_000, polling=5)
+        B.wait_for_layer_after(frame, count, polling=5)
         swaps.append(time.perf_counter())
         count = B.layer_serial(frame)
     page.get_by_role("button", name="Pause", exact=True).click()

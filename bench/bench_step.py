@@ -41,7 +41,7 @@ def one_step(page, frame, pid: int) -> tuple[float, float, bool]:
     page.keyboard.press("ArrowRight")
     swapped = True
     try:
-        frame.wait_for_function("(n) => window.feature_group.length > n", arg=before, timeout=30_000, polling=10)
+        B.wait_for_layer_after(frame, before, polling=10)
     except Exception:  # the step left the map as it was (or took too long): counted apart
         swapped = False
     wall = time.perf_counter() - started

@@ -64,6 +64,51 @@ def cpu_seconds(pid: int) -> float:
     return (utime + stime) / CLOCK_TICKS
 
 
+class ReadersCpu:
+    """The CPU time of this process's Chromium processes and Playwright's driver: the readers' side of a
+    benchmark, which on one machine shares the cores with the server. A page's renderer ends when its
+    session closes and takes its count with it, so the processes are read again and again (`read`), and
+    each one's last reading counts; the first reading is the baseline."""
+
+    def __init__(self) -> None:
+        self.baseline: dict[int, float] | None = None
+        self.last: dict[int, float] = {}
+
+    def read(self) -> None:
+        parents, programs = {}, {}
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                text = stat.read_text()
+                program = (stat.parent / "cmdline").read_bytes().split(b"\0", 1)[0]
+            except OSError:
+                continue
+            parents[int(stat.parent.name)] = int(text[text.rindex(")") + 2:].split()[1])
+            programs[int(stat.parent.name)] = Path(program.decode(errors="replace")).name
+        ours = os.getpid()
+
+        def from_here(pid: int) -> bool:
+            while pid > 1:
+                if pid == ours:
+                    return True
+                pid = parents.get(pid, 0)
+            return False
+
+        readings = {}
+        for pid, name in programs.items():
+            if pid != ours and ("chrom" in name or name == "node") and from_here(pid):
+                try:
+                    readings[pid] = cpu_seconds(pid)
+                except OSError:  # gone since
+                    continue
+        if self.baseline is None:
+            self.baseline = readings
+        self.last.update(readings)
+
+    def seconds(self) -> float:
+        """CPU seconds since the first reading."""
+        return sum(last - (self.baseline or {}).get(pid, 0.0) for pid, last in self.last.items())
+
+
 def peak_rss_mb(pid: int) -> float | None:
     """The process's peak resident memory (VmHWM), in MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():

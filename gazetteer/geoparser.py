@@ -264,12 +264,17 @@ class Geoparser:
         # An organisation named after a town ("Arlington Chamber of Commerce") leaves the town a
         # place when it comes back alone ("a Columbia woman"): only a hamlet's name, seen mostly
         # in its namesakes ("Carnegie Endowment"), becomes the organisation's.
+        # A first name is a person's only where the document does not put the same name on a map
+        # ("in Nelson", "near Nelson": "the Nelson office" is then the town's); a weaker preposition
+        # proves nothing for a name ("to Lucy", "of Sarah").
+        mapped = {s.key for s, r in zip(spans, reasons, strict=True) if r is None and placed(tokens, s)}
         named_otherwise = people | {s.key for s, r in zip(spans, reasons, strict=True) if r in _OTHER_NAMES or (
-            r == "organisation" and self._best_prominence(s) < _TOWN_PROMINENCE)}
+            r == "organisation" and self._best_prominence(s) < _TOWN_PROMINENCE) or (
+            r == "given name" and s.key not in mapped)}
         accepted = []
         rescued = set()
         for span, reason in zip(spans, reasons, strict=True):
-            if reason == "common word" and span.key in places:
+            if (reason == "common word" and span.key in places) or (reason == "given name" and span.key in mapped):
                 reason = None
                 rescued.add(span.first)
             single = span.first == span.last
@@ -561,7 +566,7 @@ class Geoparser:
         qualified = after_capitalised and QUALIFIER_GAP.match(after_gap) is not None
         prominence = self._best_prominence(span)
         if single and keys[f] in wordlists.GIVEN_NAMES and not (located or qualified) and prominence < 6.0:
-            return "person"  # "Olivia", "Eugene": a first name, unless the text puts it on a map
+            return "given name"  # "Olivia", "Eugene": a first name, unless the text puts it on a map
 
         # Also a common word: a capital at a sentence's start proves nothing; mid-sentence a capital
         # is good evidence of a name, and given names are weighed above.
@@ -788,8 +793,7 @@ class Geoparser:
             if anchor is not None:
                 anchors[anchor.place_id] = anchor
 
-        scene = Scene(w, countries, anchors, self.gazetteer.index.neighbours, regions, votes, country_votes,
-                      self.common_words)
+        scene = Scene(w, countries, anchors, self.gazetteer.index.neighbours, regions, votes, country_votes)
         if w.read_vote:
             scene = self._second_reading(spans, sure, scene, anchors, regions, votes)
         found = []
@@ -839,7 +843,7 @@ class Geoparser:
         for key, own in votes.items():
             read_votes.setdefault(key, Counter()).update(own)
         return Scene(self.weights, scene.countries, anchors, self.gazetteer.index.neighbours, regions + read,
-                     read_votes, scene.country_votes, self.common_words)
+                     read_votes, scene.country_votes)
 
     def _sure_of(self, span: Span) -> tuple[str | None, tuple[str, str] | None, Place | None]:
         """What a span tells for sure whatever its context: the country and the first-level region

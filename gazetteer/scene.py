@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from gazetteer.places import Place
@@ -73,8 +72,7 @@ class Scene:
 
     def __init__(self, weights: Weights, countries: Counter, anchors: dict[str, Place],
                  neighbours: dict[str, frozenset[str]], regions: Counter | None = None,
-                 votes: dict[str, Counter] | None = None, country_votes: dict[str, Counter] | None = None,
-                 common_words: Mapping[str, float] | None = None):
+                 votes: dict[str, Counter] | None = None, country_votes: dict[str, Counter] | None = None):
         self.weights = weights
         self.countries = countries
         self.total = sum(countries.values()) or 1
@@ -86,7 +84,6 @@ class Scene:
         self.country_votes = country_votes or {}
         self.spots = Spots(list(anchors.values()))
         self.neighbours = neighbours
-        self.common_words = common_words or {}
         self._nearest: dict[tuple[str, str], float | None] = {}
         self._bordering: dict[str, int] = {}
 
@@ -108,10 +105,8 @@ class Scene:
         # An area spanning several countries (a sea, a continent, the Middle East) has no point that
         # distance could be measured from: its GeoNames point is a convention, thousands of km from
         # the places on its shores, so distance neither counts against it nor reaches the
-        # calibration. A name that is also a common word ("Atlantic", "Pacific") keeps the distance:
-        # sparing those too lifted the calibration error on GeoWebNews over its limit, their right
-        # readings scoring too low.
-        wide_measured = key in self.common_words
+        # calibration. So too when its name is also a common word ("Atlantic", "Pacific"): measured,
+        # a US story's ocean went to the small towns of that name inland.
         scored = []
         for c in span.candidates:
             place = c.place
@@ -151,7 +146,7 @@ class Scene:
                     if own is None:
                         own = {c.place.place_id for c in span.candidates}
                     near = nearest[cache_key] = self.spots.nearest(place, own)
-                if near is not None and (cc or wide_measured or not place.is_area):
+                if near is not None and (cc or not place.is_area):
                     score -= w.distance * math.log10(1 + near / 50.0)
                 else:
                     near = None

@@ -272,9 +272,20 @@ def layer_places(frame) -> dict[str, int]:
     return dict(frame.evaluate("() => window.liveblogMap.current.placeCounts"))
 
 
+# How many places layers the map's frame has made so far (`static/places.js`), and whether it has made one
+# after the n-th: a step is answered when the count grows.
+LAYER_SERIAL = "() => (window.liveblogMap || {serial: 0}).serial"
+LAYER_AFTER = "(n) => (window.liveblogMap || {serial: 0}).serial > n"
+
+
 def layer_serial(frame) -> int:
-    """How many places layers the page has evaluated so far (streamlit-folium keeps a list)."""
-    return int(frame.evaluate("() => (window.feature_group || []).length"))
+    """How many places layers the page has evaluated so far."""
+    return int(frame.evaluate(LAYER_SERIAL))
+
+
+def wait_for_layer_after(frame, serial: int, timeout: float = 30_000, polling: float | str = "raf") -> None:
+    """Wait until the map's frame has made a places layer after the `serial`-th (a step's answer)."""
+    frame.wait_for_function(LAYER_AFTER, arg=serial, timeout=timeout, polling=polling)
 
 
 def wait_idle(page, timeout: float = 30_000) -> None:

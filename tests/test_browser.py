@@ -117,6 +117,8 @@ def test_scrub_the_timeline_then_click_a_marker(server, store, browser):
         expected = expected_places(data, (times[steps], times[-1]))
         assert wait_for_places(page, frame, expected) == expected
         assert set(expected) < set(start)
+        # The layers taken off the map are let go (streamlit-folium's own list kept every one of them).
+        assert B.layer_serial(frame) >= 2 and frame.evaluate("() => window.feature_group.length") == 1
         # The map kept its zoom and centre: only the layer was swapped.
         assert frame.evaluate("() => window.__sameMap === true")
         assert B.map_view(frame)[0] == view[0] and B.view_shift_px(frame, view) < 1.0

@@ -135,3 +135,16 @@ def test_folds_are_the_same_wherever_the_corpora_sit():
     assert here == by_document("../shared/bench/news-dev.jsonl")
     assert sorted(Counter(here.values()).values()) == [8] * 5  # spread evenly
     assert by_document("other-dev.jsonl") != here  # each corpus its own order
+
+
+def test_each_corpus_weighs_the_same_in_the_fit_whatever_its_size():
+    # A large corpus whose markers are right nine times in ten and a small one where they are right
+    # half the time: with nothing else to tell them apart, the fitted probability is the mean of
+    # the two rates, not the large corpus's.
+    bias_only = tuple(1.0 if name == "bias" else 0.0 for name in FEATURES)
+    rows = [calibration.Row("large", str(i), model, bias_only, i % 10 != 0)
+            for i in range(2000) for model in calibration.MODELS]
+    rows += [calibration.Row("small", str(i), model, bias_only, i % 2 == 0)
+             for i in range(100) for model in calibration.MODELS]
+    model = calibration.fit(rows)
+    assert model.probability("marker", bias_only) == pytest.approx(0.7, abs=0.01)

@@ -412,3 +412,26 @@ def test_a_us_story_names_the_middle_east_not_a_hamlet_of_that_name():
     region = found["Middle East"]
     assert not region.country_code and region.is_area
     assert km_from(region, 29.3, 42.5) < 500
+
+
+def test_a_us_story_names_the_ocean_not_the_inland_towns_of_that_name():
+    # Iowa and Missouri have towns called Atlantic and Pacific. A story set on the southern coast
+    # that speaks of the oceans means the oceans, however far their conventional points lie from
+    # the story's towns, and although "atlantic" and "pacific" are also common English words.
+    text = ("Tourism in Myrtle Beach and Savannah fell as storms swept in from the Atlantic, and a cargo "
+            "line rerouted its ships across the Pacific.")
+    found = {m.text: m.place for m in geoparse(text)}
+    assert {found[town].admin1_name for town in ("Myrtle Beach", "Savannah")} == {"South Carolina", "Georgia"}
+    for ocean in ("Atlantic", "Pacific"):
+        assert found[ocean].feature_code == "OCN" and not found[ocean].country_code
+
+
+def test_a_first_name_the_story_puts_on_the_map_is_that_place_when_it_comes_back_bare():
+    # "Warren" is a common first name and a town. Once the story says "near Warren", the town's depot
+    # and the town at a sentence's start are the town too; where nothing puts it on a map, the
+    # name stays a person's.
+    text = ("Storms cut power near Warren overnight. Warren crews worked until dawn, and by morning the "
+            "Warren depot had sent trucks to every road.")
+    assert [m.start for m in geoparse(text) if m.text == "Warren"] == [
+        text.index("Warren"), text.index("Warren crews"), text.index("Warren depot")]
+    assert geoparse("Warren crews worked until dawn, and the Warren family thanked them.") == []

@@ -228,6 +228,14 @@
   }
 
   function placeLayer(data) {
+    // streamlit-folium lists every places layer it has added in window.feature_group and never lets
+    // go of one: each step's layer, with its markers and popups, stayed in memory (megabytes a step,
+    // gigabytes over a long playback). The layers it has taken off the map by now are dropped here;
+    // `serial` still counts every layer made, for anyone waiting for the next one.
+    if (window.feature_group) {
+      window.feature_group = window.feature_group.filter(function (shown) { return shown._map; });
+    }
+    window.liveblogMap.serial += 1;
     data.places = withOwnFields(data);
     var group = L.featureGroup();
     pathLayer(data.paths).addTo(group);  // under the places
@@ -325,5 +333,5 @@
   }
 
   window.liveblogMap = {placeLayer: placeLayer, popupContent: popupContent, cellContent: cellContent,
-    current: null};
+    current: null, serial: 0};
 })();
