@@ -7,9 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gazetteer import index as index_module
+from gazetteer import nametable
 from gazetteer.errors import DamagedIndex
-from gazetteer.index import NameTable, PlaceIndex, pack_names, write_index
+from gazetteer.index import PlaceIndex, write_index
+from gazetteer.nametable import NameTable, pack_names
 from gazetteer.normalize import normalize_name
 from gazetteer.places import Place
 
@@ -51,7 +52,7 @@ def test_a_key_whose_bit_is_clear_is_no_name_without_a_search(monkeypatch):
 
 
 def _bit(table: NameTable, key: str) -> bool:
-    h = index_module._name_hash(key.encode())
+    h = nametable._name_hash(key.encode())
     return bool(table._asked._bits[h >> 3] >> (h & 7) & 1)
 
 
