@@ -81,7 +81,8 @@ def source_fingerprint(config: dict) -> str:
 def _builder_code_signature() -> str:
     """The code that shapes the index: changing how names are folded or filed means a rebuild."""
     here = Path(__file__).resolve().parent
-    files = [here / "normalize.py", here / "index.py", here / "build.py", *sorted((here / "sources").glob("*.py"))]
+    files = [here / "normalize.py", here / "index.py", here / "nametable.py", here / "build.py",
+             *sorted((here / "sources").glob("*.py"))]
     return "".join(file_signature(f) for f in files)
 
 

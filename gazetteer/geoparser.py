@@ -201,6 +201,8 @@ class Geoparser:
         self.calibration = calibration or default_calibration()
         self.common_words: dict[str, float] = self.gazetteer.index.common_words
         self.gazetteer.table  # noqa: B018 - loaded now (start-up), not during the first parse
+        # The names' lookup, bound once: the name matcher asks it at every capitalised word.
+        self._look = self.gazetteer.index.names.look
         self._context_cache: dict[str, DocumentContext] = {}
         # Ranked candidates by place numbers: the same names come back document after document.
         self._ranked: dict[tuple[int, ...], list[Candidate]] = {}
@@ -332,14 +334,17 @@ class Geoparser:
     def _longest_name(self, tokens: Tokens, i: int) -> tuple[int, str, int | tuple[int, ...]] | None:
         """The longest gazetteer name that starts at word i, as (its last word, its key, its place
         numbers), or None."""
-        names = self.gazetteer.index.names
+        look = self._look
+        first = tokens.keys[i]
+        found, longer = look(first)
+        best: tuple | None = None if found is None else (i, first, found)  # the longest name so far
+        # No name goes on from these words: no longer one to look for (most capitalised words). An
+        # article's next words are looked up without it, "al-Qamishli" as "qamishli".
+        if not longer and first not in ARTICLE_WORDS:
+            return best
         connectors = wordlists.NAME_CONNECTORS
         keys, parts, raw = tokens.keys, tokens._parts, tokens._raw
         n = len(raw)
-        best: tuple | None = None  # (last, key, numbers) of the longest name so far
-        found = names.get(keys[i])
-        if found is not None:
-            best = (i, keys[i], found)
         for j in range(i + 1, min(n, i + MAX_NAME_TOKENS)):
             # The gap between the words, as Token.gap: a possessive ("Syria’s Assad") ends the name.
             gap, previous = parts[2 * j], raw[j - 1]
@@ -354,9 +359,11 @@ class Geoparser:
                     continue  # a name goes on over "of" or "al" but never ends on one
                 break
             key = " ".join(strip_article(keys[i:j + 1]) if keys[i] in ARTICLE_WORDS else keys[i:j + 1])
-            found = names.get(key)
+            found, longer = look(key)
             if found is not None:
                 best = (j, key, found)
+            if not longer:
+                break
         return best
 
     def _listed_areas(self, tokens: Tokens) -> dict[int, tuple[int, str, tuple[int, ...]]]:

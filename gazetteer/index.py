@@ -2,10 +2,10 @@
 
 Layout of the file:
 - `places`: one row per place (GeoNames columns plus `prominence`), rowid = the place's number.
-- `meta`: the build's fingerprint, and `names`: a marshal blob of every normalised name, sorted, and
-  the place numbers of each, most prominent first (`pack_names`, `NameTable`). Loading it copies a
-  few blobs, where a dict of the ~1M names took a second or more to build (an Aho-Corasick
-  automaton over the same names took 5 s here).
+- `meta`: the build's fingerprint, and `names`: a marshal blob of every normalised name and the
+  place numbers of each, most prominent first (`gazetteer.nametable`). Loading it reads a few
+  blobs, where a dict of the ~1M names took a second or more to build (an Aho-Corasick automaton
+  over the same names took 5 s here).
 Place rows are read on demand and kept in a small cache.
 
 The file is written next to its final path and moved into place, so a failed build leaves the
@@ -23,18 +23,17 @@ import os
 import secrets
 import sqlite3
 import threading
-import zlib
-from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
 from gazetteer.errors import DamagedIndex
+from gazetteer.nametable import NameTable, pack_names
 from gazetteer.normalize import normalize_name
 from gazetteer.places import Place
 
-FORMAT_VERSION = 7
+FORMAT_VERSION = 8
 MAX_PLACES_PER_NAME = 64
 MAX_NAME_LENGTH = 80
 
@@ -245,153 +244,6 @@ def check_index(path: Path) -> None:
         _checked_meta(conn, Path(path), values=False)
     finally:
         conn.close()
-
-
-# A bit for each name's hash (`pack_names`): 2 MB, set for about one key in twenty that is no name.
-_NAME_BITS = 1 << 24
-_BUCKETS = 1 << 16
-
-
-def _name_hash(encoded: bytes) -> int:
-    return zlib.crc32(encoded) & (_NAME_BITS - 1)
-
-
-def _encoded(key: str) -> bytes:
-    # (UTF-8 sorts as the code points do; a lone surrogate from a text is encoded, not an error.)
-    return key.encode("utf-8", "surrogatepass")
-
-
-def _bucket(encoded: bytes) -> int:
-    """The first two bytes of an encoded key as a number: sorted keys' buckets never decrease."""
-    return encoded[0] << 8 | encoded[1] if len(encoded) > 1 else encoded[0] << 8
-
-
-def pack_names(names: dict[str, int | tuple[int, ...]]) -> tuple[bytes, bytes, bytes, list[tuple[int, ...]], bytes,
-                                                                 bytes]:
-    """What `NameTable` is made of, as the index file stores it: the names sorted, encoded and
-    joined; where each starts (an array of n + 1 offsets); the place number of each, or -(j + 1)
-    for the j-th of the tuples of names of several places; those tuples; a one-hash Bloom filter;
-    and where the names of each bucket (`_bucket`) start, so that a search starts among them."""
-    keys = sorted(names)
-    encoded = [_encoded(k) for k in keys]
-    starts = array("I", [0])
-    for e in encoded:
-        starts.append(starts[-1] + len(e))
-    buckets = array("I", [0] * (_BUCKETS + 1))
-    for e in encoded:
-        buckets[_bucket(e) + 1] += 1
-    for b in range(_BUCKETS):
-        buckets[b + 1] += buckets[b]
-    numbers, more = array("i"), []
-    for k in keys:
-        value = names[k]
-        if isinstance(value, int):
-            numbers.append(value)
-        else:
-            more.append(tuple(value))
-            numbers.append(-len(more))
-    bits = bytearray(_NAME_BITS // 8)
-    for e in encoded:
-        h = _name_hash(e)
-        bits[h >> 3] |= 1 << (h & 7)
-    return b"".join(encoded), starts.tobytes(), numbers.tobytes(), more, bytes(bits), buckets.tobytes()
-
-
-class NameTable:
-    """Normalised names to their place numbers (one number, or a tuple of them, most prominent first),
-    read like a dict: `get(key)` (None for no name), `key in table`, `table[key]`, `len(table)`.
-
-    The names are one sorted run of bytes with an array of where each starts, searched by bisection
-    (`pack_names`); each key asked for is remembered in a dict, so that `get` is a dict lookup for
-    the words a text repeats. Loading this copies a few blobs where a dict of ~1M names took a
-    second or more to build, holds no object per name (about 20 MB where the dict took over 100),
-    and a process forked after loading reads it without writing to it: no page of it is copied.
-    Most keys asked for are no name (a capitalised word, two words together): a Bloom filter
-    answers most of those without the search.
-    """
-
-    __slots__ = ("_asked", "_buckets", "_more", "_numbers", "_starts", "_text", "get")
-
-    def __init__(self, text: bytes, starts: bytes, numbers: bytes, more: list, bits: bytes, buckets: bytes):
-        self._text = text
-        self._starts, self._numbers, self._buckets = array("I"), array("i"), array("I")
-        self._starts.frombytes(starts)
-        self._numbers.frombytes(numbers)
-        self._buckets.frombytes(buckets)
-        self._more: list[tuple[int, ...]] = more
-        if not (isinstance(text, bytes) and isinstance(more, list) and len(self._starts) == len(self._numbers) + 1
-                and self._starts[-1] == len(text) and len(self._buckets) == _BUCKETS + 1
-                and self._buckets[-1] == len(self._numbers)):
-            raise ValueError("the names and their place numbers do not match")
-        if not isinstance(bits, bytes) or len(bits) != _NAME_BITS // 8:
-            raise ValueError("the names' Bloom filter is not whole")
-        self._asked = _AskedNames(self, bits)
-        # The bound lookup of the remembered keys: no Python frame once a key was asked for.
-        self.get: Callable[[str], int | tuple[int, ...] | None] = self._asked.__getitem__
-
-    @classmethod
-    def of(cls, names: dict[str, int | tuple[int, ...]]) -> NameTable:
-        return cls(*pack_names(names))
-
-    def find(self, encoded: bytes) -> int | tuple[int, ...] | None:
-        """The place numbers of an encoded key, by bisection (`get` remembers what this finds)."""
-        text, starts = self._text, self._starts
-        if not encoded:
-            return None
-        bucket = _bucket(encoded)
-        lo, hi = self._buckets[bucket], self._buckets[bucket + 1]
-        end = hi
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if text[starts[mid]:starts[mid + 1]] < encoded:
-                lo = mid + 1
-            else:
-                hi = mid
-        if lo == end or text[starts[lo]:starts[lo + 1]] != encoded:
-            return None
-        number = self._numbers[lo]
-        return number if number > 0 else self._more[-number - 1]
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and self.get(key) is not None
-
-    def __getitem__(self, key: str) -> int | tuple[int, ...]:
-        found = self.get(key)
-        if found is None:
-            raise KeyError(key)
-        return found
-
-    def __len__(self) -> int:
-        return len(self._numbers)
-
-    def __iter__(self) -> Iterator[str]:
-        text, starts = self._text, self._starts
-        return (text[starts[i]:starts[i + 1]].decode("utf-8", "surrogatepass") for i in range(len(self)))
-
-
-class _AskedNames(dict):
-    """The keys asked for so far and what they found (None for no name); a key not yet asked for
-    is looked up in the table, unless the Bloom filter says it is no name."""
-
-    __slots__ = ("_bits", "_table")
-
-    # Enough for the names and capitalised words of a long batch (about 30 MB at most); past it the
-    # dict starts again.
-    LIMIT = 1 << 18
-
-    def __init__(self, table: NameTable, bits: bytes):
-        super().__init__()
-        self._table, self._bits = table, bits
-
-    def __missing__(self, key: str) -> int | tuple[int, ...] | None:
-        # (`_encoded` and `_name_hash` written out: most keys end here, and are no name.)
-        encoded = key.encode("utf-8", "surrogatepass")
-        h = zlib.crc32(encoded) & (_NAME_BITS - 1)
-        found = self._table.find(encoded) if self._bits[h >> 3] >> (h & 7) & 1 else None
-        if len(self) >= self.LIMIT:
-            self.clear()
-        self[key] = found
-        return found
 
 
 class PlaceIndex:

@@ -3,6 +3,9 @@
 The geoparser weighs up to 24 candidates for each name it finds; reading each from SQLite cost
 about 30 µs, more than the rest of the work on a candidate. The columns are what a `Place` holds
 except its alternate names (which only the index build needs): about 40 MB for 280,000 places.
+A place's numbers (point, prominence, population, GeoNames id, kind) are one packed row, read by
+one call: a first pass builds thousands of places met for the first time, and a column each cost
+a trip to memory each.
 
 They are read once from the index into a side file next to it (`<index>.places`, a marshal blob
 tagged with the index file's fingerprint, size and time) and loaded from there afterwards in a few
@@ -16,16 +19,22 @@ import marshal
 import os
 import sqlite3
 import stat
+import struct
 import tempfile
-import threading
 from array import array
 from pathlib import Path
 
 from gazetteer.index import PlaceIndex
 from gazetteer.places import Place
 
-TABLE_VERSION = 1
+TABLE_VERSION = 2
 SUFFIX = ".places"
+
+# latitude, longitude, prominence, population, GeoNames id (0 for none), kind (`_kinds`), flags
+# (_OWN_ID: a place_id other than "gn:<id>", in `_place_id`; _OWN_ASCII: an asciiname other than
+# the name, in `_asciiname`), padded to 48 bytes.
+_ROW = struct.Struct("<dddqqIB3x")
+_OWN_ID, _OWN_ASCII = 1, 2
 
 _COLUMNS = ("number", "place_id", "geonameid", "name", "asciiname", "latitude", "longitude", "feature_class",
             "feature_code", "country_code", "admin1_code", "admin1_name", "population", "source", "prominence")
@@ -46,14 +55,10 @@ class PlaceTable:
         self._asciiname: dict[int, str] = data["asciiname"]
         self._place_id: dict[int, str] = data["place_id"]
         self._kinds: list[tuple[str, str, str, str, str, str]] = data["kinds"]
-        self._kind = _array("I", data["kind"])
-        self._latitude = _array("d", data["latitude"])
-        self._longitude = _array("d", data["longitude"])
-        self._prominence = _array("d", data["prominence"])
-        self._population = _array("q", data["population"])
-        self._geonameid = _array("q", data["geonameid"])
+        self._rows: bytes = data["rows"]
+        # (Also a column of its own: the rules ask a name's best prominence without its place.)
+        self._prominence = memoryview(data["prominence"]).cast("d")
         self._cache: dict[int, tuple[Place, float]] = {}
-        self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return self._size
@@ -70,32 +75,29 @@ class PlaceTable:
             return found
         if not 0 < number <= self._size:
             raise KeyError(number)
-        fclass, fcode, cc, admin1_code, admin1_name, source = self._kinds[self._kind[number]]
-        geonameid = self._geonameid[number] or None
+        latitude, longitude, prominence, population, geonameid, kind, flags = _ROW.unpack_from(
+            self._rows, number * _ROW.size)
+        fclass, fcode, cc, admin1_code, admin1_name, source = self._kinds[kind]
+        geonameid = geonameid or None
         name = self._name[number]
+        # (Positional, in the order of Place's fields: a first pass builds thousands, and keywords
+        # cost a third of the call.)
         place = Place(
-            place_id=self._place_id.get(number) or f"gn:{geonameid}", name=name,
-            latitude=self._latitude[number], longitude=self._longitude[number], feature_class=fclass,
-            feature_code=fcode, country_code=cc, admin1_code=admin1_code, admin1_name=admin1_name,
-            population=self._population[number], source=source, geonameid=geonameid,
-            asciiname=self._asciiname.get(number, name),
+            (self._place_id[number] if flags & _OWN_ID else "") or f"gn:{geonameid}", name, latitude, longitude,
+            fclass, fcode, cc, admin1_code, admin1_name, population, source, geonameid,
+            self._asciiname[number] if flags & _OWN_ASCII else name,
         )
-        found = (place, self._prominence[number])
-        with self._lock:
-            if len(self._cache) >= 300_000:
-                self._cache.clear()
-            self._cache[number] = found
+        found = (place, prominence)
+        # (No lock: a dict's item is set whole under the GIL, and two threads that both clear a
+        # full cache only lose what they would have read again.)
+        if len(self._cache) >= 300_000:
+            self._cache.clear()
+        self._cache[number] = found
         return found
 
 
 def side_file(index_path: Path) -> Path:
     return index_path.with_name(index_path.name + SUFFIX)
-
-
-def _array(typecode: str, blob: bytes) -> array:
-    values = array(typecode)
-    values.frombytes(blob)
-    return values
 
 
 def _tag(index: PlaceIndex) -> str:
@@ -113,28 +115,27 @@ def _read_columns(index_path: Path, tag: str) -> dict:
         asciinames: dict[int, str] = {}
         place_ids: dict[int, str] = {}
         kinds: dict[tuple, int] = {}
-        kind = array("I", bytes(4 * (size + 1)))
-        latitude, longitude, prominence = (array("d", bytes(8 * (size + 1))) for _ in range(3))
-        population, geonameids = (array("q", bytes(8 * (size + 1))) for _ in range(2))
+        rows = bytearray(_ROW.size * (size + 1))
+        prominence = array("d", bytes(8 * (size + 1)))
         for row in conn.execute(f"SELECT {','.join(_COLUMNS)} FROM places"):
             (number, place_id, geonameid, name, asciiname, lat, lon, fclass, fcode, cc, admin1_code,
              admin1_name, pop, source, weight) = row
             names[number] = name
+            flags = 0
             if asciiname != name:
                 asciinames[number] = asciiname
+                flags |= _OWN_ASCII
             if geonameid is None or place_id != f"gn:{geonameid}":
                 place_ids[number] = place_id
-            key = (fclass, fcode, cc, admin1_code, admin1_name, source)
-            kind[number] = kinds.setdefault(key, len(kinds))
-            latitude[number], longitude[number], prominence[number] = lat, lon, weight
-            population[number], geonameids[number] = pop or 0, geonameid or 0
+                flags |= _OWN_ID
+            kind = kinds.setdefault((fclass, fcode, cc, admin1_code, admin1_name, source), len(kinds))
+            _ROW.pack_into(rows, number * _ROW.size, lat, lon, weight, pop or 0, geonameid or 0, kind, flags)
+            prominence[number] = weight
     finally:
         conn.close()
     return {
-        "version": TABLE_VERSION, "tag": tag, "size": size, "name": names,
-        "asciiname": asciinames, "place_id": place_ids, "kinds": list(kinds), "kind": kind.tobytes(),
-        "latitude": latitude.tobytes(), "longitude": longitude.tobytes(), "prominence": prominence.tobytes(),
-        "population": population.tobytes(), "geonameid": geonameids.tobytes(),
+        "version": TABLE_VERSION, "tag": tag, "size": size, "name": names, "asciiname": asciinames,
+        "place_id": place_ids, "kinds": list(kinds), "rows": bytes(rows), "prominence": prominence.tobytes(),
     }
 
 
@@ -145,7 +146,12 @@ def _load(path: Path, tag: str) -> dict | None:
         return None
     if not isinstance(data, dict) or data.get("version") != TABLE_VERSION or data.get("tag") != tag:
         return None
-    return data
+    try:
+        whole = (len(data["rows"]) == _ROW.size * (data["size"] + 1)
+                 and len(data["prominence"]) == 8 * (data["size"] + 1))
+    except (KeyError, TypeError):
+        whole = False
+    return data if whole else None  # (a side file cut short is read again from the index)
 
 
 def _save(path: Path, data: dict, index_path: Path) -> None:

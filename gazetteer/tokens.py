@@ -6,12 +6,12 @@ from __future__ import annotations
 import itertools
 import operator
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from gazetteer import wordlists
-from gazetteer.normalize import fold_word_uncached
+from gazetteer.normalize import fold_many, fold_word_uncached
 
 # A word: an abbreviation with full stops ("U.S."), or letters and digits with inner apostrophes.
 _TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_][^\W_]*(?:['’ʼ][^\W_]+)*")
@@ -54,7 +54,7 @@ class Tokens(Sequence[Token]):
     `Token` (its sentence start) is built only for the few words around a name.
     """
 
-    __slots__ = ("_built", "_offsets", "_parts", "_raw", "_text", "capitalised", "keys")
+    __slots__ = ("_built", "_offsets", "_parts", "_raw", "_text", "capitalised", "is_capitalised", "keys")
 
     def __init__(self, text: str):
         self._text = text
@@ -63,11 +63,18 @@ class Tokens(Sequence[Token]):
         self._raw: list[str] = self._parts[1::2]
         # offsets[2i] is where word i starts, offsets[2i + 1] where its match ends.
         self._offsets: list[int] = list(itertools.accumulate(map(len, self._parts)))
-        self.keys: list[str] = list(map(_folded.__getitem__, self._raw))
+        try:
+            self.keys: list[str] = list(map(_folded.__getitem__, self._raw))
+        except KeyError:  # words not met before: folded together into the gaps they leave
+            self.keys = list(map(_folded.get, self._raw))
+            _fold_new(self._raw, self.keys)
         self._built: list[Token | None] | None = None  # made on the first whole token asked for
+        upper = list(map(str.isupper, map(_FIRST, self._raw)))
         # Positions of the words that start with a capital, in order.
-        self.capitalised: list[int] = list(itertools.compress(
-            range(len(self._raw)), map(str.isupper, map(_FIRST, self._raw))))
+        self.capitalised: list[int] = list(itertools.compress(range(len(upper)), upper))
+        # Whether word i starts with a capital: the rules ask tens of times per name, and a bound
+        # list lookup runs no Python frame.
+        self.is_capitalised: Callable[[int], bool] = upper.__getitem__
 
     def __len__(self) -> int:
         return len(self._raw)
@@ -92,7 +99,10 @@ class Tokens(Sequence[Token]):
 
     def word(self, i: int) -> str:
         """The i-th word without a possessive ending ("Syria’s" -> "Syria")."""
-        return without_possessive(self._raw[i])
+        word = self._raw[i]
+        # (The test of `without_possessive` first: most words have no apostrophe, and the cache
+        # would keep each word met once.)
+        return without_possessive(word) if len(word) > 3 and word[-2] in APOSTROPHES else word
 
     def end(self, i: int) -> int:
         """Where the i-th word ends (before any possessive ending)."""
@@ -100,9 +110,6 @@ class Tokens(Sequence[Token]):
         if len(word) > 3 and word[-2] in APOSTROPHES:
             return self._offsets[2 * i] + len(without_possessive(word))
         return self._offsets[2 * i + 1]
-
-    def is_capitalised(self, i: int) -> bool:
-        return self._raw[i][0].isupper()
 
     def gap(self, i: int) -> str:
         """`tokens[i].gap` without building the token: from the end of the previous word."""
@@ -123,7 +130,7 @@ class Tokens(Sequence[Token]):
 
     def _build(self, i: int) -> Token:
         start = self._offsets[2 * i]
-        word = without_possessive(self._raw[i])
+        word = self.word(i)
         # Token.gap runs from the end of the previous word, so "’s " separates two names.
         return Token(start, start + len(word), word, self.keys[i], word[0].isupper(), self.sentence_start(i),
                      self.gap(i))
@@ -147,20 +154,30 @@ def token_key(word: str) -> str:
     return fold_word_uncached(word)
 
 
-class _FoldedWords(dict):
-    """Each word seen and its key (`token_key`): a plain dict read in C, faster than the LRU cache's
-    bookkeeping for the few hundred words of every text. Past LIMIT words it starts again."""
-
-    LIMIT = 1 << 17
-
-    def __missing__(self, word: str) -> str:
-        if len(self) >= self.LIMIT:
-            self.clear()
-        key = self[word] = token_key.__wrapped__(word)
-        return key
+# Each word seen and its key (`token_key`): a plain dict read in C, faster than the LRU cache's
+# bookkeeping for the few hundred words of every text. Past _FOLDED_LIMIT words it starts again.
+_folded: dict[str, str] = {}
+_FOLDED_LIMIT = 1 << 17
 
 
-_folded = _FoldedWords()
+def _fold_new(words: list[str], keys: list[str | None]) -> None:
+    """Fill in `keys` (`_folded`'s key of each of `words`, None for a word not met before) and file
+    the new words' keys: they are folded together (`fold_many`), those with a possessive ending one
+    by one. The gaps are found without reading `_folded` again: on a first pass, where most texts
+    have new words, a second lookup of every word cost more than folding the new ones."""
+    gaps = list(itertools.compress(range(len(keys)), map(operator.is_, keys, itertools.repeat(None))))
+    new = list(dict.fromkeys([words[i] for i in gaps]))
+    if len(_folded) + len(new) > _FOLDED_LIMIT:
+        _folded.clear()
+    joined = "".join(new)
+    if "'" in joined or "’" in joined or "ʼ" in joined:  # (APOSTROPHES)
+        plain = [w for w in new if not (len(w) > 3 and w[-2] in APOSTROPHES)]
+        _folded.update(zip(plain, fold_many(plain), strict=True))
+        _folded.update((w, token_key.__wrapped__(w)) for w in new if w not in _folded)
+    else:
+        _folded.update(zip(new, fold_many(new), strict=True))
+    for i in gaps:
+        keys[i] = _folded[words[i]]
 
 
 def tokenize(text: str) -> Tokens:

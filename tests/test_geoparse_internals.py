@@ -59,6 +59,7 @@ def test_lazy_tokens_are_the_plain_tokens(text):
     assert tokens.capitalised == [i for i, t in enumerate(expected) if t.capitalised]
     for i, t in enumerate(expected):
         assert (tokens.start(i), tokens.end(i), tokens.word(i), tokens.gap(i)) == (t.start, t.end, t.text, t.gap)
+        assert tokens.is_capitalised(i) == t.capitalised
 
 
 def test_tokens_slice_and_index_from_the_end():
@@ -131,3 +132,16 @@ def test_distance_to_the_documents_places_spares_wide_areas_of_several_countries
     assert scored["t:2"] == (unmoved, None)  # the ocean pays nothing, and no distance is reported
     assert scored["t:1"][1] > 2500 and scored["t:3"][1] > 2500  # the one-country places are far ...
     assert scored["t:1"][0] < unmoved - 2 and scored["t:3"][0] < unmoved - 2  # ... and pay for it
+
+
+def test_words_met_before_and_new_ones_get_the_same_keys_past_the_cache_limit(monkeypatch):
+    from gazetteer import tokens as tokens_module
+
+    monkeypatch.setattr(tokens_module, "_FOLDED_LIMIT", 6)
+    monkeypatch.setattr(tokens_module, "_folded", {})
+    texts = ["Khaki quilts in Qamishli’s souk", "Khaki tents, O’Brien’s quilts and Ţarţūs",
+             "The souk reopened. Troops left Deerfield", "Khaki quilts in Qamishli’s souk"]
+    for text in texts:
+        tokens = tokenize(text)
+        assert tokens.keys == [t.key for t in plain_tokens(text)]
+        assert len(tokens_module._folded) <= 6 + len(set(tokens._raw))

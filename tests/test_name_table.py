@@ -1,4 +1,5 @@
-"""The index's names: sorted bytes searched by bisection behind a Bloom filter, read like a dict."""
+"""The index's names: bytes in buckets of their hash, searched by bisection behind a Bloom filter, read like a
+dict."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gazetteer import index as index_module
+from gazetteer import nametable
 from gazetteer.errors import DamagedIndex
-from gazetteer.index import NameTable, PlaceIndex, pack_names, write_index
+from gazetteer.index import PlaceIndex, write_index
+from gazetteer.nametable import NameTable, pack_names
 from gazetteer.normalize import normalize_name
 from gazetteer.places import Place
 
@@ -50,7 +52,7 @@ def test_a_key_whose_bit_is_clear_is_no_name_without_a_search(monkeypatch):
 
 
 def _bit(table: NameTable, key: str) -> bool:
-    h = index_module._name_hash(key.encode())
+    h = nametable._name_hash(key.encode())
     return bool(table._asked._bits[h >> 3] >> (h & 7) & 1)
 
 
@@ -87,10 +89,31 @@ def test_names_and_numbers_that_do_not_match_are_a_damaged_index(tmp_path):
     path = tmp_path / "index.sqlite"
     write_index(path, [Place("gn:1", "Hama", 35.1, 36.7, "P", "PPLA", "SY")], fingerprint="test")
     conn = sqlite3.connect(path)
-    text, starts, numbers, more, bits, buckets = pack_names({"hama": 1, "homs": 2})
-    spoilt = (text, starts, numbers[:4], more, bits, buckets)  # a number short
+    text, starts, numbers, more, bits, buckets, prefix_bits = pack_names({"hama": 1, "homs": 2})
+    spoilt = (text, starts, numbers[:4], more, bits, buckets, prefix_bits)  # a number short
     conn.execute("UPDATE meta SET value = ? WHERE key = 'names'", (marshal.dumps(spoilt),))
     conn.commit()
     conn.close()
     with pytest.raises(DamagedIndex):
         PlaceIndex(path)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.dictionaries(st.lists(st.sampled_from(["new", "south", "wales", "port", "said", "al", "n"]), min_size=1,
+                                max_size=4).map(" ".join), _NUMBERS, max_size=12),
+       st.lists(st.sampled_from(["new", "south", "wales", "port", "said", "al", "n", "x"]), max_size=4).map(" ".join))
+def test_look_says_whether_a_longer_name_may_begin_with_the_words(names, asked):
+    table = table_of(names)
+    for key in [asked, *names]:
+        found, longer = table.look(key)
+        assert found == names.get(key)
+        if any(name.startswith(key + " ") for name in names):
+            assert longer, key  # never wrong that way: the matcher stops where it is False
+
+
+def test_a_key_that_begins_no_name_is_said_to_begin_none():
+    table = table_of({"new south wales": 1, "newport": 2})
+    assert table.look("new") == (None, True) and table.look("new south") == (None, True)
+    assert table.look("new south wales")[0] == 1 and table.look("newport")[0] == 2
+    # Some key begins no name and its bit is clear: a run of capitalised words stops there.
+    assert any(table.look(f"word{i}") == (None, False) for i in range(100))
