@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import threading
 from collections.abc import Callable, Sequence
 from functools import cache, partial
 from pathlib import Path
@@ -71,6 +72,22 @@ def place_index() -> None:
         return  # loading it is quick: the ingest that follows does
     with st.spinner("Building the place index (first run, about 40 s)…", show_time=True):
         Gazetteer.default()
+
+
+def warm_place_index() -> None:
+    """Load the gazetteer's index (its names, some 40-60 MB) in the background, once per server, when it
+    is built: called once a page has read the store and drawn its map. Loaded before, it added to the
+    server's peak, which a big store's load sets; loaded at the first search, that search waited for it.
+    A search that comes while it loads waits for it (`Gazetteer.default` holds a lock)."""
+    if index_is_current():
+        _place_index_loader()
+
+
+@st.cache_resource(show_spinner=False)
+def _place_index_loader() -> threading.Thread:
+    loader = threading.Thread(target=Gazetteer.default, name="place-index", daemon=True)
+    loader.start()
+    return loader
 
 
 def open_store(path: str) -> EventStore:
