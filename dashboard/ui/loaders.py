@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import inspect
 import threading
 from collections.abc import Callable, Sequence
-from functools import cache, partial
+from functools import cache, partial, wraps
 from pathlib import Path
+from typing import TypeVar
 
 import folium
 import numpy as np
@@ -38,6 +40,7 @@ from gazetteer.build import index_is_current
 # adds an entry, so the caches are bounded to what a few busy readers step through: this many windows of
 # each kind, and `settings.window_cache_bytes()` in all (`window_cache`).
 WINDOW_CACHE_ENTRIES = 256
+T = TypeVar("T")
 
 
 def give_back_freed_memory() -> None:
@@ -55,6 +58,27 @@ def _malloc_trim() -> Callable[[int], int] | None:
         return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
     except (OSError, AttributeError):  # not glibc (musl, macOS): the allocator keeps what it keeps
         return None
+
+
+def shared(**options: object) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """`st.cache_resource(**options)` keyed by the arguments' values, defaults included. Streamlit keys a
+    cached call by the arguments as they were passed, so `f(a, b)` and `f(a, b, False)` were two
+    entries of one result: the filter options, asking for the data set without its clock, made the
+    server load a million-entry store twice and hold both."""
+    def decorate(func: Callable[..., T]) -> Callable[..., T]:
+        cached = st.cache_resource(**options)(func)
+        signature = inspect.signature(func)
+
+        @wraps(func)
+        def call(*args: object, **kwargs: object) -> T:
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            return cached(*bound.args)
+
+        call.clear = cached.clear  # type: ignore[attr-defined]
+        return call
+
+    return decorate
 
 
 @st.cache_resource(show_spinner=False)
@@ -118,7 +142,7 @@ def load_blogs(path: str, stamp: tuple) -> list:
     return open_store(path).blogs()
 
 
-@st.cache_resource(show_spinner="Loading the entries…", max_entries=4)
+@shared(show_spinner="Loading the entries…", max_entries=4)
 def load_map_data(path: str, stamp: tuple, source_ids: tuple[int, ...], happened: bool = False
                   ) -> tuple[mapdata.MapData, list, list, pd.Timedelta]:
     """The chosen sources, prepared for the map on the chosen clock (`dashboard.view.clock`), with the
@@ -170,7 +194,7 @@ def _with_added_text(store: EventStore, source_ids: tuple[int, ...], entries: pd
     return out
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@shared(show_spinner=False, max_entries=8)
 def load_stops(path: str, stamp: tuple, source_ids: tuple[int, ...], by_time: bool, happened: bool = False
                ) -> tuple[list, list, pd.Timedelta]:
     """The slider's stops, their labels and grain: the entries' own times (or their events' on the
@@ -182,7 +206,7 @@ def load_stops(path: str, stamp: tuple, source_ids: tuple[int, ...], by_time: bo
     return stops, timeline.time_labels(stops), grain
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@shared(show_spinner=False, max_entries=4)
 def load_timeline(path: str, stamp: tuple, source_ids: tuple[int, ...], by_time: bool = False, happened: bool = False
                   ) -> tuple[np.ndarray, pd.DataFrame, dict]:
     """The slider's stops as int64 ns (playback steps over them), the histogram's counts (entries, or
@@ -194,7 +218,7 @@ def load_timeline(path: str, stamp: tuple, source_ids: tuple[int, ...], by_time:
             colours)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@shared(show_spinner=False, max_entries=8)
 def load_histogram_base(path: str, stamp: tuple, source_ids: tuple[int, ...], by_time: bool,
                         happened: bool = False) -> tuple[dict, str]:
     """The histogram under the map as a Vega-Lite spec, built once per blogs (building and validating the
@@ -236,7 +260,7 @@ def load_histogram(path: str, stamp: tuple, source_ids: tuple[int, ...], by_time
     return {**spec, "datasets": {**spec["datasets"], band: values}}
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@shared(show_spinner=False, max_entries=8)
 def load_filtered(path: str, stamp: tuple, source_ids: tuple[int, ...], chosen: filters.Filters,
                   happened: bool = False) -> mapdata.MapData:
     """The chosen sources after the filters, prepared for the map on the chosen clock."""
@@ -314,7 +338,7 @@ def load_paths(path: str, stamp: tuple, source_ids: tuple[int, ...]) -> pd.DataF
     return open_store(path).paths(list(source_ids))
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@shared(show_spinner=False, max_entries=8)
 def load_laid_paths(path: str, stamp: tuple, source_ids: tuple[int, ...], chosen: filters.Filters,
                     happened: bool = False) -> pd.DataFrame:
     """The movements laid over the mentions shown (`paths.laid_over`): once per blogs, filters and clock,
