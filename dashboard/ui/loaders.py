@@ -102,13 +102,16 @@ def warm_place_index() -> None:
     """Load the gazetteer's index (its names, some 40-60 MB) in the background, once per server, when it
     is built: called once a page has read the store and drawn its map. Loaded before, it added to the
     server's peak, which a big store's load sets; loaded at the first search, that search waited for it.
-    A search that comes while it loads waits for it (`Gazetteer.default` holds a lock)."""
-    if index_is_current():
-        _place_index_loader()
+    A search that comes while it loads waits for it (`Gazetteer.default` holds a lock); an index not
+    built yet is left to the first search, which builds it, as without `serve`."""
+    _place_index_loader()
 
 
 @st.cache_resource(show_spinner=False)
-def _place_index_loader() -> threading.Thread:
+def _place_index_loader() -> threading.Thread | None:
+    # Once per server: asking whether the index is current reads its sources' fingerprints (10 ms a run).
+    if not index_is_current():
+        return None
     loader = threading.Thread(target=Gazetteer.default, name="place-index", daemon=True)
     loader.start()
     return loader
