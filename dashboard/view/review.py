@@ -127,8 +127,10 @@ def _words_of(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     mention's code into them."""
     if isinstance(column.dtype, pd.CategoricalDtype):
         codes, texts = column.cat.codes.to_numpy(), column.cat.categories.to_numpy(dtype=object)
+        # A missing text (code -1; the store holds none) reads as the texts' own would: "nan".
+        codes, texts = np.where(codes < 0, len(texts), codes), np.append(texts, np.nan)
     else:
-        codes, texts = pd.factorize(column.to_numpy(dtype=object))
+        codes, texts = pd.factorize(column.to_numpy(dtype=object), use_na_sentinel=False)
     keys, words = pd.factorize(pd.Index([trust.words_key(text) for text in texts], dtype=object))
     return np.asarray(words, dtype=object), keys[codes]
 
