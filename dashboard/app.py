@@ -263,6 +263,7 @@ stored_counts = loaders.load_mention_counts(str(db_path), stamp, tuple(chosen))
 if editing:
     review_ui.review_queue(store, all_data, chosen, names, stored_counts,
                            loaders.load_decisions(str(db_path), stamp, tuple(chosen)))
+    loaders.warm_place_index()  # for the searches of the review and the corrections, after the store's load
 
 # -- a link's notices (the window's are gathered on the full run that reads the link) ----------------
 for notice in notices:

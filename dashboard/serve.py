@@ -4,7 +4,7 @@
 about a second while the app's script imports pandas, folium, streamlit-folium and Altair for the
 first time (bench/bench_map.py, "first map, cold"). Streamlit runs the script inside this process, so
 importing them here, before the server answers, means every visit finds them loaded. The gazetteer's
-index is built (first run) and loaded here too, so no visitor waits for it.
+index is built here on the first run, so no visitor waits for it.
 
 Streamlit reads `.streamlit/config.toml` only from the current folder and the home folder, so an
 installed copy started elsewhere would run with Streamlit's defaults (no static serving: a blank map
@@ -79,13 +79,16 @@ BUILDING_INDEX = "Building the place index (first run, about 40 s)…"
 
 
 def prepare_place_index(say: Callable[[str], None], every: float = 10.0) -> bool:
-    """Load the gazetteer's index into this process, building it first when missing (saying so, and the
-    seconds so far every `every` s). Returns whether it was built."""
+    """Build the gazetteer's index when it is missing (saying so, and the seconds so far every `every` s),
+    so that no visitor waits for it. Returns whether it was built.
+
+    A current index is not loaded here: the app loads it in the background once its first page has read
+    the store (`loaders.warm_place_index`), so that the names it holds in memory (only the review's and
+    the corrections' searches read them) do not add to the big store's load at the server's peak."""
     from gazetteer import Gazetteer
     from gazetteer.build import index_is_current
 
     if index_is_current():
-        Gazetteer.default()
         return False
     say(BUILDING_INDEX)
     started = time.monotonic()
@@ -131,7 +134,7 @@ def streamlit_args(address: str, port: int, extra: Sequence[str] = ()) -> list[s
 
 
 def serve(address: str, port: int, extra: Sequence[str] = ()) -> int:
-    """Check the data files, preload, build or load the place index, then run Streamlit's own command
+    """Check the data files, preload, build the place index when missing, then run Streamlit's own command
     line in this process until the server stops. A missing data file raises MissingDataFile."""
     datafiles.check_all()
     preload()

@@ -220,6 +220,26 @@ def test_past_the_kept_size_each_layer_carries_the_lines_and_fields_it_shows(dat
     assert listed == {1, 2, 3}
 
 
+def test_past_the_kept_size_a_popup_lists_fewer_entries_and_counts_the_rest(monkeypatch):
+    # Damascus named by eight entries an hour apart, Homs by one.
+    entries = [(hour, 1, f"Damascus, hour {hour}", ["gn:1"]) for hour in range(8)] + [(8, 1, "Homs", ["gn:2"])]
+    small = mapdata.prepare(*frames(entries))
+    assert mapdata.popup_size(small) == mapdata.POPUP_ENTRIES
+    monkeypatch.setattr(mapdata, "PAGE_KEPT_ENTRIES", len(entries) - 1)
+    big = mapdata.prepare(*frames(entries))
+    assert mapdata.popup_size(big) == mapdata.BIG_POPUP_ENTRIES < 8
+    payload = mapdata.layer_payload(big, mapdata.for_drawing(mapdata.window_places(big, window(0, 8))))
+    damascus = next(p for p in payload["places"] if p["label"].startswith("Damascus"))
+    # The latest few, newest first; the others counted for the panel; only their lines are sent.
+    assert [payload["entries"][row][1] for row in damascus["entries"]] == [
+        f"Damascus, hour {hour}" for hour in range(7, 7 - mapdata.BIG_POPUP_ENTRIES, -1)]
+    assert damascus["n"] == 8 and damascus["more"] == 8 - mapdata.BIG_POPUP_ENTRIES
+    assert len(payload["entries"]) == mapdata.BIG_POPUP_ENTRIES + 1
+    # An explicit size still wins.
+    places = mapdata.window_places(big, window(0, 8), popup_entries=5).set_index("place_id")
+    assert len(places.at["gn:1", "listed"]) == 5
+
+
 def test_layer_goes_into_the_page_as_its_text_without_being_compiled_as_a_template(data, monkeypatch):
     """The layer's script (hundreds of kilobytes on a big window) is put in the figure as it is: the same
     script on the whole page and in st_folium's swapped layer, and no Jinja template made of it."""

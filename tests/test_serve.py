@@ -102,11 +102,32 @@ def test_serve_builds_a_missing_place_index_saying_so_with_progress(fake_index) 
     assert said[-1].startswith("Place index built in ")
 
 
-def test_serve_loads_a_current_place_index_without_a_word(fake_index) -> None:
+def test_serve_leaves_a_current_place_index_to_the_app_without_a_word(fake_index) -> None:
     calls = fake_index(True)
     said: list[str] = []
     assert serve.prepare_place_index(said.append) is False
-    assert calls == ["default"] and said == []
+    assert calls == [] and said == []
+
+
+def test_the_app_loads_a_built_place_index_once_in_the_background(fake_index, monkeypatch) -> None:
+    from dashboard.ui import loaders
+
+    loaders._place_index_loader.clear()
+    calls = fake_index(True)
+    monkeypatch.setattr(loaders, "index_is_current", lambda path=None: False)
+    loaders.warm_place_index()  # not built: the first search builds it, as without `serve`
+    assert calls == []
+    loaders._place_index_loader.clear()  # another server
+    monkeypatch.setattr(loaders, "index_is_current", lambda path=None: True)
+    try:
+        started = time.monotonic()
+        loaders.warm_place_index()
+        loaders.warm_place_index()  # every page calls it: one load per server
+        assert time.monotonic() - started < 0.25  # the page does not wait for it
+        loaders._place_index_loader().join(timeout=10)
+        assert calls == ["default"]
+    finally:
+        loaders._place_index_loader.clear()
 
 
 def test_serve_help_names_its_options() -> None:

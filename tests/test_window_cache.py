@@ -42,6 +42,22 @@ def test_a_windows_layer_is_built_once_and_each_session_gets_its_own_group(small
     assert one is not two
 
 
+def test_one_data_set_is_loaded_however_a_loader_is_called(small_blog_db, monkeypatch):
+    """A cached loader's default arguments count as given: the filter options (which leave the clock to
+    its default) read the page's data set, not a second copy of the store."""
+    path, stamp, source_ids, _ = _opened(small_blog_db)
+    loaded = loaders.load_map_data(path, stamp, source_ids, False)
+    reads: list[int] = []
+    entries = EventStore.entries
+    monkeypatch.setattr(EventStore, "entries", lambda self, *a, **k: reads.append(1) or entries(self, *a, **k))
+    assert loaders.load_map_data(path, stamp, source_ids) is loaded
+    assert loaders.load_map_data(path, stamp, source_ids, happened=False) is loaded
+    places, _ = loaders.load_filter_options(path, stamp, source_ids)
+    assert loaders.load_filtered(path, stamp, source_ids, filters.Filters()) is loaders.load_filtered(
+        path, stamp, source_ids, filters.Filters(), False)
+    assert reads == [] and set(places) == set(loaded[0].mentions["place_id"].astype(str))
+
+
 def test_the_ring_of_a_chosen_entry_is_drawn_on_the_shared_layer(small_blog_db):
     path, stamp, source_ids, times = _opened(small_blog_db)
     chosen = filters.Filters()

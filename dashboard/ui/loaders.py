@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import inspect
+import sys
+import threading
 from collections.abc import Callable, Sequence
-from functools import cache, partial
+from functools import cache, partial, wraps
 from pathlib import Path
+from typing import TypeVar
 
 import folium
 import numpy as np
@@ -37,6 +41,7 @@ from gazetteer.build import index_is_current
 # adds an entry, so the caches are bounded to what a few busy readers step through: this many windows of
 # each kind, and `settings.window_cache_bytes()` in all (`window_cache`).
 WINDOW_CACHE_ENTRIES = 256
+T = TypeVar("T")
 
 
 def give_back_freed_memory() -> None:
@@ -46,6 +51,11 @@ def give_back_freed_memory() -> None:
     trim = _malloc_trim()
     if trim is not None:
         trim(0)
+    # Texts are Arrow strings, whose buffers come from Arrow's own allocator, which keeps what is freed for
+    # later (a million entries' read left 30 MB there).
+    pyarrow = sys.modules.get("pyarrow")
+    if pyarrow is not None:
+        pyarrow.default_memory_pool().release_unused()
 
 
 @cache
@@ -54,6 +64,27 @@ def _malloc_trim() -> Callable[[int], int] | None:
         return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
     except (OSError, AttributeError):  # not glibc (musl, macOS): the allocator keeps what it keeps
         return None
+
+
+def shared(**options: object) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """`st.cache_resource(**options)` keyed by the arguments' values, defaults included. Streamlit keys a
+    cached call by the arguments as they were passed, so `f(a, b)` and `f(a, b, False)` were two
+    entries of one result: the filter options, asking for the data set without its clock, made the
+    server load a million-entry store twice and hold both."""
+    def decorate(func: Callable[..., T]) -> Callable[..., T]:
+        cached = st.cache_resource(**options)(func)
+        signature = inspect.signature(func)
+
+        @wraps(func)
+        def call(*args: object, **kwargs: object) -> T:
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            return cached(*bound.args)
+
+        call.clear = cached.clear  # type: ignore[attr-defined]
+        return call
+
+    return decorate
 
 
 @st.cache_resource(show_spinner=False)
@@ -71,6 +102,25 @@ def place_index() -> None:
         return  # loading it is quick: the ingest that follows does
     with st.spinner("Building the place index (first run, about 40 s)…", show_time=True):
         Gazetteer.default()
+
+
+def warm_place_index() -> None:
+    """Load the gazetteer's index (its names, some 40-60 MB) in the background, once per server, when it
+    is built: called once a page has read the store and drawn its map. Loaded before, it added to the
+    server's peak, which a big store's load sets; loaded at the first search, that search waited for it.
+    A search that comes while it loads waits for it (`Gazetteer.default` holds a lock); an index not
+    built yet is left to the first search, which builds it, as without `serve`."""
+    _place_index_loader()
+
+
+@st.cache_resource(show_spinner=False)
+def _place_index_loader() -> threading.Thread | None:
+    # Once per server: asking whether the index is current reads its sources' fingerprints (10 ms a run).
+    if not index_is_current():
+        return None
+    loader = threading.Thread(target=Gazetteer.default, name="place-index", daemon=True)
+    loader.start()
+    return loader
 
 
 def open_store(path: str) -> EventStore:
@@ -101,7 +151,7 @@ def load_blogs(path: str, stamp: tuple) -> list:
     return open_store(path).blogs()
 
 
-@st.cache_resource(show_spinner="Loading the entries…", max_entries=4)
+@shared(show_spinner="Loading the entries…", max_entries=4)
 def load_map_data(path: str, stamp: tuple, source_ids: tuple[int, ...], happened: bool = False
                   ) -> tuple[mapdata.MapData, list, list, pd.Timedelta]:
     """The chosen sources, prepared for the map on the chosen clock (`dashboard.view.clock`), with the
@@ -112,12 +162,15 @@ def load_map_data(path: str, stamp: tuple, source_ids: tuple[int, ...], happened
     sizes = dict(zip(sources["source_id"], sources["entries"], strict=True))
     text_in_store = sum(int(sizes.get(sid, 0)) for sid in source_ids) > settings.text_in_store_entries()
     entries = store.entries(list(source_ids), with_text=not text_in_store)
+    if text_in_store:  # what reading a million entries freed (150 MB) goes back before the mentions are read
+        give_back_freed_memory()
     readable = _with_added_text(store, source_ids, entries) if text_in_store else entries
     if text_in_store:  # the mentions held compact, their whole rows read for the entries shown
         read = store.mentions(list(source_ids), events=happened, categories=True)
         mentions = compact.compact_mentions(clock.on_clock(corrections.laid_over(
             store, list(source_ids), readable, mentions=read), happened))
         del read
+        give_back_freed_memory()  # the read's chunks and the whole rows (200 MB), before the pairs are made
     else:
         mentions = clock.on_clock(corrections.laid_over(store, list(source_ids), readable), happened)
     data = mapdata.prepare(entries, mentions, source_ids, {sid: names.get(sid, str(sid)) for sid in source_ids},
@@ -153,7 +206,7 @@ def _with_added_text(store: EventStore, source_ids: tuple[int, ...], entries: pd
     return out
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@shared(show_spinner=False, max_entries=8)
 def load_stops(path: str, stamp: tuple, source_ids: tuple[int, ...], by_time: bool, happened: bool = False
                ) -> tuple[list, list, pd.Timedelta]:
     """The slider's stops, their labels and grain: the entries' own times (or their events' on the
@@ -165,7 +218,7 @@ def load_stops(path: str, stamp: tuple, source_ids: tuple[int, ...], by_time: bo
     return stops, timeline.time_labels(stops), grain
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@shared(show_spinner=False, max_entries=4)
 def load_timeline(path: str, stamp: tuple, source_ids: tuple[int, ...], by_time: bool = False, happened: bool = False
                   ) -> tuple[np.ndarray, pd.DataFrame, dict]:
     """The slider's stops as int64 ns (playback steps over them), the histogram's counts (entries, or
@@ -177,7 +230,7 @@ def load_timeline(path: str, stamp: tuple, source_ids: tuple[int, ...], by_time:
             colours)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@shared(show_spinner=False, max_entries=8)
 def load_histogram_base(path: str, stamp: tuple, source_ids: tuple[int, ...], by_time: bool,
                         happened: bool = False) -> tuple[dict, str]:
     """The histogram under the map as a Vega-Lite spec, built once per blogs (building and validating the
@@ -219,7 +272,7 @@ def load_histogram(path: str, stamp: tuple, source_ids: tuple[int, ...], by_time
     return {**spec, "datasets": {**spec["datasets"], band: values}}
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@shared(show_spinner=False, max_entries=8)
 def load_filtered(path: str, stamp: tuple, source_ids: tuple[int, ...], chosen: filters.Filters,
                   happened: bool = False) -> mapdata.MapData:
     """The chosen sources after the filters, prepared for the map on the chosen clock."""
@@ -297,7 +350,7 @@ def load_paths(path: str, stamp: tuple, source_ids: tuple[int, ...]) -> pd.DataF
     return open_store(path).paths(list(source_ids))
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@shared(show_spinner=False, max_entries=8)
 def load_laid_paths(path: str, stamp: tuple, source_ids: tuple[int, ...], chosen: filters.Filters,
                     happened: bool = False) -> pd.DataFrame:
     """The movements laid over the mentions shown (`paths.laid_over`): once per blogs, filters and clock,

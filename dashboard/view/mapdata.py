@@ -43,6 +43,10 @@ from gazetteer.places import is_country_code
 
 # Entries listed in a marker's popup; the entry panel lists all of them.
 POPUP_ENTRIES = 12
+# Past `PAGE_KEPT_ENTRIES` every window's layer carries its popups' lines itself, and 12 lines for each
+# of a thousand places drawn were most of what the first map and every slider step sent: a big data
+# set's popups list the latest few and leave the rest to the panel, as they already do past 12.
+BIG_POPUP_ENTRIES = 3
 # Wide circles for areas: a country's radius follows its land area, within these bounds.
 AREA_RADIUS_M = {"CONT": 1_500_000, "OCN": 1_000_000, "RGN": 150_000, "SEA": 200_000, "GULF": 120_000,
                  "DSRT": 200_000, "ADM1": 70_000, "ADM2": 25_000, "BAY": 30_000, "MTS": 40_000, "PLN": 40_000,
@@ -208,14 +212,23 @@ def _place_names(data: MapData) -> tuple[np.ndarray, np.ndarray]:
     return place_labels.clean_names(data.places["place_name"].tolist())
 
 
-def window_places(data: MapData, window: Window, popup_entries: int = POPUP_ENTRIES) -> pd.DataFrame:
+def popup_size(data: MapData) -> int:
+    """How many entries a marker's popup lists for this data set (`POPUP_ENTRIES`, fewer past
+    `PAGE_KEPT_ENTRIES`, where each layer carries the lines it lists)."""
+    return POPUP_ENTRIES if len(data.entries) <= PAGE_KEPT_ENTRIES else BIG_POPUP_ENTRIES
+
+
+def window_places(data: MapData, window: Window, popup_entries: int | None = None) -> pd.DataFrame:
     """One row per place named in the window, biggest first.
 
     Columns: code (row of `data.places`), place_id, name, label, lat, lon, is_area, area_m,
     country_code, feature_code, count (entries naming it), latest (ns), source_id (of the latest),
     recency (0..1 through the window), fill, stroke, radius, listed (rows of `data.entries` as an array, newest
-    first, at most `popup_entries`), more (how many entries are not listed).
+    first, at most `popup_entries`, by default the data set's own: `popup_size(data)`), more (how many
+    entries are not listed).
     """
+    if popup_entries is None:
+        popup_entries = popup_size(data)
     lo, hi = window_bounds(data.pair_ns, window)
     columns = ["code", "place_id", "name", "label", "lat", "lon", "is_area", "area_m", "country_code",
                "feature_code", "count", "latest", "source_id", "recency", "fill", "stroke", "radius",
