@@ -310,7 +310,7 @@ def cmd_info(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             lines.append("check: ok (SQLite quick_check found no damage)")
         sources = store.sources()
         entries = store.entries()
-        reviewed = review.review_summary({int(i): store.summary(int(i)).mentions for i in sources["source_id"]},
+        reviewed = review.review_summary(store.placed_mention_counts(sources["source_id"].tolist()),
                                          corrections.laid_over(store, None, entries)).set_index("source_id")
         if sources.empty:
             lines.append("no sources yet")

@@ -354,6 +354,15 @@ def test_summary_lists_unresolved_mentions(store):
     assert summary.places == store.mentions()["place_id"].nunique()
 
 
+def test_placed_mention_counts_are_the_summaries_counts(store):
+    first = write(store, sample_entries(), source="first")
+    second = write(store, [entry(60 * 24, "Next day", "Shelling near Odesa and in Nowhereville.")], source="second")
+    counts = store.placed_mention_counts([first.source_id, second.source_id, 999])
+    assert counts == {first.source_id: store.summary(first.source_id).mentions,
+                      second.source_id: store.summary(second.source_id).mentions, 999: 0}
+    assert counts[second.source_id] == 1 and store.placed_mention_counts([]) == {}
+
+
 def test_sources_frame_and_filters(store):
     first = write(store, sample_entries(), source="first")
     later = [entry(60 * 24 + m, "Next day", "Fighting reported near Homs and Odesa.") for m in (0, 5)]

@@ -380,5 +380,4 @@ def load_decisions(path: str, stamp: tuple, source_ids: tuple[int, ...]) -> pd.D
 @st.cache_data(show_spinner=False, max_entries=8)
 def load_mention_counts(path: str, stamp: tuple, source_ids: tuple[int, ...]) -> dict[int, int]:
     """How many placed mentions the store holds per blog, before corrections (the review summary)."""
-    store = open_store(path)
-    return {int(sid): store.summary(int(sid)).mentions for sid in source_ids}
+    return open_store(path).placed_mention_counts(source_ids)
