@@ -3,7 +3,8 @@ same upload with nobody else on the server, and what it does to the readers' ste
 asserts nothing.
 
     .venv/bin/python bench/bench_upload.py [--sessions 10] [--seconds 45] [--entries 10000]
-                                           [--upload-entries 1000] [--readers-nice N] [--chromium PATH]
+                                           [--upload-entries 1000] [--readers-nice N] [--editor-nice N]
+                                           [--chromium PATH]
 
 One synthetic store (bench/synthetic.py) and one `python -m dashboard serve` on a loopback port, then
 three phases, each in the same headless Chromium (Debian's, never downloaded):
@@ -12,6 +13,11 @@ three phases, each in the same headless Chromium (Debian's, never downloaded):
 2. readers and an upload: the same readers again, and once all of them have opened the page one more
    session uploads a text blog of --upload-entries entries through the "Add a live blog" form;
 3. the upload alone: another blog of the same size, the server otherwise idle.
+
+The upload runs in a browser of its own: with --editor-nice 0 and --readers-nice N, at the server's
+niceness while the readers' run below it, as an editor's browser on a machine of their own would (on
+one machine, at the readers' niceness, it gets a twelfth of what the readers leave, and the upload's
+time is mostly its own page waiting to be drawn).
 
 An upload is timed from the click on "Add to the map" until the form says "Added to the map." (the
 ingest worker's child has parsed, geoparsed and committed it, and the session has rerun). The
@@ -93,16 +99,16 @@ async def upload(browser, url: str, blog: Path, result: Upload, start: Start | N
         await context.close()
 
 
-async def readers_phase(browser, url: str, sessions: int, seconds: float, blog: Path | None
+async def readers_phase(browser, url: str, sessions: int, seconds: float, blog: Path | None, editor=None
                         ) -> tuple[list[Session], Upload | None]:
     """`sessions` readers scrubbing for `seconds` (and, given a blog, an upload once they have all
-    opened the page): what the readers saw, and the upload."""
+    opened the page, from the `editor` browser, else the readers'): what the readers saw, and the upload."""
     results = [Session() for _ in range(sessions)]
     start = Start(sessions, None)
     uploaded = Upload() if blog is not None else None
     jobs = [scrub(browser, url, number, seconds, result, start) for number, result in enumerate(results)]
     if blog is not None:
-        jobs.append(upload(browser, url, blog, uploaded, start))
+        jobs.append(upload(editor or browser, url, blog, uploaded, start))
     await asyncio.gather(*jobs)
     return results, uploaded
 
@@ -122,18 +128,24 @@ def describe_steps(label: str, steps: list[float], errors: int) -> None:
 async def run(chromium: str, url: str, args: argparse.Namespace, blogs: list[Path]) -> None:
     from playwright.async_api import async_playwright
 
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=chromium, headless=True, args=B.CHROMIUM_ARGS)
+    # The editor's browser is started first, at the niceness given it; then the readers', at theirs (each
+    # Playwright's driver, and the browser it starts, keep the niceness this process had when it began).
+    async with async_playwright() as editors, async_playwright() as readers:
+        lower_readers_priority(args.editor_nice)
+        editor = await editors.chromium.launch(executable_path=chromium, headless=True, args=B.CHROMIUM_ARGS)
+        lower_readers_priority(args.readers_nice - args.editor_nice)
+        browser = await readers.chromium.launch(executable_path=chromium, headless=True, args=B.CHROMIUM_ARGS)
         try:
             print("phase 1: readers alone", flush=True)
             alone, _ = await readers_phase(browser, url, args.sessions, args.seconds, None)
             print("phase 2: readers and an upload", flush=True)
-            loaded, during = await readers_phase(browser, url, args.sessions, args.seconds, blogs[0])
+            loaded, during = await readers_phase(browser, url, args.sessions, args.seconds, blogs[0], editor)
             print("phase 3: the upload alone", flush=True)
             solo = Upload()
-            await upload(browser, url, blogs[1], solo)
+            await upload(editor, url, blogs[1], solo)
         finally:
             await browser.close()
+            await editor.close()
     print(f"{args.sessions} readers, {args.seconds:g} s of scrubbing a phase; upload of {args.upload_entries:,} "
           "entries")
     for label, result in (("upload alone", solo), (f"upload while {args.sessions} readers scrub", during)):
@@ -158,8 +170,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--readers-nice", type=int, default=0, metavar="N",
                         help="run the readers' browsers at niceness N (server first, as with browsers on other "
                              "machines); default 0: they share the cores")
+    parser.add_argument("--editor-nice", type=int, default=None, metavar="N",
+                        help="run the uploading editor's browser at niceness N (default: the readers'); 0: at the "
+                             "server's, as on an editor's own machine (at most the readers')")
     parser.add_argument("--chromium", default=None, help="Chromium's path (default: found as the tests find it)")
     args = parser.parse_args(argv)
+    args.editor_nice = args.readers_nice if args.editor_nice is None else min(args.editor_nice, args.readers_nice)
     chromium = args.chromium or find_chromium()
     if chromium is None:
         print("Chromium not found (apt-get install -y chromium, or --chromium PATH)")
@@ -175,7 +191,6 @@ def main(argv: list[str] | None = None) -> int:
             path.write_text(f"{title}\n\n{day:%A} {day.day} {day:%B %Y}\n{rest}", encoding="utf-8")
             blogs.append(path)
         with synthetic_server(args.entries, args.places) as (url, _pid):
-            lower_readers_priority(args.readers_nice)
             asyncio.run(run(chromium, url, args, blogs))
     return 0
 
