@@ -259,9 +259,9 @@ if len(times) > 1:
         playback.show_playback(window_key, ns)
 
 # -- review queue: the doubtful places of the chosen blogs, settled a group at a time ------------------
-stored_counts = loaders.load_mention_counts(str(db_path), stamp, tuple(chosen))
-if editing:
-    review_ui.review_queue(store, all_data, chosen, names, stored_counts,
+if editing:  # worked out once asked for: its counts only then
+    review_ui.review_queue(store, all_data, chosen, names,
+                           lambda: loaders.load_mention_counts(str(db_path), stamp, tuple(chosen)),
                            loaders.load_decisions(str(db_path), stamp, tuple(chosen)))
     loaders.warm_place_index()  # for the searches of the review and the corrections, after the store's load
 

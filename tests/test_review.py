@@ -278,8 +278,13 @@ def test_app_review_queue_settles_a_group(tmp_path, monkeypatch):
     with EventStore(db) as store:
         write_doubtful(store)
     at = run_app(db, monkeypatch)
+    # The queue is worked out when asked for, not by every page.
+    assert not [s for s in at.selectbox if s.key == "review-group"]
+    assert any(e.label == "Review doubtful places" for e in at.expander)
+    at.button(key="review-find").click().run()
     group = at.selectbox(key="review-group")
     assert group.options[0].startswith("“Jordan”: 2 mentions in 2 entries")
+    assert any(e.label.startswith("Review doubtful places (1 group") for e in at.expander)
     assert any("doubt-blog: 4 markers, 2 doubtful, 0 reviewed, 0 corrected" in c.value for c in at.caption)
     at.radio(key="review-action").set_value(trust.NOT_PLACE).run()
     assert at.button(key="review-apply").disabled  # no name yet
@@ -311,6 +316,7 @@ def test_app_review_decision_refused_by_the_store_says_so(tmp_path, monkeypatch)
         raise StoreError("database is locked")
 
     monkeypatch.setattr(EventStore, "decide", refuse)
+    at.button(key="review-find").click().run()
     at.radio(key="review-action").set_value(trust.NOT_PLACE).run()
     at.text_input(key="review-author").input("Ana").run()
     at.button(key="review-apply").click().run()

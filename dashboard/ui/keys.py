@@ -72,6 +72,9 @@ REVIEW_SEARCH_KEY = "review-search"
 REVIEW_CHOICE_KEY = "review-choice"
 REVIEW_AUTHOR_KEY = "review-author"
 REVIEW_APPLY_KEY = "review-apply"
+# The session has asked for the review queue ("Find the doubtful places"), and the button that asks.
+REVIEW_WANTED_KEY = "review-wanted"
+REVIEW_FIND_KEY = "review-find"
 # What the store refused of a form's last save, for the run after its button's callback to show:
 # (the form, what was not done, the store's words).
 FORM_ERROR_KEY = "form-error"

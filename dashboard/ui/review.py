@@ -214,52 +214,33 @@ def _undo(store: EventStore, batch: str, line: str) -> None:
     saved(f"Undone: {line}")
 
 
+def _want_queue(state: MutableMapping) -> None:
+    state[keys.REVIEW_WANTED_KEY] = True
+
+
 def review_queue(store: EventStore, data: MapData, source_ids: Sequence[int], names: Mapping[int, str],
-                 mention_counts: Mapping[int, int], decisions: pd.DataFrame,
+                 mention_counts: Callable[[], Mapping[int, int]], decisions: pd.DataFrame,
                  lookup: Callable[[str], Sequence[Place]] = trust.gazetteer_lookup) -> None:
     """The review section: the summary per blog, the queue, one action per group, undo, the download.
-    Decisions and undos are stored by the buttons' callbacks, before the run that draws their effect."""
-    groups = _doubtful_groups(data)
-    title = f"Review doubtful places ({review.counted(len(groups), 'group', 'groups')} to check)"
+    Decisions and undos are stored by the buttons' callbacks, before the run that draws their effect.
+
+    The queue and the summary (`mention_counts()`, the store's placed mentions per blog) are worked out
+    once a session asks for them ("Find the doubtful places"), or shown at once when another session has
+    worked them out for these entries: at a million entries they are a second of the server's work,
+    which every page opened after a write paid, and held the next reader's map back."""
+    groups = _QUEUES.get(data)
+    if groups is None and st.session_state.get(keys.REVIEW_WANTED_KEY):
+        groups = _doubtful_groups(data)
+    title = ("Review doubtful places" if groups is None else
+             f"Review doubtful places ({review.counted(len(groups), 'group', 'groups')} to check)")
     with st.expander(title, expanded=False):
-        summary = _summary(data, mention_counts)
-        for row in summary.to_dict("records"):
-            st.caption(review.summary_line(row, names.get(int(row["source_id"]), "")))
-        if not groups:
-            st.caption("Nothing doubtful in the chosen blogs.")
+        if groups is None:
+            st.caption("The places the geoparser was not sure of, grouped by their words, worked out when "
+                       "asked for (a big store takes a moment).")
+            st.button("Find the doubtful places", key=keys.REVIEW_FIND_KEY, on_click=_want_queue,
+                      args=(st.session_state,))
         else:
-            st.caption(f"Words whose place the geoparser is less than {trust.DOUBT_BELOW:.0%} sure of, "
-                       "least sure first. One decision settles every mention of the words.")
-            if st.session_state.get(keys.REVIEW_GROUP_KEY) not in range(len(groups)):
-                st.session_state.pop(keys.REVIEW_GROUP_KEY, None)
-            index = st.selectbox("Doubtful words", options=list(range(len(groups))), key=keys.REVIEW_GROUP_KEY,
-                                 format_func=lambda i: groups[i].label)
-            group = groups[int(index)]
-            st.html(review.group_html(group))
-            action = st.radio("Decision", options=[CONFIRM, CHOOSE, PIN, NOT_PLACE], key=keys.REVIEW_ACTION_KEY,
-                              horizontal=True, format_func={
-                                  CONFIRM: f"Confirm {group.place_name}", CHOOSE: "Another candidate",
-                                  PIN: "Pin on the map", NOT_PLACE: "Not a place"}.__getitem__)
-            place = None
-            if action == CHOOSE:
-                search = st.text_input("Search the gazetteer", key=keys.REVIEW_SEARCH_KEY, placeholder=group.shown)
-                options = {p.place_id: p for p in _candidates(store, data.mentions, group, search, lookup)}
-                if options:
-                    chosen = st.selectbox("Place instead", options=list(options), key=keys.REVIEW_CHOICE_KEY,
-                                          format_func=lambda pid: trust.candidate_label(options[pid]))
-                    place = options.get(chosen)
-                else:
-                    st.caption("No other candidate: search the gazetteer, or pin the place on the map.")
-            elif action == PIN:
-                place = pin_point("review", map_bounds(data), group.shown)
-            scope = st.radio("Apply to", options=[THIS_BLOG, ALL_BLOGS], key=keys.REVIEW_SCOPE_KEY, horizontal=True,
-                             format_func={THIS_BLOG: "The chosen blogs", ALL_BLOGS: "All blogs"}.__getitem__)
-            author = analyst_name(keys.REVIEW_AUTHOR_KEY)
-            plan = _plan(action, group, place, scope == ALL_BLOGS)
-            st.caption(plan)
-            ready = bool(author.strip()) and (action in (CONFIRM, NOT_PLACE) or place is not None)
-            st.button("Apply the decision", key=keys.REVIEW_APPLY_KEY, disabled=not ready, type="primary",
-                      on_click=_apply, args=(store, group, action, place, scope == ALL_BLOGS, plan))
+            _queue(store, data, names, groups, mention_counts(), lookup)
         say_refused("review")
         made = review.decision_batches(decisions)
         if made:
@@ -273,3 +254,46 @@ def review_queue(store: EventStore, data: MapData, source_ids: Sequence[int], na
                            file_name=f"{blogs_stem([names[i] for i in source_ids])}_corrections.csv",
                            mime="text/csv", key="download-corrections",
                            on_click="ignore")
+
+
+def _queue(store: EventStore, data: MapData, names: Mapping[int, str], groups: list[review.Group],
+           mention_counts: Mapping[int, int], lookup: Callable[[str], Sequence[Place]]) -> None:
+    """The summary per blog and the queue: a group chosen, its decision, the button that applies it."""
+    summary = _summary(data, mention_counts)
+    for row in summary.to_dict("records"):
+        st.caption(review.summary_line(row, names.get(int(row["source_id"]), "")))
+    if not groups:
+        st.caption("Nothing doubtful in the chosen blogs.")
+    else:
+        st.caption(f"Words whose place the geoparser is less than {trust.DOUBT_BELOW:.0%} sure of, "
+                   "least sure first. One decision settles every mention of the words.")
+        if st.session_state.get(keys.REVIEW_GROUP_KEY) not in range(len(groups)):
+            st.session_state.pop(keys.REVIEW_GROUP_KEY, None)
+        index = st.selectbox("Doubtful words", options=list(range(len(groups))), key=keys.REVIEW_GROUP_KEY,
+                             format_func=lambda i: groups[i].label)
+        group = groups[int(index)]
+        st.html(review.group_html(group))
+        action = st.radio("Decision", options=[CONFIRM, CHOOSE, PIN, NOT_PLACE], key=keys.REVIEW_ACTION_KEY,
+                          horizontal=True, format_func={
+                              CONFIRM: f"Confirm {group.place_name}", CHOOSE: "Another candidate",
+                              PIN: "Pin on the map", NOT_PLACE: "Not a place"}.__getitem__)
+        place = None
+        if action == CHOOSE:
+            search = st.text_input("Search the gazetteer", key=keys.REVIEW_SEARCH_KEY, placeholder=group.shown)
+            options = {p.place_id: p for p in _candidates(store, data.mentions, group, search, lookup)}
+            if options:
+                chosen = st.selectbox("Place instead", options=list(options), key=keys.REVIEW_CHOICE_KEY,
+                                      format_func=lambda pid: trust.candidate_label(options[pid]))
+                place = options.get(chosen)
+            else:
+                st.caption("No other candidate: search the gazetteer, or pin the place on the map.")
+        elif action == PIN:
+            place = pin_point("review", map_bounds(data), group.shown)
+        scope = st.radio("Apply to", options=[THIS_BLOG, ALL_BLOGS], key=keys.REVIEW_SCOPE_KEY, horizontal=True,
+                         format_func={THIS_BLOG: "The chosen blogs", ALL_BLOGS: "All blogs"}.__getitem__)
+        author = analyst_name(keys.REVIEW_AUTHOR_KEY)
+        plan = _plan(action, group, place, scope == ALL_BLOGS)
+        st.caption(plan)
+        ready = bool(author.strip()) and (action in (CONFIRM, NOT_PLACE) or place is not None)
+        st.button("Apply the decision", key=keys.REVIEW_APPLY_KEY, disabled=not ready, type="primary",
+                  on_click=_apply, args=(store, group, action, place, scope == ALL_BLOGS, plan))
