@@ -24,6 +24,9 @@ TASKS_PER_WORKER = 4
 # whose writer holds the GIL much longer: one blog a task (about 50 ms of geoparsing) left the workers
 # idle half the time (2,000 blogs: twice the pool's time); eight a task make it negligible.
 BLOGS_PER_DASK_TASK = 8
+# Blogs per task of a pool on this machine: each task's result comes back pickled through a pipe, and a
+# geoparser grown faster left the writer and the pool's machinery a larger share of a batch.
+BLOGS_PER_POOL_TASK = 8
 LOCAL_PREFIX = "local:"
 # Dask's own bookkeeping, turned down for the LocalCluster a batch starts (a real cluster keeps its
 # operator's settings): the statistical profiler sampling every worker's stack every 10 ms, the event
@@ -93,7 +96,7 @@ def process_pool(jobs: int) -> Workers:
     build_place_index_first()
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=spawn_context(),
                                initializer=start_pool_worker)
-    return Workers(pool, TASKS_PER_WORKER * jobs, f"{jobs} processes")
+    return Workers(pool, TASKS_PER_WORKER * jobs, f"{jobs} processes", blogs_per_task=BLOGS_PER_POOL_TASK)
 
 
 def with_bytes(task: BlogTask) -> BlogTask:
