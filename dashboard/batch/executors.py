@@ -19,7 +19,7 @@ from dashboard.processes import main_script_hidden, spawn_context
 
 # Tasks kept in flight per worker: enough that a worker never waits for the writer, few enough that
 # results waiting to be written in input order stay small.
-TASKS_PER_WORKER = 4
+TASKS_PER_WORKER = 2
 # Blogs per Dask task. A Dask task costs milliseconds of scheduling and messages, on a loaded client
 # whose writer holds the GIL much longer: one blog a task (about 50 ms of geoparsing) left the workers
 # idle half the time (2,000 blogs: twice the pool's time); eight a task make it negligible.
