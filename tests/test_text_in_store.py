@@ -143,6 +143,8 @@ def test_the_app_shows_an_entry_read_from_the_store(two_blogs, monkeypatch):
     assert newest["body"].split()[0] in panel and "Agency photo" in panel
     # The review queue's lines come from the entries' text too: each shows the doubtful words in it.
     at = run_app(two_blogs, monkeypatch, blog="synthetic")
+    if [b for b in at.button if b.key == "review-find"]:  # not worked out yet for these entries
+        at.button(key="review-find").click().run()
     queue = "\n".join(h.value for h in at.html if "lbm-review-context" in h.value)
     words = re.findall(r"<li>(.*?) <b>(.*?)</b> (.*?)</li>", queue)
     assert words and all(bold.strip() and (before or after) for before, bold, after in words)
