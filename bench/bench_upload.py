@@ -131,9 +131,9 @@ async def run(chromium: str, url: str, args: argparse.Namespace, blogs: list[Pat
     # The editor's browser is started first, at the niceness given it; then the readers', at theirs (each
     # Playwright's driver, and the browser it starts, keep the niceness this process had when it began).
     async with async_playwright() as editors, async_playwright() as readers:
-        lower_readers_priority(args.editor_nice)
+        lower_readers_priority(args.editor_nice, who="the editor's browser")
         editor = await editors.chromium.launch(executable_path=chromium, headless=True, args=B.CHROMIUM_ARGS)
-        lower_readers_priority(args.readers_nice - args.editor_nice)
+        lower_readers_priority(args.readers_nice)
         browser = await readers.chromium.launch(executable_path=chromium, headless=True, args=B.CHROMIUM_ARGS)
         try:
             print("phase 1: readers alone", flush=True)

@@ -43,16 +43,18 @@ def synthetic_server(entries: int, places: int) -> Iterator[tuple[str, int | Non
             yield url, server_pid(url.rsplit(":", 1)[1])
 
 
-def lower_readers_priority(niceness: int) -> None:
-    """Run this process, and the browsers it starts from now on, at `niceness` (the server keeps its own).
+def lower_readers_priority(niceness: int, who: str = "readers' browsers") -> None:
+    """Run this process, and the browsers it starts from now on, at `niceness` (the server keeps its own;
+    a niceness is only ever raised).
 
     On one machine the readers' browsers take the server's cores; in a newsroom they run on the readers'
     own machines. A niceness of 10 or so lets the server go first, which is closer to that; 0 leaves the
     two to share. Call it after the server has started, before the browsers are launched.
     """
-    if niceness > 0:
-        os.nice(niceness)
-        print(f"readers' browsers at niceness {niceness}, the server at its own", flush=True)
+    now = os.nice(0)
+    if niceness > now:
+        os.nice(niceness - now)
+        print(f"{who} at niceness {niceness}, the server at its own", flush=True)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -75,15 +77,17 @@ class ReadersCpu:
         self.last: dict[int, float] = {}
 
     def read(self) -> None:
-        parents, programs = {}, {}
+        parents, programs, used = {}, {}, {}
         for stat in Path("/proc").glob("[0-9]*/stat"):
             try:
                 text = stat.read_text()
                 program = (stat.parent / "cmdline").read_bytes().split(b"\0", 1)[0]
-            except OSError:
+            except OSError:  # gone since
                 continue
-            parents[int(stat.parent.name)] = int(text[text.rindex(")") + 2:].split()[1])
-            programs[int(stat.parent.name)] = Path(program.decode(errors="replace")).name
+            pid, fields = int(stat.parent.name), text[text.rindex(")") + 2:].split()  # as in cpu_seconds
+            parents[pid] = int(fields[1])
+            programs[pid] = Path(program.decode(errors="replace")).name
+            used[pid] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
         ours = os.getpid()
 
         def from_here(pid: int) -> bool:
@@ -93,13 +97,8 @@ class ReadersCpu:
                 pid = parents.get(pid, 0)
             return False
 
-        readings = {}
-        for pid, name in programs.items():
-            if pid != ours and ("chrom" in name or name == "node") and from_here(pid):
-                try:
-                    readings[pid] = cpu_seconds(pid)
-                except OSError:  # gone since
-                    continue
+        readings = {pid: used[pid] for pid, name in programs.items()
+                    if pid != ours and ("chrom" in name or name == "node") and from_here(pid)}
         if self.baseline is None:
             self.baseline = readings
         self.last.update(readings)
